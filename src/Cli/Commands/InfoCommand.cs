@@ -1,0 +1,41 @@
+using System.CommandLine;
+using HwFlow.Cli.Infrastructure;
+using HwFlow.Runtime.Model;
+using Spectre.Console;
+
+namespace HwFlow.Cli.Commands;
+
+/// <summary>`hwflow info MODEL`: the layer table, parameters, and binary versus float size.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var json = Output.JsonOption();
+        var command = new Command("info", "Show a model's layers, shapes, parameters and sizes") { model, json };
+        CommandAction.Set(command, (parse, _) =>
+        {
+            var summary = ModelSummary.Of(ModelLoader.Load(parse.GetValue(model)!));
+            Output.From(parse, json).Report(summary, Print);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Print(ModelSummary summary)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{summary.Name}[/]: {summary.Inputs} inputs -> {summary.Outputs} outputs ({summary.Output})");
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("#", "layer", "in -> out", "k", "binarization", "parameters", "float32", "binary");
+        foreach (var l in summary.Layers)
+        {
+            table.AddRow(
+                l.Index.ToString(), l.Type, $"{l.Inputs} -> {l.Outputs}", l.ChunkLength?.ToString() ?? "-", l.Binarization,
+                l.Parameters.ToString("N0"), Units.Bits(l.FloatBits), Units.Bits(l.BinaryBits));
+        }
+        table.AddRow("", "[bold]total[/]", "", "", "", $"[bold]{summary.Parameters:N0}[/]",
+            $"[bold]{Units.Bits(summary.FloatBits)}[/]", $"[bold]{Units.Bits(summary.BinaryBits)}[/]");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"binary model is {summary.CompressionRatio:F1}x smaller than float32 (binary weights: 1 bit; chunk scales: float32)");
+    }
+}

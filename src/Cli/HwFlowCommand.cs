@@ -1,0 +1,36 @@
+using System.CommandLine;
+using HwFlow.Cli.Commands;
+using HwFlow.Cli.Infrastructure;
+using Spectre.Console;
+
+namespace HwFlow.Cli;
+
+/// <summary>The `hwflow` root command: one subcommand per step of the user's path.</summary>
+public static class HwFlowCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("HwFlow: compile binarized neural networks (HBNN, BNN) into multiply-free FPGA hardware.");
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ExperimentCommand.Create());
+        return root;
+    }
+
+    public static int Invoke(string[] args)
+    {
+        // Redirected output (logs, pipes) has no terminal width; Spectre would assume 80 and wrap tables.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Usage mistakes are user errors: one line each, exit code 2, no stack trace.
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"hwflow: error: {error.Message}");
+            Console.Error.WriteLine("Run 'hwflow --help' (or 'hwflow COMMAND --help') for usage.");
+            return ExitCodes.UserError;
+        }
+        return parse.Invoke();
+    }
+}

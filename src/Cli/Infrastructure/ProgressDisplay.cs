@@ -1,0 +1,54 @@
+using Spectre.Console;
+
+namespace HwFlow.Cli.Infrastructure;
+
+/// <summary>
+/// Progress on stderr: a live bar when stderr is a terminal, plain lines otherwise (CI logs,
+/// pipes), never on stdout so --json output stays clean.
+/// </summary>
+public static class ProgressDisplay
+{
+    private static readonly IAnsiConsole ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Console.Error),
+    });
+
+    public static bool Interactive => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+
+    /// <summary>Runs <paramref name="work"/> with a reporter counting up to <paramref name="total"/> steps.</summary>
+    public static T Run<T>(string title, int total, Func<IProgress<int>, T> work)
+    {
+        if (!Interactive)
+        {
+            int lastPrinted = -1;
+            var plain = new Progress<int>(done =>
+            {
+                int tenth = done * 10 / Math.Max(1, total);
+                if (tenth == lastPrinted) return;
+                lastPrinted = tenth;
+                Console.Error.WriteLine($"{title}: {done}/{total}");
+            });
+            return work(new SynchronousProgress(done => ((IProgress<int>)plain).Report(done)));
+        }
+        T result = default!;
+        ErrorConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(title, maxValue: total);
+                result = work(new SynchronousProgress(done => task.Value = done));
+            });
+        return result;
+    }
+
+    /// <summary>Progress that reports on the calling thread (System.Progress posts to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(int value)
+        {
+            lock (_gate) report(value);
+        }
+    }
+}

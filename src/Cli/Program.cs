@@ -1,0 +1,3 @@
+using HwFlow.Cli;
+
+return HwFlowCommand.Invoke(args);

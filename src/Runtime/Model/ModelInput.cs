@@ -1,0 +1,35 @@
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Numerics;
+using HwFlow.Runtime.Tensors;
+
+namespace HwFlow.Runtime.Model;
+
+/// <summary>Turns a user's input array into the real-valued batch the float evaluator takes.</summary>
+public static class ModelInput
+{
+    /// <summary>
+    /// Integer arrays (uint8, int8, int32) are raw input, scaled by input.scale; float32 arrays
+    /// are real values already. Shape [features] is one sample; [batch, features] is a batch.
+    /// </summary>
+    public static Matrix FromArray(NpyArray array, InputSpec input, string path)
+    {
+        int features = input.Features;
+        int rows = array.Shape switch
+        {
+            [var n] when n == features => 1,
+            [var b, var n] when n == features => b,
+            _ => throw UserError.In(path, $"input has shape {Tensor.FormatShape(array.Shape)}, expected [{features}] or [batch, {features}]"),
+        };
+        if (rows == 0) throw UserError.In(path, "the input batch is empty");
+        bool raw = array.Type != NpyDType.Float32;
+        var matrix = new Matrix(rows, features);
+        for (int i = 0; i < matrix.Data.Length; i++)
+        {
+            double v = array.GetDouble(i);
+            if (!double.IsFinite(v)) throw UserError.In(path, $"input element {i} is {v}");
+            if (raw && v is < 0 or > 255) throw UserError.In(path, $"raw input element {i} is {v}, outside the uint8 range 0..255");
+            matrix.Data[i] = raw ? v * input.Scale : v;
+        }
+        return matrix;
+    }
+}

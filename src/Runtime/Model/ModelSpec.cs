@@ -1,0 +1,57 @@
+namespace HwFlow.Runtime.Model;
+
+/// <summary>How the model's input arrives: raw bytes, and the scale that turns them into real values.</summary>
+public sealed record InputSpec(int[] Shape, string Type, double Scale)
+{
+    public int Features => Shape.Aggregate(1, (a, b) => a * b);
+}
+
+public enum OutputKind
+{
+    /// <summary>The index of the largest output (argmax).</summary>
+    Class,
+
+    /// <summary>The output vector itself.</summary>
+    Scores,
+}
+
+/// <summary>A whole model: format hwflow-model/1.</summary>
+public sealed record ModelSpec(
+    string Name,
+    InputSpec Input,
+    int BinAggression,
+    IReadOnlyList<Layer> Layers,
+    OutputKind Output)
+{
+    public const string FormatTag = "hwflow-model/1";
+
+    /// <summary>The chunk length that applies to <paramref name="layer"/>.</summary>
+    public int ChunkLength(Layer layer) => layer.BinAggression ?? BinAggression;
+
+    /// <summary>Feature counts: entry i is the input width of layer i; the last entry is the output width.</summary>
+    public int[] FeatureCounts()
+    {
+        var counts = new int[Layers.Count + 1];
+        counts[0] = Input.Features;
+        for (int i = 0; i < Layers.Count; i++) counts[i + 1] = Layers[i].OutputFeatures(counts[i]);
+        return counts;
+    }
+
+    /// <summary>
+    /// Entry i tells whether the input of layer i is provably non-negative, which makes its
+    /// binarization unipolar. The raw input is non-negative (bytes times a positive scale).
+    /// </summary>
+    public bool[] NonNegativeInputs()
+    {
+        var flags = new bool[Layers.Count + 1];
+        flags[0] = Input.Scale > 0;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var layer = Layers[i];
+            flags[i + 1] = layer.OutputAlwaysNonNegative || (layer.PreservesNonNegative && flags[i]);
+        }
+        return flags;
+    }
+
+    public int OutputFeatures => FeatureCounts()[^1];
+}
