@@ -14,7 +14,7 @@ public static class ModelLoader
     public const string FileName = "model.yaml";
     public const int DefaultBinAggression = 16;
 
-    private static readonly string[] TopKeys = ["format", "name", "input", "binAggression", "layers", "output"];
+    private static readonly string[] TopKeys = ["format", "name", "input", "binAggression", "scales", "layers", "output"];
 
     /// <summary>Loads from a model folder or from the path of its model.yaml.</summary>
     public static ModelSpec Load(string path)
@@ -81,6 +81,17 @@ public static class ModelLoader
             };
         }
 
+        var scales = ScaleMode.Exact;
+        if (nodes.Optional(root, "scales") is { } scalesNode)
+        {
+            scales = nodes.Scalar(scalesNode, "scales") switch
+            {
+                "exact" => ScaleMode.Exact,
+                "pow2" => ScaleMode.Pow2,
+                var other => throw nodes.ErrorAt(scalesNode, $"unknown scales '{other}' (expected exact or pow2)"),
+            };
+        }
+
         var layersNode = nodes.Sequence(nodes.Required(root, "layers", "the model file"), "layers");
         if (layersNode.Children.Count == 0) throw nodes.ErrorAt(layersNode, "the model has no layers");
 
@@ -96,7 +107,7 @@ public static class ModelLoader
             features = layer.OutputFeatures(features);
             layers.Add(layer);
         }
-        return new ModelSpec(name, input, binAggression, layers, output);
+        return new ModelSpec(name, input, binAggression, layers, output, scales);
     }
 
     internal static int PositiveChunk(YamlNodes nodes, YamlNode node)

@@ -15,13 +15,24 @@ public enum OutputKind
     Scores,
 }
 
+/// <summary>How Hadamard chunk scales (the chunk means) are taken.</summary>
+public enum ScaleMode
+{
+    /// <summary>The mean itself.</summary>
+    Exact,
+
+    /// <summary>The mean rounded to the nearest power of two (in the log domain), so hardware needs shifts only.</summary>
+    Pow2,
+}
+
 /// <summary>A whole model: format hwflow-model/1.</summary>
 public sealed record ModelSpec(
     string Name,
     InputSpec Input,
     int BinAggression,
     IReadOnlyList<Layer> Layers,
-    OutputKind Output)
+    OutputKind Output,
+    ScaleMode Scales = ScaleMode.Exact)
 {
     public const string FormatTag = "hwflow-model/1";
 

@@ -22,6 +22,7 @@ public static class ModelWriter
             .Append("], type: ").Append(model.Input.Type)
             .Append(", scale: ").Append(Number(model.Input.Scale)).Append(" }\n");
         yaml.Append("binAggression: ").Append(model.BinAggression).Append('\n');
+        if (model.Scales == ScaleMode.Pow2) yaml.Append("scales: pow2\n");
         yaml.Append("layers:\n");
         for (int i = 0; i < model.Layers.Count; i++)
         {

@@ -23,7 +23,7 @@ public sealed class FloatEvaluator
             _weights[i] = model.Layers[i] switch
             {
                 LinearLayer linear => DenseProduct.Transpose(linear.Weights),
-                BinLayer bin => Hadamard.BinarizeWeightsTransposed(bin.Weights, model.ChunkLength(bin)),
+                BinLayer bin => Hadamard.BinarizeWeightsTransposed(bin.Weights, model.ChunkLength(bin), model.Scales),
                 _ => null,
             };
         }
@@ -73,9 +73,9 @@ public sealed class FloatEvaluator
                 return y;
             }
             case BinLayer bin:
-                return DenseProduct.Multiply(Binarize(x, chunk, unipolar), _weights[index]!, bin.Outputs);
+                return DenseProduct.Multiply(Binarize(x, chunk, unipolar, _model.Scales), _weights[index]!, bin.Outputs);
             case BinarizeLayer:
-                return Binarize(x, chunk, unipolar);
+                return Binarize(x, chunk, unipolar, _model.Scales);
             case BatchNorm norm:
                 return Map(x, (v, j) => BatchNormValue(norm, j, v));
             case Ramp:
@@ -95,10 +95,10 @@ public sealed class FloatEvaluator
     public static double BatchNormValue(BatchNorm norm, int j, double x) =>
         (norm.Gamma.Data[j] * (x - norm.Mean.Data[j]) / Math.Sqrt(norm.Var.Data[j] + norm.Eps)) + norm.Beta.Data[j];
 
-    private static Matrix Binarize(Matrix x, int chunk, bool unipolar)
+    private static Matrix Binarize(Matrix x, int chunk, bool unipolar, ScaleMode scales)
     {
         var y = new Matrix(x.Rows, x.Columns);
-        for (int r = 0; r < x.Rows; r++) Hadamard.Binarize(x.Row(r), y.Row(r), chunk, unipolar);
+        for (int r = 0; r < x.Rows; r++) Hadamard.Binarize(x.Row(r), y.Row(r), chunk, unipolar, scales);
         return y;
     }
 

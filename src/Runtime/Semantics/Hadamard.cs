@@ -12,8 +12,24 @@ public static class Hadamard
 
     public static int ChunkCount(int length, int chunk) => (length + chunk - 1) / chunk;
 
+    /// <summary>
+    /// The power of two nearest to <paramref name="mean"/> in the log domain: 2^e when
+    /// mean / 2^e &lt; sqrt(2) (with e = floor(log2 mean)), else 2^(e+1). Zero stays zero.
+    /// </summary>
+    public static double RoundToPowerOfTwo(double mean)
+    {
+        if (mean <= 0) return 0;
+        int e = Math.ILogB(mean);
+        double power = Math.ScaleB(1.0, e);
+        return mean / power < Math.Sqrt(2) ? power : 2 * power;
+    }
+
     /// <summary>hb over one vector: <paramref name="output"/> may alias <paramref name="input"/>.</summary>
-    public static void Binarize(ReadOnlySpan<double> input, Span<double> output, int chunk, bool unipolar)
+    public static void Binarize(ReadOnlySpan<double> input, Span<double> output, int chunk, bool unipolar) =>
+        Binarize(input, output, chunk, unipolar, Model.ScaleMode.Exact);
+
+    /// <summary>hb over one vector with the given chunk-scale mode.</summary>
+    public static void Binarize(ReadOnlySpan<double> input, Span<double> output, int chunk, bool unipolar, Model.ScaleMode scales)
     {
         if (chunk < 1) throw new ArgumentOutOfRangeException(nameof(chunk), "binAggression must be at least 1");
         for (int start = 0; start < input.Length; start += chunk)
@@ -22,6 +38,7 @@ public static class Hadamard
             double sum = 0;
             for (int i = start; i < start + length; i++) sum += Math.Abs(input[i]);
             double mean = sum / length;
+            if (scales == Model.ScaleMode.Pow2) mean = RoundToPowerOfTwo(mean);
             for (int i = start; i < start + length; i++) output[i] = Sign(input[i], unipolar) * mean;
         }
     }
@@ -37,7 +54,7 @@ public static class Hadamard
     /// hbW: the weights W[in, out] binarized column by column (each output neuron's weight vector
     /// chunked along the input axis), always bipolar. Returned transposed, as [out, in].
     /// </summary>
-    public static double[] BinarizeWeightsTransposed(Tensors.Tensor weights, int chunk)
+    public static double[] BinarizeWeightsTransposed(Tensors.Tensor weights, int chunk, Model.ScaleMode scales = Model.ScaleMode.Exact)
     {
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
         var column = new double[inputs];
@@ -45,7 +62,7 @@ public static class Hadamard
         for (int j = 0; j < outputs; j++)
         {
             for (int i = 0; i < inputs; i++) column[i] = weights.Data[(i * outputs) + j];
-            Binarize(column, result.AsSpan(j * inputs, inputs), chunk, unipolar: false);
+            Binarize(column, result.AsSpan(j * inputs, inputs), chunk, unipolar: false, scales);
         }
         return result;
     }

@@ -189,6 +189,7 @@ public sealed class ModelFormatTests : IDisposable
     [InlineData("scale: 0.00392156862745098", "scale: 0", "input scale must be positive")]
     [InlineData("type: uint8", "type: float32", "input type 'float32' is not supported")]
     [InlineData("output: class", "output: probabilities", "unknown output 'probabilities'")]
+    [InlineData("binAggression: 4\n", "binAggression: 4\nscales: log\n", "unknown scales 'log' (expected exact or pow2)")]
     [InlineData("eps: 0.0001", "eps: -1", "eps must be positive")]
     [InlineData("type: Ramp }", "type: Ramp, alpha: 2 }", "unknown key 'alpha' in layer 2 (Ramp)")]
     public void BadValuesAreRejectedWithTheirLine(string from, string to, string expected)
@@ -232,6 +233,16 @@ public sealed class ModelFormatTests : IDisposable
         var folder = WriteSample();
         File.WriteAllText(Path.Combine(folder, "model.yaml"), "format: hwflow-model/1\nname: x\ninput: { shape: [8], type: uint8, scale: 1 }\nlayers: []\n");
         Assert.Contains("the model has no layers", LoadError(folder).Message);
+    }
+
+    [Fact]
+    public void Pow2ScalesRoundTrip()
+    {
+        var folder = Path.Combine(_dir.Path, "pow2");
+        ModelWriter.Write(SampleModels.SeedStyle() with { Scales = ScaleMode.Pow2 }, folder, force: false);
+        Assert.Contains("scales: pow2", File.ReadAllText(Path.Combine(folder, "model.yaml")));
+        Assert.Equal(ScaleMode.Pow2, ModelLoader.Load(folder).Scales);
+        Assert.Equal(ScaleMode.Exact, ModelLoader.Load(WriteSample()).Scales);
     }
 
     [Fact]

@@ -58,3 +58,25 @@ public sealed class HadamardTests
     public void ChunkLengthBelowOneIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Hadamard.Binarize([1.0], 0, unipolar: false));
 }
+
+public sealed class PowerOfTwoScaleTests
+{
+    [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(1.41, 1.0)]
+    [InlineData(1.42, 2.0)]
+    [InlineData(3.0, 4.0)]
+    [InlineData(0.7, 0.5)]
+    [InlineData(0.71, 1.0)]
+    [InlineData(0.0, 0.0)]
+    public void RoundsInTheLogDomain(double mean, double expected) => Assert.Equal(expected, Hadamard.RoundToPowerOfTwo(mean));
+
+    [Fact]
+    public void Pow2ModeRoundsEveryChunkMean()
+    {
+        // chunks [3,-1] mean 2 -> 2; [0,3] mean 1.5 -> 2; [-5] mean 5 -> 4
+        var output = new double[5];
+        Hadamard.Binarize([3, -1, 0, 3, -5], output, 2, unipolar: false, HwFlow.Runtime.Model.ScaleMode.Pow2);
+        Assert.Equal([2, -2, 2, 2, -4], output);
+    }
+}
