@@ -14,6 +14,7 @@ public static class HwFlowCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CompileCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
         return root;
     }

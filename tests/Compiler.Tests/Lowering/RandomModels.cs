@@ -24,7 +24,8 @@ public static class RandomModels
             1 => Bnn(rng, inputs, hidden1, hidden2, classes),
             _ => Hbnn(rng, inputs, hidden1, hidden2, classes, binarizeFirst: false),
         };
-        return new ModelSpec($"random-{seed}", new InputSpec([inputs], "uint8", 1.0 / 255), chunk, layers, output);
+        var scales = rng.NextInt(4) == 0 ? ScaleMode.Pow2 : ScaleMode.Exact;
+        return new ModelSpec($"random-{seed}", new InputSpec([inputs], "uint8", 1.0 / 255), chunk, layers, output, scales);
     }
 
     private static List<Layer> Hbnn(SplitMix64 rng, int inputs, int h1, int h2, int classes, bool binarizeFirst)

@@ -8,8 +8,10 @@ namespace HwFlow.Compiler.Tests.Passes;
 /// <summary>Every pass on random small models: before and after agree exactly, or within the pass's declared bound.</summary>
 public sealed class PassSemanticsTests
 {
-    [Fact]
-    public void EveryPassKeepsItsDeclaredBoundOnRandomModels()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(Runtime.Model.ScaleMode.Pow2)]
+    public void EveryPassKeepsItsDeclaredBoundOnRandomModels(Runtime.Model.ScaleMode? scales)
     {
         var checkedPasses = new HashSet<string>();
         Gen.ULong.Sample(seed =>
@@ -17,7 +19,7 @@ public sealed class PassSemanticsTests
             var model = RandomModels.Create(seed);
             var inputs = RandomModels.Inputs(model.Input.Features, seed);
             var checker = new SemanticChecker(inputs, inputs.Length / model.Input.Features);
-            IntegerLowering.Lower(model, new CompileOptions(), checker);
+            IntegerLowering.Lower(model, new CompileOptions { Scales = scales }, checker);
             Assert.True(checker.Failures.Count == 0, $"model seed {seed}:\n" + string.Join("\n", checker.Failures.Take(10)));
             lock (checkedPasses) checkedPasses.UnionWith(checker.PassesChecked);
         }, iter: 60, threads: 1);
@@ -32,7 +34,8 @@ public sealed class PassSemanticsTests
         Gen.ULong.Sample(seed =>
         {
             var model = RandomModels.Create(seed);
-            var graph = IntegerLowering.Lower(model, new CompileOptions { ActivationBits = 12, CoefBits = 8 });
+            var scales = seed % 3 == 0 ? Runtime.Model.ScaleMode.Pow2 : (Runtime.Model.ScaleMode?)null;
+            var graph = IntegerLowering.Lower(model, new CompileOptions { ActivationBits = 12, CoefBits = 8, Scales = scales });
             var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
             new GraphExecutor(graph, checkRanges: true).Run(inputs, inputs.Length / model.Input.Features);
         }, iter: 100, threads: 1);
