@@ -13,7 +13,6 @@ public static class RtlCellRules
     {
         var output = cell.Output;
         var inputs = cell.Inputs;
-        string what = $"cell {output.Name} ({RtlTextSyntax.Word(cell.Op)})";
         string? arity = cell.Op switch
         {
             RtlOp.Const => Count(0),
@@ -23,10 +22,10 @@ public static class RtlCellRules
             RtlOp.Concat => inputs.Count >= 1 ? null : "needs at least 1 input, has 0",
             _ => Count(2),
         };
-        if (arity is not null) return $"{what}: {arity}";
-        if (cell.Op != RtlOp.Const && !cell.Value.IsZero) return $"{what}: only a const cell has a value";
-        if (!RtlTextSyntax.HasAmount(cell.Op) && cell.Amount != 0) return $"{what}: only slice and constant shifts have an amount";
-        if (cell.Amount < 0) return $"{what}: negative amount {cell.Amount}";
+        if (arity is not null) return $"{What()}: {arity}";
+        if (cell.Op != RtlOp.Const && !cell.Value.IsZero) return $"{What()}: only a const cell has a value";
+        if (!RtlTextSyntax.HasAmount(cell.Op) && cell.Amount != 0) return $"{What()}: only slice and constant shifts have an amount";
+        if (cell.Amount < 0) return $"{What()}: negative amount {cell.Amount}";
         string? rule = cell.Op switch
         {
             RtlOp.Const => cell.Value.Sign < 0 || cell.Value >= BigInteger.One << output.Width
@@ -48,8 +47,9 @@ public static class RtlCellRules
             RtlOp.ReduceOr or RtlOp.ReduceAnd => output.Width != 1 ? $"output {output} must be 1 bit" : null,
             _ => $"unknown cell kind {cell.Op}",
         };
-        return rule is null ? null : $"{what}: {rule}";
+        return rule is null ? null : $"{What()}: {rule}";
 
+        string What() => $"cell {output.Name} ({RtlTextSyntax.Word(cell.Op)})";
         string? Count(int expected) => inputs.Count == expected ? null : $"needs {expected} input{(expected == 1 ? "" : "s")}, has {inputs.Count}";
     }
 

@@ -71,14 +71,15 @@ public static class RtlChecker
     {
         private readonly List<string> _problems = [];
         private readonly HashSet<RtlSignal> _declared = [.. module.Ports.Concat(module.Wires)];
-        private readonly Dictionary<RtlSignal, List<string>> _drivers = [];
+        // Driver sources (cell, register, memory read port, instance port, input port) are described only when reported.
+        private readonly Dictionary<RtlSignal, object> _drivers = [];
 
         public List<string> Run()
         {
             Names();
             if (module.Ports.FirstOrDefault(p => p.Name == RtlModule.Clock) is not { Kind: SignalKind.Input, Width: 1 })
                 _problems.Add($"needs a 1-bit input port {RtlModule.Clock}");
-            foreach (var input in module.Inputs) Drive(input, "the input port itself");
+            foreach (var input in module.Inputs) Drive(input, input);
             foreach (var cell in module.Cells) Cell(cell);
             foreach (var register in module.Registers) Register(register);
             foreach (var memory in module.Memories) Memory(memory);
@@ -101,16 +102,17 @@ public static class RtlChecker
 
         private void Cell(RtlCell cell)
         {
-            Use(cell.Inputs.Append(cell.Output), $"cell {cell.Output.Name}");
-            Drive(cell.Output, $"cell {cell.Output.Name} ({RtlTextSyntax.Word(cell.Op)})");
+            Use(cell.Inputs, cell);
+            Use([cell.Output], cell);
+            Drive(cell.Output, cell);
             if (RtlCellRules.Problem(cell) is { } problem) _problems.Add(problem);
         }
 
         private void Register(RtlRegister register)
         {
             string what = $"register {register.Q.Name}";
-            Use([register.Q, register.D, .. Optional(register.Enable), .. Optional(register.Reset)], what);
-            Drive(register.Q, what);
+            Use([register.Q, register.D, .. Optional(register.Enable), .. Optional(register.Reset)], register);
+            Drive(register.Q, register);
             if (register.D.Width != register.Q.Width) _problems.Add($"{what}: next value {register.D} differs in width from {register.Q}");
             if (register.Enable is { Width: not 1 } enable) _problems.Add($"{what}: enable {enable} must be 1 bit");
             if (register.Reset is { Width: not 1 } reset) _problems.Add($"{what}: reset {reset} must be 1 bit");
@@ -126,13 +128,13 @@ public static class RtlChecker
             if (memory.WritePorts.Count > 1) _problems.Add($"{what}: has {memory.WritePorts.Count} write ports, at most 1 is supported");
             foreach (var read in memory.ReadPorts)
             {
-                Use([read.Address, read.Data, .. Optional(read.Enable)], what);
-                Drive(read.Data, $"{what} read port");
+                Use([read.Address, read.Data, .. Optional(read.Enable)], memory);
+                Drive(read.Data, memory);
                 Port("read", read.Address, read.Data, read.Enable);
             }
             foreach (var write in memory.WritePorts)
             {
-                Use([write.Address, write.Data, write.Enable], what);
+                Use([write.Address, write.Data, write.Enable], memory);
                 Port("write", write.Address, write.Data, write.Enable);
             }
             if (memory.Init is { } init)
@@ -154,7 +156,7 @@ public static class RtlChecker
         private void Instance(RtlInstance instance)
         {
             string what = $"instance {instance.Name} of {instance.Module}";
-            Use(instance.Connections.Values, what);
+            Use(instance.Connections.Values, instance);
             if (!children.TryGetValue(instance.Module, out var child) || child.Name != instance.Module)
             {
                 _problems.Add(instance.Module == module.Name
@@ -166,7 +168,7 @@ public static class RtlChecker
             {
                 if (!instance.Connections.TryGetValue(port.Name, out var signal)) { _problems.Add($"{what}: port {port.Name} is not connected"); continue; }
                 if (signal.Width != port.Width) _problems.Add($"{what}: port {port} is connected to {signal}");
-                if (port.Kind == SignalKind.Output) Drive(signal, $"{what} port {port.Name}");
+                if (port.Kind == SignalKind.Output) Drive(signal, (instance, port.Name));
             }
             foreach (var unknown in instance.Connections.Keys.Where(k => child.Ports.All(p => p.Name != k)).Order(StringComparer.Ordinal))
                 _problems.Add($"{what}: {child.Name} has no port {unknown}");
@@ -176,23 +178,36 @@ public static class RtlChecker
         {
             foreach (var signal in module.Ports.Concat(module.Wires))
             {
-                var drivers = _drivers.GetValueOrDefault(signal) ?? [];
-                if (drivers.Count == 0) _problems.Add($"signal {signal} has no driver");
-                else if (drivers.Count > 1) _problems.Add($"signal {signal} has {drivers.Count} drivers: {string.Join(", ", drivers)}");
+                var drivers = _drivers.GetValueOrDefault(signal);
+                if (drivers is null) _problems.Add($"signal {signal} has no driver");
+                else if (drivers is List<object> several)
+                    _problems.Add($"signal {signal} has {several.Count} drivers: {string.Join(", ", several.Select(Describe))}");
             }
         }
 
-        private void Drive(RtlSignal signal, string driver)
+        private void Drive(RtlSignal signal, object source)
         {
-            if (!_drivers.TryGetValue(signal, out var list)) _drivers[signal] = list = [];
-            list.Add(driver);
+            if (!_drivers.TryGetValue(signal, out var existing)) _drivers[signal] = source;
+            else if (existing is List<object> several) several.Add(source);
+            else _drivers[signal] = new List<object> { existing, source };
         }
 
-        private void Use(IEnumerable<RtlSignal> signals, string user)
+        private void Use(IEnumerable<RtlSignal> signals, object user)
         {
-            foreach (var signal in signals.Where(s => !_declared.Contains(s)))
-                _problems.Add($"{user} uses {signal.Name}, which is not a port or wire of this module");
+            foreach (var signal in signals)
+                if (!_declared.Contains(signal))
+                    _problems.Add($"{Describe(user)} uses {signal.Name}, which is not a port or wire of this module");
         }
+
+        private static string Describe(object source) => source switch
+        {
+            RtlSignal => "the input port itself",
+            RtlCell cell => $"cell {cell.Output.Name} ({RtlTextSyntax.Word(cell.Op)})",
+            RtlRegister register => $"register {register.Q.Name}",
+            RtlMemory memory => $"memory {memory.Name}",
+            (RtlInstance instance, string port) => $"instance {instance.Name} of {instance.Module} port {port}",
+            _ => source.ToString() ?? "",
+        };
 
         private static IEnumerable<RtlSignal> Optional(RtlSignal? signal) => signal is null ? [] : [signal];
 

@@ -4,20 +4,23 @@ namespace HwFlow.Compiler.Rtl;
 /// Which signals of a module feed which others within one clock cycle: through cells, and
 /// through an instance from a child input to a child output when the child connects them
 /// combinationally. Registers and memory read ports cut every path (their outputs change only
-/// on the clock edge).
+/// on the clock edge). Signals are numbered so that large generated modules stay fast.
 /// </summary>
 internal sealed class RtlCombinationalGraph
 {
     private readonly RtlModule _module;
-    private readonly Dictionary<RtlSignal, List<(RtlSignal To, string Via)>> _edges = [];
+    private readonly Dictionary<RtlSignal, int> _index = [];
+    private readonly List<RtlSignal> _signals = [];
+    private readonly List<List<(int To, object Via)>?> _edges = [];
 
     /// <param name="childPaths">For each known child module: output port -> the input ports it depends on combinationally.</param>
     public RtlCombinationalGraph(RtlModule module, IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>> childPaths)
     {
         _module = module;
+        foreach (var signal in module.Ports.Concat(module.Wires)) Id(signal);
         foreach (var cell in module.Cells)
             foreach (var input in cell.Inputs)
-                Edge(input, cell.Output, RtlTextSyntax.Word(cell.Op));
+                Edge(input, cell.Output, cell);
         foreach (var instance in module.Instances)
         {
             if (!childPaths.TryGetValue(instance.Module, out var paths)) continue;
@@ -34,33 +37,34 @@ internal sealed class RtlCombinationalGraph
     /// <summary>The first combinational loop in declaration order, written "a -> b [op] -> ... -> a [op]", or null.</summary>
     public string? FindLoop()
     {
-        var state = new Dictionary<RtlSignal, int>(); // 1 = on the current path, 2 = done
-        foreach (var start in Nodes())
+        var state = new byte[_signals.Count]; // 0 = unseen, 1 = on the current path, 2 = done
+        var path = new List<(int Node, object? Via)>();
+        var next = new List<int>(); // per path entry: the next edge to follow
+        for (int start = 0; start < _signals.Count; start++)
         {
-            if (state.ContainsKey(start)) continue;
-            var path = new List<(RtlSignal Node, string Via)> { (start, "") };
-            var iterators = new Stack<IEnumerator<(RtlSignal To, string Via)>>();
+            if (state[start] != 0) continue;
+            path.Add((start, null));
+            next.Add(0);
             state[start] = 1;
-            iterators.Push(Successors(start).GetEnumerator());
-            while (iterators.Count > 0)
+            while (path.Count > 0)
             {
-                var it = iterators.Peek();
-                if (!it.MoveNext())
+                int node = path[^1].Node;
+                var edges = _edges[node];
+                int e = next[^1];
+                if (edges is null || e >= edges.Count)
                 {
-                    iterators.Pop();
-                    state[path[^1].Node] = 2;
+                    state[node] = 2;
                     path.RemoveAt(path.Count - 1);
+                    next.RemoveAt(next.Count - 1);
                     continue;
                 }
-                var (to, via) = it.Current;
-                if (state.TryGetValue(to, out int s))
-                {
-                    if (s == 1) return Describe(path, to, via);
-                    continue;
-                }
+                next[^1] = e + 1;
+                var (to, via) = edges[e];
+                if (state[to] == 1) return Describe(path, to, via);
+                if (state[to] == 2) continue;
                 state[to] = 1;
                 path.Add((to, via));
-                iterators.Push(Successors(to).GetEnumerator());
+                next.Add(0);
             }
         }
         return null;
@@ -70,34 +74,48 @@ internal sealed class RtlCombinationalGraph
     public IReadOnlyDictionary<string, IReadOnlySet<string>> PortPaths()
     {
         var result = _module.Outputs.ToDictionary(o => o.Name, _ => (IReadOnlySet<string>)new SortedSet<string>(StringComparer.Ordinal));
+        var seen = new bool[_signals.Count];
+        var work = new Stack<int>();
         foreach (var input in _module.Inputs)
         {
-            var seen = new HashSet<RtlSignal> { input };
-            var work = new Stack<RtlSignal>([input]);
+            Array.Clear(seen);
+            int start = _index[input];
+            seen[start] = true;
+            work.Push(start);
             while (work.Count > 0)
-                foreach (var (to, _) in Successors(work.Pop()))
-                    if (seen.Add(to)) work.Push(to);
-            foreach (var output in _module.Outputs.Where(seen.Contains))
+                foreach (var (to, _) in _edges[work.Pop()] ?? [])
+                    if (!seen[to])
+                    {
+                        seen[to] = true;
+                        work.Push(to);
+                    }
+            foreach (var output in _module.Outputs.Where(o => seen[_index[o]]))
                 ((SortedSet<string>)result[output.Name]).Add(input.Name);
         }
         return result;
     }
 
-    private IEnumerable<RtlSignal> Nodes() => _module.Ports.Concat(_module.Wires).Concat(_edges.Keys);
-
-    private IEnumerable<(RtlSignal To, string Via)> Successors(RtlSignal node) =>
-        _edges.TryGetValue(node, out var list) ? list : [];
-
-    private void Edge(RtlSignal from, RtlSignal to, string via)
+    private int Id(RtlSignal signal)
     {
-        if (!_edges.TryGetValue(from, out var list)) _edges[from] = list = [];
-        list.Add((to, via));
+        if (_index.TryGetValue(signal, out int id)) return id;
+        _index[signal] = id = _signals.Count;
+        _signals.Add(signal);
+        _edges.Add(null);
+        return id;
     }
 
-    private static string Describe(List<(RtlSignal Node, string Via)> path, RtlSignal back, string via)
+    private void Edge(RtlSignal from, RtlSignal to, object via)
+    {
+        int f = Id(from), t = Id(to);
+        (_edges[f] ??= []).Add((t, via));
+    }
+
+    private string Describe(List<(int Node, object? Via)> path, int back, object via)
     {
         int start = path.FindIndex(p => p.Node == back);
-        var hops = path.Skip(start + 1).Select(p => $"{p.Node.Name} [{p.Via}]").Append($"{back.Name} [{via}]");
-        return $"{back.Name} -> {string.Join(" -> ", hops)}";
+        var hops = path.Skip(start + 1).Select(p => $"{_signals[p.Node].Name} [{Label(p.Via!)}]").Append($"{_signals[back].Name} [{Label(via)}]");
+        return $"{_signals[back].Name} -> {string.Join(" -> ", hops)}";
     }
+
+    private static string Label(object via) => via is RtlCell cell ? RtlTextSyntax.Word(cell.Op) : (string)via;
 }

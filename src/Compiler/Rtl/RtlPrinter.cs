@@ -22,6 +22,10 @@ public static class RtlPrinter
         return text.ToString();
     }
 
+    /// <summary>Writes the text to <paramref name="path"/> (UTF-8 without BOM, '\n' line ends).</summary>
+    public static void WriteFile(RtlDesign design, string path) =>
+        File.WriteAllText(path, Print(design), new System.Text.UTF8Encoding(false));
+
     private static void PrintModule(StringBuilder text, RtlModule module, RtlDesign design)
     {
         text.Append("module ").Append(module.Name).Append('\n');

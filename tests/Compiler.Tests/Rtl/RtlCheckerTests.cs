@@ -181,6 +181,27 @@ public sealed class RtlCheckerTests
     }
 
     [Fact]
+    public void AnInstanceOutputCountsAsADriver()
+    {
+        var problems = Problems(Pass + """
+
+            module top
+              input clk : 1
+              input c : 4
+              wire u0_r : 4
+              instance u0 of pass
+                clk = clk
+                a = c
+                y = c
+                r = u0_r
+              end
+            end
+            """);
+        Assert.Equal(["module top: signal c:4 has 2 drivers: the input port itself, instance u0 of pass port y",
+            "module top: combinational loop: c -> c [instance u0 of pass, a -> y]"], problems);
+    }
+
+    [Fact]
     public void ChildrenMustBeDefinedFirst()
     {
         var text = "hwflow-rtl 1\ntop top\nmodule top\n  input clk : 1\n  instance u0 of later\n    clk = clk\n  end\n  instance u1 of nothing\n  end\nend\n"

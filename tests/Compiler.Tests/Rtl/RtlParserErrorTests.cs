@@ -46,7 +46,7 @@ public sealed class RtlParserErrorTests
     {
         using var temp = new TempFolder();
         var path = temp.File("counter.rtl");
-        File.WriteAllText(path, RtlPrinter.Print(RtlGoldenTests.Load("counter")));
+        RtlPrinter.WriteFile(RtlGoldenTests.Load("counter"), path);
         Assert.Equal("counter", RtlParser.ReadFile(path).Top);
     }
 }
