@@ -24,22 +24,23 @@ public static class TrainCommand
         var name = new Option<string?>("--name") { Description = "Model name (default: the output folder's name)" };
         var output = new Option<string>("--output", "-o") { Description = "Output model folder", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
+        var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads (1 keeps runs byte-identical and is as fast here; see BENCHMARKS.md)", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
         var json = Output.JsonOption();
         var training = new TrainingOptionSet(defaultEpochs: 10);
         var command = new Command("train", "Train an MLP (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot")
         {
-            dataset, mode, seed, name, output, force, json,
+            dataset, mode, seed, name, output, force, blasThreads, json,
         };
         foreach (var option in training.All) command.Options.Add(option);
         CommandAction.Set(command, (parse, cancel) =>
         {
             var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed));
             var datasetName = parse.GetValue(dataset)!;
-            var (train, test) = training.LoadData(parse, datasetName, options.Architecture);
+            var (train, test) = training.LoadData(parse, datasetName, options);
             OpenBlas.EnsureAvailable();
             using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
             var modelName = parse.GetValue(name) ?? Path.GetFileName(staged.Target);
-            var run = TrainingProgress.Run(modelName, observer => Trainer.Train(options, train, test, observer, cancel));
+            var run = TrainingProgress.Run(modelName, observer => Trainer.Train(options, train, test, observer, cancel, parse.GetValue(blasThreads)));
             var model = run.Network.Export(modelName);
             ModelWriter.WriteInto(model, staged.Path);
             File.WriteAllText(staged.File(TrainingLog.FileName), TrainingLog.Csv(run.Epochs));
@@ -51,7 +52,7 @@ public static class TrainCommand
             var result = new Result(staged.Target, modelName, datasetName, options.Architecture.ToString(), Architecture.ModeName(options.Mode),
                 options.BinAggression, model.Scales == ScaleMode.Pow2 ? "pow2" : "exact", train.Count, test.Count, options.Epochs,
                 options.BatchSize, options.LearningRate, options.Seed, last.TestAccuracy, last.TrainAccuracy, last.Loss, run.Seconds,
-                run.Epochs.Average(e => e.Seconds), Trainer.BlasThreads, run.Epochs);
+                run.Epochs.Average(e => e.Seconds), parse.GetValue(blasThreads), run.Epochs);
             Output.From(parse, json).Report(result, Print);
             return ExitCodes.Success;
         });

@@ -16,6 +16,7 @@ public sealed class TrainingOptionSet
     public Option<int> Batch { get; } = new("--batch") { Description = "Images per mini-batch", DefaultValueFactory = _ => 100 };
     public Option<double> Lr { get; } = new("--lr") { Description = "Adam learning rate (start of the schedule)", DefaultValueFactory = _ => 0.003 };
     public Option<string> Schedule { get; } = new("--schedule") { Description = "cosine (anneal to zero at the last step) or constant", DefaultValueFactory = _ => "cosine" };
+    public Option<int> Shift { get; } = new("--shift") { Description = "Augment: move each training image by up to N pixels in x and y (random per image and epoch)", DefaultValueFactory = _ => 0 };
     public Option<int?> Limit { get; } = new("--limit") { Description = "Train on the first N training images only (quick runs)" };
     public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Test on the first N test images only" };
 
@@ -24,7 +25,7 @@ public sealed class TrainingOptionSet
         Epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaultEpochs };
     }
 
-    public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Limit, TestLimit];
+    public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Limit, TestLimit];
 
     public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed)
     {
@@ -32,18 +33,19 @@ public sealed class TrainingOptionSet
             Architecture.Parse(parse.GetValue(Arch)!),
             mode,
             parse.GetValue(BinAgg),
-            ParseScales(parse.GetValue(Scales)!),
+            ParseScales(parse.GetValue(Scales) ?? "exact"),
             parse.GetValue(Epochs),
             parse.GetValue(Batch),
             parse.GetValue(Lr),
             ParseSchedule(parse.GetValue(Schedule)!),
-            seed);
+            seed,
+            parse.GetValue(Shift));
         options.Validate();
         return options;
     }
 
     /// <summary>The training and test sets, cut by --limit / --test-limit, checked against the architecture.</summary>
-    public (Dataset Train, Dataset Test) LoadData(ParseResult parse, string dataset, Architecture architecture)
+    public (Dataset Train, Dataset Test) LoadData(ParseResult parse, string dataset, TrainingOptions options)
     {
         var train = DatasetCatalog.Load(dataset, DataSplit.Train);
         var test = DatasetCatalog.Load(dataset, DataSplit.Test);
@@ -57,7 +59,7 @@ public sealed class TrainingOptionSet
             if (testLimit < 1) throw new UserError($"--test-limit must be at least 1, got {testLimit}");
             test = test.Take(testLimit);
         }
-        Trainer.CheckFits(architecture, train, test);
+        Trainer.CheckFits(options, train, test);
         return (train, test);
     }
 

@@ -19,13 +19,15 @@ public sealed record TrainingResult(TrainingNetwork Network, IReadOnlyList<Epoch
 /// </summary>
 public static class Trainer
 {
-    /// <summary>OpenBLAS threads during training; see BENCHMARKS.md for why one.</summary>
-    public const int BlasThreads = 1;
+    /// <summary>OpenBLAS threads during training unless told otherwise; see BENCHMARKS.md for why one.</summary>
+    public const int DefaultBlasThreads = 1;
 
     private const ulong ShuffleStream = 0x5EED_0F_5A1F_1E5UL;
+    private const ulong AugmentStream = 0xA0_6E_E7_5A1F_7UL;
 
-    public static void CheckFits(Architecture architecture, Dataset train, Dataset test)
+    public static void CheckFits(TrainingOptions options, Dataset train, Dataset test)
     {
+        var architecture = options.Architecture;
         foreach (var data in new[] { train, test })
         {
             if (data.Features != architecture.Inputs)
@@ -33,17 +35,20 @@ public static class Trainer
             if (data.ClassCount > architecture.Classes)
                 throw new UserError($"--arch {architecture} has {architecture.Classes} classes, but dataset {data.Name} has labels up to {data.ClassCount - 1}");
         }
+        if (options.Shift >= Math.Min(train.Rows, train.Columns))
+            throw new UserError($"--shift {options.Shift} moves {train.Rows}x{train.Columns} images entirely out of view (use less than {Math.Min(train.Rows, train.Columns)})");
         if (train.Count < 2) throw new UserError($"dataset {train.Name} has {train.Count} image(s); training needs at least 2");
     }
 
     public static TrainingResult Train(TrainingOptions options, Dataset train, Dataset test,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, int blasThreads = DefaultBlasThreads)
     {
         options.Validate();
-        CheckFits(options.Architecture, train, test);
+        CheckFits(options, train, test);
+        if (blasThreads < 1) throw new UserError($"--blas-threads must be at least 1, got {blasThreads}");
         OpenBlas.EnsureAvailable();
         int previousThreads = OpenBlas.Threads;
-        OpenBlas.Threads = BlasThreads;
+        OpenBlas.Threads = blasThreads;
         try
         {
             return Run(options, train, test, observer, cancel);
@@ -59,6 +64,7 @@ public static class Trainer
         var network = NetworkBuilder.Build(options.Architecture, options.Mode, options.BinAggression, options.Scales, options.Seed);
         var optimizer = new AdamOptimizer(network.Parameters);
         var shuffle = new SplitMix64(options.Seed ^ ShuffleStream);
+        var augment = new SplitMix64(options.Seed ^ AugmentStream);
         int batch = Math.Min(options.BatchSize, train.Count);
         int features = network.Inputs, classes = network.Classes;
         int batches = (train.Count / batch) + (train.Count % batch >= 2 ? 1 : 0);
@@ -85,7 +91,17 @@ public static class Trainer
                 for (int r = 0; r < rows; r++)
                 {
                     int index = order[(b * batch) + r];
-                    train.Image(index).CopyTo(raw.AsSpan(r * features));
+                    var target = raw.AsSpan(r * features, features);
+                    if (options.Shift == 0)
+                    {
+                        train.Image(index).CopyTo(target);
+                    }
+                    else
+                    {
+                        int dx = augment.NextInt((2 * options.Shift) + 1) - options.Shift;
+                        int dy = augment.NextInt((2 * options.Shift) + 1) - options.Shift;
+                        ImageShift.Apply(train.Image(index), target, train.Rows, train.Columns, dx, dy);
+                    }
                     labels[r] = train.Labels[index];
                 }
                 var x = rows == batch ? input : new float[rows * features];

@@ -23,7 +23,8 @@ public sealed record TrainingOptions(
     int BatchSize = 100,
     double LearningRate = 0.003,
     LearningRateSchedule Schedule = LearningRateSchedule.Cosine,
-    ulong Seed = 1)
+    ulong Seed = 1,
+    int Shift = 0)
 {
     /// <summary>Refuses options that cannot train, naming the option.</summary>
     public void Validate()
@@ -32,6 +33,7 @@ public sealed record TrainingOptions(
         if (BatchSize < 1) throw new UserError($"--batch must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new UserError($"--lr must be a positive number, got {LearningRate}");
+        if (Shift < 0) throw new UserError($"--shift must be 0 or more pixels, got {Shift}");
         if (BinAggression < 1) throw new UserError($"--bin-agg must be at least 1, got {BinAggression}");
         if (Scales == ScaleMode.Pow2 && Mode != TrainingMode.Hbnn)
             throw new UserError($"--scales pow2 applies to --mode hbnn only (a {Architecture.ModeName(Mode)} model has no chunk scales)");
