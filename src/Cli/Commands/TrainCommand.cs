@@ -29,9 +29,10 @@ public static class TrainCommand
         var training = new TrainingOptionSet(defaultEpochs: 10);
         var command = new Command("train", "Train an MLP (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot")
         {
-            dataset, mode, seed, name, output, force, blasThreads, json,
+            dataset, mode,
         };
-        foreach (var option in training.All) command.Options.Add(option);
+        foreach (var option in training.All.Append(seed).Append(name).Append(output).Append(force).Append(blasThreads).Append(json))
+            command.Options.Add(option);
         CommandAction.Set(command, (parse, cancel) =>
         {
             var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed));
