@@ -24,7 +24,7 @@ public static class TrainCommand
         var name = new Option<string?>("--name") { Description = "Model name (default: the output folder's name)" };
         var output = new Option<string>("--output", "-o") { Description = "Output model folder", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
-        var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads (1 keeps runs byte-identical and is as fast here; see BENCHMARKS.md)", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
+        var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads (other counts give other bytes; see BENCHMARKS.md)", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
         var json = Output.JsonOption();
         var training = new TrainingOptionSet(defaultEpochs: 10);
         var command = new Command("train", "Train an MLP (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot")
