@@ -63,6 +63,22 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADatasetCanBeAnIdxFolder()
+    {
+        var output = _dir.File("idx");
+        var result = CliProcess.Run([.. Override(Quick, ["--dataset", "/usr/share/datasets/fashion-mnist", "--epochs", "1"]), "-o", output, "--json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("/usr/share/datasets/fashion-mnist", result.Json().GetProperty("dataset").GetString());
+        Assert.True(File.Exists(Path.Combine(output, "model.yaml")));
+
+        var empty = _dir.File("empty-dataset");
+        Directory.CreateDirectory(empty);
+        var refused = CliProcess.Run([.. Override(Quick, ["--dataset", empty]), "-o", _dir.File("never")]);
+        CliProcess.AssertUserError(refused, "no train-images-idx3-ubyte[.gz] in this dataset folder");
+        Assert.False(Directory.Exists(_dir.File("never")));
+    }
+
+    [Fact]
     public void AnExistingOutputFolderIsRefusedUnlessForced()
     {
         var output = _dir.File("existing");
