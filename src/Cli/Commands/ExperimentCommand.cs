@@ -19,6 +19,8 @@ public static class ExperimentCommand
     {
         var command = new Command("experiment", "Re-run the seed write-up's experiments (CSV + PNG)");
         command.Subcommands.Add(Angle());
+        command.Subcommands.Add(HbnnVsBnnCommand.Create());
+        command.Subcommands.Add(HistogramsCommand.Create());
         return command;
     }
 
