@@ -80,7 +80,9 @@ public sealed class NextpnrReport
                 var steps = entry.GetProperty("path").EnumerateArray().ToList();
                 if (steps.Count == 0) continue;
                 var nets = steps.Where(s => s.TryGetProperty("net", out _)).Select(s => s.GetProperty("net").GetString()).ToList();
-                var first = steps[0].GetProperty("from");
+                // A path starts at a register's output: the "to" end of the clock-to-output step
+                // (its "from" end names the clock input, on a cell nextpnr does not always get right).
+                var first = steps[0].GetProperty("type").GetString() == "clk-to-q" ? steps[0].GetProperty("to") : steps[0].GetProperty("from");
                 var last = steps[^1].GetProperty("to");
                 paths.Add(new TimingPath(
                     entry.GetProperty("from").GetString()!,

@@ -31,12 +31,17 @@ public sealed class YosysNetlist
     public int CountWithPrefix(params string[] prefixes) =>
         CellCounts.Where(kv => prefixes.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal))).Sum(kv => kv.Value);
 
-    /// <summary>The first source location (file:line) of a net such as "acc[3]", or null when yosys kept none.</summary>
+    /// <summary>
+    /// Where in the design's Verilog a net such as "acc[3]" was declared (file:line), or null. A
+    /// net yosys made while mapping ("sum_SB_LUT4_O_I3") is traced to the net it was named after ("sum").
+    /// </summary>
     public string? SourceOfNet(string net)
     {
         var bracket = net.LastIndexOf('[');
         var name = bracket > 0 && net.EndsWith(']') ? net[..bracket] : net;
-        return _netSources.GetValueOrDefault(name) ?? _netSources.GetValueOrDefault(net);
+        if ((_netSources.GetValueOrDefault(name) ?? _netSources.GetValueOrDefault(net)) is { } source) return source;
+        var derived = name.IndexOf("_SB_", StringComparison.Ordinal);
+        return derived > 0 ? _netSources.GetValueOrDefault(name[..derived]) : null;
     }
 
     public static YosysNetlist Load(string jsonPath, string top)
@@ -68,7 +73,9 @@ public sealed class YosysNetlist
         if (!item.TryGetProperty("attributes", out var attributes) || !attributes.TryGetProperty("src", out var src)
             || src.ValueKind != JsonValueKind.String || src.GetString() is not { Length: > 0 } text)
             return null;
-        var first = text.Split('|')[0];
+        // Locations inside yosys's own techmap files (absolute paths) say nothing about the design.
+        var first = text.Split('|').FirstOrDefault(s => !Path.IsPathRooted(s));
+        if (first is null) return null;
         // "rtl/x.v:22.22-22.38" -> "rtl/x.v:22"
         var colon = first.LastIndexOf(':');
         if (colon < 0) return first;

@@ -19,7 +19,7 @@ public sealed class BoardShellSimulationTests : IDisposable
     public void Icebreaker_shell_answers_each_image_with_the_cores_class()
     {
         var images = TestBuilds.FashionMnistImages(6);
-        AssertShellAnswers(TestBuilds.SumMod10(_temp), images, images.Select(TestBuilds.SumMod10Class).ToList());
+        AssertShellAnswers(TestBuilds.SumMod10(_temp), images, images.Select(TestBuilds.TestCoreClass).ToList());
     }
 
     private void AssertShellAnswers(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<ulong> expected)

@@ -74,7 +74,7 @@ public sealed class FlowErrorTests : IDisposable
         var build = TestBuilds.SumMod10(_temp);
         var error = Fails(build.Path, new SynthOptions(FpgaTarget.Ice40Up5k, ClockMhz: 400));
         Assert.Matches(@"timing not met: clock clk reaches \d+\.\d\d MHz, the target is 400 MHz", error.Message);
-        Assert.Matches(@"critical path \(\d+\.\d\d ns\) from \S+ \(net [^)]+\) to \S+", error.Message);
+        Assert.Matches(@"critical path \(\d+\.\d\d ns\) from \S+ \(net [^)]+, rtl/hwflow_top\.v:\d+\) to \S+ \(net [^)]+\)", error.Message);
         Assert.Contains("rerun with --clock-mhz", error.Message);
     }
 

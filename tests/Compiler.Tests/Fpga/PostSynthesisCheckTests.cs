@@ -16,7 +16,7 @@ public sealed class PostSynthesisCheckTests(SynthesizedTestCore core) : IClassFi
         var images = TestBuilds.FashionMnistImages(100);
         var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7);
         var netlist = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, images, options, core.Temp.File("post-synth"));
-        Assert.Empty(PostSynthesisCheck.Compare(netlist, images.Select(TestBuilds.SumMod10Class).ToList()));
+        Assert.Empty(PostSynthesisCheck.Compare(netlist, images.Select(TestBuilds.TestCoreClass).ToList()));
 
         // The RTL on the same stimulus: the gates take every beat on the same cycle.
         var rtl = AxisFrameBench.Run(IcarusSimulation.Default, core.Build, core.Build.Manifest.VerilogFiles.Select(core.Build.File).ToList(),
@@ -31,7 +31,7 @@ public sealed class PostSynthesisCheckTests(SynthesizedTestCore core) : IClassFi
         var results = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, frames, new AxisBenchOptions(), core.Temp.File("steady"));
         var gaps = results.Zip(results.Skip(1), (a, b) => b.Cycle - a.Cycle).ToList();
         Assert.All(gaps, gap => Assert.Equal(core.Build.Manifest.CyclesPerFrame, gap));
-        Assert.Empty(PostSynthesisCheck.Compare(results, frames.Select(TestBuilds.SumMod10Class).ToList()));
+        Assert.Empty(PostSynthesisCheck.Compare(results, frames.Select(TestBuilds.TestCoreClass).ToList()));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace HwFlow.Compiler.Tests.Fpga;
 
 /// <summary>
 /// Build folders for the FPGA tests, laid out as `hwflow compile` will write them. The test core
-/// (tests/fixtures/sum-mod10-build) answers each frame with the sum of its bytes mod 10.
+/// (tests/fixtures/sum-mod10-build) answers each frame with the sum of (byte + 1) mod 10.
 /// </summary>
 public static class TestBuilds
 {
@@ -25,7 +25,7 @@ public static class TestBuilds
     }
 
     /// <summary>What the test core must answer: its C# model.</summary>
-    public static ulong SumMod10Class(byte[] frame) => (ulong)(frame.Sum(b => (int)b) % 10);
+    public static ulong TestCoreClass(byte[] frame) => (ulong)(frame.Sum(b => b + 1) % 10);
 
     /// <summary>
     /// A build folder holding <paramref name="verilog"/> as rtl/hwflow_top.v, with the test core's
