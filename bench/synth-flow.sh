@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Times `hwflow synth` on the sum-mod-10 test core against its peer: the same yosys, nextpnr-ice40
-# and icepack commands run straight from bash (read from the synth.md that hwflow wrote), in the
-# same session. Prints a Markdown table (median of RUNS runs; wall and CPU seconds).
-# Usage: bench/synth-flow.sh [RUNS]   (builds the CLI in Release if HWFLOW_CLI is not set)
+# Times `hwflow synth` on a build folder (default: the sum-mod-10 test core) against its peer: the
+# same yosys, nextpnr-ice40 and icepack commands run straight from bash (read from the synth.md
+# that hwflow wrote), in the same session. Prints a Markdown table (median of RUNS runs; wall and
+# CPU seconds). The build folder is copied, never written.
+# Usage: bench/synth-flow.sh [RUNS] [BUILD]   (builds the CLI in Release if HWFLOW_CLI is not set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
+BUILD="${2:-tests/fixtures/sum-mod10-build}"
 if [ -z "${HWFLOW_CLI:-}" ]; then
   dotnet build src/Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2
   HWFLOW_CLI="$PWD/src/Cli/bin/Release/net10.0/hwflow"
 fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-cp -r tests/fixtures/sum-mod10-build "$WORK/build"
+cp -r "$BUILD" "$WORK/build"
+rm -rf "$WORK/build/synth"
 
 # seconds (wall user+sys) of one command, as "wall cpu"
 measure() {
@@ -42,7 +45,7 @@ run_case() { # name, synth arguments...
     'BEGIN { printf "| %s | %.2f s (%.2f s CPU) | %.2f s (%.2f s CPU) | %.2f | %.2f |\n", n, hw, hc, pw, pc, hw / pw, hc / pc }'
 }
 
-echo "| flow (sum-mod-10 test core) | hwflow synth, wall (CPU) | same tool commands from bash | ratio wall | ratio CPU |"
+echo "| flow ($(basename "$BUILD")) | hwflow synth, wall (CPU) | same tool commands from bash | ratio wall | ratio CPU |"
 echo "|---|---|---|---:|---:|"
 run_case "ice40-up5k, bare core" --target ice40-up5k
 run_case "ice40-up5k, iCEBreaker shell" --target ice40-up5k --shell icebreaker
