@@ -17,6 +17,7 @@ public static class HwFlowCommand
         root.Subcommands.Add(CompileCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
         return root;
     }
 

@@ -121,7 +121,7 @@ public sealed partial class TrainCommandTests : IDisposable
         var rest = await process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{string.Join('\n', stderr)}\n{rest}\n{await stdout}");
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}\n{string.Join('\n', stderr)}\n{rest}\n{await stdout}");
         Assert.Contains("interrupted; no output was written", rest);
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
