@@ -84,6 +84,9 @@ public abstract class Simulator
 
     public abstract BigInteger PeekMemory(string memory, int address);
 
+    /// <summary>Combinational cells evaluated per cycle (after renames and constants are folded away, for the compiled engine).</summary>
+    public virtual int EvaluatedCellCount => Module.Cells.Count;
+
     /// <summary>Applies one rising clock edge (settling combinational logic first if inputs changed).</summary>
     public abstract void Step();
 

@@ -22,7 +22,7 @@ public sealed record StreamTrace(IReadOnlyList<StreamTransaction> Outputs, Strea
     /// <summary>The text both engines print for a trace (one line per event, one end line), compared line by line.</summary>
     public IEnumerable<string> Lines()
     {
-        foreach (var t in Outputs) yield return $"O {t.Cycle} {t.Data:x}";
+        foreach (var t in Outputs) yield return $"O {t.Cycle} {HexText.Of(t.Data)}";
         yield return $"END {Status.ToString().ToLowerInvariant()} {Cycles}";
     }
 }
