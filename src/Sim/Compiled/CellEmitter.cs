@@ -16,6 +16,7 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
     private static readonly MethodInfo PopCount = typeof(BitOperations).GetMethod(nameof(BitOperations.PopCount), [typeof(ulong)])!;
     private static readonly MethodInfo MinU64 = typeof(Math).GetMethod(nameof(Math.Min), [typeof(ulong), typeof(ulong)])!;
 
+    /// <summary>Stores the value of a cell; a narrow one is also kept in a local when <paramref name="keep"/>.</summary>
     public void Emit(RtlCell cell, bool keep)
     {
         var output = layout.Of(cell.Output);
@@ -26,7 +27,8 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
     private Place In(RtlCell cell, int i) => layout.Of(cell.Inputs[i]);
     private void V(RtlCell cell, int i) => k.Word(In(cell, i), 0);
 
-    private void Narrow(RtlCell cell)
+    /// <summary>Pushes the value of a cell with a result of at most 64 bits.</summary>
+    public void Narrow(RtlCell cell)
     {
         int w = cell.Output.Width;
         int inWidth = cell.Inputs.Count > 0 ? cell.Inputs[0].Width : 0;
@@ -103,7 +105,11 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
         }
     }
 
-    private void Wide(RtlCell cell, Place output)
+    /// <summary>
+    /// Writes the words of a wider result. Returns false when a helper wrote them directly, so
+    /// <see cref="KernelBuilder.Tracker"/> did not see the change.
+    /// </summary>
+    public bool Wide(RtlCell cell, Place output)
     {
         int w = cell.Output.Width;
         int Bits(int j) => Math.Min(64, w - (64 * j));
@@ -121,7 +127,7 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
                 break;
             case RtlOp.Add or RtlOp.Sub:
                 Call(cell.Op == RtlOp.Add ? nameof(WideOps.Add) : nameof(WideOps.Sub), output, In(cell, 0), In(cell, 1), () => { k.Int(output.Words); k.Const(TopMask(w)); });
-                break;
+                return false;
             case RtlOp.Mux:
                 var select = k.Temp(() => k.Spread(() => V(cell, 0)));
                 PerWord(j => Select(null, () => k.Word(In(cell, 1), j), () => k.Word(In(cell, 2), j), select));
@@ -152,9 +158,10 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
                 var amount = k.Temp(() => ShiftAmount(cell));
                 Call(cell.Op switch { RtlOp.Shl => nameof(WideOps.ShiftLeft), RtlOp.Shr => nameof(WideOps.ShiftRight), _ => nameof(WideOps.ShiftRightArithmetic) },
                     output, In(cell, 0), null, () => { k.Int(w); k.Load(amount); });
-                break;
+                return false;
             default: throw new NotSupportedException($"cell kind {cell.Op} with a {w}-bit result is not compiled");
         }
+        return true;
     }
 
     private void Binary(RtlCell cell, OpCode op)

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Reflection.Emit;
 using System.Runtime.InteropServices;
+using HwFlow.Compiler.Rtl;
 using HwFlow.Sim.Netlists;
 
 namespace HwFlow.Sim.Compiled;
@@ -8,41 +9,48 @@ namespace HwFlow.Sim.Compiled;
 /// <summary>
 /// The fast simulator: the design is levelized once, laid out in one pinned buffer of 64-bit
 /// words, and compiled to IL kernels (straight-line code, no interpretation per cell) that the
-/// JIT turns into machine code. A cycle is one settle call (skipped when nothing was poked
-/// since the last one) plus one edge call; nothing is allocated per cycle.
+/// JIT turns into machine code. Settling evaluates only partitions whose inputs changed
+/// (<see cref="ActivityPlan"/>), and is skipped entirely when nothing was poked since the last
+/// one; a cycle allocates nothing. Values the plan keeps in locals only are recomputed from
+/// stored ones when peeked.
 /// </summary>
 internal sealed unsafe class CompiledSimulator : Simulator
 {
-    /// <summary>Cost units per settle kernel: large enough to amortise calls, small enough that the JIT keeps optimising (it gives up on huge methods).</summary>
-    private const int SettleBudget = 2500;
-
     private readonly StorageLayout _layout;
+    private readonly ActivityPlan _plan;
     private readonly ulong[] _state;
     private readonly ulong* _base;
     private readonly Kernel _settle;
     private readonly Kernel _edge;
     private readonly int[] _offsets;
+    private readonly int[][] _wakeOnPoke;
+    private readonly bool[] _stored;
     private bool _dirty = true;
 
-    public CompiledSimulator(Netlist netlist) : base(netlist)
+    public CompiledSimulator(Netlist netlist, bool storeAll = false) : base(netlist)
     {
         _layout = new StorageLayout(netlist, Levelizer.Order(netlist));
-        var settleParts = CompileSettle(_layout);
-        var edgeParts = new EdgeEmitter(_layout).Emit(); // allocates scratch, so before the buffer
+        _plan = new ActivityPlan(_layout, storeAll);
+        var settleParts = SettleCompiler.Compile(_layout, _plan);
+        var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
         _state = _layout.PowerOnImage();
+        foreach (var partition in _plan.Partitions) _state[partition.FlagOffset] = 1;
         _base = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(_state, 0);
         _settle = Sequence("settle", settleParts);
         _edge = Sequence("edge", edgeParts);
         _offsets = [.. netlist.Signals.Select(s => _layout.Of(s).Offset)];
-        CellCount = _layout.Computed.Count;
+        _stored = [.. _offsets.Select(_plan.IsStored)];
+        _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
     }
 
-    /// <summary>Cells evaluated per settle after renames and constants were folded away.</summary>
-    public int CellCount { get; }
+    public override int EvaluatedCellCount => _layout.Computed.Count;
 
     public override void PokeFast(SimSignal signal, ulong value)
     {
-        _base[_offsets[signal.Index]] = value;
+        ref ulong slot = ref _base[_offsets[signal.Index]];
+        if (slot == value) return;
+        slot = value;
+        foreach (int flag in _wakeOnPoke[signal.Index]) _base[flag] = 1;
         _dirty = true;
     }
 
@@ -50,19 +58,20 @@ internal sealed unsafe class CompiledSimulator : Simulator
     {
         var place = _layout.Of(input.Rtl);
         for (int w = 0; w < place.Words; w++) _base[place.Offset + w] = (ulong)((value >> (64 * w)) & ulong.MaxValue);
+        foreach (int flag in _wakeOnPoke[input.Index]) _base[flag] = 1;
         _dirty = true;
     }
 
     public override ulong PeekUInt64(SimSignal signal)
     {
         if (_dirty) Settle();
-        return _base[_offsets[signal.Index]];
+        return _stored[signal.Index] ? _base[_offsets[signal.Index]] : (ulong)(Value(signal.Rtl) & ulong.MaxValue);
     }
 
     public override BigInteger Peek(SimSignal signal)
     {
         if (_dirty) Settle();
-        return Read(_layout.Of(signal.Rtl));
+        return Value(signal.Rtl);
     }
 
     public override BigInteger PeekMemory(string memory, int address)
@@ -87,6 +96,16 @@ internal sealed unsafe class CompiledSimulator : Simulator
         _dirty = false;
     }
 
+    /// <summary>A settled value: read from the buffer, or recomputed from stored values when the plan kept it in locals only.</summary>
+    private BigInteger Value(RtlSignal signal)
+    {
+        var place = _layout.Of(signal);
+        if (place.IsConstant) return place.Constant!.Value;
+        if (_plan.IsStored(place.Offset)) return Read(place);
+        var cell = _plan.ProducerOf(place.Offset)!;
+        return CellSemantics.Evaluate(cell, cell.Inputs.Select(Value).ToList());
+    }
+
     private BigInteger Read(Place place)
     {
         var value = BigInteger.Zero;
@@ -94,47 +113,6 @@ internal sealed unsafe class CompiledSimulator : Simulator
         GC.KeepAlive(_state);
         return value;
     }
-
-    private static List<KernelBuilder> CompileSettle(StorageLayout layout)
-    {
-        var kernels = new List<KernelBuilder>();
-        var cells = layout.Computed;
-        int start = 0;
-        while (start < cells.Count)
-        {
-            int end = start, cost = 0;
-            while (end < cells.Count && (cost < SettleBudget || end == start))
-                cost += Cost(layout, cells[end++]);
-            var kernel = new KernelBuilder($"settle_{kernels.Count}");
-            var emitter = new CellEmitter(kernel, layout);
-            // A narrow value read again inside this kernel is kept in a local until its last reader.
-            var lastReader = new Dictionary<int, int>();
-            var definedHere = new HashSet<int>();
-            for (int i = start; i < end; i++)
-            {
-                foreach (var input in cells[i].Inputs)
-                {
-                    var place = layout.Of(input);
-                    if (place.Words == 1 && definedHere.Contains(place.Offset)) lastReader[place.Offset] = i;
-                }
-                definedHere.Add(layout.Of(cells[i].Output).Offset);
-            }
-            var releaseAfter = lastReader.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList());
-            for (int i = start; i < end; i++)
-            {
-                var output = layout.Of(cells[i].Output);
-                emitter.Emit(cells[i], keep: lastReader.ContainsKey(output.Offset));
-                if (releaseAfter.TryGetValue(i, out var done))
-                    foreach (var offset in done) kernel.Release(new Place(offset, 1, null));
-            }
-            kernels.Add(kernel);
-            start = end;
-        }
-        return kernels;
-    }
-
-    private static int Cost(StorageLayout layout, Compiler.Rtl.RtlCell cell) =>
-        1 + layout.Of(cell.Output).Words + cell.Inputs.Sum(i => layout.Of(i).Words);
 
     /// <summary>One kernel that calls the parts in order, so a settle or an edge is a single delegate call.</summary>
     private static Kernel Sequence(string name, List<KernelBuilder> parts)

@@ -9,7 +9,7 @@ namespace HwFlow.Sim.Compiled;
 /// output is itself read during the edge (a shift register, an address register) is computed
 /// into scratch words and committed at the end; all others are written in place.
 /// </summary>
-internal sealed class EdgeEmitter(StorageLayout layout)
+internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
 {
     private const int Budget = 3000;
 
@@ -44,18 +44,18 @@ internal sealed class EdgeEmitter(StorageLayout layout)
             foreach (var p in m.ReadPorts)
             {
                 var target = Target(p.Data);
-                steps.Add((4 + target.Words, kb => Read(kb, m, p, target)));
+                steps.Add((4 + target.Words, kb => Tracked(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
             }
         foreach (var r in module.Registers)
         {
             var target = Target(r.Q);
-            steps.Add((2 + (4 * target.Words), kb => Register(kb, r, target)));
+            steps.Add((2 + (4 * target.Words), kb => Tracked(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
         }
         foreach (var m in module.Memories)
             foreach (var p in m.WritePorts)
                 steps.Add((4 + layout.Of(p.Data).Words, kb => Write(kb, m, p)));
         foreach (var (scratch, target) in commits)
-            steps.Add((target.Words, kb => Copy(kb, scratch, target)));
+            steps.Add((target.Words, kb => Tracked(kb, target, target, () => Copy(kb, scratch, target))));
 
         var kernels = new List<KernelBuilder>();
         KernelBuilder? current = null;
@@ -69,9 +69,26 @@ internal sealed class EdgeEmitter(StorageLayout layout)
                 cost = 0;
             }
             emit(current);
+            current.ReleaseTemps();
             cost += stepCost;
         }
         return kernels;
+    }
+
+    /// <summary>Emits stores into <paramref name="written"/> and, when it is the real place of a value some partition reads, wakes those partitions if any word changed.</summary>
+    private void Tracked(KernelBuilder k, Place written, Place real, Action emit)
+    {
+        var wake = plan.ConsumerFlags(real.Offset);
+        if (written != real || wake.Count == 0)
+        {
+            emit();
+            return;
+        }
+        var changed = k.Temp(() => k.Const(0));
+        k.Tracker = changed;
+        emit();
+        k.Tracker = null;
+        SettleCompiler.Wake(k, wake, () => k.Load(changed));
     }
 
     /// <summary>q' = rst ? resetValue : en ? d : q, word by word and branch-free.</summary>

@@ -16,6 +16,9 @@ internal sealed class KernelBuilder
 {
     private readonly Dictionary<int, LocalBuilder> _cached = [];
     private readonly Stack<LocalBuilder> _freeValues = new();
+    private readonly List<LocalBuilder> _temps = [];
+    private int _tempsInUse;
+    private LocalBuilder? _trackedWord;
 
     public KernelBuilder(string name)
     {
@@ -50,12 +53,54 @@ internal sealed class KernelBuilder
         }
     }
 
+    /// <summary>
+    /// When set, every <see cref="Store"/> also ORs (old word ^ new word) into this local, so the
+    /// caller can tell afterwards whether a multi-word value changed.
+    /// </summary>
+    public LocalBuilder? Tracker { get; set; }
+
     /// <summary>Stores word <paramref name="index"/> of <paramref name="place"/> from the value <paramref name="push"/> leaves on the stack.</summary>
     public void Store(Place place, int index, Action push)
     {
+        if (Tracker is { } tracker)
+        {
+            var fresh = _trackedWord ??= IL.DeclareLocal(typeof(ulong));
+            push();
+            IL.Emit(OpCodes.Stloc, fresh);
+            Address(place.Offset + index);
+            IL.Emit(OpCodes.Ldind_I8);
+            Load(fresh);
+            IL.Emit(OpCodes.Xor);
+            Load(tracker);
+            IL.Emit(OpCodes.Or);
+            IL.Emit(OpCodes.Stloc, tracker);
+            push = () => Load(fresh);
+        }
         Address(place.Offset + index);
         push();
         IL.Emit(OpCodes.Stind_I8);
+    }
+
+    /// <summary>Evaluates <paramref name="push"/> into a value local (reused after <see cref="ResetCache"/> or <see cref="Release"/>).</summary>
+    public LocalBuilder Value(Action push)
+    {
+        var local = _freeValues.Count > 0 ? _freeValues.Pop() : IL.DeclareLocal(typeof(ulong));
+        push();
+        IL.Emit(OpCodes.Stloc, local);
+        return local;
+    }
+
+    /// <summary>Later reads of <paramref name="place"/> in this kernel use <paramref name="local"/>.</summary>
+    public void Cache(Place place, LocalBuilder local) => _cached[place.Offset] = local;
+
+    /// <summary>Gives a value local back without caching it.</summary>
+    public void Free(LocalBuilder local) => _freeValues.Push(local);
+
+    /// <summary>Forgets every cached value (at a point where control flow joins, cached locals may be stale).</summary>
+    public void ResetCache()
+    {
+        foreach (var local in _cached.Values) _freeValues.Push(local);
+        _cached.Clear();
     }
 
     /// <summary>Stores a narrow value and, when <paramref name="keep"/>, keeps it in a local for later reads in this kernel.</summary>
@@ -79,14 +124,21 @@ internal sealed class KernelBuilder
         if (_cached.Remove(place.Offset, out var local)) _freeValues.Push(local);
     }
 
-    /// <summary>A scratch local for values the emitters need twice (masks, saturated shift amounts).</summary>
+    /// <summary>
+    /// A scratch local for values an emitter needs more than once (masks, shift amounts, change
+    /// trackers); scratch locals are reused after <see cref="ReleaseTemps"/>, which callers invoke
+    /// between cells, so a kernel declares few locals and the JIT can keep them in registers.
+    /// </summary>
     public LocalBuilder Temp(Action push)
     {
-        var local = IL.DeclareLocal(typeof(ulong));
+        if (_tempsInUse == _temps.Count) _temps.Add(IL.DeclareLocal(typeof(ulong)));
+        var local = _temps[_tempsInUse++];
         push();
         IL.Emit(OpCodes.Stloc, local);
         return local;
     }
+
+    public void ReleaseTemps() => _tempsInUse = 0;
 
     public void Load(LocalBuilder local) => IL.Emit(OpCodes.Ldloc, local);
 

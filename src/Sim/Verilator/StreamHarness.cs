@@ -76,6 +76,7 @@ public static class StreamHarness
                 std::string body, stall;
                 uint64_t data[{{{CppHarness.Words(data.Width)}}}];
                 auto start = std::chrono::steady_clock::now();
+                long long cpu_start = thread_cpu_ns();
                 for (long long cycle = 0;; ++cycle) {
                     uint64_t draw_in = next_u64() >> 32, draw_out = next_u64() >> 32;
                     if (next_reset < s.resets.size() && s.resets[next_reset].first == cycle) {
@@ -128,10 +129,11 @@ public static class StreamHarness
                     }
                     if ((unsigned long long)cycles >= s.max_cycles) break;
                 }
+                long long cpu_end = thread_cpu_ns();
                 long long nanoseconds = (long long)std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
                 top->final();
                 body += "END " + std::string(status) + " " + std::to_string(cycles) + "\n" + stall;
-                finish(body, nanoseconds);
+                finish(body, nanoseconds, cpu_end - cpu_start);
                 return 0;
             }
 

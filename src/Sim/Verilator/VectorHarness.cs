@@ -43,7 +43,7 @@ public static class VectorHarness
         for (int i = 0; i < inputs.Count; i++) cpp.Append($"    uint64_t in{i}[{CppHarness.Words(inputs[i].Width)}] = {{0}};\n");
         int widest = outputs.Count == 0 ? 1 : outputs.Max(o => CppHarness.Words(o.Width));
         cpp.Append($"    uint64_t out[{widest}];\n");
-        cpp.Append("    std::string body;\n    auto start = std::chrono::steady_clock::now();\n");
+        cpp.Append("    std::string body;\n    auto start = std::chrono::steady_clock::now();\n    long long cpu_start = thread_cpu_ns();\n");
         cpp.Append("    for (long long cycle = 0; cycle < cycles; ++cycle) {\n");
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -63,10 +63,11 @@ public static class VectorHarness
                     top->eval();
                     contextp->timeInc(5);
                 }
+                long long cpu_end = thread_cpu_ns();
                 long long nanoseconds = (long long)std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
                 top->final();
                 body += "END " + std::to_string(cycles) + "\n";
-                finish(body, nanoseconds);
+                finish(body, nanoseconds, cpu_end - cpu_start);
                 return 0;
             }
 

@@ -3,8 +3,8 @@ using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Sim.Verilator;
 
-/// <summary>What a harness run printed: its lines before the sentinel and the time its simulation loop took.</summary>
-public sealed record HarnessOutput(IReadOnlyList<string> Lines, TimeSpan LoopTime);
+/// <summary>What a harness run printed: its lines before the sentinel, and the wall and thread CPU time of its simulation loop.</summary>
+public sealed record HarnessOutput(IReadOnlyList<string> Lines, TimeSpan LoopTime, TimeSpan LoopCpuTime);
 
 /// <summary>A built Verilator model: the harness binary and the folder it runs in (where its $readmemh files are).</summary>
 public sealed record VerilatorModel(string Binary, string Folder, bool FromCache)
@@ -50,12 +50,14 @@ public sealed record VerilatorModel(string Binary, string Folder, bool FromCache
         if (lines.Count == 0 || lines[^1] != CppHarness.Sentinel)
             throw new UserError($"the Verilator model {what} ended without its sentinel line '{CppHarness.Sentinel}' (exit code 0, so it stopped early): {Tail()}");
         lines.RemoveAt(lines.Count - 1);
-        var time = TimeSpan.Zero;
+        TimeSpan wall = TimeSpan.Zero, cpu = TimeSpan.Zero;
         if (lines.Count > 0 && lines[^1].StartsWith("TIME ", StringComparison.Ordinal))
         {
-            time = TimeSpan.FromTicks(long.Parse(lines[^1][5..]) / 100);
+            var parts = lines[^1].Split(' ');
+            wall = TimeSpan.FromTicks(long.Parse(parts[1]) / 100);
+            cpu = TimeSpan.FromTicks(long.Parse(parts[2]) / 100);
             lines.RemoveAt(lines.Count - 1);
         }
-        return new HarnessOutput(lines, time);
+        return new HarnessOutput(lines, wall, cpu);
     }
 }
