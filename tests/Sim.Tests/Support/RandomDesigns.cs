@@ -9,12 +9,12 @@ public static class RandomDesigns
 {
     private static readonly int[] Widths = [1, 2, 7, 33, 64, 65, 127];
 
-    public static RtlDesign Build(ulong seed)
+    public static RtlDesign Build(ulong seed, string prefix = "")
     {
         var rng = new SplitMix64(seed);
-        var child = Module(rng, "child", null);
-        var top = Module(rng, "top", child);
-        return new RtlDesign([child, top], "top");
+        var child = Module(rng, prefix + "child", null);
+        var top = Module(rng, prefix + "top", child);
+        return new RtlDesign([child, top], prefix + "top");
     }
 
     private static RtlModule Module(SplitMix64 rng, string name, RtlModule? child)
@@ -41,9 +41,9 @@ public static class RandomDesigns
         for (int i = 0, n = 8 + rng.NextInt(25); i < n; i++) pool.Add(RandomCell(m, rng, pool));
         if (rng.NextInt(2) == 0)
         {
-            int w = Pick(rng);
-            pool.Add(m.Ram("ram", w, 3 + rng.NextInt(6), m.Resize(Any(rng, pool), 3, false), m.Resize(Any(rng, pool), 1, false),
-                m.Resize(Any(rng, pool), 3, false), m.Resize(Any(rng, pool), w, false), m.Resize(Any(rng, pool), 1, false)));
+            int w = Pick(rng), depth = 3 + rng.NextInt(6), address = (int)Math.Ceiling(Math.Log2(depth));
+            pool.Add(m.Ram("ram", w, depth, m.Resize(Any(rng, pool), address, false), m.Resize(Any(rng, pool), 1, false),
+                m.Resize(Any(rng, pool), address, false), m.Resize(Any(rng, pool), w, false), m.Resize(Any(rng, pool), 1, false)));
         }
         foreach (var q in registers)
             m.Next(q, m.Resize(Any(rng, pool), q.Width, rng.NextInt(2) == 0), rng.NextInt(2) == 0 ? m.Resize(Any(rng, pool), 1, false) : null);
