@@ -6,10 +6,13 @@ namespace HwFlow.Sim.Verilator;
 
 /// <summary>One co-simulation: both transcripts, where they first differ (null when identical), and how long each engine's loop took.</summary>
 public sealed record CosimResult(IReadOnlyList<string> CSharpLines, IReadOnlyList<string> VerilatorLines, CosimMismatch? Mismatch,
-    TimeSpan CSharpCpu, TimeSpan VerilatorCpu, StreamTrace? Trace)
+    LoopTime CSharp, LoopTime Verilator, StreamTrace? Trace)
 {
     public bool Agree => Mismatch is null;
 }
+
+/// <summary>Wall and thread CPU time of one engine's simulation loop.</summary>
+public sealed record LoopTime(TimeSpan Wall, TimeSpan Cpu);
 
 /// <summary>Runs the C# simulator and a Verilator model on the same stimulus and compares every transaction and the cycle it appears on.</summary>
 public static class Cosimulation
@@ -22,11 +25,9 @@ public static class Cosimulation
         {
             File.WriteAllText(stimulusFile, stimulus.ToText());
             var verilator = model.Run([stimulusFile], cancel: cancel);
-            var start = ThreadCpuClock.Now();
-            var trace = new StreamDriver(sim) { OnCycle = onCycle }.Run(stimulus);
-            var cpu = ThreadCpuClock.Now() - start;
+            var (trace, time) = Timed(() => new StreamDriver(sim) { OnCycle = onCycle }.Run(stimulus));
             var lines = trace.Lines().ToList();
-            return new CosimResult(lines, verilator.Lines, TraceComparison.Compare(lines, verilator.Lines), cpu, verilator.LoopCpuTime, trace);
+            return new CosimResult(lines, verilator.Lines, TraceComparison.Compare(lines, verilator.Lines), time, new LoopTime(verilator.LoopTime, verilator.LoopCpuTime), trace);
         }
         finally
         {
@@ -38,10 +39,16 @@ public static class Cosimulation
     public static CosimResult Vectors(Simulator sim, VerilatorModel model, ulong seed, long cycles, CancellationToken cancel = default)
     {
         var verilator = model.Run([seed.ToString(System.Globalization.CultureInfo.InvariantCulture), cycles.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancel: cancel);
-        var start = ThreadCpuClock.Now();
-        var lines = VectorDriver.Run(sim, seed, cycles);
-        var cpu = ThreadCpuClock.Now() - start;
+        var (lines, time) = Timed(() => VectorDriver.Run(sim, seed, cycles));
         var columns = sim.Module.Outputs.Select(p => p.Name).ToList();
-        return new CosimResult(lines, verilator.Lines, TraceComparison.Compare(lines, verilator.Lines, columns), cpu, verilator.LoopCpuTime, null);
+        return new CosimResult(lines, verilator.Lines, TraceComparison.Compare(lines, verilator.Lines, columns), time, new LoopTime(verilator.LoopTime, verilator.LoopCpuTime), null);
+    }
+
+    private static (T Result, LoopTime Time) Timed<T>(Func<T> run)
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = ThreadCpuClock.Now();
+        var result = run();
+        return (result, new LoopTime(wall.Elapsed, ThreadCpuClock.Now() - cpu));
     }
 }
