@@ -12,6 +12,6 @@ public sealed class RandomDesignTests
         {
             var difference = Lockstep.FirstDifference(RandomDesigns.Build(seed), cycles: 40, seed, SimEngine.Interpreter, SimEngine.Compiled);
             if (difference is not null) throw new Xunit.Sdk.XunitException($"design seed {seed}: {difference}");
-        }, iter: 150);
+        }, iter: 300);
     }
 }

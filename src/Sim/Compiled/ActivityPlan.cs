@@ -17,7 +17,12 @@ internal sealed record Partition(int Index, int Start, int End, int FlagOffset);
 /// </summary>
 internal sealed class ActivityPlan
 {
-    private const int PartitionBudget = 48;
+    /// <summary>
+    /// Cost units after which a partition ends at the next cone boundary (a cell no other cell
+    /// reads); bigger partitions cost fewer boundary checks, smaller ones skip idle logic more
+    /// finely. A partition never grows past four budgets.
+    /// </summary>
+    private const int PartitionBudget = 120;
 
     private readonly Dictionary<int, List<int>> _consumers = [];
     private readonly HashSet<int> _stored = [];
@@ -29,10 +34,16 @@ internal sealed class ActivityPlan
         var cells = layout.Computed;
         _partitionOfCell = new int[cells.Count];
         var partitions = new List<Partition>();
+        var readByCells = new HashSet<int>(cells.SelectMany(c => c.Inputs).Select(i => layout.Of(i).Offset));
         for (int start = 0; start < cells.Count;)
         {
             int end = start, cost = 0;
-            while (end < cells.Count && (cost < PartitionBudget || end == start)) cost += 1 + layout.Of(cells[end++].Output).Words;
+            while (end < cells.Count)
+            {
+                cost += 1 + layout.Of(cells[end].Output).Words;
+                bool coneEnds = !readByCells.Contains(layout.Of(cells[end++].Output).Offset);
+                if ((cost >= PartitionBudget && coneEnds) || cost >= 4 * PartitionBudget) break;
+            }
             for (int i = start; i < end; i++) _partitionOfCell[i] = partitions.Count;
             partitions.Add(new Partition(partitions.Count, start, end, layout.AllocateScratch(1)));
             start = end;

@@ -11,8 +11,18 @@ namespace HwFlow.Sim.Compiled;
 /// <see cref="WideOps"/> only for carries, comparisons and variable shifts. Every store is
 /// canonical: bits above the signal's width are zero, which lets reads skip masking.
 /// </summary>
-internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
+internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, ActivityPlan? plan = null)
 {
+    /// <summary>Operations whose low w result bits depend only on the low w bits of these operands, so the operands may carry garbage above their width.</summary>
+    public static bool ReadsLowBitsOnly(RtlCell reader, int operand) => reader.Op switch
+    {
+        RtlOp.Not or RtlOp.And or RtlOp.Or or RtlOp.Xor or RtlOp.Add or RtlOp.Sub => true,
+        RtlOp.Mux or RtlOp.ShlConst => operand != 0 || reader.Op == RtlOp.ShlConst,
+        _ => false,
+    };
+
+    private Func<Place, bool> _isDirty = _ => false;
+
     private static readonly MethodInfo PopCount = typeof(BitOperations).GetMethod(nameof(BitOperations.PopCount), [typeof(ulong)])!;
     private static readonly MethodInfo MinU64 = typeof(Math).GetMethod(nameof(Math.Min), [typeof(ulong), typeof(ulong)])!;
 
@@ -27,7 +37,55 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
     private Place In(RtlCell cell, int i) => layout.Of(cell.Inputs[i]);
     private void V(RtlCell cell, int i) => k.Word(In(cell, i), 0);
 
-    /// <summary>Pushes the value of a cell with a result of at most 64 bits.</summary>
+    /// <summary>
+    /// Pushes the value of a cell with a result of at most 64 bits. With
+    /// <paramref name="mayBeDirty"/> the value may have garbage above its width (its readers
+    /// only look at low bits); <paramref name="isDirty"/> tells which inputs are such values.
+    /// </summary>
+    public void Narrow(RtlCell cell, bool mayBeDirty, Func<Place, bool> isDirty)
+    {
+        _isDirty = isDirty;
+        bool anyDirty = cell.Inputs.Any(i => isDirty(layout.Of(i)));
+        int maskTo = mayBeDirty ? 64 : cell.Output.Width;
+        switch (cell.Op)
+        {
+            case RtlOp.Not: V(cell, 0); k.Emit(OpCodes.Not); k.Mask(maskTo); return;
+            case RtlOp.Add: Binary(cell, OpCodes.Add); k.Mask(maskTo); return;
+            case RtlOp.Sub: Binary(cell, OpCodes.Sub); k.Mask(maskTo); return;
+            case RtlOp.ShlConst when cell.Amount < cell.Output.Width: V(cell, 0); k.ShiftLeft(cell.Amount); k.Mask(maskTo); return;
+            case RtlOp.ShlConst: k.Const(0); return;
+            case RtlOp.And or RtlOp.Or or RtlOp.Xor:
+                Binary(cell, cell.Op == RtlOp.And ? OpCodes.And : cell.Op == RtlOp.Or ? OpCodes.Or : OpCodes.Xor);
+                if (anyDirty) k.Mask(maskTo);
+                return;
+            case RtlOp.Mux:
+                Select(() => SelectMask(cell.Inputs[0]), () => V(cell, 1), () => V(cell, 2), spreadSelect: null, selectIsMask: true);
+                if (anyDirty) k.Mask(maskTo);
+                return;
+        }
+        if (anyDirty) throw new InvalidOperationException($"{cell.Op} cannot read values with garbage above their width");
+        Narrow(cell);
+    }
+
+    /// <summary>
+    /// All ones when the 1-bit select is set: straight from the source bit (shl, sar) when the
+    /// select is a one-bit slice of a value already at hand, which saves the slice.
+    /// </summary>
+    private void SelectMask(RtlSignal select)
+    {
+        var place = layout.Of(select);
+        if (plan?.ProducerOf(place.Offset) is { Op: RtlOp.Slice } slice && layout.Of(slice.Inputs[0]) is var source
+            && !source.IsConstant && (plan.IsStored(source.Offset) || k.IsCached(source)) && !_isDirty(source))
+        {
+            k.Word(source, slice.Amount / 64);
+            k.ShiftLeft(63 - (slice.Amount % 64));
+            k.ShiftRight(63, arithmetic: true);
+            return;
+        }
+        k.Spread(() => k.Word(place, 0));
+    }
+
+    /// <summary>Pushes the value of a cell with a result of at most 64 bits, canonical (zero above its width); inputs must be canonical.</summary>
     public void Narrow(RtlCell cell)
     {
         int w = cell.Output.Width;
@@ -191,13 +249,14 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout)
     }
 
     /// <summary>whenFalse ^ ((whenTrue ^ whenFalse) &amp; (0 - select)): a branch-free mux.</summary>
-    private void Select(Action? selectBit, Action whenTrue, Action whenFalse, LocalBuilder? spreadSelect = null)
+    private void Select(Action? selectBit, Action whenTrue, Action whenFalse, LocalBuilder? spreadSelect = null, bool selectIsMask = false)
     {
         whenFalse();
         whenTrue();
         whenFalse();
         k.Emit(OpCodes.Xor);
         if (spreadSelect is not null) k.Load(spreadSelect);
+        else if (selectIsMask) selectBit!();
         else k.Spread(selectBit!);
         k.Emit(OpCodes.And);
         k.Emit(OpCodes.Xor);

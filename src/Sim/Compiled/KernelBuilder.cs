@@ -90,6 +90,8 @@ internal sealed class KernelBuilder
         return local;
     }
 
+    public bool IsCached(Place place) => place.Words == 1 && _cached.ContainsKey(place.Offset);
+
     /// <summary>Later reads of <paramref name="place"/> in this kernel use <paramref name="local"/>.</summary>
     public void Cache(Place place, LocalBuilder local) => _cached[place.Offset] = local;
 

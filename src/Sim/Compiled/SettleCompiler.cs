@@ -47,16 +47,34 @@ internal static class SettleCompiler
         }
         var releaseAfter = lastReader.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList());
 
+        // A value nobody outside the partition sees, whose readers all ignore the bits above its
+        // width, is left unmasked (as Verilator's "clean" analysis does); readers mask as needed.
+        var lowBitsOnly = new Dictionary<int, bool>();
+        for (int i = partition.Start; i < partition.End; i++)
+            for (int operand = 0; operand < cells[i].Inputs.Count; operand++)
+            {
+                var input = cells[i].Inputs[operand];
+                int offset = layout.Of(input).Offset;
+                // Through a ZeroExt rename the reader sees more bits than were produced: those must be zero.
+                if (producedHere.Contains(offset))
+                    lowBitsOnly[offset] = lowBitsOnly.GetValueOrDefault(offset, true) && CellEmitter.ReadsLowBitsOnly(cells[i], operand)
+                        && plan.ProducerOf(offset)!.Output.Width == input.Width;
+            }
+        var dirty = new HashSet<int>();
+
         var flag = new Place(partition.FlagOffset, 1, null);
         var skip = k.IL.DefineLabel();
         k.Word(flag, 0);
         k.IL.Emit(OpCodes.Brfalse, skip);
         k.Store(flag, 0, () => k.Const(0));
-        var emitter = new CellEmitter(k, layout);
+        var emitter = new CellEmitter(k, layout, plan);
         int cost = 0;
         for (int i = partition.Start; i < partition.End; i++)
         {
-            cost += EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(layout.Of(cells[i].Output).Offset));
+            var output = layout.Of(cells[i].Output);
+            bool mayBeDirty = output.Words == 1 && !plan.IsStored(output.Offset) && lowBitsOnly.GetValueOrDefault(output.Offset);
+            cost += EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
+            if (mayBeDirty) dirty.Add(output.Offset);
             k.ReleaseTemps();
             if (releaseAfter.TryGetValue(i, out var done))
                 foreach (var offset in done) k.Release(new Place(offset, 1, null));
@@ -66,7 +84,8 @@ internal static class SettleCompiler
         return cost;
     }
 
-    private static int EmitCell(KernelBuilder k, CellEmitter emitter, StorageLayout layout, ActivityPlan plan, Compiler.Rtl.RtlCell cell, bool readHere)
+    private static int EmitCell(KernelBuilder k, CellEmitter emitter, StorageLayout layout, ActivityPlan plan, Compiler.Rtl.RtlCell cell, bool readHere,
+        bool mayBeDirty, HashSet<int> dirty)
     {
         var output = layout.Of(cell.Output);
         bool stored = plan.IsStored(output.Offset);
@@ -86,7 +105,7 @@ internal static class SettleCompiler
             Wake(k, wake, tracked ? () => k.Load(changed) : null);
             return 2 + (4 * output.Words);
         }
-        var value = k.Value(() => emitter.Narrow(cell));
+        var value = k.Value(() => emitter.Narrow(cell, mayBeDirty, p => !p.IsConstant && dirty.Contains(p.Offset)));
         if (stored && wake.Count == 0) k.Store(output, 0, () => k.Load(value));
         else if (stored)
         {
