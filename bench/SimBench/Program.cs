@@ -6,7 +6,7 @@ using HwFlow.Sim.Builds;
 
 // C# simulator vs Verilator on one stream design, in one run. Until `hwflow compile` exists the
 // default design is the synthetic layer-0-shaped workload, written as a real build folder first.
-//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT] [--frames N] [--gap P] [--stall P]
+//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT [--binary]] [--frames N] [--gap P] [--stall P]
 try
 {
     string? build = Option("--build");
@@ -14,12 +14,15 @@ try
     int frameCount = int.Parse(Option("--frames") ?? "300", CultureInfo.InvariantCulture);
     double gap = double.Parse(Option("--gap") ?? "0", CultureInfo.InvariantCulture);
     double stall = double.Parse(Option("--stall") ?? "0", CultureInfo.InvariantCulture);
+    bool binary = args.Contains("--binary");
+    string kind = binary ? "xnor" : "addsub";
 
-    string folder = build ?? Path.Combine(Path.GetTempPath(), $"hwflow-simbench-{string.Join('x', shape)}");
+    string name = $"synthetic-{kind}-layer-{string.Join('x', shape)}";
+    string folder = build ?? Path.Combine(Path.GetTempPath(), "hwflow-simbench-" + name);
     if (build is null)
     {
-        var layer = new SyntheticLayer.Shape(shape[0], shape[1], shape[2], shape[3]);
-        BuildFolder.Write(folder, SyntheticLayer.Design(layer), new BuildManifest { Model = $"synthetic-layer-{string.Join('x', shape)}", InputBytes = layer.InputBytes, OutputWidth = 8, HwflowVersion = "0.1.0" });
+        var layer = new SyntheticLayer.Shape(shape[0], shape[1], shape[2], shape[3], binary);
+        BuildFolder.Write(folder, SyntheticLayer.Design(layer), new BuildManifest { Model = name, InputBytes = layer.InputBytes, OutputWidth = 8, HwflowVersion = "0.1.0" });
     }
     var folderData = BuildFolder.Load(folder);
     var model = folderData.StreamModel();

@@ -5,17 +5,21 @@ using HwFlow.Runtime.Numerics;
 namespace HwFlow.Sim.Bench;
 
 /// <summary>
-/// A stand-in workload with the build folder's AXI4-Stream top, shaped like layer 0 of the
+/// A stand-in workload with the build folder's AXI4-Stream top, shaped like a layer of the
 /// fmnist MLP: input bytes are gathered <c>simd</c> at a time into a RAM, then for each fold
-/// <c>pe</c> lanes add or subtract <c>simd</c> bytes according to ROM weight bits (adder trees),
-/// accumulate, compare with a threshold and shift the result bits out; the output is the
-/// number of ones. It exists to benchmark and co-simulate before the real compiler lands;
-/// <see cref="Expected"/> is its golden model.
+/// <c>pe</c> lanes combine <c>simd</c> inputs with ROM weight bits, accumulate, compare with a
+/// threshold and shift the result bits out; the output is the number of ones. Two flavours:
+/// add/subtract of bytes with adder trees (layer 0, real x binary), or XNOR-popcount of input
+/// bits (tdata[7]) for a binary x binary layer. It exists to benchmark and co-simulate before
+/// the real compiler lands; <see cref="Expected"/> is its golden model.
 /// </summary>
 public static class SyntheticLayer
 {
-    public sealed record Shape(int InputBytes, int Simd, int Pe, int Outputs, ulong Seed = 1)
+    public sealed record Shape(int InputBytes, int Simd, int Pe, int Outputs, bool Binary = false, ulong Seed = 1)
     {
+        /// <summary>Bits stored per input: the byte, or its top bit for a binary layer.</summary>
+        public int InputBits => Binary ? 1 : 8;
+
         public int SynapseFolds => InputBytes / Simd;
         public int NeuronFolds => Outputs / Pe;
     }
@@ -42,8 +46,10 @@ public static class SyntheticLayer
         var fire = m.And(tvalid, loading);
         m.Assign(tready, loading);
 
-        var gather = m.Register("gather", 8 * s);
-        var shifted = s == 1 ? tdata : m.Concat(tdata, m.Slice(gather, 8, 8 * (s - 1)));
+        int bits = shape.InputBits;
+        var gather = m.Register("gather", bits * s);
+        var incoming = shape.Binary ? m.Bit(tdata, 7) : tdata;
+        var shifted = s == 1 ? incoming : m.Concat(incoming, m.Slice(gather, bits, bits * (s - 1)));
         m.Next(gather, shifted, fire);
         var lane = m.Register("lane", Bits(s));
         var laneFull = m.Compare(RtlOp.Eq, lane, m.Const(s - 1, lane.Width));
@@ -58,7 +64,7 @@ public static class SyntheticLayer
         m.Next(synapse, m.Mux(lastSynapse, m.Const(0, synapse.Width), m.Add(synapse, m.Const(1, synapse.Width))), computing);
         m.Next(weightAddress, m.Mux(lastWeight, m.Const(0, weightAddress.Width), m.Add(weightAddress, m.Const(1, weightAddress.Width))), computing);
 
-        var x = m.Ram("frame", 8 * s, sf, synapse, computing, writeAddress, shifted, m.And(fire, laneFull));
+        var x = m.Ram("frame", bits * s, sf, synapse, computing, writeAddress, shifted, m.And(fire, laneFull));
         var w = m.Rom("weights", s * p, weights, weightAddress, computing);
         // The read data arrives one cycle after the address: delay the fold markers to match.
         var valid1 = m.Register("valid1", 1);
@@ -68,21 +74,30 @@ public static class SyntheticLayer
         m.Next(first1, m.Compare(RtlOp.Eq, synapse, m.Const(0, synapse.Width)));
         m.Next(last1, lastSynapse);
 
-        var bits = new List<RtlSignal>();
-        var terms = Enumerable.Range(0, s).Select(i => m.ZeroExtend(m.Slice(x, 8 * i, 8), accWidth)).ToList();
+        var resultBits = new List<RtlSignal>();
+        var terms = shape.Binary ? [] : Enumerable.Range(0, s).Select(i => m.ZeroExtend(m.Slice(x, 8 * i, 8), accWidth)).ToList();
         var negated = terms.Select(t => m.Sub(m.Const(0, accWidth), t)).ToList();
         for (int lanePe = 0; lanePe < p; lanePe++)
         {
-            var signed = Enumerable.Range(0, s).Select(i => m.Mux(m.Bit(w, (lanePe * s) + i), terms[i], negated[i])).ToList();
-            while (signed.Count > 1)
-                signed = [.. Enumerable.Range(0, (signed.Count + 1) / 2).Select(i => 2 * i + 1 < signed.Count ? m.Add(signed[2 * i], signed[2 * i + 1]) : signed[2 * i])];
+            RtlSignal contribution;
+            if (shape.Binary)
+            {
+                contribution = m.ZeroExtend(m.Popcount(m.Not(m.Xor(m.Slice(w, lanePe * s, s), x))), accWidth);
+            }
+            else
+            {
+                var signed = Enumerable.Range(0, s).Select(i => m.Mux(m.Bit(w, (lanePe * s) + i), terms[i], negated[i])).ToList();
+                while (signed.Count > 1)
+                    signed = [.. Enumerable.Range(0, (signed.Count + 1) / 2).Select(i => 2 * i + 1 < signed.Count ? m.Add(signed[2 * i], signed[2 * i + 1]) : signed[2 * i])];
+                contribution = signed[0];
+            }
             var acc = m.Register($"acc{lanePe}", accWidth);
-            var sum = m.Add(m.Mux(first1, m.Const(0, accWidth), acc), signed[0]);
+            var sum = m.Add(m.Mux(first1, m.Const(0, accWidth), acc), contribution);
             m.Next(acc, sum, valid1);
-            bits.Add(m.Compare(RtlOp.LeS, m.Const(Threshold(lanePe, accWidth), accWidth), sum));
+            resultBits.Add(m.Compare(RtlOp.LeS, m.Const(Threshold(shape, lanePe, accWidth), accWidth), sum));
         }
         var result = m.Register("result", shape.Outputs);
-        var fresh = m.Concat([.. Enumerable.Reverse(bits)]);
+        var fresh = m.Concat([.. Enumerable.Reverse(resultBits)]);
         m.Next(result, shape.Outputs == p ? fresh : m.Concat(fresh, m.Slice(result, p, shape.Outputs - p)), m.And(valid1, last1));
 
         var outputCount = m.Popcount(result);
@@ -110,9 +125,14 @@ public static class SyntheticLayer
             {
                 var word = weights[(fold * shape.SynapseFolds) + synapse];
                 for (int i = 0; i < s; i++)
-                    acc += ((word >> ((lanePe * s) + i)) & 1).IsZero ? -frame[(synapse * s) + i] : frame[(synapse * s) + i];
+                {
+                    bool weight = !((word >> ((lanePe * s) + i)) & 1).IsZero;
+                    byte input = frame[(synapse * s) + i];
+                    acc += shape.Binary ? (weight == input >= 128 ? 1 : 0) : weight ? input : -input;
+                }
             }
-            if (acc >= Signed(Threshold(lanePe, 8 + Bits(shape.InputBytes) + 1), 8 + Bits(shape.InputBytes) + 1)) ones++;
+            int width = 8 + Bits(shape.InputBytes) + 1;
+            if (acc >= Signed(Threshold(shape, lanePe, width), width)) ones++;
         }
         return ones & 0xFF;
     }
@@ -130,7 +150,11 @@ public static class SyntheticLayer
         return words;
     }
 
-    private static BigInteger Threshold(int lane, int width) => ((BigInteger)((lane * 37 % 201) - 100) + (BigInteger.One << width)) & ((BigInteger.One << width) - 1);
+    private static BigInteger Threshold(Shape shape, int lane, int width)
+    {
+        int value = shape.Binary ? (shape.InputBytes / 2) + (lane * 7 % 21) - 10 : (lane * 37 % 201) - 100;
+        return ((BigInteger)value + (BigInteger.One << width)) & ((BigInteger.One << width) - 1);
+    }
 
     private static long Signed(BigInteger value, int width) => (long)(value >= BigInteger.One << (width - 1) ? value - (BigInteger.One << width) : value);
 
