@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using HwFlow.Runtime.Errors;
+using HwFlow.Sim.Builds;
+using HwFlow.Sim.Streams;
+using HwFlow.Sim.Tests.Support;
+using HwFlow.Sim.Verilator;
+
+namespace HwFlow.Sim.Tests;
+
+public sealed class BuildFolderTests
+{
+    private static string Written(TempFolder temp, SummerFault fault = SummerFault.None)
+    {
+        var folder = temp.File("build");
+        BuildFolder.Write(folder, FrameSummer.Design(fault), new BuildManifest { Model = "summer", HwflowVersion = "0.1.0", InputBytes = 40, OutputWidth = FrameSummer.OutputWidth });
+        return folder;
+    }
+
+    private static void EditManifest(string folder, Action<JsonObject> edit)
+    {
+        var path = Path.Combine(folder, BuildFolder.ManifestFile);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    [Fact]
+    public void A_written_build_folder_loads_and_cosimulates()
+    {
+        using var temp = new TempFolder();
+        var build = BuildFolder.Load(Written(temp));
+        Assert.Equal("hwflow_top", build.Manifest.Top);
+        Assert.Contains("rtl/hwflow_top.v", build.Manifest.VerilogFiles);
+        Assert.Single(build.Manifest.MemoryFiles);
+        var frames = StreamDriverTests.Frames(10, 8);
+        var result = Cosimulation.Stream(Simulator.Create(build.Design), build.StreamModel(), new StreamStimulus { Frames = frames, InputGapProbability = 0.2, OutputStallProbability = 0.2 });
+        Assert.True(result.Agree, result.Mismatch?.Message);
+        Assert.Equal(frames.Select(FrameSummer.Expected), result.Trace!.Outputs.Select(o => o.Data));
+    }
+
+    [Fact]
+    public void A_missing_folder_says_how_to_make_one()
+    {
+        using var temp = new TempFolder();
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(temp.File("nope")));
+        Assert.Contains("no such build folder", error.Message);
+        Assert.Contains("hwflow compile", error.Message);
+    }
+
+    [Fact]
+    public void A_folder_without_a_manifest_is_not_a_build_folder()
+    {
+        using var temp = new TempFolder();
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(temp.Path));
+        Assert.Contains("hwflow-build.json is missing", error.Message);
+    }
+
+    [Fact]
+    public void A_build_from_another_version_is_refused()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        EditManifest(folder, json => { json["format"] = "hwflow-build/0"; json["hwflowVersion"] = "0.0.1"; });
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("format 'hwflow-build/0' (HwFlow 0.0.1)", error.Message);
+        Assert.Contains("compile the model again", error.Message);
+    }
+
+    [Fact]
+    public void A_manifest_that_is_not_json_is_named()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestFile), "{ not json");
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("hwflow-build.json: not valid JSON", error.Message);
+    }
+
+    [Fact]
+    public void A_listed_file_that_is_missing_is_named()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        File.Delete(Path.Combine(folder, "rtl", "hwflow_top.v"));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("rtl/hwflow_top.v listed in the manifest is missing", error.Message);
+    }
+
+    [Fact]
+    public void A_file_outside_the_folder_is_refused()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        EditManifest(folder, json => json["verilogFiles"] = new JsonArray("../../etc/passwd"));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("outside the build folder", error.Message);
+    }
+
+    [Fact]
+    public void A_top_that_breaks_the_port_contract_is_refused()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        EditManifest(folder, json => json["outputWidth"] = 8);
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("port m_axis_tdata of hwflow_top must be a 8-bit output, is a 16-bit output", error.Message);
+    }
+
+    [Fact]
+    public void A_broken_design_file_is_reported_with_its_position()
+    {
+        using var temp = new TempFolder();
+        var folder = Written(temp);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.DesignFile), "this is not rtl\n");
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("design.rtl:1:", error.Message);
+    }
+}
