@@ -17,24 +17,29 @@ public sealed record EmittedFile(string Name, string Content);
 /// </summary>
 public static class VerilogEmitter
 {
-    public static IReadOnlyList<EmittedFile> Emit(RtlDesign design)
+    /// <summary>
+    /// The Verilog and memory files. <paramref name="memoryPathPrefix"/> goes in front of the
+    /// memory file names in $readmemh (tools resolve them against their working directory: build
+    /// folders use "rtl/" and run tools from the build folder).
+    /// </summary>
+    public static IReadOnlyList<EmittedFile> Emit(RtlDesign design, string memoryPathPrefix = "")
     {
         RtlChecker.Ensure(design);
         var files = new List<EmittedFile>();
         foreach (var module in design.Modules)
         {
-            files.Add(new EmittedFile(module.Name + ".v", Module(module, design)));
+            files.Add(new EmittedFile(module.Name + ".v", Module(module, design, memoryPathPrefix)));
             files.AddRange(module.Memories.Select(m => new EmittedFile(HexFileName(module, m), HexFile(m))));
         }
         return files;
     }
 
     /// <summary>Writes every file into <paramref name="folder"/> (created if needed) and returns their paths.</summary>
-    public static IReadOnlyList<string> Write(RtlDesign design, string folder)
+    public static IReadOnlyList<string> Write(RtlDesign design, string folder, string memoryPathPrefix = "")
     {
         Directory.CreateDirectory(folder);
         var paths = new List<string>();
-        foreach (var file in Emit(design))
+        foreach (var file in Emit(design, memoryPathPrefix))
         {
             var path = Path.Combine(folder, file.Name);
             File.WriteAllText(path, file.Content, new UTF8Encoding(false));
@@ -53,7 +58,7 @@ public static class VerilogEmitter
         return text.ToString();
     }
 
-    private static string Module(RtlModule module, RtlDesign design)
+    private static string Module(RtlModule module, RtlDesign design, string memoryPathPrefix)
     {
         var unused = VerilogUnusedBits.PartlyUnused(module, design);
         var sequential = new HashSet<RtlSignal>(module.Registers.Select(r => r.Q)
@@ -81,7 +86,7 @@ public static class VerilogEmitter
         Assigns(v, module.Cells);
 
         foreach (var register in module.Registers) Register(v, register);
-        foreach (var memory in module.Memories) Memory(v, module, memory);
+        foreach (var memory in module.Memories) Memory(v, module, memory, memoryPathPrefix);
         foreach (var instance in module.Instances) Instance(v, instance, design.Module(instance.Module));
 
         v.Append("\nendmodule\n\n`default_nettype wire\n");
@@ -138,9 +143,9 @@ public static class VerilogEmitter
         v.Append("  end\n");
     }
 
-    private static void Memory(StringBuilder v, RtlModule module, RtlMemory memory)
+    private static void Memory(StringBuilder v, RtlModule module, RtlMemory memory, string memoryPathPrefix)
     {
-        v.Append($"\n  initial $readmemh(\"{HexFileName(module, memory)}\", {memory.Name});\n");
+        v.Append($"\n  initial $readmemh(\"{memoryPathPrefix}{HexFileName(module, memory)}\", {memory.Name});\n");
         foreach (var write in memory.WritePorts)
         {
             v.Append("  always @(posedge clk) begin\n");

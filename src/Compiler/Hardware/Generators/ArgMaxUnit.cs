@@ -19,7 +19,7 @@ public static class ArgMaxUnit
         var inValid = m.Input("in_valid", 1);
         var inData = m.Input("in_data", lanes * width);
         var outReady = m.Input("out_ready", 1);
-        int indexWidth = Arithmetic.Log2Ceiling(outputs);
+        int indexWidth = Arithmetic.Log2Ceiling(outputs + 1); // the base index steps to Outputs after the last beat
 
         var outValid = m.Register("class_valid", 1);
         var beats = outputs / lanes;
