@@ -151,7 +151,10 @@ public sealed class PostOpUnit
                 return Threshold(m, node, x, signed, field);
             case Ops.Scale:
             {
-                int width = Arithmetic.SignedWidth(BigInteger.Min(node.Type.Min, 0) << (int)node.Int("shift"), (BigInteger)(node.Type.Max + 1) << (int)node.Int("shift")) + 1;
+                // |x * mul + add| <= max|x| * max|mul| + max|add|, whatever the output range says
+                BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
+                BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
+                int width = Arithmetic.SignedWidth(-bound, bound);
                 var mul = node.Get("mul") is IntTensorAttr ? field("mul") : Constant(m, node.Int("mul"), Arithmetic.SignedWidth(node.Int("mul"), node.Int("mul")));
                 var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
                 var (product, latency) = m.ShiftAddProduct(x, signed, mul, true, width, "scale", pipelined: false);
@@ -176,6 +179,13 @@ public sealed class PostOpUnit
         var high = m.Not(m.Bit(mode, 0));
         return m.Mux(m.Bit(mode, 1), high, low);
     }
+
+    private static BigInteger MaxMagnitude(Node node, string key) => node.Get(key) switch
+    {
+        IntTensorAttr t => BigInteger.Max(BigInteger.Abs(t.Data.Min()), BigInteger.Abs(t.Data.Max())),
+        IntAttr v => BigInteger.Abs(v.Value),
+        _ => 0,
+    };
 
     private static RtlSignal Constant(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
 }
