@@ -11,6 +11,7 @@ public sealed record HardwareDesign(
     FoldingPlan Folding,
     IReadOnlyList<LayerShape> Shapes,
     long CyclesPerFrame,
+    IReadOnlyList<int> PipelineLatencies,
     int OutputWidth)
 {
     public const string TopName = "hwflow_top";
@@ -18,6 +19,13 @@ public sealed record HardwareDesign(
     /// <summary>Cycles each stage needs per frame: the input stream's bytes, then (Outputs/PE)*(Inputs/SIMD) per layer.</summary>
     public static long StageCycles(LayerShape shape, Folding.Folding folding) =>
         (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd);
+
+    /// <summary>
+    /// Cycles from the first input byte taken to the class offered on m_axis, for a frame that
+    /// meets an idle pipeline: the input bytes, then per layer its cycles, its pipeline and one
+    /// cycle through its output FIFO.
+    /// </summary>
+    public long LatencyCycles => Plan.InputBytes + Shapes.Select((s, i) => StageCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum();
 
     /// <summary>
     /// The initiation interval in steady state: every stage works on its own frame and hands it

@@ -23,15 +23,17 @@ public static class HardwareGenerator
 
         var library = new ModuleLibrary();
         var stageModules = new List<RtlModule>();
+        var latencies = new List<int>();
         for (int i = 0; i < plan.Stages.Count; i++)
         {
             var stage = plan.Stages[i];
             var f = folding.For(stage.Name);
             string name = "layer_" + stage.Name.Replace('.', '_');
-            var module = stage.IsDense
+            var (module, latency) = stage.IsDense
                 ? DenseMvu.Build(library, name, stage, f)
                 : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType);
             stageModules.Add(library.Add(module));
+            latencies.Add(latency);
         }
         int classWidth = Math.Max(1, Arithmetic.Log2Ceiling(plan.Classes));
         int outputWidth = Math.Max(8, classWidth);
@@ -41,7 +43,7 @@ public static class HardwareGenerator
 
         var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
         RtlChecker.Ensure(rtl);
-        return new HardwareDesign(rtl, plan, folding, shapes, HardwareDesign.InitiationInterval(plan.InputBytes, shapes, folding), outputWidth);
+        return new HardwareDesign(rtl, plan, folding, shapes, HardwareDesign.InitiationInterval(plan.InputBytes, shapes, folding), latencies, outputWidth);
     }
 
     /// <summary>The generator's own legality check (the folding optimizer only produces legal foldings; a folding file may not).</summary>

@@ -43,6 +43,8 @@ public sealed class GeneratedHardwareTests
             Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
             var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
             Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
+            // the first frame meets an idle pipeline: its latency is predicted exactly (input starts after the reset cycles)
+            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
         }, iter: 30, threads: 1);
     }
 

@@ -15,7 +15,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class BinaryMvu
 {
-    public static RtlModule Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding, int lanesIn, GraphType elementType)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding, int lanesIn, GraphType elementType)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
@@ -164,7 +164,7 @@ public static class BinaryMvu
         var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, pushValid, pushData);
         m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
-        return m.Build();
+        return (m.Build(), pipelineLatency);
     }
 
     /// <summary>Signed count of a chunk group: 2 pop(a &amp; w) - pop(a) for 0/1 bits, 2 pop(xnor(a, w)) - n for +-1 bits.</summary>

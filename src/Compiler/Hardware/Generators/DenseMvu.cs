@@ -12,7 +12,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class DenseMvu
 {
-    public static RtlModule Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
@@ -87,7 +87,7 @@ public static class DenseMvu
         var output = new StageOutput(m, library, pe * stage.OutputWidth, toAccumulate + 1, pushValid, pushData);
         m.Assign(issue, m.And(banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
-        return m.Build();
+        return (m.Build(), toAccumulate + 1);
     }
 
     private static List<BigInteger> WeightWords(Runtime.Graph.IntTensorAttr w, int pe, int simd, int width, bool binary)
