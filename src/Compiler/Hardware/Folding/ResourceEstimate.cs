@@ -2,20 +2,27 @@ namespace HwFlow.Compiler.Hardware.Folding;
 
 /// <summary>
 /// One structural part of a layer (a product array, an adder tree, a buffer, ...): the structure
-/// it counts (adder, gate and 2:1 multiplexer bits, fixed LUTs) and what that costs. Kept apart so
-/// that a calibration against synthesis can fit each constant of <see cref="ResourceCosts"/>.
+/// it counts, one field per constant of <see cref="ResourceCosts"/>, and its flip-flops and
+/// block-RAM bits. Kept apart so that a calibration against synthesis can fit each constant.
 /// </summary>
-public sealed record ResourceTerm(
-    string Part,
-    double AdderBits,
-    double GateBits,
-    double MuxBits,
-    double FixedLuts,
-    long Ffs,
-    long BramBits)
+public sealed record ResourceTerm(string Part)
 {
-    public double Luts(ResourceCosts costs) =>
-        AdderBits * costs.LutsPerAdderBit + GateBits * costs.LutsPerGateBit + MuxBits * costs.LutsPerMux2Bit + FixedLuts;
+    public double CarryAdderBits { get; init; }
+    public double ComparatorBits { get; init; }
+    public double FullAdderBits { get; init; }
+    public double PopcountInputs { get; init; }
+    public double WeightGates { get; init; }
+    public double PartialProductBits { get; init; }
+    public double NegateBits { get; init; }
+    public double MuxBits { get; init; }
+    public double FixedLuts { get; init; }
+    public long Ffs { get; init; }
+    public long BramBits { get; init; }
+
+    public double Luts(ResourceCosts c) =>
+        CarryAdderBits * c.LutsPerCarryAdderBit + ComparatorBits * c.LutsPerComparatorBit + FullAdderBits * c.LutsPerFullAdderBit
+        + PopcountInputs * c.LutsPerPopcountInput + WeightGates * c.LutsPerWeightGate + PartialProductBits * c.LutsPerPartialProductBit
+        + NegateBits * c.LutsPerNegateBit + MuxBits * c.LutsPerMux2Bit + FixedLuts;
 }
 
 /// <summary>The estimate of one stage of the pipeline: LUTs are rounded up once, from the sum of its terms.</summary>
