@@ -23,8 +23,8 @@ public static class FoldingOptimizer
         // The smallest II any legal design has, and what sets it (ties go to the input stream).
         long fastest = inputBytes;
         string limit = "input stream";
-        foreach (var layer in layers.Where(l => l.MinCycles > fastest))
-            (fastest, limit) = (layer.MinCycles, layer.Shape.Name);
+        foreach (var layer in layers)
+            if (layer.MinCycles > fastest) (fastest, limit) = (layer.MinCycles, layer.Shape.Name);
 
         long ii = goal switch
         {
