@@ -4,7 +4,6 @@ using static HwFlow.Compiler.Tests.Folding.SampleDesigns;
 
 namespace HwFlow.Compiler.Tests.Folding;
 
-using Folding = HwFlow.Compiler.Hardware.Folding.Folding;
 
 public sealed class FoldingFileTests
 {
@@ -14,7 +13,7 @@ public sealed class FoldingFileTests
     public void ReadsEveryLayerInModelOrder()
     {
         var plan = FoldingFile.Parse("layers:\n  l7: { pe: 2, simd: 16 }\n  l0: { pe: 16, simd: 49 }\n  l4:\n    simd: 16\n    pe: 8\n", File, FmnistHbnn);
-        Assert.Equal([new Folding("l0", 16, 49), new Folding("l4", 8, 16), new Folding("l7", 2, 16)], plan.Layers);
+        Assert.Equal([new LayerFolding("l0", 16, 49), new LayerFolding("l4", 8, 16), new LayerFolding("l7", 2, 16)], plan.Layers);
     }
 
     [Fact]
@@ -88,6 +87,6 @@ public sealed class FoldingFileTests
 
         var path = temp.File("fold.yaml");
         System.IO.File.WriteAllText(path, "layers:\n  l0: { pe: 1, simd: 1 }\n  l4: { pe: 1, simd: 1 }\n  l7: { pe: 10, simd: 256 }\n");
-        Assert.Equal(new Folding("l7", 10, 256), FoldingFile.Load(path, FmnistHbnn).For("l7"));
+        Assert.Equal(new LayerFolding("l7", 10, 256), FoldingFile.Load(path, FmnistHbnn).For("l7"));
     }
 }

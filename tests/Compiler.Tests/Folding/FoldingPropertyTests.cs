@@ -3,7 +3,6 @@ using HwFlow.Compiler.Hardware.Folding;
 
 namespace HwFlow.Compiler.Tests.Folding;
 
-using Folding = HwFlow.Compiler.Hardware.Folding.Folding;
 
 /// <summary>
 /// The optimizer over random designs and random goals: every plan legal, targets met when

@@ -4,7 +4,6 @@ using static HwFlow.Compiler.Tests.Folding.SampleDesigns;
 namespace HwFlow.Compiler.Tests.Folding;
 
 // The test namespace ends in .Folding, which would hide the contract type of the same name.
-using Folding = HwFlow.Compiler.Hardware.Folding.Folding;
 
 public sealed class FoldingRulesTests
 {
@@ -55,7 +54,7 @@ public sealed class FoldingRulesTests
             for (int pe = 0; pe <= shape.Outputs + 1; pe++)
                 for (int simd = 0; simd <= shape.Inputs + 1; simd++)
                 {
-                    var f = new Folding(shape.Name, pe, simd);
+                    var f = new LayerFolding(shape.Name, pe, simd);
                     Assert.Equal(legal.Contains(f), FoldingRules.Check(shape, f) is null);
                 }
         }
@@ -71,14 +70,14 @@ public sealed class FoldingRulesTests
     [InlineData(4, 16, "layer l4: SIMD 16 must divide the chunk length 12 or be a multiple of it, so that a compute beat never splits a chunk (legal SIMD values: 1, 2, 3, 4, 6, 12, 24, 48)")]
     [InlineData(3, 16, "layer l4: PE 3 must divide the next layer's chunk length 16 or be a multiple of it, so that an output beat never splits a chunk (legal PE values: 1, 2, 4, 8)")]
     public void CheckNamesTheLayerAndTheFirstViolatedConstraint(int pe, int simd, string expected) =>
-        Assert.Equal(expected, FoldingRules.Check(Chunk12, new Folding("l4", pe, simd)));
+        Assert.Equal(expected, FoldingRules.Check(Chunk12, new LayerFolding("l4", pe, simd)));
 
     [Fact]
     public void LegalFoldingsPass()
     {
-        Assert.Null(FoldingRules.Check(Chunk12, new Folding("l4", 8, 24)));
-        Assert.Null(FoldingRules.Check(Chunk12, new Folding("l4", 1, 1)));
-        Assert.True(FoldingRules.IsLegal(FmnistHbnn[0], new Folding("l0", 16, 49)));
+        Assert.Null(FoldingRules.Check(Chunk12, new LayerFolding("l4", 8, 24)));
+        Assert.Null(FoldingRules.Check(Chunk12, new LayerFolding("l4", 1, 1)));
+        Assert.True(FoldingRules.IsLegal(FmnistHbnn[0], new LayerFolding("l0", 16, 49)));
     }
 
     [Fact]
@@ -86,6 +85,6 @@ public sealed class FoldingRulesTests
     {
         Assert.Throws<ArgumentException>(() => FoldingRules.LegalPes(Chunk12 with { Outputs = 0 }));
         Assert.Throws<ArgumentException>(() => FoldingRules.LegalSimds(Chunk12 with { Chunk = 0 }));
-        Assert.Throws<ArgumentException>(() => FoldingRules.Check(Chunk12 with { AccumulatorWidth = 0 }, new Folding("l4", 1, 1)));
+        Assert.Throws<ArgumentException>(() => FoldingRules.Check(Chunk12 with { AccumulatorWidth = 0 }, new LayerFolding("l4", 1, 1)));
     }
 }

@@ -3,7 +3,6 @@ using HwFlow.Compiler.Hardware.Folding;
 
 namespace HwFlow.Compiler.Tests.Folding;
 
-using Folding = HwFlow.Compiler.Hardware.Folding.Folding;
 
 /// <summary>A chain of layers (a dense first layer, then binary ones) and the input stream's bytes per frame.</summary>
 internal sealed record RandomDesign(LayerShape[] Shapes, int InputBytes)
@@ -13,7 +12,7 @@ internal sealed record RandomDesign(LayerShape[] Shapes, int InputBytes)
             $"{s.Name} {s.Kind} {s.Inputs}x{s.Outputs} chunk {s.Chunk} next {s.NextChunk} w{s.WeightWidth} f{s.FactorWidth} c{s.CoefficientWidth} s{s.ShiftWidth} a{s.AccumulatorWidth} o{s.OutputWidth}"));
 
     /// <summary>Cost the optimizer ranks a layer's folding by: its own LUTs, plus the argmax for the last layer.</summary>
-    public long Luts(int layer, Folding f, ResourceModel model) =>
+    public long Luts(int layer, LayerFolding f, ResourceModel model) =>
         model.Layer(Shapes[layer], f).Luts + (layer == Shapes.Length - 1 ? model.Argmax(Shapes[layer], f.Pe).Luts : 0);
 
     /// <summary>The fewest LUTs of a design with every layer within <paramref name="ii"/> cycles, or null when a layer cannot get there.</summary>

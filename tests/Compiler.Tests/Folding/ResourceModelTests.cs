@@ -4,7 +4,6 @@ using static HwFlow.Compiler.Tests.Folding.SampleDesigns;
 namespace HwFlow.Compiler.Tests.Folding;
 
 // The test namespace ends in .Folding, which would hide the contract type of the same name.
-using Folding = HwFlow.Compiler.Hardware.Folding.Folding;
 
 /// <summary>The resource formulas against counts worked out by hand (the comments show the arithmetic).</summary>
 public sealed class ResourceModelTests
@@ -33,7 +32,7 @@ public sealed class ResourceModelTests
     public void BinaryLayerTermsByHand()
     {
         // PE 2, SIMD 4 = chunk 4: one group per PE (pg = 2), count bits log2(4) + 2 = 4, 2 chunks.
-        var r = ResourceModel.Default.Layer(SmallBinary, new Folding("b", 2, 4));
+        var r = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 2, 4));
         var terms = r.Terms.ToDictionary(t => t.Part);
         Assert.Equal(new ResourceTerm("weight gates") { WeightGates = 2 * 4 }, terms["weight gates"]);
         Assert.Equal(new ResourceTerm("popcounts") { PopcountInputs = 2 * 4 }, terms["popcounts"]);
@@ -64,7 +63,7 @@ public sealed class ResourceModelTests
         // 11-bit products summed by a 12-bit adder; accumulator 14; output stage comparator 14 and
         // mux 14; FIFO 1 mux bit; control 4 + 20. Weight ROM 4*2*3 bits, input buffer 2*4*8 bits.
         // 48 x 2.6 + (12 + 14 + 4) + 14 x 2 + 15 x 0.85 + 20 = 215.55
-        var r = ResourceModel.Default.Layer(SmallDense, new Folding("d", 1, 2));
+        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 1, 2));
         Assert.Equal(216, r.Luts);
         Assert.Equal(14 + 1 + 2 + 12, r.Ffs);
         Assert.Equal(24 + 64, r.BramBits);
@@ -76,12 +75,12 @@ public sealed class ResourceModelTests
         // PE 2, SIMD 4: constant products cost 0.17 of the 8 x 24 partial-product bits; each PE sums
         // 4 lanes of 13 bits (2 full-adder rows and a carry adder); no ROM; the input buffer is
         // registers behind a bank select. 32.64 x 2.6 + 52 x 1.7 + 56 + 28 x 2 + 62 x 0.85 + 20 = 357.96
-        var r = ResourceModel.Default.Layer(SmallDense, new Folding("d", 2, 4));
+        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 2, 4));
         Assert.Equal(358, r.Luts);
         Assert.Equal(108, r.Ffs);
         Assert.Equal(0, r.BramBits);
 
-        var binary = ResourceModel.Default.Layer(SmallBinary, new Folding("b", 4, 8)).Terms.ToDictionary(t => t.Part);
+        var binary = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 8)).Terms.ToDictionary(t => t.Part);
         Assert.Equal(0, binary["weight gates"].WeightGates);
         Assert.Equal(0, binary["weight ROM"].BramBits);
         Assert.Equal(0, binary["coefficient ROM"].BramBits);
@@ -92,7 +91,7 @@ public sealed class ResourceModelTests
     public void Pow2LayersUseABarrelShifterInsteadOfBothProducts()
     {
         var pow2 = SmallBinary with { ShiftWidth = 5 };
-        var terms = ResourceModel.Default.Layer(pow2, new Folding("b", 2, 8)).Terms.ToDictionary(t => t.Part);
+        var terms = ResourceModel.Default.Layer(pow2, new LayerFolding("b", 2, 8)).Terms.ToDictionary(t => t.Part);
         Assert.Equal(2 * 2 * 5 * 10, terms["chunk shifters"].MuxBits);   // 2 PE x 2 groups x 5 stages x 10 bits
         Assert.DoesNotContain("factor products", terms.Keys);
         Assert.DoesNotContain("coefficient products", terms.Keys);
@@ -105,7 +104,7 @@ public sealed class ResourceModelTests
     [Fact]
     public void ChunkSumsForTheNextLayerAreCounted()
     {
-        var terms = ResourceModel.Default.Layer(SmallBinary with { NextChunk = 2 }, new Folding("b", 4, 4)).Terms.ToDictionary(t => t.Part);
+        var terms = ResourceModel.Default.Layer(SmallBinary with { NextChunk = 2 }, new LayerFolding("b", 4, 4)).Terms.ToDictionary(t => t.Part);
         Assert.Equal(new ResourceTerm("next-layer chunk sums") { CarryAdderBits = 4 * 10, Ffs = 2 * 10 }, terms["next-layer chunk sums"]);
     }
 
@@ -113,9 +112,9 @@ public sealed class ResourceModelTests
     public void CostsAreTheCalibrationKnob()
     {
         var heavierAdders = new ResourceModel(ResourceCosts.Default with { LutsPerCarryAdderBit = 2 });
-        Assert.Equal(317 + 64, heavierAdders.Layer(SmallBinary, new Folding("b", 2, 4)).Luts);
+        Assert.Equal(317 + 64, heavierAdders.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);
         var cheaperMuxes = new ResourceModel(ResourceCosts.Default with { LutsPerMux2Bit = 0.5 });
-        Assert.Equal(302, cheaperMuxes.Layer(SmallBinary, new Folding("b", 2, 4)).Luts);  // 316.55 - 43 x 0.35
+        Assert.Equal(302, cheaperMuxes.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);  // 316.55 - 43 x 0.35
     }
 
     [Fact]
@@ -133,5 +132,5 @@ public sealed class ResourceModelTests
 
     [Fact]
     public void IllegalFoldingsAreRejected() =>
-        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new Folding("b", 3, 4)));
+        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 3, 4)));
 }

@@ -56,7 +56,7 @@ public static class FoldingFile
         var layersNode = nodes.Mapping(nodes.Required(root, "layers", "the folding file"), "layers");
 
         var byName = shapes.ToDictionary(s => s.Name);
-        var chosen = new Dictionary<string, Folding>(); // YamlDotNet already rejects a duplicate key
+        var chosen = new Dictionary<string, LayerFolding>(); // YamlDotNet already rejects a duplicate key
         foreach (var (key, value) in layersNode.Children)
         {
             var name = nodes.Scalar(key, "a layer name");
@@ -79,7 +79,7 @@ public static class FoldingFile
         return text.ToString();
     }
 
-    private static Folding ParseLayer(YamlNodes nodes, LayerShape shape, YamlNode node)
+    private static LayerFolding ParseLayer(YamlNodes nodes, LayerShape shape, YamlNode node)
     {
         var what = $"the folding of layer {shape.Name}";
         var map = nodes.Mapping(node, what);
@@ -90,7 +90,7 @@ public static class FoldingFile
         int simd = nodes.Int(simdNode, $"simd of layer {shape.Name}");
         if (FoldingRules.CheckPe(shape, pe) is { } peViolation) throw nodes.ErrorAt(peNode, peViolation);
         if (FoldingRules.CheckSimd(shape, simd) is { } simdViolation) throw nodes.ErrorAt(simdNode, simdViolation);
-        return new Folding(shape.Name, pe, simd);
+        return new LayerFolding(shape.Name, pe, simd);
     }
 
     private static string Names(IReadOnlyList<LayerShape> shapes) => string.Join(", ", shapes.Select(s => s.Name));

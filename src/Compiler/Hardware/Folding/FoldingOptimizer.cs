@@ -96,7 +96,7 @@ public static class FoldingOptimizer
     private static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     /// <summary>One legal folding of a layer with its cycles and cost (for the last layer, the argmax it feeds is included).</summary>
-    private sealed record Choice(Folding Folding, long Cycles, long Luts, long Ffs, long BramBits);
+    private sealed record Choice(LayerFolding Folding, long Cycles, long Luts, long Ffs, long BramBits);
 
     private sealed class LayerChoices
     {
@@ -121,7 +121,7 @@ public static class FoldingOptimizer
 
         public long MinCycles { get; }
 
-        public Folding FastestFolding { get; }
+        public LayerFolding FastestFolding { get; }
 
         /// <summary>The cheapest legal folding with at most <paramref name="ii"/> cycles; the caller guarantees one exists.</summary>
         public Choice Cheapest(long ii) => Choices.Where(c => c.Cycles <= ii).Order(CostOrder).First();

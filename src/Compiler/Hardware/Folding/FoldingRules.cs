@@ -10,10 +10,10 @@ namespace HwFlow.Compiler.Hardware.Folding;
 public static class FoldingRules
 {
     /// <summary>Every legal folding of a layer, ordered by PE, then SIMD.</summary>
-    public static IReadOnlyList<Folding> LegalFoldings(LayerShape shape)
+    public static IReadOnlyList<LayerFolding> LegalFoldings(LayerShape shape)
     {
         var simds = LegalSimds(shape);
-        return [.. LegalPes(shape).SelectMany(pe => simds.Select(simd => new Folding(shape.Name, pe, simd)))];
+        return [.. LegalPes(shape).SelectMany(pe => simds.Select(simd => new LayerFolding(shape.Name, pe, simd)))];
     }
 
     /// <summary>PE values that divide the outputs and, when the next layer sums this layer's outputs per chunk, do not split a chunk across output beats.</summary>
@@ -30,10 +30,10 @@ public static class FoldingRules
         return [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
     }
 
-    public static bool IsLegal(LayerShape shape, Folding folding) => Check(shape, folding) is null;
+    public static bool IsLegal(LayerShape shape, LayerFolding folding) => Check(shape, folding) is null;
 
     /// <summary>Null when the folding is legal, otherwise the first violated constraint as a sentence naming the layer (PE rules first).</summary>
-    public static string? Check(LayerShape shape, Folding folding) => CheckPe(shape, folding.Pe) ?? CheckSimd(shape, folding.Simd);
+    public static string? Check(LayerShape shape, LayerFolding folding) => CheckPe(shape, folding.Pe) ?? CheckSimd(shape, folding.Simd);
 
     /// <summary>Null when <paramref name="pe"/> is legal for the layer, otherwise the violated constraint as a sentence.</summary>
     public static string? CheckPe(LayerShape shape, int pe)

@@ -8,7 +8,7 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class FoldingTiming
 {
-    public static long LayerCycles(LayerShape shape, Folding folding) =>
+    public static long LayerCycles(LayerShape shape, LayerFolding folding) =>
         (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd);
 
     /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>

@@ -21,7 +21,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         return new DesignResources(layers, [InputStage(inputBytes), Argmax(last, plan.For(last.Name).Pe)]);
     }
 
-    public StageResources Layer(LayerShape shape, Folding folding)
+    public StageResources Layer(LayerShape shape, LayerFolding folding)
     {
         if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
         var terms = shape.Kind == LayerKind.Dense ? DenseTerms(shape, folding) : BinaryTerms(shape, folding);
@@ -30,7 +30,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     }
 
     /// <summary>The first layer: uint8 inputs times signed WeightWidth-bit weights, shift-add per lane.</summary>
-    private List<ResourceTerm> DenseTerms(LayerShape s, Folding f)
+    private List<ResourceTerm> DenseTerms(LayerShape s, LayerFolding f)
     {
         long lanes = (long)f.Pe * f.Simd;
         bool wired = IsWired(s, f);
@@ -68,7 +68,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     }
 
     /// <summary>A bin-dot layer: AND/XNOR popcounts per chunk group, chunk factor and coefficient (or shift), accumulation.</summary>
-    private List<ResourceTerm> BinaryTerms(LayerShape s, Folding f)
+    private List<ResourceTerm> BinaryTerms(LayerShape s, LayerFolding f)
     {
         bool wired = IsWired(s, f);
         int groups = Math.Max(1, f.Simd / s.Chunk);            // G chunk groups per PE
@@ -141,7 +141,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     }
 
     /// <summary>What every layer has after its MVU: elementwise output ops, chunk sums for the next layer, the stream FIFO, control.</summary>
-    private IEnumerable<ResourceTerm> OutputTerms(LayerShape s, Folding f)
+    private IEnumerable<ResourceTerm> OutputTerms(LayerShape s, LayerFolding f)
     {
         int acc = s.AccumulatorWidth;
         // PE lanes of shift (wires), relu (a select) and threshold compare, AccumulatorWidth bits.
@@ -190,7 +190,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     };
 
     /// <summary>A layer whose one beat covers every weight (PE = Outputs, SIMD = Inputs) has its weights wired in, not in a ROM.</summary>
-    public static bool IsWired(LayerShape s, Folding f) => f.Pe == s.Outputs && f.Simd == s.Inputs;
+    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe == s.Outputs && f.Simd == s.Inputs;
 
     /// <summary>ceil(Inputs / Chunk): the number of chunks of a binary layer's input, the last one possibly shorter.</summary>
     public static long ChunkCount(LayerShape s) => s.Kind == LayerKind.Binary ? (s.Inputs + (long)s.Chunk - 1) / s.Chunk : 0;

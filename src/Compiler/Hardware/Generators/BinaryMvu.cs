@@ -15,7 +15,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class BinaryMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding, int lanesIn, GraphType elementType)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;

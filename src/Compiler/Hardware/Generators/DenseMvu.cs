@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 
@@ -12,7 +13,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class DenseMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
