@@ -6,7 +6,7 @@ using HwFlow.Sim.Builds;
 
 // C# simulator vs Verilator on one stream design, in one run. Until `hwflow compile` exists the
 // default design is the synthetic layer-0-shaped workload, written as a real build folder first.
-//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT [--binary]] [--frames N] [--gap P] [--stall P]
+//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT [--binary]] [--frames N] [--gap P] [--stall P] [--repeats N]
 try
 {
     string? build = Option("--build");
@@ -15,6 +15,7 @@ try
     double gap = double.Parse(Option("--gap") ?? "0", CultureInfo.InvariantCulture);
     double stall = double.Parse(Option("--stall") ?? "0", CultureInfo.InvariantCulture);
     bool binary = args.Contains("--binary");
+    int repeats = int.Parse(Option("--repeats") ?? "3", CultureInfo.InvariantCulture);
     string kind = binary ? "xnor" : "addsub";
 
     string name = $"synthetic-{kind}-layer-{string.Join('x', shape)}";
@@ -28,8 +29,8 @@ try
     var model = folderData.StreamModel();
     var rng = new SplitMix64(3);
     var frames = Enumerable.Range(0, frameCount).Select(_ => Enumerable.Range(0, folderData.Manifest.InputBytes).Select(_ => (byte)rng.NextInt(256)).ToArray()).ToList();
-    var r = SimBenchmark.Run(folderData.Manifest.Model, folderData.Design, model, frames, gap, stall);
-    Console.WriteLine($"design {r.Design}: {r.Cells} cells ({r.EvaluatedCells} evaluated after folding), {r.Frames} frames, {r.Cycles} cycles, C# compile {r.CompileSeconds:F2} s");
+    var r = SimBenchmark.Run(folderData.Manifest.Model, folderData.Design, model, frames, gap, stall, repeats: repeats);
+    Console.WriteLine($"design {r.Design}: {r.Cells} cells ({r.EvaluatedCells} evaluated after folding), {r.Frames} frames, {r.Cycles} cycles, best of {r.Repeats} rounds each");
     foreach (var e in new[] { r.CSharp, r.Verilator })
         Console.WriteLine($"  {e.Engine,-24} {e.CyclesPerSecond / 1e6,8:F3} Mcycles/s (CPU)  {e.WallCyclesPerSecond / 1e6,8:F3} Mcycles/s (wall)");
     Console.WriteLine($"  ratio C#/Verilator: {r.Ratio:F2} (CPU), {r.WallRatio:F2} (wall); transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");
