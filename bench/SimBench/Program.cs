@@ -23,7 +23,7 @@ try
     if (build is null)
     {
         var layer = new SyntheticLayer.Shape(shape[0], shape[1], shape[2], shape[3], binary);
-        BuildFolder.Write(folder, SyntheticLayer.Design(layer), new BuildManifest { Model = name, InputBytes = layer.InputBytes, OutputWidth = 8, HwflowVersion = "0.1.0" });
+        BuildFolder.Write(folder, SyntheticLayer.Design(layer), new BuildManifest { Model = name, InputBytes = layer.InputBytes, OutputWidth = 8, HwflowVersion = "0.1.0", CyclesPerFrame = layer.CyclesPerFrame });
     }
     var folderData = BuildFolder.Load(folder);
     var model = folderData.StreamModel();

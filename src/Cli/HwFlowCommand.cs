@@ -15,6 +15,8 @@ public static class HwFlowCommand
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
+        root.Subcommands.Add(SimCommand.Create());
+        root.Subcommands.Add(CosimCommand.Create());
         return root;
     }
 
