@@ -36,7 +36,7 @@ try
     Console.WriteLine($"  ratio C#/Verilator: {r.Ratio:F2} (CPU), {r.WallRatio:F2} (wall); transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");
     return r.Agree ? 0 : 1;
 }
-catch (UserError e)
+catch (Exception e) when (e is UserError or ArgumentException)
 {
     Console.Error.WriteLine($"simbench: error: {e.Message}");
     return 2;
