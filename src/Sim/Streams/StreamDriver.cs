@@ -7,7 +7,7 @@ namespace HwFlow.Sim.Streams;
 /// Drives the build folder's AXI4-Stream top (clk, rst, s_axis_*, m_axis_*) in a simulator.
 /// Each cycle: draw two numbers, set rst / s_axis_tvalid / tdata / tlast / m_axis_tready, settle,
 /// see which handshakes happen on this edge, then clock. The generated Verilator harness
-/// (<see cref="Verilator.HarnessGenerator"/>) does exactly the same, so traces match cycle for
+/// (<see cref="Verilator.StreamHarness"/>) does exactly the same, so traces match cycle for
 /// cycle. A valid beat stays offered until accepted (AXI rule); gaps only delay the next beat.
 /// </summary>
 public sealed class StreamDriver
