@@ -30,7 +30,7 @@ try
     var rng = new SplitMix64(3);
     var frames = Enumerable.Range(0, frameCount).Select(_ => Enumerable.Range(0, folderData.Manifest.InputBytes).Select(_ => (byte)rng.NextInt(256)).ToArray()).ToList();
     var r = SimBenchmark.Run(folderData.Manifest.Model, folderData.Design, model, frames, gap, stall, repeats: repeats);
-    Console.WriteLine($"design {r.Design}: {r.Cells} cells ({r.EvaluatedCells} evaluated after folding), {r.Frames} frames, {r.Cycles} cycles, best of {r.Repeats} rounds each");
+    Console.WriteLine($"design {r.Design}: {r.Cells} cells ({r.EvaluatedCells} evaluated after folding), {r.Frames} frames, {r.Cycles} cycles, best of {r.Repeats} rounds each; C# simulator built in {r.CompileSeconds:F2} s");
     foreach (var e in new[] { r.CSharp, r.Verilator })
         Console.WriteLine($"  {e.Engine,-24} {e.CyclesPerSecond / 1e6,8:F3} Mcycles/s (CPU)  {e.WallCyclesPerSecond / 1e6,8:F3} Mcycles/s (wall)");
     Console.WriteLine($"  ratio C#/Verilator: {r.Ratio:F2} (CPU), {r.WallRatio:F2} (wall); transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");

@@ -12,6 +12,7 @@ public sealed record EngineSpeed(string Engine, long Cycles, double CpuSeconds, 
     public double WallCyclesPerSecond => Cycles / WallSeconds;
 }
 
+/// <param name="CompileSeconds">Building the C# simulator: flattening, levelizing, layout, IL and JIT compilation.</param>
 public sealed record SimBenchResult(string Design, int Frames, long Cycles, int Cells, int EvaluatedCells, double CompileSeconds, int Repeats,
     EngineSpeed CSharp, EngineSpeed Verilator, bool Agree, string? Mismatch)
 {
