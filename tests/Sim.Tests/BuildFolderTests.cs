@@ -116,3 +116,22 @@ public sealed class BuildFolderTests
         Assert.Contains("design.rtl:1:", error.Message);
     }
 }
+
+public sealed class BuildFolderCheckTests
+{
+    [Fact]
+    public void A_design_file_with_invalid_rtl_is_reported_as_a_user_error()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.File("build");
+        BuildFolder.Write(folder, FrameSummer.Design(), new BuildManifest { Model = "summer", HwflowVersion = "0.1.0", InputBytes = 40, OutputWidth = FrameSummer.OutputWidth });
+        var m = new HwFlow.Compiler.Rtl.ModuleBuilder("hwflow_top");
+        var address = m.Input("a", 5); // a 5-word memory needs a 3-bit address
+        var q = m.Ram("mem", 8, 5, address, null, address, m.Const(0, 8), m.Const(0, 1));
+        m.Assign(m.Output("q", 8), q);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.DesignFile), HwFlow.Compiler.Rtl.RtlPrinter.Print(new HwFlow.Compiler.Rtl.RtlDesign([m.Build()], "hwflow_top")));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        Assert.Contains("design.rtl: ", error.Message);
+        Assert.Contains("address", error.Message);
+    }
+}

@@ -61,6 +61,9 @@ public sealed class BuildFolder
         string designPath = System.IO.Path.Combine(path, DesignFile);
         if (!File.Exists(designPath)) throw UserError.In(path, $"not a complete build folder: {DesignFile} is missing");
         var design = RtlParser.ReadFile(designPath);
+        var problems = RtlChecker.Check(design);
+        if (problems.Count > 0)
+            throw UserError.In(designPath, problems[0] + (problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : ""));
         if (design.Top != manifest.Top) throw UserError.In(designPath, $"the top module is {design.Top} but the manifest says {manifest.Top}");
         CheckPorts(designPath, design.TopModule, manifest.OutputWidth);
         return new BuildFolder(path, manifest, design);
