@@ -54,9 +54,20 @@ public static class SimCommand
     {
         var sim = Simulator.Create(folder.Design, storeAllSignals: vcdPath is not null);
         using var vcd = vcdPath is null ? null : VcdWriter.Create(vcdPath, sim, vcdSignals, (int)Math.Max(2, Math.Round(1000 / Math.Max(1, folder.Manifest.ClockMhz))));
-        var driver = new StreamDriver(sim) { OnCycle = vcd is null ? null : _ => vcd.Sample() };
+        var driver = new StreamDriver(sim) { OnCycle = vcd is null ? null : _ => vcd.Sample(), Cancel = cancel };
         var start = ThreadCpuClock.Now();
-        var trace = driver.Run(new StreamStimulus { Frames = frames, DeadlockCycles = Math.Max(100_000, 20 * Math.Max(folder.Manifest.LatencyCycles, folder.Manifest.CyclesPerFrame)) });
+        StreamTrace trace;
+        try
+        {
+            trace = driver.Run(new StreamStimulus { Frames = frames, DeadlockCycles = Math.Max(100_000, 20 * Math.Max(folder.Manifest.LatencyCycles, folder.Manifest.CyclesPerFrame)) });
+        }
+        catch (OperationCanceledException)
+        {
+            // An interrupted dump is not left behind half-written; a deadlocked run keeps its dump, which is what one debugs it with.
+            vcd?.Dispose();
+            if (vcdPath is not null) File.Delete(vcdPath);
+            throw;
+        }
         var cpu = ThreadCpuClock.Now() - start;
         if (trace.Status != StreamStatus.Completed)
             throw new UserError($"the simulation of {folder.Path} did not complete ({trace.Status.ToString().ToLowerInvariant()}): {trace.Diagnosis}");

@@ -33,6 +33,9 @@ public sealed class StreamDriver
     /// <summary>Called after each settle with the cycle number (for VCD dumps and probes).</summary>
     public Action<long>? OnCycle { get; init; }
 
+    /// <summary>Checked every 4096 cycles, so Ctrl-C stops a long run promptly.</summary>
+    public CancellationToken Cancel { get; init; }
+
     public StreamTrace Run(StreamStimulus stimulus)
     {
         var rng = new SplitMix64(stimulus.Seed);
@@ -51,6 +54,7 @@ public sealed class StreamDriver
 
         for (long cycle = 0; ; cycle++)
         {
+            if ((cycle & 4095) == 0) Cancel.ThrowIfCancellationRequested();
             ulong drawInput = rng.NextUInt64() >> 32, drawOutput = rng.NextUInt64() >> 32;
             if (nextReset < resets.Count && resets[nextReset].Cycle == cycle)
             {

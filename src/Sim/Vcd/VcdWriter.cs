@@ -23,6 +23,7 @@ public sealed class VcdWriter : IDisposable
     private readonly int _period;
     private readonly StringBuilder _line = new();
     private bool _started;
+    private bool _disposed;
 
     public VcdWriter(TextWriter output, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10)
     {
@@ -73,6 +74,8 @@ public sealed class VcdWriter : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _out.Write('#');
         _out.Write(_sim.Cycle * _period);
         _out.Write('\n');

@@ -25,7 +25,7 @@ public static class Cosimulation
         {
             File.WriteAllText(stimulusFile, stimulus.ToText());
             var verilator = model.Run([stimulusFile], cancel: cancel);
-            var (trace, time) = Timed(() => new StreamDriver(sim) { OnCycle = onCycle }.Run(stimulus));
+            var (trace, time) = Timed(() => new StreamDriver(sim) { OnCycle = onCycle, Cancel = cancel }.Run(stimulus));
             var lines = trace.Lines().ToList();
             return new CosimResult(lines, verilator.Lines, TraceComparison.Compare(lines, verilator.Lines), time, new LoopTime(verilator.LoopTime, verilator.LoopCpuTime), trace);
         }
