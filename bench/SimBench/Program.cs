@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Numerics;
 using HwFlow.Sim.Bench;
@@ -6,7 +7,7 @@ using HwFlow.Sim.Builds;
 
 // C# simulator vs Verilator on one stream design, in one run. Until `hwflow compile` exists the
 // default design is the synthetic layer-0-shaped workload, written as a real build folder first.
-//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT [--binary]] [--frames N] [--gap P] [--stall P] [--repeats N]
+//   dotnet run --project bench/SimBench -c Release -- [--build FOLDER | --shape IN,SIMD,PE,OUT [--binary]] [--frames N] [--dataset fashion-mnist] [--gap P] [--stall P] [--repeats N]
 try
 {
     string? build = Option("--build");
@@ -28,7 +29,12 @@ try
     var folderData = BuildFolder.Load(folder);
     var model = folderData.StreamModel();
     var rng = new SplitMix64(3);
-    var frames = Enumerable.Range(0, frameCount).Select(_ => Enumerable.Range(0, folderData.Manifest.InputBytes).Select(_ => (byte)rng.NextInt(256)).ToArray()).ToList();
+    var dataset = Option("--dataset") is { } datasetName ? DatasetCatalog.Load(datasetName, DataSplit.Test).Take(frameCount) : null;
+    if (dataset is not null && dataset.Features != folderData.Manifest.InputBytes)
+        throw new UserError($"dataset {dataset.Name} has {dataset.Features} bytes per image, the build takes {folderData.Manifest.InputBytes}");
+    var frames = dataset is not null
+        ? Enumerable.Range(0, dataset.Count).Select(i => dataset.Image(i).ToArray()).ToList()
+        : Enumerable.Range(0, frameCount).Select(_ => Enumerable.Range(0, folderData.Manifest.InputBytes).Select(_ => (byte)rng.NextInt(256)).ToArray()).ToList();
     var r = SimBenchmark.Run(folderData.Manifest.Model, folderData.Design, model, frames, gap, stall, repeats: repeats);
     Console.WriteLine($"design {r.Design}: {r.Cells} cells ({r.EvaluatedCells} evaluated after folding), {r.Frames} frames, {r.Cycles} cycles, best of {r.Repeats} rounds each; C# simulator built in {r.CompileSeconds:F2} s");
     foreach (var e in new[] { r.CSharp, r.Verilator })

@@ -44,7 +44,7 @@ public static class SimBenchmark
         LoopTime? bestCSharp = null, bestVerilator = null;
         for (int round = 0; round < Math.Max(1, repeats); round++)
         {
-            var result = Cosimulation.Stream(round == 0 ? sim : Simulator.Create(design), model, stimulus, cancel: cancel);
+            var result = Cosimulation.Stream(round == 0 ? sim : Simulator.Create(design), model, stimulus, concurrent: false, cancel: cancel);
             if (best is null || !result.Agree) best = result;
             if (bestCSharp is null || result.CSharp.Cpu < bestCSharp.Cpu) bestCSharp = result.CSharp;
             if (bestVerilator is null || result.Verilator.Cpu < bestVerilator.Cpu) bestVerilator = result.Verilator;
