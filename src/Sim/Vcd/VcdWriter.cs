@@ -24,6 +24,7 @@ public sealed class VcdWriter : IDisposable
     private readonly StringBuilder _line = new();
     private bool _started;
     private bool _disposed;
+    private long _lastCycle;
 
     public VcdWriter(TextWriter output, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10)
     {
@@ -45,6 +46,8 @@ public sealed class VcdWriter : IDisposable
 
     public void Sample()
     {
+        if (_started && _sim.Cycle == _lastCycle) return; // one sample per cycle keeps the time stamps increasing
+        _lastCycle = _sim.Cycle;
         long time = _sim.Cycle * _period;
         _out.Write('#');
         _out.Write(time);
@@ -77,7 +80,7 @@ public sealed class VcdWriter : IDisposable
         if (_disposed) return;
         _disposed = true;
         _out.Write('#');
-        _out.Write(_sim.Cycle * _period);
+        _out.Write(Math.Max(_sim.Cycle * _period, (_lastCycle * _period) + _period));
         _out.Write('\n');
         _out.Dispose();
     }
