@@ -85,7 +85,7 @@ public static class DenseMvu
         var (pushValid, pushData) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
             sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead);
 
-        var output = new StageOutput(m, library, pe * stage.OutputWidth, toAccumulate + 1, pushValid, pushData);
+        var output = new StageOutput(m, library, pe * stage.OutputWidth, toAccumulate + 1, loops.SynapseFolds, pushValid, pushData);
         m.Assign(issue, m.And(banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
         return (m.Build(), toAccumulate + 1);
