@@ -112,10 +112,10 @@ public static class BinaryMvu
         var first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
         var last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
         var foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
-        var (pushValid, pushData) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
-            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead);
+        var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
+            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds);
 
-        int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1;
+        int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1 + postLatency;
         var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
         m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
