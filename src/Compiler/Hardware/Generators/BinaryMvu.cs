@@ -103,15 +103,29 @@ public static class BinaryMvu
         long factorMax = factorNode?.Type.Max ?? 1;
         var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
         int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
-        var (terms, toAccumulate) = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2
+        bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
+        var (terms, toAccumulate) = serial
             ? SerialTerms(m, chunkCounts, valid3, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1!, pe, chunks, chunk, minChunkBeats)
             : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
 
-        // control reaching the accumulator: the chunk-end beats only, in order
-        var first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
-        var last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
-        var foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
+        // control reaching the accumulator: the chunk-end beats only, in order. Through a long
+        // serial product it is held from the product's start instead of shifted along.
+        RtlSignal first5, last5, foldAhead;
+        if (serial)
+        {
+            var start = m.DelayReset(valid3, 1, "s4_hold");
+            RtlSignal AtStart(RtlSignal s1Value, string name) => m.Hold(m.Delay(s1Value, 3, name + "_s4"), start, name);
+            first5 = AtStart(first1, "s5_first");
+            last5 = AtStart(last1, "s5_last");
+            foldAhead = AtStart(fold1, "s5_fold");
+        }
+        else
+        {
+            first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
+            last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
+            foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
+        }
         var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
             terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds);
 

@@ -100,14 +100,21 @@ public sealed class PostOpUnit
         var results = values.ToList();
         var current = type;
         int latency = 0;
+        // after a serial op the ROM fields of this result are held from its start (starts are far enough apart)
+        RtlSignal? heldSince = null;
         for (int i = 0; i < _ops.Count; i++)
         {
             var node = _ops[i].Node;
-            int delay = latency;
-            RtlSignal FieldAt(int lane, string key) => m.Delay(FieldOf(m, rom!, lane, laneBits, i, key), delay, "post_field");
+            var capture = heldSince;
+            RtlSignal FieldAt(int lane, string key)
+            {
+                var field = FieldOf(m, rom!, lane, laneBits, i, key);
+                return capture is null ? field : m.Hold(field, capture, "post_field");
+            }
             if (node.Op == Ops.Scale && SerialScaleCycles(node, current) is { } cycles && cycles <= cyclesPerResult)
             {
                 var start = m.DelayReset(valid, latency, "post_start");
+                heldSince ??= start;
                 results = [.. results.Select((x, lane) => SerialScale(m, node, x, current, start, key => FieldAt(lane, key), lane))];
                 latency += cycles;
             }
@@ -134,7 +141,7 @@ public sealed class PostOpUnit
         var product = SerialProduct.Build(m, start, x, signed, field("mul"), width, 1, $"scale{lane}");
         var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
         // the add field was read with the operands; hold it until the product is done
-        var heldAdd = m.Delay(add, product.Cycles, "scale_add");
+        var heldAdd = m.Hold(add, start, "scale_add");
         var sum = m.Add(product.Result, m.Fit(heldAdd, true, width));
         return m.Fit(m.ShiftRightArithmetic(sum, (int)node.Int("shift")), outSigned, outWidth);
     }
