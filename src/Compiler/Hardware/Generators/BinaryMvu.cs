@@ -105,7 +105,7 @@ public static class BinaryMvu
         int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
         bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
         var (terms, toAccumulate) = serial
-            ? SerialTerms(m, chunkCounts, valid3, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1!, pe, chunks, chunk, minChunkBeats)
+            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats)
             : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
 
