@@ -40,7 +40,7 @@ public static class BinaryMvu
             firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
         }
         var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
-        buffer.Banks.Connect(m, buffer.Filled, m.And(issue, loops.FrameLast));
+        buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
         var coef = stage.Mvu.Find("coef") as IntTensorAttr;
         RtlSignal? coefAddress = null;
@@ -133,7 +133,7 @@ public static class BinaryMvu
         var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
         m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
-        return (m.Build(), pipelineLatency);
+        return (m.Build(), pipelineLatency + buffer.FillDelay);
     }
 
     /// <summary>The fewest beats any chunk takes (the last chunk may be shorter).</summary>
