@@ -61,7 +61,7 @@ public sealed class VerilogEmitterTests
 
         var neuron = VerilogEmitter.Emit(RtlGoldenTests.Load("xnor_popcount")).Single().Content;
         Assert.Contains("assign les_0 = $signed(threshold) <= $signed(add_0);", neuron);
-        Assert.Contains("assign pop_0 = {2'd0, not_0[0]} + {2'd0, not_0[1]}", neuron);
+        Assert.Contains("assign pop_0 = {1'd0, (not_0[0] & not_0[1]) | (not_0[0] & not_0[2]) | (not_0[1] & not_0[2]), not_0[0] ^ not_0[1] ^ not_0[2]} + ", neuron);
         Assert.Contains("    if (rst) acc_0 <= 6'h00;\n    else acc_0 <= add_0;\n", neuron);
     }
 
