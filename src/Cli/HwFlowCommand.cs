@@ -18,6 +18,8 @@ public static class HwFlowCommand
         root.Subcommands.Add(ExperimentCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(SimCommand.Create());
+        root.Subcommands.Add(CosimCommand.Create());
         return root;
     }
 

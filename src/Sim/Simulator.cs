@@ -37,13 +37,18 @@ public abstract class Simulator
         foreach (var s in _signals) _byName[s.Name] = s;
     }
 
-    /// <summary>Builds the fast compiled simulator (the default) or the reference interpreter.</summary>
-    public static Simulator Create(RtlDesign design, SimEngine engine = SimEngine.Compiled)
+    /// <summary>
+    /// Builds the fast compiled simulator (the default) or the reference interpreter. With
+    /// <paramref name="storeAllSignals"/> the compiled simulator writes every signal to memory
+    /// (for waveform dumps of internals); otherwise values used only inside one partition are
+    /// recomputed when peeked, which is correct but slow for dumping many of them every cycle.
+    /// </summary>
+    public static Simulator Create(RtlDesign design, SimEngine engine = SimEngine.Compiled, bool storeAllSignals = false)
     {
         var netlist = Netlist.Of(design);
         return engine switch
         {
-            SimEngine.Compiled => new Compiled.CompiledSimulator(netlist),
+            SimEngine.Compiled => new Compiled.CompiledSimulator(netlist, storeAllSignals),
             SimEngine.Interpreter => new Interpreter.ReferenceInterpreter(netlist),
             _ => throw new ArgumentOutOfRangeException(nameof(engine)),
         };

@@ -58,7 +58,7 @@ public sealed class SynthCommandTests : IDisposable
     [Fact]
     public void A_folder_that_is_not_a_build_is_a_user_error()
     {
-        CliProcess.AssertUserError(CliProcess.Run("synth", _temp.Path, "--target", "ice40-up5k"), "not a hwflow build folder: it has no hwflow-build.json");
+        CliProcess.AssertUserError(CliProcess.Run("synth", _temp.Path, "--target", "ice40-up5k"), "not a build folder: hwflow-build.json is missing");
     }
 
     [Fact]

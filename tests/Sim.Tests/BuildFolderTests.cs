@@ -1,18 +1,19 @@
 using System.Text.Json.Nodes;
 using HwFlow.Runtime.Errors;
-using HwFlow.Sim.Builds;
+using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Sim.Streams;
 using HwFlow.Sim.Tests.Support;
 using HwFlow.Sim.Verilator;
 
 namespace HwFlow.Sim.Tests;
 
+/// <summary>The design side of build folders (the manifest checks are tested with the FPGA flow in Compiler.Tests).</summary>
 public sealed class BuildFolderTests
 {
     private static string Written(TempFolder temp, SummerFault fault = SummerFault.None)
     {
         var folder = temp.File("build");
-        BuildFolder.Write(folder, FrameSummer.Design(fault), new BuildManifest { Model = "summer", HwflowVersion = "0.1.0", InputBytes = 40, OutputWidth = FrameSummer.OutputWidth });
+        BuildFolder.Write(folder, FrameSummer.Design(fault), new BuildManifest { Model = "summer", HwflowVersion = "0.1.0", InputBytes = 40, OutputWidth = FrameSummer.OutputWidth, CyclesPerFrame = 40, LatencyCycles = 42, ClockMhz = 100 });
         return folder;
     }
 
@@ -28,7 +29,7 @@ public sealed class BuildFolderTests
     public void A_written_build_folder_loads_and_cosimulates()
     {
         using var temp = new TempFolder();
-        var build = BuildFolder.Load(Written(temp));
+        var build = BuildFolder.Open(Written(temp));
         Assert.Equal("hwflow_top", build.Manifest.Top);
         Assert.Contains("rtl/hwflow_top.v", build.Manifest.VerilogFiles);
         Assert.Single(build.Manifest.MemoryFiles);
@@ -39,70 +40,12 @@ public sealed class BuildFolderTests
     }
 
     [Fact]
-    public void A_missing_folder_says_how_to_make_one()
-    {
-        using var temp = new TempFolder();
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(temp.File("nope")));
-        Assert.Contains("no such build folder", error.Message);
-        Assert.Contains("hwflow compile", error.Message);
-    }
-
-    [Fact]
-    public void A_folder_without_a_manifest_is_not_a_build_folder()
-    {
-        using var temp = new TempFolder();
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(temp.Path));
-        Assert.Contains("hwflow-build.json is missing", error.Message);
-    }
-
-    [Fact]
-    public void A_build_from_another_version_is_refused()
-    {
-        using var temp = new TempFolder();
-        var folder = Written(temp);
-        EditManifest(folder, json => { json["format"] = "hwflow-build/0"; json["hwflowVersion"] = "0.0.1"; });
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
-        Assert.Contains("format 'hwflow-build/0' (HwFlow 0.0.1)", error.Message);
-        Assert.Contains("compile the model again", error.Message);
-    }
-
-    [Fact]
-    public void A_manifest_that_is_not_json_is_named()
-    {
-        using var temp = new TempFolder();
-        var folder = Written(temp);
-        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestFile), "{ not json");
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
-        Assert.Contains("hwflow-build.json: not valid JSON", error.Message);
-    }
-
-    [Fact]
-    public void A_listed_file_that_is_missing_is_named()
-    {
-        using var temp = new TempFolder();
-        var folder = Written(temp);
-        File.Delete(Path.Combine(folder, "rtl", "hwflow_top.v"));
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
-        Assert.Contains("rtl/hwflow_top.v listed in the manifest is missing", error.Message);
-    }
-
-    [Fact]
-    public void A_file_outside_the_folder_is_refused()
-    {
-        using var temp = new TempFolder();
-        var folder = Written(temp);
-        EditManifest(folder, json => json["verilogFiles"] = new JsonArray("../../etc/passwd"));
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
-        Assert.Contains("outside the build folder", error.Message);
-    }
-
-    [Fact]
     public void A_top_that_breaks_the_port_contract_is_refused()
     {
         using var temp = new TempFolder();
         var folder = Written(temp);
         EditManifest(folder, json => json["outputWidth"] = 8);
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Open(folder).Design);
         Assert.Contains("port m_axis_tdata of hwflow_top must be a 8-bit output, is a 16-bit output", error.Message);
     }
 
@@ -112,7 +55,26 @@ public sealed class BuildFolderTests
         using var temp = new TempFolder();
         var folder = Written(temp);
         File.WriteAllText(Path.Combine(folder, BuildFolder.DesignFile), "this is not rtl\n");
-        var error = Assert.Throws<UserError>(() => BuildFolder.Load(folder));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Open(folder).Design);
         Assert.Contains("design.rtl:1:", error.Message);
+    }
+}
+
+public sealed class BuildFolderCheckTests
+{
+    [Fact]
+    public void A_design_file_with_invalid_rtl_is_reported_as_a_user_error()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.File("build");
+        BuildFolder.Write(folder, FrameSummer.Design(), new BuildManifest { Model = "summer", HwflowVersion = "0.1.0", InputBytes = 40, OutputWidth = FrameSummer.OutputWidth, CyclesPerFrame = 40, LatencyCycles = 42, ClockMhz = 100 });
+        var m = new HwFlow.Compiler.Rtl.ModuleBuilder("hwflow_top");
+        var address = m.Input("a", 5); // a 5-word memory needs a 3-bit address
+        var q = m.Ram("mem", 8, 5, address, null, address, m.Const(0, 8), m.Const(0, 1));
+        m.Assign(m.Output("q", 8), q);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.DesignFile), HwFlow.Compiler.Rtl.RtlPrinter.Print(new HwFlow.Compiler.Rtl.RtlDesign([m.Build()], "hwflow_top")));
+        var error = Assert.Throws<UserError>(() => BuildFolder.Open(folder).Design);
+        Assert.Contains("design.rtl: ", error.Message);
+        Assert.Contains("address", error.Message);
     }
 }

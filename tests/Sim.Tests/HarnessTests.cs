@@ -60,7 +60,7 @@ public sealed class HarnessTests
         var design = new RtlDesign([OpZoo.Build(1, "broken_harness_zoo")], "broken_harness_zoo");
         using var temp = new TempFolder();
         var files = VerilogEmitter.Write(design, temp.Path);
-        var harness = VectorHarness.Generate(design.TopModule) + "\nstatic int broken = this_symbol_does_not_exist_" + Guid.NewGuid().ToString("N") + ";\n";
+        var harness = VectorHarness.Generate(design.TopModule) + "\nstatic int broken = this_symbol_does_not_exist_in_the_harness;\n";
         var error = Assert.Throws<UserError>(() => VerilatorBuild.Ensure(design.Top, [.. files.Where(f => f.EndsWith(".v"))], [.. files.Where(f => f.EndsWith(".hex"))], harness));
         Assert.Contains("harness.cpp", error.Message);
         Assert.Contains("error", error.Message);

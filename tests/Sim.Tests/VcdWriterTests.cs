@@ -40,6 +40,8 @@ public sealed class VcdWriterTests
         Assert.Contains("$scope module summer $end", text);
         Assert.Contains("$var wire 16 ", text);
         Assert.DoesNotContain("stage_sum", text); // not selected
+        var times = text.Split('\n').Where(l => l.StartsWith('#')).Select(l => long.Parse(l[1..])).ToList();
+        Assert.True(times.Zip(times.Skip(1)).All(p => p.Second > p.First), "time stamps must increase");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using HwFlow.Cli.Infrastructure;
 using HwFlow.Compiler.Fpga;
 using HwFlow.Runtime.Errors;
 using Spectre.Console;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using HwFlow.Runtime.Errors;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga;
 

@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Tools;
 using HwFlow.Runtime.IO;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga;
 

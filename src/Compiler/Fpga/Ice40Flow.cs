@@ -1,5 +1,6 @@
 using System.Globalization;
 using HwFlow.Runtime.Errors;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga;
 

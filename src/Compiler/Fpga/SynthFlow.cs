@@ -1,5 +1,6 @@
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga;
 

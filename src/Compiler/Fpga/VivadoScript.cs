@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga;
 

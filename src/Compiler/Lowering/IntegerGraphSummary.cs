@@ -5,20 +5,19 @@ namespace HwFlow.Compiler.Lowering;
 /// <summary>One integer value of the lowered graph, for reports.</summary>
 public sealed record ValueSummary(string Name, string Op, string Type, int Length, int Width, long Min, long Max, double Scale);
 
-/// <summary>What integer lowering produced: every value with its proven width, and the constant storage it needs.</summary>
+/// <summary>What integer lowering produced: every value with its proven width, and the constant storage it needs (no timings: reports are byte-identical across runs).</summary>
 public sealed record IntegerGraphSummary(
     string Model,
     CompileOptions Options,
-    double LoweringSeconds,
     int MaxWidth,
     long ConstantBits,
     IReadOnlyList<ValueSummary> Values)
 {
-    public static IntegerGraphSummary Of(Graph graph, CompileOptions options, double seconds)
+    public static IntegerGraphSummary Of(Graph graph, CompileOptions options)
     {
         var values = graph.Nodes.Select(n => new ValueSummary(n.Name, n.Op, n.Type.ToString().Split(' ')[0], n.Type.Length, n.Type.Width,
             n.Type.Min, n.Type.Max, n.Type.Scale)).ToList();
-        return new IntegerGraphSummary(graph.Name, options, seconds, values.Max(v => v.Width), graph.Nodes.Sum(ConstantBitsOf), values);
+        return new IntegerGraphSummary(graph.Name, options, values.Max(v => v.Width), graph.Nodes.Sum(ConstantBitsOf), values);
     }
 
     /// <summary>Bits needed to store a node's constants: signs as 1 bit, other integers at the width of their range.</summary>

@@ -62,7 +62,7 @@ public static class Pow2BinLowering
         string result = dotName;
         if (norm is not null)
         {
-            var (scaleNode, error) = AffineScale(bin.Name, dot, norm, outputs, context.Options.CoefBits);
+            var (scaleNode, error) = AffineFolding.ScaleAfter(bin.Name, dot, norm, context.Options.CoefBits);
             graph.Replace(bin.Name, scaleNode with { Type = RangeRules.Infer(scaleNode, n => graph[n].Type) });
             graph.ReplaceUses(norm.Name, bin.Name);
             graph.Remove(norm.Name);
@@ -87,24 +87,6 @@ public static class Pow2BinLowering
         }
         context.Corresponds(norm?.Name ?? bin.Name, result, bound);
         return true;
-    }
-
-    private static (Node Node, double Error) AffineScale(string name, Node dot, Node norm, int outputs, int bits)
-    {
-        var a = new double[outputs];
-        var c = new double[outputs];
-        for (int j = 0; j < outputs; j++) (a[j], c[j]) = AffineFolding.Affine(norm, j);
-        var (mul, step) = Quantizer.Symmetric(a.Select(v => v * dot.Type.Scale).ToList(), bits);
-        var add = c.Select(v => Quantizer.Round(v / step)).ToArray();
-        double error = 0;
-        for (int j = 0; j < outputs; j++)
-        {
-            double scaleError = Math.Abs((a[j] * dot.Type.Scale) - (mul[j] * step)) * Math.Max(Math.Abs(dot.Type.Min), Math.Abs(dot.Type.Max));
-            error = Math.Max(error, scaleError + Math.Abs(c[j] - (add[j] * step)));
-        }
-        var node = new Node(name, Ops.Scale, [dot.Name], GraphType.Int(outputs, 0, 0, step),
-            ("mul", new IntTensorAttr([outputs], mul)), ("add", new IntTensorAttr([outputs], add)), ("shift", new IntAttr(0)));
-        return (node, error);
     }
 
     private static ScaleMode LayerOpsScales(Node node) =>

@@ -22,6 +22,9 @@ public static class SyntheticLayer
 
         public int SynapseFolds => InputBytes / Simd;
         public int NeuronFolds => Outputs / Pe;
+
+        /// <summary>One byte per cycle in, one cycle per fold, one to drain the read pipeline, one to hand the result over.</summary>
+        public long CyclesPerFrame => InputBytes + (SynapseFolds * NeuronFolds) + 2;
     }
 
     public static RtlDesign Design(Shape shape)

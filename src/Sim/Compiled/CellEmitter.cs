@@ -9,15 +9,16 @@ namespace HwFlow.Sim.Compiled;
 /// Emits the IL computing one combinational cell into a kernel. Narrow results (at most 64 bits)
 /// are computed on the stack; wide ones word by word, unrolled, with calls to
 /// <see cref="WideOps"/> only for carries, comparisons and variable shifts. Every store is
-/// canonical: bits above the signal's width are zero, which lets reads skip masking.
+/// canonical: bits above the signal's width are zero, which lets reads skip masking. Only a
+/// value kept in a local for readers that ignore high bits may skip its mask ("dirty").
 /// </summary>
 internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, ActivityPlan? plan = null)
 {
     /// <summary>Operations whose low w result bits depend only on the low w bits of these operands, so the operands may carry garbage above their width.</summary>
     public static bool ReadsLowBitsOnly(RtlCell reader, int operand) => reader.Op switch
     {
-        RtlOp.Not or RtlOp.And or RtlOp.Or or RtlOp.Xor or RtlOp.Add or RtlOp.Sub => true,
-        RtlOp.Mux or RtlOp.ShlConst => operand != 0 || reader.Op == RtlOp.ShlConst,
+        RtlOp.Not or RtlOp.And or RtlOp.Or or RtlOp.Xor or RtlOp.Add or RtlOp.Sub or RtlOp.ShlConst => true,
+        RtlOp.Mux => operand != 0, // the select is tested as a whole word
         _ => false,
     };
 
@@ -25,14 +26,6 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, Activit
 
     private static readonly MethodInfo PopCount = typeof(BitOperations).GetMethod(nameof(BitOperations.PopCount), [typeof(ulong)])!;
     private static readonly MethodInfo MinU64 = typeof(Math).GetMethod(nameof(Math.Min), [typeof(ulong), typeof(ulong)])!;
-
-    /// <summary>Stores the value of a cell; a narrow one is also kept in a local when <paramref name="keep"/>.</summary>
-    public void Emit(RtlCell cell, bool keep)
-    {
-        var output = layout.Of(cell.Output);
-        if (output.Words == 1) k.StoreNarrow(output, keep, () => Narrow(cell));
-        else Wide(cell, output);
-    }
 
     private Place In(RtlCell cell, int i) => layout.Of(cell.Inputs[i]);
     private void V(RtlCell cell, int i) => k.Word(In(cell, i), 0);

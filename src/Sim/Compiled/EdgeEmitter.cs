@@ -12,6 +12,7 @@ namespace HwFlow.Sim.Compiled;
 internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
 {
     private const int Budget = 3000;
+    private const int GroupSize = 128;
 
     public List<KernelBuilder> Emit()
     {
@@ -46,11 +47,24 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
                 var target = Target(p.Data);
                 steps.Add((4 + target.Words, kb => Tracked(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
             }
-        foreach (var r in module.Registers)
+        // A register computed into scratch (its output is read during the edge) must always be
+        // written, so only registers updated in place can be skipped as a group.
+        bool Groupable(RtlRegister r) => r.Enable is not null && !layout.Of(r.Enable).IsConstant && !readDuringEdge.Contains(layout.Of(r.Q).Offset);
+        foreach (var r in module.Registers.Where(r => !Groupable(r)))
         {
             var target = Target(r.Q);
             steps.Add((2 + (4 * target.Words), kb => Tracked(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
         }
+        // Registers sharing an enable (and reset) sit behind one test: when neither is high the
+        // whole group is skipped, which is most cycles for FIFOs, buffers and accumulators.
+        var groups = module.Registers.Where(Groupable)
+            .GroupBy(r => (Enable: layout.Of(r.Enable!).Offset, Reset: r.Reset is null ? -1 : layout.Of(r.Reset).Offset));
+        foreach (var group in groups)
+            foreach (var chunk in group.Chunk(GroupSize))
+            {
+                var members = chunk.Select(r => (Register: r, Target: Target(r.Q))).ToList();
+                steps.Add((4 + members.Sum(m => 3 * m.Target.Words), kb => EnabledGroup(kb, members)));
+            }
         foreach (var m in module.Memories)
             foreach (var p in m.WritePorts)
                 steps.Add((4 + layout.Of(p.Data).Words, kb => Write(kb, m, p)));
@@ -89,6 +103,26 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         emit();
         k.Tracker = null;
         SettleCompiler.Wake(k, wake, () => k.Load(changed));
+    }
+
+    private void EnabledGroup(KernelBuilder k, List<(RtlRegister Register, Place Target)> members)
+    {
+        var first = members[0].Register;
+        var skip = k.IL.DefineLabel();
+        k.Word(layout.Of(first.Enable!), 0);
+        if (first.Reset is not null)
+        {
+            k.Word(layout.Of(first.Reset), 0);
+            k.Emit(OpCodes.Or);
+        }
+        k.IL.Emit(OpCodes.Brfalse, skip);
+        foreach (var (register, target) in members)
+        {
+            // Enable or reset is high here, so q' = rst ? resetValue : d.
+            Tracked(k, target, layout.Of(register.Q), () => Register(k, register with { Enable = null }, target));
+            k.ReleaseTemps();
+        }
+        k.IL.MarkLabel(skip);
     }
 
     /// <summary>q' = rst ? resetValue : en ? d : q, word by word and branch-free.</summary>

@@ -105,21 +105,6 @@ internal sealed class KernelBuilder
         _cached.Clear();
     }
 
-    /// <summary>Stores a narrow value and, when <paramref name="keep"/>, keeps it in a local for later reads in this kernel.</summary>
-    public void StoreNarrow(Place place, bool keep, Action push)
-    {
-        if (!keep)
-        {
-            Store(place, 0, push);
-            return;
-        }
-        var local = _freeValues.Count > 0 ? _freeValues.Pop() : IL.DeclareLocal(typeof(ulong));
-        push();
-        IL.Emit(OpCodes.Stloc, local);
-        Store(place, 0, () => IL.Emit(OpCodes.Ldloc, local));
-        _cached[place.Offset] = local;
-    }
-
     /// <summary>Forgets a kept value after its last reader, so its local can be reused.</summary>
     public void Release(Place place)
     {

@@ -59,27 +59,27 @@ public static unsafe class WideOps
 
     private static void Shift(ulong* d, ulong* a, int width, ulong amount, bool left, ulong fill)
     {
-        int words = (width + 63) / 64;
+        int words = (width + 63) / 64, topBits = width % 64;
         int s = amount >= (ulong)width ? width : (int)amount;
+        int wordShift = s / 64, bitShift = s % 64;
+        // Past the top word the value reads as the fill (sign) bits; the top word itself is sign-extended first.
+        ulong topWord = topBits == 0 || fill == 0 ? a[words - 1] : a[words - 1] | (ulong.MaxValue << topBits);
+        ulong Word(int index) => index < 0 ? 0 : index >= words ? fill : index == words - 1 ? topWord : a[index];
         for (int j = 0; j < words; j++)
-            d[j] = left ? Bits(a, width, (64 * j) - s, 0) : Bits(a, width, (64 * j) + s, fill);
-        int topBits = width % 64;
-        if (topBits != 0) d[words - 1] &= (1UL << topBits) - 1;
-    }
-
-    /// <summary>
-    /// 64 bits of a starting at bit <paramref name="start"/>; positions below 0 read 0, above the
-    /// width read <paramref name="fill"/>. Bit by bit: variable shifts of wide values are rare.
-    /// </summary>
-    private static ulong Bits(ulong* a, int width, int start, ulong fill)
-    {
-        ulong result = 0;
-        for (int i = 0; i < 64; i++)
         {
-            int position = start + i;
-            ulong bit = position < 0 ? 0 : position >= width ? fill & 1 : (a[position / 64] >> (position % 64)) & 1;
-            result |= bit << i;
+            ulong value;
+            if (left)
+            {
+                int from = j - wordShift;
+                value = bitShift == 0 ? Word(from) : (Word(from) << bitShift) | (Word(from - 1) >> (64 - bitShift));
+            }
+            else
+            {
+                int from = j + wordShift;
+                value = bitShift == 0 ? Word(from) : (Word(from) >> bitShift) | (Word(from + 1) << (64 - bitShift));
+            }
+            d[j] = value;
         }
-        return result;
+        if (topBits != 0) d[words - 1] &= (1UL << topBits) - 1;
     }
 }

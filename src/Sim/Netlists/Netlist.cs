@@ -74,7 +74,19 @@ public sealed class Netlist
     }
 
     /// <summary>Flattens the design and checks it.</summary>
-    public static Netlist Of(RtlDesign design) => new(RtlFlattener.Flatten(design));
+    public static Netlist Of(RtlDesign design)
+    {
+        RtlModule flat;
+        try
+        {
+            flat = RtlFlattener.Flatten(design);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            throw new UserError($"design {design.Top} cannot be flattened: {e.Message}");
+        }
+        return new Netlist(flat);
+    }
 
     public RtlModule Module { get; }
 

@@ -7,7 +7,7 @@ namespace HwFlow.Sim.Streams;
 /// Drives the build folder's AXI4-Stream top (clk, rst, s_axis_*, m_axis_*) in a simulator.
 /// Each cycle: draw two numbers, set rst / s_axis_tvalid / tdata / tlast / m_axis_tready, settle,
 /// see which handshakes happen on this edge, then clock. The generated Verilator harness
-/// (<see cref="Verilator.HarnessGenerator"/>) does exactly the same, so traces match cycle for
+/// (<see cref="Verilator.StreamHarness"/>) does exactly the same, so traces match cycle for
 /// cycle. A valid beat stays offered until accepted (AXI rule); gaps only delay the next beat.
 /// </summary>
 public sealed class StreamDriver
@@ -33,6 +33,9 @@ public sealed class StreamDriver
     /// <summary>Called after each settle with the cycle number (for VCD dumps and probes).</summary>
     public Action<long>? OnCycle { get; init; }
 
+    /// <summary>Checked every 4096 cycles, so Ctrl-C stops a long run promptly.</summary>
+    public CancellationToken Cancel { get; init; }
+
     public StreamTrace Run(StreamStimulus stimulus)
     {
         var rng = new SplitMix64(stimulus.Seed);
@@ -51,6 +54,7 @@ public sealed class StreamDriver
 
         for (long cycle = 0; ; cycle++)
         {
+            if ((cycle & 4095) == 0) Cancel.ThrowIfCancellationRequested();
             ulong drawInput = rng.NextUInt64() >> 32, drawOutput = rng.NextUInt64() >> 32;
             if (nextReset < resets.Count && resets[nextReset].Cycle == cycle)
             {

@@ -23,6 +23,8 @@ public sealed class VcdWriter : IDisposable
     private readonly int _period;
     private readonly StringBuilder _line = new();
     private bool _started;
+    private bool _disposed;
+    private long _lastCycle;
 
     public VcdWriter(TextWriter output, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10)
     {
@@ -44,6 +46,8 @@ public sealed class VcdWriter : IDisposable
 
     public void Sample()
     {
+        if (_started && _sim.Cycle == _lastCycle) return; // one sample per cycle keeps the time stamps increasing
+        _lastCycle = _sim.Cycle;
         long time = _sim.Cycle * _period;
         _out.Write('#');
         _out.Write(time);
@@ -73,8 +77,10 @@ public sealed class VcdWriter : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _out.Write('#');
-        _out.Write(_sim.Cycle * _period);
+        _out.Write(Math.Max(_sim.Cycle * _period, (_lastCycle * _period) + _period));
         _out.Write('\n');
         _out.Dispose();
     }

@@ -26,7 +26,8 @@ public static class VerilatorBuild
     /// The model for <paramref name="top"/> from the given Verilog and memory (.hex) files and
     /// harness source, built now or taken from the cache.
     /// </summary>
-    public static VerilatorModel Ensure(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string harness, CancellationToken cancel = default)
+    /// <param name="memoryPathPrefix">The folder, relative to where the model runs, that the design's $readmemh paths name ("" or "rtl/").</param>
+    public static VerilatorModel Ensure(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string harness, CancellationToken cancel = default, string memoryPathPrefix = "")
     {
         var tool = Toolchain.Verilator;
         tool.EnsureUsable();
@@ -36,7 +37,7 @@ public static class VerilatorBuild
         var duplicate = sources.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new UserError($"two input files are both named {duplicate.Key}; Verilator needs them in one folder");
 
-        string hash = Hash(top, tool.Version?.ToString() ?? "?", harness, sources);
+        string hash = Hash(top, tool.Version?.ToString() ?? "?", harness + "\n" + memoryPathPrefix, sources);
         string folder = Path.Combine(CacheRoot, hash);
         string binary = Path.Combine(folder, CppHarness.ModelClass(top));
         if (File.Exists(binary)) return new VerilatorModel(binary, folder, FromCache: true);
@@ -44,7 +45,13 @@ public static class VerilatorBuild
         Directory.CreateDirectory(CacheRoot);
         string staging = Path.Combine(CacheRoot, $".building-{hash}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
-        foreach (var (name, path) in sources) File.Copy(path, Path.Combine(staging, name));
+        foreach (var (name, path) in sources)
+        {
+            bool memory = memoryFiles.Contains(path);
+            var target = Path.Combine(staging, memory ? memoryPathPrefix + name : name);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(path, target);
+        }
         File.WriteAllText(Path.Combine(staging, "harness.cpp"), harness);
         var arguments = new List<string>(Flags) { "--top-module", top, "-Mdir", "obj", "-o", Path.Combine("..", CppHarness.ModelClass(top)), "harness.cpp" };
         arguments.AddRange(verilogFiles.Select(Path.GetFileName)!);

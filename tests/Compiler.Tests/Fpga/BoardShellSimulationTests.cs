@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Fpga;
 using HwFlow.Compiler.Fpga.Simulation;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HwFlow.Compiler.Fpga;
 using HwFlow.Runtime.Errors;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 
@@ -26,7 +27,7 @@ public sealed class BuildFolderTests : IDisposable
     public void A_missing_folder_or_a_file_is_not_a_build()
     {
         var missing = _temp.File("nope");
-        Assert.Equal($"{missing}: no such build folder (create one with hwflow compile MODEL -o FOLDER)",
+        Assert.Equal($"{missing}: no such build folder (make one with: hwflow compile MODEL -o FOLDER)",
             Assert.Throws<UserError>(() => BuildFolder.Open(missing)).Message);
         File.WriteAllText(_temp.File("file"), "x");
         Assert.Contains("is a file; expected a build folder", Assert.Throws<UserError>(() => BuildFolder.Open(_temp.File("file"))).Message);
@@ -36,7 +37,7 @@ public sealed class BuildFolderTests : IDisposable
     public void A_folder_without_a_manifest_is_not_a_hwflow_build()
     {
         Directory.CreateDirectory(_temp.File("empty"));
-        Assert.Contains("not a hwflow build folder: it has no hwflow-build.json",
+        Assert.Contains("not a build folder: hwflow-build.json is missing",
             Assert.Throws<UserError>(() => BuildFolder.Open(_temp.File("empty"))).Message);
     }
 
@@ -46,14 +47,14 @@ public sealed class BuildFolderTests : IDisposable
     public void Malformed_manifests_are_rejected(string text, string expected)
     {
         var folder = TestBuilds.SumMod10(_temp).Path;
-        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestName), text);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestFile), text);
         var error = Assert.Throws<UserError>(() => BuildFolder.Open(folder));
-        Assert.StartsWith(Path.Combine(folder, BuildFolder.ManifestName) + ": " + expected, error.Message);
+        Assert.StartsWith(Path.Combine(folder, BuildFolder.ManifestFile) + ": " + expected, error.Message);
     }
 
     public static TheoryData<string, string?, string> BadFields => new()
     {
-        { "format", "\"hwflow-build/2\"", "format is 'hwflow-build/2', expected 'hwflow-build/1'" },
+        { "format", "\"hwflow-build/2\"", "the build is of format 'hwflow-build/2'; this HwFlow reads 'hwflow-build/1': compile the model again" },
         { "format", null, "the field 'format' is missing" },
         { "top", "\"hwflow top\"", "the field 'top' must be a Verilog module name, not 'hwflow top'" },
         { "inputBytes", "0", "the field 'inputBytes' must be an integer from 1 to" },
@@ -77,7 +78,7 @@ public sealed class BuildFolderTests : IDisposable
             else manifest[field] = JsonNode.Parse(json);
         });
         var error = Assert.Throws<UserError>(() => BuildFolder.Open(folder));
-        Assert.StartsWith(Path.Combine(folder, BuildFolder.ManifestName) + ": ", error.Message);
+        Assert.StartsWith(Path.Combine(folder, BuildFolder.ManifestFile) + ": ", error.Message);
         Assert.Contains(expected, error.Message);
     }
 }

@@ -1,6 +1,7 @@
 using HwFlow.Compiler.Fpga;
 using HwFlow.Compiler.Tools;
 using HwFlow.Runtime.Errors;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 

@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Fpga;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HwFlow.Compiler.Fpga;
 using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Numerics;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 
@@ -36,12 +37,12 @@ public static class TestBuilds
         var folder = temp.File(name);
         Directory.CreateDirectory(Path.Combine(folder, "rtl"));
         File.WriteAllText(Path.Combine(folder, "rtl", "hwflow_top.v"), verilog);
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(SumMod10Fixture, BuildFolder.ManifestName)))!.AsObject();
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(SumMod10Fixture, BuildFolder.ManifestFile)))!.AsObject();
         manifest["model"] = name;
         manifest["verilogFiles"] = new JsonArray("rtl/hwflow_top.v");
         manifest["memoryFiles"] = new JsonArray();
         edit?.Invoke(manifest);
-        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestFile), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return folder;
     }
 

@@ -64,9 +64,9 @@ public sealed class GeneratedRtlTests : IDisposable
         string Error(ModelSpec model, params (int, int)[] folding) =>
             Assert.Throws<UserError>(() => SmallDesigns.Generate(model, folding)).Message;
         var tiny = ModelLoader.Load(TestPaths.Example("tiny-hbnn"));
-        Assert.Equal("layer l0: PE 3 must divide the 4 outputs", Error(SmallDesigns.Bnn(), (3, 3), (3, 2)));
-        Assert.Equal("layer l3: SIMD 3 must divide the 4 inputs", Error(SmallDesigns.Bnn(), (2, 3), (3, 3)));
-        Assert.Equal("layer l3: SIMD 2 and the chunk length 5 must divide one another", Error(tiny, (1, 16), (2, 2), (2, 4)));
-        Assert.Equal("layer l0: PE 2 and the next layer's chunk length 5 must divide one another", Error(tiny, (2, 16), (2, 1), (2, 4)));
+        Assert.StartsWith("layer l0: PE 3 must divide the 4 outputs", Error(SmallDesigns.Bnn(), (3, 3), (3, 2)));
+        Assert.StartsWith("layer l3: SIMD 3 must divide the 4 inputs", Error(SmallDesigns.Bnn(), (2, 3), (3, 3)));
+        Assert.StartsWith("layer l3: SIMD 2 must divide the chunk length 5 or be a multiple of it", Error(tiny, (1, 16), (2, 2), (2, 4)));
+        Assert.StartsWith("layer l0: PE 2 must divide the next layer's chunk length 5 or be a multiple of it", Error(tiny, (2, 16), (2, 1), (2, 4)));
     }
 }

@@ -42,7 +42,7 @@ public static class SmallDesigns
     {
         var graph = IntegerLowering.Lower(model, new CompileOptions());
         var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
-        var plan = new FoldingPlan(shapes.Select((s, i) => new Folding(s.Name, folding[i].Pe, folding[i].Simd)).ToList());
+        var plan = new FoldingPlan(shapes.Select((s, i) => new LayerFolding(s.Name, folding[i].Pe, folding[i].Simd)).ToList());
         return HardwareGenerator.Generate(graph, plan);
     }
 }

@@ -31,7 +31,11 @@ public static class RandomModels
     private static List<Layer> Hbnn(SplitMix64 rng, int inputs, int h1, int h2, int classes, bool binarizeFirst)
     {
         bool norms = rng.NextInt(2) == 0;
-        var layers = new List<Layer> { new LinearLayer(Gaussian(rng, 0.3, inputs, h1), Gaussian(rng, 0.3, h1)) };
+        // sometimes a +-c first layer (trained with --first-layer binary): it stays +-1 before its BatchNorm
+        var first = norms && rng.NextInt(3) == 0
+            ? new LinearLayer(Scaled(Signs(rng, inputs, h1), 0.25f))
+            : new LinearLayer(Gaussian(rng, 0.3, inputs, h1), Gaussian(rng, 0.3, h1));
+        var layers = new List<Layer> { first };
         if (norms) layers.Add(Norm(rng, h1));
         layers.Add(new Ramp());
         if (binarizeFirst) layers.Add(new BinarizeLayer());
@@ -85,6 +89,8 @@ public static class RandomModels
         for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextGaussian() * std);
         return t;
     }
+
+    private static Tensor Scaled(Tensor t, float factor) => new(t.Shape, t.Data.Select(v => v * factor).ToArray());
 
     private static Tensor Signs(SplitMix64 rng, params int[] shape)
     {

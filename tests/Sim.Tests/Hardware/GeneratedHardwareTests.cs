@@ -43,6 +43,8 @@ public sealed class GeneratedHardwareTests
             Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
             var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
             Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
+            // the first frame meets an idle pipeline: its latency is predicted exactly (input starts after the reset cycles)
+            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
         }, iter: 30, threads: 1);
     }
 
@@ -57,5 +59,38 @@ public sealed class GeneratedHardwareTests
             Assert.Equal(StreamStatus.Completed, trace.Status);
             Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
         }, iter: 20, threads: 1);
+    }
+}
+
+/// <summary>
+/// Small foldings use serial shift-add products (chunk terms when a chunk spans beats, and a
+/// BatchNorm scale after a +-1 first layer when results are far apart). A model that needs both,
+/// at PE 1 and SIMD 1, against the golden kernel.
+/// </summary>
+public sealed class SerialProductHardwareTests
+{
+    [Fact]
+    public void SerialChunkTermsAndSerialScalesMatchTheGoldenKernel()
+    {
+        var rng = new HwFlow.Runtime.Numerics.SplitMix64(21);
+        HwFlow.Runtime.Tensors.Tensor Gaussian(double std, params int[] shape) => RandomModels.Gaussian(rng, std, shape);
+        var signs = new HwFlow.Runtime.Tensors.Tensor([20, 12], Enumerable.Range(0, 240).Select(i => rng.NextInt(2) == 0 ? -0.5f : 0.5f).ToArray());
+        BatchNorm Norm(int n) => new(Gaussian(3, n), new HwFlow.Runtime.Tensors.Tensor([n], Enumerable.Repeat(1.5f, n).ToArray()), Gaussian(1, n), Gaussian(0.5, n), 1e-4);
+        var model = new ModelSpec("serial", new InputSpec([20], "uint8", 1.0 / 255), 4,
+            [new LinearLayer(signs), Norm(12), new Ramp(), new BinarizeLayer(), new BinLayer(Gaussian(1, 12, 8)), Norm(8), new Ramp(), new BinLayer(Gaussian(1, 8, 5))],
+            OutputKind.Class);
+        var graph = IntegerLowering.Lower(model, new CompileOptions());
+        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+        Assert.Contains(graph.Nodes, n => n.Op == Ops.Scale);
+        var plan = new HwFlow.Compiler.Hardware.Folding.FoldingPlan([.. shapes.Select(s => new HwFlow.Compiler.Hardware.Folding.LayerFolding(s.Name, 1, 1))]);
+        var design = HardwareGenerator.Generate(graph, plan);
+        var inputs = RandomModels.Inputs(20, 21, randomRows: 12);
+        var frames = inputs.Chunk(20).ToList();
+        var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);
+        var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames, OutputStallProbability = 0.3, Seed = 4 });
+        Assert.Equal(StreamStatus.Completed, trace.Status);
+        Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
+        var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
+        Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Compiler.Fpga.Simulation;
 

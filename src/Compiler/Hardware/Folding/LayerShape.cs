@@ -33,10 +33,10 @@ public sealed record LayerShape(
     int NextChunk);
 
 /// <summary>How one layer is folded: PE output neurons and SIMD inputs per cycle.</summary>
-public sealed record Folding(string Layer, int Pe, int Simd);
+public sealed record LayerFolding(string Layer, int Pe, int Simd);
 
 /// <summary>The folding of every layer, in layer order.</summary>
-public sealed record FoldingPlan(IReadOnlyList<Folding> Layers)
+public sealed record FoldingPlan(IReadOnlyList<LayerFolding> Layers)
 {
-    public Folding For(string layer) => Layers.First(f => f.Layer == layer);
+    public LayerFolding For(string layer) => Layers.First(f => f.Layer == layer);
 }

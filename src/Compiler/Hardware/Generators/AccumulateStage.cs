@@ -18,8 +18,8 @@ public static class AccumulateStage
     /// <paramref name="termWidth"/>); <paramref name="fold"/> is the neuron fold of the beat and
     /// <paramref name="foldAhead"/> the same value one cycle earlier. Returns the push valid and data.
     /// </summary>
-    public static (RtlSignal Valid, RtlSignal Data) Build(ModuleBuilder m, MvuStage stage, int pe, int folds,
-        IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead)
+    public static (RtlSignal Valid, RtlSignal Data, int PostLatency) Build(ModuleBuilder m, MvuStage stage, int pe, int folds,
+        IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead, int cyclesPerResult)
     {
         var type = stage.Mvu.Type;
         int width = type.Width;
@@ -52,7 +52,7 @@ public static class AccumulateStage
         var outValid = m.DelayReset(m.And(valid, last), 1, "out_valid");
         var registered = sums.Select(s => m.Delay(s, 1, "y")).ToList();
         var post = new PostOpUnit(stage.PostOps, pe, folds);
-        var outputs = post.Build(m, registered, type, foldAhead.Width == 0 ? null : m.Delay(foldAhead, 1, "fold"));
-        return (outValid, m.Concat([.. outputs.AsEnumerable().Reverse()]));
+        var (outputs, postValid, postLatency) = post.Build(m, registered, type, m.Delay(foldAhead, 1, "fold"), outValid, cyclesPerResult);
+        return (postValid, m.Concat([.. outputs.AsEnumerable().Reverse()]), postLatency);
     }
 }

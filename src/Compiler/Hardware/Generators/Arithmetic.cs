@@ -38,6 +38,17 @@ public static class Arithmetic
         return value;
     }
 
+    /// <summary>
+    /// A value captured when <paramref name="capture"/> is high and held: instead of a delay line
+    /// of N registers where captures are at least N cycles apart (serial units).
+    /// </summary>
+    public static RtlSignal Hold(this ModuleBuilder m, RtlSignal value, RtlSignal capture, string name = "held")
+    {
+        var q = m.Register(name, value.Width, useReset: false);
+        m.Next(q, value, capture);
+        return q;
+    }
+
     /// <summary>Delay line with reset to 0 (valid and control bits).</summary>
     public static RtlSignal DelayReset(this ModuleBuilder m, RtlSignal value, int cycles, string name = "v")
     {

@@ -42,15 +42,31 @@ public sealed class BinaryInputBuffer
             : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, 2), 2), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
-        var newFactors = FactorWidth == 0 ? null : Factors(m, prep, elements, bits, signed, fillLast, out FactorShift);
         for (int bank = 0; bank < 2; bank++)
         {
             _bits[bank] = m.Register($"bits{bank}", Inputs, useReset: false);
             if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
         }
-        Filled = m.And(Accept, fillLast);
+        Advance = m.And(Accept, fillLast);
         FillBits = beatBits;
-        NewFactors = newFactors;
+        if (FactorWidth == 0)
+        {
+            FillDelay = 0;
+            return;
+        }
+        // The chunk sums and popcounts are registered and turned into factors the next cycle
+        // (the factor product is the fill side's longest path); that write lands in the bank
+        // they belong to, which is marked full then, while the fill side already moves on.
+        var raw = RawFactors(m, prep, elements, bits, signed, fillLast, out var shift);
+        var pendingValid = m.DelayReset(m.And(Accept, shift), 1, "factor_pending");
+        _pendingBank = m.Delay(Banks.Fill, 1, "factor_bank");
+        var pendingLast = m.DelayReset(Advance, 1, "factor_last");
+        var pending = raw.Select(r => (Sum: m.Delay(r.Sum, 1, "pending_sum"), Ones: m.Delay(r.Ones, 1, "pending_ones"))).ToList();
+        NewFactors = m.Concat([.. pending.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones)).Reverse()]);
+        FactorShift = pendingValid;
+        FullSet0 = m.And(pendingLast, m.Not(_pendingBank));
+        FullSet1 = m.And(pendingLast, _pendingBank);
+        FillDelay = 1;
     }
 
     public int Inputs { get; }
@@ -64,12 +80,25 @@ public sealed class BinaryInputBuffer
     /// <summary>A beat was taken from the input stream.</summary>
     public RtlSignal Accept { get; }
 
-    /// <summary>The beat that completes a frame was taken.</summary>
-    public RtlSignal Filled { get; }
+    /// <summary>The beat that completes a frame was taken: the fill side moves to the other bank.</summary>
+    public RtlSignal Advance { get; }
+
+    /// <summary>Cycles after the last beat until the bank is complete (its last factors written).</summary>
+    public int FillDelay { get; }
 
     private RtlSignal FillBits { get; }
     private RtlSignal? NewFactors { get; }
-    private readonly RtlSignal? FactorShift;
+    private RtlSignal? FactorShift { get; }
+    private RtlSignal? FullSet0 { get; }
+    private RtlSignal? FullSet1 { get; }
+    private readonly RtlSignal? _pendingBank;
+
+    /// <summary>Connects the ping-pong flags; <paramref name="drained"/> frees the read bank.</summary>
+    public void ConnectBanks(ModuleBuilder m, RtlSignal drained)
+    {
+        if (FillDelay == 0) Banks.Connect(m, Advance, drained);
+        else Banks.Connect(m, Advance, FullSet0!, FullSet1!, drained);
+    }
 
     /// <summary>Groups of chunks whose factors the compute side needs in one beat: SIMD / Chunk when SIMD spans chunks.</summary>
     public int ComputeGroups => Math.Max(1, Simd / Chunk);
@@ -94,7 +123,7 @@ public sealed class BinaryInputBuffer
             int step = ComputeGroups * FactorWidth;
             int width = factors.Width;
             int fillStep = NewFactors!.Width;
-            var factorFill = m.And(filling, FactorShift!);
+            var factorFill = m.And(FactorShift!, PingPong.Is(m, _pendingBank!, bank));
             var factorShifted = width == fillStep ? NewFactors : m.Concat(NewFactors, m.Slice(factors, fillStep, width - fillStep));
             var factorRotated = width == step ? factors : m.Concat(m.Slice(factors, 0, step), m.Slice(factors, step, width - step));
             var rotate = Simd >= Chunk ? reading : m.And(reading, chunkEnd);
@@ -107,33 +136,28 @@ public sealed class BinaryInputBuffer
         return (m.Slice(readBits, 0, Simd), readFactors);
     }
 
-    /// <summary>The factors completed by this beat (several when a beat spans chunks), and when to shift them in.</summary>
-    private RtlSignal Factors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal? shift)
+    /// <summary>
+    /// The chunk sums and popcounts completed by this beat (several when a beat spans chunks),
+    /// and when they are complete (every beat, or at a chunk's last beat).
+    /// </summary>
+    private List<(RtlSignal Sum, RtlSignal Ones)> RawFactors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal shift)
     {
         int sumWidth = prep.Factor == FactorKind.Popcount ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + Arithmetic.Log2Ceiling(Chunk + 1);
         int popWidth = Arithmetic.Log2Ceiling(Chunk + 1);
         RtlSignal Magnitude(RtlSignal e) => m.Fit(signed ? m.Magnitude(e) : e, false, sumWidth);
 
-        RtlSignal FactorOf(RtlSignal sum, RtlSignal ones) => prep.Factor switch
-        {
-            FactorKind.Sum => m.Fit(sum, false, FactorWidth),
-            FactorKind.Popcount => m.Fit(ones, false, FactorWidth),
-            _ => m.ShiftAddProduct(sum, false, ones, false, FactorWidth, "factor", pipelined: false).Product,
-        };
-
         if (Lanes >= Chunk)
         {
             // whole chunks in every beat
-            var factors = new List<RtlSignal>();
+            var groups = new List<(RtlSignal, RtlSignal)>();
             for (int g = 0; g < Lanes / Chunk; g++)
             {
-                var groupElements = elements.Skip(g * Chunk).Take(Chunk).ToList();
-                var sum = m.SumTree(groupElements.Select(Magnitude).ToList(), "sum", pipelined: false).Sum;
-                var ones = m.Popcount(m.Concat([.. bits.Skip(g * Chunk).Take(Chunk).Reverse()]));
-                factors.Add(FactorOf(sum, m.Fit(ones, false, popWidth)));
+                var sum = m.SumTree(elements.Skip(g * Chunk).Take(Chunk).Select(Magnitude).ToList(), "sum", pipelined: false).Sum;
+                var ones = m.Fit(m.Popcount(m.Concat([.. bits.Skip(g * Chunk).Take(Chunk).Reverse()])), false, popWidth);
+                groups.Add((sum, ones));
             }
             shift = m.Const(1, 1);
-            return m.Concat([.. factors.AsEnumerable().Reverse()]);
+            return groups;
         }
 
         // a chunk spans Chunk / Lanes beats (the last chunk may be shorter): accumulate
@@ -148,6 +172,13 @@ public sealed class BinaryInputBuffer
         m.Next(sumAcc, m.Mux(chunkEnd, m.Const(0, sumWidth), total), Accept);
         m.Next(onesAcc, m.Mux(chunkEnd, m.Const(0, popWidth), totalOnes), Accept);
         shift = chunkEnd;
-        return FactorOf(total, totalOnes);
+        return [(total, totalOnes)];
     }
+
+    private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones) => kind switch
+    {
+        FactorKind.Sum => m.Fit(sum, false, FactorWidth),
+        FactorKind.Popcount => m.Fit(ones, false, FactorWidth),
+        _ => m.ShiftAddProduct(sum, false, ones, false, FactorWidth, "factor", pipelined: false).Product,
+    };
 }

@@ -15,7 +15,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class BinaryMvu
 {
-    public static RtlModule Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding, int lanesIn, GraphType elementType)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
@@ -40,7 +40,7 @@ public static class BinaryMvu
             firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
         }
         var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
-        buffer.Banks.Connect(m, buffer.Filled, m.And(issue, loops.FrameLast));
+        buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
         var coef = stage.Mvu.Find("coef") as IntTensorAttr;
         RtlSignal? coefAddress = null;
@@ -99,40 +99,86 @@ public static class BinaryMvu
         }
         var valid3 = m.DelayReset(m.And(valid2, chunkEnd2), 1, "s3_valid");
 
-        // S4: F * P, shift-add over P's few bits
         var factorNode = stage.Factor;
         long factorMax = factorNode?.Type.Max ?? 1;
+        var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
+        int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
+        bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
+        var (terms, toAccumulate) = serial
+            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats)
+            : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd);
+        var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
+
+        // control reaching the accumulator: the chunk-end beats only, in order. Through a long
+        // serial product it is held from the product's start instead of shifted along.
+        RtlSignal first5, last5, foldAhead;
+        if (serial)
+        {
+            var start = m.DelayReset(valid3, 1, "s4_hold");
+            RtlSignal AtStart(RtlSignal s1Value, string name) => m.Hold(m.Delay(s1Value, 3, name + "_s4"), start, name);
+            first5 = AtStart(first1, "s5_first");
+            last5 = AtStart(last1, "s5_last");
+            foldAhead = AtStart(fold1, "s5_fold");
+        }
+        else
+        {
+            first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
+            last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
+            foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
+        }
+        var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
+            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds);
+
+        int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1 + postLatency;
+        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
+        m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
+        output.Track(m, m.And(issue, loops.SynapseLast));
+        return (m.Build(), pipelineLatency + buffer.FillDelay);
+    }
+
+    /// <summary>The fewest beats any chunk takes (the last chunk may be shorter).</summary>
+    private static int MinChunkBeats(int inputs, int chunk, int simd)
+    {
+        int residual = inputs - (((inputs + chunk - 1) / chunk) - 1) * chunk;
+        return Math.Min(chunk, residual) / simd;
+    }
+
+    /// <summary>
+    /// Chunk terms F * P * coef with parallel shift-add products: F * P over P's bits, then times
+    /// the coefficient over its bits (ROM read a cycle ahead). Returns the terms and the cycles
+    /// from the whole-chunk counts (S3) to the accumulator.
+    /// </summary>
+    private static (List<List<RtlSignal>> Terms, int Latency) ParallelTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal? factors,
+        int factorWidth, long factorMax, IntTensorAttr? coef, RtlSignal? coefAddress1, int pe, int groups, int chunks, int chunk, int beatsPerFold)
+    {
         int fpWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax, (BigInteger)chunk * factorMax);
         int fpLatency = 0;
         var fp = new List<List<RtlSignal>>();
-        var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
         for (int p = 0; p < pe; p++)
         {
             var row = new List<RtlSignal>();
             for (int g = 0; g < groups; g++)
             {
-                if (factors3 is null)
+                if (factors is null)
                 {
-                    row.Add(m.Fit(chunkCounts[p][g], true, fpWidth));
+                    row.Add(m.Fit(counts[p][g], true, fpWidth));
                     continue;
                 }
-                var f = m.Slice(factors3, g * buffer.FactorWidth, buffer.FactorWidth);
-                var (product, latency) = m.ShiftAddProduct(f, false, chunkCounts[p][g], true, fpWidth, "fp");
+                var f = m.Slice(factors, g * factorWidth, factorWidth);
+                var (product, latency) = m.ShiftAddProduct(f, false, counts[p][g], true, fpWidth, "fp");
                 fpLatency = latency;
                 row.Add(product);
             }
             fp.Add(row.Select(s => m.Delay(s, 1, "s4_fp")).ToList());
         }
-        var valid4 = m.DelayReset(valid3, fpLatency + 1, "s4_valid");
 
-        // S5: times the chunk coefficient (ROM read issued one cycle before), shift-add over its bits
         var terms = fp;
         int termLatency = 0;
         if (coef is not null)
         {
             int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
             var address = m.Delay(coefAddress1!, 2 + fpLatency, "s4_caddr");
-            var coefWords = m.Rom("coef", pe * groups * coefWidth, CoefficientWords(coef, pe, groups, coefWidth, simd >= chunk ? inputs / simd : chunks, chunks), address);
+            var coefWords = m.Rom("coef", pe * groups * coefWidth, CoefficientWords(coef, pe, groups, coefWidth, groups > 1 ? beatsPerFold : chunks, chunks), address);
             long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
             int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
             terms = [];
@@ -150,21 +196,37 @@ public static class BinaryMvu
             }
         }
         terms = terms.Select(row => row.Select(s => m.Delay(s, 1, "s5_term")).ToList()).ToList();
-        int toAccumulate = fpLatency + 1 + termLatency + 1;
-        var valid5 = m.DelayReset(valid4, termLatency + 1, "s5_valid");
+        return (terms, fpLatency + 1 + termLatency + 1);
+    }
 
-        // control reaching the accumulator: the chunk-end beats only, in order
-        var first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
-        var last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
-        var foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
-        var (pushValid, pushData) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
-            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead);
-
-        int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1;
-        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, pushValid, pushData);
-        m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
-        output.Track(m, m.And(issue, loops.SynapseLast));
-        return m.Build();
+    /// <summary>
+    /// Chunk terms for small foldings, where a chunk spans several beats: Q = P * coef (small
+    /// numbers, in parallel), then F * Q by a serial shift-add that finishes within the shortest
+    /// chunk, a fraction of the parallel product's area.
+    /// </summary>
+    private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factors,
+        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget)
+    {
+        int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
+        long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
+        int qWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * coefMax, (BigInteger)chunk * coefMax);
+        int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
+        // the coefficient arrives with the whole-chunk count (S3): its ROM read is issued at S2
+        var coefWords = m.Rom("coef", pe * coefWidth, CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks), m.Delay(coefAddress1, 1, "s2_caddr"));
+        var start = m.DelayReset(valid3, 1, "s4_start");
+        var factor4 = m.Delay(m.Slice(factors, 0, factorWidth), 1, "s4_factor");
+        int bitsPerCycle = SerialProduct.BitsPerCycleFor(qWidth, cycleBudget);
+        int cycles = 0;
+        var terms = new List<List<RtlSignal>>();
+        for (int p = 0; p < pe; p++)
+        {
+            var c = m.Slice(coefWords, p * coefWidth, coefWidth);
+            var q = m.ShiftAddProduct(c, true, counts[p][0], true, qWidth, "q", pipelined: false).Product;
+            var serial = SerialProduct.Build(m, start, factor4, false, m.Delay(q, 1, "s4_q"), termWidth, bitsPerCycle, $"term{p}");
+            cycles = serial.Cycles;
+            terms.Add([serial.Result]);
+        }
+        return (terms, 1 + cycles);
     }
 
     /// <summary>Signed count of a chunk group: 2 pop(a &amp; w) - pop(a) for 0/1 bits, 2 pop(xnor(a, w)) - n for +-1 bits.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 
@@ -12,7 +13,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class DenseMvu
 {
-    public static RtlModule Build(ModuleLibrary library, string name, MvuStage stage, Folding.Folding folding)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
@@ -81,13 +82,14 @@ public static class DenseMvu
         var first = m.Delay(loops.NeuronFirst, toAccumulate, "s_first");
         var last = m.Delay(loops.SynapseLast, toAccumulate, "s_last");
         var foldAhead = m.Delay(loops.Neuron, toAccumulate - 1, "s_fold_ahead");
-        var (pushValid, pushData) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
-            sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead);
+        var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
+            sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead, loops.SynapseFolds);
 
-        var output = new StageOutput(m, library, pe * stage.OutputWidth, toAccumulate + 1, pushValid, pushData);
+        int pipelineLatency = toAccumulate + 1 + postLatency;
+        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
         m.Assign(issue, m.And(banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
-        return m.Build();
+        return (m.Build(), pipelineLatency);
     }
 
     private static List<BigInteger> WeightWords(Runtime.Graph.IntTensorAttr w, int pe, int simd, int width, bool binary)

@@ -32,17 +32,22 @@ public sealed class PingPong
     public RtlSignal ReadBankFull { get; }
 
     /// <summary>Connects the flags: <paramref name="filled"/> marks the fill bank full, <paramref name="drained"/> frees the read bank.</summary>
-    public void Connect(ModuleBuilder m, RtlSignal filled, RtlSignal drained)
+    public void Connect(ModuleBuilder m, RtlSignal filled, RtlSignal drained) =>
+        Connect(m, filled, m.And(filled, m.Not(Fill)), m.And(filled, Fill), drained);
+
+    /// <summary>
+    /// Connects the flags when a bank becomes full later than the fill side moves on (its last
+    /// write lands a cycle after the last beat): <paramref name="advance"/> moves the fill side to
+    /// the other bank, <paramref name="set0"/>/<paramref name="set1"/> mark a bank full.
+    /// </summary>
+    public void Connect(ModuleBuilder m, RtlSignal advance, RtlSignal set0, RtlSignal set1, RtlSignal drained)
     {
-        var fillIs1 = Fill;
         var readIs1 = Read;
-        var set0 = m.And(filled, m.Not(fillIs1));
-        var set1 = m.And(filled, fillIs1);
         var clear0 = m.And(drained, m.Not(readIs1));
         var clear1 = m.And(drained, readIs1);
         m.Next(Full0, m.Or(set0, m.And(Full0, m.Not(clear0))));
         m.Next(Full1, m.Or(set1, m.And(Full1, m.Not(clear1))));
-        m.Next(Fill, m.Not(Fill), filled);
+        m.Next(Fill, m.Not(Fill), advance);
         m.Next(Read, m.Not(Read), drained);
     }
 

@@ -71,10 +71,14 @@ public sealed class PostOpUnit
     public bool NeedsRom => _fields.Count > 0;
 
     /// <summary>
-    /// Applies the ops to <paramref name="values"/> (one per lane, of <paramref name="type"/>);
-    /// <paramref name="foldAhead"/> is the neuron fold of those values, one cycle earlier.
+    /// Applies the ops to <paramref name="values"/> (one per lane, of <paramref name="type"/>,
+    /// marked by <paramref name="valid"/>); <paramref name="foldAhead"/> is the neuron fold of
+    /// those values, one cycle earlier. When results come at most every
+    /// <paramref name="cyclesPerResult"/> cycles, a scale's product is computed serially within
+    /// that time. Returns the results, their valid signal and the cycles the ops took.
     /// </summary>
-    public IReadOnlyList<RtlSignal> Build(ModuleBuilder m, IReadOnlyList<RtlSignal> values, GraphType type, RtlSignal? foldAhead)
+    public (IReadOnlyList<RtlSignal> Results, RtlSignal Valid, int Latency) Build(ModuleBuilder m, IReadOnlyList<RtlSignal> values, GraphType type,
+        RtlSignal? foldAhead, RtlSignal valid, int cyclesPerResult)
     {
         RtlSignal? rom = null;
         int laneBits = _fields.Sum(f => f.Width);
@@ -93,21 +97,53 @@ public sealed class PostOpUnit
             rom = m.Rom("post", laneBits * _pe, words, foldAhead ?? throw new InvalidOperationException("post-op ROM needs the fold one cycle ahead"));
         }
 
-        var results = new List<RtlSignal>();
-        for (int lane = 0; lane < _pe; lane++)
+        var results = values.ToList();
+        var current = type;
+        int latency = 0;
+        // after a serial op the ROM fields of this result are held from its start (starts are far enough apart)
+        RtlSignal? heldSince = null;
+        for (int i = 0; i < _ops.Count; i++)
         {
-            var x = values[lane];
-            var current = type;
-            for (int i = 0; i < _ops.Count; i++)
+            var node = _ops[i].Node;
+            var capture = heldSince;
+            RtlSignal FieldAt(int lane, string key)
             {
-                var node = _ops[i].Node;
-                RtlSignal Field(string key) => FieldOf(m, rom!, lane, laneBits, i, key);
-                x = Apply(m, node, x, current, Field);
-                current = node.Type;
+                var field = FieldOf(m, rom!, lane, laneBits, i, key);
+                return capture is null ? field : m.Hold(field, capture, "post_field");
             }
-            results.Add(x);
+            if (node.Op == Ops.Scale && SerialScaleCycles(node, current) is { } cycles && cycles <= cyclesPerResult)
+            {
+                var start = m.DelayReset(valid, latency, "post_start");
+                heldSince ??= start;
+                results = [.. results.Select((x, lane) => SerialScale(m, node, x, current, start, key => FieldAt(lane, key), lane))];
+                latency += cycles;
+            }
+            else
+            {
+                results = [.. results.Select((x, lane) => Apply(m, node, x, current, key => FieldAt(lane, key)))];
+            }
+            current = node.Type;
         }
-        return results;
+        return (results, m.DelayReset(valid, latency, "post_valid"), latency);
+    }
+
+    /// <summary>Cycles of a serial scale product (one multiplier bit a cycle), or null for a scalar multiplier.</summary>
+    private static int? SerialScaleCycles(Node node, GraphType type) =>
+        node.Get("mul") is IntTensorAttr mul ? Arithmetic.SignedWidth(mul.Data.Min(), mul.Data.Max()) : null;
+
+    private static RtlSignal SerialScale(ModuleBuilder m, Node node, RtlSignal x, GraphType type, RtlSignal start, Func<string, RtlSignal> field, int lane)
+    {
+        var (signed, _) = Arithmetic.Shape(type);
+        var (outSigned, outWidth) = Arithmetic.Shape(node.Type);
+        BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
+        BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
+        int width = Arithmetic.SignedWidth(-bound, bound);
+        var product = SerialProduct.Build(m, start, x, signed, field("mul"), width, 1, $"scale{lane}");
+        var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
+        // the add field was read with the operands; hold it until the product is done
+        var heldAdd = m.Hold(add, start, "scale_add");
+        var sum = m.Add(product.Result, m.Fit(heldAdd, true, width));
+        return m.Fit(m.ShiftRightArithmetic(sum, (int)node.Int("shift")), outSigned, outWidth);
     }
 
     private RtlSignal FieldOf(ModuleBuilder m, RtlSignal rom, int lane, int laneBits, int op, string key)
@@ -151,7 +187,10 @@ public sealed class PostOpUnit
                 return Threshold(m, node, x, signed, field);
             case Ops.Scale:
             {
-                int width = Arithmetic.SignedWidth(BigInteger.Min(node.Type.Min, 0) << (int)node.Int("shift"), (BigInteger)(node.Type.Max + 1) << (int)node.Int("shift")) + 1;
+                // |x * mul + add| <= max|x| * max|mul| + max|add|, whatever the output range says
+                BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
+                BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
+                int width = Arithmetic.SignedWidth(-bound, bound);
                 var mul = node.Get("mul") is IntTensorAttr ? field("mul") : Constant(m, node.Int("mul"), Arithmetic.SignedWidth(node.Int("mul"), node.Int("mul")));
                 var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
                 var (product, latency) = m.ShiftAddProduct(x, signed, mul, true, width, "scale", pipelined: false);
@@ -176,6 +215,13 @@ public sealed class PostOpUnit
         var high = m.Not(m.Bit(mode, 0));
         return m.Mux(m.Bit(mode, 1), high, low);
     }
+
+    private static BigInteger MaxMagnitude(Node node, string key) => node.Get(key) switch
+    {
+        IntTensorAttr t => BigInteger.Max(BigInteger.Abs(t.Data.Min()), BigInteger.Abs(t.Data.Max())),
+        IntAttr v => BigInteger.Abs(v.Value),
+        _ => 0,
+    };
 
     private static RtlSignal Constant(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
 }

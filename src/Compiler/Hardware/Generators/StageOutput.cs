@@ -13,9 +13,13 @@ public sealed class StageOutput
     private readonly IReadOnlyDictionary<string, RtlSignal> _fifo;
     private readonly int _countWidth;
 
-    public StageOutput(ModuleBuilder m, ModuleLibrary library, int width, int pipelineLatency, RtlSignal pushValid, RtlSignal pushData)
+    /// <param name="beatsPerResult">Beats issued per result (a neuron fold's Inputs/SIMD): results enter the pipeline at most that often.</param>
+    public StageOutput(ModuleBuilder m, ModuleLibrary library, int width, int pipelineLatency, int beatsPerResult, RtlSignal pushValid, RtlSignal pushData)
     {
-        Depth = pipelineLatency + 2;
+        // At most ceil(latency / beatsPerResult) results are in flight; two more slots keep the
+        // issue going at full rate while the consumer takes one a cycle. Registers are costly on
+        // small FPGAs, so no deeper than that.
+        Depth = ((pipelineLatency + beatsPerResult - 1) / beatsPerResult) + 2;
         var fifoModule = library.GetOrAdd(StreamFifo.ModuleName(width, Depth), () => StreamFifo.Build(width, Depth));
         var outReady = m.Input("out_ready", 1);
         _fifo = m.Instantiate(fifoModule, "out_fifo", new Dictionary<string, RtlSignal>

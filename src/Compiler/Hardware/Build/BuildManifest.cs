@@ -1,11 +1,14 @@
-namespace HwFlow.Sim.Builds;
+namespace HwFlow.Compiler.Hardware.Build;
 
-/// <summary>hwflow-build.json: what `hwflow compile` says about a build folder (see the build-folder contract).</summary>
+/// <summary>
+/// hwflow-build.json: what `hwflow compile` says about a build folder. File paths are relative to
+/// the build folder, and tools run with it as their working directory ($readmemh paths too).
+/// </summary>
 public sealed record BuildManifest
 {
     public const string CurrentFormat = "hwflow-build/1";
 
-    public string Format { get; init; } = "";
+    public string Format { get; init; } = CurrentFormat;
     public string HwflowVersion { get; init; } = "";
     public string Model { get; init; } = "";
     public string Top { get; init; } = "";

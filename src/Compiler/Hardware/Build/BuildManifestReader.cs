@@ -1,64 +1,12 @@
 using System.Text.Json;
 using HwFlow.Runtime.Errors;
 
-namespace HwFlow.Compiler.Fpga;
+namespace HwFlow.Compiler.Hardware.Build;
 
-/// <summary>What hwflow-build.json says about a compiled design (the build-folder contract).</summary>
-public sealed record BuildManifest(
-    string Model,
-    string Top,
-    IReadOnlyList<string> VerilogFiles,
-    IReadOnlyList<string> MemoryFiles,
-    int InputBytes,
-    int OutputWidth,
-    long CyclesPerFrame,
-    long LatencyCycles,
-    double ClockMhz);
-
-/// <summary>
-/// A build folder written by `hwflow compile`, opened and checked before any tool runs: the
-/// manifest, and every Verilog and memory file it names. Tools run with the build folder as
-/// their working directory, so `$readmemh` paths in the Verilog are relative to it (as in the
-/// manifest's memoryFiles).
-/// </summary>
-public sealed class BuildFolder
+/// <summary>Reads hwflow-build.json strictly: every field present, of the right kind and range, every path inside the folder.</summary>
+public static class BuildManifestReader
 {
-    public const string ManifestName = "hwflow-build.json";
-    public const string FormatTag = "hwflow-build/1";
-
-    private BuildFolder(string path, BuildManifest manifest)
-    {
-        Path = path;
-        Manifest = manifest;
-    }
-
-    /// <summary>Full path of the folder.</summary>
-    public string Path { get; }
-
-    public BuildManifest Manifest { get; }
-
-    public string File(string relative) => System.IO.Path.Combine(Path, relative);
-
-    public static BuildFolder Open(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(full))
-            throw UserError.In(path, "is a file; expected a build folder written by hwflow compile");
-        if (!Directory.Exists(full))
-            throw UserError.In(path, "no such build folder (create one with hwflow compile MODEL -o FOLDER)");
-        var manifestPath = System.IO.Path.Combine(full, ManifestName);
-        if (!System.IO.File.Exists(manifestPath))
-            throw UserError.In(path, $"not a hwflow build folder: it has no {ManifestName} (create one with hwflow compile)");
-        var manifest = ReadManifest(manifestPath);
-        foreach (var file in manifest.VerilogFiles.Concat(manifest.MemoryFiles))
-        {
-            if (!System.IO.File.Exists(System.IO.Path.Combine(full, file)))
-                throw UserError.In(manifestPath, $"names {file}, which is missing from the build folder");
-        }
-        return new BuildFolder(full, manifest);
-    }
-
-    private static BuildManifest ReadManifest(string manifestPath)
+    public static BuildManifest Read(string manifestPath)
     {
         JsonDocument document;
         try
@@ -80,18 +28,22 @@ public sealed class BuildFolder
                 throw UserError.In(manifestPath, "expected a JSON object");
             var fields = new ManifestFields(root, manifestPath);
             var format = fields.String("format");
-            if (format != FormatTag)
-                throw UserError.In(manifestPath, $"format is '{format}', expected '{FormatTag}' (rebuild with this hwflow's compile)");
-            return new BuildManifest(
-                Model: fields.String("model"),
-                Top: fields.Identifier("top"),
-                VerilogFiles: fields.RelativePaths("verilogFiles", allowEmpty: false),
-                MemoryFiles: fields.RelativePaths("memoryFiles", allowEmpty: true),
-                InputBytes: (int)fields.Integer("inputBytes", 1, int.MaxValue),
-                OutputWidth: (int)fields.Integer("outputWidth", 1, 64),
-                CyclesPerFrame: fields.Integer("cyclesPerFrame", 1, long.MaxValue),
-                LatencyCycles: fields.Integer("latencyCycles", 1, long.MaxValue),
-                ClockMhz: fields.PositiveNumber("clockMhz"));
+            if (format != BuildManifest.CurrentFormat)
+                throw UserError.In(manifestPath, $"the build is of format '{format}'; this HwFlow reads '{BuildManifest.CurrentFormat}': compile the model again");
+            return new BuildManifest
+            {
+                Format = format,
+                HwflowVersion = root.TryGetProperty("hwflowVersion", out var version) && version.ValueKind == JsonValueKind.String ? version.GetString()! : "",
+                Model = fields.String("model"),
+                Top = fields.Identifier("top"),
+                VerilogFiles = fields.RelativePaths("verilogFiles", allowEmpty: false),
+                MemoryFiles = fields.RelativePaths("memoryFiles", allowEmpty: true),
+                InputBytes = (int)fields.Integer("inputBytes", 1, int.MaxValue),
+                OutputWidth = (int)fields.Integer("outputWidth", 1, 64),
+                CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
+                LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
+                ClockMhz = fields.PositiveNumber("clockMhz"),
+            };
         }
     }
 
