@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using HwFlow.Runtime.Model;
 
 namespace HwFlow.Cli.Tests;
 
@@ -36,6 +37,29 @@ public sealed partial class TrainCommandTests : IDisposable
         Assert.Contains("epoch 2/2", result.Stderr);
     }
 
+    [Fact]
+    public void ABinaryFirstLayerIsSavedAsPlusMinusOneWithoutBias()
+    {
+        var output = _dir.File("binary-first");
+        var result = CliProcess.Run([.. Quick, "--first-layer", "binary", "-o", output, "--json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal("binary", json.GetProperty("firstLayer").GetString());
+        var model = ModelLoader.Load(output);
+        Assert.Equal("LinearLayer BatchNorm Ramp BinarizeLayer BinLayer BatchNorm Sigmoid", string.Join(' ', model.Layers.Select(l => l.Type)));
+        var linear = (LinearLayer)model.Layers[0];
+        Assert.Null(linear.Bias);
+        Assert.False(File.Exists(Path.Combine(output, "b0.npy")));
+        Assert.All(linear.Weights.Data, w => Assert.True(w is 1f or -1f, $"saved first-layer weight {w}"));
+        Assert.Contains(linear.Weights.Data, w => w == 1f);
+        Assert.Contains(linear.Weights.Data, w => w == -1f);
+
+        // bnn's first layer is binary anyway: asking for it is accepted and changes nothing.
+        var bnn = CliProcess.Run([.. Override(Quick, ["--mode", "bnn", "--epochs", "1", "--first-layer", "binary"]), "-o", _dir.File("bnn"), "--json"]);
+        Assert.True(bnn.ExitCode == 0, bnn.ToString());
+        Assert.Equal("binary", bnn.Json().GetProperty("firstLayer").GetString());
+    }
+
     [Theory]
     [InlineData("unknown dataset 'no-such-data'", "--dataset", "no-such-data")]
     [InlineData("--arch '784-x-10'", "--arch", "784-x-10")]
@@ -48,6 +72,9 @@ public sealed partial class TrainCommandTests : IDisposable
     [InlineData("--lr must be a positive number, got -0.5", "--lr", "-0.5")]
     [InlineData("--mode 'xnor'", "--mode", "xnor")]
     [InlineData("--scales pow2 applies to --mode hbnn only", "--mode", "bnn", "--scales", "pow2")]
+    [InlineData("--first-layer binary applies to --mode hbnn only", "--mode", "float", "--first-layer", "binary")]
+    [InlineData("--first-layer float does not apply to --mode bnn", "--mode", "bnn", "--first-layer", "float")]
+    [InlineData("--first-layer 'ternary': expected float or binary", "--first-layer", "ternary")]
     [InlineData("--limit must be at least 2", "--limit", "1")]
     [InlineData("--bin-agg must be at least 1", "--bin-agg", "0")]
     [InlineData("--shift must be 0 or more pixels, got -1", "--shift", "-1")]

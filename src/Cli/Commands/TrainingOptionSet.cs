@@ -27,7 +27,7 @@ public sealed class TrainingOptionSet
 
     public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Limit, TestLimit];
 
-    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed)
+    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null)
     {
         var options = new TrainingOptions(
             Architecture.Parse(parse.GetValue(Arch)!),
@@ -39,7 +39,8 @@ public sealed class TrainingOptionSet
             parse.GetValue(Lr),
             ParseSchedule(parse.GetValue(Schedule)!),
             seed,
-            parse.GetValue(Shift));
+            parse.GetValue(Shift),
+            firstLayer);
         options.Validate();
         return options;
     }

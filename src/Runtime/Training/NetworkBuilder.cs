@@ -6,7 +6,7 @@ namespace HwFlow.Runtime.Training;
 /// <summary>
 /// The layer stacks the compiler lowers (one per mode), for an architecture 784-H1-...-Hn-C:
 /// <list type="bullet">
-/// <item>hbnn: LinearLayer(+bias) -> BatchNorm -> Ramp -> BinarizeLayer -> BinLayer -> BatchNorm -> Ramp
+/// <item>hbnn: LinearLayer(+bias, or +-1 weights and no bias with a binary first layer) -> BatchNorm -> Ramp -> BinarizeLayer -> BinLayer -> BatchNorm -> Ramp
 /// -> [BinLayer -> BatchNorm -> Ramp]* -> BinLayer -> BatchNorm -> Sigmoid (with one hidden layer:
 /// LinearLayer -> BatchNorm -> Ramp -> BinarizeLayer -> BinLayer -> BatchNorm -> Sigmoid).</item>
 /// <item>bnn: LinearLayer(+-1 weights, no bias) -> BatchNorm -> Sign -> [BinLayer(+-1) -> BatchNorm -> Sign]*
@@ -16,8 +16,11 @@ namespace HwFlow.Runtime.Training;
 /// </summary>
 public static class NetworkBuilder
 {
-    public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed)
+    /// <param name="firstLayer">The first layer's weights; null for the mode's own (see <see cref="FirstLayerChoice.Resolve"/>).</param>
+    public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed,
+        FirstLayerWeights? firstLayer = null)
     {
+        bool binaryFirst = FirstLayerChoice.Resolve(mode, firstLayer) == FirstLayerWeights.Binary;
         var rng = new SplitMix64(seed);
         var layers = new List<ITrainLayer>();
         var widths = architecture.Widths;
@@ -30,6 +33,9 @@ public static class NetworkBuilder
             bool first = l == 0, last = l + 2 == widths.Count;
             switch (mode)
             {
+                case TrainingMode.Hbnn when first && binaryFirst:
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.Sign, bias: false, binLayer: false, hadamardInput: false, false));
+                    break;
                 case TrainingMode.Hbnn when first:
                     layers.Add(Dense(inputs, outputs, WeightBinarization.None, bias: true, binLayer: false, hadamardInput: false, false));
                     break;

@@ -37,6 +37,32 @@ public sealed class ArchitectureTests
         Assert.Contains("--bin-agg", Assert.Throws<UserError>(() => new TrainingOptions(arch, TrainingMode.Hbnn, BinAggression: 0).Validate()).Message);
         Assert.Contains("hbnn only", Assert.Throws<UserError>(() => new TrainingOptions(arch, TrainingMode.Bnn, Scales: ScaleMode.Pow2).Validate()).Message);
         Assert.Contains("--mode", Assert.Throws<UserError>(() => Architecture.ParseMode("xnor")).Message);
+        Assert.Contains("--first-layer 'ternary'", Assert.Throws<UserError>(() => FirstLayerChoice.Parse("ternary")).Message);
+    }
+
+    [Theory]
+    [InlineData(TrainingMode.Hbnn, null, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Hbnn, FirstLayerWeights.Float, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Hbnn, FirstLayerWeights.Binary, FirstLayerWeights.Binary)]
+    [InlineData(TrainingMode.Float, null, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Float, FirstLayerWeights.Float, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Bnn, null, FirstLayerWeights.Binary)]
+    [InlineData(TrainingMode.Bnn, FirstLayerWeights.Binary, FirstLayerWeights.Binary)]
+    public void EachModeHasItsOwnFirstLayerAndAcceptsAskingForIt(TrainingMode mode, FirstLayerWeights? asked, FirstLayerWeights expected)
+    {
+        var options = new TrainingOptions(Architecture.Parse("784-8-10"), mode, FirstLayer: asked);
+        options.Validate();
+        Assert.Equal(expected, options.ResolvedFirstLayer);
+    }
+
+    [Theory]
+    [InlineData(TrainingMode.Float, FirstLayerWeights.Binary, "--first-layer binary applies to --mode hbnn only")]
+    [InlineData(TrainingMode.Bnn, FirstLayerWeights.Float, "--first-layer float does not apply to --mode bnn")]
+    public void RefusesAFirstLayerTheModeCannotHave(TrainingMode mode, FirstLayerWeights asked, string message)
+    {
+        var options = new TrainingOptions(Architecture.Parse("784-8-10"), mode, FirstLayer: asked);
+        Assert.Contains(message, Assert.Throws<UserError>(options.Validate).Message);
+        Assert.Contains(message, Assert.Throws<UserError>(() => NetworkBuilder.Build(options.Architecture, mode, 16, ScaleMode.Exact, 1, asked)).Message);
     }
 
     [Fact]

@@ -29,21 +29,30 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TrainingMode.Hbnn, ScaleMode.Exact)]
-    [InlineData(TrainingMode.Hbnn, ScaleMode.Pow2)]
-    [InlineData(TrainingMode.Bnn, ScaleMode.Exact)]
-    [InlineData(TrainingMode.Float, ScaleMode.Exact)]
-    public void TheSavedModelAgreesWithTheTrainingForwardPass(TrainingMode mode, ScaleMode scales)
+    [InlineData(TrainingMode.Hbnn, ScaleMode.Exact, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Hbnn, ScaleMode.Pow2, FirstLayerWeights.Float)]
+    [InlineData(TrainingMode.Hbnn, ScaleMode.Exact, FirstLayerWeights.Binary)]
+    [InlineData(TrainingMode.Bnn, ScaleMode.Exact, FirstLayerWeights.Binary)]
+    [InlineData(TrainingMode.Float, ScaleMode.Exact, FirstLayerWeights.Float)]
+    public void TheSavedModelAgreesWithTheTrainingForwardPass(TrainingMode mode, ScaleMode scales, FirstLayerWeights first)
     {
-        var options = new TrainingOptions(Architecture.Parse("784-64-48-10"), mode, BinAggression: 16, Scales: scales, Epochs: 2, Seed: 3);
+        var options = new TrainingOptions(Architecture.Parse("784-64-48-10"), mode, BinAggression: 16, Scales: scales, Epochs: 2, Seed: 3,
+            FirstLayer: first);
         var run = Trainer.Train(options, FashionTrain.Value, FashionTest.Value);
         var test = FashionTest.Value;
         var ours = run.Network.Classify(test.Images, test.Count);
-        var folder = _dir.File($"{mode}-{scales}");
+        var folder = _dir.File($"{mode}-{scales}-{first}");
         ModelWriter.Write(run.Network.Export("agreement"), folder, force: false);
-        var reference = new FloatEvaluator(ModelLoader.Load(folder)).Classify(test.Images, test.Count);
+        var saved = ModelLoader.Load(folder);
+        var linear = (LinearLayer)saved.Layers[0];
+        Assert.Equal(first == FirstLayerWeights.Float, linear.Bias is not null);
+        if (first == FirstLayerWeights.Binary)
+            Assert.All(linear.Weights.Data, w => Assert.True(w is 1f or -1f, $"{mode}: saved first-layer weight {w}"));
+        else
+            Assert.Contains(linear.Weights.Data, w => w is not (1f or -1f));
+        var reference = new FloatEvaluator(saved).Classify(test.Images, test.Count);
         double agreement = ours.Where((c, i) => c == reference[i]).Count() / (double)test.Count;
-        Assert.True(agreement >= 0.995, $"{mode}/{scales}: the evaluator agrees on {agreement:P2} of {test.Count} images");
+        Assert.True(agreement >= 0.995, $"{mode}/{scales}/{first}: the evaluator agrees on {agreement:P2} of {test.Count} images");
         double accuracy = reference.Where((c, i) => c == test.Labels[i]).Count() / (double)test.Count;
         Assert.Equal(run.Epochs[^1].TestAccuracy, accuracy, 0.005);
         Assert.True(accuracy > 0.6, $"{mode}: test accuracy {accuracy:P1} after 2 epochs on 3,000 images");
@@ -115,6 +124,29 @@ public sealed class TrainerTests : IDisposable
             foreach (var weights in model.Layers.OfType<LinearLayer>().Select(l => l.Weights).Concat(model.Layers.OfType<BinLayer>().Select(l => l.Weights)))
                 Assert.All(weights.Data, w => Assert.True(w is 1f or -1f, $"BNN weight {w}"));
         }
+    }
+
+    [Fact]
+    public void ABinaryFirstLayerKeepsTheHbnnStackWithSignWeightsAndNoBias()
+    {
+        var arch = Architecture.Parse("20-12-10-4");
+        var network = NetworkBuilder.Build(arch, TrainingMode.Hbnn, 4, ScaleMode.Exact, seed: 1, FirstLayerWeights.Binary);
+        var model = network.Export("binary-first");
+        var floatFirst = NetworkBuilder.Build(arch, TrainingMode.Hbnn, 4, ScaleMode.Exact, seed: 1).Export("float-first");
+        Assert.Equal("LinearLayer BatchNorm Ramp BinarizeLayer BinLayer BatchNorm Ramp BinLayer BatchNorm Sigmoid",
+            string.Join(' ', model.Layers.Select(l => l.Type)));
+        Assert.Equal(floatFirst.Layers.Select(l => l.Type), model.Layers.Select(l => l.Type));
+        var linear = (LinearLayer)model.Layers[0];
+        Assert.Null(linear.Bias);
+        Assert.All(linear.Weights.Data, w => Assert.True(w is 1f or -1f, $"first-layer weight {w}"));
+        // The deployed weights are the signs of the latent ones (s(0) = +1); the latent ones are clipped.
+        var first = (DenseTrainLayer)network.Layers[0];
+        Assert.Equal(WeightBinarization.Sign, first.Binarization);
+        var latent = first.LatentWeights();
+        Assert.Equal(latent.Select(w => w >= 0 ? 1f : -1f), linear.Weights.Data.ToArray());
+        Assert.True(Assert.Single(first.Parameters).ClipToUnit);
+        // The BinLayers after it are those of the float-first network built from the same seed.
+        Assert.Equal(((BinLayer)floatFirst.Layers[4]).Weights.Data.ToArray(), ((BinLayer)model.Layers[4]).Weights.Data.ToArray());
     }
 
     [Fact]
