@@ -31,7 +31,8 @@ public static class HardwareGenerator
             string name = "layer_" + stage.Name.Replace('.', '_');
             var (module, latency) = stage.IsDense
                 ? DenseMvu.Build(library, name, stage, f)
-                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType);
+                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
+                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd);
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }

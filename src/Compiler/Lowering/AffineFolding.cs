@@ -45,4 +45,23 @@ public static class AffineFolding
             ("mul", new IntTensorAttr([outputs], mul)), ("add", new IntTensorAttr([outputs], add)), ("shift", new IntAttr(0)));
         return (node, error);
     }
+
+    /// <summary>How many standard deviations of a BatchNorm's output the statistical range covers.</summary>
+    public const double Sigmas = 8;
+
+    /// <summary>
+    /// A realistic bound on |BatchNorm output| from the model's own population statistics: the
+    /// output has mean beta and spread |gamma|, so |beta| + 8 |gamma| covers it (by far) for every
+    /// neuron. Requantization sizes activations by it (and saturates beyond it) instead of by the
+    /// proven worst case, which for binary layers is orders of magnitude larger.
+    /// </summary>
+    public static double TypicalMagnitude(Node norm)
+    {
+        var gamma = norm.RealTensor("gamma").Data;
+        var beta = norm.RealTensor("beta").Data;
+        return Enumerable.Range(0, gamma.Length).Max(j => Math.Abs(beta[j]) + (Sigmas * Math.Abs(gamma[j])));
+    }
+
+    /// <summary>Attribute a lowered node carries when a BatchNorm was folded into it: the real magnitude its values typically stay within.</summary>
+    public const string TypicalAttr = "typical";
 }

@@ -10,10 +10,10 @@ public sealed record CompileOptions
     public int FirstLayerBits { get; init; } = 10;
 
     /// <summary>Bits of the signed fixed-point chunk-scale coefficients of binary layers (exact mode).</summary>
-    public int CoefBits { get; init; } = 12;
+    public int CoefBits { get; init; } = 10;
 
     /// <summary>Activations feeding a Hadamard binarization are shifted right until they fit this many bits.</summary>
-    public int ActivationBits { get; init; } = 26;
+    public int ActivationBits { get; init; } = 16;
 
     /// <summary>Fraction bits of the piecewise-linear sigmoid's output (scores output only).</summary>
     public int SigmoidFractionBits { get; init; } = 15;

@@ -27,7 +27,9 @@ public sealed record IntegerGraphSummary(
         foreach (var (key, attr) in node.Attrs)
         {
             if (attr is not IntTensorAttr tensor || tensor.Data.Length == 0) continue;
-            int width = node.Op == Ops.BinDot && key == "weights" ? 1 : GraphType.WidthOf(tensor.Data.Min(), tensor.Data.Max());
+            // sign weights (bin-dot, or a dense layer of +-1) are stored as one bit each
+            bool signs = key == "weights" && (node.Op == Ops.BinDot || tensor.Data.All(w => w is 1 or -1));
+            int width = signs ? 1 : GraphType.WidthOf(tensor.Data.Min(), tensor.Data.Max());
             bits += (long)width * tensor.Data.Length;
         }
         return bits;

@@ -63,6 +63,7 @@ public static class Pow2BinLowering
         if (norm is not null)
         {
             var (scaleNode, error) = AffineFolding.ScaleAfter(bin.Name, dot, norm, context.Options.CoefBits);
+            scaleNode = scaleNode.With(AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm)));
             graph.Replace(bin.Name, scaleNode with { Type = RangeRules.Infer(scaleNode, n => graph[n].Type) });
             graph.ReplaceUses(norm.Name, bin.Name);
             graph.Remove(norm.Name);

@@ -99,6 +99,7 @@ public sealed class LowerBin : Pass
         }
 
         var operands = input.Factor is null ? new[] { input.Bits } : [input.Bits, input.Factor];
+        if (norm is not null) attrs.Add((AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm))));
         var dot = new Node(bin.Name, Ops.BinDot, operands, GraphType.Int(outputs, 0, 0, scale), [.. attrs]);
         dot = dot with { Type = RangeRules.Infer(dot, n => graph[n].Type) };
         graph.Replace(bin.Name, dot);

@@ -61,6 +61,7 @@ public sealed class LowerLinear : Pass
             var dense = new Node(linear.Name, Ops.Dense, linear.Operands, GraphType.Int(outputs, 0, 0, scale),
                 ("weights", new IntTensorAttr([inputs, outputs], quantized)));
             if (biasQ.Any(b => b != 0)) dense = dense.With("bias", new IntTensorAttr([outputs], biasQ));
+            if (norm is not null) dense = dense.With(AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm)));
             dense = dense with { Type = RangeRules.Infer(dense, n => graph[n].Type) };
             graph.Replace(linear.Name, dense);
             string replaced = linear.Name;
@@ -105,6 +106,7 @@ public sealed class LowerLinear : Pass
         graph.InsertBefore(linear.Name, dense);
 
         var (scaled, error) = AffineFolding.ScaleAfter(linear.Name, dense, norm, context.Options.CoefBits);
+        scaled = scaled.With(AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm)));
         graph.Replace(linear.Name, scaled with { Type = RangeRules.Infer(scaled, n => graph[n].Type) });
         graph.ReplaceUses(norm.Name, linear.Name);
         graph.Remove(norm.Name);

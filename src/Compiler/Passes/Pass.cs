@@ -43,8 +43,14 @@ public sealed class PassContext(GraphBuilder graph, CompileOptions options)
     /// <summary>Declares that value <paramref name="after"/> stands for value <paramref name="before"/> of the graph before the pass, within <paramref name="bound"/> (0 = exact).</summary>
     public void Corresponds(string before, string after, double bound) => _correspondences.Add(new Correspondence(before, after, bound));
 
+    /// <summary>As <see cref="Corresponds(string, string, double)"/>, for the elements whose real value before the pass is within ±<paramref name="within"/> (the pass saturates beyond it).</summary>
+    public void Corresponds(string before, string after, double bound, double within) => _correspondences.Add(new Correspondence(before, after, bound, within));
+
     public void ClearCorrespondences() => _correspondences.Clear();
 }
 
-/// <summary>|real(after) - real(before)| &lt;= Bound for every element, given equal inputs to the pass.</summary>
-public sealed record Correspondence(string Before, string After, double Bound);
+/// <summary>
+/// |real(after) - real(before)| &lt;= Bound for every element, given equal inputs to the pass;
+/// for passes that saturate, only for elements with |real(before)| &lt;= Within.
+/// </summary>
+public sealed record Correspondence(string Before, string After, double Bound, double Within = double.PositiveInfinity);

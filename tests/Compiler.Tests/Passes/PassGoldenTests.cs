@@ -61,7 +61,7 @@ public sealed class PassGoldenTests
             var result = new PassManager([pass]) { Observer = observer }.Run(graph, options, all);
             var text = new StringBuilder(GraphPrinter.Print(result));
             foreach (var c in observer.Correspondences)
-                text.Append($"# %{c.After} stands for %{c.Before} within {AttrText.Real(c.Bound)}\n");
+                text.Append($"# %{c.After} stands for %{c.Before} within {AttrText.Real(c.Bound)}{(double.IsFinite(c.Within) ? $" where |%{c.Before}| <= {AttrText.Real(c.Within)}" : "")}\n");
             return text.ToString();
         }
         catch (UserError e)

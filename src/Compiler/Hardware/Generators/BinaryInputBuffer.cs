@@ -17,7 +17,12 @@ public sealed class BinaryInputBuffer
     private readonly RtlSignal[] _bits = new RtlSignal[2];
     private readonly RtlSignal?[] _factors = new RtlSignal?[2];
 
-    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, GraphType elementType, int simd)
+    /// <param name="producerBeatsPerResult">
+    /// How many cycles the previous layer spends per output beat at least (its Inputs/SIMD). With
+    /// 2 or more, the fill side has slack for one more cycle per frame, and the chunk factors are
+    /// computed a cycle later (a shorter path); with 1 they are computed at once, keeping the II.
+    /// </param>
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, GraphType elementType, int simd, int producerBeatsPerResult)
     {
         var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
         Inputs = stage.Inputs;
@@ -51,6 +56,17 @@ public sealed class BinaryInputBuffer
         FillBits = beatBits;
         if (FactorWidth == 0)
         {
+            FillDelay = 0;
+            return;
+        }
+        if (producerBeatsPerResult < 2)
+        {
+            var now = RawFactors(m, prep, elements, bits, signed, fillLast, out var shiftNow);
+            NewFactors = m.Concat([.. now.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones)).Reverse()]);
+            FactorShift = m.And(Accept, shiftNow);
+            _pendingBank = Banks.Fill;
+            FullSet0 = m.And(Advance, m.Not(Banks.Fill));
+            FullSet1 = m.And(Advance, Banks.Fill);
             FillDelay = 0;
             return;
         }
@@ -96,7 +112,7 @@ public sealed class BinaryInputBuffer
     /// <summary>Connects the ping-pong flags; <paramref name="drained"/> frees the read bank.</summary>
     public void ConnectBanks(ModuleBuilder m, RtlSignal drained)
     {
-        if (FillDelay == 0) Banks.Connect(m, Advance, drained);
+        if (FactorWidth == 0) Banks.Connect(m, Advance, drained);
         else Banks.Connect(m, Advance, FullSet0!, FullSet1!, drained);
     }
 

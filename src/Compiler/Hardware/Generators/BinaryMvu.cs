@@ -15,12 +15,12 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class BinaryMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType, int producerBeatsPerResult)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
         int chunks = (inputs + chunk - 1) / chunk;
-        var buffer = new BinaryInputBuffer(m, stage, lanesIn, elementType, simd);
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, elementType, simd, producerBeatsPerResult);
         int groups = buffer.ComputeGroups;
         int groupLanes = Math.Min(simd, chunk);
 
