@@ -19,7 +19,7 @@ public sealed record HardwareDesign(
     /// <summary>
     /// Cycles from the first input byte taken to the class offered on m_axis, for a frame that
     /// meets an idle pipeline: the input bytes, then per layer its cycles, its pipeline and one
-    /// cycle through its output FIFO.
+    /// cycle through its output FIFO, then the argmax's input register.
     /// </summary>
-    public long LatencyCycles => Plan.InputBytes + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum();
+    public long LatencyCycles => Plan.InputBytes + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum() + Generators.ArgMaxUnit.Latency - 1;
 }

@@ -5,12 +5,16 @@ namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
 /// The class: argmax over the last stage's outputs, PE values a beat. The first maximum wins, as
-/// in the golden kernel (a later value replaces the best only when strictly greater). The class
-/// waits in an output register until the AXI-Stream side takes it.
+/// in the golden kernel (a later value replaces the best only when strictly greater). A beat is
+/// registered on the way in (the comparisons then start a new path) and compared the next cycle;
+/// the class waits in an output register until the AXI-Stream side takes it.
 /// </summary>
 public static class ArgMaxUnit
 {
     public const string ModuleName = "hwflow_argmax";
+
+    /// <summary>Cycles from a last beat entering to its class being offered: the input register and the class register.</summary>
+    public const int Latency = 2;
 
     public static RtlModule Build(int outputs, int lanes, GraphType valueType, int classWidth)
     {
@@ -22,39 +26,46 @@ public static class ArgMaxUnit
         int indexWidth = Arithmetic.Log2Ceiling(outputs + 1); // the base index steps to Outputs after the last beat
 
         var outValid = m.Register("class_valid", 1);
-        var beats = outputs / lanes;
+        int beats = outputs / lanes;
         var beatIsLast = m.Wire("beat_is_last", 1);
-        var room = m.Or(m.Not(outValid), outReady);
+        // a last beat needs the class register free when it is compared, a cycle later: a class
+        // offered now must be taken now, and no other last beat may be in the input register
+        var stagedValid = m.Register("staged_valid", 1);
+        var stagedLast = m.Register("staged_last", 1);
+        var room = m.And(m.Or(m.Not(outValid), outReady), m.Not(m.And(stagedValid, stagedLast)));
         var ready = m.Or(m.Not(beatIsLast), room);
         m.Assign(m.Output("in_ready", 1), ready);
         var accept = m.And(inValid, ready);
         var (beat, beatLast) = m.Counter("beat", beats, accept);
         m.Assign(beatIsLast, beatLast);
-        var first = m.Compare(RtlOp.Eq, beat, m.Const(0, beat.Width));
+        m.Next(stagedValid, accept);
+        m.Next(stagedLast, m.And(accept, beatLast));
+        var staged = m.Hold(inData, accept, "staged_data");
+        var stagedFirst = m.Hold(m.Compare(RtlOp.Eq, beat, m.Const(0, beat.Width)), accept, "staged_first");
 
-        // the best lane of this beat
-        var best = m.Slice(inData, 0, width);
+        // the best lane of the staged beat
+        var best = m.Slice(staged, 0, width);
         var bestLane = m.Const(0, indexWidth);
         for (int l = 1; l < lanes; l++)
         {
-            var value = m.Slice(inData, l * width, width);
+            var value = m.Slice(staged, l * width, width);
             var greater = m.Not(m.AtLeast(best, signed, value, signed));
             best = m.Mux(greater, value, best);
             bestLane = m.Mux(greater, m.Const(l, indexWidth), bestLane);
         }
         var baseIndex = m.Register("base", indexWidth);
-        m.Next(baseIndex, m.Mux(beatLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), accept);
+        m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), stagedValid);
         var candidate = m.Add(baseIndex, bestLane);
 
         var runningValue = m.Register("best_value", width, useReset: false);
         var runningIndex = m.Register("best_index", indexWidth, useReset: false);
-        var replace = m.Or(first, m.Not(m.AtLeast(runningValue, signed, best, signed)));
+        var replace = m.Or(stagedFirst, m.Not(m.AtLeast(runningValue, signed, best, signed)));
         var newValue = m.Mux(replace, best, runningValue);
         var newIndex = m.Mux(replace, candidate, runningIndex);
-        m.Next(runningValue, newValue, accept);
-        m.Next(runningIndex, newIndex, accept);
+        m.Next(runningValue, newValue, stagedValid);
+        m.Next(runningIndex, newIndex, stagedValid);
 
-        var produce = m.And(accept, beatLast);
+        var produce = m.And(stagedValid, stagedLast);
         var classData = m.Register("class", classWidth, useReset: false);
         m.Next(classData, m.Fit(newIndex, false, classWidth), produce);
         m.Next(outValid, m.Or(produce, m.And(outValid, m.Not(outReady))));

@@ -111,12 +111,12 @@ public sealed class PostOpUnit
                 var field = FieldOf(m, rom!, lane, laneBits, i, key);
                 return capture is null ? field : m.Hold(field, capture, "post_field");
             }
-            if (node.Op == Ops.Scale && SerialScaleCycles(node, current) is { } cycles && cycles <= cyclesPerResult)
+            if (node.Op == Ops.Scale && SerialScaleCycles(node, current) is { } bits && SerialScaleLatency(bits) <= cyclesPerResult)
             {
                 var start = m.DelayReset(valid, latency, "post_start");
                 heldSince ??= start;
                 results = [.. results.Select((x, lane) => SerialScale(m, node, x, current, start, key => FieldAt(lane, key), lane))];
-                latency += cycles;
+                latency += SerialScaleLatency(bits);
             }
             else
             {
@@ -142,9 +142,13 @@ public sealed class PostOpUnit
         var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
         // the add field was read with the operands; hold it until the product is done
         var heldAdd = m.Hold(add, start, "scale_add");
-        var sum = m.Add(product.Result, m.Fit(heldAdd, true, width));
+        // registered: results are far apart, and the ops after the scale then start a new path
+        var sum = m.Delay(m.Add(product.Result, m.Fit(heldAdd, true, width)), 1, "scale_sum");
         return m.Fit(m.ShiftRightArithmetic(sum, (int)node.Int("shift")), outSigned, outWidth);
     }
+
+    /// <summary>Cycles a serial scale takes: one per multiplier bit, and one for the sum register.</summary>
+    private static int SerialScaleLatency(int multiplierBits) => multiplierBits + 1;
 
     private RtlSignal FieldOf(ModuleBuilder m, RtlSignal rom, int lane, int laneBits, int op, string key)
     {
