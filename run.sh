@@ -27,14 +27,12 @@ echo "== iCE40 UP5K bitstream (yosys, nextpnr-ice40, icepack)"
 hwflow synth "$BUILD" --target ice40-up5k --clock-mhz 24 --json > "$OUT/synth.json"
 cat "$BUILD/synth/ice40-up5k/synth.md"
 
-python3 - "$OUT/eval.json" "$OUT/synth.json" <<'PY'
-import json, sys
-e = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2])); s = d["report"]
-used = {r["name"]: r for r in s["resources"]}
-lut, bram, dsp = used["LUT4"], used["BRAM"], used["DSP"]
-print()
-print(f"fmnist-tiny on an iCE40 UP5K: accuracy {100*e['accuracy']:.2f}% (float model {100*e['reference']['accuracy']:.2f}%), "
-      f"Fmax {s['fmaxMhz']:.2f} MHz, {s['framesPerSecond']:,.0f} frames/s at Fmax, "
-      f"{lut['used']:,} of {lut['available']:,} LUT4, {bram['used']} of {bram['available']} block RAMs, {dsp['used']} DSPs; "
-      f"bitstream {d['bitstream']}")
-PY
+res() { jq -r --arg n "$1" '.report.resources[] | select(.name == $n) | "\(.used) of \(.available)"' "$OUT/synth.json"; }
+echo
+printf 'fmnist-tiny on an iCE40 UP5K: accuracy %s%% (float model %s%%), Fmax %s MHz, %s frames/s at Fmax, %s LUT4, %s block RAMs, %s DSPs\nbitstream %s\n' \
+  "$(jq -r '.accuracy * 10000 | round / 100' "$OUT/eval.json")" \
+  "$(jq -r '.reference.accuracy * 10000 | round / 100' "$OUT/eval.json")" \
+  "$(jq -r '.report.fmaxMhz * 100 | round / 100' "$OUT/synth.json")" \
+  "$(jq -r '.report.framesPerSecond | round' "$OUT/synth.json")" \
+  "$(res LUT4)" "$(res BRAM)" "$(jq -r '.report.resources[] | select(.name == "DSP") | .used' "$OUT/synth.json")" \
+  "$(jq -r '.bitstream' "$OUT/synth.json")"

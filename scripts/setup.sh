@@ -5,7 +5,7 @@
 set -euo pipefail
 
 HWFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-HWFLOW_PACKAGES=(verilator yosys nextpnr-ice40 fpga-icestorm libopenblas0 dataset-fashion-mnist iverilog g++ make)
+HWFLOW_PACKAGES=(verilator yosys nextpnr-ice40 fpga-icestorm libopenblas0 dataset-fashion-mnist iverilog g++ make jq)
 HWFLOW_DATA_DIR="${HWFLOW_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hwflow}"
 export HWFLOW_DATA_DIR
 
