@@ -15,6 +15,7 @@ public static class HwFlowCommand
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

@@ -46,8 +46,8 @@ internal static unsafe class Avx512Counter
         where TSink : struct, ICountSink
     {
         var fields = weights.Fields;
-        long stride = weights.PaddedOutputs;
-        byte* columns = weights.Bytes.Pointer + j0;
+        long stride = TileOutputs;
+        byte* columns = weights.Tile(j0);
         int* counts = scratch.Counts;
         sink.BeginTile(row, j0, TileOutputs, scratch);
         for (int chunk = 0; chunk < fields.Chunks.Count; chunk++)

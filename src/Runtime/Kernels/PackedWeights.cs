@@ -19,8 +19,8 @@ public sealed class PackedWeights
         if (bits.Rows < 1 || bits.Columns < 1) throw new ArgumentException("weights need at least one output and one input");
         Bits = bits;
         Chunks = new ChunkLayout(bits.Columns, chunkLength);
-        _avx512 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx512Counter.FieldBits), OutputPadding));
-        _avx2 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx2Counter.FieldBits), OutputPadding));
+        _avx512 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx512Counter.FieldBits), Avx512Counter.TileOutputs));
+        _avx2 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx2Counter.FieldBits), Avx2Counter.TileOutputs));
         _segments = new(() => new WordSegments(Chunks));
     }
 
