@@ -23,7 +23,10 @@ public static class CliProcess
 
     public static Result Run(params string[] args) => RunIn(null, args);
 
-    public static Result RunIn(string? workingDirectory, params string[] args)
+    public static Result RunIn(string? workingDirectory, params string[] args) => RunWith(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with extra environment variables (e.g. DOTNET_EnableAVX512=0 to play a CPU without AVX-512).</summary>
+    public static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = typeof(HwFlowCommand).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -36,6 +39,7 @@ public static class CliProcess
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
