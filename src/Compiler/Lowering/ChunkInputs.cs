@@ -1,0 +1,93 @@
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Lowering;
+
+/// <summary>
+/// The activation side of a binary layer in integer form: the sign bits, the runtime chunk
+/// factor F_c (null when it is 1) and the constant rho_c, such that the activation chunk mean is
+/// F_c * rho_c. Builds the bits / chunk-sum / chunk-factor nodes in front of the layer.
+/// </summary>
+public sealed class ChunkInputs
+{
+    private readonly double[] _rho;
+
+    private ChunkInputs(string bits, string? factor, double[] rho)
+    {
+        Bits = bits;
+        Factor = factor;
+        _rho = rho;
+    }
+
+    public string Bits { get; }
+    public string? Factor { get; }
+
+    /// <summary>The constant part of chunk c's activation mean.</summary>
+    public double Rho(int chunk) => _rho[chunk];
+
+    /// <summary>
+    /// Builds the nodes for <paramref name="layer"/>'s input; null when that input is not lowered
+    /// to integers yet. Throws a <see cref="UserError"/> for inputs that cannot be lowered.
+    /// </summary>
+    public static ChunkInputs? Build(Passes.PassContext context, Node layer, int chunk, bool unipolar)
+    {
+        var graph = context.Graph;
+        var x = graph[layer.Operands[0]];
+        var chunks = new Chunks(x.Type.Length, chunk);
+        switch (x.Type.Kind)
+        {
+            case ValueKind.Bits:
+            {
+                bool zeroOne = x.Type.Encoding == BitEncoding.ZeroOne;
+                if (zeroOne != unipolar) throw new InvalidOperationException($"{layer.Name}: bit encoding and unipolar flag disagree");
+                if (!zeroOne) return new ChunkInputs(x.Name, null, Filled(chunks, _ => 1));
+                // hb of 0/1 bits: b_i * (popcount / n_c)
+                var factor = Add(graph, layer.Name, layer.Name + ".factor", Ops.ChunkFactor, [x.Name], chunks.Count, chunk);
+                return new ChunkInputs(x.Name, factor, Filled(chunks, c => 1.0 / chunks.LengthOf(c)));
+            }
+            case ValueKind.Int:
+            {
+                var (bits, sum) = BitsAndSums(graph, layer.Name, layer.Name, x, chunks, unipolar);
+                return new ChunkInputs(bits, sum, Filled(chunks, c => x.Type.Scale / chunks.LengthOf(c)));
+            }
+        }
+        if (x.Op != Ops.Binarize) return null;
+
+        // BinarizeLayer then BinLayer: the seed binarizes twice.
+        var source = graph[x.Operands[0]];
+        if (source.Type.Kind != ValueKind.Int) return null;
+        if (graph.Users(x.Name).Count() != 1)
+            throw new UserError($"{ModelImporter.Describe(x)} cannot be lowered: a BinarizeLayer must feed exactly one BinLayer");
+        if ((int)x.Int("chunk") != chunk)
+            throw new UserError($"{ModelImporter.Describe(layer)} cannot be lowered: its binAggression {chunk} differs from the BinarizeLayer before it ({x.Int("chunk")}); their chunks must line up");
+        var (xbits, xsum) = BitsAndSums(graph, layer.Name, x.Name, source, chunks, unipolar);
+        graph.Remove(x.Name);
+        if (!unipolar)
+        {
+            // bipolar hb is idempotent: hb(hb(v)) = hb(v)
+            return new ChunkInputs(xbits, xsum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
+        }
+        // unipolar: the second mean is the first times popcount / n_c
+        var twice = Add(graph, layer.Name, x.Name + ".factor", Ops.ChunkFactor, [xsum, xbits], chunks.Count, chunk, source.Type.Scale);
+        return new ChunkInputs(xbits, twice, Filled(chunks, c => source.Type.Scale / ((double)chunks.LengthOf(c) * chunks.LengthOf(c))));
+    }
+
+    private static (string Bits, string Sum) BitsAndSums(GraphBuilder graph, string before, string prefix, Node x, Chunks chunks, bool unipolar)
+    {
+        var bitsName = graph.Fresh(prefix + ".bits");
+        graph.InsertBefore(before, new Node(bitsName, Ops.Threshold, [x.Name],
+            GraphType.Bits(x.Type.Length, unipolar ? BitEncoding.ZeroOne : BitEncoding.PlusMinus), ("t", new IntAttr(unipolar ? 1 : 0))));
+        var sum = Add(graph, before, prefix + ".sum", Ops.ChunkSum, [x.Name], chunks.Count, chunks.Size, x.Type.Scale);
+        return (bitsName, sum);
+    }
+
+    private static string Add(GraphBuilder graph, string before, string name, string op, string[] operands, int length, int chunk, double scale = 1)
+    {
+        name = graph.Fresh(name);
+        var node = new Node(name, op, operands, GraphType.Int(length, 0, 0, scale), ("chunk", new IntAttr(chunk)));
+        graph.InsertBefore(before, node with { Type = RangeRules.Infer(node, n => graph[n].Type) });
+        return name;
+    }
+
+    private static double[] Filled(Chunks chunks, Func<int, double> value) => Enumerable.Range(0, chunks.Count).Select(value).ToArray();
+}

@@ -1,0 +1,79 @@
+using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Tensors;
+
+namespace HwFlow.Compiler.Lowering;
+
+/// <summary>
+/// Turns a model into the layer-level graph: one node per layer, named l0, l1, ... after the
+/// layer index (so errors can name the layer), with the binarization facts made explicit
+/// (chunk length, unipolar or bipolar, scale mode) instead of left to analysis.
+/// </summary>
+public static class ModelImporter
+{
+    public const string InputName = "x";
+    public const string OutputName = "out";
+
+    public static string NodeName(int layerIndex) => $"l{layerIndex}";
+
+    public static Graph Import(ModelSpec model)
+    {
+        var builder = new GraphBuilder(model.Name);
+        builder.Add(new Node(InputName, Ops.Input, [], GraphType.Real(model.Input.Features), ("scale", new RealAttr(model.Input.Scale))));
+        var features = model.FeatureCounts();
+        var nonNegative = model.NonNegativeInputs();
+        string previous = InputName;
+        var scales = new SymbolAttr(model.Scales == ScaleMode.Pow2 ? "pow2" : "exact");
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var layer = model.Layers[i];
+            var type = GraphType.Real(features[i + 1]);
+            var chunk = new IntAttr(model.ChunkLength(layer));
+            var unipolar = new BoolAttr(nonNegative[i]);
+            (string Op, (string, Attr)[] Attrs) spec = layer switch
+            {
+                LinearLayer linear => (Ops.Linear, linear.Bias is null
+                    ? [("weights", Real(linear.Weights))]
+                    : [("weights", Real(linear.Weights)), ("bias", Real(linear.Bias))]),
+                BinLayer bin => (Ops.Bin, [("weights", Real(bin.Weights)), ("chunk", chunk), ("unipolar", unipolar), ("scales", scales)]),
+                BatchNorm norm => (Ops.BatchNorm, [("mean", Real(norm.Mean)), ("var", Real(norm.Var)), ("gamma", Real(norm.Gamma)), ("beta", Real(norm.Beta)), ("eps", new RealAttr(norm.Eps))]),
+                BinarizeLayer => (Ops.Binarize, [("chunk", chunk), ("unipolar", unipolar), ("scales", scales)]),
+                Ramp => (Ops.Ramp, []),
+                Sigmoid => (Ops.Sigmoid, []),
+                Sign => (Ops.Sign, [("unipolar", unipolar)]),
+                HardTanh => (Ops.HardTanh, []),
+                _ => throw new NotSupportedException($"layer type {layer.Type}"),
+            };
+            var name = NodeName(i);
+            builder.Add(new Node(name, spec.Op, [previous], type, spec.Attrs));
+            previous = name;
+        }
+        builder.Add(new Node(OutputName, Ops.Output, [previous], GraphType.Real(features[^1]),
+            ("kind", new SymbolAttr(model.Output == OutputKind.Class ? "class" : "scores"))));
+        return builder.Build();
+    }
+
+    /// <summary>The layer index and type a node came from, for error messages ("layer 3 (BinLayer)").</summary>
+    public static string Describe(Node node)
+    {
+        var root = node.Name.Split('.')[0];
+        if (root.Length > 1 && root[0] == 'l' && int.TryParse(root.AsSpan(1), out var index))
+            return $"layer {index} ({LayerType(node.Op)})";
+        return $"%{node.Name} ({node.Op})";
+    }
+
+    private static string LayerType(string op) => op switch
+    {
+        Ops.Linear or Ops.Dense => "LinearLayer",
+        Ops.Bin or Ops.BinDot => "BinLayer",
+        Ops.BatchNorm or Ops.AffineSign => "BatchNorm",
+        Ops.Binarize => "BinarizeLayer",
+        Ops.Ramp or Ops.Relu => "Ramp",
+        Ops.Sigmoid => "Sigmoid",
+        Ops.Sign => "Sign",
+        Ops.HardTanh => "HardTanh",
+        _ => op,
+    };
+
+    private static RealTensorAttr Real(Tensor tensor) => new([.. tensor.Shape], Array.ConvertAll(tensor.Data, v => (double)v));
+}

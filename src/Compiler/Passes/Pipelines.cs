@@ -1,0 +1,27 @@
+namespace HwFlow.Compiler.Passes;
+
+/// <summary>The pass pipelines, as plain ordered lists. The pass manager checks the order against each pass's Requires.</summary>
+public static class Pipelines
+{
+    /// <summary>Model (layer graph) to the integer graph the hardware implements.</summary>
+    public static IReadOnlyList<Pass> IntegerLowering() =>
+    [
+        new DropOutputSigmoid(),
+        new FuseBatchNormSign(),
+        new LowerInput(),
+        new FixpointGroup("lower-layers", "Lower every layer whose input is already integer, until none is left",
+        [
+            new LowerLinear(),
+            new Requantize(),
+            new LowerBin(),
+            new LowerBatchNormSign(),
+            new LowerSign(),
+            new LowerRamp(),
+            new LowerHardTanh(),
+            new LowerSigmoid(),
+        ]),
+        new CheckLowered(),
+        new LowerOutput(),
+        new InferRanges(),
+    ];
+}

@@ -1,0 +1,106 @@
+namespace HwFlow.Runtime.Graph;
+
+/// <summary>
+/// Executes a graph on a batch of raw input bytes. On the layer-level graph it computes what the
+/// float reference computes (same double-precision operations); on the integer graph it is the
+/// integer golden kernel, the answer the hardware must match bit for bit. In checked mode every
+/// integer result is asserted to lie in its type's proven range.
+/// </summary>
+public sealed class GraphExecutor
+{
+    private readonly Graph _graph;
+    private readonly bool _checkRanges;
+    private readonly Dictionary<string, object> _prepared = [];
+
+    public GraphExecutor(Graph graph, bool checkRanges = false)
+    {
+        _graph = graph;
+        _checkRanges = checkRanges;
+        foreach (var node in graph.Nodes)
+        {
+            var prepared = LayerOps.Prepare(node) ?? IntegerOps.Prepare(node);
+            if (prepared is not null) _prepared[node.Name] = prepared;
+        }
+    }
+
+    public Graph Graph => _graph;
+
+    /// <summary>Every node's value for the batch, in graph order.</summary>
+    public IReadOnlyDictionary<string, GraphValue> RunAll(ReadOnlySpan<byte> raw, int rows)
+    {
+        var input = _graph.Input;
+        if (raw.Length != rows * input.Type.Length)
+            throw new ArgumentException($"expected {rows} x {input.Type.Length} input bytes, got {raw.Length}");
+        var values = new Dictionary<string, GraphValue>(_graph.Nodes.Count);
+        foreach (var node in _graph.Nodes)
+        {
+            var value = node.Op == Ops.Input ? InputValue(node, raw, rows) : Evaluate(node, values);
+            if (_checkRanges) CheckRange(node, value);
+            values[node.Name] = value;
+        }
+        return values;
+    }
+
+    /// <summary>The output value for the batch.</summary>
+    public GraphValue Run(ReadOnlySpan<byte> raw, int rows) => RunAll(raw, rows)[_graph.Output.Name];
+
+    /// <summary>Classes: the argmax result itself, or the argmax of the output vector (first maximum wins).</summary>
+    public int[] Classify(ReadOnlySpan<byte> raw, int rows) => Classes(Run(raw, rows));
+
+    public static int[] Classes(GraphValue output)
+    {
+        var classes = new int[output.Rows];
+        for (int r = 0; r < output.Rows; r++)
+        {
+            if (output.Length == 1 && output is IntValue index)
+            {
+                classes[r] = (int)index.Data[r];
+                continue;
+            }
+            int best = 0;
+            for (int i = 1; i < output.Length; i++)
+            {
+                if (output.RealAt(r, i) > output.RealAt(r, best)) best = i;
+            }
+            classes[r] = best;
+        }
+        return classes;
+    }
+
+    private GraphValue Evaluate(Node node, Dictionary<string, GraphValue> values)
+    {
+        var operands = node.Operands.Select(o => values[o]).ToArray();
+        _prepared.TryGetValue(node.Name, out var prepared);
+        if (node.Op == Ops.Output) return operands[0];
+        if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate(node, operands, prepared);
+        if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
+        throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
+    }
+
+    private static GraphValue InputValue(Node node, ReadOnlySpan<byte> raw, int rows)
+    {
+        if (node.Type.Kind == ValueKind.Real)
+        {
+            double scale = node.Real("scale");
+            var data = new double[raw.Length];
+            for (int i = 0; i < raw.Length; i++) data[i] = raw[i] * scale;
+            return new RealValue(rows, node.Type.Length, data);
+        }
+        var ints = new long[raw.Length];
+        for (int i = 0; i < raw.Length; i++) ints[i] = raw[i];
+        return new IntValue(rows, node.Type.Length, ints, node.Type.Scale);
+    }
+
+    private static void CheckRange(Node node, GraphValue value)
+    {
+        if (node.Type.Kind != ValueKind.Int || value is not IntValue ints) return;
+        for (int i = 0; i < ints.Data.Length; i++)
+        {
+            if (!node.Type.Contains(ints.Data[i]))
+                throw new RangeViolationException($"%{node.Name} ({node.Op}) element {i % ints.Length} of sample {i / ints.Length} is {ints.Data[i]}, outside its proven range [{node.Type.Min}, {node.Type.Max}]");
+        }
+    }
+}
+
+/// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>
+public sealed class RangeViolationException(string message) : Exception(message);

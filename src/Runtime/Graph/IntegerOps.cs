@@ -1,0 +1,212 @@
+namespace HwFlow.Runtime.Graph;
+
+/// <summary>
+/// The integer ops: the exact arithmetic the hardware implements. All arithmetic is on 64-bit
+/// integers; the compiler guarantees (and checked mode asserts) that every value fits its proven
+/// range, which is at most 63 bits wide.
+/// </summary>
+internal static class IntegerOps
+{
+    public static object? Prepare(Node node) => node.Op switch
+    {
+        Ops.Dense => Transpose(node.IntTensor("weights")),
+        Ops.BinDot => Transpose(node.IntTensor("weights")),
+        _ => null,
+    };
+
+    public static GraphValue Evaluate(Node node, GraphValue[] operands, object? prepared)
+    {
+        int rows = operands[0].Rows;
+        int length = node.Type.Length;
+        double scale = node.Type.Scale;
+        switch (node.Op)
+        {
+            case Ops.Dense:
+                return PerRow(rows, length, scale, (r, output) => Dense(node, (IntValue)operands[0], r, (long[])prepared!, output));
+            case Ops.BinDot:
+                return PerRow(rows, length, scale, (r, output) => BinDot(node, operands, r, (long[])prepared!, output));
+            case Ops.Relu:
+                return Map((IntValue)operands[0], scale, (v, _) => Math.Max(0, v));
+            case Ops.Clamp:
+            {
+                long lo = node.Int("lo"), hi = node.Int("hi");
+                return Map((IntValue)operands[0], scale, (v, _) => Math.Clamp(v, lo, hi));
+            }
+            case Ops.Shift:
+            {
+                int amount = (int)node.Int("amount");
+                return Map((IntValue)operands[0], scale, (v, _) => v >> amount);
+            }
+            case Ops.Scale:
+            {
+                int shift = (int)node.Int("shift");
+                return Map((IntValue)operands[0], scale, (v, j) => ((v * Element(node, "mul", j)) + Element(node, "add", j)) >> shift);
+            }
+            case Ops.Threshold:
+                return Threshold(node, (IntValue)operands[0]);
+            case Ops.ChunkSum:
+                return PerRow(rows, length, scale, (r, output) => ChunkSum(node, (IntValue)operands[0], r, output));
+            case Ops.ChunkFactor:
+                return PerRow(rows, length, scale, (r, output) => ChunkFactor(node, operands, r, output));
+            case Ops.PwlSigmoid:
+                return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, (int)node.Int("in-frac"), (int)node.Int("frac")));
+            case Ops.ArgMax:
+                return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax((IntValue)operands[0], r));
+            default:
+                throw new InvalidOperationException($"unknown integer op '{node.Op}'");
+        }
+    }
+
+    /// <summary>Attribute <paramref name="key"/> at element j: a scalar applies to all elements; absent means 0.</summary>
+    public static long Element(Node node, string key, int j) => node.Find(key) switch
+    {
+        IntAttr scalar => scalar.Value,
+        IntTensorAttr tensor => tensor.Data[j],
+        null => 0,
+        _ => throw new InvalidOperationException($"%{node.Name}: '{key}' must be an integer or an integer tensor"),
+    };
+
+    private static void Dense(Node node, IntValue x, int r, long[] weightsT, long[] output)
+    {
+        var row = x.Row(r);
+        int inputs = x.Length;
+        for (int j = 0; j < output.Length; j++)
+        {
+            long acc = Element(node, "bias", j);
+            var w = weightsT.AsSpan(j * inputs, inputs);
+            for (int i = 0; i < inputs; i++) acc += row[i] * w[i];
+            output[j] = acc;
+        }
+    }
+
+    /// <summary>acc_j = bias_j + sum over chunks c of factor_c * P_cj * coef_cj, P_cj = sum over the chunk of a_i * w_ij.</summary>
+    private static void BinDot(Node node, GraphValue[] operands, int r, long[] weightsT, long[] output)
+    {
+        var bits = (BitsValue)operands[0];
+        var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
+        int inputs = bits.Length;
+        var chunks = new Chunks(inputs, (int)node.Int("chunk"));
+        var coef = node.Find("coef") as IntTensorAttr;
+        var signed = new int[inputs];
+        for (int i = 0; i < inputs; i++) signed[i] = bits.Signed(r, i);
+        for (int j = 0; j < output.Length; j++)
+        {
+            long acc = Element(node, "bias", j);
+            var w = weightsT.AsSpan(j * inputs, inputs);
+            for (int c = 0; c < chunks.Count; c++)
+            {
+                long p = 0;
+                for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) p += signed[i] * w[i];
+                long term = p;
+                if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
+                if (coef is not null) term *= coef[c, j];
+                acc += term;
+            }
+            output[j] = acc;
+        }
+    }
+
+    private static BitsValue Threshold(Node node, IntValue x)
+    {
+        var data = new byte[x.Data.Length];
+        for (int r = 0; r < x.Rows; r++)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                long direction = node.Find("dir") is null ? 1 : Element(node, "dir", j);
+                data[(r * x.Length) + j] = direction * x.Data[(r * x.Length) + j] >= Element(node, "t", j) ? (byte)1 : (byte)0;
+            }
+        }
+        return new BitsValue(x.Rows, x.Length, data, node.Type.Encoding);
+    }
+
+    private static void ChunkSum(Node node, IntValue x, int r, long[] output)
+    {
+        var chunks = new Chunks(x.Length, (int)node.Int("chunk"));
+        var row = x.Row(r);
+        for (int c = 0; c < chunks.Count; c++)
+        {
+            long sum = 0;
+            for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) sum += Math.Abs(row[i]);
+            output[c] = sum;
+        }
+    }
+
+    /// <summary>Per chunk: the popcount of the bits, times the chunk sum when one is given.</summary>
+    private static void ChunkFactor(Node node, GraphValue[] operands, int r, long[] output)
+    {
+        var bits = (BitsValue)operands[^1];
+        var sums = operands.Length > 1 ? (IntValue)operands[0] : null;
+        var chunks = new Chunks(bits.Length, (int)node.Int("chunk"));
+        var row = bits.Row(r);
+        for (int c = 0; c < chunks.Count; c++)
+        {
+            long ones = 0;
+            for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) ones += row[i];
+            output[c] = sums is null ? ones : ones * sums.Data[(r * sums.Length) + c];
+        }
+    }
+
+    /// <summary>
+    /// PLAN (Amin, Curtis, Hayes-Gill 1997), a sigmoid with power-of-two slopes: for a = |x|,
+    /// y = 1 (a &gt;= 5), a/32 + 27/32 (a &gt;= 2.375), a/8 + 5/8 (a &gt;= 1), a/4 + 1/2; y(-x) = 1 - y(x).
+    /// x has inFrac fraction bits, y has frac (&gt;= 5) fraction bits; the slope products truncate.
+    /// </summary>
+    public static long PwlSigmoid(long x, int inFrac, int frac)
+    {
+        long a = Math.Abs(x);
+        long one = 1L << frac;
+        long y;
+        if (a >= 5L << inFrac) y = one;
+        else if (a * 8 >= 19L << inFrac) y = ShiftBy(a, frac - inFrac - 5) + (27L << (frac - 5));
+        else if (a >= 1L << inFrac) y = ShiftBy(a, frac - inFrac - 3) + (5L << (frac - 3));
+        else y = ShiftBy(a, frac - inFrac - 2) + (1L << (frac - 1));
+        return x < 0 ? one - y : y;
+    }
+
+    private static long ShiftBy(long v, int left) => left >= 0 ? v << left : v >> -left;
+
+    private static long ArgMax(IntValue x, int r)
+    {
+        var row = x.Row(r);
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+        {
+            if (row[i] > row[best]) best = i;
+        }
+        return best;
+    }
+
+    private static IntValue PerRow(int rows, int length, double scale, Action<int, long[]> rowKernel)
+    {
+        var data = new long[rows * length];
+        Parallel.For(0, rows, () => new long[length], (r, _, buffer) =>
+        {
+            rowKernel(r, buffer);
+            buffer.CopyTo(data, r * length);
+            return buffer;
+        }, _ => { });
+        return new IntValue(rows, length, data, scale);
+    }
+
+    private static IntValue Map(IntValue x, double scale, Func<long, int, long> f)
+    {
+        var data = new long[x.Data.Length];
+        for (int r = 0; r < x.Rows; r++)
+        {
+            for (int j = 0; j < x.Length; j++) data[(r * x.Length) + j] = f(x.Data[(r * x.Length) + j], j);
+        }
+        return new IntValue(x.Rows, x.Length, data, scale);
+    }
+
+    private static long[] Transpose(IntTensorAttr weights)
+    {
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        var result = new long[inputs * outputs];
+        for (int i = 0; i < inputs; i++)
+        {
+            for (int j = 0; j < outputs; j++) result[(j * inputs) + i] = weights.Data[(i * outputs) + j];
+        }
+        return result;
+    }
+}

@@ -1,0 +1,49 @@
+namespace HwFlow.Runtime.Graph;
+
+/// <summary>
+/// The op names of the graph IR. Layer-level ops come straight from model layers and compute on
+/// reals; integer ops are what the hardware implements. Exact meanings are in
+/// <c>GraphExecutor</c> and in README's "Integer graph" section.
+/// </summary>
+public static class Ops
+{
+    // shared
+    public const string Input = "input";
+    public const string Output = "output";
+
+    // layer level (reals)
+    public const string Linear = "linear";
+    public const string Bin = "bin";
+    public const string BatchNorm = "batchnorm";
+    public const string Ramp = "ramp";
+    public const string Binarize = "binarize";
+    public const string Sigmoid = "sigmoid";
+    public const string Sign = "sign";
+    public const string HardTanh = "hardtanh";
+
+    /// <summary>sign(a * x + c) per element (a BatchNorm followed by a bipolar Sign).</summary>
+    public const string AffineSign = "affine-sign";
+
+    // integer level
+    public const string Dense = "dense";
+    public const string Relu = "relu";
+    public const string Clamp = "clamp";
+    public const string Threshold = "threshold";
+    public const string ChunkSum = "chunk-sum";
+    public const string ChunkFactor = "chunk-factor";
+    public const string BinDot = "bin-dot";
+    public const string Shift = "shift";
+    public const string Scale = "scale";
+    public const string PwlSigmoid = "pwl-sigmoid";
+    public const string ArgMax = "argmax";
+
+    public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
+    {
+        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign,
+    };
+
+    public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
+    {
+        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Shift, Scale, PwlSigmoid, ArgMax,
+    };
+}
