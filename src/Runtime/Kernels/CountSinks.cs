@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace HwFlow.Runtime.Kernels;
 
 /// <summary>Per-thread scratch a kernel hands to its sink: one tile of counts and one tile of float sums.</summary>
@@ -24,10 +26,6 @@ internal unsafe interface ICountSink
 /// <summary>What a count means: the signed per-chunk product P = 2 pop(a &amp; w) - pop(a), or length - 2 pop(a ^ w).</summary>
 internal readonly unsafe struct SignedCounts(ChunkLayout chunks, ActivationCoding coding, int* activationPopCounts)
 {
-    public int Signed(int row, int chunk, int count) => coding == ActivationCoding.Unipolar
-        ? (2 * count) - activationPopCounts[(row * chunks.Count) + chunk]
-        : chunks.LengthOf(chunk) - (2 * count);
-
     /// <summary>P = Slope * count + Offset(row, chunk).</summary>
     public int Slope => coding == ActivationCoding.Unipolar ? 2 : -2;
 
@@ -47,7 +45,17 @@ internal readonly unsafe struct ChunkCountSink(SignedCounts signed, int* output,
     {
         int end = Math.Min(width, outputs - j0);
         int* target = output + ((((long)row * outputs) + j0) * chunks) + chunk;
-        for (int i = 0; i < end; i++) target[(long)i * chunks] = signed.Signed(row, chunk, scratch.Counts[i]);
+        int slope = signed.Slope, offset = signed.Offset(row, chunk);
+        int i = 0;
+        if (chunks == 1)
+        {
+            // One chunk: the outputs are contiguous, so P = slope * count + offset goes a vector at a time.
+            var slopes = Vector256.Create(slope);
+            var offsets = Vector256.Create(offset);
+            for (; i + Vector256<int>.Count <= end; i += Vector256<int>.Count)
+                ((Vector256.Load(scratch.Counts + i) * slopes) + offsets).Store(target + i);
+        }
+        for (; i < end; i++) target[(long)i * chunks] = (slope * scratch.Counts[i]) + offset;
     }
 
     public void EndTile(int row, int j0, int width, TileScratch scratch)

@@ -2,65 +2,78 @@ namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// Runs a kernel over all (activation row, output tile) pairs: cache blocking and threads.
-/// Outputs are cut into panels of about 1,024 neurons, so a panel's weights (in/6 bytes per
-/// neuron) stay in L2 while the activation rows stream past; each row's lookup tables are
-/// built once per panel. Work items are (panel, block of rows), spread over threads; each item
-/// writes only its own outputs, so results do not depend on the thread count.
+/// Rows go in groups of 8: their lookup tables (in/6 x 64 bytes per row) are built once and stay
+/// in L2 while every weight tile (in/6 x 256 bytes) streams past them, each tile serving the
+/// 8 rows (two 4-row micro-kernel passes, the second from L2). When there are too few row groups
+/// to keep every thread busy (the matrix-vector case), the outputs are also split into panels.
+/// Each work item writes only its own outputs, so results do not depend on the thread count.
 /// </summary>
 internal static unsafe class PackedKernel
 {
-    private const int PanelOutputs = 1024;
+    private const int GroupRows = 8;
 
     public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
         where TSink : struct, ICountSink
     {
         var isa = KernelCpu.Resolve(options.Isa);
         int tile = isa switch { KernelIsa.Avx512 => Avx512Counter.TileOutputs, KernelIsa.Avx2 => Avx2Counter.TileOutputs, _ => ScalarCounter.TileOutputs };
-        int tilesPerPanel = Math.Max(1, PanelOutputs / tile);
-        int tiles = (weights.Outputs + tile - 1) / tile;
-        int panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
         int rows = activations.Rows;
         if (rows == 0) return;
         int threads = Math.Max(1, options.EffectiveThreads);
-        int rowBlocks = Math.Min(rows, Math.Max(1, ((4 * threads) + panels - 1) / panels));
-        int rowsPerBlock = (rows + rowBlocks - 1) / rowBlocks;
-        rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
-        int items = panels * rowBlocks;
+        int tiles = (weights.Outputs + tile - 1) / tile;
+        int groups = (rows + GroupRows - 1) / GroupRows;
+        int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);
+        int tilesPerPanel = (tiles + panels - 1) / panels;
+        panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
+        int items = panels * groups;
+        var sliced = isa == KernelIsa.Scalar ? null : weights.Sliced(isa);
+        int tableBytes = sliced is null ? 0 : sliced.Fields.Count * (isa == KernelIsa.Avx512 ? Avx512Counter.TableBytes : Avx2Counter.TableBytes);
 
         void RunItem(int item, Workspace space)
         {
-            int panel = item % panels, block = item / panels;
+            int panel = item % panels, group = item / panels;
             int firstTile = panel * tilesPerPanel, endTile = Math.Min(tiles, firstTile + tilesPerPanel);
-            int endRow = Math.Min(rows, (block + 1) * rowsPerBlock);
-            for (int row = block * rowsPerBlock; row < endRow; row++)
+            int firstRow = group * GroupRows, endRow = Math.Min(rows, firstRow + GroupRows);
+            if (isa == KernelIsa.Scalar)
             {
+                for (int t = firstTile; t < endTile; t++)
+                {
+                    for (int row = firstRow; row < endRow; row++)
+                        ScalarCounter.CountTile(activations.RowPointer(row), weights.Bits, weights.Segments, coding, row, t * tile, space.Scratch, sink);
+                }
+                return;
+            }
+            byte* tables = space.Tables(GroupRows * tableBytes);
+            for (int row = firstRow; row < endRow; row++)
+            {
+                byte* rowTables = tables + ((long)(row - firstRow) * tableBytes);
+                if (isa == KernelIsa.Avx512) Avx512Counter.BuildTables(activations.Row(row), sliced!.Fields, coding, rowTables);
+                else Avx2Counter.BuildTables(activations.Row(row), sliced!.Fields, coding, rowTables);
+            }
+            for (int t = firstTile; t < endTile; t++)
+            {
+                int row = firstRow;
                 if (isa == KernelIsa.Avx512)
                 {
-                    var sliced = weights.Sliced(isa);
-                    Avx512Counter.BuildTables(activations.Row(row), sliced.Fields, coding, space.Tables(sliced.Fields.Count * Avx512Counter.TableBytes));
-                    for (int t = firstTile; t < endTile; t++) Avx512Counter.CountTile(space.TablePointer, sliced, row, t * tile, space.Scratch, sink);
+                    for (; row + Avx512RowQuad.Rows <= endRow; row += Avx512RowQuad.Rows)
+                        Avx512RowQuad.CountTile(tables + ((long)(row - firstRow) * tableBytes), tableBytes, sliced!, row, t * tile, space.Scratch, space.Shorts, sink);
                 }
-                else if (isa == KernelIsa.Avx2)
+                for (; row < endRow; row++)
                 {
-                    var sliced = weights.Sliced(isa);
-                    Avx2Counter.BuildTables(activations.Row(row), sliced.Fields, coding, space.Tables(sliced.Fields.Count * Avx2Counter.TableBytes));
-                    for (int t = firstTile; t < endTile; t++) Avx2Counter.CountTile(space.TablePointer, sliced, row, t * tile, space.Scratch, sink);
-                }
-                else
-                {
-                    for (int t = firstTile; t < endTile; t++)
-                        ScalarCounter.CountTile(activations.RowPointer(row), weights.Bits, weights.Segments, coding, row, t * tile, space.Scratch, sink);
+                    byte* rowTables = tables + ((long)(row - firstRow) * tableBytes);
+                    if (isa == KernelIsa.Avx512) Avx512Counter.CountTile(rowTables, sliced!, row, t * tile, space.Scratch, sink);
+                    else Avx2Counter.CountTile(rowTables, sliced!, row, t * tile, space.Scratch, sink);
                 }
             }
         }
 
         if (threads == 1 || items == 1)
         {
-            var space = new Workspace(tile);
+            var space = new Workspace();
             for (int item = 0; item < items; item++) RunItem(item, space);
             return;
         }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new Workspace(tile),
+        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new Workspace(),
             (item, _, space) =>
             {
                 RunItem(item, space);
@@ -69,16 +82,18 @@ internal static unsafe class PackedKernel
             _ => { });
     }
 
-    /// <summary>One thread's buffers: lookup tables for the current row and one tile of counts and sums.</summary>
-    private sealed class Workspace(int tile)
+    /// <summary>One thread's buffers: lookup tables for a row group, and counts and sums for up to four rows of a tile.</summary>
+    private sealed class Workspace
     {
-        private readonly AlignedBuffer<int> _counts = new(tile);
-        private readonly AlignedBuffer<float> _sums = new(tile);
+        private const int TileEntries = Avx512RowQuad.Rows * Avx512Counter.TileOutputs;
+        private readonly AlignedBuffer<int> _counts = new(TileEntries);
+        private readonly AlignedBuffer<float> _sums = new(TileEntries);
+        private readonly AlignedBuffer<ushort> _shorts = new(TileEntries);
         private AlignedBuffer<byte>? _tables;
 
         public TileScratch Scratch => new(_counts.Pointer, _sums.Pointer);
 
-        public byte* TablePointer => _tables!.Pointer;
+        public ushort* Shorts => _shorts.Pointer;
 
         public byte* Tables(int bytes)
         {
