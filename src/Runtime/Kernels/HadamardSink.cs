@@ -14,19 +14,28 @@ internal readonly unsafe struct HadamardSink(SignedCounts signed, float* activat
 
     public void Accept(int row, int j0, int width, int chunk, TileScratch scratch)
     {
+        // width is a whole tile (64, 128 or 256), a multiple of both vector widths; padded outputs have scale 0.
         float scale = activationScales[(row * chunks) + chunk];
-        var slope = Vector256.Create(scale * signed.Slope);
-        var offset = Vector256.Create(scale * signed.Offset(row, chunk));
+        float slope = scale * signed.Slope, offset = scale * signed.Offset(row, chunk);
         float* weightScales = weightScalesByChunk + ((long)chunk * paddedOutputs) + j0;
-        int i = 0;
-        for (; i + Vector256<float>.Count <= width; i += Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var count = Vector256.ConvertToSingle(Vector256.Load(scratch.Counts + i));
-            var product = ((slope * count) + offset) * Vector256.Load(weightScales + i);
-            Vector256.Store(Vector256.Load(scratch.Sums + i) + product, scratch.Sums + i);
+            var slopes = Vector512.Create(slope);
+            var offsets = Vector512.Create(offset);
+            for (int i = 0; i < width; i += Vector512<float>.Count)
+            {
+                var product = Vector512.FusedMultiplyAdd(slopes, Vector512.ConvertToSingle(Vector512.Load(scratch.Counts + i)), offsets);
+                Vector512.FusedMultiplyAdd(product, Vector512.Load(weightScales + i), Vector512.Load(scratch.Sums + i)).Store(scratch.Sums + i);
+            }
+            return;
         }
-        for (; i < width; i++)
-            scratch.Sums[i] += ((scale * signed.Slope * scratch.Counts[i]) + (scale * signed.Offset(row, chunk))) * weightScales[i];
+        var slopes256 = Vector256.Create(slope);
+        var offsets256 = Vector256.Create(offset);
+        for (int i = 0; i < width; i += Vector256<float>.Count)
+        {
+            var product = (slopes256 * Vector256.ConvertToSingle(Vector256.Load(scratch.Counts + i))) + offsets256;
+            ((product * Vector256.Load(weightScales + i)) + Vector256.Load(scratch.Sums + i)).Store(scratch.Sums + i);
+        }
     }
 
     public void EndTile(int row, int j0, int width, TileScratch scratch)
