@@ -64,6 +64,7 @@ public sealed class PackedEngineTests
             var graph = IntegerLowering.Lower(model, new CompileOptions());
             Assert.Equal(graph.Nodes.Where(n => n.Op == Ops.BinDot).Select(n => n.Name), PackedEngine.PackedNodes(graph));
             Assert.Equal(2, PackedEngine.PackedNodes(graph).Count);
+            Assert.Single(PackedEngine.NarrowDenseNodes(graph));
             var rng = new SplitMix64(9);
             int rows = 37;
             var raw = Enumerable.Range(0, rows * model.Input.Features).Select(_ => (byte)rng.NextInt(256)).ToArray();

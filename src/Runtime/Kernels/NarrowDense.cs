@@ -1,0 +1,73 @@
+using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// dense (acc_j = bias_j + sum_i x_i w_ij) with 32-bit lanes, for layers where
+/// max|x| * sum_i |w_ij| + |bias_j| &lt; 2^31 holds for every output, x's bound taken from its
+/// proven range: then no partial sum can overflow and the result equals the golden kernel's 64-bit one.
+/// </summary>
+internal sealed class NarrowDense
+{
+    private readonly Dictionary<string, (int[] WeightsByOutput, int[] Bias)> _prepared = [];
+
+    public NarrowDense(Graph.Graph graph)
+    {
+        foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Dense))
+        {
+            if (!Fits(node, graph.Operand(node))) continue;
+            var weights = node.IntTensor("weights");
+            int inputs = weights.Shape[0], outputs = weights.Shape[1];
+            var byOutput = new int[inputs * outputs];
+            for (int i = 0; i < inputs; i++)
+            {
+                for (int j = 0; j < outputs; j++) byOutput[(j * inputs) + i] = (int)weights.Data[(i * outputs) + j];
+            }
+            _prepared[node.Name] = (byOutput, Enumerable.Range(0, outputs).Select(j => (int)IntegerOps.Element(node, "bias", j)).ToArray());
+        }
+    }
+
+    public static bool Fits(Node node, Node operand)
+    {
+        if (operand.Type.Kind != ValueKind.Int) return false;
+        var weights = node.IntTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        double largestInput = Math.Max(Math.Abs((double)operand.Type.Min), Math.Abs((double)operand.Type.Max));
+        for (int j = 0; j < outputs; j++)
+        {
+            double bound = Math.Abs((double)IntegerOps.Element(node, "bias", j));
+            for (int i = 0; i < inputs; i++) bound += largestInput * Math.Abs((double)weights.Data[(i * outputs) + j]);
+            if (bound >= int.MaxValue) return false;
+        }
+        return true;
+    }
+
+    public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
+    {
+        if (node.Op != Ops.Dense || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
+        var x = (IntValue)operands[0];
+        int inputs = x.Length, outputs = prepared.Bias.Length;
+        var result = new long[x.Rows * outputs];
+        Parallel.For(0, x.Rows, () => new int[inputs], (r, _, row) =>
+        {
+            var source = x.Row(r);
+            for (int i = 0; i < inputs; i++) row[i] = (int)source[i];
+            for (int j = 0; j < outputs; j++)
+                result[(r * outputs) + j] = prepared.Bias[j] + Dot(row, prepared.WeightsByOutput.AsSpan(j * inputs, inputs));
+            return row;
+        }, _ => { });
+        return new IntValue(x.Rows, outputs, result, node.Type.Scale);
+    }
+
+    private static int Dot(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        var sum = Vector256<int>.Zero;
+        int i = 0;
+        for (; i + Vector256<int>.Count <= a.Length; i += Vector256<int>.Count)
+            sum += Vector256.Create(a[i..]) * Vector256.Create(b[i..]);
+        int total = Vector256.Sum(sum);
+        for (; i < a.Length; i++) total += a[i] * b[i];
+        return total;
+    }
+}
