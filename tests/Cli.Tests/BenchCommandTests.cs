@@ -28,6 +28,15 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(folder, "openblas-vs-xhbnn.png")).Length > 1000);
     }
 
+    [Fact]
+    public void TheLevelCanBeForced()
+    {
+        var result = CliProcess.Run([.. Small, "--isa", "scalar", "-o", _dir.File("scalar")]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Scalar", result.Json().GetProperty("machine").GetProperty("kernelIsa").GetString());
+        Assert.DoesNotContain("lacks", result.Stderr);
+    }
+
     [Theory]
     [InlineData("DOTNET_EnableAVX512", "Avx2", "lacks AVX-512")]
     [InlineData("DOTNET_EnableAVX2", "Scalar", "lacks AVX2")]
@@ -43,6 +52,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("--min-size", "48", "--min-size must be a power of two")]
     [InlineData("--chunk", "0", "--chunk must be at least 1")]
     [InlineData("--threads", "0", "--threads must be at least 1")]
+    [InlineData("--isa", "sse", "--isa must be avx512, avx2 or scalar, got 'sse'")]
     public void BadOptionsAreOneLineUserErrors(string option, string value, string message)
     {
         var folder = _dir.File("bad");

@@ -35,12 +35,13 @@ public static class BenchCommand
         var maxNaive = new Option<int>("--max-naive") { Description = "Largest n for the plain float triple loop (slow: about 1 s at 1024)", DefaultValueFactory = _ => 1024 };
         var chunk = new Option<int>("--chunk") { Description = "Chunk length k (binAggression) of the fused Hadamard GEMM (xHBNN)", DefaultValueFactory = _ => 64 };
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded runs (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var isa = new Option<string?>("--isa") { Description = "Force the packed kernels' level: avx512, avx2 or scalar (default: the best this CPU has)" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for gemm.csv and the PNG plots", DefaultValueFactory = _ => "out/bench-gemm" };
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
         var json = Output.JsonOption();
         var command = new Command("gemm", "Packed XNOR/AND-popcount GEMM and GEMV vs OpenBLAS sgemm/sgemv and a float triple loop")
         {
-            maxSize, minSize, maxNaive, chunk, threads, output, force, json,
+            maxSize, minSize, maxNaive, chunk, threads, isa, output, force, json,
         };
         CommandAction.Set(command, (parse, _) =>
         {
@@ -49,12 +50,20 @@ public static class BenchCommand
             if (max < min || max > 16384) throw new UserError($"--max-size must be between --min-size ({min}) and 16384, got {max}");
             if (k < 1) throw new UserError($"--chunk must be at least 1, got {k}");
             if (t < 1) throw new UserError($"--threads must be at least 1, got {t}");
+            KernelIsa? level = parse.GetValue(isa) switch
+            {
+                null => null,
+                "avx512" => KernelIsa.Avx512,
+                "avx2" => KernelIsa.Avx2,
+                "scalar" => KernelIsa.Scalar,
+                var other => throw new UserError($"--isa must be avx512, avx2 or scalar, got '{other}'"),
+            };
             OpenBlas.EnsureAvailable();
             string loadBefore = LoadAverage();
-            var comparison = new GemmComparison(new GemmComparison.Options(min, max, parse.GetValue(maxNaive), k, t, Seed: 1));
+            var comparison = new GemmComparison(new GemmComparison.Options(min, max, parse.GetValue(maxNaive), k, t, Seed: 1, level));
             using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
             var timings = ProgressDisplay.Run("bench gemm", comparison.Sizes().Count, progress => comparison.Run(progress));
-            var machine = new Machine(CpuName(), Environment.ProcessorCount, KernelCpu.Best.ToString(), OpenBlas.Config, loadBefore, LoadAverage());
+            var machine = new Machine(CpuName(), Environment.ProcessorCount, KernelCpu.Resolve(level).ToString(), OpenBlas.Config, loadBefore, LoadAverage());
             File.WriteAllText(staged.File("gemm.csv"), Csv(timings));
             GemmPlot.SaveCmma(timings, staged.File("cmma-vs-xhbnn.png"));
             GemmPlot.SaveOpenBlas(timings, staged.File("openblas-vs-xhbnn.png"), t);

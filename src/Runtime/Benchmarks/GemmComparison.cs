@@ -16,7 +16,7 @@ public sealed record GemmTiming(string Shape, int M, int N, int K, string Conten
 /// </summary>
 public sealed class GemmComparison(GemmComparison.Options options)
 {
-    public sealed record Options(int MinSize, int MaxSize, int MaxNaiveSize, int ChunkLength, int Threads, ulong Seed);
+    public sealed record Options(int MinSize, int MaxSize, int MaxNaiveSize, int ChunkLength, int Threads, ulong Seed, KernelIsa? Isa = null);
 
     /// <summary>Matrix sizes measured: powers of two from MinSize to MaxSize.</summary>
     public IReadOnlyList<int> Sizes()
@@ -52,20 +52,20 @@ public sealed class GemmComparison(GemmComparison.Options options)
         var hbScales = HadamardScales.ChunkMeans(a, n, n, options.ChunkLength);
         var counts = new int[n * n];
         int all = options.Threads;
-        packed.Prepare();
-        hbWeights.Packed.Prepare();
+        packed.Prepare(options.Isa);
+        hbWeights.Packed.Prepare(options.Isa);
 
         var contenders = new List<(string Name, int Threads, Action Run)>
         {
-            ("binary", 1, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(Threads: 1))),
+            ("binary", 1, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1))),
             ("openblas-sgemm", 1, () => Sgemm(a, b, c, n, 1)),
-            ("xhbnn", 1, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(Threads: 1))),
+            ("xhbnn", 1, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, 1))),
         };
         if (all > 1)
         {
-            contenders.Add(("binary", all, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(Threads: all))));
+            contenders.Add(("binary", all, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all))));
             contenders.Add(("openblas-sgemm", all, () => Sgemm(a, b, c, n, all)));
-            contenders.Add(("xhbnn", all, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(Threads: all))));
+            contenders.Add(("xhbnn", all, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, all))));
         }
         if (n <= options.MaxNaiveSize) contenders.Add(("float-triple-loop", 1, () => FloatTripleLoop.Multiply(a, b, c, n, n, n)));
         return Interleave($"{n}x{n}x{n}", n, n, n, contenders);
@@ -80,10 +80,10 @@ public sealed class GemmComparison(GemmComparison.Options options)
         var bits = BitMatrix.FromSigns(x, 1, n, ActivationCoding.Bipolar);
         var packed = PackedWeights.FromSigns(w, n, n, n);
         var counts = new int[n];
-        packed.Prepare();
+        packed.Prepare(options.Isa);
         var contenders = new List<(string Name, int Threads, Action Run)>
         {
-            ("binary", 1, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(Threads: 1))),
+            ("binary", 1, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1))),
             ("openblas-sgemv", 1, () => Sgemv(w, x, y, n, 1)),
         };
         return Interleave($"1x{n}x{n}", 1, n, n, contenders);
