@@ -24,8 +24,6 @@ internal static unsafe class Avx512Counter
     /// <summary>Fields summed in 16-bit lanes before widening to int: 10,000 * 6 &lt; 65,536.</summary>
     private const int FieldsPerShortSum = 10_000;
 
-    public static bool Supported => KernelCpu.Best == KernelIsa.Avx512;
-
     /// <summary>Builds the lookup tables of one activation row: table f, entry v = pop(field f op v).</summary>
     public static void BuildTables(ReadOnlySpan<ulong> row, FieldLayout fields, ActivationCoding coding, byte* tables)
     {

@@ -56,11 +56,3 @@ public static class KernelCpu
         if (Interlocked.Exchange(ref _noted, 1) == 0) NoteWriter.WriteLine($"hwflow: note: {message}");
     }
 }
-
-/// <summary>How a packed kernel runs: the ISA level (null = best available) and threads (0 = one per core).</summary>
-public sealed record KernelOptions(KernelIsa? Isa = null, int Threads = 0)
-{
-    public static KernelOptions Default { get; } = new();
-
-    public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
-}
