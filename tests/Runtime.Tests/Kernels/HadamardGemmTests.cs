@@ -15,7 +15,7 @@ public sealed class HadamardGemmTests
     public void FusedProductEqualsTheFloatEvaluatorsHbDotHbInDouble(KernelIsa isa)
     {
         var shapes =
-            from batch in Gen.Int[1, 3]
+            from batch in Gen.Int[1, 6]
             from inputs in Gen.Int[1, 300]
             from outputs in Gen.Int[1, 300]
             from chunk in Gen.Int[1, inputs + 3]
