@@ -22,22 +22,9 @@ internal static unsafe class Avx2Counter
     /// <summary>16,000 * 4 &lt; 65,536.</summary>
     private const int FieldsPerShortSum = 16_000;
 
-    private static readonly Vector256<byte> PopCounts = Vector256.Create(TableEntries(v => System.Numerics.BitOperations.PopCount((uint)v)));
-    private static readonly Vector256<byte> Indices = Vector256.Create(TableEntries(v => v));
-
-    /// <summary>Table f, entry v (repeated in both 128-bit lanes) = pop(field f op v).</summary>
-    public static void BuildTables(ReadOnlySpan<ulong> row, FieldLayout fields, ActivationCoding coding, byte* tables)
-    {
-        bool xor = coding == ActivationCoding.Bipolar;
-        for (int f = 0; f < fields.Count; f++)
-        {
-            var value = Vector256.Create((byte)FieldLayout.Read(row, fields.FieldStart[f], fields.FieldLength[f]));
-            Avx2.Shuffle(PopCounts, xor ? Indices ^ value : Indices & value).Store(tables + (f * TableBytes));
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CountTile<TSink>(byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
+    /// <param name="values">The row's field values; <paramref name="tables"/> is <see cref="LookupTables.Four"/>.</param>
+    public static void CountTile<TSink>(byte* values, byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
         where TSink : struct, ICountSink
     {
         var fields = weights.Fields;
@@ -50,14 +37,14 @@ internal static unsafe class Avx2Counter
             int first = fields.FirstField[chunk], end = fields.FirstField[chunk + 1];
             new Span<int>(counts, TileOutputs).Clear();
             for (int start = first; start < end; start += FieldsPerShortSum)
-                CountFields(tables, columns, stride, start, Math.Min(end, start + FieldsPerShortSum), counts);
+                CountFields(values, tables, columns, stride, start, Math.Min(end, start + FieldsPerShortSum), counts);
             sink.Accept(row, j0, TileOutputs, chunk, scratch);
         }
         sink.EndTile(row, j0, TileOutputs, scratch);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CountFields(byte* tables, byte* columns, long stride, int first, int end, int* counts)
+    private static void CountFields(byte* values, byte* tables, byte* columns, long stride, int first, int end, int* counts)
     {
         Vector256<ushort> s0 = default, s1 = default, s2 = default, s3 = default;
         Vector256<ushort> s4 = default, s5 = default, s6 = default, s7 = default;
@@ -65,16 +52,14 @@ internal static unsafe class Avx2Counter
         {
             int groupEnd = Math.Min(end, group + FieldsPerByteSum);
             Vector256<byte> b0 = default, b1 = default, b2 = default, b3 = default;
-            byte* table = tables + (group * TableBytes);
             byte* column = columns + (group * stride);
             for (int f = group; f < groupEnd; f++)
             {
-                var t = Vector256.LoadAligned(table);
+                var t = Vector256.LoadAligned(tables + (values[f] * TableBytes));
                 b0 += Avx2.Shuffle(t, Vector256.LoadAligned(column));
                 b1 += Avx2.Shuffle(t, Vector256.LoadAligned(column + 32));
                 b2 += Avx2.Shuffle(t, Vector256.LoadAligned(column + 64));
                 b3 += Avx2.Shuffle(t, Vector256.LoadAligned(column + 96));
-                table += TableBytes;
                 column += stride;
             }
             (var l0, var h0) = Vector256.Widen(b0);
@@ -101,6 +86,4 @@ internal static unsafe class Avx2Counter
         (Vector256.Load(counts) + low.AsInt32()).Store(counts);
         (Vector256.Load(counts + 8) + high.AsInt32()).Store(counts + 8);
     }
-
-    private static byte[] TableEntries(Func<int, int> entry) => Enumerable.Range(0, TableBytes).Select(i => (byte)entry(i % 16)).ToArray();
 }

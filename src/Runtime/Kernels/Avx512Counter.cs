@@ -5,11 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
-/// The AVX-512 kernel. .NET 10 exposes no VPOPCNTQ intrinsic, so instead of popcounting
-/// (a op w) word by word it looks counts up: for each 6-bit field of an activation row a
-/// 64-entry table T[v] = pop(a_field op v) is built once, and one VPERMB then gives the field's
-/// count for 64 output neurons at once (their field bits, pre-sliced one byte per neuron, are the
-/// indices). One lookup + one byte add covers 384 bit-products; counts are widened before bytes overflow.
+/// The AVX-512 kernel for one activation row. .NET 10 exposes no VPOPCNTQ intrinsic, so instead
+/// of popcounting (a op w) word by word it looks counts up: a 6-bit activation field a selects
+/// the 64-entry table T[u] = pop(a op u) (<see cref="LookupTables"/>), and one VPERMB gives the
+/// field's count for 64 output neurons at once (their field bits, pre-sliced one byte per neuron,
+/// are the indices). One lookup + one byte add covers 384 bit-products; counts are widened
+/// before bytes overflow.
 /// </summary>
 internal static unsafe class Avx512Counter
 {
@@ -24,23 +25,10 @@ internal static unsafe class Avx512Counter
     /// <summary>Fields summed in 16-bit lanes before widening to int: 10,000 * 6 &lt; 65,536.</summary>
     private const int FieldsPerShortSum = 10_000;
 
-    /// <summary>Builds the lookup tables of one activation row: table f, entry v = pop(field f op v).</summary>
-    public static void BuildTables(ReadOnlySpan<ulong> row, FieldLayout fields, ActivationCoding coding, byte* tables)
-    {
-        var popCounts = PopCounts;
-        var indices = Indices;
-        bool xor = coding == ActivationCoding.Bipolar;
-        for (int f = 0; f < fields.Count; f++)
-        {
-            var value = Vector512.Create((byte)FieldLayout.Read(row, fields.FieldStart[f], fields.FieldLength[f]));
-            var combined = xor ? indices ^ value : indices & value;
-            Avx512Vbmi.PermuteVar64x8(popCounts, combined).Store(tables + (f * TableBytes));
-        }
-    }
-
     /// <summary>Counts one tile (256 outputs from j0) for every chunk and hands each chunk to the sink.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CountTile<TSink>(byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
+    /// <param name="values">The row's field values; <paramref name="tables"/> is <see cref="LookupTables.Six"/>.</param>
+    public static void CountTile<TSink>(byte* values, byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
         where TSink : struct, ICountSink
     {
         var fields = weights.Fields;
@@ -53,7 +41,7 @@ internal static unsafe class Avx512Counter
             int first = fields.FirstField[chunk], end = fields.FirstField[chunk + 1];
             new Span<int>(counts, TileOutputs).Clear();
             for (int start = first; start < end; start += FieldsPerShortSum)
-                CountFields(tables, columns, stride, start, Math.Min(end, start + FieldsPerShortSum), counts);
+                CountFields(values, tables, columns, stride, start, Math.Min(end, start + FieldsPerShortSum), counts);
             sink.Accept(row, j0, TileOutputs, chunk, scratch);
         }
         sink.EndTile(row, j0, TileOutputs, scratch);
@@ -61,7 +49,7 @@ internal static unsafe class Avx512Counter
 
     /// <summary>Adds the counts over fields [first, end) for four blocks of 64 outputs to counts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CountFields(byte* tables, byte* columns, long stride, int first, int end, int* counts)
+    private static void CountFields(byte* values, byte* tables, byte* columns, long stride, int first, int end, int* counts)
     {
         Vector512<ushort> s0 = default, s1 = default, s2 = default, s3 = default;
         Vector512<ushort> s4 = default, s5 = default, s6 = default, s7 = default;
@@ -69,16 +57,14 @@ internal static unsafe class Avx512Counter
         {
             int groupEnd = Math.Min(end, group + FieldsPerByteSum);
             Vector512<byte> b0 = default, b1 = default, b2 = default, b3 = default;
-            byte* table = tables + (group * TableBytes);
             byte* column = columns + (group * stride);
             for (int f = group; f < groupEnd; f++)
             {
-                var t = Vector512.LoadAligned(table);
+                var t = Vector512.LoadAligned(tables + (values[f] * TableBytes));
                 b0 += Avx512Vbmi.PermuteVar64x8(t, Vector512.LoadAligned(column));
                 b1 += Avx512Vbmi.PermuteVar64x8(t, Vector512.LoadAligned(column + 64));
                 b2 += Avx512Vbmi.PermuteVar64x8(t, Vector512.LoadAligned(column + 128));
                 b3 += Avx512Vbmi.PermuteVar64x8(t, Vector512.LoadAligned(column + 192));
-                table += TableBytes;
                 column += stride;
             }
             (var l0, var h0) = Vector512.Widen(b0);
@@ -105,9 +91,4 @@ internal static unsafe class Avx512Counter
         (Vector512.Load(counts) + low.AsInt32()).Store(counts);
         (Vector512.Load(counts + 16) + high.AsInt32()).Store(counts + 16);
     }
-
-    private static readonly Vector512<byte> PopCounts = Vector512.Create(TableEntries(v => System.Numerics.BitOperations.PopCount((uint)v)));
-    private static readonly Vector512<byte> Indices = Vector512.Create(TableEntries(v => v));
-
-    private static byte[] TableEntries(Func<int, int> entry) => Enumerable.Range(0, TableBytes).Select(v => (byte)entry(v)).ToArray();
 }

@@ -6,9 +6,9 @@ namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// The AVX-512 micro-kernel for four activation rows at once: per field, four tables (one per
-/// row) and four weight vectors (64 neurons each) stay in registers for 16 VPERMB lookups, so
-/// each weight byte loaded serves four rows and the loop runs at the VPERMB issue rate instead
-/// of the L2 bandwidth. Byte sums go to 16-bit sums in memory every 42 fields (or straight to
+/// row, picked by the row's field value) and four weight vectors (64 neurons each) stay in
+/// registers for 16 VPERMB lookups, so each weight byte loaded serves four rows and the loop
+/// runs at the VPERMB issue rate instead of the L2 bandwidth. Byte sums go to 16-bit sums in memory every 42 fields (or straight to
 /// the int counts when the chunk has no more than 42 fields).
 /// </summary>
 internal static unsafe class Avx512RowQuad
@@ -19,10 +19,11 @@ internal static unsafe class Avx512RowQuad
     private const int Tile = Avx512Counter.TileOutputs;
     private const int TableBytes = Avx512Counter.TableBytes;
 
-    /// <param name="tables">Four rows' lookup tables, <paramref name="tableStride"/> bytes apart.</param>
+    /// <param name="values">Four rows' field values, <paramref name="valueStride"/> bytes apart.</param>
+    /// <param name="tables"><see cref="LookupTables.Six"/> for the coding.</param>
     /// <param name="scratch">Counts and sums for four rows, <see cref="Tile"/> entries apart; shorts for 4 x 256 16-bit sums.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CountTile<TSink>(byte* tables, long tableStride, SlicedWeights weights, int firstRow, int j0,
+    public static void CountTile<TSink>(byte* values, long valueStride, byte* tables, SlicedWeights weights, int firstRow, int j0,
         TileScratch scratch, ushort* shorts, TSink sink)
         where TSink : struct, ICountSink
     {
@@ -34,7 +35,7 @@ internal static unsafe class Avx512RowQuad
             int first = fields.FirstField[chunk], end = fields.FirstField[chunk + 1];
             if (end - first <= FieldsPerByteSum)
             {
-                Sum(tables, tableStride, columns, first, end, null, scratch.Counts);
+                Sum(values, valueStride, tables, columns, first, end, null, scratch.Counts);
             }
             else
             {
@@ -44,7 +45,7 @@ internal static unsafe class Avx512RowQuad
                     int stop = Math.Min(end, start + FieldsPerShortSum);
                     new Span<ushort>(shorts, Rows * Tile).Clear();
                     for (int group = start; group < stop; group += FieldsPerByteSum)
-                        Sum(tables, tableStride, columns, group, Math.Min(stop, group + FieldsPerByteSum), shorts, null);
+                        Sum(values, valueStride, tables, columns, group, Math.Min(stop, group + FieldsPerByteSum), shorts, null);
                     AddShorts(shorts, scratch.Counts);
                 }
             }
@@ -60,13 +61,13 @@ internal static unsafe class Avx512RowQuad
     /// sums (<paramref name="shorts"/>) or stored as the counts (<paramref name="counts"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sum(byte* tables, long tableStride, byte* columns, int first, int end, ushort* shorts, int* counts)
+    private static void Sum(byte* values, long valueStride, byte* tables, byte* columns, int first, int end, ushort* shorts, int* counts)
     {
         Vector512<byte> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<byte> b0 = default, b1 = default, b2 = default, b3 = default;
         Vector512<byte> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<byte> d0 = default, d1 = default, d2 = default, d3 = default;
-        byte* table = tables + ((long)first * TableBytes);
+        byte* v0 = values, v1 = values + valueStride, v2 = values + (2 * valueStride), v3 = values + (3 * valueStride);
         byte* column = columns + ((long)first * Tile);
         for (int f = first; f < end; f++)
         {
@@ -74,27 +75,26 @@ internal static unsafe class Avx512RowQuad
             var w1 = Vector512.LoadAligned(column + 64);
             var w2 = Vector512.LoadAligned(column + 128);
             var w3 = Vector512.LoadAligned(column + 192);
-            var t = Vector512.LoadAligned(table);
+            var t = Vector512.LoadAligned(tables + (v0[f] * TableBytes));
             a0 += Avx512Vbmi.PermuteVar64x8(t, w0);
             a1 += Avx512Vbmi.PermuteVar64x8(t, w1);
             a2 += Avx512Vbmi.PermuteVar64x8(t, w2);
             a3 += Avx512Vbmi.PermuteVar64x8(t, w3);
-            t = Vector512.LoadAligned(table + tableStride);
+            t = Vector512.LoadAligned(tables + (v1[f] * TableBytes));
             b0 += Avx512Vbmi.PermuteVar64x8(t, w0);
             b1 += Avx512Vbmi.PermuteVar64x8(t, w1);
             b2 += Avx512Vbmi.PermuteVar64x8(t, w2);
             b3 += Avx512Vbmi.PermuteVar64x8(t, w3);
-            t = Vector512.LoadAligned(table + (2 * tableStride));
+            t = Vector512.LoadAligned(tables + (v2[f] * TableBytes));
             c0 += Avx512Vbmi.PermuteVar64x8(t, w0);
             c1 += Avx512Vbmi.PermuteVar64x8(t, w1);
             c2 += Avx512Vbmi.PermuteVar64x8(t, w2);
             c3 += Avx512Vbmi.PermuteVar64x8(t, w3);
-            t = Vector512.LoadAligned(table + (3 * tableStride));
+            t = Vector512.LoadAligned(tables + (v3[f] * TableBytes));
             d0 += Avx512Vbmi.PermuteVar64x8(t, w0);
             d1 += Avx512Vbmi.PermuteVar64x8(t, w1);
             d2 += Avx512Vbmi.PermuteVar64x8(t, w2);
             d3 += Avx512Vbmi.PermuteVar64x8(t, w3);
-            table += TableBytes;
             column += Tile;
         }
         if (shorts is not null)

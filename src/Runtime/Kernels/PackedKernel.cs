@@ -2,15 +2,15 @@ namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// Runs a kernel over all (activation row, output tile) pairs: cache blocking and threads.
-/// Rows go in groups of 8: their lookup tables (in/6 x 64 bytes per row) are built once and stay
-/// in L2 while every weight tile (in/6 x 256 bytes) streams past them, each tile serving the
-/// 8 rows (two 4-row micro-kernel passes, the second from L2). When there are too few row groups
-/// to keep every thread busy (the matrix-vector case), the outputs are also split into panels.
+/// Rows go in groups of 32: their field values (in/6 bytes per row) are read once, and each weight
+/// tile (in/6 x 256 bytes, fetched from L3 once per group) serves the 32 rows from L2 in eight
+/// 4-row micro-kernel passes. When there are too few row groups to keep every thread busy (the
+/// matrix-vector case), the outputs are also split into panels.
 /// Each work item writes only its own outputs, so results do not depend on the thread count.
 /// </summary>
 internal static unsafe class PackedKernel
 {
-    private const int GroupRows = 8;
+    private const int GroupRows = 32;
 
     public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
         where TSink : struct, ICountSink
@@ -27,7 +27,8 @@ internal static unsafe class PackedKernel
         panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
         int items = panels * groups;
         var sliced = isa == KernelIsa.Scalar ? null : weights.Sliced(isa);
-        int tableBytes = sliced is null ? 0 : sliced.Fields.Count * (isa == KernelIsa.Avx512 ? Avx512Counter.TableBytes : Avx2Counter.TableBytes);
+        int valueBytes = sliced is null ? 0 : sliced.Fields.Count;
+        byte* tables = isa == KernelIsa.Avx512 ? LookupTables.Six(coding) : LookupTables.Four(coding);
 
         void RunItem(int item, Workspace space)
         {
@@ -43,26 +44,22 @@ internal static unsafe class PackedKernel
                 }
                 return;
             }
-            byte* tables = space.Tables(GroupRows * tableBytes);
+            byte* values = space.Values(GroupRows * valueBytes);
             for (int row = firstRow; row < endRow; row++)
-            {
-                byte* rowTables = tables + ((long)(row - firstRow) * tableBytes);
-                if (isa == KernelIsa.Avx512) Avx512Counter.BuildTables(activations.Row(row), sliced!.Fields, coding, rowTables);
-                else Avx2Counter.BuildTables(activations.Row(row), sliced!.Fields, coding, rowTables);
-            }
+                LookupTables.ReadFields(activations.Row(row), sliced!.Fields, values + ((long)(row - firstRow) * valueBytes));
             for (int t = firstTile; t < endTile; t++)
             {
                 int row = firstRow;
                 if (isa == KernelIsa.Avx512)
                 {
                     for (; row + Avx512RowQuad.Rows <= endRow; row += Avx512RowQuad.Rows)
-                        Avx512RowQuad.CountTile(tables + ((long)(row - firstRow) * tableBytes), tableBytes, sliced!, row, t * tile, space.Scratch, space.Shorts, sink);
+                        Avx512RowQuad.CountTile(values + ((long)(row - firstRow) * valueBytes), valueBytes, tables, sliced!, row, t * tile, space.Scratch, space.Shorts, sink);
                 }
                 for (; row < endRow; row++)
                 {
-                    byte* rowTables = tables + ((long)(row - firstRow) * tableBytes);
-                    if (isa == KernelIsa.Avx512) Avx512Counter.CountTile(rowTables, sliced!, row, t * tile, space.Scratch, sink);
-                    else Avx2Counter.CountTile(rowTables, sliced!, row, t * tile, space.Scratch, sink);
+                    byte* rowValues = values + ((long)(row - firstRow) * valueBytes);
+                    if (isa == KernelIsa.Avx512) Avx512Counter.CountTile(rowValues, tables, sliced!, row, t * tile, space.Scratch, sink);
+                    else Avx2Counter.CountTile(rowValues, tables, sliced!, row, t * tile, space.Scratch, sink);
                 }
             }
         }
@@ -82,23 +79,23 @@ internal static unsafe class PackedKernel
             _ => { });
     }
 
-    /// <summary>One thread's buffers: lookup tables for a row group, and counts and sums for up to four rows of a tile.</summary>
+    /// <summary>One thread's buffers: field values for a row group, and counts and sums for up to four rows of a tile.</summary>
     private sealed class Workspace
     {
         private const int TileEntries = Avx512RowQuad.Rows * Avx512Counter.TileOutputs;
         private readonly AlignedBuffer<int> _counts = new(TileEntries);
         private readonly AlignedBuffer<float> _sums = new(TileEntries);
         private readonly AlignedBuffer<ushort> _shorts = new(TileEntries);
-        private AlignedBuffer<byte>? _tables;
+        private AlignedBuffer<byte>? _values;
 
         public TileScratch Scratch => new(_counts.Pointer, _sums.Pointer);
 
         public ushort* Shorts => _shorts.Pointer;
 
-        public byte* Tables(int bytes)
+        public byte* Values(int bytes)
         {
-            if (_tables is null || _tables.Length < bytes) _tables = new AlignedBuffer<byte>(bytes);
-            return _tables.Pointer;
+            if (_values is null || _values.Length < bytes) _values = new AlignedBuffer<byte>(bytes);
+            return _values.Pointer;
         }
     }
 }
