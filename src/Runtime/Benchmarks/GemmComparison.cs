@@ -86,6 +86,12 @@ public sealed class GemmComparison(GemmComparison.Options options)
             ("binary", 1, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1))),
             ("openblas-sgemv", 1, () => Sgemv(w, x, y, n, 1)),
         };
+        if (options.Threads > 1)
+        {
+            int all = options.Threads;
+            contenders.Add(("binary", all, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all))));
+            contenders.Add(("openblas-sgemv", all, () => Sgemv(w, x, y, n, all)));
+        }
         return Interleave($"1x{n}x{n}", 1, n, n, contenders);
     }
 
