@@ -60,6 +60,9 @@ public static class EvalCommand
             var executor = engine == "packed" ? PackedEngine.Create(graph) : new GraphExecutor(graph);
             classify = (raw, n) => executor.Classify(raw, n);
         }
+        // One small warm-up batch first, so images/s measures steady-state inference rather than JIT compilation.
+        int warmUp = Math.Min(data.Count, 64);
+        classify(data.Images[..(warmUp * data.Features)], warmUp);
         var watch = Stopwatch.StartNew();
         var predicted = classify(data.Images, data.Count);
         double seconds = watch.Elapsed.TotalSeconds;

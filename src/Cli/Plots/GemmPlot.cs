@@ -39,7 +39,7 @@ public static class GemmPlot
         plot.Title(title);
         plot.XLabel("matrix size n (n x n times n x n)");
         plot.YLabel("time (seconds, log scale)");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         plot.SavePng(path, 900, 600);
     }
 }
