@@ -22,8 +22,8 @@ internal static unsafe class Avx2Counter
     /// <summary>16,000 * 4 &lt; 65,536.</summary>
     private const int FieldsPerShortSum = 16_000;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <param name="values">The row's field values; <paramref name="tables"/> is <see cref="LookupTables.Four"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CountTile<TSink>(byte* values, byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
         where TSink : struct, ICountSink
     {

@@ -26,8 +26,8 @@ internal static unsafe class Avx512Counter
     private const int FieldsPerShortSum = 10_000;
 
     /// <summary>Counts one tile (256 outputs from j0) for every chunk and hands each chunk to the sink.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <param name="values">The row's field values; <paramref name="tables"/> is <see cref="LookupTables.Six"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CountTile<TSink>(byte* values, byte* tables, SlicedWeights weights, int row, int j0, TileScratch scratch, TSink sink)
         where TSink : struct, ICountSink
     {
