@@ -42,7 +42,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("DOTNET_EnableAVX2", "Scalar", "lacks AVX2")]
     public void ACpuWithoutTheWideLevelsFallsBackAndSaysSoOnce(string knob, string level, string note)
     {
-        var result = CliProcess.RunWith(null, new Dictionary<string, string> { [knob] = "0" }, [.. Small, "-o", _dir.File(level)]);
+        var result = CliProcess.RunWithEnvironment(new Dictionary<string, string> { [knob] = "0" }, [.. Small, "-o", _dir.File(level)]);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(level, result.Json().GetProperty("machine").GetProperty("kernelIsa").GetString());
         Assert.Single(result.Stderr.Split('\n'), line => line.Contains(note, StringComparison.Ordinal));

@@ -23,10 +23,12 @@ public static class CliProcess
 
     public static Result Run(params string[] args) => RunIn(null, args);
 
-    public static Result RunIn(string? workingDirectory, params string[] args) => RunWith(workingDirectory, new Dictionary<string, string>(), args);
+    public static Result RunIn(string? workingDirectory, params string[] args) => RunWith(workingDirectory, null, args);
 
-    /// <summary>Runs with extra environment variables (e.g. DOTNET_EnableAVX512=0 to play a CPU without AVX-512).</summary>
-    public static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Runs with extra environment variables, e.g. a tool override pointing nowhere.</summary>
+    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) => RunWith(null, environment, args);
+
+    private static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var dll = typeof(HwFlowCommand).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -39,7 +41,7 @@ public static class CliProcess
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -18,5 +18,5 @@ public sealed class EvalEngineTests
 
     [Fact]
     public void AnUnknownEngineIsAUserError() =>
-        CliProcess.AssertUserError(CliProcess.Run("eval", Tiny, "--dataset", "mnist", "--engine", "fast"), "--engine must be float, integer or packed, got 'fast'");
+        CliProcess.AssertUserError(CliProcess.Run("eval", Tiny, "--dataset", "mnist", "--engine", "fast"), "'fast'");
 }

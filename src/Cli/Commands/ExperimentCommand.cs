@@ -19,6 +19,8 @@ public static class ExperimentCommand
     {
         var command = new Command("experiment", "Re-run the seed write-up's experiments (CSV + PNG)");
         command.Subcommands.Add(Angle());
+        command.Subcommands.Add(HbnnVsBnnCommand.Create());
+        command.Subcommands.Add(HistogramsCommand.Create());
         return command;
     }
 
@@ -74,7 +76,7 @@ public static class ExperimentCommand
             var cells = new List<string> { row.Key.ToString("N0") };
             cells.Add(row.Single(p => p.Method == "sign").MeanDegrees.ToString("F2"));
             cells.AddRange(chunks.Select(k => row.Single(p => p.ChunkLength == k).MeanDegrees.ToString("F2")));
-            table.AddRow(cells.ToArray());
+            table.AddTextRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"sign angle at dimension {r.LargestDimension:N0}: {r.SignAngleAtLargest:F3} deg (limit {r.SignLimitDegrees:F3}, off by {r.DistanceFromLimit:F3})");

@@ -29,7 +29,7 @@ public static class InfoCommand
         table.AddColumns("#", "layer", "in -> out", "k", "binarization", "parameters", "float32", "binary");
         foreach (var l in summary.Layers)
         {
-            table.AddRow(
+            table.AddTextRow(
                 l.Index.ToString(), l.Type, $"{l.Inputs} -> {l.Outputs}", l.ChunkLength?.ToString() ?? "-", l.Binarization,
                 l.Parameters.ToString("N0"), Units.Bits(l.FloatBits), Units.Bits(l.BinaryBits));
         }

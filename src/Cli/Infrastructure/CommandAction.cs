@@ -8,7 +8,7 @@ public static class CommandAction
 {
     /// <summary>
     /// Attaches <paramref name="body"/> to <paramref name="command"/>: a <see cref="UserError"/>
-    /// prints one line and exits 2; Ctrl-C exits 130; anything else is an internal error (exit 1,
+    /// prints one line and exits 2; so does Ctrl-C; anything else is an internal error (exit 1,
     /// with the stack trace, because that is a bug to report).
     /// </summary>
     public static void Set(Command command, Func<ParseResult, CancellationToken, int> body)

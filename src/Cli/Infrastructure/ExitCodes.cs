@@ -10,6 +10,9 @@ public static class ExitCodes
     /// <summary>The user's input was wrong: a file, an option, a dataset.</summary>
     public const int UserError = 2;
 
-    /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
-    public const int Interrupted = 130;
+    /// <summary>
+    /// Interrupted by Ctrl-C. The issues treat an interrupted run like bad input (one line, exit
+    /// code 2, nothing half-written) rather than the shell's 130.
+    /// </summary>
+    public const int Interrupted = 2;
 }

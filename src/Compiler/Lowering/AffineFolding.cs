@@ -19,4 +19,30 @@ public static class AffineFolding
         double a = norm.RealTensor("gamma").Data[j] / Math.Sqrt(norm.RealTensor("var").Data[j] + norm.Real("eps"));
         return (a, norm.RealTensor("beta").Data[j] - (norm.RealTensor("mean").Data[j] * a));
     }
+
+    /// <summary>
+    /// A BatchNorm applied after an integer value as one per-output fixed-point scale:
+    /// (x * mul_j + add_j) with mul quantized to <paramref name="bits"/> signed bits (a shift-add
+    /// constant product in hardware). Returns the scale node, named <paramref name="name"/>, and
+    /// the largest error it adds against the real-valued BatchNorm of x's real value.
+    /// </summary>
+    public static (Node Node, double Error) ScaleAfter(string name, Node x, Node norm, int bits)
+    {
+        int outputs = x.Type.Length;
+        var a = new double[outputs];
+        var c = new double[outputs];
+        for (int j = 0; j < outputs; j++) (a[j], c[j]) = Affine(norm, j);
+        var (mul, step) = Quantizer.Symmetric(a.Select(v => v * x.Type.Scale).ToList(), bits);
+        var add = c.Select(v => Quantizer.Round(v / step)).ToArray();
+        double error = 0;
+        long magnitude = Math.Max(Math.Abs(x.Type.Min), Math.Abs(x.Type.Max));
+        for (int j = 0; j < outputs; j++)
+        {
+            double scaleError = Math.Abs((a[j] * x.Type.Scale) - (mul[j] * step)) * magnitude;
+            error = Math.Max(error, scaleError + Math.Abs(c[j] - (add[j] * step)));
+        }
+        var node = new Node(name, Ops.Scale, [x.Name], GraphType.Int(outputs, 0, 0, step),
+            ("mul", new IntTensorAttr([outputs], mul)), ("add", new IntTensorAttr([outputs], add)), ("shift", new IntAttr(0)));
+        return (node, error);
+    }
 }

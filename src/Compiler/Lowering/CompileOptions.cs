@@ -7,13 +7,13 @@ namespace HwFlow.Compiler.Lowering;
 public sealed record CompileOptions
 {
     /// <summary>Bits of the signed constants a LinearLayer's real weights are quantized to (unless they are already +-c).</summary>
-    public int FirstLayerBits { get; init; } = 8;
+    public int FirstLayerBits { get; init; } = 10;
 
     /// <summary>Bits of the signed fixed-point chunk-scale coefficients of binary layers (exact mode).</summary>
     public int CoefBits { get; init; } = 12;
 
     /// <summary>Activations feeding a Hadamard binarization are shifted right until they fit this many bits.</summary>
-    public int ActivationBits { get; init; } = 24;
+    public int ActivationBits { get; init; } = 26;
 
     /// <summary>Fraction bits of the piecewise-linear sigmoid's output (scores output only).</summary>
     public int SigmoidFractionBits { get; init; } = 15;

@@ -28,6 +28,7 @@ public static class RangeRules
             Ops.Scale => Scale(node, operandType(node.Operands[0])),
             Ops.ChunkSum => ChunkSum(node, operandType(node.Operands[0])),
             Ops.ChunkFactor => ChunkFactor(node, node.Operands.Select(operandType).ToArray()),
+            Ops.Pow2Exponent => (0, Pow2CodeMax(node)),
             Ops.PwlSigmoid => (0, (Int128)1 << (int)node.Int("frac")),
             Ops.ArgMax => (0, operandType(node.Operands[0]).Length - 1),
             Ops.Output => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
@@ -82,8 +83,19 @@ public static class RangeRules
                 // P ranges over [-negative, positive] for 0/1 activations, [-n, n] for +-1 ones.
                 Int128 pLo = unipolar ? -negative : -(positive + negative);
                 Int128 pHi = unipolar ? positive : positive + negative;
-                var (fpLo, fpHi) = factor is null ? (pLo, pHi) : Times(factor.Min, factor.Max, pLo, pHi);
-                var (a, b) = coef is null ? (fpLo, fpHi) : Times(fpLo, fpHi, coef[c, j], coef[c, j]);
+                Int128 a, b;
+                if (node.Find("shift") is IntTensorAttr shifts)
+                {
+                    // P << (code - 1 + shift) with code in [0, max], or P << shift without codes; zero when shift < 0
+                    long shift = shifts[c, j];
+                    long top = shift + (factor is null ? 0 : factor.Max - 1);
+                    (a, b) = shift < 0 || top < 0 ? (0, 0) : (Int128.Min(0, pLo << (int)top), Int128.Max(0, pHi << (int)top));
+                }
+                else
+                {
+                    var (fpLo, fpHi) = factor is null ? (pLo, pHi) : Times(factor.Min, factor.Max, pLo, pHi);
+                    (a, b) = coef is null ? (fpLo, fpHi) : Times(fpLo, fpHi, coef[c, j], coef[c, j]);
+                }
                 min += a;
                 max += b;
             }
@@ -130,6 +142,12 @@ public static class RangeRules
     {
         var chunks = new Chunks(operands[^1].Length, (int)node.Int("chunk"));
         return operands.Length == 1 ? (0, chunks.Largest) : (0, (Int128)operands[0].Max * chunks.Largest);
+    }
+
+    private static long Pow2CodeMax(Node node)
+    {
+        long codes = node.Find("thresholds") is IntTensorAttr t ? t.Shape[1] : 1;
+        return codes + (node.Find("popcount-table") is IntTensorAttr table ? table.Data.Max() : 0);
     }
 
     private static long IntegerBias(Node node, int j) => IntegerOpsElement(node, "bias", j);

@@ -15,9 +15,6 @@ public sealed class FixpointGroup(string name, string description, IReadOnlyList
     public override IReadOnlyList<string> Requires => passes.SelectMany(p => p.Requires).Distinct().ToList();
     public override IReadOnlyList<string> Establishes => passes.SelectMany(p => p.Establishes).Distinct().ToList();
 
-    /// <summary>Called after each inner pass that changed the graph.</summary>
-    public Action<Pass, Runtime.Graph.Graph>? AfterEach { get; set; }
-
     public override bool Run(PassContext context)
     {
         bool any = false;
@@ -26,9 +23,11 @@ public sealed class FixpointGroup(string name, string description, IReadOnlyList
             bool changed = false;
             foreach (var pass in passes)
             {
+                var before = context.Observer is null ? null : context.Graph.Build();
+                int declared = context.Correspondences.Count;
                 if (!pass.Run(context)) continue;
                 changed = true;
-                AfterEach?.Invoke(pass, context.Graph.Build());
+                context.Observer?.PassRan(pass, true, before!, context.Graph.Build(), context.Correspondences.Skip(declared).ToList());
             }
             if (!changed) return any;
             any = true;

@@ -10,6 +10,9 @@ namespace HwFlow.Compiler.Passes;
 /// becomes dense: acc_j = sum_i x_i Wq_ij + bq_j with Wq the weights quantized to
 /// --first-layer-bits signed constants (or exactly +-1 when they are all +-c), so the hardware
 /// needs only shifts and adds. Declared bound: max_j sum_i max|x| s |W'_ij - Wq_ij step| + step s / 2.
+/// Weights that are all +-c stay +-1 (an add/subtract tree, 1 bit of ROM each) even when a
+/// BatchNorm follows: folding it in would give every column its own magnitude, so it becomes a
+/// per-neuron fixed-point scale after the sum instead.
 /// </summary>
 public sealed class LowerLinear : Pass
 {
@@ -35,6 +38,12 @@ public sealed class LowerLinear : Pass
             }
             var norm = AffineFolding.FollowingBatchNorm(graph, linear);
             var weights = linear.RealTensor("weights");
+            if (norm is not null && IsBinary(weights))
+            {
+                LowerBinaryWithBatchNorm(context, linear, x, norm);
+                changed = true;
+                continue;
+            }
             int inputs = weights.Shape[0], outputs = weights.Shape[1];
             var folded = new double[weights.Data.Length];
             var bias = new double[outputs];
@@ -74,5 +83,38 @@ public sealed class LowerLinear : Pass
             changed = true;
         }
         return changed;
+    }
+
+    private static bool IsBinary(RealTensorAttr weights) =>
+        weights.Data.Length > 0 && weights.Data[0] != 0 && weights.Data.All(w => Math.Abs(w) == Math.Abs(weights.Data[0]));
+
+    private static void LowerBinaryWithBatchNorm(PassContext context, Node linear, Node x, Node norm)
+    {
+        var graph = context.Graph;
+        var weights = linear.RealTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        double magnitude = Math.Abs(weights.Data[0]);
+        double scale = x.Type.Scale * magnitude;
+        var signs = weights.Data.Select(w => w >= 0 ? 1L : -1L).ToArray();
+        var bias = linear.Find("bias") is RealTensorAttr b ? b.Data.Select(v => Quantizer.Round(v / scale)).ToArray() : new long[outputs];
+        string sumName = graph.Fresh(linear.Name + ".sum");
+        var dense = new Node(sumName, Ops.Dense, linear.Operands, GraphType.Int(outputs, 0, 0, scale),
+            ("weights", new IntTensorAttr([inputs, outputs], signs)));
+        if (bias.Any(v => v != 0)) dense = dense.With("bias", new IntTensorAttr([outputs], bias));
+        dense = dense with { Type = RangeRules.Infer(dense, n => graph[n].Type) };
+        graph.InsertBefore(linear.Name, dense);
+
+        var (scaled, error) = AffineFolding.ScaleAfter(linear.Name, dense, norm, context.Options.CoefBits);
+        graph.Replace(linear.Name, scaled with { Type = RangeRules.Infer(scaled, n => graph[n].Type) });
+        graph.ReplaceUses(norm.Name, linear.Name);
+        graph.Remove(norm.Name);
+
+        double biasError = 0;
+        if (linear.Find("bias") is RealTensorAttr realBias)
+        {
+            for (int j = 0; j < outputs; j++)
+                biasError = Math.Max(biasError, Math.Abs(AffineFolding.Affine(norm, j).A) * Math.Abs(realBias.Data[j] - (bias[j] * scale)));
+        }
+        context.Corresponds(norm.Name, linear.Name, error + biasError);
     }
 }

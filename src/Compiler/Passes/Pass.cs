@@ -37,6 +37,9 @@ public sealed class PassContext(GraphBuilder graph, CompileOptions options)
     public CompileOptions Options { get; } = options;
     public IReadOnlyList<Correspondence> Correspondences => _correspondences;
 
+    /// <summary>Set by the pass manager; groups report their inner passes to it.</summary>
+    public IPassObserver? Observer { get; init; }
+
     /// <summary>Declares that value <paramref name="after"/> stands for value <paramref name="before"/> of the graph before the pass, within <paramref name="bound"/> (0 = exact).</summary>
     public void Corresponds(string before, string after, double bound) => _correspondences.Add(new Correspondence(before, after, bound));
 

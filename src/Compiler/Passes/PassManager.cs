@@ -11,8 +11,8 @@ public sealed class PassManager(IReadOnlyList<Pass> pipeline)
 {
     public IReadOnlyList<Pass> Pipeline { get; } = pipeline;
 
-    /// <summary>Called after every pass with the pass and the graph it produced.</summary>
-    public Action<Pass, Graph>? AfterEach { get; init; }
+    /// <summary>Sees every pass that ran, with the graphs before and after it (--dump-ir-after-each, tests).</summary>
+    public IPassObserver? Observer { get; init; }
 
     public Graph Run(Graph graph, CompileOptions options, ISet<string>? established = null)
     {
@@ -22,15 +22,22 @@ public sealed class PassManager(IReadOnlyList<Pass> pipeline)
             var missing = pass.Requires.Where(r => !properties.Contains(r)).ToList();
             if (missing.Count > 0)
                 throw new InvalidOperationException($"pass {pass.Name} requires {string.Join(", ", missing)}, which no earlier pass established (pipeline order is wrong)");
-            var context = new PassContext(new GraphBuilder(graph), options);
-            pass.Run(context);
+            var context = new PassContext(new GraphBuilder(graph), options) { Observer = Observer };
+            var before = graph;
+            bool changed = pass.Run(context);
             graph = context.Graph.Build();
             foreach (var lost in pass.Invalidates) properties.Remove(lost);
             foreach (var gained in pass.Establishes) properties.Add(gained);
-            AfterEach?.Invoke(pass, graph);
+            if (pass is not FixpointGroup) Observer?.PassRan(pass, changed, before, graph, context.Correspondences);
         }
         return graph;
     }
+}
+
+/// <summary>Sees each pass run: the graph before and after, and the correspondences the pass declared.</summary>
+public interface IPassObserver
+{
+    void PassRan(Pass pass, bool changed, Graph before, Graph after, IReadOnlyList<Correspondence> correspondences);
 }
 
 /// <summary>The properties passes establish and require.</summary>

@@ -24,4 +24,9 @@ public static class Pipelines
         new LowerOutput(),
         new InferRanges(),
     ];
+
+    /// <summary>Every pass of the integer-lowering pipeline by name, including those inside groups.</summary>
+    public static IReadOnlyDictionary<string, Pass> ByName() =>
+        IntegerLowering().SelectMany(p => p is FixpointGroup g ? g.Passes.Prepend(p) : [p])
+            .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First());
 }

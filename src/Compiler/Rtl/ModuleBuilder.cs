@@ -135,7 +135,7 @@ public sealed class ModuleBuilder
     /// <summary>A ROM with synchronous read: returns the registered data signal.</summary>
     public RtlSignal Rom(string name, int width, IReadOnlyList<BigInteger> contents, RtlSignal address, RtlSignal? enable = null)
     {
-        var memoryName = Unique(name);
+        var memoryName = Claim(Unique(name)); // the memory shares the module's name space with signals
         var data = Wire(memoryName + "_q", width);
         _memories.Add(new RtlMemory(memoryName, width, contents.Count, contents, [new RtlReadPort(address, data, enable)], []));
         return data;
@@ -145,7 +145,7 @@ public sealed class ModuleBuilder
     public RtlSignal Ram(string name, int width, int depth, RtlSignal readAddress, RtlSignal? readEnable,
         RtlSignal writeAddress, RtlSignal writeData, RtlSignal writeEnable)
     {
-        var memoryName = Unique(name);
+        var memoryName = Claim(Unique(name)); // the memory shares the module's name space with signals
         var data = Wire(memoryName + "_q", width);
         _memories.Add(new RtlMemory(memoryName, width, depth, null,
             [new RtlReadPort(readAddress, data, readEnable)], [new RtlWritePort(writeAddress, writeData, writeEnable)]));

@@ -48,6 +48,8 @@ internal static class IntegerOps
                 return PerRow(rows, length, scale, (r, output) => ChunkSum(node, (IntValue)operands[0], r, output));
             case Ops.ChunkFactor:
                 return PerRow(rows, length, scale, (r, output) => ChunkFactor(node, operands, r, output));
+            case Ops.Pow2Exponent:
+                return PerRow(rows, length, scale, (r, output) => Pow2Exponent(node, operands, r, output));
             case Ops.PwlSigmoid:
                 return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, (int)node.Int("in-frac"), (int)node.Int("frac")));
             case Ops.ArgMax:
@@ -79,7 +81,12 @@ internal static class IntegerOps
         }
     }
 
-    /// <summary>acc_j = bias_j + sum over chunks c of factor_c * P_cj * coef_cj, P_cj = sum over the chunk of a_i * w_ij.</summary>
+    /// <summary>
+    /// acc_j = bias_j + sum over chunks c of term_cj, with P_cj = sum over the chunk of a_i * w_ij
+    /// (a_i the 0/1 or +-1 activation bit, w_ij = +-1). Coefficient form: term = factor_c * P_cj *
+    /// coef_cj. Shift form (pow2 scales): term = P_cj &lt;&lt; (code_c - 1 + shift_cj), zero when the
+    /// chunk's exponent code is 0 or shift_cj is negative (an all-zero weight chunk).
+    /// </summary>
     private static void BinDot(Node node, GraphValue[] operands, int r, long[] weightsT, long[] output)
     {
         var bits = (BitsValue)operands[0];
@@ -87,6 +94,7 @@ internal static class IntegerOps
         int inputs = bits.Length;
         var chunks = new Chunks(inputs, (int)node.Int("chunk"));
         var coef = node.Find("coef") as IntTensorAttr;
+        var shifts = node.Find("shift") as IntTensorAttr;
         var signed = new int[inputs];
         for (int i = 0; i < inputs; i++) signed[i] = bits.Signed(r, i);
         for (int j = 0; j < output.Length; j++)
@@ -98,8 +106,16 @@ internal static class IntegerOps
                 long p = 0;
                 for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) p += signed[i] * w[i];
                 long term = p;
-                if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
-                if (coef is not null) term *= coef[c, j];
+                if (shifts is not null)
+                {
+                    long code = factors is null ? 1 : factors.Data[(r * factors.Length) + c];
+                    term = code == 0 || shifts[c, j] < 0 ? 0 : p << (int)(code - 1 + shifts[c, j]);
+                }
+                else
+                {
+                    if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
+                    if (coef is not null) term *= coef[c, j];
+                }
                 acc += term;
             }
             output[j] = acc;
@@ -144,6 +160,42 @@ internal static class IntegerOps
             long ones = 0;
             for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) ones += row[i];
             output[c] = sums is null ? ones : ones * sums.Data[(r * sums.Length) + c];
+        }
+    }
+
+    /// <summary>
+    /// Code of the power of two nearest a chunk mean: with a chunk sum S, code = the number of
+    /// thresholds[c, *] that S reaches (thresholds[c, 0] = 1, so 0 means S = 0); without one,
+    /// code = 1 when the chunk has a one bit, else 0. With a popcount table (0/1 bits), a nonzero
+    /// code grows by table[c, popcount of the chunk's bits].
+    /// </summary>
+    private static void Pow2Exponent(Node node, GraphValue[] operands, int r, long[] output)
+    {
+        var sums = operands[0] as IntValue;
+        var bits = operands[^1] as BitsValue;
+        var thresholds = node.Find("thresholds") as IntTensorAttr;
+        var table = node.Find("popcount-table") as IntTensorAttr;
+        var chunks = bits is null ? default : new Chunks(bits.Length, (int)node.Int("chunk"));
+        for (int c = 0; c < output.Length; c++)
+        {
+            long ones = 0;
+            if (bits is not null)
+            {
+                var row = bits.Row(r);
+                for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) ones += row[i];
+            }
+            long code = 0;
+            if (sums is not null && thresholds is not null)
+            {
+                long s = sums.Data[(r * sums.Length) + c];
+                while (code < thresholds.Shape[1] && s >= thresholds[c, (int)code]) code++;
+            }
+            else
+            {
+                code = ones > 0 ? 1 : 0;
+            }
+            if (code > 0 && table is not null) code += table[c, (int)ones];
+            output[c] = code;
         }
     }
 

@@ -32,6 +32,9 @@ public static class Ops
     public const string ChunkSum = "chunk-sum";
     public const string ChunkFactor = "chunk-factor";
     public const string BinDot = "bin-dot";
+
+    /// <summary>Per chunk, the code of the power of two nearest the chunk mean (pow2 scales): 0 means a zero mean.</summary>
+    public const string Pow2Exponent = "pow2-exponent";
     public const string Shift = "shift";
     public const string Scale = "scale";
     public const string PwlSigmoid = "pwl-sigmoid";
@@ -44,6 +47,6 @@ public static class Ops
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {
-        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Shift, Scale, PwlSigmoid, ArgMax,
+        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax,
     };
 }

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace HwFlow.Runtime.Model;
 
 /// <summary>Typed access to YAML nodes; every mismatch is a <see cref="UserError"/> at the node's line and column.</summary>
-internal sealed class YamlNodes(string file)
+public sealed class YamlNodes(string file)
 {
     public string File { get; } = file;
 

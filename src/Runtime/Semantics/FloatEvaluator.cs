@@ -47,9 +47,19 @@ public sealed class FloatEvaluator
         return all;
     }
 
-    /// <summary>Classes (argmax of the output) for raw input bytes, one row of Input.Features bytes per image.</summary>
-    public int[] Classify(ReadOnlySpan<byte> raw, int count) =>
-        Evaluate(Matrix.FromBytes(raw, count, _model.Input.Features, _model.Input.Scale)).ArgMaxPerRow();
+    /// <summary>
+    /// Classes (argmax of the output) for raw input bytes, one row of Input.Features bytes per
+    /// image. A final Sigmoid is strictly monotone, so the argmax is taken before it: in double
+    /// precision sigmoid(x) rounds to exactly 1 for x above about 36.7, which would turn two
+    /// large, different scores into a tie.
+    /// </summary>
+    public int[] Classify(ReadOnlySpan<byte> raw, int count)
+    {
+        var x = Matrix.FromBytes(raw, count, _model.Input.Features, _model.Input.Scale);
+        int last = _model.Layers[^1] is Sigmoid ? _model.Layers.Count - 1 : _model.Layers.Count;
+        for (int i = 0; i < last; i++) x = EvaluateLayer(i, x);
+        return x.ArgMaxPerRow();
+    }
 
     /// <summary>layerEval[x, layer].</summary>
     public Matrix EvaluateLayer(int index, Matrix x)

@@ -98,3 +98,18 @@ public sealed class FloatEvaluatorTests
         }
     }
 }
+
+public sealed class SaturatedSigmoidTests
+{
+    [Fact]
+    public void ClassesAreTakenBeforeAFinalSigmoidSoSaturationCannotTie()
+    {
+        // scores 40 and 50 both become exactly 1.0 after the sigmoid in double precision
+        var w = new HwFlow.Runtime.Tensors.Tensor([1, 2], [40, 50]);
+        var model = new ModelSpec("sat", new InputSpec([1], "uint8", 1), 1, [new LinearLayer(w), new Sigmoid()], OutputKind.Class);
+        var evaluator = new FloatEvaluator(model);
+        var output = evaluator.Evaluate(Matrix.FromBytes([1], 1, 1, 1));
+        Assert.Equal(output[0, 0], output[0, 1]);
+        Assert.Equal([1], evaluator.Classify([1], 1));
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using HwFlow.Cli.Infrastructure;
+using HwFlow.Runtime.Data;
+using HwFlow.Runtime.Errors;
+using HwFlow.Sim.Bench;
+using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Sim.Verilator;
+using Spectre.Console;
+
+namespace HwFlow.Cli.Commands;
+
+/// <summary>`hwflow bench sim BUILD`: C# simulator vs Verilator cycles/s on the same stimulus, in one run (a subcommand of `bench`).</summary>
+public static class BenchSimCommand
+{
+    public static Command Create()
+    {
+        var build = new Argument<string>("BUILD") { Description = "Build folder written by hwflow compile" };
+        var count = new Option<int>("--count") { Description = "Fashion-MNIST test images to stream", DefaultValueFactory = _ => 1000 };
+        var repeats = new Option<int>("--repeats") { Description = "Rounds per engine (each keeps its best, to filter out other jobs' noise)", DefaultValueFactory = _ => 3 };
+        var json = Output.JsonOption();
+        var command = new Command("sim", "C# cycle-accurate simulator vs the Verilator model: cycles/s and their ratio") { build, count, repeats, json };
+        CommandAction.Set(command, (parse, cancel) =>
+        {
+            int n = parse.GetValue(count);
+            if (n < 2) throw new UserError($"--count must be at least 2, got {n}");
+            var folder = BuildFolder.Open(parse.GetValue(build)!);
+            var data = DatasetCatalog.Load("fashion-mnist", DataSplit.Test).Take(n);
+            var frames = Enumerable.Range(0, data.Count).Select(i => data.Features == folder.Manifest.InputBytes
+                ? data.Image(i).ToArray()
+                : throw new UserError($"build {folder.Path} takes {folder.Manifest.InputBytes} bytes per frame, Fashion-MNIST images have {data.Features}")).ToList();
+            var result = SimBenchmark.Run(folder.Manifest.Model, folder.Design, folder.StreamModel(cancel), frames, repeats: parse.GetValue(repeats), cancel: cancel);
+            Output.From(parse, json).Report(result, Print);
+            return result.Agree ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static void Print(SimBenchResult r)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{r.Design}[/]: {r.Cells:N0} cells ({r.EvaluatedCells:N0} evaluated), {r.Frames:N0} frames, {r.Cycles:N0} cycles, best of {r.Repeats} rounds");
+        var table = new Table().AddColumns("engine", "M cycles/s (CPU time)", "M cycles/s (wall)");
+        foreach (var e in new[] { r.CSharp, r.Verilator })
+            table.AddRow(e.Engine, (e.CyclesPerSecond / 1e6).ToString("F3"), (e.WallCyclesPerSecond / 1e6).ToString("F3"));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"  C#/Verilator: {r.Ratio:F2}x (CPU), {r.WallRatio:F2}x (wall); transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using HwFlow.Runtime.Training;
+using Spectre.Console;
+
+namespace HwFlow.Cli.Infrastructure;
+
+/// <summary>
+/// Training progress on stderr: on a terminal one bar per epoch with the running loss, training
+/// accuracy and the epoch's remaining time; otherwise one plain line per finished epoch.
+/// </summary>
+public static class TrainingProgress
+{
+    private static readonly IAnsiConsole ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Console.Error),
+    });
+
+    /// <summary>Runs <paramref name="work"/> with an observer; <paramref name="title"/> prefixes every line (e.g. the run's name).</summary>
+    public static T Run<T>(string title, Func<ITrainingObserver, T> work)
+    {
+        if (!ProgressDisplay.Interactive) return work(new PlainObserver(title));
+        T result = default!;
+        ErrorConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context => result = work(new LiveObserver(title, context)));
+        return result;
+    }
+
+    public static string Describe(EpochRecord r) => string.Create(CultureInfo.InvariantCulture,
+        $"loss {r.Loss:F4}  train {100 * r.TrainAccuracy:F2}%  test {100 * r.TestAccuracy:F2}%  {r.Seconds:F1} s");
+
+    private sealed class PlainObserver(string title) : ITrainingObserver
+    {
+        private int _epochs;
+
+        public void EpochStarted(int epoch, int epochs, int batches) => _epochs = epochs;
+
+        public void BatchCompleted(int epoch, int batch, double loss, double accuracy)
+        {
+        }
+
+        public void EpochCompleted(EpochRecord record) =>
+            Console.Error.WriteLine($"{title} epoch {record.Epoch}/{_epochs}: {Describe(record)}");
+    }
+
+    private sealed class LiveObserver(string title, ProgressContext context) : ITrainingObserver
+    {
+        private ProgressTask? _task;
+        private int _epochs;
+
+        public void EpochStarted(int epoch, int epochs, int batches)
+        {
+            _epochs = epochs;
+            _task = context.AddTask(Markup.Escape($"{title} epoch {epoch}/{epochs}"), maxValue: batches);
+        }
+
+        public void BatchCompleted(int epoch, int batch, double loss, double accuracy)
+        {
+            if (_task is null) return;
+            _task.Value = batch;
+            _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{title} epoch {epoch}/{_epochs}  loss {loss:F4}  acc {100 * accuracy:F2}%"));
+        }
+
+        public void EpochCompleted(EpochRecord record)
+        {
+            if (_task is null) return;
+            _task.Description = Markup.Escape($"{title} epoch {record.Epoch}/{_epochs}  {Describe(record)}");
+            _task.StopTask();
+        }
+    }
+}

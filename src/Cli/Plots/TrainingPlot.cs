@@ -1,0 +1,26 @@
+using HwFlow.Runtime.Training;
+
+namespace HwFlow.Cli.Plots;
+
+/// <summary>Training and test accuracy per epoch of one run.</summary>
+public static class TrainingPlot
+{
+    public const string FileName = "accuracy.png";
+
+    public static void Save(IReadOnlyList<EpochRecord> epochs, string title, string path)
+    {
+        var plot = new ScottPlot.Plot();
+        var xs = epochs.Select(e => (double)e.Epoch).ToArray();
+        var train = plot.Add.Scatter(xs, epochs.Select(e => 100 * e.TrainAccuracy).ToArray());
+        train.LegendText = "train (running, batch statistics)";
+        var test = plot.Add.Scatter(xs, epochs.Select(e => 100 * e.TestAccuracy).ToArray());
+        test.LegendText = "test (saved model's BatchNorm statistics)";
+        test.LineWidth = 3;
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.YLabel("accuracy (%)");
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.SavePng(path, 900, 600);
+    }
+}

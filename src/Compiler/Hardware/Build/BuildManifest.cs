@@ -1,0 +1,22 @@
+namespace HwFlow.Compiler.Hardware.Build;
+
+/// <summary>
+/// hwflow-build.json: what `hwflow compile` says about a build folder. File paths are relative to
+/// the build folder, and tools run with it as their working directory ($readmemh paths too).
+/// </summary>
+public sealed record BuildManifest
+{
+    public const string CurrentFormat = "hwflow-build/1";
+
+    public string Format { get; init; } = CurrentFormat;
+    public string HwflowVersion { get; init; } = "";
+    public string Model { get; init; } = "";
+    public string Top { get; init; } = "";
+    public IReadOnlyList<string> VerilogFiles { get; init; } = [];
+    public IReadOnlyList<string> MemoryFiles { get; init; } = [];
+    public int InputBytes { get; init; }
+    public int OutputWidth { get; init; }
+    public long CyclesPerFrame { get; init; }
+    public long LatencyCycles { get; init; }
+    public double ClockMhz { get; init; }
+}

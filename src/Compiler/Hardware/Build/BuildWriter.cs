@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Model;
+
+namespace HwFlow.Compiler.Hardware.Build;
+
+/// <summary>What `hwflow compile` reports about a build (report.json; report.md renders the same). No timings: reports are byte-identical across runs.</summary>
+public sealed record BuildReport(
+    string Model,
+    string HwflowVersion,
+    IntegerGraphSummary Lowering,
+    FoldingReport Folding,
+    long CyclesPerFrame,
+    long LatencyCycles,
+    IReadOnlyList<int> PipelineLatencies);
+
+/// <summary>
+/// Writes a complete build folder (the build-folder contract): hwflow-build.json, design.rtl,
+/// rtl/*.v and rtl/*.hex, graph.ir, model/ (a canonical copy), folding.yaml (editable, for
+/// --folding), report.md, report.json and the FuseSoC core hwflow.core.
+/// </summary>
+public static class BuildWriter
+{
+    public static readonly string Version =
+        typeof(BuildWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static BuildReport Write(string folder, ModelSpec model, Graph graph, HardwareDesign design, IntegerGraphSummary lowering, double clockMhz)
+    {
+        var manifest = BuildFolder.Write(folder, design.Rtl, new BuildManifest
+        {
+            HwflowVersion = Version,
+            Model = model.Name,
+            InputBytes = design.Plan.InputBytes,
+            OutputWidth = design.OutputWidth,
+            CyclesPerFrame = design.CyclesPerFrame,
+            LatencyCycles = design.LatencyCycles,
+            ClockMhz = clockMhz,
+        });
+        File.WriteAllText(Path.Combine(folder, "graph.ir"), GraphPrinter.Print(graph));
+        Directory.CreateDirectory(Path.Combine(folder, "model"));
+        ModelWriter.WriteInto(model, Path.Combine(folder, "model"));
+        File.WriteAllText(Path.Combine(folder, "folding.yaml"), FoldingFile.Format(design.Folding));
+        File.WriteAllText(Path.Combine(folder, FuseSocCore.FileName), FuseSocCore.Text(manifest));
+
+        var folding = FoldingReport.Of(design.Shapes, design.Plan.InputBytes, design.Folding, clockMhz) with
+        {
+            LatencyCycles = design.LatencyCycles,
+            LatencyMicroseconds = design.LatencyCycles / clockMhz,
+            LatencyNote = "exact for a frame that meets an idle pipeline: input bytes, then per layer its cycles, its pipeline depth and one cycle through its output FIFO",
+        };
+        var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies);
+        File.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(report, Json) + "\n");
+        File.WriteAllText(Path.Combine(folder, "report.md"), BuildReportText.Markdown(report));
+        return report;
+    }
+}

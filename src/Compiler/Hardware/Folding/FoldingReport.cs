@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace HwFlow.Compiler.Hardware.Folding;
+
+/// <summary>One layer's row of the folding report. Chunk is null for a dense layer.</summary>
+public sealed record FoldingReportLayer(
+    string Name,
+    LayerKind Kind,
+    int Inputs,
+    int Outputs,
+    int? Chunk,
+    int Pe,
+    int Simd,
+    long Cycles,
+    string CycleFormula,
+    long Luts,
+    long Ffs,
+    long BramBits);
+
+/// <summary>A stage outside the layers (input stage, argmax) with its estimate.</summary>
+public sealed record FoldingReportStage(string Name, long Cycles, long Luts, long Ffs, long BramBits);
+
+/// <summary>
+/// The folding of a design and what it predicts: per-layer cycles and resource estimates, the
+/// initiation interval, frames/s and a latency placeholder, with the cycle formula and its
+/// derivation spelled out. Plain data, so it serializes to JSON as is; <see cref="FoldingReportText"/>
+/// renders it as Markdown or as a plain table for logs.
+/// </summary>
+public sealed record FoldingReport(
+    double ClockMhz,
+    int InputBytes,
+    IReadOnlyList<FoldingReportLayer> Layers,
+    IReadOnlyList<FoldingReportStage> OtherStages,
+    long InitiationInterval,
+    string LimitedBy,
+    double FramesPerSecond,
+    long LatencyCycles,
+    double LatencyMicroseconds,
+    string LatencyNote,
+    long Luts,
+    long Ffs,
+    long BramBits,
+    string ResourceNote,
+    string CycleFormula,
+    IReadOnlyList<string> Derivation)
+{
+    public const string LayerCycleFormula = "cycles = (Outputs / PE) * (Inputs / SIMD)";
+
+    public static FoldingReport Of(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, double clockMhz, ResourceModel? model = null)
+    {
+        if (!double.IsFinite(clockMhz) || clockMhz <= 0) throw new ArgumentOutOfRangeException(nameof(clockMhz), "the clock must be positive");
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputBytes, 1);
+        model ??= ResourceModel.Default;
+        foreach (var shape in shapes)
+        {
+            var folding = plan.Layers.FirstOrDefault(f => f.Layer == shape.Name)
+                ?? throw new ArgumentException($"the folding plan has no entry for layer {shape.Name}");
+            if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
+        }
+
+        var resources = model.Design(shapes, inputBytes, plan);
+        var layers = shapes.Select((s, i) =>
+        {
+            var f = plan.For(s.Name);
+            var r = resources.Layers[i];
+            long cycles = FoldingTiming.LayerCycles(s, f);
+            return new FoldingReportLayer(s.Name, s.Kind, s.Inputs, s.Outputs, s.Kind == LayerKind.Binary ? s.Chunk : null, f.Pe, f.Simd,
+                cycles, $"({s.Outputs} / {f.Pe}) * ({s.Inputs} / {f.Simd}) = {s.Outputs / f.Pe} * {s.Inputs / f.Simd} = {N(cycles)}",
+                r.Luts, r.Ffs, r.BramBits);
+        }).ToList();
+        var last = layers[^1];
+        var glue = new List<FoldingReportStage>
+        {
+            Stage(resources.Glue[0], inputBytes),
+            // The argmax takes the last layer's PE values per beat, so it runs at that layer's pace.
+            Stage(resources.Glue[1], last.Cycles),
+        };
+
+        long ii = FoldingTiming.InitiationInterval(shapes, inputBytes, plan);
+        var slowest = layers.OrderByDescending(l => l.Cycles).First();
+        string limitedBy = inputBytes >= slowest.Cycles ? "input stream" : slowest.Name;
+        double fps = FoldingTiming.FramesPerSecond(clockMhz, ii);
+        long latency = inputBytes + layers.Sum(l => l.Cycles);
+
+        var derivation = new List<string>
+        {
+            "Each layer's matrix-vector unit computes SIMD inputs for PE output neurons per cycle, so one group of PE outputs takes "
+                + "Inputs / SIMD cycles and a frame takes Outputs / PE such groups: " + LayerCycleFormula + ".",
+        };
+        derivation.AddRange(layers.Select(l => $"{l.Name}: {l.CycleFormula} cycles"));
+        derivation.Add($"input stream: {N(inputBytes)} bytes at one byte per cycle = {N(inputBytes)} cycles");
+        derivation.Add("Ping-pong buffers and FIFOs decouple the stages, so the slowest stage sets the initiation interval: "
+            + $"II = max(InputBytes, cycles of every layer) = max({string.Join(", ", layers.Select(l => N(l.Cycles)).Prepend(N(inputBytes)))}) = {N(ii)} cycles per frame ({limitedBy}).");
+        derivation.Add($"frames/s = clock / II = {FoldingOptimizer.Number(clockMhz)} MHz / {N(ii)} = {FoldingOptimizer.Number(FoldingOptimizer.ReachableFps(clockMhz, ii))} (rounded down).");
+
+        return new FoldingReport(
+            clockMhz, inputBytes, layers, glue, ii, limitedBy, fps, latency, latency / clockMhz,
+            "placeholder until the simulator measures it: every stage holds a whole frame before the next one starts it "
+                + "(ping-pong buffers), so latency is at least InputBytes + the sum of the layer cycles; pipeline registers and FIFO hops are not counted",
+            resources.Luts, resources.Ffs, resources.BramBits,
+            "estimates from the structural resource model with uncalibrated constants (4-input LUTs); not synthesis results",
+            $"II = max(InputBytes, max over layers of {LayerCycleFormula}); frames/s = clock / II",
+            derivation);
+    }
+
+    private static FoldingReportStage Stage(StageResources r, long cycles) => new(r.Stage, cycles, r.Luts, r.Ffs, r.BramBits);
+
+    private static string N(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+}

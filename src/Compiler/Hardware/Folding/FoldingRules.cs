@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace HwFlow.Compiler.Hardware.Folding;
+
+/// <summary>
+/// Which (PE, SIMD) pairs the folded matrix-vector units can be built with. The PE rules and the
+/// SIMD rules are independent of each other, so the legal pairs are the product of the legal PE
+/// values and the legal SIMD values.
+/// </summary>
+public static class FoldingRules
+{
+    /// <summary>Every legal folding of a layer, ordered by PE, then SIMD.</summary>
+    public static IReadOnlyList<LayerFolding> LegalFoldings(LayerShape shape)
+    {
+        var simds = LegalSimds(shape);
+        return [.. LegalPes(shape).SelectMany(pe => simds.Select(simd => new LayerFolding(shape.Name, pe, simd)))];
+    }
+
+    /// <summary>PE values that divide the outputs and, when the next layer sums this layer's outputs per chunk, do not split a chunk across output beats.</summary>
+    public static IReadOnlyList<int> LegalPes(LayerShape shape)
+    {
+        CheckShape(shape);
+        return [.. Divisors(shape.Outputs).Where(pe => PeKeepsNextChunks(shape, pe))];
+    }
+
+    /// <summary>SIMD values that divide the inputs and, in a binary layer, do not split a chunk across compute beats.</summary>
+    public static IReadOnlyList<int> LegalSimds(LayerShape shape)
+    {
+        CheckShape(shape);
+        return [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
+    }
+
+    public static bool IsLegal(LayerShape shape, LayerFolding folding) => Check(shape, folding) is null;
+
+    /// <summary>Null when the folding is legal, otherwise the first violated constraint as a sentence naming the layer (PE rules first).</summary>
+    public static string? Check(LayerShape shape, LayerFolding folding) => CheckPe(shape, folding.Pe) ?? CheckSimd(shape, folding.Simd);
+
+    /// <summary>Null when <paramref name="pe"/> is legal for the layer, otherwise the violated constraint as a sentence.</summary>
+    public static string? CheckPe(LayerShape shape, int pe)
+    {
+        CheckShape(shape);
+        if (pe < 1) return $"layer {shape.Name}: PE must be a positive integer, got {pe}";
+        if (shape.Outputs % pe != 0)
+            return $"layer {shape.Name}: PE {pe} must divide the {shape.Outputs} outputs{LegalPeList(shape)}";
+        if (!PeKeepsNextChunks(shape, pe))
+            return $"layer {shape.Name}: PE {pe} must divide the next layer's chunk length {shape.NextChunk} or be a multiple of it, "
+                + $"so that an output beat never splits a chunk{LegalPeList(shape)}";
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="simd"/> is legal for the layer, otherwise the violated constraint as a sentence.</summary>
+    public static string? CheckSimd(LayerShape shape, int simd)
+    {
+        CheckShape(shape);
+        if (simd < 1) return $"layer {shape.Name}: SIMD must be a positive integer, got {simd}";
+        if (shape.Inputs % simd != 0)
+            return $"layer {shape.Name}: SIMD {simd} must divide the {shape.Inputs} inputs{LegalSimdList(shape)}";
+        if (!SimdKeepsChunks(shape, simd))
+            return $"layer {shape.Name}: SIMD {simd} must divide the chunk length {shape.Chunk} or be a multiple of it, "
+                + $"so that a compute beat never splits a chunk{LegalSimdList(shape)}";
+        return null;
+    }
+
+    /// <summary>The positive divisors of <paramref name="n"/>, ascending.</summary>
+    public static IReadOnlyList<int> Divisors(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        var low = new List<int>();
+        var high = new List<int>();
+        for (int d = 1; (long)d * d <= n; d++)
+        {
+            if (n % d != 0) continue;
+            low.Add(d);
+            if (d != n / d) high.Add(n / d);
+        }
+        high.Reverse();
+        return [.. low, .. high];
+    }
+
+    /// <summary>Shapes come from the compiler, not the user: a malformed one is a bug, not a user error.</summary>
+    internal static void CheckShape(LayerShape shape)
+    {
+        if (shape.Inputs < 1 || shape.Outputs < 1)
+            throw new ArgumentException($"layer {shape.Name}: inputs and outputs must be positive, got {shape.Inputs} x {shape.Outputs}");
+        if (shape.Kind == LayerKind.Binary && shape.Chunk < 1)
+            throw new ArgumentException($"layer {shape.Name}: a binary layer needs a positive chunk length, got {shape.Chunk}");
+        if (shape.NextChunk < 0)
+            throw new ArgumentException($"layer {shape.Name}: the next chunk length must not be negative, got {shape.NextChunk}");
+        if (shape.InputWidth < 1 || shape.WeightWidth < 1 || shape.AccumulatorWidth < 1 || shape.OutputWidth < 1
+            || shape.FactorWidth < 0 || shape.CoefficientWidth < 0 || shape.ShiftWidth < 0)
+            throw new ArgumentException($"layer {shape.Name}: widths must be positive (factor, coefficient and shift widths may be 0)");
+    }
+
+    private static bool SimdKeepsChunks(LayerShape shape, int simd) =>
+        shape.Kind != LayerKind.Binary || shape.Chunk % simd == 0 || simd % shape.Chunk == 0;
+
+    private static bool PeKeepsNextChunks(LayerShape shape, int pe) =>
+        shape.NextChunk == 0 || shape.NextChunk % pe == 0 || pe % shape.NextChunk == 0;
+
+    private static string LegalPeList(LayerShape shape) => $" (legal PE values: {Join(LegalPes(shape))})";
+
+    private static string LegalSimdList(LayerShape shape) => $" (legal SIMD values: {Join(LegalSimds(shape))})";
+
+    private static string Join(IEnumerable<int> values) =>
+        string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+}

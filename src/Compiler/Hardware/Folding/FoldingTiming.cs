@@ -1,0 +1,36 @@
+namespace HwFlow.Compiler.Hardware.Folding;
+
+/// <summary>
+/// The cycle counts the streaming dataflow is built to meet. A layer's MVU reads SIMD inputs for
+/// PE output neurons per cycle, so one group of PE outputs takes Inputs/SIMD cycles and there are
+/// Outputs/PE groups. The input stage takes one byte per cycle. Ping-pong buffers and FIFOs
+/// decouple the stages, so the slowest stage sets the initiation interval.
+/// </summary>
+public static class FoldingTiming
+{
+    public static long LayerCycles(LayerShape shape, LayerFolding folding) =>
+        (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd);
+
+    /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
+    public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>
+        Math.Max(inputBytes, shapes.Max(s => LayerCycles(s, plan.For(s.Name))));
+
+    public static double FramesPerSecond(double clockMhz, long initiationInterval) => clockMhz * 1e6 / initiationInterval;
+
+    /// <summary>
+    /// The largest II (cycles per frame) that still gives at least <paramref name="framesPerSecond"/>
+    /// at <paramref name="clockMhz"/>; 0 when not even one cycle per frame is fast enough.
+    /// </summary>
+    public static long CycleBudget(double framesPerSecond, double clockMhz)
+    {
+        const long Cap = long.MaxValue / 4;
+        var estimate = Math.Floor(clockMhz * 1e6 / framesPerSecond);
+        if (estimate >= Cap) return Cap;
+        // Settle the floating-point floor against the very comparison reports use (fps >= target),
+        // so that a target of exactly clock/II gets II and not II - 1.
+        long budget = (long)estimate;
+        while (FramesPerSecond(clockMhz, budget + 1) >= framesPerSecond) budget++;
+        while (budget > 0 && FramesPerSecond(clockMhz, budget) < framesPerSecond) budget--;
+        return budget;
+    }
+}

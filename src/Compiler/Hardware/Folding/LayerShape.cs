@@ -1,0 +1,42 @@
+namespace HwFlow.Compiler.Hardware.Folding;
+
+public enum LayerKind
+{
+    /// <summary>dense: integer inputs (the first layer's bytes) times constant integer weights; shift-add per lane.</summary>
+    Dense,
+
+    /// <summary>bin-dot: activation bits times weight sign bits (AND/XNOR popcount), per-chunk factor and coefficient or shift.</summary>
+    Binary,
+}
+
+/// <summary>
+/// What the folding optimizer and the resource model need to know about one matrix-vector layer
+/// of the integer graph. Chunk is the Hadamard chunk length of a Binary layer (Inputs when there
+/// is a single chunk, e.g. BNN layers); FactorWidth is 0 when the layer has no runtime chunk
+/// factor, CoefficientWidth 0 when it has no coefficient (coef form) and ShiftWidth 0 when it is
+/// not a pow2 (shift form) layer. NextChunk is the chunk length the next layer binarizes this
+/// layer's outputs with (0 when the next stage is not a chunked binary layer).
+/// </summary>
+public sealed record LayerShape(
+    string Name,
+    LayerKind Kind,
+    int Inputs,
+    int Outputs,
+    int Chunk,
+    int InputWidth,
+    int WeightWidth,
+    int FactorWidth,
+    int CoefficientWidth,
+    int ShiftWidth,
+    int AccumulatorWidth,
+    int OutputWidth,
+    int NextChunk);
+
+/// <summary>How one layer is folded: PE output neurons and SIMD inputs per cycle.</summary>
+public sealed record LayerFolding(string Layer, int Pe, int Simd);
+
+/// <summary>The folding of every layer, in layer order.</summary>
+public sealed record FoldingPlan(IReadOnlyList<LayerFolding> Layers)
+{
+    public LayerFolding For(string layer) => Layers.First(f => f.Layer == layer);
+}

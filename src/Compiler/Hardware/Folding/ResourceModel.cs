@@ -1,0 +1,202 @@
+namespace HwFlow.Compiler.Hardware.Folding;
+
+/// <summary>
+/// LUT, flip-flop and block-RAM-bit estimates of the folded streaming dataflow, counted from the
+/// structure the hardware generator builds (see the "Hardware architecture" section of DESIGN.md
+/// and the folding brief). Every formula lives in this file; each term says where it comes from.
+/// Structure is counted exactly (adder, full-adder, partial-product, popcount, multiplexer,
+/// register and ROM bits); <see cref="ResourceCosts"/> turns it into LUTs and is what calibration adjusts.
+/// </summary>
+public sealed class ResourceModel(ResourceCosts costs)
+{
+    public static ResourceModel Default { get; } = new(ResourceCosts.Default);
+
+    public ResourceCosts Costs { get; } = costs;
+
+    /// <summary>Every layer with its folding, then the input stage and the argmax.</summary>
+    public DesignResources Design(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan)
+    {
+        var layers = shapes.Select(s => Layer(s, plan.For(s.Name))).ToList();
+        var last = shapes[^1];
+        return new DesignResources(layers, [InputStage(inputBytes), Argmax(last, plan.For(last.Name).Pe)]);
+    }
+
+    public StageResources Layer(LayerShape shape, LayerFolding folding)
+    {
+        if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
+        var terms = shape.Kind == LayerKind.Dense ? DenseTerms(shape, folding) : BinaryTerms(shape, folding);
+        terms.AddRange(OutputTerms(shape, folding));
+        return StageResources.Of(shape.Name, terms, Costs);
+    }
+
+    /// <summary>The first layer: uint8 inputs times signed WeightWidth-bit weights, shift-add per lane.</summary>
+    private List<ResourceTerm> DenseTerms(LayerShape s, LayerFolding f)
+    {
+        long lanes = (long)f.Pe * f.Simd;
+        bool wired = IsWired(s, f);
+        int x = s.InputWidth, w = s.WeightWidth, acc = s.AccumulatorWidth;
+        var terms = new List<ResourceTerm>();
+        int productWidth;
+        if (w == 2)
+        {
+            // Weights are +-1: the product is the input or its negation, merged into the lane sum.
+            // Wired weights pick add or subtract at build time.
+            productWidth = x + 1;
+            terms.Add(new("lane products (+-x)") { NegateBits = wired ? 0 : lanes * x });
+        }
+        else
+        {
+            // Shift-add over the InputWidth input bits: InputWidth partial products of WeightWidth
+            // bits (a weight gated by an input bit), summed with the lane sum in one carry-save tree.
+            productWidth = w + x;
+            double bits = (double)lanes * x * w;
+            terms.Add(new("lane products (shift-add)") { PartialProductBits = wired ? bits * Costs.WiredProductFraction : bits });
+        }
+        // The SIMD products of a PE summed, growing to at most AccumulatorWidth bits.
+        terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + CeilLog2(f.Simd), acc)));
+        terms.Add(new("accumulators") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)f.Pe * acc });
+        // Weight ROM: one PE x SIMD x WeightWidth word per cycle, Cycles words deep (block RAM);
+        // a fully parallel layer has its weights wired into the products instead.
+        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs * w });
+        // Ping-pong input buffer, 2 x Inputs bytes, read SIMD bytes per cycle (block RAM); when
+        // SIMD = Inputs it is read whole, so it is registers behind a bank-select multiplexer.
+        long bufferBits = 2L * s.Inputs * x;
+        terms.Add(s.Inputs / f.Simd > 1
+            ? new("input buffer") { BramBits = bufferBits }
+            : new("input buffer") { MuxBits = bufferBits / 2, Ffs = bufferBits });
+        return terms;
+    }
+
+    /// <summary>A bin-dot layer: AND/XNOR popcounts per chunk group, chunk factor and coefficient (or shift), accumulation.</summary>
+    private List<ResourceTerm> BinaryTerms(LayerShape s, LayerFolding f)
+    {
+        bool wired = IsWired(s, f);
+        int groups = Math.Max(1, f.Simd / s.Chunk);            // G chunk groups per PE
+        int countBits = CeilLog2(s.Chunk) + 2;                  // a signed chunk count, -Chunk..Chunk
+        int acc = s.AccumulatorWidth;
+        long chunks = ChunkCount(s);
+        double pg = (double)f.Pe * groups;
+        var terms = new List<ResourceTerm>
+        {
+            // One AND/XNOR of an activation bit with a weight bit per lane; with wired weights an
+            // XNOR/AND with a constant is a wire, an inverter or zero.
+            new("weight gates") { WeightGates = wired ? 0 : (double)f.Pe * f.Simd },
+            // Each group counts min(SIMD, Chunk) bits per beat; over all groups, PE x SIMD inputs.
+            new("popcounts") { PopcountInputs = (double)f.Pe * f.Simd },
+            // The chunk's count accumulated over the beats that carry the chunk.
+            new("chunk counters") { CarryAdderBits = pg * countBits, Ffs = (long)(pg * countBits) },
+        };
+        int valueWidth = countBits;
+        if (s.ShiftWidth > 0)
+        {
+            // pow2 scales: a barrel shifter (ShiftWidth stages of 2:1 multiplexers) instead of both products.
+            terms.Add(new("chunk shifters") { MuxBits = pg * s.ShiftWidth * acc });
+            valueWidth = acc;
+        }
+        else
+        {
+            if (s.FactorWidth > 0)
+            {
+                // F x P by shift-add over the count's bits: countBits partial products FactorWidth bits
+                // wide, then a carry adder. The factor comes from the previous layer: never wired.
+                terms.Add(new("factor products")
+                {
+                    PartialProductBits = pg * countBits * s.FactorWidth,
+                    CarryAdderBits = pg * (s.FactorWidth + countBits),
+                });
+                valueWidth = s.FactorWidth + countBits;
+            }
+            if (s.CoefficientWidth > 0)
+            {
+                // Then by the CoefficientWidth-bit coefficient, by shift-add: a value from the
+                // coefficient ROM, or a constant when the layer is fully parallel.
+                double bits = pg * s.CoefficientWidth * valueWidth;
+                terms.Add(new("coefficient products")
+                {
+                    PartialProductBits = wired ? bits * Costs.WiredProductFraction : bits,
+                    CarryAdderBits = pg * (valueWidth + s.CoefficientWidth),
+                });
+                valueWidth += s.CoefficientWidth;
+            }
+        }
+        // The G group values and the running total summed into the AccumulatorWidth-bit accumulator of each PE.
+        var accumulate = Sum("group sums and accumulators", f.Pe, groups + 1, acc);
+        terms.Add(accumulate with { Ffs = (long)f.Pe * acc });
+        // Weight sign ROM, Inputs x Outputs bits; coefficient ROM, Outputs x chunks x CoefficientWidth
+        // bits (block RAM); both wired into a fully parallel layer.
+        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs });
+        if (s.CoefficientWidth > 0 && s.ShiftWidth == 0)
+            terms.Add(new("coefficient ROM") { BramBits = wired ? 0 : s.Outputs * chunks * s.CoefficientWidth });
+        // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD
+        // lane selects its bit among the 2 x Inputs/SIMD it can take; the factors of the chunks a
+        // beat touches are selected likewise.
+        int factorsPerBeat = f.Simd >= s.Chunk ? groups : 1;
+        double factorMuxes = Math.Max(0, 2 * chunks - factorsPerBeat) * (double)s.FactorWidth;
+        terms.Add(new("input buffer")
+        {
+            MuxBits = 2.0 * s.Inputs - f.Simd + factorMuxes,
+            Ffs = 2L * s.Inputs + 2 * chunks * s.FactorWidth,
+        });
+        return terms;
+    }
+
+    /// <summary>What every layer has after its MVU: elementwise output ops, chunk sums for the next layer, the stream FIFO, control.</summary>
+    private IEnumerable<ResourceTerm> OutputTerms(LayerShape s, LayerFolding f)
+    {
+        int acc = s.AccumulatorWidth;
+        // PE lanes of shift (wires), relu (a select) and threshold compare, AccumulatorWidth bits.
+        yield return new("output stage") { ComparatorBits = (double)f.Pe * acc, MuxBits = (double)f.Pe * acc, Ffs = (long)f.Pe * s.OutputWidth };
+        // The next layer's chunk factors: each output lane is added into its chunk's running sum;
+        // max(1, PE/NextChunk) sums are open at a time.
+        if (s.NextChunk > 0)
+            yield return new("next-layer chunk sums") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)Math.Max(1, f.Pe / s.NextChunk) * acc };
+        // Register FIFO of FifoDepth beats, PE x OutputWidth bits each, read through a multiplexer.
+        long beatBits = (long)f.Pe * s.OutputWidth;
+        yield return new("stream FIFO") { MuxBits = (double)(Costs.FifoDepth - 1) * beatBits, Ffs = Costs.FifoDepth * beatBits };
+        // Fold counters (output group and input beat) with their incrementers, plus handshake and bank select.
+        int counterBits = BitsFor(s.Outputs / f.Pe) + BitsFor(s.Inputs / f.Simd);
+        yield return new("control") { CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + Costs.ControlFfsPerLayer };
+    }
+
+    /// <summary>Input stage: byte counter, input register and handshake; its ping-pong buffer is the first layer's input buffer.</summary>
+    public StageResources InputStage(int inputBytes)
+    {
+        int counterBits = BitsFor(inputBytes);
+        return StageResources.Of("input stage",
+            [new("byte counter and handshake") { CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + 8 + Costs.ControlFfsPerLayer }],
+            Costs);
+    }
+
+    /// <summary>Argmax over the last layer's outputs, PE values per beat: a compare and a select per lane, the best value and its index.</summary>
+    public StageResources Argmax(LayerShape last, int pe)
+    {
+        int indexBits = BitsFor(last.Outputs - 1);
+        int width = last.OutputWidth;
+        return StageResources.Of("argmax",
+            [new("compare and select") { ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = width + indexBits }],
+            Costs);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> sums of <paramref name="operands"/> values each, <paramref name="width"/>
+    /// bits wide: two operands are one carry adder; more are merged by yosys into a carry-save tree of
+    /// (operands - 2) full-adder rows and one carry adder.
+    /// </summary>
+    public static ResourceTerm Sum(string part, long count, long operands, int width) => operands switch
+    {
+        <= 1 => new(part),
+        2 => new(part) { CarryAdderBits = (double)count * width },
+        _ => new(part) { FullAdderBits = (double)count * (operands - 2) * width, CarryAdderBits = (double)count * width },
+    };
+
+    /// <summary>A layer whose one beat covers every weight (PE = Outputs, SIMD = Inputs) has its weights wired in, not in a ROM.</summary>
+    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe == s.Outputs && f.Simd == s.Inputs;
+
+    /// <summary>ceil(Inputs / Chunk): the number of chunks of a binary layer's input, the last one possibly shorter.</summary>
+    public static long ChunkCount(LayerShape s) => s.Kind == LayerKind.Binary ? (s.Inputs + (long)s.Chunk - 1) / s.Chunk : 0;
+
+    /// <summary>Bits to hold the values 0..<paramref name="max"/> (at least 1).</summary>
+    public static int BitsFor(long max) => max <= 1 ? 1 : 64 - (int)long.LeadingZeroCount(max);
+
+    public static int CeilLog2(long n) => n <= 1 ? 0 : 64 - (int)long.LeadingZeroCount(n - 1);
+}

@@ -1,0 +1,58 @@
+using System.Numerics;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware.Generators;
+
+/// <summary>
+/// The end of a matrix-vector pipeline, shared by dense and binary units: per PE an accumulator
+/// that starts from the neuron's bias (from a ROM addressed by the neuron fold, read a cycle
+/// ahead) and adds the beat's terms; at a fold's last beat the sums go through the post-ops and
+/// into the stage's output FIFO.
+/// </summary>
+public static class AccumulateStage
+{
+    /// <summary>
+    /// Builds the stage. <paramref name="terms"/>[p] are lane p's terms of this beat (all of
+    /// <paramref name="termWidth"/>); <paramref name="fold"/> is the neuron fold of the beat and
+    /// <paramref name="foldAhead"/> the same value one cycle earlier. Returns the push valid and data.
+    /// </summary>
+    public static (RtlSignal Valid, RtlSignal Data, int PostLatency) Build(ModuleBuilder m, MvuStage stage, int pe, int folds,
+        IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead, int cyclesPerResult)
+    {
+        var type = stage.Mvu.Type;
+        int width = type.Width;
+        RtlSignal? biasRom = null;
+        int biasWidth = 0;
+        if (stage.Mvu.Find("bias") is IntTensorAttr bias && bias.Data.Any(b => b != 0))
+        {
+            biasWidth = Arithmetic.SignedWidth(bias.Data.Min(), bias.Data.Max());
+            var words = new List<BigInteger>();
+            for (int f = 0; f < folds; f++)
+            {
+                BigInteger word = 0;
+                for (int p = pe - 1; p >= 0; p--) word = (word << biasWidth) | Arithmetic.Word(bias.Data[(f * pe) + p], biasWidth);
+                words.Add(word);
+            }
+            biasRom = m.Rom("bias", biasWidth * pe, words, foldAhead);
+        }
+
+        var sums = new List<RtlSignal>();
+        for (int p = 0; p < pe; p++)
+        {
+            var acc = m.Register($"acc{p}", width, useReset: false);
+            var beat = m.SumTree(terms[p].Select(t => m.Fit(t, true, width)).ToList(), "beat", pipelined: false).Sum;
+            var start = biasRom is null ? m.Const(0, width) : m.Fit(m.Slice(biasRom, p * biasWidth, biasWidth), true, width);
+            var total = m.Add(m.Mux(first, start, acc), beat);
+            m.Next(acc, total, valid);
+            sums.Add(total);
+        }
+
+        var outValid = m.DelayReset(m.And(valid, last), 1, "out_valid");
+        var registered = sums.Select(s => m.Delay(s, 1, "y")).ToList();
+        var post = new PostOpUnit(stage.PostOps, pe, folds);
+        var (outputs, postValid, postLatency) = post.Build(m, registered, type, m.Delay(foldAhead, 1, "fold"), outValid, cyclesPerResult);
+        return (postValid, m.Concat([.. outputs.AsEnumerable().Reverse()]), postLatency);
+    }
+}

@@ -1,0 +1,184 @@
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware.Generators;
+
+/// <summary>
+/// The input side of a binary matrix-vector unit. The fill side takes Lanes incoming elements a
+/// beat, in index order, turns them into activation bits (and chunk factors: sums, popcounts or
+/// their product) and shifts them into the fill bank. The compute side reads the low SIMD bits
+/// (and the current chunk's factors) of the read bank and rotates it after each beat, so after a
+/// whole pass over the inputs the bank is back in order for the next neuron fold. No addressing
+/// logic: a bank is a shift register in both directions.
+/// </summary>
+public sealed class BinaryInputBuffer
+{
+    private readonly RtlSignal[] _bits = new RtlSignal[2];
+    private readonly RtlSignal?[] _factors = new RtlSignal?[2];
+
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, GraphType elementType, int simd)
+    {
+        var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
+        Inputs = stage.Inputs;
+        Chunk = prep.Chunk;
+        Simd = simd;
+        Lanes = lanes;
+        FactorWidth = prep.Factor == FactorKind.None ? 0 : prep.FactorWidth;
+        ChunkCount = (Inputs + Chunk - 1) / Chunk;
+        Banks = new PingPong(m, "in");
+
+        var inValid = m.Input("in_valid", 1);
+        int elementWidth = prep.ElementsAreBits ? 1 : elementType.Width;
+        var inData = m.Input("in_data", lanes * elementWidth);
+        m.Assign(m.Output("in_ready", 1), m.Not(Banks.FillBankFull));
+        Accept = m.And(inValid, m.Not(Banks.FillBankFull));
+        var (_, fillLast) = m.Counter("fill_beat", Inputs / lanes, Accept);
+
+        bool signed = elementType.Kind == ValueKind.Int && elementType.Min < 0;
+        var elements = Enumerable.Range(0, lanes).Select(l => m.Slice(inData, l * elementWidth, elementWidth)).ToList();
+        var bits = prep.ElementsAreBits
+            ? elements
+            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, 2), 2), true)).ToList();
+        var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
+
+        for (int bank = 0; bank < 2; bank++)
+        {
+            _bits[bank] = m.Register($"bits{bank}", Inputs, useReset: false);
+            if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
+        }
+        Advance = m.And(Accept, fillLast);
+        FillBits = beatBits;
+        if (FactorWidth == 0)
+        {
+            FillDelay = 0;
+            return;
+        }
+        // The chunk sums and popcounts are registered and turned into factors the next cycle
+        // (the factor product is the fill side's longest path); that write lands in the bank
+        // they belong to, which is marked full then, while the fill side already moves on.
+        var raw = RawFactors(m, prep, elements, bits, signed, fillLast, out var shift);
+        var pendingValid = m.DelayReset(m.And(Accept, shift), 1, "factor_pending");
+        _pendingBank = m.Delay(Banks.Fill, 1, "factor_bank");
+        var pendingLast = m.DelayReset(Advance, 1, "factor_last");
+        var pending = raw.Select(r => (Sum: m.Delay(r.Sum, 1, "pending_sum"), Ones: m.Delay(r.Ones, 1, "pending_ones"))).ToList();
+        NewFactors = m.Concat([.. pending.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones)).Reverse()]);
+        FactorShift = pendingValid;
+        FullSet0 = m.And(pendingLast, m.Not(_pendingBank));
+        FullSet1 = m.And(pendingLast, _pendingBank);
+        FillDelay = 1;
+    }
+
+    public int Inputs { get; }
+    public int Chunk { get; }
+    public int Simd { get; }
+    public int Lanes { get; }
+    public int FactorWidth { get; }
+    public int ChunkCount { get; }
+    public PingPong Banks { get; }
+
+    /// <summary>A beat was taken from the input stream.</summary>
+    public RtlSignal Accept { get; }
+
+    /// <summary>The beat that completes a frame was taken: the fill side moves to the other bank.</summary>
+    public RtlSignal Advance { get; }
+
+    /// <summary>Cycles after the last beat until the bank is complete (its last factors written).</summary>
+    public int FillDelay { get; }
+
+    private RtlSignal FillBits { get; }
+    private RtlSignal? NewFactors { get; }
+    private RtlSignal? FactorShift { get; }
+    private RtlSignal? FullSet0 { get; }
+    private RtlSignal? FullSet1 { get; }
+    private readonly RtlSignal? _pendingBank;
+
+    /// <summary>Connects the ping-pong flags; <paramref name="drained"/> frees the read bank.</summary>
+    public void ConnectBanks(ModuleBuilder m, RtlSignal drained)
+    {
+        if (FillDelay == 0) Banks.Connect(m, Advance, drained);
+        else Banks.Connect(m, Advance, FullSet0!, FullSet1!, drained);
+    }
+
+    /// <summary>Groups of chunks whose factors the compute side needs in one beat: SIMD / Chunk when SIMD spans chunks.</summary>
+    public int ComputeGroups => Math.Max(1, Simd / Chunk);
+
+    /// <summary>
+    /// Connects the banks: the fill side shifts in on Accept; the compute side rotates on
+    /// <paramref name="issue"/> (bits by SIMD; factors by the groups, or by one on
+    /// <paramref name="chunkEnd"/> when chunks span beats). Returns the read bank's current slices.
+    /// </summary>
+    public (RtlSignal Bits, RtlSignal? Factors) Connect(ModuleBuilder m, RtlSignal issue, RtlSignal chunkEnd)
+    {
+        for (int bank = 0; bank < 2; bank++)
+        {
+            var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
+            var reading = m.And(issue, PingPong.Is(m, Banks.Read, bank));
+            var bits = _bits[bank];
+            var shifted = Inputs == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes, Inputs - Lanes));
+            var rotated = Inputs == Simd ? bits : m.Concat(m.Slice(bits, 0, Simd), m.Slice(bits, Simd, Inputs - Simd));
+            m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
+
+            if (_factors[bank] is not { } factors) continue;
+            int step = ComputeGroups * FactorWidth;
+            int width = factors.Width;
+            int fillStep = NewFactors!.Width;
+            var factorFill = m.And(FactorShift!, PingPong.Is(m, _pendingBank!, bank));
+            var factorShifted = width == fillStep ? NewFactors : m.Concat(NewFactors, m.Slice(factors, fillStep, width - fillStep));
+            var factorRotated = width == step ? factors : m.Concat(m.Slice(factors, 0, step), m.Slice(factors, step, width - step));
+            var rotate = Simd >= Chunk ? reading : m.And(reading, chunkEnd);
+            m.Next(factors, m.Mux(factorFill, factorShifted, factorRotated), m.Or(factorFill, rotate));
+        }
+        var readBits = m.Mux(Banks.Read, _bits[1], _bits[0]);
+        RtlSignal? readFactors = null;
+        if (FactorWidth > 0)
+            readFactors = m.Slice(m.Mux(Banks.Read, _factors[1]!, _factors[0]!), 0, ComputeGroups * FactorWidth);
+        return (m.Slice(readBits, 0, Simd), readFactors);
+    }
+
+    /// <summary>
+    /// The chunk sums and popcounts completed by this beat (several when a beat spans chunks),
+    /// and when they are complete (every beat, or at a chunk's last beat).
+    /// </summary>
+    private List<(RtlSignal Sum, RtlSignal Ones)> RawFactors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal shift)
+    {
+        int sumWidth = prep.Factor == FactorKind.Popcount ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + Arithmetic.Log2Ceiling(Chunk + 1);
+        int popWidth = Arithmetic.Log2Ceiling(Chunk + 1);
+        RtlSignal Magnitude(RtlSignal e) => m.Fit(signed ? m.Magnitude(e) : e, false, sumWidth);
+
+        if (Lanes >= Chunk)
+        {
+            // whole chunks in every beat
+            var groups = new List<(RtlSignal, RtlSignal)>();
+            for (int g = 0; g < Lanes / Chunk; g++)
+            {
+                var sum = m.SumTree(elements.Skip(g * Chunk).Take(Chunk).Select(Magnitude).ToList(), "sum", pipelined: false).Sum;
+                var ones = m.Fit(m.Popcount(m.Concat([.. bits.Skip(g * Chunk).Take(Chunk).Reverse()])), false, popWidth);
+                groups.Add((sum, ones));
+            }
+            shift = m.Const(1, 1);
+            return groups;
+        }
+
+        // a chunk spans Chunk / Lanes beats (the last chunk may be shorter): accumulate
+        var (_, chunkLast) = m.Counter("fill_chunk_beat", Chunk / Lanes, Accept, fillLast);
+        var chunkEnd = m.Or(chunkLast, fillLast);
+        var beatSum = m.SumTree(elements.Select(Magnitude).ToList(), "sum", pipelined: false).Sum;
+        var beatOnes = m.Fit(m.Popcount(m.Concat([.. bits.AsEnumerable().Reverse()])), false, popWidth);
+        var sumAcc = m.Register("chunk_sum", sumWidth);
+        var onesAcc = m.Register("chunk_ones", popWidth);
+        var total = m.Add(sumAcc, beatSum);
+        var totalOnes = m.Add(onesAcc, beatOnes);
+        m.Next(sumAcc, m.Mux(chunkEnd, m.Const(0, sumWidth), total), Accept);
+        m.Next(onesAcc, m.Mux(chunkEnd, m.Const(0, popWidth), totalOnes), Accept);
+        shift = chunkEnd;
+        return [(total, totalOnes)];
+    }
+
+    private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones) => kind switch
+    {
+        FactorKind.Sum => m.Fit(sum, false, FactorWidth),
+        FactorKind.Popcount => m.Fit(ones, false, FactorWidth),
+        _ => m.ShiftAddProduct(sum, false, ones, false, FactorWidth, "factor", pipelined: false).Product,
+    };
+}

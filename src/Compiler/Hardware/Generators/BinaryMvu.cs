@@ -1,0 +1,290 @@
+using System.Numerics;
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware.Generators;
+
+/// <summary>
+/// A folded binary matrix-vector unit (bin-dot). Per beat and PE: AND- or XNOR-popcount of SIMD
+/// activation bits with SIMD weight sign bits, per chunk group; counts add up over the beats of a
+/// chunk; at a chunk's end the count P becomes the term F * P * coef (shift-add products) and the
+/// PE's accumulator adds it. Pipeline: issue | popcount | chunk sum | F*P | *coef | accumulate |
+/// post-ops, free-running, fed only when its results will find room in the output FIFO.
+/// </summary>
+public static class BinaryMvu
+{
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType)
+    {
+        var m = new ModuleBuilder(name);
+        int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
+        int chunks = (inputs + chunk - 1) / chunk;
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, elementType, simd);
+        int groups = buffer.ComputeGroups;
+        int groupLanes = Math.Min(simd, chunk);
+
+        var issue = m.Wire("issue", 1);
+        var loops = new FoldCounters(m, inputs, outputs, pe, simd, issue);
+        RtlSignal chunkEnd, firstChunk;
+        if (simd >= chunk)
+        {
+            chunkEnd = m.Const(1, 1);
+            firstChunk = loops.NeuronFirst;
+        }
+        else
+        {
+            var (_, beatLast) = m.Counter("chunk_beat", chunk / simd, issue, loops.SynapseLast);
+            chunkEnd = m.Or(beatLast, loops.SynapseLast);
+            var (chunkInNeuron, _) = m.Counter("chunk_in_neuron", chunks, m.And(issue, chunkEnd), loops.SynapseLast);
+            firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
+        }
+        var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
+        buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
+
+        var coef = stage.Mvu.Find("coef") as IntTensorAttr;
+        RtlSignal? coefAddress = null;
+        if (coef is not null)
+            coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
+
+        var weights = m.Rom("weights", pe * simd, WeightWords(stage, pe, simd), loops.WeightAddress);
+
+        // S1: the issued beat, with its weights from the ROM
+        var valid1 = m.DelayReset(issue, 1, "s1_valid");
+        var chunkEnd1 = m.Delay(chunkEnd, 1, "s1_chunk_end");
+        var first1 = m.Delay(firstChunk, 1, "s1_first");
+        var last1 = m.Delay(loops.SynapseLast, 1, "s1_last");
+        var fold1 = m.Delay(loops.Neuron, 1, "s1_fold");
+        var bits1 = m.Delay(bits, 1, "s1_bits");
+        var factors1 = factors is null ? null : m.Delay(factors, 1, "s1_factors");
+        var coefAddress1 = coefAddress is null ? null : m.Delay(coefAddress, 1, "s1_caddr");
+
+        // S2: signed counts per PE and chunk group
+        bool unipolar = stage.Prep!.Encoding == BitEncoding.ZeroOne;
+        int countWidth = Arithmetic.SignedWidth(-groupLanes, groupLanes);
+        var counts = new List<List<RtlSignal>>();
+        for (int p = 0; p < pe; p++)
+        {
+            var row = new List<RtlSignal>();
+            for (int g = 0; g < groups; g++)
+            {
+                var a = m.Slice(bits1, g * groupLanes, groupLanes);
+                var w = m.Slice(weights, (p * simd) + (g * groupLanes), groupLanes);
+                row.Add(m.Delay(Count(m, a, w, unipolar, countWidth), 1, "s2_count"));
+            }
+            counts.Add(row);
+        }
+        var valid2 = m.DelayReset(valid1, 1, "s2_valid");
+        var chunkEnd2 = m.Delay(chunkEnd1, 1, "s2_chunk_end");
+
+        // S3: whole-chunk counts P (summed over the chunk's beats when a chunk spans beats)
+        int pWidth = Arithmetic.SignedWidth(-chunk, chunk);
+        var chunkCounts = new List<List<RtlSignal>>();
+        for (int p = 0; p < pe; p++)
+        {
+            var row = new List<RtlSignal>();
+            foreach (var count in counts[p])
+            {
+                var wide = m.Fit(count, true, pWidth);
+                if (simd < chunk)
+                {
+                    var partial = m.Register($"partial{p}", pWidth, useReset: false);
+                    var total = m.Add(partial, wide);
+                    m.Next(partial, m.Mux(chunkEnd2, m.Const(0, pWidth), total), valid2);
+                    wide = total;
+                }
+                row.Add(m.Delay(wide, 1, "s3_count"));
+            }
+            chunkCounts.Add(row);
+        }
+        var valid3 = m.DelayReset(m.And(valid2, chunkEnd2), 1, "s3_valid");
+
+        var factorNode = stage.Factor;
+        long factorMax = factorNode?.Type.Max ?? 1;
+        var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
+        int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
+        bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
+        var (terms, toAccumulate) = serial
+            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats)
+            : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd);
+        var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
+
+        // control reaching the accumulator: the chunk-end beats only, in order. Through a long
+        // serial product it is held from the product's start instead of shifted along.
+        RtlSignal first5, last5, foldAhead;
+        if (serial)
+        {
+            var start = m.DelayReset(valid3, 1, "s4_hold");
+            RtlSignal AtStart(RtlSignal s1Value, string name) => m.Hold(m.Delay(s1Value, 3, name + "_s4"), start, name);
+            first5 = AtStart(first1, "s5_first");
+            last5 = AtStart(last1, "s5_last");
+            foldAhead = AtStart(fold1, "s5_fold");
+        }
+        else
+        {
+            first5 = m.Delay(first1, 2 + toAccumulate, "s5_first");
+            last5 = m.Delay(last1, 2 + toAccumulate, "s5_last");
+            foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
+        }
+        var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
+            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds);
+
+        int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1 + postLatency;
+        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
+        m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
+        output.Track(m, m.And(issue, loops.SynapseLast));
+        return (m.Build(), pipelineLatency + buffer.FillDelay);
+    }
+
+    /// <summary>The fewest beats any chunk takes (the last chunk may be shorter).</summary>
+    private static int MinChunkBeats(int inputs, int chunk, int simd)
+    {
+        int residual = inputs - (((inputs + chunk - 1) / chunk) - 1) * chunk;
+        return Math.Min(chunk, residual) / simd;
+    }
+
+    /// <summary>
+    /// Chunk terms F * P * coef with parallel shift-add products: F * P over P's bits, then times
+    /// the coefficient over its bits (ROM read a cycle ahead). Returns the terms and the cycles
+    /// from the whole-chunk counts (S3) to the accumulator.
+    /// </summary>
+    private static (List<List<RtlSignal>> Terms, int Latency) ParallelTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal? factors,
+        int factorWidth, long factorMax, IntTensorAttr? coef, RtlSignal? coefAddress1, int pe, int groups, int chunks, int chunk, int beatsPerFold)
+    {
+        int fpWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax, (BigInteger)chunk * factorMax);
+        int fpLatency = 0;
+        var fp = new List<List<RtlSignal>>();
+        for (int p = 0; p < pe; p++)
+        {
+            var row = new List<RtlSignal>();
+            for (int g = 0; g < groups; g++)
+            {
+                if (factors is null)
+                {
+                    row.Add(m.Fit(counts[p][g], true, fpWidth));
+                    continue;
+                }
+                var f = m.Slice(factors, g * factorWidth, factorWidth);
+                var (product, latency) = m.ShiftAddProduct(f, false, counts[p][g], true, fpWidth, "fp");
+                fpLatency = latency;
+                row.Add(product);
+            }
+            fp.Add(row.Select(s => m.Delay(s, 1, "s4_fp")).ToList());
+        }
+
+        var terms = fp;
+        int termLatency = 0;
+        if (coef is not null)
+        {
+            int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
+            var address = m.Delay(coefAddress1!, 2 + fpLatency, "s4_caddr");
+            var coefWords = m.Rom("coef", pe * groups * coefWidth, CoefficientWords(coef, pe, groups, coefWidth, groups > 1 ? beatsPerFold : chunks, chunks), address);
+            long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
+            int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
+            terms = [];
+            for (int p = 0; p < pe; p++)
+            {
+                var row = new List<RtlSignal>();
+                for (int g = 0; g < groups; g++)
+                {
+                    var c = m.Slice(coefWords, ((p * groups) + g) * coefWidth, coefWidth);
+                    var (product, latency) = m.ShiftAddProduct(fp[p][g], true, c, true, termWidth, "term");
+                    termLatency = latency;
+                    row.Add(product);
+                }
+                terms.Add(row);
+            }
+        }
+        terms = terms.Select(row => row.Select(s => m.Delay(s, 1, "s5_term")).ToList()).ToList();
+        return (terms, fpLatency + 1 + termLatency + 1);
+    }
+
+    /// <summary>
+    /// Chunk terms for small foldings, where a chunk spans several beats: Q = P * coef (small
+    /// numbers, in parallel), then F * Q by a serial shift-add that finishes within the shortest
+    /// chunk, a fraction of the parallel product's area.
+    /// </summary>
+    private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factors,
+        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget)
+    {
+        int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
+        long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
+        int qWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * coefMax, (BigInteger)chunk * coefMax);
+        int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
+        // the coefficient arrives with the whole-chunk count (S3): its ROM read is issued at S2
+        var coefWords = m.Rom("coef", pe * coefWidth, CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks), m.Delay(coefAddress1, 1, "s2_caddr"));
+        var start = m.DelayReset(valid3, 1, "s4_start");
+        var factor4 = m.Delay(m.Slice(factors, 0, factorWidth), 1, "s4_factor");
+        int bitsPerCycle = SerialProduct.BitsPerCycleFor(qWidth, cycleBudget);
+        int cycles = 0;
+        var terms = new List<List<RtlSignal>>();
+        for (int p = 0; p < pe; p++)
+        {
+            var c = m.Slice(coefWords, p * coefWidth, coefWidth);
+            var q = m.ShiftAddProduct(c, true, counts[p][0], true, qWidth, "q", pipelined: false).Product;
+            var serial = SerialProduct.Build(m, start, factor4, false, m.Delay(q, 1, "s4_q"), termWidth, bitsPerCycle, $"term{p}");
+            cycles = serial.Cycles;
+            terms.Add([serial.Result]);
+        }
+        return (terms, 1 + cycles);
+    }
+
+    /// <summary>Signed count of a chunk group: 2 pop(a &amp; w) - pop(a) for 0/1 bits, 2 pop(xnor(a, w)) - n for +-1 bits.</summary>
+    private static RtlSignal Count(ModuleBuilder m, RtlSignal a, RtlSignal w, bool unipolar, int width)
+    {
+        if (unipolar)
+        {
+            var agree = m.Fit(m.Popcount(m.And(a, w)), false, width);
+            var ones = m.Fit(m.Popcount(a), false, width);
+            return m.Sub(m.ShiftLeft(agree, 1), ones);
+        }
+        var same = m.Fit(m.Popcount(m.Not(m.Xor(a, w))), false, width);
+        return m.Sub(m.ShiftLeft(same, 1), m.Const(a.Width, width));
+    }
+
+    /// <summary>Weight ROM word a = fold * SF + beat: bit p*SIMD + l is 1 when weight (beat*SIMD + l, fold*PE + p) is +1.</summary>
+    private static List<BigInteger> WeightWords(MvuStage stage, int pe, int simd)
+    {
+        var w = stage.Mvu.IntTensor("weights");
+        int beats = stage.Inputs / simd, folds = stage.Outputs / pe;
+        var words = new List<BigInteger>(beats * folds);
+        for (int fold = 0; fold < folds; fold++)
+        {
+            for (int beat = 0; beat < beats; beat++)
+            {
+                BigInteger word = 0;
+                for (int p = pe - 1; p >= 0; p--)
+                {
+                    for (int l = simd - 1; l >= 0; l--) word = (word << 1) | (w[(beat * simd) + l, (fold * pe) + p] > 0 ? 1 : 0);
+                }
+                words.Add(word);
+            }
+        }
+        return words;
+    }
+
+    /// <summary>Coefficient ROM: one word per chunk step (a beat's chunk groups when chunks fit in a beat, else one chunk).</summary>
+    private static List<BigInteger> CoefficientWords(IntTensorAttr coef, int pe, int groups, int width, int stepsPerFold, int chunks)
+    {
+        int outputs = coef.Shape[1];
+        var words = new List<BigInteger>();
+        for (int fold = 0; fold < outputs / pe; fold++)
+        {
+            for (int step = 0; step < stepsPerFold; step++)
+            {
+                BigInteger word = 0;
+                for (int p = pe - 1; p >= 0; p--)
+                {
+                    for (int g = groups - 1; g >= 0; g--)
+                    {
+                        int c = (step * groups) + g;
+                        long value = coef.Shape[0] == 1 ? coef[0, (fold * pe) + p] : coef[Math.Min(c, chunks - 1), (fold * pe) + p];
+                        word = (word << width) | Arithmetic.Word(value, width);
+                    }
+                }
+                words.Add(word);
+            }
+        }
+        return words;
+    }
+}

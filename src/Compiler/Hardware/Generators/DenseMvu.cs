@@ -1,0 +1,117 @@
+using System.Numerics;
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Compiler.Hardware.Generators;
+
+/// <summary>
+/// The first layer: raw input bytes times constant integer weights. The byte stream fills one
+/// half of a RAM (SIMD bytes a word) while the unit reads the other half. Per beat and PE, each
+/// lane's product is a shift-add over the byte's eight bits (or a negation for +-1 weights), the
+/// lanes add up in a pipelined tree, and the accumulator stage adds bias and post-ops.
+/// </summary>
+public static class DenseMvu
+{
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding)
+    {
+        var m = new ModuleBuilder(name);
+        int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
+        int words = inputs / simd;
+        var banks = new PingPong(m, "in");
+
+        // fill: bytes arrive one a beat and shift into a word; each full word goes to the fill half
+        var inValid = m.Input("in_valid", 1);
+        var inData = m.Input("in_data", 8);
+        m.Assign(m.Output("in_ready", 1), m.Not(banks.FillBankFull));
+        var accept = m.And(inValid, m.Not(banks.FillBankFull));
+        var (_, byteLast) = m.Counter("fill_byte", simd, accept);
+        var (word, wordLast) = m.Counter("fill_word", words, m.And(accept, byteLast));
+        RtlSignal data = inData;
+        if (simd > 1)
+        {
+            var gathered = m.Register("gather", (simd - 1) * 8, useReset: false);
+            var all = m.Concat(inData, gathered);
+            m.Next(gathered, m.Slice(all, 8, (simd - 1) * 8), accept);
+            data = all;
+        }
+        int addressWidth = Arithmetic.Log2Ceiling(2 * words);
+        RtlSignal Half(RtlSignal bank, RtlSignal offset) =>
+            m.Add(m.Fit(offset, false, addressWidth), m.Mux(bank, m.Const(words, addressWidth), m.Const(0, addressWidth)));
+
+        var issue = m.Wire("issue", 1);
+        var loops = new FoldCounters(m, inputs, outputs, pe, simd, issue);
+        var x = m.Ram("input", simd * 8, 2 * words, Half(banks.Read, loops.Synapse), null,
+            Half(banks.Fill, word), data, m.And(accept, byteLast));
+        banks.Connect(m, m.And(m.And(accept, byteLast), wordLast), m.And(issue, loops.FrameLast));
+
+        var weightsTensor = stage.Mvu.IntTensor("weights");
+        bool binary = weightsTensor.Data.All(w => w is 1 or -1);
+        int weightWidth = binary ? 1 : Arithmetic.SignedWidth(weightsTensor.Data.Min(), weightsTensor.Data.Max());
+        var weights = m.Rom("weights", pe * simd * weightWidth, WeightWords(weightsTensor, pe, simd, weightWidth, binary), loops.WeightAddress);
+
+        // S1: bytes and weights of the issued beat; lane products, summed in a pipelined tree
+        long weightMax = binary ? 1 : Math.Max(Math.Abs(weightsTensor.Data.Min()), Math.Abs(weightsTensor.Data.Max()));
+        int productWidth = Arithmetic.SignedWidth(-255 * (BigInteger)weightMax, 255 * (BigInteger)weightMax);
+        int sumWidth = productWidth + Arithmetic.Log2Ceiling(simd);
+        var sums = new List<RtlSignal>();
+        int treeLatency = 0;
+        for (int p = 0; p < pe; p++)
+        {
+            var products = new List<RtlSignal>();
+            for (int l = 0; l < simd; l++)
+            {
+                var value = m.Fit(m.Slice(x, l * 8, 8), false, sumWidth);
+                if (binary)
+                {
+                    var positive = m.Bit(weights, (p * simd) + l);
+                    products.Add(m.Mux(positive, value, m.Sub(m.Const(0, sumWidth), value)));
+                }
+                else
+                {
+                    var w = m.Slice(weights, ((p * simd) + l) * weightWidth, weightWidth);
+                    products.Add(m.ShiftAddProduct(w, true, m.Slice(x, l * 8, 8), false, sumWidth, "lane", pipelined: false).Product);
+                }
+            }
+            var (sum, latency) = m.SumTree(products, "lanes");
+            treeLatency = latency;
+            sums.Add(m.Delay(sum, 1, "s2_sum"));
+        }
+        int toAccumulate = 2 + treeLatency;
+        var valid = m.DelayReset(issue, toAccumulate, "s_valid");
+        var first = m.Delay(loops.NeuronFirst, toAccumulate, "s_first");
+        var last = m.Delay(loops.SynapseLast, toAccumulate, "s_last");
+        var foldAhead = m.Delay(loops.Neuron, toAccumulate - 1, "s_fold_ahead");
+        var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
+            sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead, loops.SynapseFolds);
+
+        int pipelineLatency = toAccumulate + 1 + postLatency;
+        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
+        m.Assign(issue, m.And(banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
+        output.Track(m, m.And(issue, loops.SynapseLast));
+        return (m.Build(), pipelineLatency);
+    }
+
+    private static List<BigInteger> WeightWords(Runtime.Graph.IntTensorAttr w, int pe, int simd, int width, bool binary)
+    {
+        int inputs = w.Shape[0], outputs = w.Shape[1];
+        var words = new List<BigInteger>();
+        for (int fold = 0; fold < outputs / pe; fold++)
+        {
+            for (int beat = 0; beat < inputs / simd; beat++)
+            {
+                BigInteger word = 0;
+                for (int p = pe - 1; p >= 0; p--)
+                {
+                    for (int l = simd - 1; l >= 0; l--)
+                    {
+                        long value = w[(beat * simd) + l, (fold * pe) + p];
+                        word = (word << width) | (binary ? (value > 0 ? 1 : 0) : Arithmetic.Word(value, width));
+                    }
+                }
+                words.Add(word);
+            }
+        }
+        return words;
+    }
+}

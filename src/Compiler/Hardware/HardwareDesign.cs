@@ -1,0 +1,25 @@
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Compiler.Hardware;
+
+/// <summary>A generated design and what the compiler predicts about it.</summary>
+public sealed record HardwareDesign(
+    RtlDesign Rtl,
+    StagePlan Plan,
+    FoldingPlan Folding,
+    IReadOnlyList<LayerShape> Shapes,
+    long CyclesPerFrame,
+    IReadOnlyList<int> PipelineLatencies,
+    int OutputWidth)
+{
+    public const string TopName = "hwflow_top";
+
+    /// <summary>
+    /// Cycles from the first input byte taken to the class offered on m_axis, for a frame that
+    /// meets an idle pipeline: the input bytes, then per layer its cycles, its pipeline and one
+    /// cycle through its output FIFO.
+    /// </summary>
+    public long LatencyCycles => Plan.InputBytes + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum();
+}

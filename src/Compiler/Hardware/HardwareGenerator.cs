@@ -1,0 +1,48 @@
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Generators;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware;
+
+/// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax, the AXI top.</summary>
+public static class HardwareGenerator
+{
+    public static HardwareDesign Generate(Graph graph, FoldingPlan folding)
+    {
+        var plan = StagePlanner.Plan(graph);
+        var shapes = StagePlanner.Shapes(plan);
+        foreach (var shape in shapes)
+        {
+            var f = folding.Layers.FirstOrDefault(l => l.Layer == shape.Name)
+                ?? throw new UserError($"the folding has no entry for layer {shape.Name}");
+            if (FoldingRules.Check(shape, f) is { } problem) throw new UserError(problem);
+        }
+
+        var library = new ModuleLibrary();
+        var stageModules = new List<RtlModule>();
+        var latencies = new List<int>();
+        for (int i = 0; i < plan.Stages.Count; i++)
+        {
+            var stage = plan.Stages[i];
+            var f = folding.For(stage.Name);
+            string name = "layer_" + stage.Name.Replace('.', '_');
+            var (module, latency) = stage.IsDense
+                ? DenseMvu.Build(library, name, stage, f)
+                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType);
+            stageModules.Add(library.Add(module));
+            latencies.Add(latency);
+        }
+        int classWidth = Math.Max(1, Arithmetic.Log2Ceiling(plan.Classes));
+        int outputWidth = Math.Max(8, classWidth);
+        var last = plan.Stages[^1];
+        var argmax = library.Add(ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth));
+        library.Add(TopLevel.Build(stageModules, argmax, outputWidth));
+
+        var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
+        RtlChecker.Ensure(rtl);
+        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth);
+    }
+}

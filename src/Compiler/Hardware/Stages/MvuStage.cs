@@ -1,0 +1,57 @@
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware.Stages;
+
+/// <summary>How a binary layer turns its incoming elements into the activation bits and chunk factors it computes with.</summary>
+public sealed record InputPrep(
+    /// <summary>The incoming elements are bits already (the previous stage thresholded them).</summary>
+    bool ElementsAreBits,
+    /// <summary>Bits from integer elements: bit = element &gt;= BitThreshold (1 unipolar, 0 bipolar).</summary>
+    long BitThreshold,
+    BitEncoding Encoding,
+    /// <summary>Chunk length of the sums and popcounts (the bin-dot's chunk).</summary>
+    int Chunk,
+    FactorKind Factor,
+    int FactorWidth);
+
+public enum FactorKind
+{
+    /// <summary>No runtime factor (+-1 bits): the chunk mean is constant.</summary>
+    None,
+
+    /// <summary>F = sum of |element| over the chunk.</summary>
+    Sum,
+
+    /// <summary>F = popcount of the chunk's bits (0/1 bits).</summary>
+    Popcount,
+
+    /// <summary>F = popcount times sum (the seed's double binarization of 0/1 values).</summary>
+    SumTimesPopcount,
+}
+
+/// <summary>An elementwise op applied to each output of a matrix-vector stage before it leaves.</summary>
+public sealed record PostOp(Node Node);
+
+/// <summary>
+/// One matrix-vector stage of the hardware: the dense or bin-dot node, how its input is prepared
+/// (binary layers), and the elementwise ops that follow it up to the value the next stage reads.
+/// </summary>
+public sealed record MvuStage(
+    string Name,
+    Node Mvu,
+    Node? Factor,
+    InputPrep? Prep,
+    IReadOnlyList<PostOp> PostOps,
+    GraphType OutputType)
+{
+    public bool IsDense => Mvu.Op == Ops.Dense;
+    public int Inputs => Mvu.IntTensor("weights").Shape[0];
+    public int Outputs => Mvu.IntTensor("weights").Shape[1];
+    public int Chunk => IsDense ? Inputs : (int)Mvu.Int("chunk");
+
+    /// <summary>Width of one output element on the stream (1 for bits).</summary>
+    public int OutputWidth => OutputType.Width;
+}
+
+/// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax.</summary>
+public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuStage> Stages, bool ClassOutput, int Classes);

@@ -1,0 +1,135 @@
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Compiler.Hardware.Stages;
+
+/// <summary>
+/// Cuts the integer graph into hardware stages. Each matrix-vector node (dense, bin-dot) starts a
+/// stage; the elementwise nodes after it (shift, relu, clamp, threshold, scale) run at its output;
+/// the bits / chunk-sum / chunk-factor nodes in front of the next bin-dot run in that stage's
+/// input buffer. What the generators cannot build is refused here, naming the node.
+/// </summary>
+public static class StagePlanner
+{
+    private static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale];
+
+    public static StagePlan Plan(Graph graph)
+    {
+        var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
+        if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
+        var first = mvus[0];
+        if (first.Op != Ops.Dense || graph.Operand(first).Op != Ops.Input)
+            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
+        foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
+            throw Unsupported(node, "hardware for --scales pow2 is not generated yet (compile with --scales exact, or --ir-only)");
+
+        var stages = new List<MvuStage>();
+        for (int i = 0; i < mvus.Count; i++)
+        {
+            var mvu = mvus[i];
+            if (i > 0 && mvu.Op == Ops.Dense) throw Unsupported(mvu, "a LinearLayer is supported only as the first layer");
+            var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
+            var (prep, factor) = i == 0 ? (null, null) : Prep(graph, mvu);
+            var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
+            var postOps = PostOpChain(graph, mvu, boundary);
+            stages.Add(new MvuStage(mvu.Name, mvu, factor, prep, postOps, boundary.Type));
+        }
+
+        var output = graph.Output;
+        bool classOutput = graph[output.Operands[0]].Op == Ops.ArgMax;
+        if (!classOutput) throw Unsupported(output, "hardware for a scores output is not generated yet (use output: class)");
+        return new StagePlan(graph.Name, graph.Input.Type.Length, stages, classOutput, stages[^1].Outputs);
+    }
+
+    /// <summary>The shapes the folding optimizer works on, one per stage.</summary>
+    public static IReadOnlyList<LayerShape> Shapes(StagePlan plan)
+    {
+        var shapes = new List<LayerShape>();
+        for (int i = 0; i < plan.Stages.Count; i++)
+        {
+            var s = plan.Stages[i];
+            var next = i + 1 < plan.Stages.Count ? plan.Stages[i + 1] : null;
+            int nextChunk = next?.Prep is { Factor: not FactorKind.None } p ? p.Chunk : 0;
+            var weights = s.Mvu.IntTensor("weights");
+            shapes.Add(new LayerShape(
+                s.Name,
+                s.IsDense ? LayerKind.Dense : LayerKind.Binary,
+                s.Inputs,
+                s.Outputs,
+                s.Chunk,
+                s.IsDense ? 8 : 1,
+                s.IsDense ? GraphType.WidthOf(weights.Data.Min(), weights.Data.Max()) : 1,
+                s.Prep?.FactorWidth ?? 0,
+                s.Mvu.Find("coef") is IntTensorAttr coef ? GraphType.WidthOf(coef.Data.Min(), coef.Data.Max()) : 0,
+                0,
+                s.Mvu.Type.Width,
+                s.OutputWidth,
+                nextChunk));
+        }
+        return shapes;
+    }
+
+    /// <summary>The node whose values travel from a stage to the stage of <paramref name="consumer"/>.</summary>
+    private static Node BoundaryOf(Graph graph, Node consumer)
+    {
+        var bits = graph.Operand(consumer, 0);
+        if (consumer.Operands.Count == 1) return bits;
+        var factor = graph.Operand(consumer, 1);
+        // the factor chain reads the integer value V the bits were computed from: that is the boundary
+        var sum = factor.Op == Ops.ChunkSum ? factor : factor.Operands.Count == 2 ? graph.Operand(factor, 0) : null;
+        return sum is null ? bits : graph.Operand(sum, 0);
+    }
+
+    private static Node FinalValue(Graph graph)
+    {
+        var argmax = graph[graph.Output.Operands[0]];
+        return argmax.Op == Ops.ArgMax ? graph.Operand(argmax) : argmax;
+    }
+
+    private static (InputPrep Prep, Node? Factor) Prep(Graph graph, Node dot)
+    {
+        var bits = graph.Operand(dot, 0);
+        int chunk = (int)dot.Int("chunk");
+        var encoding = bits.Type.Encoding;
+        if (dot.Operands.Count == 1)
+            return (new InputPrep(true, 0, encoding, chunk, FactorKind.None, 0), null);
+        var factor = graph.Operand(dot, 1);
+        int width = factor.Type.Width;
+        switch (factor.Op)
+        {
+            case Ops.ChunkSum:
+                return (new InputPrep(false, BitThreshold(bits), encoding, chunk, FactorKind.Sum, width), factor);
+            case Ops.ChunkFactor when factor.Operands.Count == 1:
+                return (new InputPrep(true, 0, encoding, chunk, FactorKind.Popcount, width), factor);
+            case Ops.ChunkFactor:
+                return (new InputPrep(false, BitThreshold(bits), encoding, chunk, FactorKind.SumTimesPopcount, width), factor);
+            default:
+                throw Unsupported(factor, "this chunk factor has no hardware generator");
+        }
+    }
+
+    private static long BitThreshold(Node bits)
+    {
+        if (bits.Op != Ops.Threshold || bits.Find("dir") is not null || bits.Get("t") is not IntAttr t)
+            throw Unsupported(bits, "binarization bits must be a plain threshold of the values their chunk sums read");
+        return t.Value;
+    }
+
+    /// <summary>The elementwise chain from the stage's matrix-vector node to the boundary value.</summary>
+    private static List<PostOp> PostOpChain(Graph graph, Node mvu, Node boundary)
+    {
+        var chain = new List<PostOp>();
+        for (var node = boundary; node.Name != mvu.Name; node = graph.Operand(node))
+        {
+            if (!PostOpKinds.Contains(node.Op) || node.Operands.Count != 1)
+                throw Unsupported(node, $"between {mvu.Name} and the next stage only elementwise {string.Join("/", PostOpKinds)} ops are supported");
+            chain.Insert(0, new PostOp(node));
+        }
+        return chain;
+    }
+
+    private static UserError Unsupported(Node node, string why) =>
+        new($"{ModelImporter.Describe(node)}: cannot generate hardware: {why}");
+}

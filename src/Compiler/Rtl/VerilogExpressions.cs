@@ -1,0 +1,96 @@
+using System.Numerics;
+using System.Text;
+
+namespace HwFlow.Compiler.Rtl;
+
+/// <summary>
+/// The Verilog-2005 right-hand side of each cell. Every signal is an unsigned vector, so an
+/// operation that needs signedness says so with $signed(...); every operand already has the
+/// width of the result (the checker's width rules), so no implicit extension or truncation
+/// happens and Verilator's WIDTH warnings stay quiet.
+/// </summary>
+internal static class VerilogExpressions
+{
+    /// <summary>Terms per line in a popcount sum.</summary>
+    private const int TermsPerLine = 8;
+
+    public static string Literal(BigInteger value, int width) => $"{width}'h{RtlTextSyntax.Hex(value, width)}";
+
+    public static string Range(int width) => width == 1 ? "" : $"[{width - 1}:0] ";
+
+    public static string Bit(RtlSignal signal, int index) => signal.Width == 1 ? signal.Name : $"{signal.Name}[{index}]";
+
+    /// <summary>The bits [low + width - 1 : low] of <paramref name="signal"/>, as a plain reference when that is all of it.</summary>
+    public static string Bits(RtlSignal signal, int low, int width) =>
+        low == 0 && width == signal.Width ? signal.Name
+        : width == 1 ? Bit(signal, low)
+        : $"{signal.Name}[{low + width - 1}:{low}]";
+
+    public static string Of(RtlCell cell)
+    {
+        var i = cell.Inputs;
+        int width = cell.Output.Width;
+        return cell.Op switch
+        {
+            RtlOp.Const => Literal(cell.Value, width),
+            RtlOp.Buffer => i[0].Name,
+            RtlOp.Not => $"~{i[0].Name}",
+            RtlOp.And => $"{i[0].Name} & {i[1].Name}",
+            RtlOp.Or => $"{i[0].Name} | {i[1].Name}",
+            RtlOp.Xor => $"{i[0].Name} ^ {i[1].Name}",
+            RtlOp.Add => $"{i[0].Name} + {i[1].Name}",
+            RtlOp.Sub => $"{i[0].Name} - {i[1].Name}",
+            RtlOp.Eq => $"{i[0].Name} == {i[1].Name}",
+            RtlOp.Ne => $"{i[0].Name} != {i[1].Name}",
+            RtlOp.LtU => $"{i[0].Name} < {i[1].Name}",
+            RtlOp.LeU => $"{i[0].Name} <= {i[1].Name}",
+            RtlOp.LtS => $"$signed({i[0].Name}) < $signed({i[1].Name})",
+            RtlOp.LeS => $"$signed({i[0].Name}) <= $signed({i[1].Name})",
+            RtlOp.Mux => $"{i[0].Name} ? {i[1].Name} : {i[2].Name}",
+            RtlOp.Concat => i.Count == 1 ? i[0].Name : "{" + string.Join(", ", i.Select(s => s.Name)) + "}",
+            RtlOp.Slice => Bits(i[0], cell.Amount, width),
+            RtlOp.ZeroExt => width == i[0].Width ? i[0].Name : $"{{{width - i[0].Width}'d0, {i[0].Name}}}",
+            RtlOp.SignExt => width == i[0].Width ? i[0].Name : $"{{{{{width - i[0].Width}{{{Bit(i[0], i[0].Width - 1)}}}}}, {i[0].Name}}}",
+            RtlOp.ShlConst => $"{i[0].Name} << {cell.Amount}",
+            RtlOp.ShrConst => $"{i[0].Name} >> {cell.Amount}",
+            RtlOp.SarConst => $"$signed({i[0].Name}) >>> {cell.Amount}",
+            RtlOp.Shl => $"{i[0].Name} << {Amount(i[0], i[1])}",
+            RtlOp.Shr => $"{i[0].Name} >> {Amount(i[0], i[1])}",
+            RtlOp.Sar => $"$signed({i[0].Name}) >>> {Amount(i[0], i[1])}",
+            RtlOp.Popcount => Popcount(i[0], width),
+            RtlOp.ReduceOr => $"|{i[0].Name}",
+            RtlOp.ReduceAnd => $"&{i[0].Name}",
+            _ => throw new InvalidOperationException($"no Verilog for {cell.Op}"),
+        };
+    }
+
+    /// <summary>
+    /// A barrel shift amount. An amount wider than needed to count past the shifted width is
+    /// clamped to that width (same result: everything shifted out), because Verilator rejects a
+    /// constant amount beyond 32 bits. The clamp is a self-determined operand, so it cannot
+    /// change the signedness of an arithmetic shift.
+    /// </summary>
+    private static string Amount(RtlSignal shifted, RtlSignal amount)
+    {
+        int needed = RtlCellRules.PopcountWidth(shifted.Width);
+        if (amount.Width <= needed) return amount.Name;
+        return $"(|{Bits(amount, needed, amount.Width - needed)} ? {needed}'d{shifted.Width} : {Bits(amount, 0, needed)})";
+    }
+
+    /// <summary>
+    /// A sum of the input's bits, each zero-extended to the result width. Yosys turns the sum
+    /// into one adder tree (alumacc, then maccmap); generators wanting a hand-shaped compressor
+    /// build it from add cells instead.
+    /// </summary>
+    private static string Popcount(RtlSignal input, int width)
+    {
+        if (width == 1) return input.Name; // only a 1-bit input fits a 1-bit count
+        var text = new StringBuilder();
+        for (int bit = 0; bit < input.Width; bit++)
+        {
+            if (bit > 0) text.Append(bit % TermsPerLine == 0 ? "\n      + " : " + ");
+            text.Append($"{{{width - 1}'d0, {Bit(input, bit)}}}");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Reflection.Emit;
+
+namespace HwFlow.Sim.Compiled;
+
+/// <summary>
+/// Emits the settle kernels: for each partition of the <see cref="ActivityPlan"/>, a flag test
+/// that skips it when nothing it reads changed, then its cells. A stored value that other
+/// partitions read is compared with its old value and, only when it differs, written and their
+/// flags raised; values used only inside the partition stay in IL locals.
+/// </summary>
+internal static class SettleCompiler
+{
+    /// <summary>Cost units per kernel: large enough to amortise calls, small enough that the JIT keeps optimising (it gives up on huge methods).</summary>
+    private const int KernelBudget = 2500;
+
+    public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan)
+    {
+        var kernels = new List<KernelBuilder>();
+        KernelBuilder? kernel = null;
+        int cost = 0;
+        foreach (var partition in plan.Partitions)
+        {
+            if (kernel is null || cost > KernelBudget)
+            {
+                kernel = new KernelBuilder($"settle_{kernels.Count}");
+                kernels.Add(kernel);
+                cost = 0;
+            }
+            cost += EmitPartition(kernel, layout, plan, partition);
+        }
+        return kernels;
+    }
+
+    private static int EmitPartition(KernelBuilder k, StorageLayout layout, ActivityPlan plan, Partition partition)
+    {
+        var cells = layout.Computed;
+        var lastReader = new Dictionary<int, int>();
+        var producedHere = new HashSet<int>();
+        for (int i = partition.Start; i < partition.End; i++)
+        {
+            foreach (var input in cells[i].Inputs)
+            {
+                var place = layout.Of(input);
+                if (place.Words == 1 && producedHere.Contains(place.Offset)) lastReader[place.Offset] = i;
+            }
+            producedHere.Add(layout.Of(cells[i].Output).Offset);
+        }
+        var releaseAfter = lastReader.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList());
+
+        // A value nobody outside the partition sees, whose readers all ignore the bits above its
+        // width, is left unmasked (as Verilator's "clean" analysis does); readers mask as needed.
+        var lowBitsOnly = new Dictionary<int, bool>();
+        for (int i = partition.Start; i < partition.End; i++)
+            for (int operand = 0; operand < cells[i].Inputs.Count; operand++)
+            {
+                var input = cells[i].Inputs[operand];
+                int offset = layout.Of(input).Offset;
+                // Through a ZeroExt rename the reader sees more bits than were produced: those must be zero.
+                if (producedHere.Contains(offset))
+                    lowBitsOnly[offset] = lowBitsOnly.GetValueOrDefault(offset, true) && CellEmitter.ReadsLowBitsOnly(cells[i], operand)
+                        && plan.ProducerOf(offset)!.Output.Width == input.Width;
+            }
+        var dirty = new HashSet<int>();
+
+        var flag = new Place(partition.FlagOffset, 1, null);
+        var skip = k.IL.DefineLabel();
+        k.Word(flag, 0);
+        k.IL.Emit(OpCodes.Brfalse, skip);
+        k.Store(flag, 0, () => k.Const(0));
+        var emitter = new CellEmitter(k, layout, plan);
+        int cost = 0;
+        for (int i = partition.Start; i < partition.End; i++)
+        {
+            var output = layout.Of(cells[i].Output);
+            bool mayBeDirty = output.Words == 1 && !plan.IsStored(output.Offset) && lowBitsOnly.GetValueOrDefault(output.Offset);
+            cost += EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
+            if (mayBeDirty) dirty.Add(output.Offset);
+            k.ReleaseTemps();
+            if (releaseAfter.TryGetValue(i, out var done))
+                foreach (var offset in done) k.Release(new Place(offset, 1, null));
+        }
+        k.IL.MarkLabel(skip);
+        k.ResetCache();
+        return cost;
+    }
+
+    private static int EmitCell(KernelBuilder k, CellEmitter emitter, StorageLayout layout, ActivityPlan plan, Compiler.Rtl.RtlCell cell, bool readHere,
+        bool mayBeDirty, HashSet<int> dirty)
+    {
+        var output = layout.Of(cell.Output);
+        bool stored = plan.IsStored(output.Offset);
+        if (!stored && !readHere) return 0; // nothing reads it: computed only if peeked
+        var wake = plan.ConsumerFlags(output.Offset);
+        if (output.Words > 1)
+        {
+            if (wake.Count == 0)
+            {
+                emitter.Wide(cell, output);
+                return 2 + (2 * output.Words);
+            }
+            var changed = k.Temp(() => k.Const(0));
+            k.Tracker = changed;
+            bool tracked = emitter.Wide(cell, output);
+            k.Tracker = null;
+            Wake(k, wake, tracked ? () => k.Load(changed) : null);
+            return 2 + (4 * output.Words);
+        }
+        var value = k.Value(() => emitter.Narrow(cell, mayBeDirty, p => !p.IsConstant && dirty.Contains(p.Offset)));
+        if (stored && wake.Count == 0) k.Store(output, 0, () => k.Load(value));
+        else if (stored)
+        {
+            // Written, and its readers woken, only when it changed.
+            var same = k.IL.DefineLabel();
+            k.Address(output.Offset);
+            k.Emit(OpCodes.Ldind_I8);
+            k.Load(value);
+            k.IL.Emit(OpCodes.Beq, same);
+            k.Store(output, 0, () => k.Load(value));
+            foreach (var f in wake) k.Store(new Place(f, 1, null), 0, () => k.Const(1));
+            k.IL.MarkLabel(same);
+        }
+        if (readHere) k.Cache(output, value);
+        else k.Free(value);
+        return 2 + cell.Inputs.Count + (stored ? 2 + wake.Count : 0);
+    }
+
+    /// <summary>Raises the given flags, if <paramref name="changed"/> (a value on the stack) is non-zero, or always when it is null.</summary>
+    public static void Wake(KernelBuilder k, IReadOnlyList<int> flags, Action? changed)
+    {
+        if (flags.Count == 0) return;
+        var same = k.IL.DefineLabel();
+        if (changed is not null)
+        {
+            changed();
+            k.IL.Emit(OpCodes.Brfalse, same);
+        }
+        foreach (var f in flags) k.Store(new Place(f, 1, null), 0, () => k.Const(1));
+        k.IL.MarkLabel(same);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Numerics;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Sim.Netlists;
+
+namespace HwFlow.Sim;
+
+/// <summary>A handle on one signal of a simulated design; look it up once, then poke and peek it every cycle.</summary>
+public sealed class SimSignal(RtlSignal signal, int index)
+{
+    public RtlSignal Rtl { get; } = signal;
+    public string Name => Rtl.Name;
+    public int Width => Rtl.Width;
+    public bool IsInput => Rtl.Kind == SignalKind.Input;
+
+    /// <summary>Position in <see cref="Netlist.Signals"/>.</summary>
+    public int Index { get; } = index;
+
+    public override string ToString() => Rtl.ToString();
+}
+
+/// <summary>
+/// A cycle-based simulation of one flattened design on its single clock. Poke inputs, peek any
+/// signal (combinational values are settled on demand from the current inputs and state), and
+/// <see cref="Step()"/> applies one rising clock edge. Power-on state: registers without a reset
+/// hold their ResetValue, registers with a reset and memory read data hold 0 (as Verilator's
+/// and yosys' defaults do) until the design is reset, memories hold their Init data.
+/// </summary>
+public abstract class Simulator
+{
+    private readonly SimSignal[] _signals;
+    private readonly Dictionary<string, SimSignal> _byName = [];
+
+    protected Simulator(Netlist netlist)
+    {
+        Netlist = netlist;
+        _signals = [.. netlist.Signals.Select((s, i) => new SimSignal(s, i))];
+        foreach (var s in _signals) _byName[s.Name] = s;
+    }
+
+    /// <summary>
+    /// Builds the fast compiled simulator (the default) or the reference interpreter. With
+    /// <paramref name="storeAllSignals"/> the compiled simulator writes every signal to memory
+    /// (for waveform dumps of internals); otherwise values used only inside one partition are
+    /// recomputed when peeked, which is correct but slow for dumping many of them every cycle.
+    /// </summary>
+    public static Simulator Create(RtlDesign design, SimEngine engine = SimEngine.Compiled, bool storeAllSignals = false)
+    {
+        var netlist = Netlist.Of(design);
+        return engine switch
+        {
+            SimEngine.Compiled => new Compiled.CompiledSimulator(netlist, storeAllSignals),
+            SimEngine.Interpreter => new Interpreter.ReferenceInterpreter(netlist),
+            _ => throw new ArgumentOutOfRangeException(nameof(engine)),
+        };
+    }
+
+    public Netlist Netlist { get; }
+    public RtlModule Module => Netlist.Module;
+
+    /// <summary>Rising clock edges applied since construction.</summary>
+    public long Cycle { get; protected set; }
+
+    public IReadOnlyList<SimSignal> Signals => _signals;
+
+    public SimSignal Signal(string name) => _byName.TryGetValue(name, out var s) ? s
+        : throw new KeyNotFoundException($"design {Module.Name} has no signal {name}");
+
+    public SimSignal? TryFindSignal(string name) => _byName.GetValueOrDefault(name);
+
+    public void Poke(SimSignal signal, ulong value) => Poke(signal, (BigInteger)value);
+    public void Poke(string name, BigInteger value) => Poke(Signal(name), value);
+
+    public void Poke(SimSignal signal, BigInteger value)
+    {
+        if (!signal.IsInput) throw new InvalidOperationException($"{signal.Name} is not an input; only inputs can be poked");
+        if (value.Sign < 0 || value > CellSemantics.Mask(signal.Width))
+            throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit input {signal}");
+        Write(signal, value);
+    }
+
+    /// <summary>A fast poke of an input of at most 64 bits; the value must fit (checked only in debug builds).</summary>
+    public abstract void PokeFast(SimSignal signal, ulong value);
+
+    public BigInteger Peek(string name) => Peek(Signal(name));
+    public abstract BigInteger Peek(SimSignal signal);
+
+    /// <summary>The low 64 bits of the signal's settled value.</summary>
+    public abstract ulong PeekUInt64(SimSignal signal);
+
+    public abstract BigInteger PeekMemory(string memory, int address);
+
+    /// <summary>Combinational cells evaluated per cycle (after renames and constants are folded away, for the compiled engine).</summary>
+    public virtual int EvaluatedCellCount => Module.Cells.Count;
+
+    /// <summary>Applies one rising clock edge (settling combinational logic first if inputs changed).</summary>
+    public abstract void Step();
+
+    public void Step(long cycles)
+    {
+        for (long i = 0; i < cycles; i++) Step();
+    }
+
+    protected abstract void Write(SimSignal input, BigInteger value);
+
+    protected RtlMemory Memory(string name) => Module.Memories.FirstOrDefault(m => m.Name == name)
+        ?? throw new KeyNotFoundException($"design {Module.Name} has no memory {name}");
+}
+
+public enum SimEngine
+{
+    Compiled,
+    Interpreter,
+}

@@ -1,0 +1,130 @@
+using System.Numerics;
+using HwFlow.Runtime.Numerics;
+
+namespace HwFlow.Sim.Streams;
+
+/// <summary>
+/// Drives the build folder's AXI4-Stream top (clk, rst, s_axis_*, m_axis_*) in a simulator.
+/// Each cycle: draw two numbers, set rst / s_axis_tvalid / tdata / tlast / m_axis_tready, settle,
+/// see which handshakes happen on this edge, then clock. The generated Verilator harness
+/// (<see cref="Verilator.StreamHarness"/>) does exactly the same, so traces match cycle for
+/// cycle. A valid beat stays offered until accepted (AXI rule); gaps only delay the next beat.
+/// </summary>
+public sealed class StreamDriver
+{
+    private readonly Simulator _sim;
+    private readonly SimSignal _rst, _tdata, _tvalid, _tready, _tlast, _mdata, _mvalid, _mready;
+
+    public StreamDriver(Simulator sim)
+    {
+        _sim = sim;
+        _rst = Port("rst", 1, input: true);
+        _tdata = Port("s_axis_tdata", 8, input: true);
+        _tvalid = Port("s_axis_tvalid", 1, input: true);
+        _tready = Port("s_axis_tready", 1, input: false);
+        _tlast = Port("s_axis_tlast", 1, input: true);
+        _mdata = Port("m_axis_tdata", null, input: false);
+        _mvalid = Port("m_axis_tvalid", 1, input: false);
+        _mready = Port("m_axis_tready", 1, input: true);
+    }
+
+    public Simulator Simulator => _sim;
+
+    /// <summary>Called after each settle with the cycle number (for VCD dumps and probes).</summary>
+    public Action<long>? OnCycle { get; init; }
+
+    /// <summary>Checked every 4096 cycles, so Ctrl-C stops a long run promptly.</summary>
+    public CancellationToken Cancel { get; init; }
+
+    public StreamTrace Run(StreamStimulus stimulus)
+    {
+        var rng = new SplitMix64(stimulus.Seed);
+        ulong gap = StreamStimulus.Threshold(stimulus.InputGapProbability);
+        ulong stall = StreamStimulus.Threshold(stimulus.OutputStallProbability);
+        var frames = stimulus.Frames;
+        var outputs = new List<StreamTransaction>();
+        var frameEnds = new List<long>();
+        int frame = 0, position = 0;
+        bool offering = false;
+        long expectedSinceReset = 0, outputsSinceReset = 0, lastProgress = 0;
+        long resetUntil = stimulus.InitialResetCycles;
+        int nextReset = 0;
+        var resets = stimulus.Resets.OrderBy(r => r.Cycle).ToList();
+        bool wideOutput = _mdata.Width > 64;
+
+        for (long cycle = 0; ; cycle++)
+        {
+            if ((cycle & 4095) == 0) Cancel.ThrowIfCancellationRequested();
+            ulong drawInput = rng.NextUInt64() >> 32, drawOutput = rng.NextUInt64() >> 32;
+            if (nextReset < resets.Count && resets[nextReset].Cycle == cycle)
+            {
+                resetUntil = Math.Max(resetUntil, cycle + resets[nextReset++].Length);
+                if (position > 0 && frame < frames.Count)
+                {
+                    frame++; // the frame being sent is abandoned
+                    position = 0;
+                }
+                offering = false;
+                expectedSinceReset = outputsSinceReset = 0;
+            }
+            bool inReset = cycle < resetUntil;
+            if (inReset) lastProgress = cycle;
+
+            bool workLeft = frame < frames.Count;
+            if (!inReset && !offering && workLeft && drawInput >= gap) offering = true;
+            _sim.PokeFast(_rst, inReset ? 1UL : 0UL);
+            _sim.PokeFast(_tvalid, offering ? 1UL : 0UL);
+            _sim.PokeFast(_tdata, workLeft ? frames[frame][position] : 0UL);
+            _sim.PokeFast(_tlast, workLeft && position == frames[frame].Length - 1 ? 1UL : 0UL);
+            _sim.PokeFast(_mready, !inReset && drawOutput >= stall ? 1UL : 0UL);
+
+            bool inputFires = offering && _sim.PeekUInt64(_tready) != 0;
+            bool outputFires = !inReset && drawOutput >= stall && _sim.PeekUInt64(_mvalid) != 0;
+            OnCycle?.Invoke(cycle);
+            if (outputFires)
+            {
+                outputs.Add(new StreamTransaction(cycle, wideOutput ? _sim.Peek(_mdata) : _sim.PeekUInt64(_mdata)));
+                outputsSinceReset++;
+                lastProgress = cycle;
+            }
+            if (inputFires)
+            {
+                offering = false;
+                lastProgress = cycle;
+                if (++position == frames[frame].Length)
+                {
+                    frameEnds.Add(cycle);
+                    frame++;
+                    position = 0;
+                    expectedSinceReset++;
+                }
+            }
+            _sim.Step();
+
+            long cycles = cycle + 1;
+            bool resetsPending = nextReset < resets.Count || inReset;
+            if (outputsSinceReset > expectedSinceReset)
+                return new StreamTrace(outputs, StreamStatus.Duplicated, cycles, frameEnds,
+                    $"cycle {cycle}: {outputsSinceReset} results came out but only {expectedSinceReset} frames went in since the last reset");
+            if (!resetsPending && frame >= frames.Count && outputsSinceReset == expectedSinceReset)
+                return new StreamTrace(outputs, StreamStatus.Completed, cycles, frameEnds, null);
+            if (cycle - lastProgress >= stimulus.DeadlockCycles)
+                return new StreamTrace(outputs, StreamStatus.Deadlock, cycles, frameEnds,
+                    $"no handshake for {stimulus.DeadlockCycles} cycles (cycle {cycle}, {Describe(frame, position, frames.Count)}, {outputsSinceReset} of {expectedSinceReset} results out): {StallReport.Describe(_sim)}");
+            if (cycles >= stimulus.MaxCycles)
+                return new StreamTrace(outputs, StreamStatus.Timeout, cycles, frameEnds, $"stopped after {cycles} cycles");
+        }
+    }
+
+    private static string Describe(int frame, int position, int frames) =>
+        frame >= frames ? "all input sent" : $"frame {frame} byte {position} pending";
+
+    private SimSignal Port(string name, int? width, bool input)
+    {
+        var signal = _sim.TryFindSignal(name)
+            ?? throw new ArgumentException($"design {_sim.Module.Name} has no port {name} (the AXI4-Stream top needs clk, rst, s_axis_tdata/tvalid/tready/tlast, m_axis_tdata/tvalid/tready)");
+        if (signal.IsInput != input || (width is { } w && signal.Width != w))
+            throw new ArgumentException($"design {_sim.Module.Name}: port {name} must be a {(width is null ? "" : width + "-bit ")}{(input ? "input" : "output")}");
+        return signal;
+    }
+}

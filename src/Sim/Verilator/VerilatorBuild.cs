@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using HwFlow.Compiler.Tools;
+using HwFlow.Runtime.Errors;
+
+namespace HwFlow.Sim.Verilator;
+
+/// <summary>
+/// Builds a Verilator model with a generated harness (<c>verilator --cc --exe --build -O3</c>)
+/// into a cache folder named by a content hash of the Verilog, the memory files, the harness,
+/// the flags and the Verilator version, so an unchanged design is never rebuilt. A build is
+/// made in a temporary folder and moved into place only when it succeeded. The cache lives in
+/// $HWFLOW_CACHE/verilator (default ~/.cache/hwflow/verilator).
+/// </summary>
+public static class VerilatorBuild
+{
+    /// <summary>Flags for the C++ compiler: Verilator's default -Os is slower than -O2 for simulation loops.</summary>
+    private static readonly string[] Flags = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2", "-j", "2"];
+
+    public static string CacheRoot =>
+        Environment.GetEnvironmentVariable("HWFLOW_CACHE") is { Length: > 0 } root
+            ? Path.Combine(root, "verilator")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "hwflow", "verilator");
+
+    /// <summary>
+    /// The model for <paramref name="top"/> from the given Verilog and memory (.hex) files and
+    /// harness source, built now or taken from the cache.
+    /// </summary>
+    /// <param name="memoryPathPrefix">The folder, relative to where the model runs, that the design's $readmemh paths name ("" or "rtl/").</param>
+    public static VerilatorModel Ensure(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string harness, CancellationToken cancel = default, string memoryPathPrefix = "")
+    {
+        var tool = Toolchain.Verilator;
+        tool.EnsureUsable();
+        var sources = verilogFiles.Concat(memoryFiles).Select(p => (Name: Path.GetFileName(p), Path: p)).ToList();
+        foreach (var (_, path) in sources)
+            if (!File.Exists(path)) throw UserError.In(path, "the file does not exist (is the build folder complete?)");
+        var duplicate = sources.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new UserError($"two input files are both named {duplicate.Key}; Verilator needs them in one folder");
+
+        string hash = Hash(top, tool.Version?.ToString() ?? "?", harness + "\n" + memoryPathPrefix, sources);
+        string folder = Path.Combine(CacheRoot, hash);
+        string binary = Path.Combine(folder, CppHarness.ModelClass(top));
+        if (File.Exists(binary)) return new VerilatorModel(binary, folder, FromCache: true);
+
+        Directory.CreateDirectory(CacheRoot);
+        string staging = Path.Combine(CacheRoot, $".building-{hash}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        foreach (var (name, path) in sources)
+        {
+            bool memory = memoryFiles.Contains(path);
+            var target = Path.Combine(staging, memory ? memoryPathPrefix + name : name);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(path, target);
+        }
+        File.WriteAllText(Path.Combine(staging, "harness.cpp"), harness);
+        var arguments = new List<string>(Flags) { "--top-module", top, "-Mdir", "obj", "-o", Path.Combine("..", CppHarness.ModelClass(top)), "harness.cpp" };
+        arguments.AddRange(verilogFiles.Select(Path.GetFileName)!);
+        var run = tool.Run(arguments, staging, TimeSpan.FromMinutes(30), cancel);
+        if (!run.Succeeded || !File.Exists(Path.Combine(staging, CppHarness.ModelClass(top))))
+        {
+            string failed = Path.Combine(CacheRoot, $"failed-{hash}");
+            if (Directory.Exists(failed)) Directory.Delete(failed, recursive: true);
+            Directory.Move(staging, failed);
+            File.WriteAllText(Path.Combine(failed, "build.log"), run.Command + "\n" + run.Stdout + "\n" + run.Stderr);
+            throw new UserError($"the Verilator build of {top} failed: {run.FirstError} (full log: {Path.Combine(failed, "build.log")})");
+        }
+        Directory.Delete(Path.Combine(staging, "obj"), recursive: true); // the object files are large and never reused
+        try
+        {
+            Directory.Move(staging, folder);
+        }
+        catch (IOException) when (File.Exists(binary))
+        {
+            Directory.Delete(staging, recursive: true); // another process built the same model meanwhile
+        }
+        return new VerilatorModel(binary, folder, FromCache: false);
+    }
+
+    private static string Hash(string top, string version, string harness, List<(string Name, string Path)> sources)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(text));
+            sha.AppendData([0]);
+        }
+        Add("hwflow-verilator/1");
+        Add(version);
+        Add(string.Join(' ', Flags));
+        Add(top);
+        Add(harness);
+        foreach (var (name, path) in sources.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            Add(name);
+            sha.AppendData(File.ReadAllBytes(path));
+            sha.AppendData([0]);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..24];
+    }
+}

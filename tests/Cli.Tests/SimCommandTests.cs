@@ -1,0 +1,68 @@
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Tensors;
+
+namespace HwFlow.Cli.Tests;
+
+/// <summary>`hwflow sim` and `hwflow cosim` on a real build of examples/tiny-hbnn.</summary>
+public sealed class SimCommandTests(CompiledBuild build) : IClassFixture<CompiledBuild>
+{
+    [Fact]
+    public void Sim_classifies_images_checks_the_golden_kernel_and_measures_the_predicted_cycles()
+    {
+        var result = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "6", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal(6, json.GetProperty("count").GetInt32());
+        Assert.Equal("all 6 equal", json.GetProperty("goldenCheck").GetString());
+        Assert.Equal(json.GetProperty("predictedCyclesPerFrame").GetInt64(), (long)Math.Round(json.GetProperty("cyclesPerFrame").GetDouble()));
+    }
+
+    [Fact]
+    public void Sim_writes_a_waveform_of_the_selected_signals()
+    {
+        using var temp = new TempFolder();
+        var vcd = Path.Combine(temp.Path, "run.vcd");
+        var result = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "2", "--vcd", vcd, "--vcd-signals", "m_axis_*");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var text = File.ReadAllText(vcd);
+        Assert.Contains("$enddefinitions $end", text);
+        Assert.Contains(" m_axis_tdata [7:0] $end", text);
+        Assert.DoesNotContain("s_axis_tdata", text);
+    }
+
+    [Fact]
+    public void Cosim_is_bit_and_cycle_exact_with_backpressure()
+    {
+        var result = CliProcess.Run("cosim", build.Folder, "--dataset", "fashion-mnist", "--count", "6", "--stall-prob", "0.3", "--seed", "7", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.True(json.GetProperty("agree").GetBoolean());
+        Assert.Equal(6, json.GetProperty("transactions").GetInt32());
+        Assert.Equal("completed", json.GetProperty("status").GetString());
+        Assert.Equal("all 6 equal", json.GetProperty("goldenCheck").GetString());
+    }
+
+    [Fact]
+    public void A_missing_build_folder_is_a_user_error()
+    {
+        using var temp = new TempFolder();
+        CliProcess.AssertUserError(CliProcess.Run("sim", Path.Combine(temp.Path, "nope"), "--dataset", "fashion-mnist"), "no such build folder");
+    }
+
+    [Fact]
+    public void A_stall_probability_outside_0_to_1_is_a_user_error() =>
+        CliProcess.AssertUserError(CliProcess.Run("cosim", build.Folder, "--dataset", "fashion-mnist", "--stall-prob", "1.5"), "--stall-prob must be in [0, 1)");
+
+    [Fact]
+    public void A_dataset_that_does_not_fit_the_build_is_a_user_error()
+    {
+        using var temp = new TempFolder();
+        var model = temp.File("small");
+        var signs = new Tensor([8, 4], Enumerable.Range(0, 32).Select(i => i % 3 == 0 ? -1f : 1f).ToArray());
+        ModelWriter.Write(new ModelSpec("small", new InputSpec([8], "uint8", 1.0 / 255), 4, [new LinearLayer(signs)], OutputKind.Class), model, force: false);
+        var folder = temp.File("small-build");
+        var compiled = CliProcess.Run("compile", model, "-o", folder);
+        Assert.True(compiled.ExitCode == 0, compiled.ToString());
+        CliProcess.AssertUserError(CliProcess.Run("sim", folder, "--dataset", "fashion-mnist", "--count", "1"), "takes 8 input bytes per frame");
+    }
+}

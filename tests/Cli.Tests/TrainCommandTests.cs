@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace HwFlow.Cli.Tests;
+
+public sealed partial class TrainCommandTests : IDisposable
+{
+    private static readonly string[] Quick = ["train", "--dataset", "fashion-mnist", "--arch", "784-16-10", "--epochs", "2", "--limit", "600", "--test-limit", "300", "--batch", "50"];
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void TrainWritesAModelFolderWithLogAndPlotThatEvalAgreesWith()
+    {
+        var output = _dir.File("fm");
+        var result = CliProcess.Run([.. Quick, "-o", output, "--json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal("hbnn", json.GetProperty("mode").GetString());
+        Assert.Equal(600, json.GetProperty("trainImages").GetInt32());
+        foreach (var file in new[] { "model.yaml", "w0.npy", "training.csv", "accuracy.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");
+        var csv = File.ReadAllLines(Path.Combine(output, "training.csv"));
+        Assert.Equal("epoch,loss,train_accuracy,test_accuracy,learning_rate,train_seconds,seconds", csv[0]);
+        Assert.Equal(3, csv.Length);
+        Assert.Contains("\"epoch\"", result.Stdout);
+
+        var eval = CliProcess.Run("eval", output, "--dataset", "fashion-mnist", "--count", "300", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        double trained = json.GetProperty("testAccuracy").GetDouble();
+        Assert.Equal(trained, eval.Json().GetProperty("accuracy").GetDouble(), 0.005);
+        Assert.Equal(trained, double.Parse(csv[2].Split(',')[3], CultureInfo.InvariantCulture));
+        Assert.True(trained > 0.25, $"test accuracy {trained} (chance is 0.1)");
+        Assert.Contains("epoch 2/2", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("unknown dataset 'no-such-data'", "--dataset", "no-such-data")]
+    [InlineData("--arch '784-x-10'", "--arch", "784-x-10")]
+    [InlineData("at least one hidden width", "--arch", "784-10")]
+    [InlineData("takes 100 inputs, but dataset fashion-mnist/train has 28x28 = 784", "--arch", "100-16-10")]
+    [InlineData("has 5 classes, but dataset fashion-mnist/train has labels up to 9", "--arch", "784-16-5")]
+    [InlineData("--epochs must be at least 1, got 0", "--epochs", "0")]
+    [InlineData("--batch must be at least 1, got 0", "--batch", "0")]
+    [InlineData("--lr must be a positive number, got 0", "--lr", "0")]
+    [InlineData("--lr must be a positive number, got -0.5", "--lr", "-0.5")]
+    [InlineData("--mode 'xnor'", "--mode", "xnor")]
+    [InlineData("--scales pow2 applies to --mode hbnn only", "--mode", "bnn", "--scales", "pow2")]
+    [InlineData("--limit must be at least 2", "--limit", "1")]
+    [InlineData("--bin-agg must be at least 1", "--bin-agg", "0")]
+    [InlineData("--shift must be 0 or more pixels, got -1", "--shift", "-1")]
+    [InlineData("--shift 28 moves 28x28 images entirely out of view", "--shift", "28")]
+    public void BadInputIsOneLineExitTwoAndNoFolder(string message, params string[] overrides)
+    {
+        var output = _dir.File("model");
+        var args = Override(Quick, overrides).Concat(["-o", output]).ToArray();
+        var result = CliProcess.Run(args);
+        CliProcess.AssertUserError(result, message);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
+    [Fact]
+    public void ADatasetCanBeAnIdxFolder()
+    {
+        var output = _dir.File("idx");
+        var result = CliProcess.Run([.. Override(Quick, ["--dataset", "/usr/share/datasets/fashion-mnist", "--epochs", "1"]), "-o", output, "--json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("/usr/share/datasets/fashion-mnist", result.Json().GetProperty("dataset").GetString());
+        Assert.True(File.Exists(Path.Combine(output, "model.yaml")));
+
+        var empty = _dir.File("empty-dataset");
+        Directory.CreateDirectory(empty);
+        var refused = CliProcess.Run([.. Override(Quick, ["--dataset", empty]), "-o", _dir.File("never")]);
+        CliProcess.AssertUserError(refused, "no train-images-idx3-ubyte[.gz] in this dataset folder");
+        Assert.False(Directory.Exists(_dir.File("never")));
+    }
+
+    [Fact]
+    public void AnExistingOutputFolderIsRefusedUnlessForced()
+    {
+        var output = _dir.File("existing");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
+        var refused = CliProcess.Run([.. Quick, "-o", output]);
+        CliProcess.AssertUserError(refused, "exists already (use --force");
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "keep.txt")));
+
+        var forced = CliProcess.Run([.. Override(Quick, ["--epochs", "1"]), "-o", output, "--force"]);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.False(File.Exists(Path.Combine(output, "keep.txt")));
+        Assert.True(File.Exists(Path.Combine(output, "model.yaml")));
+    }
+
+    [Fact]
+    public async Task InterruptedTrainingLeavesNoFolder()
+    {
+        var output = _dir.File("interrupted");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _dir.Path,
+        };
+        start.ArgumentList.Add(typeof(HwFlowCommand).Assembly.Location);
+        foreach (var a in Override(Quick, ["--epochs", "1000", "--limit", "2000"]).Concat(["-o", output])) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new List<string>();
+        // Interrupt once the first epoch is done, so the model, the log and the staging folder all exist.
+        while (process.StandardError.ReadLine() is { } line)
+        {
+            stderr.Add(line);
+            if (line.Contains("epoch 1/1000")) break;
+        }
+        Assert.True(stderr.Any(l => l.Contains("epoch 1/1000")), string.Join('\n', stderr));
+        Assert.Equal(0, Kill(process.Id, SigInt));
+        var rest = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}\n{string.Join('\n', stderr)}\n{rest}\n{await stdout}");
+        Assert.Contains("interrupted; no output was written", rest);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
+    private static IEnumerable<string> Override(string[] args, string[] overrides)
+    {
+        var result = args.ToList();
+        for (int i = 0; i + 1 < overrides.Length; i += 2)
+        {
+            int at = result.IndexOf(overrides[i]);
+            if (at >= 0) result[at + 1] = overrides[i + 1];
+            else result.AddRange([overrides[i], overrides[i + 1]]);
+        }
+        return result;
+    }
+
+    private const int SigInt = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,136 @@
+using HwFlow.Compiler.Hardware.Folding;
+using static HwFlow.Compiler.Tests.Folding.SampleDesigns;
+
+namespace HwFlow.Compiler.Tests.Folding;
+
+// The test namespace ends in .Folding, which would hide the contract type of the same name.
+
+/// <summary>The resource formulas against counts worked out by hand (the comments show the arithmetic).</summary>
+public sealed class ResourceModelTests
+{
+    private static readonly LayerShape SmallBinary = Binary("b", 8, 4, chunk: 4, factor: 3, coefficient: 2, shift: 0, accumulator: 10, output: 1, nextChunk: 0);
+    private static readonly LayerShape SmallDense = Dense("d", 4, 2, weightWidth: 3, accumulator: 14, output: 1, nextChunk: 0);
+
+    [Fact]
+    public void StructuralHelpers()
+    {
+        Assert.Equal(new ResourceTerm("s"), ResourceModel.Sum("s", 3, 1, 8));
+        Assert.Equal(new ResourceTerm("s") { CarryAdderBits = 3 * 8 }, ResourceModel.Sum("s", 3, 2, 8));
+        Assert.Equal(new ResourceTerm("s") { FullAdderBits = 3 * 14 * 8, CarryAdderBits = 3 * 8 }, ResourceModel.Sum("s", 3, 16, 8));
+        Assert.Equal(1, ResourceModel.BitsFor(0));
+        Assert.Equal(1, ResourceModel.BitsFor(1));
+        Assert.Equal(2, ResourceModel.BitsFor(2));
+        Assert.Equal(10, ResourceModel.BitsFor(784));
+        Assert.Equal(0, ResourceModel.CeilLog2(1));
+        Assert.Equal(4, ResourceModel.CeilLog2(16));
+        Assert.Equal(5, ResourceModel.CeilLog2(17));
+        Assert.Equal(7, ResourceModel.ChunkCount(SmallBinary with { Inputs = 26 }));
+        Assert.Equal(0, ResourceModel.ChunkCount(SmallDense));
+    }
+
+    [Fact]
+    public void BinaryLayerTermsByHand()
+    {
+        // PE 2, SIMD 4 = chunk 4: one group per PE (pg = 2), count bits log2(4) + 2 = 4, 2 chunks.
+        var r = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 2, 4));
+        var terms = r.Terms.ToDictionary(t => t.Part);
+        Assert.Equal(new ResourceTerm("weight gates") { WeightGates = 2 * 4 }, terms["weight gates"]);
+        Assert.Equal(new ResourceTerm("popcounts") { PopcountInputs = 2 * 4 }, terms["popcounts"]);
+        Assert.Equal(new ResourceTerm("chunk counters") { CarryAdderBits = 2 * 4, Ffs = 2 * 4 }, terms["chunk counters"]);
+        // 4 count bits x 3 factor bits per group, then a 7-bit adder; 2 coefficient bits x the 7-bit value, then a 9-bit adder.
+        Assert.Equal(new ResourceTerm("factor products") { PartialProductBits = 2 * 4 * 3, CarryAdderBits = 2 * 7 }, terms["factor products"]);
+        Assert.Equal(new ResourceTerm("coefficient products") { PartialProductBits = 2 * 2 * 7, CarryAdderBits = 2 * 9 }, terms["coefficient products"]);
+        // One group value plus the running total: a two-operand 10-bit adder per PE.
+        Assert.Equal(new ResourceTerm("group sums and accumulators") { CarryAdderBits = 2 * 10, Ffs = 2 * 10 }, terms["group sums and accumulators"]);
+        Assert.Equal(new ResourceTerm("weight ROM") { BramBits = 8 * 4 }, terms["weight ROM"]);
+        Assert.Equal(new ResourceTerm("coefficient ROM") { BramBits = 4 * 2 * 2 }, terms["coefficient ROM"]);
+        // Lanes pick among 2 x 8 / 4 bits (16 - 4 mux bits); one factor among 2 x 2 (3 x 3 bits).
+        Assert.Equal(new ResourceTerm("input buffer") { MuxBits = 2 * 8 - 4 + (2 * 2 - 1) * 3, Ffs = 2 * 8 + 2 * 2 * 3 }, terms["input buffer"]);
+        Assert.Equal(new ResourceTerm("output stage") { ComparatorBits = 2 * 10, MuxBits = 2 * 10, Ffs = 2 }, terms["output stage"]);
+        Assert.Equal(new ResourceTerm("stream FIFO") { MuxBits = 2, Ffs = 4 }, terms["stream FIFO"]);
+        Assert.Equal(new ResourceTerm("control") { CarryAdderBits = 4, FixedLuts = 20, Ffs = 4 + 8 }, terms["control"]);
+        Assert.DoesNotContain("next-layer chunk sums", terms.Keys);
+        // carry 64 x 1 + comparator 20 x 2 + gates 8 x 0.6 + popcount 8 x 2 + partial products 52 x 2.6 + mux 43 x 0.85 + 20 = 316.55
+        Assert.Equal(317, r.Luts);
+        Assert.Equal(74, r.Ffs);
+        Assert.Equal(48, r.BramBits);
+    }
+
+    [Fact]
+    public void DenseLayerByHand()
+    {
+        // PE 1, SIMD 2: 2 lanes x 8 input bits x 3 weight bits = 48 partial-product bits; the two
+        // 11-bit products summed by a 12-bit adder; accumulator 14; output stage comparator 14 and
+        // mux 14; FIFO 1 mux bit; control 4 + 20. Weight ROM 4*2*3 bits, input buffer 2*4*8 bits.
+        // 48 x 2.6 + (12 + 14 + 4) + 14 x 2 + 15 x 0.85 + 20 = 215.55
+        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 1, 2));
+        Assert.Equal(216, r.Luts);
+        Assert.Equal(14 + 1 + 2 + 12, r.Ffs);
+        Assert.Equal(24 + 64, r.BramBits);
+    }
+
+    [Fact]
+    public void FullyParallelLayersHaveTheirWeightsWiredIn()
+    {
+        // PE 2, SIMD 4: constant products cost 0.17 of the 8 x 24 partial-product bits; each PE sums
+        // 4 lanes of 13 bits (2 full-adder rows and a carry adder); no ROM; the input buffer is
+        // registers behind a bank select. 32.64 x 2.6 + 52 x 1.7 + 56 + 28 x 2 + 62 x 0.85 + 20 = 357.96
+        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 2, 4));
+        Assert.Equal(358, r.Luts);
+        Assert.Equal(108, r.Ffs);
+        Assert.Equal(0, r.BramBits);
+
+        var binary = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 8)).Terms.ToDictionary(t => t.Part);
+        Assert.Equal(0, binary["weight gates"].WeightGates);
+        Assert.Equal(0, binary["weight ROM"].BramBits);
+        Assert.Equal(0, binary["coefficient ROM"].BramBits);
+        Assert.Equal(4 * 2 * 2 * 7 * ResourceCosts.Default.WiredProductFraction, binary["coefficient products"].PartialProductBits, 1e-9);
+    }
+
+    [Fact]
+    public void Pow2LayersUseABarrelShifterInsteadOfBothProducts()
+    {
+        var pow2 = SmallBinary with { ShiftWidth = 5 };
+        var terms = ResourceModel.Default.Layer(pow2, new LayerFolding("b", 2, 8)).Terms.ToDictionary(t => t.Part);
+        Assert.Equal(2 * 2 * 5 * 10, terms["chunk shifters"].MuxBits);   // 2 PE x 2 groups x 5 stages x 10 bits
+        Assert.DoesNotContain("factor products", terms.Keys);
+        Assert.DoesNotContain("coefficient products", terms.Keys);
+        Assert.DoesNotContain("coefficient ROM", terms.Keys);
+        // Two group values and the running total: one full-adder row and a carry adder per PE.
+        Assert.Equal(new ResourceTerm("group sums and accumulators") { FullAdderBits = 2 * 10, CarryAdderBits = 2 * 10, Ffs = 2 * 10 },
+            terms["group sums and accumulators"]);
+    }
+
+    [Fact]
+    public void ChunkSumsForTheNextLayerAreCounted()
+    {
+        var terms = ResourceModel.Default.Layer(SmallBinary with { NextChunk = 2 }, new LayerFolding("b", 4, 4)).Terms.ToDictionary(t => t.Part);
+        Assert.Equal(new ResourceTerm("next-layer chunk sums") { CarryAdderBits = 4 * 10, Ffs = 2 * 10 }, terms["next-layer chunk sums"]);
+    }
+
+    [Fact]
+    public void CostsAreTheCalibrationKnob()
+    {
+        var heavierAdders = new ResourceModel(ResourceCosts.Default with { LutsPerCarryAdderBit = 2 });
+        Assert.Equal(317 + 64, heavierAdders.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);
+        var cheaperMuxes = new ResourceModel(ResourceCosts.Default with { LutsPerMux2Bit = 0.5 });
+        Assert.Equal(302, cheaperMuxes.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);  // 316.55 - 43 x 0.35
+    }
+
+    [Fact]
+    public void DesignIsTheSumOfItsStages()
+    {
+        var plan = new FoldingPlan([new("l0", 16, 49), new("l4", 4, 16), new("l7", 2, 16)]);
+        var design = ResourceModel.Default.Design(FmnistHbnn, 784, plan);
+        Assert.Equal(["l0", "l4", "l7"], design.Layers.Select(l => l.Stage));
+        Assert.Equal(["input stage", "argmax"], design.Glue.Select(g => g.Stage));
+        Assert.Equal(design.Layers.Sum(l => l.Luts) + design.Glue.Sum(g => g.Luts), design.Luts);
+        Assert.Equal(design.Layers.Sum(l => l.Ffs) + design.Glue.Sum(g => g.Ffs), design.Ffs);
+        // Weight ROMs (784*256*10 + 256*256 + 256*10), coefficient ROMs (256*16*12 + 10*16*12), the input buffer 2*784*8.
+        Assert.Equal(784L * 256 * 10 + 256 * 256 + 256 * 10 + 256 * 16 * 12 + 10 * 16 * 12 + 2 * 784 * 8, design.BramBits);
+    }
+
+    [Fact]
+    public void IllegalFoldingsAreRejected() =>
+        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 3, 4)));
+}

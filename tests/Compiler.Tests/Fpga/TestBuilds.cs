@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HwFlow.Compiler.Fpga;
+using HwFlow.Runtime.Data;
+using HwFlow.Runtime.Numerics;
+using HwFlow.Compiler.Hardware.Build;
+
+namespace HwFlow.Compiler.Tests.Fpga;
+
+/// <summary>
+/// Build folders for the FPGA tests, laid out as `hwflow compile` will write them. The test core
+/// (tests/fixtures/sum-mod10-build) answers each frame with the sum of (byte + 1) mod 10.
+/// </summary>
+public static class TestBuilds
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string SumMod10Fixture => Path.Combine(RepoRoot, "tests", "fixtures", "sum-mod10-build");
+
+    /// <summary>A copy of the test core's build folder inside <paramref name="temp"/> (tests never write into the repository).</summary>
+    public static BuildFolder SumMod10(TempFolder temp, string name = "sum-mod10")
+    {
+        var target = temp.File(name);
+        CopyFolder(SumMod10Fixture, target);
+        return BuildFolder.Open(target);
+    }
+
+    /// <summary>What the test core must answer: its C# model.</summary>
+    public static ulong TestCoreClass(byte[] frame) => (ulong)(frame.Sum(b => b + 1) % 10);
+
+    /// <summary>
+    /// A build folder holding <paramref name="verilog"/> as rtl/hwflow_top.v, with the test core's
+    /// manifest changed by <paramref name="edit"/>.
+    /// </summary>
+    public static string Custom(TempFolder temp, string name, string verilog, Action<JsonObject>? edit = null)
+    {
+        var folder = temp.File(name);
+        Directory.CreateDirectory(Path.Combine(folder, "rtl"));
+        File.WriteAllText(Path.Combine(folder, "rtl", "hwflow_top.v"), verilog);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(SumMod10Fixture, BuildFolder.ManifestFile)))!.AsObject();
+        manifest["model"] = name;
+        manifest["verilogFiles"] = new JsonArray("rtl/hwflow_top.v");
+        manifest["memoryFiles"] = new JsonArray();
+        edit?.Invoke(manifest);
+        File.WriteAllText(Path.Combine(folder, BuildFolder.ManifestFile), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return folder;
+    }
+
+    /// <summary>The first <paramref name="count"/> Fashion-MNIST test images (784 raw bytes each).</summary>
+    public static IReadOnlyList<byte[]> FashionMnistImages(int count)
+    {
+        var data = DatasetCatalog.Load("fashion-mnist", DataSplit.Test);
+        return Enumerable.Range(0, count).Select(i => data.Image(i).ToArray()).ToList();
+    }
+
+    /// <summary>Seeded random frames, for cores with short frames.</summary>
+    public static IReadOnlyList<byte[]> RandomFrames(int count, int bytes, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var frame = new byte[bytes];
+            for (var i = 0; i < bytes; i++) frame[i] = (byte)rng.NextUInt64();
+            return frame;
+        }).ToList();
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HwFlow.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("cannot find the repository root (HwFlow.sln) above " + AppContext.BaseDirectory);
+    }
+}
