@@ -54,6 +54,7 @@ internal sealed class PackedBinDot : INodeKernel
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
         var coef = node.Find("coef") as IntTensorAttr;
+        var shifts = node.Find("shift") as IntTensorAttr;
         var coding = bits.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
         var counts = BinaryGemm.Multiply(Pack(bits), weights, coding, _options);
 
@@ -68,8 +69,17 @@ internal sealed class PackedBinDot : INodeKernel
                 for (int c = 0; c < chunks; c++)
                 {
                     long term = counts[at + c];
-                    if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
-                    if (coef is not null) term *= coef[c, j];
+                    if (shifts is not null)
+                    {
+                        // pow2 scales: the factor operand is a shift code, 0 meaning a zero chunk scale.
+                        long code = factors is null ? 1 : factors.Data[(r * factors.Length) + c];
+                        term = code == 0 || shifts[c, j] < 0 ? 0 : term << (int)(code - 1 + shifts[c, j]);
+                    }
+                    else
+                    {
+                        if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
+                        if (coef is not null) term *= coef[c, j];
+                    }
                     acc += term;
                 }
                 result[(r * outputs) + j] = acc;
@@ -78,7 +88,11 @@ internal sealed class PackedBinDot : INodeKernel
         return new IntValue(rows, outputs, result, node.Type.Scale);
     }
 
-    public static bool Packable(Node node) => node.IntTensor("weights").Data.All(w => w is 1 or -1);
+    /// <summary>Attributes whose meaning this implementation follows; a bin-dot with any other is left to the golden kernel.</summary>
+    private static readonly HashSet<string> KnownAttributes = ["weights", "chunk", "coef", "bias", "shift"];
+
+    public static bool Packable(Node node) =>
+        node.Attrs.All(a => KnownAttributes.Contains(a.Key)) && node.IntTensor("weights").Data.All(w => w is 1 or -1);
 
     /// <summary>The sign bits of W[in, out]; null (left to the golden kernel) when a weight is not +-1.</summary>
     private static PackedWeights? Pack(Node node)

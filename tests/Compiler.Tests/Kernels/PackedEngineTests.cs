@@ -28,8 +28,7 @@ public sealed class PackedEngineTests
     private static IEnumerable<ModelSpec> Models(ulong seed)
     {
         var rng = new SplitMix64(seed);
-        // ScaleMode.Pow2 joins this list once its lowering lands on main (it is "being built" there).
-        foreach (var scales in new[] { ScaleMode.Exact })
+        foreach (var scales in new[] { ScaleMode.Exact, ScaleMode.Pow2 })
         {
             yield return new ModelSpec("hbnn", new InputSpec([70], "uint8", 1.0 / 255), 16,
             [
@@ -65,6 +64,7 @@ public sealed class PackedEngineTests
             Assert.Equal(graph.Nodes.Where(n => n.Op == Ops.BinDot).Select(n => n.Name), PackedEngine.PackedNodes(graph));
             Assert.Equal(2, PackedEngine.PackedNodes(graph).Count);
             Assert.Single(PackedEngine.NarrowDenseNodes(graph));
+            if (model.Scales == ScaleMode.Pow2) Assert.Contains(graph.Nodes, n => n.Op == Ops.BinDot && n.Has("shift"));
             var rng = new SplitMix64(9);
             int rows = 37;
             var raw = Enumerable.Range(0, rows * model.Input.Features).Select(_ => (byte)rng.NextInt(256)).ToArray();
