@@ -54,7 +54,7 @@ internal static unsafe class Avx512RowQuad
         for (int r = 0; r < Rows; r++) sink.EndTile(firstRow + r, j0, Tile, RowScratch(scratch, r));
     }
 
-    public static TileScratch RowScratch(TileScratch scratch, int row) => new(scratch.Counts + (row * Tile), scratch.Sums + (row * Tile));
+    public static TileScratch RowScratch(TileScratch scratch, int row) => new(scratch.Counts + (row * Tile), scratch.Sums + (row * Tile), scratch.Totals + (row * Tile));
 
     /// <summary>
     /// Byte sums over at most 42 fields for 4 rows x 256 outputs, then either added to the 16-bit

@@ -2,11 +2,12 @@ using System.Runtime.Intrinsics;
 
 namespace HwFlow.Runtime.Kernels;
 
-/// <summary>Per-thread scratch a kernel hands to its sink: one tile of counts and one tile of float sums.</summary>
-internal readonly unsafe struct TileScratch(int* counts, float* sums)
+/// <summary>Per-thread scratch a kernel hands to its sink: one tile of counts, of float sums and of integer totals.</summary>
+internal readonly unsafe struct TileScratch(int* counts, float* sums, long* totals)
 {
     public int* Counts { get; } = counts;
     public float* Sums { get; } = sums;
+    public long* Totals { get; } = totals;
 }
 
 /// <summary>

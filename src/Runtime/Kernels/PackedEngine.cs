@@ -33,59 +33,76 @@ internal sealed class PackedOps(Graph.Graph graph, KernelOptions options) : INod
         _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands);
 }
 
-/// <summary>bin-dot through <see cref="BinaryGemm"/>; weights are packed once, when the engine is built.</summary>
-internal sealed class PackedBinDot : INodeKernel
+/// <summary>bin-dot through the packed kernels with the fused <see cref="BinDotSink"/>; weights are packed once, when the engine is built.</summary>
+internal sealed unsafe class PackedBinDot
 {
     private readonly KernelOptions _options;
-    private readonly Dictionary<string, PackedWeights> _weights = [];
+    private readonly Dictionary<string, Prepared> _prepared = [];
 
     public PackedBinDot(Graph.Graph graph, KernelOptions options)
     {
         _options = options;
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.BinDot))
         {
-            if (Pack(node) is { } packed) _weights[node.Name] = packed;
+            if (Pack(node) is { } packed) _prepared[node.Name] = new Prepared(node, packed);
         }
     }
 
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
-        if (node.Op != Ops.BinDot || !_weights.TryGetValue(node.Name, out var weights)) return null;
+        if (node.Op != Ops.BinDot || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
-        var coef = node.Find("coef") as IntTensorAttr;
-        var shifts = node.Find("shift") as IntTensorAttr;
         var coding = bits.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
-        var counts = BinaryGemm.Multiply(Pack(bits), weights, coding, _options);
-
-        int rows = bits.Rows, outputs = weights.Outputs, chunks = weights.Chunks.Count;
-        var result = new long[rows * outputs];
-        for (int r = 0; r < rows; r++)
+        var weights = prepared.Weights;
+        var activations = Pack(bits);
+        var popCounts = BinaryGemm.ActivationPopCounts(activations, weights.Chunks, coding);
+        var result = new long[bits.Rows * weights.Outputs];
+        fixed (int* pops = popCounts)
+        fixed (long* factorData = factors?.Data)
+        fixed (long* coef = prepared.CoefByChunk)
+        fixed (long* shift = prepared.ShiftByChunk)
+        fixed (long* bias = prepared.Bias)
+        fixed (long* target = result)
         {
-            for (int j = 0; j < outputs; j++)
-            {
-                long acc = IntegerOps.Element(node, "bias", j);
-                int at = ((r * outputs) + j) * chunks;
-                for (int c = 0; c < chunks; c++)
-                {
-                    long term = counts[at + c];
-                    if (shifts is not null)
-                    {
-                        // pow2 scales: the factor operand is a shift code, 0 meaning a zero chunk scale.
-                        long code = factors is null ? 1 : factors.Data[(r * factors.Length) + c];
-                        term = code == 0 || shifts[c, j] < 0 ? 0 : term << (int)(code - 1 + shifts[c, j]);
-                    }
-                    else
-                    {
-                        if (factors is not null) term *= factors.Data[(r * factors.Length) + c];
-                        if (coef is not null) term *= coef[c, j];
-                    }
-                    acc += term;
-                }
-                result[(r * outputs) + j] = acc;
-            }
+            var sink = new BinDotSink(new SignedCounts(weights.Chunks, coding, pops), factorData, factors?.Length ?? 0, coef, shift, bias,
+                prepared.PaddedOutputs, target, weights.Outputs);
+            PackedKernel.Run(activations, weights, coding, sink, _options);
         }
-        return new IntValue(rows, outputs, result, node.Type.Scale);
+        return new IntValue(bits.Rows, weights.Outputs, result, node.Type.Scale);
+    }
+
+    /// <summary>A bin-dot's packed weights and its per-output attributes, transposed to [chunk, output] and padded to whole tiles.</summary>
+    private sealed class Prepared
+    {
+        public Prepared(Node node, PackedWeights weights)
+        {
+            Weights = weights;
+            int outputs = weights.Outputs;
+            PaddedOutputs = ((outputs + PackedWeights.OutputPadding - 1) / PackedWeights.OutputPadding) * PackedWeights.OutputPadding;
+            Bias = new long[PaddedOutputs];
+            for (int j = 0; j < outputs; j++) Bias[j] = IntegerOps.Element(node, "bias", j);
+            CoefByChunk = ByChunk(node.Find("coef") as IntTensorAttr);
+            ShiftByChunk = ByChunk(node.Find("shift") as IntTensorAttr);
+        }
+
+        public PackedWeights Weights { get; }
+        public int PaddedOutputs { get; }
+        public long[] Bias { get; }
+        public long[]? CoefByChunk { get; }
+        public long[]? ShiftByChunk { get; }
+
+        private long[]? ByChunk(IntTensorAttr? attribute)
+        {
+            if (attribute is null) return null;
+            int rows = attribute.Shape[0], outputs = attribute.Shape[1];
+            var result = new long[rows * PaddedOutputs];
+            for (int c = 0; c < rows; c++)
+            {
+                for (int j = 0; j < outputs; j++) result[(c * PaddedOutputs) + j] = attribute[c, j];
+            }
+            return result;
+        }
     }
 
     /// <summary>Attributes whose meaning this implementation follows; a bin-dot with any other is left to the golden kernel.</summary>

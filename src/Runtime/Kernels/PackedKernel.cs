@@ -86,9 +86,10 @@ internal static unsafe class PackedKernel
         private readonly AlignedBuffer<int> _counts = new(TileEntries);
         private readonly AlignedBuffer<float> _sums = new(TileEntries);
         private readonly AlignedBuffer<ushort> _shorts = new(TileEntries);
+        private readonly AlignedBuffer<long> _totals = new(TileEntries);
         private AlignedBuffer<byte>? _values;
 
-        public TileScratch Scratch => new(_counts.Pointer, _sums.Pointer);
+        public TileScratch Scratch => new(_counts.Pointer, _sums.Pointer, _totals.Pointer);
 
         public ushort* Shorts => _shorts.Pointer;
 
