@@ -8,13 +8,14 @@ namespace HwFlow.Runtime.Kernels;
 /// dense (acc_j = bias_j + sum_i x_i w_ij) with 32-bit lanes, for layers where
 /// max|x| * sum_i |w_ij| + |bias_j| &lt; 2^31 holds for every output, x's bound taken from its
 /// proven range: then no partial sum can overflow and the result equals the golden kernel's 64-bit one.
-/// When x is proven to be bytes (0..255) and the weights fit a signed byte (the usual 8-bit first
-/// layer), VPDPBUSD (AVX-VNNI) multiplies and adds 32 pairs per instruction.
+/// When x is proven to be bytes (0..255), VPDPBUSD (AVX-VNNI) multiplies unsigned by signed bytes
+/// and adds 32 pairs per instruction: the weights are split into 7-bit planes,
+/// w = sum_p plane_p 128^p (lower planes 0..127, the top one signed), one byte dot per plane.
 /// </summary>
 internal sealed class NarrowDense
 {
     private readonly Dictionary<string, (int[] WeightsByOutput, int[] Bias)> _prepared = [];
-    private readonly Dictionary<string, (sbyte[] WeightsByOutput, int PaddedInputs)> _bytes = [];
+    private readonly Dictionary<string, (sbyte[][] Planes, int PaddedInputs)> _bytes = [];
 
     public NarrowDense(Graph.Graph graph)
     {
@@ -30,15 +31,26 @@ internal sealed class NarrowDense
             }
             _prepared[node.Name] = (byOutput, Enumerable.Range(0, outputs).Select(j => (int)IntegerOps.Element(node, "bias", j)).ToArray());
             var operand = graph.Operand(node);
-            if (AvxVnni.IsSupported && operand.Type.Min >= 0 && operand.Type.Max <= byte.MaxValue && byOutput.All(w => w is >= sbyte.MinValue and <= sbyte.MaxValue))
+            // Each plane's byte dot stays below 255 * inputs * 128 < 2^31 for inputs up to 65,000.
+            if (AvxVnni.IsSupported && operand.Type.Min >= 0 && operand.Type.Max <= byte.MaxValue && inputs <= 65_000)
             {
+                int planeCount = 1;
+                while (byOutput.Any(w => (w >> (7 * (planeCount - 1))) is < sbyte.MinValue or > sbyte.MaxValue)) planeCount++;
                 int padded = (inputs + 31) / 32 * 32;
-                var bytes = new sbyte[padded * outputs];
-                for (int j = 0; j < outputs; j++)
+                var planes = new sbyte[planeCount][];
+                for (int p = 0; p < planeCount; p++)
                 {
-                    for (int i = 0; i < inputs; i++) bytes[(j * padded) + i] = (sbyte)byOutput[(j * inputs) + i];
+                    planes[p] = new sbyte[padded * outputs];
+                    for (int j = 0; j < outputs; j++)
+                    {
+                        for (int i = 0; i < inputs; i++)
+                        {
+                            int w = byOutput[(j * inputs) + i] >> (7 * p);
+                            planes[p][(j * padded) + i] = (sbyte)(p == planeCount - 1 ? w : w & 127);
+                        }
+                    }
                 }
-                _bytes[node.Name] = (bytes, padded);
+                _bytes[node.Name] = (planes, padded);
             }
         }
     }
@@ -71,7 +83,12 @@ internal sealed class NarrowDense
                 var source = x.Row(r);
                 for (int i = 0; i < inputs; i++) row[i] = (byte)source[i];
                 for (int j = 0; j < outputs; j++)
-                    result[(r * outputs) + j] = prepared.Bias[j] + ByteDot(row, bytes.WeightsByOutput.AsSpan(j * bytes.PaddedInputs, bytes.PaddedInputs));
+                {
+                    long acc = prepared.Bias[j];
+                    for (int p = 0; p < bytes.Planes.Length; p++)
+                        acc += (long)ByteDot(row, bytes.Planes[p].AsSpan(j * bytes.PaddedInputs, bytes.PaddedInputs)) << (7 * p);
+                    result[(r * outputs) + j] = acc;
+                }
                 return row;
             }, _ => { });
             return new IntValue(x.Rows, outputs, result, node.Type.Scale);
