@@ -66,11 +66,11 @@ internal static unsafe class PackedKernel
 
         if (threads == 1 || items == 1)
         {
-            var space = new Workspace();
+            var space = Workspace.ForThisThread();
             for (int item = 0; item < items; item++) RunItem(item, space);
             return;
         }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new Workspace(),
+        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, Workspace.ForThisThread,
             (item, _, space) =>
             {
                 RunItem(item, space);
@@ -82,12 +82,18 @@ internal static unsafe class PackedKernel
     /// <summary>One thread's buffers: field values for a row group, and counts and sums for up to four rows of a tile.</summary>
     private sealed class Workspace
     {
+        // One per thread, kept: small products would otherwise spend more time allocating pinned buffers than counting.
+        [ThreadStatic]
+        private static Workspace? _ofThisThread;
+
         private const int TileEntries = Avx512RowQuad.Rows * Avx512Counter.TileOutputs;
         private readonly AlignedBuffer<int> _counts = new(TileEntries);
         private readonly AlignedBuffer<float> _sums = new(TileEntries);
         private readonly AlignedBuffer<ushort> _shorts = new(TileEntries);
         private readonly AlignedBuffer<long> _totals = new(TileEntries);
         private AlignedBuffer<byte>? _values;
+
+        public static Workspace ForThisThread() => _ofThisThread ??= new Workspace();
 
         public TileScratch Scratch => new(_counts.Pointer, _sums.Pointer, _totals.Pointer);
 
