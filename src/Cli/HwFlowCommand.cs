@@ -16,6 +16,7 @@ public static class HwFlowCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompileCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(SimCommand.Create());

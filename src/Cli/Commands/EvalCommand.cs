@@ -4,6 +4,7 @@ using HwFlow.Cli.Infrastructure;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Kernels;
 using HwFlow.Runtime.Model;
 using HwFlow.Runtime.Semantics;
 using Spectre.Console;
@@ -11,9 +12,10 @@ using Spectre.Console;
 namespace HwFlow.Cli.Commands;
 
 /// <summary>
-/// `hwflow eval MODEL --dataset D [--engine float|integer]`: accuracy and images/s. The integer
-/// engine (the golden kernel on the lowered graph) is also compared with the float reference:
-/// both accuracies and their top-1 agreement.
+/// `hwflow eval MODEL --dataset D [--engine float|integer|packed]`: accuracy and images/s. The
+/// integer engine (the golden kernel on the lowered graph) and the packed engine (the same graph
+/// on bit-packed popcount kernels, bit-identical to the golden kernel) are also compared with the
+/// float reference: both accuracies and their top-1 agreement.
 /// </summary>
 public static class EvalCommand
 {
@@ -28,8 +30,12 @@ public static class EvalCommand
         var dataset = DatasetOptions.Dataset();
         var split = DatasetOptions.Split("test");
         var count = DatasetOptions.Count();
-        var engine = new Option<string>("--engine") { Description = "float (the reference), or integer (the golden kernel the hardware must match)", DefaultValueFactory = _ => "float" };
-        engine.AcceptOnlyFromAmong("float", "integer");
+        var engine = new Option<string>("--engine")
+        {
+            Description = "float (the reference), integer (the golden kernel the hardware must match), or packed (the integer graph on bit-packed popcount kernels: the golden kernel's answers, faster)",
+            DefaultValueFactory = _ => "float",
+        };
+        engine.AcceptOnlyFromAmong("float", "integer", "packed");
         var lowering = new LoweringOptions();
         var json = Output.JsonOption();
         var command = new Command("eval", "Measure a model's accuracy and speed on a dataset") { model, dataset, split, count, engine, json };
@@ -41,10 +47,12 @@ public static class EvalCommand
             DatasetOptions.CheckFits(spec, data);
             var (floatResult, floatClasses) = Measure("float", data, () => new FloatEvaluator(spec).Classify(data.Images, data.Count));
             Result result;
-            if (parse.GetValue(engine) == "integer")
+            string engineName = parse.GetValue(engine)!;
+            if (engineName is "integer" or "packed")
             {
                 var graph = IntegerLowering.Lower(spec, lowering.Read(parse));
-                var (integer, integerClasses) = Measure("integer", data, () => new GraphExecutor(graph).Classify(data.Images, data.Count));
+                var (integer, integerClasses) = Measure(engineName, data, () =>
+                    (engineName == "packed" ? PackedEngine.Create(graph) : new GraphExecutor(graph)).Classify(data.Images, data.Count));
                 int agree = floatClasses.Zip(integerClasses).Count(p => p.First == p.Second);
                 result = From(spec, data, integer) with { Reference = floatResult, Agreement = (double)agree / data.Count, Disagreements = data.Count - agree };
             }

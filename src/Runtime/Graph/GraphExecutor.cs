@@ -10,12 +10,15 @@ public sealed class GraphExecutor
 {
     private readonly Graph _graph;
     private readonly bool _checkRanges;
+    private readonly INodeKernel? _kernel;
     private readonly Dictionary<string, object> _prepared = [];
 
-    public GraphExecutor(Graph graph, bool checkRanges = false)
+    /// <param name="kernel">Faster implementations of some ops (e.g. the packed engine's bin-dot); every other op runs here.</param>
+    public GraphExecutor(Graph graph, bool checkRanges = false, INodeKernel? kernel = null)
     {
         _graph = graph;
         _checkRanges = checkRanges;
+        _kernel = kernel;
         foreach (var node in graph.Nodes)
         {
             var prepared = LayerOps.Prepare(node) ?? IntegerOps.Prepare(node);
@@ -72,6 +75,7 @@ public sealed class GraphExecutor
         var operands = node.Operands.Select(o => values[o]).ToArray();
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
+        if (_kernel?.TryEvaluate(node, operands) is { } fast) return fast;
         if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate(node, operands, prepared);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
@@ -100,6 +104,12 @@ public sealed class GraphExecutor
                 throw new RangeViolationException($"%{node.Name} ({node.Op}) element {i % ints.Length} of sample {i / ints.Length} is {ints.Data[i]}, outside its proven range [{node.Type.Min}, {node.Type.Max}]");
         }
     }
+}
+
+/// <summary>An engine's own implementation of some ops: null means "not mine", and the golden kernel evaluates the node.</summary>
+public interface INodeKernel
+{
+    GraphValue? TryEvaluate(Node node, GraphValue[] operands);
 }
 
 /// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>

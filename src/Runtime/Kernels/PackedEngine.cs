@@ -1,0 +1,35 @@
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// The packed CPU engine for the integer graph: the golden kernel's executor with every
+/// bin-dot (the binary x binary products) done by the bit-packed kernels, and every dense layer
+/// whose sums provably fit 31 bits done with SIMD integers. bin-dot's
+/// acc_j = bias_j + sum_c term(P_cj) (factor x coefficient, or a pow2 shift) is the golden
+/// kernel's integer arithmetic on exact P, and the narrow dense sums cannot overflow, so the
+/// result is bit-identical to the golden kernel. Every other op runs the golden kernel's code.
+/// </summary>
+public static class PackedEngine
+{
+    public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null) =>
+        new(graph, checkRanges: false, new PackedOps(graph, options ?? KernelOptions.Default));
+
+    /// <summary>The bin-dot nodes the packed kernels run (all whose weights are +-1; the rest fall to the golden kernel).</summary>
+    public static IReadOnlyList<string> PackedNodes(Graph.Graph graph) =>
+        graph.Nodes.Where(n => n.Op == Ops.BinDot && PackedBinDot.Packable(n)).Select(n => n.Name).ToList();
+
+    /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
+    public static IReadOnlyList<string> NarrowDenseNodes(Graph.Graph graph) =>
+        graph.Nodes.Where(n => n.Op == Ops.Dense && NarrowDense.Fits(n, graph.Operand(n))).Select(n => n.Name).ToList();
+}
+
+/// <summary>The ops the packed engine takes over from the golden kernel.</summary>
+internal sealed class PackedOps(Graph.Graph graph, KernelOptions options) : INodeKernel
+{
+    private readonly PackedBinDot _binDot = new(graph, options);
+    private readonly NarrowDense _dense = new(graph);
+
+    public GraphValue? TryEvaluate(Node node, GraphValue[] operands) =>
+        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands);
+}
