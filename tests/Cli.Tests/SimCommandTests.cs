@@ -31,6 +31,20 @@ public sealed class SimCommandTests(CompiledBuild build) : IClassFixture<Compile
     }
 
     [Fact]
+    public void Bench_sim_runs_both_simulators_on_the_same_frames_and_reports_their_ratio()
+    {
+        var result = CliProcess.Run("bench", "sim", build.Folder, "--count", "4", "--repeats", "1", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.True(json.GetProperty("agree").GetBoolean());
+        var csharp = json.GetProperty("cSharp");
+        var verilator = json.GetProperty("verilator");
+        Assert.Equal(csharp.GetProperty("cycles").GetInt64(), verilator.GetProperty("cycles").GetInt64());
+        var ratio = csharp.GetProperty("cyclesPerSecond").GetDouble() / verilator.GetProperty("cyclesPerSecond").GetDouble();
+        Assert.Equal(ratio, json.GetProperty("ratio").GetDouble(), 1e-9);
+    }
+
+    [Fact]
     public void Cosim_is_bit_and_cycle_exact_with_backpressure()
     {
         var result = CliProcess.Run("cosim", build.Folder, "--dataset", "fashion-mnist", "--count", "6", "--stall-prob", "0.3", "--seed", "7", "--json");

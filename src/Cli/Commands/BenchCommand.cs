@@ -25,6 +25,7 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Measure speed against peers in the same run, as ratios");
         command.Subcommands.Add(Gemm());
+        command.Subcommands.Add(BenchSimCommand.Create());
         return command;
     }
 
