@@ -23,16 +23,17 @@ echo "== C# cycle-accurate simulation (every frame checked against the golden ke
 hwflow sim "$BUILD" --dataset fashion-mnist --count 500
 echo "== co-simulation with Verilator, random input gaps and output backpressure"
 hwflow cosim "$BUILD" --dataset fashion-mnist --count 100 --stall-prob 0.3
-echo "== iCE40 UP5K bitstream (yosys, nextpnr-ice40, icepack)"
-hwflow synth "$BUILD" --target ice40-up5k --clock-mhz 24 --json > "$OUT/synth.json"
+echo "== iCE40 UP5K bitstream (yosys, nextpnr-ice40, icepack), then its gate netlist on 100 test images vs the golden kernel"
+hwflow synth "$BUILD" --target ice40-up5k --clock-mhz 24 --check-netlist 100 --json > "$OUT/synth.json"
 cat "$BUILD/synth/ice40-up5k/synth.md"
 
 res() { jq -r --arg n "$1" '.report.resources[] | select(.name == $n) | "\(.used) of \(.available)"' "$OUT/synth.json"; }
 echo
-printf 'fmnist-tiny on an iCE40 UP5K: accuracy %s%% (float model %s%%), Fmax %s MHz, %s frames/s at Fmax, %s LUT4, %s block RAMs, %s DSPs\nbitstream %s\n' \
+printf 'fmnist-tiny on an iCE40 UP5K: accuracy %s%% (float model %s%%), Fmax %s MHz, %s frames/s at Fmax, %s LUT4, %s block RAMs, %s DSPs\ngate netlist vs golden kernel on 100 test images: %s\nbitstream %s\n' \
   "$(jq -r '.accuracy * 10000 | round / 100' "$OUT/eval.json")" \
   "$(jq -r '.reference.accuracy * 10000 | round / 100' "$OUT/eval.json")" \
   "$(jq -r '.report.fmaxMhz * 100 | round / 100' "$OUT/synth.json")" \
   "$(jq -r '.report.framesPerSecond | round' "$OUT/synth.json")" \
   "$(res LUT4)" "$(res BRAM)" "$(jq -r '.report.resources[] | select(.name == "DSP") | .used' "$OUT/synth.json")" \
+  "$(jq -r '.netlistCheck.summary' "$OUT/synth.json")" \
   "$(jq -r '.bitstream' "$OUT/synth.json")"

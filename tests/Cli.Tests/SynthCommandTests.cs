@@ -1,6 +1,9 @@
 namespace HwFlow.Cli.Tests;
 
-/// <summary>`hwflow synth` as a user runs it, on a copy of the sum-mod-10 test core's build folder.</summary>
+/// <summary>
+/// `hwflow synth` as a user runs it: on a copy of the sum-mod-10 test core's build folder for the
+/// mechanics and errors, and on the shipped fmnist-tiny for the real thing.
+/// </summary>
 public sealed class SynthCommandTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -36,6 +39,41 @@ public sealed class SynthCommandTests : IDisposable
         Assert.Equal(Path.Combine(build, "synth", "ice40-up5k", "hwflow_top.bin"), bitstream);
         Assert.True(File.Exists(bitstream));
         Assert.Contains("synth ice40-up5k: 3/3", result.Stderr);
+    }
+
+    [Fact]
+    public void Fmnist_tiny_fits_the_up5k_at_24_mhz_and_its_gates_answer_100_test_images_like_the_golden_kernel()
+    {
+        var build = _temp.File("fmnist-tiny");
+        var compile = CliProcess.Run("compile", CliProcess.Example("fmnist-tiny"), "-o", build, "--clock-mhz", "24", "--target-fps", "7000");
+        Assert.True(compile.ExitCode == 0, compile.ToString());
+        var result = CliProcess.Run("synth", build, "--target", "ice40-up5k", "--clock-mhz", "24", "--check-netlist", "100", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        var report = json.GetProperty("report");
+        Assert.True(report.GetProperty("timingMet").GetBoolean());
+        Assert.True(report.GetProperty("fmaxMhz").GetDouble() >= 24);
+        var resources = report.GetProperty("resources").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.Equal(0, resources["DSP"].GetProperty("used").GetDouble());
+        Assert.True(resources["LUT4"].GetProperty("used").GetDouble() <= resources["LUT4"].GetProperty("available").GetDouble());
+        var check = json.GetProperty("netlistCheck");
+        Assert.Equal(100, check.GetProperty("images").GetInt32());
+        Assert.Equal(0, check.GetProperty("mismatches").GetInt32());
+        Assert.Equal("all 100 equal", check.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public void The_netlist_check_is_refused_before_the_flow_where_it_cannot_run()
+    {
+        var build = TestCore();
+        CliProcess.AssertUserError(CliProcess.Run("synth", build, "--target", "xc7", "--check-netlist", "10"),
+            "--check-netlist simulates the bare core's iCE40 netlist");
+        CliProcess.AssertUserError(CliProcess.Run("synth", build, "--target", "ice40-up5k", "--shell", "icebreaker", "--check-netlist", "10"),
+            "without --shell");
+        CliProcess.AssertUserError(CliProcess.Run("synth", build, "--target", "ice40-up5k", "--check-netlist", "0"), "--check-netlist must be at least 1");
+        CliProcess.AssertUserError(CliProcess.Run("synth", build, "--target", "ice40-up5k", "--check-netlist", "5", "--check-dataset", _temp.File("no-such-data")),
+            "no-such-data");
+        Assert.False(Directory.Exists(Path.Combine(build, "synth")));
     }
 
     [Fact]

@@ -71,9 +71,14 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
         return RunRaw(arguments, workingDirectory, timeout ?? TimeSpan.FromMinutes(30), cancel);
     }
 
-    private ToolRun RunRaw(IReadOnlyList<string> arguments, string? workingDirectory, TimeSpan timeout, CancellationToken cancel = default)
+    private ToolRun RunRaw(IReadOnlyList<string> arguments, string? workingDirectory, TimeSpan timeout, CancellationToken cancel = default) =>
+        RunProgram(Path!, Executable, arguments, workingDirectory, timeout, cancel);
+
+    /// <summary>Runs a program that is not a named tool (say, a simulator a tool just built) with captured output.</summary>
+    public static ToolRun RunProgram(string path, string displayName, IReadOnlyList<string> arguments, string? workingDirectory, TimeSpan timeout,
+        CancellationToken cancel = default)
     {
-        var start = new ProcessStartInfo(Path!)
+        var start = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -81,7 +86,7 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var command = Executable + " " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a));
+        var command = displayName + " " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a));
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
         var stdout = new StringBuilder();

@@ -3,13 +3,21 @@ using System.Text.Json.Nodes;
 using HwFlow.Compiler.Fpga;
 using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Numerics;
+using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Model;
 
 namespace HwFlow.Compiler.Tests.Fpga;
 
 /// <summary>
-/// Build folders for the FPGA tests, laid out as `hwflow compile` will write them. The test core
-/// (tests/fixtures/sum-mod10-build) answers each frame with the sum of (byte + 1) mod 10.
+/// Build folders for the FPGA tests, laid out as `hwflow compile` writes them: the shipped
+/// examples/fmnist-tiny compiled as ./run.sh compiles it, and a hand-written test core
+/// (tests/fixtures/sum-mod10-build, the sum of (byte + 1) mod 10 per frame) whose RTL is small
+/// enough for Icarus at gate level.
 /// </summary>
 public static class TestBuilds
 {
@@ -24,6 +32,27 @@ public static class TestBuilds
         CopyFolder(SumMod10Fixture, target);
         return BuildFolder.Open(target);
     }
+
+    /// <summary>
+    /// examples/fmnist-tiny compiled for 7,000 frames/s at 24 MHz (the folding that fits the
+    /// iCE40 UP5K), written into <paramref name="temp"/>.
+    /// </summary>
+    public static BuildFolder FmnistTiny(TempFolder temp)
+    {
+        var spec = ModelLoader.Load(Path.Combine(RepoRoot, "examples", "fmnist-tiny"));
+        var options = new CompileOptions();
+        var graph = IntegerLowering.Lower(spec, options);
+        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+        var plan = FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, new FoldingGoal.TargetFps(7000, 24));
+        var folder = temp.File("fmnist-tiny");
+        Directory.CreateDirectory(folder);
+        BuildWriter.Write(folder, spec, graph, HardwareGenerator.Generate(graph, plan), IntegerGraphSummary.Of(graph, options), 24);
+        return BuildFolder.Open(folder);
+    }
+
+    /// <summary>What a compiled build must answer: the golden kernel on its integer graph.</summary>
+    public static IReadOnlyList<ulong> GoldenClasses(BuildFolder build, IReadOnlyList<byte[]> frames) =>
+        [.. new GraphExecutor(build.Graph).Classify([.. frames.SelectMany(f => f)], frames.Count).Select(c => (ulong)c)];
 
     /// <summary>What the test core must answer: its C# model.</summary>
     public static ulong TestCoreClass(byte[] frame) => (ulong)(frame.Sum(b => b + 1) % 10);

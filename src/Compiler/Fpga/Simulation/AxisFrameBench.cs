@@ -97,7 +97,7 @@ public static class AxisFrameBench
     }
 
     /// <summary>Runs the bench on <paramref name="designFiles"/> (full paths) from the build folder and returns every result in order.</summary>
-    public static IReadOnlyList<AxisResult> Run(IcarusSimulation simulator, BuildFolder build, IReadOnlyList<string> designFiles,
+    public static IReadOnlyList<AxisResult> Run(IVerilogSimulation simulator, BuildFolder build, IReadOnlyList<string> designFiles,
         IReadOnlyList<byte[]> frames, AxisBenchOptions options, string scratchFolder, CancellationToken cancel = default,
         IReadOnlyList<string>? defines = null)
     {

@@ -2,15 +2,13 @@ using HwFlow.Compiler.Tools;
 
 namespace HwFlow.Compiler.Fpga.Simulation;
 
-/// <summary>A simulation that did not finish as its testbench promised (compile error, no sentinel, timeout).</summary>
-public sealed class SimulationFailedException(string message) : Exception(message);
-
 /// <summary>
-/// Compiles Verilog with Icarus (iverilog) and runs it (vvp). A run counts only when the
+/// Compiles Verilog with Icarus (iverilog) and runs it (vvp); an event-driven simulator that
+/// starts at once, for short benches. A run counts only when the
 /// testbench printed its sentinel line: a crash or an early $finish is a failure even with exit
 /// code 0. Every file the run needs goes into a scratch folder the caller owns.
 /// </summary>
-public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime)
+public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime) : IVerilogSimulation
 {
     public static IcarusSimulation Default { get; } = new(Toolchain.Icarus, Toolchain.IcarusRuntime);
 
@@ -20,11 +18,6 @@ public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime
         runtime.EnsureUsable();
     }
 
-    /// <summary>
-    /// Compiles <paramref name="sources"/> (full paths) with <paramref name="top"/> as the root and
-    /// runs it in <paramref name="workingDirectory"/> (where `$readmemh` paths resolve). Returns
-    /// the printed lines up to and including the sentinel line.
-    /// </summary>
     public IReadOnlyList<string> Run(IReadOnlyList<string> sources, string top, string workingDirectory, string scratchFolder,
         string sentinel, TimeSpan timeout, CancellationToken cancel = default, IReadOnlyList<string>? defines = null)
     {
@@ -36,13 +29,6 @@ public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime
         if (!compile.Succeeded)
             throw new SimulationFailedException($"iverilog could not compile {top}: {compile.FirstError}");
         var run = runtime.Run(["-n", image], workingDirectory, timeout, cancel);
-        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
-        var end = lines.FindIndex(l => l.StartsWith(sentinel, StringComparison.Ordinal));
-        if (!run.Succeeded || end < 0)
-        {
-            var last = lines.Count > 0 ? lines[^1] : run.FirstError;
-            throw new SimulationFailedException($"the simulation of {top} ended without its sentinel '{sentinel}' (exit code {run.ExitCode}); last line: {last}");
-        }
-        return lines.Take(end + 1).ToList();
+        return SentinelOutput.Lines(run, top, sentinel);
     }
 }

@@ -9,13 +9,14 @@ public sealed record OutputMismatch(int Frame, ulong Expected, ulong Actual);
 /// <summary>
 /// Gate-level check of what `hwflow synth --target ice40-*` built: the netlist yosys wrote after
 /// synth_ice40 (netlist.v), simulated with yosys's own iCE40 cell models (ice40/cells_sim.v) on
-/// frames of input. What goes into the bitstream must compute what the golden kernel computes.
+/// frames of input (by Verilator unless told otherwise: Icarus needs minutes per image on a
+/// whole network). What goes into the bitstream must compute what the golden kernel computes.
 /// </summary>
 public static class PostSynthesisCheck
 {
     /// <summary>Simulates the netlist in <paramref name="synthFolder"/> on <paramref name="frames"/>; returns the core's results in order.</summary>
     public static IReadOnlyList<AxisResult> Simulate(BuildFolder build, string synthFolder, IReadOnlyList<byte[]> frames,
-        AxisBenchOptions options, string scratchFolder, FpgaTools? tools = null, IcarusSimulation? simulator = null, CancellationToken cancel = default)
+        AxisBenchOptions options, string scratchFolder, FpgaTools? tools = null, IVerilogSimulation? simulator = null, CancellationToken cancel = default)
     {
         tools ??= FpgaTools.Default;
         var netlist = Path.Combine(synthFolder, YosysScript.NetlistVerilog);
@@ -28,7 +29,7 @@ public static class PostSynthesisCheck
         var cells = tools.YosysDataFile("ice40/cells_sim.v");
         // The cell models give unconnected inputs default values with SystemVerilog syntax Icarus 11
         // cannot read; yosys's netlists connect every port, so the defaults can go.
-        return AxisFrameBench.Run(simulator ?? IcarusSimulation.Default, build, [netlist, cells], frames, options, scratchFolder, cancel,
+        return AxisFrameBench.Run(simulator ?? VerilatorSimulation.Default, build, [netlist, cells], frames, options, scratchFolder, cancel,
             ["NO_ICE40_DEFAULT_ASSIGNMENTS"]);
     }
 

@@ -114,7 +114,7 @@ public static class UartShellBench
     /// Runs the shell with the build's core on <paramref name="frames"/> and returns the answers.
     /// Fails when the line showed a glitch or framing error, or the shell's error LED lit.
     /// </summary>
-    public static IReadOnlyList<UartReply> Run(IcarusSimulation simulator, BoardShell shell, BuildFolder build, IReadOnlyList<byte[]> frames,
+    public static IReadOnlyList<UartReply> Run(IVerilogSimulation simulator, BoardShell shell, BuildFolder build, IReadOnlyList<byte[]> frames,
         string scratchFolder, int clocksPerBit = 8, int idleBitsBetweenBytes = 1, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(scratchFolder);
