@@ -16,10 +16,14 @@ public static class AccumulateStage
     /// <summary>
     /// Builds the stage. <paramref name="terms"/>[p] are lane p's terms of this beat (all of
     /// <paramref name="termWidth"/>); <paramref name="fold"/> is the neuron fold of the beat and
-    /// <paramref name="foldAhead"/> the same value one cycle earlier. Returns the push valid and data.
+    /// <paramref name="foldAhead"/> the same value one cycle earlier. With
+    /// <paramref name="oneBeatPerNeuron"/> every valid beat is a neuron's first and last, so there
+    /// is nothing to accumulate: no accumulator register and no restart multiplexer (a BNN layer
+    /// whose one chunk spans all its inputs, or an unfolded layer). Returns the push valid and data.
     /// </summary>
     public static (RtlSignal Valid, RtlSignal Data, int PostLatency) Build(ModuleBuilder m, MvuStage stage, int pe, int folds,
-        IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead, int cyclesPerResult)
+        IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead, int cyclesPerResult,
+        bool oneBeatPerNeuron)
     {
         var type = stage.Mvu.Type;
         int width = type.Width;
@@ -41,10 +45,15 @@ public static class AccumulateStage
         var sums = new List<RtlSignal>();
         for (int p = 0; p < pe; p++)
         {
-            var acc = m.Register($"acc{p}", width, useReset: false);
             var beat = m.SumTree(terms[p].Select(t => m.Fit(t, true, width)).ToList(), "beat", pipelined: false).Sum;
-            var start = biasRom is null ? m.Const(0, width) : m.Fit(m.Slice(biasRom, p * biasWidth, biasWidth), true, width);
-            var total = m.Add(m.Mux(first, start, acc), beat);
+            RtlSignal? start = biasRom is null ? null : m.Fit(m.Slice(biasRom, p * biasWidth, biasWidth), true, width);
+            if (oneBeatPerNeuron)
+            {
+                sums.Add(start is null ? beat : m.Add(start, beat));
+                continue;
+            }
+            var acc = m.Register($"acc{p}", width, useReset: false);
+            var total = m.Add(m.Mux(first, start ?? m.Const(0, width), acc), beat);
             m.Next(acc, total, valid);
             sums.Add(total);
         }

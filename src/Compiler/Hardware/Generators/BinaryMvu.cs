@@ -127,7 +127,8 @@ public static class BinaryMvu
             foldAhead = m.Delay(fold1, 1 + toAccumulate, "s5_fold_ahead");
         }
         var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
-            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds);
+            terms.Select(r => (IReadOnlyList<RtlSignal>)r).ToList(), valid5, first5, last5, foldAhead, loops.SynapseFolds,
+            oneBeatPerNeuron: simd >= chunk ? loops.SynapseFolds == 1 : chunks == 1);
 
         int pipelineLatency = 1 + 1 + 1 + toAccumulate + 1 + postLatency;
         var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
@@ -151,6 +152,9 @@ public static class BinaryMvu
     private static (List<List<RtlSignal>> Terms, int Latency) ParallelTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal? factors,
         int factorWidth, long factorMax, IntTensorAttr? coef, RtlSignal? coefAddress1, int pe, int groups, int chunks, int chunk, int beatsPerFold)
     {
+        // A plain XNOR/AND count (a BNN layer: no chunk factor, no coefficient) is its own term:
+        // no product stages, so no registers that would only delay it.
+        if (factors is null && coef is null) return (counts, 0);
         int fpWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax, (BigInteger)chunk * factorMax);
         int fpLatency = 0;
         var fp = new List<List<RtlSignal>>();

@@ -83,7 +83,8 @@ public static class DenseMvu
         var last = m.Delay(loops.SynapseLast, toAccumulate, "s_last");
         var foldAhead = m.Delay(loops.Neuron, toAccumulate - 1, "s_fold_ahead");
         var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
-            sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead, loops.SynapseFolds);
+            sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead, loops.SynapseFolds,
+            oneBeatPerNeuron: loops.SynapseFolds == 1);
 
         int pipelineLatency = toAccumulate + 1 + postLatency;
         var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
