@@ -73,11 +73,12 @@ public sealed class ResourceModelTests
     public void FullyParallelLayersHaveTheirWeightsWiredIn()
     {
         // PE 2, SIMD 4: constant products cost 0.17 of the 8 x 24 partial-product bits; each PE sums
-        // 4 lanes of 13 bits (2 full-adder rows and a carry adder); no ROM; the input buffer is
-        // registers behind a bank select. 32.64 x 2.6 + 52 x 1.7 + 56 + 28 x 2 + 62 x 0.85 + 20 = 357.96
+        // 4 lanes of 13 bits (2 full-adder rows and a carry adder); one beat per neuron, so no
+        // accumulator; no ROM; the input buffer is registers behind a bank select.
+        // 32.64 x 2.6 + 52 x 1.7 + 28 + 28 x 2 + 62 x 0.85 + 20 = 329.96
         var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 2, 4));
-        Assert.Equal(358, r.Luts);
-        Assert.Equal(108, r.Ffs);
+        Assert.Equal(330, r.Luts);
+        Assert.Equal(80, r.Ffs);
         Assert.Equal(0, r.BramBits);
 
         var binary = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 8)).Terms.ToDictionary(t => t.Part);
@@ -96,9 +97,11 @@ public sealed class ResourceModelTests
         Assert.DoesNotContain("factor products", terms.Keys);
         Assert.DoesNotContain("coefficient products", terms.Keys);
         Assert.DoesNotContain("coefficient ROM", terms.Keys);
-        // Two group values and the running total: one full-adder row and a carry adder per PE.
-        Assert.Equal(new ResourceTerm("group sums and accumulators") { FullAdderBits = 2 * 10, CarryAdderBits = 2 * 10, Ffs = 2 * 10 },
-            terms["group sums and accumulators"]);
+        // Two group values in the neuron's one beat: a carry adder per PE, no accumulator.
+        Assert.Equal(new ResourceTerm("group sums and accumulators") { CarryAdderBits = 2 * 10 }, terms["group sums and accumulators"]);
+        // Folded to two beats: the group value and the running total, into a 10-bit accumulator per PE.
+        var folded = ResourceModel.Default.Layer(pow2, new LayerFolding("b", 2, 4)).Terms.ToDictionary(t => t.Part);
+        Assert.Equal(new ResourceTerm("group sums and accumulators") { CarryAdderBits = 2 * 10, Ffs = 2 * 10 }, folded["group sums and accumulators"]);
     }
 
     [Fact]

@@ -54,7 +54,9 @@ public sealed class ResourceModel(ResourceCosts costs)
         }
         // The SIMD products of a PE summed, growing to at most AccumulatorWidth bits.
         terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + CeilLog2(f.Simd), acc)));
-        terms.Add(new("accumulators") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)f.Pe * acc });
+        // One beat per neuron leaves nothing to accumulate (the generator builds no accumulator).
+        if (s.Inputs / f.Simd > 1)
+            terms.Add(new("accumulators") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)f.Pe * acc });
         // Weight ROM: one PE x SIMD x WeightWidth word per cycle, Cycles words deep (block RAM);
         // a fully parallel layer has its weights wired into the products instead.
         terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs * w });
@@ -119,9 +121,11 @@ public sealed class ResourceModel(ResourceCosts costs)
                 valueWidth += s.CoefficientWidth;
             }
         }
-        // The G group values and the running total summed into the AccumulatorWidth-bit accumulator of each PE.
-        var accumulate = Sum("group sums and accumulators", f.Pe, groups + 1, acc);
-        terms.Add(accumulate with { Ffs = (long)f.Pe * acc });
+        // The G group values and the running total summed into the AccumulatorWidth-bit accumulator
+        // of each PE; a neuron whose terms all arrive in one beat needs no accumulator.
+        bool oneTermBeat = f.Simd >= s.Chunk ? s.Inputs / f.Simd == 1 : chunks == 1;
+        var accumulate = Sum("group sums and accumulators", f.Pe, oneTermBeat ? groups : groups + 1, acc);
+        terms.Add(accumulate with { Ffs = oneTermBeat ? 0 : (long)f.Pe * acc });
         // Weight sign ROM, Inputs x Outputs bits; coefficient ROM, Outputs x chunks x CoefficientWidth
         // bits (block RAM); both wired into a fully parallel layer.
         terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs });
