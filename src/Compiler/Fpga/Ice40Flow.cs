@@ -79,10 +79,11 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
     }
 
     /// <summary>A path end for people: the cell and port nextpnr names, and the net with its place in the Verilog.</summary>
-    private static string Describe(PathEnd end, YosysNetlist netlist)
+    // Source locations of shell files point into the staging folder; say where they will be.
+    private string Describe(PathEnd end, YosysNetlist netlist)
     {
         var net = end.Net is null ? "" : netlist.SourceOfNet(end.Net) is { } src ? $" (net {end.Net}, {src})" : $" (net {end.Net})";
-        return $"{end.Cell}.{end.Port}{net}";
+        return work.AsFinal($"{end.Cell}.{end.Port}{net}");
     }
 
     private static string Ns(double ns) => ns.ToString("0.00", CultureInfo.InvariantCulture) + " ns";
