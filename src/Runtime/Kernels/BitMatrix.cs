@@ -67,26 +67,15 @@ public sealed unsafe class BitMatrix
     }
 
     /// <summary>Packs signs: bipolar bit = (v &gt;= 0), the +1 of s(v); unipolar bit = (v &gt; 0).</summary>
-    public static BitMatrix FromSigns(ReadOnlySpan<float> values, int rows, int columns, ActivationCoding coding)
-    {
-        CheckLength(values.Length, rows, columns);
-        var matrix = new BitMatrix(rows, columns);
-        bool unipolar = coding == ActivationCoding.Unipolar;
-        for (int r = 0; r < rows; r++)
-        {
-            var source = values.Slice(r * columns, columns);
-            var target = matrix.Row(r);
-            for (int c = 0; c < columns; c++)
-            {
-                float v = source[c];
-                if (unipolar ? v > 0 : v >= 0) target[c / WordBits] |= 1UL << (c % WordBits);
-            }
-        }
-        return matrix;
-    }
+    public static BitMatrix FromSigns(ReadOnlySpan<float> values, int rows, int columns, ActivationCoding coding) =>
+        FromSignsOf(values, rows, columns, coding);
 
     /// <summary>Packs signs of doubles, with the same rule as the float overload.</summary>
-    public static BitMatrix FromSigns(ReadOnlySpan<double> values, int rows, int columns, ActivationCoding coding)
+    public static BitMatrix FromSigns(ReadOnlySpan<double> values, int rows, int columns, ActivationCoding coding) =>
+        FromSignsOf(values, rows, columns, coding);
+
+    private static BitMatrix FromSignsOf<T>(ReadOnlySpan<T> values, int rows, int columns, ActivationCoding coding)
+        where T : System.Numerics.INumber<T>
     {
         CheckLength(values.Length, rows, columns);
         var matrix = new BitMatrix(rows, columns);
@@ -97,8 +86,8 @@ public sealed unsafe class BitMatrix
             var target = matrix.Row(r);
             for (int c = 0; c < columns; c++)
             {
-                double v = source[c];
-                if (unipolar ? v > 0 : v >= 0) target[c / WordBits] |= 1UL << (c % WordBits);
+                T v = source[c];
+                if (unipolar ? v > T.Zero : v >= T.Zero) target[c / WordBits] |= 1UL << (c % WordBits);
             }
         }
         return matrix;
