@@ -3,10 +3,8 @@ using HwFlow.Compiler.Tools;
 namespace HwFlow.Compiler.Fpga.Simulation;
 
 /// <summary>
-/// Compiles Verilog with Icarus (iverilog) and runs it (vvp); an event-driven simulator that
-/// starts at once, for short benches. A run counts only when the
-/// testbench printed its sentinel line: a crash or an early $finish is a failure even with exit
-/// code 0. Every file the run needs goes into a scratch folder the caller owns.
+/// Compiles Verilog with Icarus (iverilog) and runs it (vvp): an event-driven simulator that
+/// starts at once, the choice for short benches (see <see cref="VerilatorSimulation"/> for long ones).
 /// </summary>
 public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime) : IVerilogSimulation
 {
