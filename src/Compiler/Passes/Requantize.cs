@@ -35,13 +35,17 @@ public sealed class Requantize : Pass
             int bits = context.Options.ActivationBits;
             if (producer.Op == Ops.Input || producer.Type.Width <= bits) continue;
 
+            // Widths count as GraphType counts them: a value proven non-negative keeps all its bits
+            // for magnitude (u16), a signed one spends one on the sign (s16).
+            bool unsigned = producer.Type.Min >= 0;
+            long hi = unsigned ? (1L << bits) - 1 : (1L << (bits - 1)) - 1, lo = unsigned ? 0 : -(1L << (bits - 1));
             int excess = producer.Type.Width - bits;
             double within = double.PositiveInfinity;
             if (producer.Find(AffineFolding.TypicalAttr) is RealAttr typical)
             {
-                // shift so that the statistical range fills the signed activation width
+                // shift so that the statistical range fills the activation width
                 double magnitude = typical.Value / producer.Type.Scale;
-                int needed = (int)Math.Ceiling(Math.Log2(magnitude + 1)) + 1;
+                int needed = (int)Math.Ceiling(Math.Log2(magnitude + 1)) + (unsigned ? 0 : 1);
                 int statistical = Math.Max(0, needed - bits);
                 if (statistical < excess)
                 {
@@ -58,7 +62,6 @@ public sealed class Requantize : Pass
                 last = new Node(graph.Fresh(producer.Name + ".q"), Ops.Shift, [producer.Name], type, ("amount", new IntAttr(excess)));
                 chain.Add(last);
             }
-            long hi = (1L << (bits - 1)) - 1, lo = -(1L << (bits - 1));
             if (last.Type.Min < lo || last.Type.Max > hi)
             {
                 var clamp = new Node(graph.Fresh(producer.Name + ".sat"), Ops.Clamp, [last.Name], last.Type, ("lo", new IntAttr(lo)), ("hi", new IntAttr(hi)));

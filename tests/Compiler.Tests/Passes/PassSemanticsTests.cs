@@ -22,7 +22,7 @@ public sealed class PassSemanticsTests
             IntegerLowering.Lower(model, new CompileOptions { Scales = scales }, checker);
             Assert.True(checker.Failures.Count == 0, $"model seed {seed}:\n" + string.Join("\n", checker.Failures.Take(10)));
             lock (checkedPasses) checkedPasses.UnionWith(checker.PassesChecked);
-        }, iter: 60, threads: 1);
+        }, iter: 300, threads: 1);
 
         string[] expected = ["fuse-batchnorm-sign", "lower-input", "lower-linear", "lower-bin", "lower-batchnorm-sign", "lower-sign", "lower-ramp", "requantize", "lower-sigmoid"];
         Assert.Empty(expected.Except(checkedPasses));
