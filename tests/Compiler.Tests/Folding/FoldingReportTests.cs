@@ -66,7 +66,7 @@ public sealed class FoldingReportTests
     public void MarkdownHasTheTableAndTheSummary()
     {
         var md = FoldingReportText.Markdown(Report());
-        Assert.StartsWith("## LayerFolding\n\n| layer | kind | inputs | outputs | chunk | PE | SIMD | cycles/frame | LUTs | FFs | BRAM bits |\n|---|---|---:|", md);
+        Assert.StartsWith("| layer | kind | inputs | outputs | chunk | PE | SIMD | cycles/frame | LUTs | FFs | BRAM bits |\n|---|---|---:|", md);
         Assert.Contains("\n| l0 | dense | 784 | 256 | - | 16 | 49 | 256 | ", md);
         Assert.Contains("\n| l4 | binary | 256 | 256 | 16 | 4 | 16 | 1,024 | ", md);
         Assert.Contains("\n| total |  |  |  |  |  |  | II 1,024 | ", md);

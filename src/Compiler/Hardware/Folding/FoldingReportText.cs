@@ -11,7 +11,6 @@ public static class FoldingReportText
     public static string Markdown(FoldingReport r)
     {
         var md = new StringBuilder();
-        md.Append("## LayerFolding\n\n");
         md.Append("| ").AppendJoin(" | ", Header).Append(" |\n");
         md.Append("|---|---|").Append(string.Concat(Enumerable.Repeat("---:|", Header.Length - 2))).Append('\n');
         foreach (var row in Rows(r)) md.Append("| ").AppendJoin(" | ", row).Append(" |\n");
