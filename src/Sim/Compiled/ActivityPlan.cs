@@ -70,7 +70,7 @@ internal sealed class ActivityPlan
                 var list = Consumers(place.Offset);
                 if (!list.Contains(partitions[reader].FlagOffset)) list.Add(partitions[reader].FlagOffset);
             }
-        foreach (var signal in EdgeReads(layout.Netlist.Module).Concat(layout.Netlist.Module.Outputs))
+        foreach (var signal in layout.Netlist.EdgeReads().Concat(layout.Netlist.Module.Outputs))
         {
             var place = layout.Of(signal);
             if (!place.IsConstant && producedBy.ContainsKey(place.Offset)) _stored.Add(place.Offset);
@@ -94,29 +94,5 @@ internal sealed class ActivityPlan
     {
         if (!_consumers.TryGetValue(offset, out var list)) _consumers[offset] = list = [];
         return list;
-    }
-
-    private static IEnumerable<RtlSignal> EdgeReads(RtlModule module)
-    {
-        foreach (var r in module.Registers)
-        {
-            yield return r.D;
-            if (r.Enable is not null) yield return r.Enable;
-            if (r.Reset is not null) yield return r.Reset;
-        }
-        foreach (var m in module.Memories)
-        {
-            foreach (var p in m.ReadPorts)
-            {
-                yield return p.Address;
-                if (p.Enable is not null) yield return p.Enable;
-            }
-            foreach (var p in m.WritePorts)
-            {
-                yield return p.Address;
-                yield return p.Data;
-                yield return p.Enable;
-            }
-        }
     }
 }

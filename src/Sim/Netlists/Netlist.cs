@@ -103,9 +103,11 @@ public sealed class Netlist
     /// <summary>Register outputs and memory read data: the signals that change only on the clock edge.</summary>
     public bool IsState(RtlSignal signal) => _state.Contains(signal);
 
-    private IEnumerable<RtlSignal> Reads()
+    private IEnumerable<RtlSignal> Reads() => Module.Cells.SelectMany(cell => cell.Inputs).Concat(EdgeReads());
+
+    /// <summary>The signals registers and memories sample on the clock edge: D, enables, resets, addresses, write data.</summary>
+    public IEnumerable<RtlSignal> EdgeReads()
     {
-        foreach (var cell in Module.Cells) foreach (var i in cell.Inputs) yield return i;
         foreach (var r in Module.Registers)
         {
             yield return r.D;
