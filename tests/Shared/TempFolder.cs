@@ -1,6 +1,10 @@
-namespace HwFlow.Compiler.Tests;
+namespace HwFlow.Tests;
 
-/// <summary>A fresh folder per test, deleted afterwards, so no test writes into the working tree.</summary>
+/// <summary>
+/// A fresh folder per test, deleted afterwards, so no test writes into the working tree. One file
+/// for every test project: Runtime, Compiler and Cli tests compile it in, Sim tests take it from
+/// their reference to the Compiler tests.
+/// </summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder()
