@@ -72,6 +72,16 @@ public sealed class IntegerLoweringTests
         Assert.Contains("the input scale must be a positive number", Assert.Throws<UserError>(() => IntegerLowering.Lower(model, new CompileOptions())).Message);
     }
 
+    [Fact]
+    public void APow2ModelIsNotLoweredWithExactScales()
+    {
+        var model = Model(new LinearLayer(W(4, 4)), new Ramp(), new BinLayer(W(4, 2))) with { Scales = ScaleMode.Pow2 };
+        Assert.Equal("model bad was trained with pow2 chunk scales (scales: pow2 in its model.yaml): it lowers only with pow2 scales, not --scales exact",
+            Assert.Throws<UserError>(() => IntegerLowering.Lower(model, new CompileOptions { Scales = ScaleMode.Exact })).Message);
+        IntegerLowering.Lower(model, new CompileOptions { Scales = ScaleMode.Pow2 });
+        IntegerLowering.Lower(model, new CompileOptions());
+    }
+
     [Theory]
     [InlineData(1, 12, 24, "--first-layer-bits must be between 2 and 16, got 1")]
     [InlineData(8, 40, 24, "--coef-bits must be between 2 and 24, got 40")]

@@ -23,7 +23,7 @@ public static class StagePlanner
         if (first.Op != Ops.Dense || graph.Operand(first).Op != Ops.Input)
             throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
-            throw Unsupported(node, "hardware for --scales pow2 is not generated yet (compile with --scales exact, or --ir-only)");
+            throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
 
         var stages = new List<MvuStage>();
         for (int i = 0; i < mvus.Count; i++)
