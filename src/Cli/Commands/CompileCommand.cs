@@ -62,20 +62,21 @@ public static class CompileCommand
 
             if (parse.GetValue(irOnly))
             {
-                File.WriteAllText(staged.File("graph.ir"), GraphPrinter.Print(graph));
+                File.WriteAllText(staged.File(BuildFolder.GraphFile), GraphPrinter.Print(graph));
                 File.WriteAllText(staged.File("report.json"), JsonSerializer.Serialize(summary, Output.JsonOptions) + "\n");
                 File.WriteAllText(staged.File("report.md"), IrMarkdown(summary));
-                files.InsertRange(0, ["graph.ir", "report.md", "report.json"]);
+                files.InsertRange(0, [BuildFolder.GraphFile, "report.md", "report.json"]);
                 staged.Commit();
                 Output.From(parse, json).Report(new IrResult(staged.Target, summary, watch.Elapsed.TotalSeconds, files), PrintIr);
                 return ExitCodes.Success;
             }
 
-            var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+            var stages = StagePlanner.Plan(graph);
+            var shapes = StagePlanner.Shapes(stages);
             var plan = parse.GetValue(foldingFile) is { } path
                 ? FoldingFile.Load(path, shapes)
                 : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal!);
-            var design = HardwareGenerator.Generate(graph, plan);
+            var design = HardwareGenerator.Generate(stages, plan);
             var report = BuildWriter.Write(staged.Path, spec, graph, design, summary, clockMhz);
             staged.Commit();
             files.InsertRange(0, Directory.GetFiles(staged.Target).Select(f => Path.GetFileName(f)!).Order());

@@ -10,9 +10,11 @@ namespace HwFlow.Compiler.Hardware;
 /// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax, the AXI top.</summary>
 public static class HardwareGenerator
 {
-    public static HardwareDesign Generate(Graph graph, FoldingPlan folding)
+    public static HardwareDesign Generate(Graph graph, FoldingPlan folding) => Generate(StagePlanner.Plan(graph), folding);
+
+    /// <summary>As <see cref="Generate(Graph, FoldingPlan)"/>, for a caller that planned the stages already (to fold them).</summary>
+    public static HardwareDesign Generate(StagePlan plan, FoldingPlan folding)
     {
-        var plan = StagePlanner.Plan(graph);
         var shapes = StagePlanner.Shapes(plan);
         foreach (var shape in shapes)
         {

@@ -48,7 +48,7 @@ public static class BuildWriter
             LatencyCycles = design.LatencyCycles,
             ClockMhz = clockMhz,
         });
-        File.WriteAllText(Path.Combine(folder, "graph.ir"), GraphPrinter.Print(graph));
+        File.WriteAllText(Path.Combine(folder, BuildFolder.GraphFile), GraphPrinter.Print(graph));
         Directory.CreateDirectory(Path.Combine(folder, "model"));
         ModelWriter.WriteInto(model, Path.Combine(folder, "model"));
         File.WriteAllText(Path.Combine(folder, "folding.yaml"), FoldingFile.Format(design.Folding));
