@@ -18,17 +18,10 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
     {
         var module = layout.Netlist.Module;
         var readDuringEdge = new HashSet<int>();
-        void Reads(RtlSignal? s)
+        foreach (var s in layout.Netlist.EdgeReads())
         {
-            if (s is null) return;
             var place = layout.Of(s);
             if (!place.IsConstant) readDuringEdge.Add(place.Offset);
-        }
-        foreach (var r in module.Registers) { Reads(r.D); Reads(r.Enable); Reads(r.Reset); }
-        foreach (var m in module.Memories)
-        {
-            foreach (var p in m.ReadPorts) { Reads(p.Address); Reads(p.Enable); }
-            foreach (var p in m.WritePorts) { Reads(p.Address); Reads(p.Data); Reads(p.Enable); }
         }
         var commits = new List<(Place Scratch, Place Target)>();
         Place Target(RtlSignal q)
