@@ -66,9 +66,6 @@ public static class EvalCommand
         return command;
     }
 
-    public static Result Evaluate(ModelSpec spec, Dataset data) =>
-        From(spec, data, Measure("float", data, () => new FloatEvaluator(spec).Classify(data.Images, data.Count)).Result);
-
     private static Result From(ModelSpec spec, Dataset data, EngineResult r) =>
         new(spec.Name, data.Name, r.Engine, data.Count, r.Correct, r.Accuracy, r.Seconds, r.ImagesPerSecond);
 

@@ -45,8 +45,6 @@ public sealed class PassContext(GraphBuilder graph, CompileOptions options)
 
     /// <summary>As <see cref="Corresponds(string, string, double)"/>, for the elements whose real value before the pass is within ±<paramref name="within"/> (the pass saturates beyond it).</summary>
     public void Corresponds(string before, string after, double bound, double within) => _correspondences.Add(new Correspondence(before, after, bound, within));
-
-    public void ClearCorrespondences() => _correspondences.Clear();
 }
 
 /// <summary>

@@ -22,8 +22,6 @@ public static partial class RtlNames
         return null;
     }
 
-    public static bool IsLegal(string name) => Problem(name) is null;
-
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();
 

@@ -20,13 +20,6 @@ public static class GraphPrinter
         return text.ToString();
     }
 
-    public static string PrintNode(Node node)
-    {
-        var text = new StringBuilder();
-        PrintNode(text, node);
-        return text.ToString().TrimEnd('\n');
-    }
-
     private static void PrintNode(StringBuilder text, Node node)
     {
         text.Append("  %").Append(node.Name).Append(" = ").Append(node.Op);

@@ -27,12 +27,11 @@ internal sealed class ActivityPlan
     private readonly Dictionary<int, List<int>> _consumers = [];
     private readonly HashSet<int> _stored = [];
     private readonly Dictionary<int, RtlCell> _producer = [];
-    private readonly int[] _partitionOfCell;
 
     public ActivityPlan(StorageLayout layout, bool storeAll)
     {
         var cells = layout.Computed;
-        _partitionOfCell = new int[cells.Count];
+        var partitionOfCell = new int[cells.Count];
         var partitions = new List<Partition>();
         var readByCells = new HashSet<int>(cells.SelectMany(c => c.Inputs).Select(i => layout.Of(i).Offset));
         for (int start = 0; start < cells.Count;)
@@ -44,7 +43,7 @@ internal sealed class ActivityPlan
                 bool coneEnds = !readByCells.Contains(layout.Of(cells[end++].Output).Offset);
                 if ((cost >= PartitionBudget && coneEnds) || cost >= 4 * PartitionBudget) break;
             }
-            for (int i = start; i < end; i++) _partitionOfCell[i] = partitions.Count;
+            for (int i = start; i < end; i++) partitionOfCell[i] = partitions.Count;
             partitions.Add(new Partition(partitions.Count, start, end, layout.AllocateScratch(1)));
             start = end;
         }
@@ -54,7 +53,7 @@ internal sealed class ActivityPlan
         for (int i = 0; i < cells.Count; i++)
         {
             int offset = layout.Of(cells[i].Output).Offset;
-            producedBy[offset] = _partitionOfCell[i];
+            producedBy[offset] = partitionOfCell[i];
             _producer[offset] = cells[i];
             if (storeAll || layout.Of(cells[i].Output).Words > 1) _stored.Add(offset); // wide values are always worked on in memory
         }
@@ -63,7 +62,7 @@ internal sealed class ActivityPlan
             {
                 var place = layout.Of(input);
                 if (place.IsConstant) continue;
-                int reader = _partitionOfCell[i];
+                int reader = partitionOfCell[i];
                 bool fromElsewhere = !producedBy.TryGetValue(place.Offset, out int producer) || producer != reader;
                 if (!fromElsewhere) continue;
                 if (producedBy.ContainsKey(place.Offset)) _stored.Add(place.Offset);
@@ -78,8 +77,6 @@ internal sealed class ActivityPlan
     }
 
     public IReadOnlyList<Partition> Partitions { get; }
-
-    public int PartitionOf(int cellIndex) => _partitionOfCell[cellIndex];
 
     /// <summary>Whether the value at this place is written to the state buffer (inputs, state and constants always are).</summary>
     public bool IsStored(int offset) => !_producer.ContainsKey(offset) || _stored.Contains(offset);
