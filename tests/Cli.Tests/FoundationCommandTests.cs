@@ -97,6 +97,15 @@ public sealed class FoundationCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnOutputFolderThatCannotBeCreatedIsAUserError()
+    {
+        var input = _dir.File("x.npy");
+        NpyFile.Write(input, NpyArray.FromBytes([784], new byte[784]));
+        // /proc takes no new folders, not even from root
+        CliProcess.AssertUserError(CliProcess.Run("run", Tiny, "--input", input, "-o", "/proc/hwflow-out"), "/proc/hwflow-out: cannot create the output folder there");
+    }
+
+    [Fact]
     public void RunWithAWrongInputShapeLeavesNoOutput()
     {
         var input = _dir.File("x.npy");

@@ -35,17 +35,17 @@ public sealed class StagedFolder : IDisposable
         if (Directory.Exists(full) && !force)
             throw UserError.In(target, "the output folder exists already (use --force to replace it)");
         var parent = System.IO.Path.GetDirectoryName(full)!;
+        var staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.partial-{Environment.ProcessId}");
         try
         {
             Directory.CreateDirectory(parent);
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            Directory.CreateDirectory(staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw UserError.In(target, $"cannot create the parent folder ({e.Message})");
+            throw UserError.In(target, $"cannot create the output folder there ({e.Message})");
         }
-        var staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.partial-{Environment.ProcessId}");
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
         return new StagedFolder(full, staging, force);
     }
 
@@ -73,7 +73,7 @@ public sealed class StagedFolder : IDisposable
             }
             catch (IOException)
             {
-                // Best effort: a leftover hidden staging folder is harmless and is removed on the next run.
+                // Best effort: a leftover hidden staging folder is harmless; a later run with the same process id replaces it.
             }
         }
     }
