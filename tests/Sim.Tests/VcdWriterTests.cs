@@ -60,4 +60,27 @@ public sealed class VcdWriterTests
         var error = Assert.Throws<UserError>(() => new VcdWriter(TextWriter.Null, sim, ["nosuch*"]));
         Assert.Contains("'nosuch*' matches no signal", error.Message);
     }
+
+    [Fact]
+    public void A_dump_that_cannot_be_written_creates_nothing()
+    {
+        using var temp = new TempFolder();
+        var sim = Simulator.Create(FrameSummer.Design());
+        Assert.Contains("'nosuch*' matches no signal", Assert.Throws<UserError>(() => VcdWriter.Create(temp.File("a.vcd"), sim, ["nosuch*"])).Message);
+        Assert.Contains("is a folder", Assert.Throws<UserError>(() => VcdWriter.Create(temp.Path, sim, [])).Message);
+        Assert.Contains("cannot write the value change dump there", Assert.Throws<UserError>(() => VcdWriter.Create(temp.File("missing/a.vcd"), sim, [])).Message);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void The_dump_appears_under_its_name_only_when_closed()
+    {
+        using var temp = new TempFolder();
+        var sim = Simulator.Create(FrameSummer.Design());
+        var vcd = VcdWriter.Create(temp.File("a.vcd"), sim, []);
+        vcd.Sample();
+        Assert.False(File.Exists(temp.File("a.vcd")));
+        vcd.Dispose();
+        Assert.Equal(["a.vcd"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
 }

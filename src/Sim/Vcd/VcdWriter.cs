@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text;
 using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Sim.Vcd;
 
@@ -26,12 +27,20 @@ public sealed class VcdWriter : IDisposable
     private bool _disposed;
     private long _lastCycle;
 
+    private readonly (string Partial, string Target)? _file;
+
     public VcdWriter(TextWriter output, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10)
+        : this(output, sim, [.. SignalSelection.Select(sim, patterns)], periodNs, file: null)
+    {
+    }
+
+    private VcdWriter(TextWriter output, Simulator sim, SimSignal[] signals, int periodNs, (string Partial, string Target)? file)
     {
         _out = output;
         _sim = sim;
+        _file = file;
         _period = Math.Max(2, periodNs);
-        _signals = [.. SignalSelection.Select(sim, patterns)];
+        _signals = signals;
         _codes = [.. _signals.Select((_, i) => Code(i + 1))];
         _clockCode = Code(0);
         _last = new BigInteger[_signals.Length];
@@ -39,8 +48,27 @@ public sealed class VcdWriter : IDisposable
         Header();
     }
 
-    public static VcdWriter Create(string path, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10) =>
-        new(new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" }, sim, patterns, periodNs);
+    /// <summary>
+    /// A dump written to a hidden file beside <paramref name="path"/> and moved into place on
+    /// Dispose, so a crash leaves no half-written dump under the user's name. The patterns are
+    /// checked before anything is created.
+    /// </summary>
+    public static VcdWriter Create(string path, Simulator sim, IReadOnlyList<string> patterns, int periodNs = 10)
+    {
+        SimSignal[] signals = [.. SignalSelection.Select(sim, patterns)];
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw UserError.In(path, "is a folder; give a file name for the value change dump");
+        var partial = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.partial-{Environment.ProcessId}");
+        try
+        {
+            var output = new StreamWriter(partial, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+            return new VcdWriter(output, sim, signals, periodNs, (partial, full));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw UserError.In(path, $"cannot write the value change dump there ({e.Message})");
+        }
+    }
 
     public IReadOnlyList<SimSignal> Signals => _signals;
 
@@ -83,6 +111,7 @@ public sealed class VcdWriter : IDisposable
         _out.Write(Math.Max(_sim.Cycle * _period, (_lastCycle * _period) + _period));
         _out.Write('\n');
         _out.Dispose();
+        if (_file is var (partial, target)) File.Move(partial, target, overwrite: true);
     }
 
     private void Header()
