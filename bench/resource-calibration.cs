@@ -1,4 +1,5 @@
 #:project ../src/Compiler/HwFlow.Compiler.csproj
+#:project ../src/Sim/HwFlow.Sim.csproj
 // Where the constants of ResourceCosts come from: synthesizes small hand-written primitives of the
 // kinds the folded layers are built from (carry adders, comparators, multi-operand sums, popcounts,
 // shift-add products, multiplexers) with yosys synth_ice40, and prints each one's LUT4 count, the
@@ -9,7 +10,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using HwFlow.Compiler.Hardware.Folding;
-using HwFlow.Compiler.Tools;
+using HwFlow.Sim.Tools;
 
 Toolchain.Yosys.EnsureUsable();
 var costs = ResourceCosts.Default;

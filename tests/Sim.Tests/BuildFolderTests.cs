@@ -7,7 +7,7 @@ using HwFlow.Sim.Verilator;
 
 namespace HwFlow.Sim.Tests;
 
-/// <summary>The design side of build folders (the manifest checks are tested with the FPGA flow in Compiler.Tests).</summary>
+/// <summary>The design side of build folders (the manifest checks are tested with the FPGA flow in Fpga.Tests).</summary>
 public sealed class BuildFolderTests
 {
     private static string Written(TempFolder temp, SummerFault fault = SummerFault.None)

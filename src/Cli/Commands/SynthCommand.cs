@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using HwFlow.Cli.Infrastructure;
-using HwFlow.Compiler.Fpga;
-using HwFlow.Compiler.Fpga.Simulation;
+using HwFlow.Fpga;
+using HwFlow.Fpga.Simulation;
 using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Errors;
 using Spectre.Console;

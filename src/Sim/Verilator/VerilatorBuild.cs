@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using HwFlow.Compiler.Tools;
+using HwFlow.Sim.Tools;
 using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Sim.Verilator;

@@ -1,5 +1,5 @@
 using HwFlow.Compiler.Rtl;
-using HwFlow.Compiler.Tools;
+using HwFlow.Sim.Tools;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Model;
 

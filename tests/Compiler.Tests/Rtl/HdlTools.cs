@@ -1,5 +1,5 @@
 using HwFlow.Compiler.Rtl;
-using HwFlow.Compiler.Tools;
+using HwFlow.Sim.Tools;
 
 namespace HwFlow.Compiler.Tests.Rtl;
 

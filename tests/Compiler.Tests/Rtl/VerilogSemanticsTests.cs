@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Text;
 using HwFlow.Compiler.Rtl;
-using HwFlow.Compiler.Tools;
+using HwFlow.Sim.Tools;
 using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Tests.Rtl;

@@ -1,0 +1,52 @@
+using System.Globalization;
+using HwFlow.Runtime.Errors;
+
+namespace HwFlow.Fpga;
+
+/// <summary>
+/// Says why a design does not fit a device: every resource over its capacity, by how much, and
+/// what to change. Reads nextpnr's report after packing, which counts what placement would need.
+/// </summary>
+public static class FitCheck
+{
+    private sealed record Kind(string BelType, string Name, string Advice);
+
+    private static readonly Kind[] Kinds =
+    [
+        new("ICESTORM_LC", "logic cells (LUT4 + FF)", "fold more: smaller PE/SIMD, so fewer neurons and inputs are computed in parallel"),
+        new("ICESTORM_RAM", "block RAM (4 kbit)", "fold differently: fewer PE (each PE's weights take their own block RAMs) or a device with more block RAM"),
+        new("ICESTORM_SPRAM", "single-port RAM (256 kbit)", "use fewer large RAMs"),
+        new("ICESTORM_DSP", "DSP blocks", "HwFlow hardware should use no DSP at all"),
+        new("SB_IO", "I/O pins", "wrap the core in a board shell (--shell) so only the board's pins leave the chip"),
+        new("SB_GB", "global buffers", "use fewer clock and reset nets"),
+    ];
+
+    /// <summary>The resources over capacity in <paramref name="packed"/>, as "name: used of available (over by n, p%)".</summary>
+    public static IReadOnlyList<string> Overflows(NextpnrReport packed) =>
+        packed.Utilization
+            .Where(kv => kv.Value.Used > kv.Value.Available)
+            .OrderBy(kv => Array.FindIndex(Kinds, k => k.BelType == kv.Key) is var i && i < 0 ? int.MaxValue : i)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => Describe(kv.Key, kv.Value))
+            .ToList();
+
+    /// <summary>The one-line error for a design that does not fit, or null when nothing overflows.</summary>
+    public static UserError? Error(NextpnrReport packed, FpgaTarget target)
+    {
+        var over = packed.Utilization.Where(kv => kv.Value.Used > kv.Value.Available).Select(kv => kv.Key).ToHashSet();
+        if (over.Count == 0) return null;
+        var advice = Kinds.Where(k => over.Contains(k.BelType)).Select(k => k.Advice).FirstOrDefault() ?? "fold more (smaller PE/SIMD)";
+        return new UserError($"{target.Name}: the design does not fit the {target.Device}: {string.Join("; ", Overflows(packed))}; {advice}");
+    }
+
+    private static string Describe(string belType, ResourceCount count)
+    {
+        var kind = Kinds.FirstOrDefault(k => k.BelType == belType);
+        var name = kind is null ? belType : $"{kind.Name} [{belType}]";
+        var over = count.Used - count.Available;
+        var percent = count.Available > 0
+            ? string.Create(CultureInfo.InvariantCulture, $", {100.0 * over / count.Available:0.#}% too many")
+            : "";
+        return $"{name} {count.Used} used of {count.Available} (over by {over}{percent})";
+    }
+}

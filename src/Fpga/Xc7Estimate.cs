@@ -1,0 +1,72 @@
+using System.Globalization;
+using HwFlow.Compiler.Hardware.Build;
+
+namespace HwFlow.Fpga;
+
+/// <summary>
+/// 7-series estimate: yosys synth_xilinx (with the multiply-free check) counts LUTs, flip-flops,
+/// block RAM and DSPs without placement or routing, and a Vivado script is written for those
+/// who can run the real thing.
+/// </summary>
+internal sealed class Xc7Estimate(FpgaTools tools, FlowWorkspace work, FpgaTarget target, double clockMhz)
+{
+    /// <summary>Capacities of the part the Vivado script defaults to (xc7z020), to put the counts in proportion.</summary>
+    private static readonly Dictionary<string, double> Xc7z020 = new()
+    {
+        ["LUT6"] = 53_200, ["FF"] = 106_400, ["BRAM36"] = 140, ["DSP48E1"] = 220, ["LUTRAM"] = 17_400, ["CARRY4"] = 13_300,
+    };
+
+    private static readonly string[] LutTypes = ["LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6"];
+    private static readonly string[] FlipFlopTypes = ["FDRE", "FDSE", "FDCE", "FDPE", "LDCE", "LDPE"];
+    private static readonly string[] LutRamPrefixes = ["RAM16", "RAM32", "RAM64", "RAM128", "RAM256", "SRL16", "SRLC16", "SRLC32"];
+
+    private BuildManifest Manifest => work.Build.Manifest;
+
+    public SynthReport Run()
+    {
+        var design = new SynthDesign(Manifest.VerilogFiles, Manifest.Top, []);
+        var netlist = SynthesisStep.Run(tools, work, target, YosysScript.Xc7(design, work.Staging), Manifest.Top, "yosys synth_xilinx");
+        File.WriteAllText(work.OutPath(VivadoScript.ScriptFile), VivadoScript.Tcl(Manifest, work.Final, target.Device));
+        File.WriteAllText(work.OutPath(VivadoScript.ConstraintFile), VivadoScript.Xdc(clockMhz));
+        return Report(netlist);
+    }
+
+    private SynthReport Report(YosysNetlist netlist)
+    {
+        var bram36 = netlist.Count("RAMB36E1") + 0.5 * netlist.Count("RAMB18E1");
+        List<ResourceUse> resources =
+        [
+            Use("LUT6", "LUT1..LUT6", LutTypes.Sum(netlist.Count)),
+            Use("FF", "FDRE/FDSE/FDCE/FDPE", FlipFlopTypes.Sum(netlist.Count)),
+            Use("BRAM36", "RAMB36E1 + RAMB18E1/2", bram36),
+            Use("DSP48E1", "DSP48E1", netlist.Count("DSP48E1")),
+            Use("LUTRAM", "RAM*/SRL*", netlist.CountWithPrefix(LutRamPrefixes)),
+            Use("CARRY4", "CARRY4", netlist.Count("CARRY4")),
+        ];
+        return new SynthReport
+        {
+            Target = target.Name,
+            Device = target.Device,
+            Model = Manifest.Model,
+            Top = Manifest.Top,
+            PlacedAndRouted = false,
+            ClockMhz = clockMhz,
+            CyclesPerFrame = Manifest.CyclesPerFrame,
+            LatencyCycles = Manifest.LatencyCycles,
+            FramesPerSecondAtClock = Math.Round(clockMhz * 1e6 / Manifest.CyclesPerFrame, 1),
+            LatencyMicroseconds = Math.Round(Manifest.LatencyCycles / clockMhz, 3),
+            Resources = resources,
+            ToolVersions = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["yosys"] = tools.Yosys.Version?.ToString() ?? "unknown" },
+            Files = [],
+            Commands = work.Commands,
+            Notes =
+            [
+                "estimate: yosys synth_xilinx counts, without place and route; Vivado maps and packs differently (run vivado.tcl for its numbers)",
+                "multiply-free: no $mul or $macc before technology mapping and no DSP48 after it",
+                string.Create(CultureInfo.InvariantCulture, $"available counts are those of the {target.Device}; no Fmax without place and route, so frames/s is at the requested {clockMhz:0.###} MHz"),
+            ],
+        };
+    }
+
+    private static ResourceUse Use(string name, string cell, double used) => new(name, cell, used, Xc7z020.GetValueOrDefault(name));
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+
+namespace HwFlow.Fpga;
+
+/// <summary>The Verilog to synthesize: files (relative to the build folder), the top module and its parameter overrides.</summary>
+public sealed record SynthDesign(IReadOnlyList<string> VerilogFiles, string Top, IReadOnlyList<KeyValuePair<string, long>> Parameters);
+
+/// <summary>
+/// The yosys scripts of the flows. Each reads the design, elaborates it, runs the multiply-free
+/// check on the still-hierarchical design, then finishes the vendor synthesis script and writes
+/// the netlist. All paths are relative to the build folder, where yosys runs.
+/// </summary>
+public static class YosysScript
+{
+    public const string NetlistJson = "netlist.json";
+    public const string NetlistVerilog = "netlist.v";
+    public const string MultiplierReport = "multipliers.txt";
+
+    /// <summary>iCE40: synth_ice40 in two halves around the check; also a Verilog netlist for gate-level simulation.</summary>
+    public static string Ice40(SynthDesign design, string outputFolder)
+    {
+        var synth = $"synth_ice40 -top {design.Top}";
+        var script = Begin(design, $"iCE40 synthesis of {design.Top}");
+        script.AppendLine(synth + " -run :flatten");
+        AppendCheck(script, outputFolder);
+        script.AppendLine($"{synth} -run flatten: -json {Join(outputFolder, NetlistJson)}");
+        script.AppendLine($"write_verilog -noattr {Join(outputFolder, NetlistVerilog)}");
+        return script.ToString();
+    }
+
+    /// <summary>
+    /// 7 series: synth_xilinx, flattened, without I/O or clock buffers (the core is counted out of
+    /// context, as Vivado's -mode out_of_context would).
+    /// </summary>
+    public static string Xc7(SynthDesign design, string outputFolder)
+    {
+        var synth = $"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf";
+        var script = Begin(design, $"7-series synthesis estimate of {design.Top}");
+        script.AppendLine(synth + " -run :prepare");
+        script.AppendLine("proc");
+        AppendCheck(script, outputFolder);
+        script.AppendLine(synth + " -run prepare:");
+        script.AppendLine($"write_json {Join(outputFolder, NetlistJson)}");
+        return script.ToString();
+    }
+
+    private static StringBuilder Begin(SynthDesign design, string title)
+    {
+        var script = new StringBuilder();
+        script.AppendLine($"# hwflow synth: {title}; run from the build folder with yosys -s");
+        script.AppendLine("read_verilog " + string.Join(' ', design.VerilogFiles));
+        foreach (var (name, value) in design.Parameters)
+            script.AppendLine(string.Create(CultureInfo.InvariantCulture, $"chparam -set {name} {value} {design.Top}"));
+        return script;
+    }
+
+    private static void AppendCheck(StringBuilder script, string outputFolder)
+    {
+        // opt_expr first: it rewrites a product with a power of two as a shift, which is no multiplier.
+        script.AppendLine("opt_expr");
+        foreach (var line in MultiplierCheck.YosysCommands(Join(outputFolder, MultiplierReport)))
+            script.AppendLine(line);
+    }
+
+    private static string Join(string folder, string file) => folder.Length == 0 ? file : folder.TrimEnd('/') + "/" + file;
+}

@@ -1,0 +1,44 @@
+using HwFlow.Fpga;
+using HwFlow.Fpga.Simulation;
+using HwFlow.Compiler.Hardware.Build;
+
+namespace HwFlow.Fpga.Tests;
+
+public sealed class AxisFrameBenchTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private const string SilentCore = """
+        module hwflow_top(input wire clk, input wire rst,
+            input wire [7:0] s_axis_tdata, input wire s_axis_tvalid, output wire s_axis_tready, input wire s_axis_tlast,
+            output wire [7:0] m_axis_tdata, output wire m_axis_tvalid, input wire m_axis_tready);
+            assign s_axis_tready = 1'b1;
+            assign m_axis_tdata = 8'd0;
+            assign m_axis_tvalid = 1'b0;
+        endmodule
+        """;
+
+    [Fact]
+    public void A_core_that_never_answers_fails_the_run_instead_of_passing_with_no_results()
+    {
+        var build = BuildFolder.Open(TestBuilds.Custom(_temp, "silent", SilentCore, m => m["inputBytes"] = 4));
+        var frames = TestBuilds.RandomFrames(3, 4, seed: 5);
+        var error = Assert.Throws<SimulationFailedException>(() => AxisFrameBench.Run(IcarusSimulation.Default, build,
+            [build.File("rtl/hwflow_top.v")], frames, new AxisBenchOptions(MaxCycles: 500), _temp.File("bench")));
+        Assert.Contains("without its sentinel 'HWFLOW-BENCH-DONE'", error.Message);
+        Assert.Contains("HWFLOW-BENCH-TIMEOUT after 500 cycles: 12 of 12 bytes taken, 0 of 3 results", error.Message);
+    }
+
+    [Fact]
+    public void The_rtl_of_the_test_core_answers_every_frame_in_order_under_heavy_stalls()
+    {
+        var build = BuildFolder.Open(TestBuilds.SumMod10(_temp).Path);
+        var frames = TestBuilds.RandomFrames(20, build.Manifest.InputBytes, seed: 9);
+        var results = AxisFrameBench.Run(IcarusSimulation.Default, build, build.Manifest.VerilogFiles.Select(build.File).ToList(),
+            frames, new AxisBenchOptions(InputStallProbability: 0.7, OutputStallProbability: 0.8, Seed: 3), _temp.File("stalls"));
+        Assert.Equal(frames.Select(TestBuilds.TestCoreClass), results.Select(r => r.Value));
+        Assert.Equal(Enumerable.Range(0, frames.Count), results.Select(r => r.Frame));
+    }
+}

@@ -1,0 +1,53 @@
+using HwFlow.Fpga;
+using HwFlow.Fpga.Simulation;
+using HwFlow.Runtime.Errors;
+
+namespace HwFlow.Fpga.Tests;
+
+/// <summary>
+/// The netlist that went into the bitstream, simulated with yosys's iCE40 cell models, against
+/// the expected answers and against the RTL on the same stimulus (values and cycles). These run on
+/// the test core, whose netlist runs on Verilator (the default) and whose RTL runs on Icarus, so
+/// the two simulators check each other; the compiled fmnist-tiny's gates on 100 test images
+/// against the golden kernel are in the CLI's SynthCommandTests (`synth --check-netlist 100`).
+/// </summary>
+public sealed class PostSynthesisCheckTests(SynthesizedTestCore core) : IClassFixture<SynthesizedTestCore>
+{
+    [Fact]
+    public void The_synthesized_netlist_computes_the_expected_class_for_100_images_under_random_stalls()
+    {
+        var images = TestBuilds.FashionMnistImages(100);
+        var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7);
+        var netlist = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, images, options, core.Temp.File("post-synth"));
+        Assert.Empty(PostSynthesisCheck.Compare(netlist, images.Select(TestBuilds.TestCoreClass).ToList()));
+
+        // The RTL on the same stimulus: the gates take every beat on the same cycle.
+        var rtl = AxisFrameBench.Run(IcarusSimulation.Default, core.Build, core.Build.Manifest.VerilogFiles.Select(core.Build.File).ToList(),
+            images, options, core.Temp.File("rtl"));
+        Assert.Equal(rtl, netlist);
+    }
+
+    [Fact]
+    public void Without_stalls_the_core_delivers_one_frame_per_cycles_per_frame()
+    {
+        var frames = TestBuilds.RandomFrames(5, core.Build.Manifest.InputBytes, seed: 11);
+        var results = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, frames, new AxisBenchOptions(), core.Temp.File("steady"));
+        var gaps = results.Zip(results.Skip(1), (a, b) => b.Cycle - a.Cycle).ToList();
+        Assert.All(gaps, gap => Assert.Equal(core.Build.Manifest.CyclesPerFrame, gap));
+        Assert.Empty(PostSynthesisCheck.Compare(results, frames.Select(TestBuilds.TestCoreClass).ToList()));
+    }
+
+    [Fact]
+    public void A_wrong_answer_is_reported_frame_by_frame()
+    {
+        var results = new List<AxisResult> { new(0, 3, 10), new(1, 4, 20) };
+        Assert.Equal([new OutputMismatch(1, 5, 4), new OutputMismatch(2, 6, ulong.MaxValue)], PostSynthesisCheck.Compare(results, [3, 5, 6]));
+    }
+
+    [Fact]
+    public void Needs_a_bare_core_synthesized_for_ice40()
+    {
+        var error = Assert.Throws<UserError>(() => PostSynthesisCheck.Simulate(core.Build, core.Build.Path, [], new AxisBenchOptions(), core.Temp.File("none")));
+        Assert.Contains("run hwflow synth --target ice40-up5k first", error.Message);
+    }
+}
