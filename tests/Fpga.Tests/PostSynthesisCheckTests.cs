@@ -1,6 +1,7 @@
 using HwFlow.Fpga;
 using HwFlow.Fpga.Simulation;
 using HwFlow.Runtime.Errors;
+using HwFlow.Sim.Verilator;
 
 namespace HwFlow.Fpga.Tests;
 
@@ -35,6 +36,25 @@ public sealed class PostSynthesisCheckTests(SynthesizedTestCore core) : IClassFi
         var gaps = results.Zip(results.Skip(1), (a, b) => b.Cycle - a.Cycle).ToList();
         Assert.All(gaps, gap => Assert.Equal(core.Build.Manifest.CyclesPerFrame, gap));
         Assert.Empty(PostSynthesisCheck.Compare(results, frames.Select(TestBuilds.TestCoreClass).ToList()));
+    }
+
+    [Fact]
+    public void A_second_check_of_an_unchanged_netlist_reuses_the_cached_verilator_model()
+    {
+        // Other frames, another count, other stalls and seed, another scratch folder: all run-time
+        // inputs of the bench, so the second run must not build again.
+        var models = new List<VerilatorModel>();
+        var verilator = new VerilatorSimulation(models.Add);
+        var first = TestBuilds.RandomFrames(3, core.Build.Manifest.InputBytes, seed: 21);
+        var second = TestBuilds.RandomFrames(7, core.Build.Manifest.InputBytes, seed: 22);
+        var a = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, first, new AxisBenchOptions(Seed: 5), core.Temp.File("cache-1"), simulator: verilator);
+        var b = PostSynthesisCheck.Simulate(core.Build, core.Outcome.Folder, second,
+            new AxisBenchOptions(InputStallProbability: 0.5, OutputStallProbability: 0.1, Seed: 9), core.Temp.File("cache-2"), simulator: verilator);
+        Assert.Empty(PostSynthesisCheck.Compare(a, first.Select(TestBuilds.TestCoreClass).ToList()));
+        Assert.Empty(PostSynthesisCheck.Compare(b, second.Select(TestBuilds.TestCoreClass).ToList()));
+        Assert.Equal(2, models.Count);
+        Assert.True(models[1].FromCache, "the second check rebuilt the Verilator model");
+        Assert.Equal(models[0].Binary, models[1].Binary);
     }
 
     [Fact]

@@ -13,25 +13,23 @@ public sealed record AxisResult(int Frame, ulong Value, long Cycle);
 /// A Verilog testbench for a hwflow_top (RTL or a synthesized netlist): it streams frames into
 /// s_axis with tlast on each frame's last byte, takes the results from m_axis, and may stall
 /// either side at random (a seeded xorshift, so runs repeat), as the build-folder contract allows.
+/// What changes from run to run (the frames, their number, the stalls, the seed, the cycle limit)
+/// comes as plusargs, so the bench's text depends on the build alone and a compiled simulator
+/// of it (Verilator's, cached) serves every run.
 /// </summary>
 public static class AxisFrameBench
 {
     public const string Module = "hwflow_axis_bench";
     public const string Sentinel = "HWFLOW-BENCH-DONE";
 
-    public static string Testbench(BuildManifest manifest, int frameCount, string frameFile, AxisBenchOptions options)
-    {
-        var total = (long)frameCount * manifest.InputBytes;
-        var maxCycles = options.MaxCycles ?? DefaultMaxCycles(manifest, frameCount, options);
-        return string.Create(CultureInfo.InvariantCulture, $$"""
+    public static string Testbench(BuildManifest manifest) =>
+        string.Create(CultureInfo.InvariantCulture, $$"""
             `timescale 1ns / 1ps
-            // Streams {{frameCount}} frames of {{manifest.InputBytes}} bytes through {{manifest.Top}}; written by HwFlow.
+            // Streams frames of {{manifest.InputBytes}} bytes through {{manifest.Top}}; written by HwFlow.
+            // Run with +frames=FILE (hex bytes, one per line) +count=FRAMES +input_stall=T +output_stall=T
+            // +seed=S +max_cycles=C, where a stall threshold T of 65536 * p stalls with probability p.
             module {{Module}};
-                localparam integer FRAMES = {{frameCount}};
                 localparam integer BYTES = {{manifest.InputBytes}};
-                localparam integer TOTAL = {{total}};
-                localparam [15:0] INPUT_STALL = 16'd{{Threshold(options.InputStallProbability)}};
-                localparam [15:0] OUTPUT_STALL = 16'd{{Threshold(options.OutputStallProbability)}};
 
                 reg clk = 1'b0;
                 reg rst = 1'b1;
@@ -48,16 +46,47 @@ public static class AxisFrameBench
                     .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready), .s_axis_tlast(s_axis_tlast),
                     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready));
 
-                reg [7:0] frames [0:TOTAL - 1];
+                reg [8 * 4096 - 1:0] frame_file;
+                integer frames = 0;
+                integer total = 0;
+                reg [63:0] max_cycles = 64'd0;
+                reg [15:0] input_stall = 16'd0;
+                reg [15:0] output_stall = 16'd0;
+                reg [63:0] rng = 64'd1;
+                integer fd = 0;
+                reg [7:0] next_data = 8'd0;
                 integer next_byte = 0;
                 integer received = 0;
                 integer cycle = 0;
-                reg [63:0] rng = 64'd{{(options.Seed == 0 ? 1 : options.Seed)}};
 
                 always #5 clk = !clk;
 
+                // The frame bytes are read from the file one at a time, as the core takes them.
+                task read_next;
+                    begin
+                        if (next_byte < total) begin
+                            if ($fscanf(fd, "%h", next_data) != 1) begin
+                                $display("HWFLOW-BENCH-ERROR the frame file ended after %0d of %0d bytes", next_byte, total);
+                                $finish;
+                            end
+                        end
+                    end
+                endtask
+
                 initial begin
-                    $readmemh({{FrameFile.VerilogString(frameFile)}}, frames);
+                    if (!$value$plusargs("frames=%s", frame_file) || !$value$plusargs("count=%d", frames)
+                        || !$value$plusargs("input_stall=%d", input_stall) || !$value$plusargs("output_stall=%d", output_stall)
+                        || !$value$plusargs("seed=%d", rng) || !$value$plusargs("max_cycles=%d", max_cycles)) begin
+                        $display("HWFLOW-BENCH-ERROR missing plusargs: +frames +count +input_stall +output_stall +seed +max_cycles");
+                        $finish;
+                    end
+                    total = frames * BYTES;
+                    fd = $fopen(frame_file, "r");
+                    if (fd == 0) begin
+                        $display("HWFLOW-BENCH-ERROR cannot open the frame file named by +frames");
+                        $finish;
+                    end
+                    read_next;
                     repeat (4) @(posedge clk);
                     rst <= 1'b0;
                 end
@@ -66,11 +95,14 @@ public static class AxisFrameBench
                 // moves exactly when valid and ready were both high before the edge.
                 always @(posedge clk) begin
                     if (!rst) begin
-                        if (s_axis_tvalid && s_axis_tready) next_byte = next_byte + 1;
+                        if (s_axis_tvalid && s_axis_tready) begin
+                            next_byte = next_byte + 1;
+                            read_next;
+                        end
                         if (m_axis_tvalid && m_axis_tready) begin
                             $display("OUT %0d %0d %0d", received, m_axis_tdata, cycle);
                             received = received + 1;
-                            if (received == FRAMES) begin
+                            if (received == frames) begin
                                 $display("{{Sentinel}} %0d", cycle);
                                 $finish;
                             end
@@ -79,13 +111,13 @@ public static class AxisFrameBench
                         rng = rng ^ (rng >> 7);
                         rng = rng ^ (rng << 17);
                         if (!s_axis_tvalid || s_axis_tready) begin
-                            s_axis_tvalid <= next_byte < TOTAL && rng[15:0] >= INPUT_STALL;
-                            s_axis_tdata <= next_byte < TOTAL ? frames[next_byte] : 8'd0;
+                            s_axis_tvalid <= next_byte < total && rng[15:0] >= input_stall;
+                            s_axis_tdata <= next_byte < total ? next_data : 8'd0;
                             s_axis_tlast <= next_byte % BYTES == BYTES - 1;
                         end
-                        m_axis_tready <= rng[31:16] >= OUTPUT_STALL;
-                        if (cycle >= {{maxCycles}}) begin
-                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d bytes taken, %0d of %0d results", cycle, next_byte, TOTAL, received, FRAMES);
+                        m_axis_tready <= rng[31:16] >= output_stall;
+                        if (cycle >= max_cycles) begin
+                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d bytes taken, %0d of %0d results", cycle, next_byte, total, received, frames);
                             $finish;
                         end
                         cycle = cycle + 1;
@@ -94,7 +126,17 @@ public static class AxisFrameBench
             endmodule
 
             """);
-    }
+
+    /// <summary>The plusargs of one run: the frame file, how many frames it holds, the stalls, the seed and the cycle limit.</summary>
+    public static IReadOnlyList<string> Plusargs(BuildManifest manifest, int frameCount, string frameFile, AxisBenchOptions options) =>
+    [
+        "frames=" + frameFile,
+        "count=" + frameCount.ToString(CultureInfo.InvariantCulture),
+        "input_stall=" + Threshold(options.InputStallProbability).ToString(CultureInfo.InvariantCulture),
+        "output_stall=" + Threshold(options.OutputStallProbability).ToString(CultureInfo.InvariantCulture),
+        "seed=" + (options.Seed == 0 ? 1 : options.Seed).ToString(CultureInfo.InvariantCulture),
+        "max_cycles=" + (options.MaxCycles ?? DefaultMaxCycles(manifest, frameCount, options)).ToString(CultureInfo.InvariantCulture),
+    ];
 
     /// <summary>Runs the bench on <paramref name="designFiles"/> (full paths) from the build folder and returns every result in order.</summary>
     public static IReadOnlyList<AxisResult> Run(IVerilogSimulation simulator, BuildFolder build, IReadOnlyList<string> designFiles,
@@ -102,11 +144,12 @@ public static class AxisFrameBench
         IReadOnlyList<string>? defines = null)
     {
         Directory.CreateDirectory(scratchFolder);
-        var frameFile = Path.Combine(scratchFolder, "frames.hex");
+        var frameFile = Path.GetFullPath(Path.Combine(scratchFolder, "frames.hex"));
         FrameFile.Write(frameFile, frames, build.Manifest.InputBytes);
         var bench = Path.Combine(scratchFolder, Module + ".v");
-        File.WriteAllText(bench, Testbench(build.Manifest, frames.Count, frameFile, options));
-        var lines = simulator.Run([bench, .. designFiles], Module, build.Path, scratchFolder, Sentinel, TimeSpan.FromMinutes(30), cancel, defines);
+        File.WriteAllText(bench, Testbench(build.Manifest));
+        var lines = simulator.Run([bench, .. designFiles], Module, build.Path, scratchFolder, Sentinel, TimeSpan.FromMinutes(30), cancel, defines,
+            Plusargs(build.Manifest, frames.Count, frameFile, options));
         return lines.Where(l => l.StartsWith("OUT ", StringComparison.Ordinal)).Select(Parse).ToList();
     }
 

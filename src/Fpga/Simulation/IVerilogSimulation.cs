@@ -17,11 +17,13 @@ public interface IVerilogSimulation
 
     /// <summary>
     /// Compiles <paramref name="sources"/> (full paths) with <paramref name="top"/> as the root and
-    /// runs it in <paramref name="workingDirectory"/> (where `$readmemh` paths resolve). Returns
-    /// the printed lines up to and including the sentinel line.
+    /// runs it in <paramref name="workingDirectory"/> (where `$readmemh` paths resolve) with
+    /// <paramref name="plusargs"/> ("name=value", read by `$value$plusargs`). Returns the printed
+    /// lines up to and including the sentinel line.
     /// </summary>
     IReadOnlyList<string> Run(IReadOnlyList<string> sources, string top, string workingDirectory, string scratchFolder,
-        string sentinel, TimeSpan timeout, CancellationToken cancel = default, IReadOnlyList<string>? defines = null);
+        string sentinel, TimeSpan timeout, CancellationToken cancel = default, IReadOnlyList<string>? defines = null,
+        IReadOnlyList<string>? plusargs = null);
 }
 
 internal static class SentinelOutput

@@ -17,7 +17,8 @@ public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime
     }
 
     public IReadOnlyList<string> Run(IReadOnlyList<string> sources, string top, string workingDirectory, string scratchFolder,
-        string sentinel, TimeSpan timeout, CancellationToken cancel = default, IReadOnlyList<string>? defines = null)
+        string sentinel, TimeSpan timeout, CancellationToken cancel = default, IReadOnlyList<string>? defines = null,
+        IReadOnlyList<string>? plusargs = null)
     {
         EnsureUsable();
         Directory.CreateDirectory(scratchFolder);
@@ -26,7 +27,7 @@ public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime
         var compile = compiler.Run(["-g2005", .. defineArguments, "-o", image, "-s", top, .. sources], workingDirectory, TimeSpan.FromMinutes(5), cancel);
         if (!compile.Succeeded)
             throw new SimulationFailedException($"iverilog could not compile {top}: {compile.FirstError}");
-        var run = runtime.Run(["-n", image], workingDirectory, timeout, cancel);
+        var run = runtime.Run(["-n", image, .. (plusargs ?? []).Select(p => "+" + p)], workingDirectory, timeout, cancel);
         return SentinelOutput.Lines(run, top, sentinel);
     }
 }

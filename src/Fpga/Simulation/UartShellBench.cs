@@ -10,23 +10,22 @@ public sealed record UartReply(int Index, byte Value, long Cycle);
 /// Simulates a board shell around a build's core as the board would be used: frames go in as
 /// UART waveforms on RX (one frame, then wait for the answer), and an independent decoder in the
 /// testbench reads the answers off TX. Short bit times (CLKS_PER_BIT) keep it fast; the logic is
-/// the same at 115200 baud.
+/// the same at 115200 baud. The frames, their number and the cycle limit come as plusargs
+/// (+frames=FILE +count=N +max_cycles=C), so a compiled simulator of the bench serves every run.
 /// </summary>
 public static class UartShellBench
 {
     public const string Module = "hwflow_uart_bench";
     public const string Sentinel = "HWFLOW-BENCH-DONE";
 
-    public static string Testbench(BoardShell shell, BuildManifest manifest, int frameCount, string frameFile, int clocksPerBit, int idleBitsBetweenBytes)
+    public static string Testbench(BoardShell shell, BuildManifest manifest, int clocksPerBit, int idleBitsBetweenBytes)
     {
         var parameters = string.Join(", ", shell.Parameters(manifest, clocksPerBit).Select(p => $".{p.Key}({p.Value})"));
-        var perFrame = (long)(manifest.InputBytes + 1) * (10 + idleBitsBetweenBytes) * clocksPerBit + 2 * Math.Max(manifest.CyclesPerFrame, manifest.LatencyCycles);
-        var maxCycles = (frameCount + 1) * perFrame * 2 + 100_000;
         return string.Create(CultureInfo.InvariantCulture, $$"""
             `timescale 1ns / 1ps
-            // Sends {{frameCount}} frames over the UART into {{shell.TopModule}} and decodes its answers; written by HwFlow.
+            // Sends frames over the UART into {{shell.TopModule}} and decodes its answers; written by HwFlow.
+            // Run with +frames=FILE (hex bytes, one per line) +count=FRAMES +max_cycles=C.
             module {{Module}};
-                localparam integer FRAMES = {{frameCount}};
                 localparam integer BYTES = {{manifest.InputBytes}};
                 localparam integer CLKS = {{clocksPerBit}};
                 localparam integer IDLE_BITS = {{idleBitsBetweenBytes}};
@@ -41,7 +40,11 @@ public static class UartShellBench
                 {{shell.TopModule}} #({{parameters}}) board (
                     .CLK(CLK), .RX(RX), .TX(TX), .BTN_N(BTN_N), .LEDR_N(LEDR_N), .LEDG_N(LEDG_N));
 
-                reg [7:0] frames [0:FRAMES * BYTES - 1];
+                reg [8 * 4096 - 1:0] frame_file;
+                integer frames = 0;
+                reg [63:0] max_cycles = 64'd0;
+                integer fd = 0;
+                reg [7:0] value;
                 integer cycle = 0;
                 integer replies = 0;
                 integer frame;
@@ -52,8 +55,8 @@ public static class UartShellBench
                 always #5 CLK = !CLK;
                 always @(posedge CLK) begin
                     cycle = cycle + 1;
-                    if (cycle >= {{maxCycles}}) begin
-                        $display("HWFLOW-BENCH-TIMEOUT after %0d cycles with %0d of %0d answers", cycle, replies, FRAMES);
+                    if (cycle >= max_cycles) begin
+                        $display("HWFLOW-BENCH-TIMEOUT after %0d cycles with %0d of %0d answers", cycle, replies, frames);
                         $finish;
                     end
                 end
@@ -67,13 +70,26 @@ public static class UartShellBench
 
                 // Host side: 8N1, least significant bit first; one frame, then wait for its answer.
                 initial begin
-                    $readmemh({{FrameFile.VerilogString(frameFile)}}, frames);
+                    if (!$value$plusargs("frames=%s", frame_file) || !$value$plusargs("count=%d", frames)
+                        || !$value$plusargs("max_cycles=%d", max_cycles)) begin
+                        $display("HWFLOW-BENCH-ERROR missing plusargs: +frames +count +max_cycles");
+                        $finish;
+                    end
+                    fd = $fopen(frame_file, "r");
+                    if (fd == 0) begin
+                        $display("HWFLOW-BENCH-ERROR cannot open the frame file named by +frames");
+                        $finish;
+                    end
                     repeat (32) @(posedge CLK);
-                    for (frame = 0; frame < FRAMES; frame = frame + 1) begin
+                    for (frame = 0; frame < frames; frame = frame + 1) begin
                         for (index = 0; index < BYTES; index = index + 1) begin
+                            if ($fscanf(fd, "%h", value) != 1) begin
+                                $display("HWFLOW-BENCH-ERROR the frame file ended in frame %0d", frame);
+                                $finish;
+                            end
                             send_bit(1'b0);
                             for (bit_index = 0; bit_index < 8; bit_index = bit_index + 1)
-                                send_bit(frames[frame * BYTES + index][bit_index]);
+                                send_bit(value[bit_index]);
                             send_bit(1'b1);
                             repeat (IDLE_BITS) send_bit(1'b1);
                         end
@@ -97,7 +113,7 @@ public static class UartShellBench
                             if (TX !== 1'b1) $display("FRAMING-ERROR %0d", cycle);
                             $display("REPLY %0d %0d %0d", replies, reply, cycle);
                             replies = replies + 1;
-                            if (replies == FRAMES) begin
+                            if (replies == frames) begin
                                 repeat (4 * CLKS) @(posedge CLK);
                                 $display("{{Sentinel}} %0d %0d", cycle, LEDR_N);
                                 $finish;
@@ -118,13 +134,22 @@ public static class UartShellBench
         string scratchFolder, int clocksPerBit = 8, int idleBitsBetweenBytes = 1, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(scratchFolder);
-        var frameFile = Path.Combine(scratchFolder, "frames.hex");
+        var frameFile = Path.GetFullPath(Path.Combine(scratchFolder, "frames.hex"));
         FrameFile.Write(frameFile, frames, build.Manifest.InputBytes);
         var bench = Path.Combine(scratchFolder, Module + ".v");
-        File.WriteAllText(bench, Testbench(shell, build.Manifest, frames.Count, frameFile, clocksPerBit, idleBitsBetweenBytes));
+        File.WriteAllText(bench, Testbench(shell, build.Manifest, clocksPerBit, idleBitsBetweenBytes));
+        var manifest = build.Manifest;
+        var perFrame = (long)(manifest.InputBytes + 1) * (10 + idleBitsBetweenBytes) * clocksPerBit + 2 * Math.Max(manifest.CyclesPerFrame, manifest.LatencyCycles);
+        string[] plusargs =
+        [
+            "frames=" + frameFile,
+            "count=" + frames.Count.ToString(CultureInfo.InvariantCulture),
+            "max_cycles=" + ((frames.Count + 1) * perFrame * 2 + 100_000).ToString(CultureInfo.InvariantCulture),
+        ];
         var shellFiles = HdlLibrary.WriteTo(Path.Combine(scratchFolder, "shell"), shell.VerilogFiles);
         var coreFiles = build.Manifest.VerilogFiles.Select(build.File);
-        var lines = simulator.Run([bench, .. shellFiles, .. coreFiles], Module, build.Path, scratchFolder, Sentinel, TimeSpan.FromMinutes(30), cancel);
+        var lines = simulator.Run([bench, .. shellFiles, .. coreFiles], Module, build.Path, scratchFolder, Sentinel, TimeSpan.FromMinutes(30), cancel,
+            plusargs: plusargs);
         var trouble = lines.FirstOrDefault(l => l.StartsWith("GLITCH", StringComparison.Ordinal) || l.StartsWith("FRAMING-ERROR", StringComparison.Ordinal));
         if (trouble is not null) throw new SimulationFailedException($"the shell's TX line misbehaved: {trouble}");
         if (lines[^1].Split(' ') is [_, _, "0"]) throw new SimulationFailedException("the shell lit its error LED (a UART framing error or a FIFO overrun)");

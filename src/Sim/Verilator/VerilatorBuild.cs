@@ -6,28 +6,55 @@ using HwFlow.Runtime.Errors;
 namespace HwFlow.Sim.Verilator;
 
 /// <summary>
-/// Builds a Verilator model with a generated harness (<c>verilator --cc --exe --build -O3</c>)
-/// into a cache folder named by a content hash of the Verilog, the memory files, the harness,
-/// the flags and the Verilator version, so an unchanged design is never rebuilt. A build is
-/// made in a temporary folder and moved into place only when it succeeded. The cache lives in
-/// $HWFLOW_CACHE/verilator (default ~/.cache/hwflow/verilator).
+/// HwFlow's one Verilator adapter: it alone knows Verilator's flags, and keeps the models it
+/// builds (<c>verilator --cc --exe --build -O3</c>) in a cache folder named by a content hash of
+/// the Verilog, the memory files, the harness, the flags and the Verilator version, so an
+/// unchanged design is never rebuilt. A model is driven either by a generated C++ harness
+/// (<see cref="Ensure"/>) or by a self-running Verilog testbench (<see cref="EnsureTestbench"/>,
+/// the FPGA flow's gate-level check). A build is made in a temporary folder and moved into place
+/// only when it succeeded. The cache lives in $HWFLOW_CACHE/verilator (default
+/// ~/.cache/hwflow/verilator). The version floor is <see cref="Toolchain.Verilator"/>'s.
 /// </summary>
 public static class VerilatorBuild
 {
     /// <summary>Flags for the C++ compiler: Verilator's default -Os is slower than -O2 for simulation loops.</summary>
     private static readonly string[] Flags = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2", "-j", "2"];
 
+    /// <summary>
+    /// A testbench with delays and $finish runs on Verilator's own main loop and timing engine
+    /// (what --binary adds to the flags above). Cell libraries and netlists are full of width and
+    /// style warnings that say nothing about the behaviour; errors still stop the build.
+    /// </summary>
+    private static readonly string[] TestbenchFlags = ["--main", "--timing", "-Wno-lint", "-Wno-style", "-Wno-TIMESCALEMOD"];
+
     public static string CacheRoot =>
         Environment.GetEnvironmentVariable("HWFLOW_CACHE") is { Length: > 0 } root
             ? Path.Combine(root, "verilator")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "hwflow", "verilator");
+
+    /// <summary>Throws a user error naming the Debian package when Verilator is missing or older than HwFlow needs.</summary>
+    public static void EnsureUsable() => Toolchain.Verilator.EnsureUsable();
 
     /// <summary>
     /// The model for <paramref name="top"/> from the given Verilog and memory (.hex) files and
     /// harness source, built now or taken from the cache.
     /// </summary>
     /// <param name="memoryPathPrefix">The folder, relative to where the model runs, that the design's $readmemh paths name ("" or "rtl/").</param>
-    public static VerilatorModel Ensure(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string harness, CancellationToken cancel = default, string memoryPathPrefix = "")
+    public static VerilatorModel Ensure(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string harness, CancellationToken cancel = default, string memoryPathPrefix = "") =>
+        Build(top, verilogFiles, memoryFiles, harness, Flags, cancel, memoryPathPrefix);
+
+    /// <summary>
+    /// A self-running Verilog testbench <paramref name="top"/> over <paramref name="verilogFiles"/>
+    /// (with <paramref name="defines"/> set), built now or taken from the cache: a program that
+    /// simulates until the bench calls $finish. It takes the bench's plusargs, and reads any
+    /// $readmemh or $fopen files relative to the folder it is started in, so they are not part of
+    /// the build and a bench that takes its stimulus at run time is built once.
+    /// </summary>
+    public static VerilatorModel EnsureTestbench(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> defines, CancellationToken cancel = default) =>
+        Build(top, verilogFiles, [], harness: null, [.. Flags, .. TestbenchFlags, .. defines.Select(d => "-D" + d)], cancel, "");
+
+    private static VerilatorModel Build(string top, IReadOnlyList<string> verilogFiles, IReadOnlyList<string> memoryFiles, string? harness,
+        IReadOnlyList<string> flags, CancellationToken cancel, string memoryPathPrefix)
     {
         var tool = Toolchain.Verilator;
         tool.EnsureUsable();
@@ -37,7 +64,7 @@ public static class VerilatorBuild
         var duplicate = sources.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new UserError($"two input files are both named {duplicate.Key}; Verilator needs them in one folder");
 
-        string hash = Hash(top, tool.Version?.ToString() ?? "?", harness + "\n" + memoryPathPrefix, sources);
+        string hash = Hash(top, tool.Version?.ToString() ?? "?", flags, (harness ?? "") + "\n" + memoryPathPrefix, sources);
         string folder = Path.Combine(CacheRoot, hash);
         string binary = Path.Combine(folder, CppHarness.ModelClass(top));
         if (File.Exists(binary)) return new VerilatorModel(binary, folder, FromCache: true);
@@ -52,8 +79,12 @@ public static class VerilatorBuild
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(path, target);
         }
-        File.WriteAllText(Path.Combine(staging, "harness.cpp"), harness);
-        var arguments = new List<string>(Flags) { "--top-module", top, "-Mdir", "obj", "-o", Path.Combine("..", CppHarness.ModelClass(top)), "harness.cpp" };
+        var arguments = new List<string>(flags) { "--top-module", top, "-Mdir", "obj", "-o", Path.Combine("..", CppHarness.ModelClass(top)) };
+        if (harness is not null)
+        {
+            File.WriteAllText(Path.Combine(staging, "harness.cpp"), harness);
+            arguments.Add("harness.cpp");
+        }
         arguments.AddRange(verilogFiles.Select(Path.GetFileName)!);
         var run = tool.Run(arguments, staging, TimeSpan.FromMinutes(30), cancel);
         if (!run.Succeeded || !File.Exists(Path.Combine(staging, CppHarness.ModelClass(top))))
@@ -76,7 +107,7 @@ public static class VerilatorBuild
         return new VerilatorModel(binary, folder, FromCache: false);
     }
 
-    private static string Hash(string top, string version, string harness, List<(string Name, string Path)> sources)
+    private static string Hash(string top, string version, IReadOnlyList<string> flags, string harness, List<(string Name, string Path)> sources)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text)
@@ -86,7 +117,7 @@ public static class VerilatorBuild
         }
         Add("hwflow-verilator/1");
         Add(version);
-        Add(string.Join(' ', Flags));
+        Add(string.Join(' ', flags));
         Add(top);
         Add(harness);
         foreach (var (name, path) in sources.OrderBy(s => s.Name, StringComparer.Ordinal))
