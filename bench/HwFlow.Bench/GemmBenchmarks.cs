@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using HwFlow.Runtime.Benchmarks;
+using HwFlow.Training.Experiments;
 using HwFlow.Runtime.Kernels;
-using HwFlow.Runtime.Native;
+using HwFlow.Training.Native;
 using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Bench;

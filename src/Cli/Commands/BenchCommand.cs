@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Text;
 using HwFlow.Cli.Infrastructure;
 using HwFlow.Cli.Plots;
-using HwFlow.Runtime.Benchmarks;
+using HwFlow.Training.Experiments;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
 using HwFlow.Runtime.Kernels;
-using HwFlow.Runtime.Native;
+using HwFlow.Training.Native;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;

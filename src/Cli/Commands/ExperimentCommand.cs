@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using HwFlow.Cli.Infrastructure;
 using HwFlow.Cli.Plots;
-using HwFlow.Runtime.Experiments;
+using HwFlow.Training.Experiments;
 using HwFlow.Runtime.IO;
 using Spectre.Console;
 

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text;
 using HwFlow.Cli.Infrastructure;
 using HwFlow.Cli.Plots;
-using HwFlow.Runtime.Experiments;
+using HwFlow.Training.Experiments;
 using HwFlow.Runtime.IO;
-using HwFlow.Runtime.Native;
-using HwFlow.Runtime.Training;
+using HwFlow.Training.Native;
+using HwFlow.Training;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;

@@ -3,8 +3,8 @@ using HwFlow.Cli.Infrastructure;
 using HwFlow.Cli.Plots;
 using HwFlow.Runtime.IO;
 using HwFlow.Runtime.Model;
-using HwFlow.Runtime.Native;
-using HwFlow.Runtime.Training;
+using HwFlow.Training.Native;
+using HwFlow.Training;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Model;
-using HwFlow.Runtime.Training;
+using HwFlow.Training;
 
 namespace HwFlow.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HwFlow.Runtime.Training;
+using HwFlow.Training;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Infrastructure;

@@ -1,4 +1,4 @@
-using HwFlow.Runtime.Experiments;
+using HwFlow.Training.Experiments;
 
 namespace HwFlow.Cli.Plots;
 

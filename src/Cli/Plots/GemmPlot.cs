@@ -1,5 +1,5 @@
 using System.Globalization;
-using HwFlow.Runtime.Benchmarks;
+using HwFlow.Training.Experiments;
 
 namespace HwFlow.Cli.Plots;
 

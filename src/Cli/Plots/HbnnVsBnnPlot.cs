@@ -1,5 +1,5 @@
 using ScottPlot;
-using HwFlow.Runtime.Experiments;
+using HwFlow.Training.Experiments;
 
 namespace HwFlow.Cli.Plots;
 

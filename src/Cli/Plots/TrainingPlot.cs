@@ -1,4 +1,4 @@
-using HwFlow.Runtime.Training;
+using HwFlow.Training;
 
 namespace HwFlow.Cli.Plots;
 

@@ -1,0 +1,203 @@
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Numerics;
+using HwFlow.Runtime.Tensors;
+
+namespace HwFlow.Training;
+
+/// <summary>How a dense layer's latent float weights become the weights the forward pass uses.</summary>
+public enum WeightBinarization
+{
+    /// <summary>The float weights themselves.</summary>
+    None,
+
+    /// <summary>s(w) = +1 if w &gt;= 0 else -1 (BNN); straight-through gradient where |w| &lt;= 1.</summary>
+    Sign,
+
+    /// <summary>hbW: Hadamard binarization of each output neuron's weight column, chunked along the inputs.</summary>
+    Hadamard,
+}
+
+/// <summary>
+/// A fully connected layer y = b(x) . b(W) (+ bias): the seed's LinearLayer (no binarization,
+/// or sign weights for BNN) or BinLayer (Dot[hb(x, k), hb(W, k)], or sign weights on +-1 inputs
+/// for BNN). The latent weights are kept transposed, [out, in], so that each output neuron's
+/// weight column is a contiguous row for hbW and both GEMMs of the backward pass need no copy.
+/// </summary>
+public sealed class DenseTrainLayer : ITrainLayer
+{
+    private readonly Parameter _weights;
+    private readonly Parameter? _bias;
+    private readonly bool _binLayer;
+    private readonly bool _hadamardInput;
+    private readonly bool _unipolarInput;
+    private readonly int _chunk;
+    private readonly ScaleMode _scales;
+    private float[]? _effectiveWeights;
+    private float[]? _forwardWeights;
+    private float[]? _latentGradient;
+    private float[]? _weightScales;
+    private float[]? _binarizedInput;
+    private float[]? _inputScales;
+    private float[]? _output;
+    private float[]? _inputGradient;
+    private float[]? _weightGradient;
+    private float[]? _binarizedInputGradient;
+    private float[]? _input;
+    private float[]? _forwardInput;
+
+    /// <param name="binLayer">Export as BinLayer (else LinearLayer).</param>
+    /// <param name="hadamardInput">Apply hb to the input (the seed's BinLayer in HBNN mode).</param>
+    public DenseTrainLayer(int inputs, int outputs, WeightBinarization weights, bool bias, bool binLayer, bool hadamardInput,
+        bool unipolarInput, int chunk, ScaleMode scales, SplitMix64 rng)
+    {
+        Inputs = inputs;
+        Outputs = outputs;
+        Binarization = weights;
+        _binLayer = binLayer;
+        _hadamardInput = hadamardInput;
+        _unipolarInput = unipolarInput;
+        _chunk = chunk;
+        _scales = scales;
+        // Glorot uniform; it stays inside [-1, 1], where the latent weights of binarized layers live.
+        float limit = (float)Math.Sqrt(6.0 / (inputs + outputs));
+        var w = new float[inputs * outputs];
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(((2 * rng.NextDouble()) - 1) * limit);
+        _weights = new Parameter("weights", w, clipToUnit: weights != WeightBinarization.None);
+        if (bias) _bias = new Parameter("bias", new float[outputs], clipToUnit: false);
+        Parameters = _bias is null ? [_weights] : [_weights, _bias];
+    }
+
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public WeightBinarization Binarization { get; }
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The latent weights as the model stores them, [in, out].</summary>
+    public float[] LatentWeights() => Transpose(_weights.Value, Outputs, Inputs);
+
+    public float[] Forward(float[] input, int rows, bool training)
+    {
+        var weights = EffectiveWeights();
+        var x = input;
+        if (_hadamardInput)
+        {
+            x = Buffers.Ensure(ref _binarizedInput, rows * Inputs);
+            var scales = Buffers.Ensure(ref _inputScales, rows * HadamardRows.ChunksPerRow(Inputs, _chunk));
+            HadamardRows.Forward(input, x, scales, rows, Inputs, _chunk, _unipolarInput, _scales);
+        }
+        var y = Buffers.Ensure(ref _output, rows * Outputs);
+        Gemm.Multiply(x, false, weights, true, y, rows, Outputs, Inputs);
+        if (_bias is not null)
+        {
+            var b = _bias.Value;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = y.AsSpan(r * Outputs, Outputs);
+                for (int j = 0; j < row.Length; j++) row[j] += b[j];
+            }
+        }
+        if (training)
+        {
+            _input = input;
+            _forwardInput = x;
+            _forwardWeights = weights;
+        }
+        return y;
+    }
+
+    public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
+    {
+        var x = _forwardInput ?? throw new InvalidOperationException("Backward before a training Forward");
+        var dEffective = Buffers.Ensure(ref _weightGradient, Outputs * Inputs);
+        Gemm.Multiply(outputGradient, true, x, false, dEffective, Outputs, Inputs, rows);
+        AccumulateWeightGradient(dEffective);
+        if (_bias is not null)
+        {
+            var db = _bias.Gradient;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = outputGradient.AsSpan(r * Outputs, Outputs);
+                for (int j = 0; j < row.Length; j++) db[j] += row[j];
+            }
+        }
+        if (!needInputGradient) return null;
+        var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
+        if (!_hadamardInput)
+        {
+            Gemm.Multiply(outputGradient, false, _forwardWeights!, false, dx, rows, Inputs, Outputs);
+            return dx;
+        }
+        var dBinarized = Buffers.Ensure(ref _binarizedInputGradient, rows * Inputs);
+        Gemm.Multiply(outputGradient, false, _forwardWeights!, false, dBinarized, rows, Inputs, Outputs);
+        HadamardRows.Backward(_input!, _inputScales!, dBinarized, dx, rows, Inputs, _chunk, _unipolarInput);
+        return dx;
+    }
+
+    public Layer Export()
+    {
+        var stored = Binarization == WeightBinarization.Sign
+            ? Transpose(SignWeights(), Outputs, Inputs)
+            : LatentWeights();
+        var weights = new Tensor([Inputs, Outputs], stored);
+        if (_binLayer) return new BinLayer(weights);
+        return new LinearLayer(weights, _bias is null ? null : new Tensor([Outputs], (float[])_bias.Value.Clone()));
+    }
+
+    private float[] EffectiveWeights()
+    {
+        var latent = _weights.Value;
+        switch (Binarization)
+        {
+            case WeightBinarization.None:
+                return latent;
+            case WeightBinarization.Sign:
+            {
+                var w = Buffers.Ensure(ref _effectiveWeights, latent.Length);
+                for (int i = 0; i < w.Length; i++) w[i] = latent[i] >= 0 ? 1f : -1f;
+                return w;
+            }
+            default:
+            {
+                var w = Buffers.Ensure(ref _effectiveWeights, latent.Length);
+                var scales = Buffers.Ensure(ref _weightScales, Outputs * HadamardRows.ChunksPerRow(Inputs, _chunk));
+                HadamardRows.Forward(latent, w, scales, Outputs, Inputs, _chunk, unipolar: false, _scales);
+                return w;
+            }
+        }
+    }
+
+    private void AccumulateWeightGradient(float[] dEffective)
+    {
+        var latent = _weights.Value;
+        var grad = _weights.Gradient;
+        switch (Binarization)
+        {
+            case WeightBinarization.None:
+                for (int i = 0; i < grad.Length; i++) grad[i] += dEffective[i];
+                break;
+            case WeightBinarization.Sign:
+                for (int i = 0; i < grad.Length; i++)
+                {
+                    if (Math.Abs(latent[i]) <= 1f) grad[i] += dEffective[i];
+                }
+                break;
+            default:
+                var dLatent = Buffers.Ensure(ref _latentGradient, grad.Length);
+                HadamardRows.Backward(latent, _weightScales!, dEffective, dLatent, Outputs, Inputs, _chunk, unipolar: false);
+                for (int i = 0; i < grad.Length; i++) grad[i] += dLatent[i];
+                break;
+        }
+    }
+
+    private float[] SignWeights() => Array.ConvertAll(_weights.Value, w => w >= 0 ? 1f : -1f);
+
+    private static float[] Transpose(float[] source, int rows, int columns)
+    {
+        var result = new float[source.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++) result[(c * rows) + r] = source[(r * columns) + c];
+        }
+        return result;
+    }
+}

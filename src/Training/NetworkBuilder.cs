@@ -1,0 +1,74 @@
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Numerics;
+
+namespace HwFlow.Training;
+
+/// <summary>
+/// The layer stacks the compiler lowers (one per mode), for an architecture 784-H1-...-Hn-C:
+/// <list type="bullet">
+/// <item>hbnn: LinearLayer(+bias, or +-1 weights and no bias with a binary first layer) -> BatchNorm -> Ramp -> BinarizeLayer -> BinLayer -> BatchNorm -> Ramp
+/// -> [BinLayer -> BatchNorm -> Ramp]* -> BinLayer -> BatchNorm -> Sigmoid (with one hidden layer:
+/// LinearLayer -> BatchNorm -> Ramp -> BinarizeLayer -> BinLayer -> BatchNorm -> Sigmoid).</item>
+/// <item>bnn: LinearLayer(+-1 weights, no bias) -> BatchNorm -> Sign -> [BinLayer(+-1) -> BatchNorm -> Sign]*
+/// -> BinLayer(+-1) -> BatchNorm.</item>
+/// <item>float: LinearLayer(+bias) -> BatchNorm -> Ramp -> ... -> LinearLayer(+bias) -> BatchNorm.</item>
+/// </list>
+/// </summary>
+public static class NetworkBuilder
+{
+    /// <param name="firstLayer">The first layer's weights; null for the mode's own (see <see cref="FirstLayerChoice.Resolve"/>).</param>
+    public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed,
+        FirstLayerWeights? firstLayer = null)
+    {
+        bool binaryFirst = FirstLayerChoice.Resolve(mode, firstLayer) == FirstLayerWeights.Binary;
+        var rng = new SplitMix64(seed);
+        var layers = new List<ITrainLayer>();
+        var widths = architecture.Widths;
+        // Whether the current layer's input is provably non-negative, by ModelSpec.NonNegativeInputs' rule:
+        // it decides unipolar versus bipolar hb, and must agree with the evaluator's.
+        bool nonNegative = true;
+        for (int l = 0; l + 1 < widths.Count; l++)
+        {
+            int inputs = widths[l], outputs = widths[l + 1];
+            bool first = l == 0, last = l + 2 == widths.Count;
+            switch (mode)
+            {
+                case TrainingMode.Hbnn when first && binaryFirst:
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.Sign, bias: false, binLayer: false, hadamardInput: false, false));
+                    break;
+                case TrainingMode.Hbnn when first:
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.None, bias: true, binLayer: false, hadamardInput: false, false));
+                    break;
+                case TrainingMode.Hbnn:
+                    if (l == 1)
+                    {
+                        layers.Add(new BinarizeTrainLayer(inputs, binAggression, nonNegative, scales));
+                    }
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.Hadamard, bias: false, binLayer: true, hadamardInput: true, nonNegative));
+                    break;
+                case TrainingMode.Bnn:
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.Sign, bias: false, binLayer: !first, hadamardInput: false, false));
+                    break;
+                default:
+                    layers.Add(Dense(inputs, outputs, WeightBinarization.None, bias: true, binLayer: false, hadamardInput: false, false));
+                    break;
+            }
+            layers.Add(new BatchNormTrainLayer(outputs));
+            nonNegative = false;
+            if (last) break;
+            if (mode == TrainingMode.Bnn)
+            {
+                layers.Add(new SignTrainLayer(outputs));
+            }
+            else
+            {
+                layers.Add(new RampTrainLayer(outputs));
+                nonNegative = true;
+            }
+        }
+        return new TrainingNetwork(architecture, mode, binAggression, scales, layers, trailingSigmoid: mode == TrainingMode.Hbnn);
+
+        DenseTrainLayer Dense(int inputs, int outputs, WeightBinarization weights, bool bias, bool binLayer, bool hadamardInput, bool unipolar) =>
+            new(inputs, outputs, weights, bias, binLayer, hadamardInput, unipolar, binAggression, scales, rng);
+    }
+}
