@@ -30,8 +30,9 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
     public Version MinimumVersion { get; } = minimumVersion;
 
     private readonly Lazy<string?> _path = new(() => Locate(executable, environmentOverride));
-    private Version? _cachedVersion;
-    private bool _versionRead;
+    // Lazy, so threads asking at once all wait for the one answer: a thread that saw "being read"
+    // as "unknown" would name a different Verilator cache folder for the same design.
+    private Lazy<Version?>? _version;
 
     /// <summary>Full path of the program, or null when it cannot be found.</summary>
     public string? Path => _path.Value;
@@ -39,20 +40,16 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
     public bool Available => Path is not null;
 
     /// <summary>The version the program reports (first dotted number in its version output).</summary>
-    public Version? Version
+    public Version? Version => LazyInitializer.EnsureInitialized(ref _version, () => new Lazy<Version?>(ReadVersion)).Value;
+
+    private Version? ReadVersion()
     {
-        get
-        {
-            if (_versionRead) return _cachedVersion;
-            _versionRead = true;
-            if (!Available) return null;
-            var run = RunRaw([versionArgument], null, TimeSpan.FromSeconds(30));
-            var match = Regex.Match(run.Stdout + " " + run.Stderr, @"(\d+)\.(\d+)(?:\.(\d+))?");
-            _cachedVersion = match.Success
-                ? new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : 0)
-                : null;
-            return _cachedVersion;
-        }
+        if (!Available) return null;
+        var run = RunRaw([versionArgument], null, TimeSpan.FromSeconds(30));
+        var match = Regex.Match(run.Stdout + " " + run.Stderr, @"(\d+)\.(\d+)(?:\.(\d+))?");
+        return match.Success
+            ? new Version(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : 0)
+            : null;
     }
 
     /// <summary>Throws a <see cref="UserError"/> naming the package when the tool is missing or too old.</summary>
