@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -107,8 +108,7 @@ public sealed class ModuleBuilder
 
     public RtlSignal Popcount(RtlSignal a)
     {
-        int width = Math.Max(1, (int)Math.Ceiling(Math.Log2(a.Width + 1)));
-        return Cell(RtlOp.Popcount, "pop", width, [a]);
+        return Cell(RtlOp.Popcount, "pop", BitWidth.ToHold(a.Width), [a]);
     }
 
     public RtlSignal ReduceOr(RtlSignal a) => Cell(RtlOp.ReduceOr, "any", 1, [a]);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -44,7 +45,7 @@ public sealed record RtlWritePort(RtlSignal Address, RtlSignal Data, RtlSignal E
 public sealed record RtlMemory(string Name, int Width, int Depth, IReadOnlyList<BigInteger>? Init,
     IReadOnlyList<RtlReadPort> ReadPorts, IReadOnlyList<RtlWritePort> WritePorts)
 {
-    public int AddressWidth => Math.Max(1, (int)Math.Ceiling(Math.Log2(Depth)));
+    public int AddressWidth => BitWidth.ToIndex(Depth);
 }
 
 /// <summary>An instance of another module; Connections map the child's port names to this module's signals.</summary>
