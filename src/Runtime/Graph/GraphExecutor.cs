@@ -1,3 +1,5 @@
+using HwFlow.Runtime.Numerics;
+
 namespace HwFlow.Runtime.Graph;
 
 /// <summary>
@@ -53,21 +55,24 @@ public sealed class GraphExecutor
     public static int[] Classes(GraphValue output)
     {
         var classes = new int[output.Rows];
+        var reals = new double[output.Length];
         for (int r = 0; r < output.Rows; r++)
         {
-            if (output.Length == 1 && output is IntValue index)
+            classes[r] = output switch
             {
-                classes[r] = (int)index.Data[r];
-                continue;
-            }
-            int best = 0;
-            for (int i = 1; i < output.Length; i++)
-            {
-                if (output.RealAt(r, i) > output.RealAt(r, best)) best = i;
-            }
-            classes[r] = best;
+                IntValue { Length: 1 } index => (int)index.Data[r],
+                IntValue { Scale: > 0 } ints => ArgMax.Of<long>(ints.Row(r)), // a positive scale keeps the order
+                RealValue real => ArgMax.Of<double>(real.Row(r)),
+                _ => ArgMax.Of<double>(RealRow(output, r, reals)),
+            };
         }
         return classes;
+    }
+
+    private static double[] RealRow(GraphValue value, int r, double[] row)
+    {
+        for (int i = 0; i < row.Length; i++) row[i] = value.RealAt(r, i);
+        return row;
     }
 
     private GraphValue Evaluate(Node node, Dictionary<string, GraphValue> values)

@@ -1,3 +1,5 @@
+using HwFlow.Runtime.Numerics;
+
 namespace HwFlow.Runtime.Graph;
 
 /// <summary>
@@ -9,10 +11,11 @@ internal static class IntegerOps
 {
     public static object? Prepare(Node node) => node.Op switch
     {
-        Ops.Dense => Transpose(node.IntTensor("weights")),
-        Ops.BinDot => Transpose(node.IntTensor("weights")),
+        Ops.Dense or Ops.BinDot => Transposed(node.IntTensor("weights")),
         _ => null,
     };
+
+    private static long[] Transposed(IntTensorAttr weights) => RowMajor.Transpose<long>(weights.Data, weights.Shape[0], weights.Shape[1]);
 
     public static GraphValue Evaluate(Node node, GraphValue[] operands, object? prepared)
     {
@@ -53,7 +56,7 @@ internal static class IntegerOps
             case Ops.PwlSigmoid:
                 return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, (int)node.Int("in-frac"), (int)node.Int("frac")));
             case Ops.ArgMax:
-                return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax((IntValue)operands[0], r));
+                return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:
                 throw new InvalidOperationException($"unknown integer op '{node.Op}'");
         }
@@ -218,17 +221,6 @@ internal static class IntegerOps
 
     private static long ShiftBy(long v, int left) => left >= 0 ? v << left : v >> -left;
 
-    private static long ArgMax(IntValue x, int r)
-    {
-        var row = x.Row(r);
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
-        {
-            if (row[i] > row[best]) best = i;
-        }
-        return best;
-    }
-
     private static IntValue PerRow(int rows, int length, double scale, Action<int, long[]> rowKernel)
     {
         var data = new long[rows * length];
@@ -249,16 +241,5 @@ internal static class IntegerOps
             for (int j = 0; j < x.Length; j++) data[(r * x.Length) + j] = f(x.Data[(r * x.Length) + j], j);
         }
         return new IntValue(x.Rows, x.Length, data, scale);
-    }
-
-    private static long[] Transpose(IntTensorAttr weights)
-    {
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        var result = new long[inputs * outputs];
-        for (int i = 0; i < inputs; i++)
-        {
-            for (int j = 0; j < outputs; j++) result[(j * inputs) + i] = weights.Data[(i * outputs) + j];
-        }
-        return result;
     }
 }

@@ -12,7 +12,7 @@ internal static class LayerOps
 {
     public static object? Prepare(Node node) => node.Op switch
     {
-        Ops.Linear => Transpose(node.RealTensor("weights")),
+        Ops.Linear => Transposed(node.RealTensor("weights")),
         Ops.Bin => BinarizedWeights(node),
         _ => null,
     };
@@ -97,16 +97,7 @@ internal static class LayerOps
         return new RealValue(x.Rows, x.Length, data);
     }
 
-    private static double[] Transpose(RealTensorAttr weights)
-    {
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        var result = new double[inputs * outputs];
-        for (int i = 0; i < inputs; i++)
-        {
-            for (int j = 0; j < outputs; j++) result[(j * inputs) + i] = weights.Data[(i * outputs) + j];
-        }
-        return result;
-    }
+    private static double[] Transposed(RealTensorAttr weights) => RowMajor.Transpose<double>(weights.Data, weights.Shape[0], weights.Shape[1]);
 
     private static double[] BinarizedWeights(Node node)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Runtime.Kernels;
 
@@ -24,11 +25,7 @@ internal sealed class NarrowDense
             if (!Fits(node, graph.Operand(node))) continue;
             var weights = node.IntTensor("weights");
             int inputs = weights.Shape[0], outputs = weights.Shape[1];
-            var byOutput = new int[inputs * outputs];
-            for (int i = 0; i < inputs; i++)
-            {
-                for (int j = 0; j < outputs; j++) byOutput[(j * inputs) + i] = (int)weights.Data[(i * outputs) + j];
-            }
+            var byOutput = RowMajor.Transpose<int>(Array.ConvertAll(weights.Data, w => (int)w), inputs, outputs);
             _prepared[node.Name] = (byOutput, Enumerable.Range(0, outputs).Select(j => (int)IntegerOps.Element(node, "bias", j)).ToArray());
             var operand = graph.Operand(node);
             // Each plane's byte dot stays below 255 * inputs * 128 < 2^31 for inputs up to 65,000.
