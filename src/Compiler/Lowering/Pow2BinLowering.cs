@@ -74,7 +74,7 @@ public static class Pow2BinLowering
         // Exact against a pow2 reference up to the affine rounding; against exact scales, each
         // rounded mean is within a factor sqrt(2) of the true one, so a product within a factor 2.
         double bound = affineError;
-        if (LayerOpsScales(bin) != ScaleMode.Pow2)
+        if (ScalesAttr.Of(bin) != ScaleMode.Pow2)
         {
             double worst = 0;
             for (int j = 0; j < outputs; j++)
@@ -89,7 +89,4 @@ public static class Pow2BinLowering
         context.Corresponds(norm?.Name ?? bin.Name, result, bound);
         return true;
     }
-
-    private static ScaleMode LayerOpsScales(Node node) =>
-        node.Find("scales") is SymbolAttr { Value: "pow2" } ? ScaleMode.Pow2 : ScaleMode.Exact;
 }

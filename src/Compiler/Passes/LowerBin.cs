@@ -39,7 +39,7 @@ public sealed class LowerBin : Pass
         var graph = context.Graph;
         int chunk = (int)bin.Int("chunk");
         bool unipolar = bin.Bool("unipolar");
-        if (LayerScales(bin) == Runtime.Model.ScaleMode.Pow2 || context.Options.Scales == Runtime.Model.ScaleMode.Pow2)
+        if (ScalesAttr.Of(bin) == Runtime.Model.ScaleMode.Pow2 || context.Options.Scales == Runtime.Model.ScaleMode.Pow2)
             return Pow2BinLowering.Lower(context, bin);
 
         var input = ChunkInputs.Build(context, bin, chunk, unipolar);
@@ -128,7 +128,4 @@ public sealed class LowerBin : Pass
         context.Corresponds(replaced, bin.Name, bound);
         return true;
     }
-
-    private static Runtime.Model.ScaleMode LayerScales(Node node) =>
-        node.Find("scales") is SymbolAttr { Value: "pow2" } ? Runtime.Model.ScaleMode.Pow2 : Runtime.Model.ScaleMode.Exact;
 }

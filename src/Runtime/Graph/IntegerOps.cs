@@ -43,7 +43,7 @@ internal static class IntegerOps
             case Ops.Scale:
             {
                 int shift = (int)node.Int("shift");
-                return Map((IntValue)operands[0], scale, (v, j) => ((v * Element(node, "mul", j)) + Element(node, "add", j)) >> shift);
+                return Map((IntValue)operands[0], scale, (v, j) => ((v * node.IntElement("mul", j)) + node.IntElement("add", j)) >> shift);
             }
             case Ops.Threshold:
                 return Threshold(node, (IntValue)operands[0]);
@@ -62,22 +62,13 @@ internal static class IntegerOps
         }
     }
 
-    /// <summary>Attribute <paramref name="key"/> at element j: a scalar applies to all elements; absent means 0.</summary>
-    public static long Element(Node node, string key, int j) => node.Find(key) switch
-    {
-        IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
-        null => 0,
-        _ => throw new InvalidOperationException($"%{node.Name}: '{key}' must be an integer or an integer tensor"),
-    };
-
     private static void Dense(Node node, IntValue x, int r, long[] weightsT, long[] output)
     {
         var row = x.Row(r);
         int inputs = x.Length;
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = Element(node, "bias", j);
+            long acc = node.IntElement("bias", j);
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int i = 0; i < inputs; i++) acc += row[i] * w[i];
             output[j] = acc;
@@ -102,7 +93,7 @@ internal static class IntegerOps
         for (int i = 0; i < inputs; i++) signed[i] = bits.Signed(r, i);
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = Element(node, "bias", j);
+            long acc = node.IntElement("bias", j);
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int c = 0; c < chunks.Count; c++)
             {
@@ -132,8 +123,8 @@ internal static class IntegerOps
         {
             for (int j = 0; j < x.Length; j++)
             {
-                long direction = node.Find("dir") is null ? 1 : Element(node, "dir", j);
-                data[(r * x.Length) + j] = direction * x.Data[(r * x.Length) + j] >= Element(node, "t", j) ? (byte)1 : (byte)0;
+                long direction = node.Find("dir") is null ? 1 : node.IntElement("dir", j);
+                data[(r * x.Length) + j] = direction * x.Data[(r * x.Length) + j] >= node.IntElement("t", j) ? (byte)1 : (byte)0;
             }
         }
         return new BitsValue(x.Rows, x.Length, data, node.Type.Encoding);

@@ -39,12 +39,12 @@ internal static class LayerOps
             }
             case Ops.Bin:
             {
-                var binarized = Binarize(x, (int)node.Int("chunk"), node.Bool("unipolar"), ScalesOf(node));
+                var binarized = Binarize(x, (int)node.Int("chunk"), node.Bool("unipolar"), ScalesAttr.Of(node));
                 var y = DenseProduct.Multiply(new Matrix(x.Rows, x.Length, binarized.Data), (double[])prepared!, node.Type.Length);
                 return new RealValue(y.Rows, y.Columns, y.Data);
             }
             case Ops.Binarize:
-                return Binarize(x, (int)node.Int("chunk"), node.Bool("unipolar"), ScalesOf(node));
+                return Binarize(x, (int)node.Int("chunk"), node.Bool("unipolar"), ScalesAttr.Of(node));
             case Ops.BatchNorm:
                 return Map(x, (v, j) => BatchNormValue(node, j, v));
             case Ops.AffineSign:
@@ -65,9 +65,6 @@ internal static class LayerOps
 
     /// <summary>gamma * (x - mean) / sqrt(var + eps) + beta, written as FloatEvaluator.BatchNormValue writes it.</summary>
     public static double BatchNormValue(Node node, int j, double x) => LayerMath.BatchNormValue(node, j, x);
-
-    public static Model.ScaleMode ScalesOf(Node node) =>
-        node.Find("scales") is SymbolAttr { Value: "pow2" } ? Model.ScaleMode.Pow2 : Model.ScaleMode.Exact;
 
     private static RealValue AsReal(GraphValue value)
     {
@@ -103,6 +100,6 @@ internal static class LayerOps
     {
         var weights = node.RealTensor("weights");
         var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
-        return Hadamard.BinarizeWeightsTransposed(tensor, (int)node.Int("chunk"), ScalesOf(node));
+        return Hadamard.BinarizeWeightsTransposed(tensor, (int)node.Int("chunk"), ScalesAttr.Of(node));
     }
 }

@@ -50,7 +50,7 @@ internal sealed unsafe class PackedBinDot
             int outputs = weights.Outputs;
             PaddedOutputs = ((outputs + PackedWeights.OutputPadding - 1) / PackedWeights.OutputPadding) * PackedWeights.OutputPadding;
             Bias = new long[PaddedOutputs];
-            for (int j = 0; j < outputs; j++) Bias[j] = IntegerOps.Element(node, "bias", j);
+            for (int j = 0; j < outputs; j++) Bias[j] = node.IntElement("bias", j);
             CoefByChunk = ByChunk(node.Find("coef") as IntTensorAttr);
             ShiftByChunk = ByChunk(node.Find("shift") as IntTensorAttr);
         }

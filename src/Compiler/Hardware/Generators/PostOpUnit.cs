@@ -56,8 +56,8 @@ public sealed class PostOpUnit
         var modes = new long[n];
         for (int j = 0; j < n; j++)
         {
-            long t = IntegerConstants.Element(node, "t", j);
-            long dir = node.Find("dir") is null ? 1 : IntegerConstants.Element(node, "dir", j);
+            long t = node.IntElement("t", j);
+            long dir = node.Find("dir") is null ? 1 : node.IntElement("dir", j);
             (bounds[j], modes[j]) = dir switch
             {
                 > 0 => (t, 0L),
@@ -229,15 +229,4 @@ public sealed class PostOpUnit
     };
 
     private static RtlSignal Constant(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
-}
-
-/// <summary>Reads integer attributes that may be a scalar or one value per element.</summary>
-public static class IntegerConstants
-{
-    public static long Element(Node node, string key, int j) => node.Find(key) switch
-    {
-        IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
-        _ => 0,
-    };
 }
