@@ -1,4 +1,5 @@
 using HwFlow.Runtime.Numerics;
+using HwFlow.Runtime.Semantics;
 
 namespace HwFlow.Runtime.Graph;
 
@@ -23,7 +24,7 @@ public sealed class GraphExecutor
         _kernel = kernel;
         foreach (var node in graph.Nodes)
         {
-            var prepared = LayerOps.Prepare(node) ?? IntegerOps.Prepare(node);
+            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node) : IntegerOps.Prepare(node);
             if (prepared is not null) _prepared[node.Name] = prepared;
         }
     }
@@ -81,7 +82,7 @@ public sealed class GraphExecutor
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
         if (_kernel?.TryEvaluate(node, operands) is { } fast) return fast;
-        if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate(node, operands, prepared);
+        if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
     }
