@@ -25,9 +25,15 @@ internal static class IntegerOps
         switch (node.Op)
         {
             case Ops.Dense:
-                return PerRow(rows, length, scale, (r, output) => Dense(node, (IntValue)operands[0], r, (long[])prepared!, output));
+            {
+                var bias = node.IntElements("bias", length);
+                return PerRow(rows, length, scale, (r, output) => Dense((IntValue)operands[0], r, (long[])prepared!, bias, output));
+            }
             case Ops.BinDot:
-                return PerRow(rows, length, scale, (r, output) => BinDot(node, operands, r, (long[])prepared!, output));
+            {
+                var terms = new BinDotTerms(node, operands[0].Length);
+                return PerRow(rows, length, scale, (r, output) => BinDot(terms, operands, r, (long[])prepared!, output));
+            }
             case Ops.Relu:
                 return Map((IntValue)operands[0], scale, (v, _) => Math.Max(0, v));
             case Ops.Clamp:
@@ -43,7 +49,8 @@ internal static class IntegerOps
             case Ops.Scale:
             {
                 int shift = (int)node.Int("shift");
-                return Map((IntValue)operands[0], scale, (v, j) => ((v * node.IntElement("mul", j)) + node.IntElement("add", j)) >> shift);
+                long[] mul = node.IntElements("mul", length), add = node.IntElements("add", length);
+                return Map((IntValue)operands[0], scale, (v, j) => ((v * mul[j]) + add[j]) >> shift);
             }
             case Ops.Threshold:
                 return Threshold(node, (IntValue)operands[0]);
@@ -54,7 +61,10 @@ internal static class IntegerOps
             case Ops.Pow2Exponent:
                 return PerRow(rows, length, scale, (r, output) => Pow2Exponent(node, operands, r, output));
             case Ops.PwlSigmoid:
-                return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, (int)node.Int("in-frac"), (int)node.Int("frac")));
+            {
+                int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
+                return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, inFrac, frac));
+            }
             case Ops.ArgMax:
                 return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:
@@ -62,13 +72,13 @@ internal static class IntegerOps
         }
     }
 
-    private static void Dense(Node node, IntValue x, int r, long[] weightsT, long[] output)
+    private static void Dense(IntValue x, int r, long[] weightsT, long[] bias, long[] output)
     {
         var row = x.Row(r);
         int inputs = x.Length;
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = node.IntElement("bias", j);
+            long acc = bias[j];
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int i = 0; i < inputs; i++) acc += row[i] * w[i];
             output[j] = acc;
@@ -81,19 +91,17 @@ internal static class IntegerOps
     /// coef_cj. Shift form (pow2 scales): term = P_cj &lt;&lt; (code_c - 1 + shift_cj), zero when the
     /// chunk's exponent code is 0 or shift_cj is negative (an all-zero weight chunk).
     /// </summary>
-    private static void BinDot(Node node, GraphValue[] operands, int r, long[] weightsT, long[] output)
+    private static void BinDot(BinDotTerms terms, GraphValue[] operands, int r, long[] weightsT, long[] output)
     {
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
         int inputs = bits.Length;
-        var chunks = new Chunks(inputs, (int)node.Int("chunk"));
-        var coef = node.Find("coef") as IntTensorAttr;
-        var shifts = node.Find("shift") as IntTensorAttr;
+        var (chunks, coef, shifts) = (terms.Chunks, terms.Coef, terms.Shifts);
         var signed = new int[inputs];
         for (int i = 0; i < inputs; i++) signed[i] = bits.Signed(r, i);
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = node.IntElement("bias", j);
+            long acc = terms.Bias[j];
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int c = 0; c < chunks.Count; c++)
             {
@@ -116,16 +124,24 @@ internal static class IntegerOps
         }
     }
 
+    /// <summary>A bin-dot's attributes, read once per evaluation rather than per row and output.</summary>
+    private sealed class BinDotTerms(Node node, int inputs)
+    {
+        public Chunks Chunks { get; } = new(inputs, (int)node.Int("chunk"));
+        public IntTensorAttr? Coef { get; } = node.Find("coef") as IntTensorAttr;
+        public IntTensorAttr? Shifts { get; } = node.Find("shift") as IntTensorAttr;
+        public long[] Bias { get; } = node.IntElements("bias", node.Type.Length);
+    }
+
     private static BitsValue Threshold(Node node, IntValue x)
     {
         var data = new byte[x.Data.Length];
+        var directions = node.Has("dir") ? node.IntElements("dir", x.Length) : Enumerable.Repeat(1L, x.Length).ToArray();
+        var thresholds = node.IntElements("t", x.Length);
         for (int r = 0; r < x.Rows; r++)
         {
             for (int j = 0; j < x.Length; j++)
-            {
-                long direction = node.Find("dir") is null ? 1 : node.IntElement("dir", j);
-                data[(r * x.Length) + j] = direction * x.Data[(r * x.Length) + j] >= node.IntElement("t", j) ? (byte)1 : (byte)0;
-            }
+                data[(r * x.Length) + j] = directions[j] * x.Data[(r * x.Length) + j] >= thresholds[j] ? (byte)1 : (byte)0;
         }
         return new BitsValue(x.Rows, x.Length, data, node.Type.Encoding);
     }

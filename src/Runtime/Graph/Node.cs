@@ -47,6 +47,15 @@ public sealed record Node(string Name, string Op, IReadOnlyList<string> Operands
         _ => throw WrongKind(key, "an integer or an integer tensor"),
     };
 
+    /// <summary><see cref="IntElement"/> for elements 0..length-1 at once, for per-element loops (a tensor's own data: read it, do not write it).</summary>
+    public long[] IntElements(string key, int length) => Find(key) switch
+    {
+        IntAttr scalar => Enumerable.Repeat(scalar.Value, length).ToArray(),
+        IntTensorAttr tensor => tensor.Data,
+        null => new long[length],
+        _ => throw WrongKind(key, "an integer or an integer tensor"),
+    };
+
     public IntTensorAttr IntTensor(string key) => Get(key) as IntTensorAttr ?? throw WrongKind(key, "an integer tensor");
 
     public RealTensorAttr RealTensor(string key) => Get(key) as RealTensorAttr ?? throw WrongKind(key, "a real tensor");
