@@ -15,6 +15,7 @@ public sealed class GraphExecutor
     private readonly bool _checkRanges;
     private readonly INodeKernel? _kernel;
     private readonly Dictionary<string, object> _prepared = [];
+    private readonly HashSet<string> _kernelNodes = [];
 
     /// <param name="kernel">Faster implementations of some ops (e.g. the packed engine's bin-dot); every other op runs here.</param>
     public GraphExecutor(Graph graph, bool checkRanges = false, INodeKernel? kernel = null)
@@ -24,6 +25,12 @@ public sealed class GraphExecutor
         _kernel = kernel;
         foreach (var node in graph.Nodes)
         {
+            if (kernel?.Runs(node) == true)
+            {
+                // the kernel keeps its own form of the weights; the golden kernel's transpose would go unused
+                _kernelNodes.Add(node.Name);
+                continue;
+            }
             object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node) : IntegerOps.Prepare(node);
             if (prepared is not null) _prepared[node.Name] = prepared;
         }
@@ -81,7 +88,7 @@ public sealed class GraphExecutor
         var operands = node.Operands.Select(o => values[o]).ToArray();
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
-        if (_kernel?.TryEvaluate(node, operands) is { } fast) return fast;
+        if (_kernelNodes.Contains(node.Name)) return _kernel!.Evaluate(node, operands);
         if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
@@ -112,10 +119,13 @@ public sealed class GraphExecutor
     }
 }
 
-/// <summary>An engine's own implementation of some ops: null means "not mine", and the golden kernel evaluates the node.</summary>
+/// <summary>An engine's own implementation of some nodes; the golden kernel evaluates every other node.</summary>
 public interface INodeKernel
 {
-    GraphValue? TryEvaluate(Node node, GraphValue[] operands);
+    /// <summary>Whether this kernel evaluates <paramref name="node"/> (asked once, when the executor is made).</summary>
+    bool Runs(Node node);
+
+    GraphValue Evaluate(Node node, GraphValue[] operands);
 }
 
 /// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>

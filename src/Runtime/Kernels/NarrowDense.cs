@@ -67,6 +67,8 @@ internal sealed class NarrowDense
         return true;
     }
 
+    public bool Runs(Node node) => node.Op == Ops.Dense && _prepared.ContainsKey(node.Name);
+
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
         if (node.Op != Ops.Dense || !_prepared.TryGetValue(node.Name, out var prepared)) return null;

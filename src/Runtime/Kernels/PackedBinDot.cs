@@ -17,6 +17,8 @@ internal sealed unsafe class PackedBinDot
         }
     }
 
+    public bool Runs(Node node) => node.Op == Ops.BinDot && _prepared.ContainsKey(node.Name);
+
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
         if (node.Op != Ops.BinDot || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
