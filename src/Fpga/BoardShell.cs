@@ -1,5 +1,6 @@
-using HwFlow.Runtime.Errors;
 using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Fpga;
 
@@ -37,7 +38,7 @@ public sealed record BoardShell(
     ];
 
     /// <summary>A FIFO that holds a whole frame, so the UART never overruns while the core is busy.</summary>
-    public static int FifoDepthLog2(int inputBytes) => Math.Max(2, (int)Math.Ceiling(Math.Log2(inputBytes)));
+    public static int FifoDepthLog2(int inputBytes) => Math.Max(2, BitWidth.CeilLog2(inputBytes));
 
     /// <summary>Seconds the UART needs for one frame and its answer (10 bits per byte).</summary>
     public double UartSecondsPerFrame(BuildManifest manifest) => (manifest.InputBytes + 1) * 10.0 / BaudRate;

@@ -73,7 +73,7 @@ public sealed class DenseTrainLayer : ITrainLayer
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The latent weights as the model stores them, [in, out].</summary>
-    public float[] LatentWeights() => Transpose(_weights.Value, Outputs, Inputs);
+    public float[] LatentWeights() => RowMajor.Transpose<float>(_weights.Value, Outputs, Inputs);
 
     public float[] Forward(float[] input, int rows, bool training)
     {
@@ -136,7 +136,7 @@ public sealed class DenseTrainLayer : ITrainLayer
     public Layer Export()
     {
         var stored = Binarization == WeightBinarization.Sign
-            ? Transpose(SignWeights(), Outputs, Inputs)
+            ? RowMajor.Transpose<float>(SignWeights(), Outputs, Inputs)
             : LatentWeights();
         var weights = new Tensor([Inputs, Outputs], stored);
         if (_binLayer) return new BinLayer(weights);
@@ -190,14 +190,4 @@ public sealed class DenseTrainLayer : ITrainLayer
     }
 
     private float[] SignWeights() => Array.ConvertAll(_weights.Value, w => w >= 0 ? 1f : -1f);
-
-    private static float[] Transpose(float[] source, int rows, int columns)
-    {
-        var result = new float[source.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++) result[(c * rows) + r] = source[(r * columns) + c];
-        }
-        return result;
-    }
 }

@@ -1,3 +1,5 @@
+using HwFlow.Runtime.Numerics;
+
 namespace HwFlow.Training;
 
 /// <summary>
@@ -18,7 +20,7 @@ public static class SoftmaxCrossEntropy
         for (int r = 0; r < rows; r++)
         {
             var row = logits.AsSpan(r * classes, classes);
-            int best = ArgMax(row);
+            int best = ArgMax.Of<float>(row);
             if (best == labels[r]) correct++;
             double max = row[best];
             double sum = 0;
@@ -35,16 +37,5 @@ public static class SoftmaxCrossEntropy
             }
         }
         return (total / rows, correct);
-    }
-
-    /// <summary>Index of the largest entry; the first wins a tie, as the reference evaluator does.</summary>
-    public static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best]) best = c;
-        }
-        return best;
     }
 }

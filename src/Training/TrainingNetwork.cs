@@ -1,4 +1,5 @@
 using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Training;
 
@@ -74,7 +75,7 @@ public sealed class TrainingNetwork
             var chunk = rows == EvaluationChunk ? input : new float[rows * Inputs];
             ToReal(images.AsSpan(start * Inputs, rows * Inputs), chunk);
             var logits = Forward(chunk, rows, training: false);
-            for (int r = 0; r < rows; r++) result[start + r] = SoftmaxCrossEntropy.ArgMax(logits.AsSpan(r * Classes, Classes));
+            for (int r = 0; r < rows; r++) result[start + r] = ArgMax.Of<float>(logits.AsSpan(r * Classes, Classes));
         }
         return result;
     }

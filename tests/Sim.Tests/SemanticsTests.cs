@@ -123,6 +123,24 @@ public sealed class SemanticsTests
         Assert.Contains("o has two drivers", error.Message);
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void A_cell_that_breaks_its_width_rule_is_refused_as_the_rtl_checker_words_it(SimEngine engine)
+    {
+        var design = RtlParser.Parse("""
+            hwflow-rtl 1
+            top m
+            module m
+              input a : 4
+              input c : 3
+              output x : 4
+              x = add a, c
+            end
+            """, "m.rtl");
+        var error = Assert.Throws<UserError>(() => Simulator.Create(design, engine));
+        Assert.Equal("module m: cell x (add): input c:3 must have the output's width (x:4)", error.Message);
+    }
+
     [Fact]
     public void Only_inputs_can_be_poked_and_values_must_fit()
     {

@@ -4,6 +4,7 @@ using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware;
 
@@ -38,7 +39,7 @@ public static class HardwareGenerator
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }
-        int classWidth = Math.Max(1, Arithmetic.Log2Ceiling(plan.Classes));
+        int classWidth = BitWidth.ToIndex(plan.Classes);
         int outputWidth = Math.Max(8, classWidth);
         var last = plan.Stages[^1];
         var argmax = library.Add(ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth));

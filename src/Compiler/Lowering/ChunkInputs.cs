@@ -34,45 +34,49 @@ public sealed class ChunkInputs
         var graph = context.Graph;
         var x = graph[layer.Operands[0]];
         var chunks = new Chunks(x.Type.Length, chunk);
-        switch (x.Type.Kind)
+        if (x.Type.Kind == ValueKind.Bits)
         {
-            case ValueKind.Bits:
-            {
-                bool zeroOne = x.Type.Encoding == BitEncoding.ZeroOne;
-                if (zeroOne != unipolar) throw new InvalidOperationException($"{layer.Name}: bit encoding and unipolar flag disagree");
-                if (!zeroOne) return new ChunkInputs(x.Name, null, Filled(chunks, _ => 1));
-                // hb of 0/1 bits: b_i * (popcount / n_c)
-                var factor = Add(graph, layer.Name, layer.Name + ".factor", Ops.ChunkFactor, [x.Name], chunks.Count, chunk);
-                return new ChunkInputs(x.Name, factor, Filled(chunks, c => 1.0 / chunks.LengthOf(c)));
-            }
-            case ValueKind.Int:
-            {
-                var (bits, sum) = BitsAndSums(graph, layer.Name, layer.Name, x, chunks, unipolar);
-                return new ChunkInputs(bits, sum, Filled(chunks, c => x.Type.Scale / chunks.LengthOf(c)));
-            }
+            bool zeroOne = x.Type.Encoding == BitEncoding.ZeroOne;
+            if (zeroOne != unipolar) throw new InvalidOperationException($"{layer.Name}: bit encoding and unipolar flag disagree");
+            if (!zeroOne) return new ChunkInputs(x.Name, null, Filled(chunks, _ => 1));
+            // hb of 0/1 bits: b_i * (popcount / n_c)
+            var factor = Add(graph, layer.Name, layer.Name + ".factor", Ops.ChunkFactor, [x.Name], chunks.Count, chunk);
+            return new ChunkInputs(x.Name, factor, Filled(chunks, c => 1.0 / chunks.LengthOf(c)));
         }
-        if (x.Op != Ops.Binarize) return null;
+        if (IntegerSource(graph, layer, chunk) is not ({ } source, var binarize)) return null;
+        var (bits, sum) = BitsAndSums(graph, layer.Name, binarize?.Name ?? layer.Name, source, chunks, unipolar);
+        if (binarize is null) return new ChunkInputs(bits, sum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
 
-        // BinarizeLayer then BinLayer: the seed binarizes twice.
+        graph.Remove(binarize.Name);
+        // bipolar hb is idempotent: hb(hb(v)) = hb(v)
+        if (!unipolar) return new ChunkInputs(bits, sum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
+        // unipolar: the second mean is the first times popcount / n_c
+        var twice = Add(graph, layer.Name, binarize.Name + ".factor", Ops.ChunkFactor, [sum, bits], chunks.Count, chunk, source.Type.Scale);
+        return new ChunkInputs(bits, twice, Filled(chunks, c => source.Type.Scale / ((double)chunks.LengthOf(c) * chunks.LengthOf(c))));
+    }
+
+    /// <summary>
+    /// The integer value a binary layer binarizes: its input, or after a BinarizeLayer that
+    /// layer's input (the seed binarizes twice), with the BinarizeLayer the caller then removes.
+    /// Null when it is not an integer yet. A BinarizeLayer must feed exactly this one layer, with
+    /// the same chunks.
+    /// </summary>
+    public static (Node Source, Node? Binarize)? IntegerSource(GraphBuilder graph, Node layer, int chunk)
+    {
+        var x = graph[layer.Operands[0]];
+        if (x.Type.Kind == ValueKind.Int) return (x, null);
+        if (x.Op != Ops.Binarize) return null;
         var source = graph[x.Operands[0]];
         if (source.Type.Kind != ValueKind.Int) return null;
         if (graph.Users(x.Name).Count() != 1)
             throw new UserError($"{ModelImporter.Describe(x)} cannot be lowered: a BinarizeLayer must feed exactly one BinLayer");
         if ((int)x.Int("chunk") != chunk)
             throw new UserError($"{ModelImporter.Describe(layer)} cannot be lowered: its binAggression {chunk} differs from the BinarizeLayer before it ({x.Int("chunk")}); their chunks must line up");
-        var (xbits, xsum) = BitsAndSums(graph, layer.Name, x.Name, source, chunks, unipolar);
-        graph.Remove(x.Name);
-        if (!unipolar)
-        {
-            // bipolar hb is idempotent: hb(hb(v)) = hb(v)
-            return new ChunkInputs(xbits, xsum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
-        }
-        // unipolar: the second mean is the first times popcount / n_c
-        var twice = Add(graph, layer.Name, x.Name + ".factor", Ops.ChunkFactor, [xsum, xbits], chunks.Count, chunk, source.Type.Scale);
-        return new ChunkInputs(xbits, twice, Filled(chunks, c => source.Type.Scale / ((double)chunks.LengthOf(c) * chunks.LengthOf(c))));
+        return (source, x);
     }
 
-    private static (string Bits, string Sum) BitsAndSums(GraphBuilder graph, string before, string prefix, Node x, Chunks chunks, bool unipolar)
+    /// <summary>The sign bits of integer <paramref name="x"/> and its chunk sums of |x|, inserted before <paramref name="before"/>.</summary>
+    public static (string Bits, string Sum) BitsAndSums(GraphBuilder graph, string before, string prefix, Node x, Chunks chunks, bool unipolar)
     {
         var bitsName = graph.Fresh(prefix + ".bits");
         graph.InsertBefore(before, new Node(bitsName, Ops.Threshold, [x.Name],

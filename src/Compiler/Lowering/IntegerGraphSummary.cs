@@ -1,4 +1,5 @@
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Lowering;
 
@@ -29,7 +30,7 @@ public sealed record IntegerGraphSummary(
             if (attr is not IntTensorAttr tensor || tensor.Data.Length == 0) continue;
             // sign weights (bin-dot, or a dense layer of +-1) are stored as one bit each
             bool signs = key == "weights" && (node.Op == Ops.BinDot || tensor.Data.All(w => w is 1 or -1));
-            int width = signs ? 1 : GraphType.WidthOf(tensor.Data.Min(), tensor.Data.Max());
+            int width = signs ? 1 : BitWidth.ToHold(tensor.Data.Min(), tensor.Data.Max());
             bits += (long)width * tensor.Data.Length;
         }
         return bits;

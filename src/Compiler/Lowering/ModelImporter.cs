@@ -23,7 +23,7 @@ public static class ModelImporter
         var features = model.FeatureCounts();
         var nonNegative = model.NonNegativeInputs();
         string previous = InputName;
-        var scales = new SymbolAttr(model.Scales == ScaleMode.Pow2 ? "pow2" : "exact");
+        var scales = ScalesAttr.For(model.Scales);
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
@@ -35,9 +35,9 @@ public static class ModelImporter
                 LinearLayer linear => (Ops.Linear, linear.Bias is null
                     ? [("weights", Real(linear.Weights))]
                     : [("weights", Real(linear.Weights)), ("bias", Real(linear.Bias))]),
-                BinLayer bin => (Ops.Bin, [("weights", Real(bin.Weights)), ("chunk", chunk), ("unipolar", unipolar), ("scales", scales)]),
+                BinLayer bin => (Ops.Bin, [("weights", Real(bin.Weights)), ("chunk", chunk), ("unipolar", unipolar), (ScalesAttr.Key, scales)]),
                 BatchNorm norm => (Ops.BatchNorm, [("mean", Real(norm.Mean)), ("var", Real(norm.Var)), ("gamma", Real(norm.Gamma)), ("beta", Real(norm.Beta)), ("eps", new RealAttr(norm.Eps))]),
-                BinarizeLayer => (Ops.Binarize, [("chunk", chunk), ("unipolar", unipolar), ("scales", scales)]),
+                BinarizeLayer => (Ops.Binarize, [("chunk", chunk), ("unipolar", unipolar), (ScalesAttr.Key, scales)]),
                 Ramp => (Ops.Ramp, []),
                 Sigmoid => (Ops.Sigmoid, []),
                 Sign => (Ops.Sign, [("unipolar", unipolar)]),

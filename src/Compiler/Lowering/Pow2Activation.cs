@@ -44,34 +44,12 @@ public sealed class Pow2Activation
             return new Pow2Activation(x.Name, codes, lowest, Enumerable.Repeat(1.0, chunks.Count).ToArray());
         }
 
-        Node source;
-        bool twice = false;
-        if (x.Type.Kind == ValueKind.Int)
-        {
-            source = x;
-        }
-        else if (x.Op == Ops.Binarize)
-        {
-            source = graph[x.Operands[0]];
-            if (source.Type.Kind != ValueKind.Int) return null;
-            if ((int)x.Int("chunk") != chunk)
-                throw new UserError($"{ModelImporter.Describe(layer)} cannot be lowered: its binAggression {chunk} differs from the BinarizeLayer before it ({x.Int("chunk")}); their chunks must line up");
-            twice = true;
-        }
-        else
-        {
-            return null;
-        }
-
+        if (ChunkInputs.IntegerSource(graph, layer, chunk) is not ({ } source, var binarize)) return null;
+        bool twice = binarize is not null;
         var geometry = new Chunks(source.Type.Length, chunk);
-        string prefix = twice ? x.Name : layer.Name;
-        var bitsName = graph.Fresh(prefix + ".bits");
-        graph.InsertBefore(layer.Name, new Node(bitsName, Ops.Threshold, [source.Name],
-            GraphType.Bits(source.Type.Length, unipolar ? BitEncoding.ZeroOne : BitEncoding.PlusMinus), ("t", new IntAttr(unipolar ? 1 : 0))));
-        var sumName = graph.Fresh(prefix + ".sum");
-        var sum = new Node(sumName, Ops.ChunkSum, [source.Name], GraphType.Int(geometry.Count, 0, 0, source.Type.Scale), ("chunk", new IntAttr(chunk)));
-        sum = sum with { Type = RangeRules.Infer(sum, n => graph[n].Type) };
-        graph.InsertBefore(layer.Name, sum);
+        string prefix = binarize?.Name ?? layer.Name;
+        var (bitsName, sumName) = ChunkInputs.BitsAndSums(graph, layer.Name, prefix, source, geometry, unipolar);
+        var sum = graph[sumName];
 
         var (thresholds, lowestOfSum) = Thresholds(geometry, source.Type.Scale, sum.Type.Max);
         var maxMean = Enumerable.Range(0, geometry.Count).Select(c => sum.Type.Max * source.Type.Scale / geometry.LengthOf(c)).ToArray();
@@ -88,7 +66,7 @@ public sealed class Pow2Activation
         {
             codesName = AddCodes(graph, layer.Name, prefix + ".exp", [sumName], geometry, thresholds, null);
         }
-        if (twice) graph.Remove(x.Name);
+        if (binarize is not null) graph.Remove(binarize.Name);
         return new Pow2Activation(bitsName, codesName, lowestExponent, maxMean);
     }
 

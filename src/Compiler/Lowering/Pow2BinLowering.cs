@@ -27,20 +27,16 @@ public static class Pow2BinLowering
         var weights = bin.RealTensor("weights");
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
         var chunks = new Chunks(inputs, chunk);
-        var signs = new long[weights.Data.Length];
-        for (int i = 0; i < signs.Length; i++) signs[i] = weights.Data[i] >= 0 ? 1 : -1;
+        var signs = BinWeights.Signs(weights);
+        var means = BinWeights.ChunkMeans(weights, chunks);
 
         // Weight chunk means as powers of two; int.MinValue marks an all-zero chunk.
         var exponents = new int[chunks.Count * outputs];
-        var means = new double[chunks.Count * outputs];
         for (int c = 0; c < chunks.Count; c++)
         {
             for (int j = 0; j < outputs; j++)
             {
-                double mean = 0;
-                for (int i = chunks.Start(c); i < chunks.Start(c) + chunks.LengthOf(c); i++) mean += Math.Abs(weights.Data[(i * outputs) + j]);
-                mean /= chunks.LengthOf(c);
-                means[(c * outputs) + j] = mean;
+                double mean = means[(c * outputs) + j];
                 exponents[(c * outputs) + j] = mean > 0 ? Math.ILogB(Hadamard.RoundToPowerOfTwo(mean)) + activation.LowestExponent(c) : int.MinValue;
             }
         }
@@ -74,7 +70,7 @@ public static class Pow2BinLowering
         // Exact against a pow2 reference up to the affine rounding; against exact scales, each
         // rounded mean is within a factor sqrt(2) of the true one, so a product within a factor 2.
         double bound = affineError;
-        if (LayerOpsScales(bin) != ScaleMode.Pow2)
+        if (ScalesAttr.Of(bin) != ScaleMode.Pow2)
         {
             double worst = 0;
             for (int j = 0; j < outputs; j++)
@@ -89,7 +85,4 @@ public static class Pow2BinLowering
         context.Corresponds(norm?.Name ?? bin.Name, result, bound);
         return true;
     }
-
-    private static ScaleMode LayerOpsScales(Node node) =>
-        node.Find("scales") is SymbolAttr { Value: "pow2" } ? ScaleMode.Pow2 : ScaleMode.Exact;
 }

@@ -46,7 +46,7 @@ public static class RangeRules
         Int128 lo = Int128.MaxValue, hi = Int128.MinValue;
         for (int j = 0; j < outputs; j++)
         {
-            Int128 min = IntegerBias(node, j), max = min;
+            Int128 min = node.IntElement("bias", j), max = min;
             for (int i = 0; i < inputs; i++)
             {
                 var (a, b) = Product(x.Min, x.Max, w[i, j]);
@@ -71,7 +71,7 @@ public static class RangeRules
         Int128 lo = Int128.MaxValue, hi = Int128.MinValue;
         for (int j = 0; j < outputs; j++)
         {
-            Int128 min = IntegerBias(node, j), max = min;
+            Int128 min = node.IntElement("bias", j), max = min;
             for (int c = 0; c < chunks.Count; c++)
             {
                 int positive = 0, negative = 0;
@@ -122,8 +122,8 @@ public static class RangeRules
         Int128 lo = Int128.MaxValue, hi = Int128.MinValue;
         for (int j = 0; j < node.Type.Length; j++)
         {
-            var (a, b) = Product(x.Min, x.Max, IntegerOpsElement(node, "mul", j));
-            Int128 add = IntegerOpsElement(node, "add", j);
+            var (a, b) = Product(x.Min, x.Max, node.IntElement("mul", j));
+            Int128 add = node.IntElement("add", j);
             lo = Int128.Min(lo, (a + add) >> shift);
             hi = Int128.Max(hi, (b + add) >> shift);
         }
@@ -149,15 +149,6 @@ public static class RangeRules
         long codes = node.Find("thresholds") is IntTensorAttr t ? t.Shape[1] : 1;
         return codes + (node.Find("popcount-table") is IntTensorAttr table ? table.Data.Max() : 0);
     }
-
-    private static long IntegerBias(Node node, int j) => IntegerOpsElement(node, "bias", j);
-
-    private static long IntegerOpsElement(Node node, string key, int j) => node.Find(key) switch
-    {
-        IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
-        _ => 0,
-    };
 
     private static (Int128, Int128) Product(long lo, long hi, long k) =>
         k >= 0 ? ((Int128)lo * k, (Int128)hi * k) : ((Int128)hi * k, (Int128)lo * k);

@@ -1,4 +1,5 @@
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Semantics;
 
 namespace HwFlow.Compiler.Passes;
 
@@ -25,7 +26,8 @@ public sealed class LowerBatchNormSign : Pass
             int n = node.Type.Length;
             var thresholds = new long[n];
             var directions = new long[n];
-            for (int j = 0; j < n; j++) (thresholds[j], directions[j]) = Threshold(node, j, x.Type);
+            var norm = LayerMath.BatchNorm(node);
+            for (int j = 0; j < n; j++) (thresholds[j], directions[j]) = Threshold(norm, j, x.Type);
             graph.Replace(node.Name, new Node(node.Name, Ops.Threshold, node.Operands, GraphType.Bits(n, BitEncoding.PlusMinus),
                 ("t", new IntTensorAttr([n], thresholds)), ("dir", new IntTensorAttr([n], directions))));
             context.Corresponds(node.Name, node.Name, 0);
@@ -34,10 +36,10 @@ public sealed class LowerBatchNormSign : Pass
         return changed;
     }
 
-    internal static (long Threshold, long Direction) Threshold(Node norm, int j, GraphType x)
+    private static (long Threshold, long Direction) Threshold(BatchNormParameters norm, int j, GraphType x)
     {
-        bool Positive(long value) => LayerMath.BatchNormValue(norm, j, value * x.Scale) >= 0;
-        double gamma = norm.RealTensor("gamma").Data[j];
+        bool Positive(long value) => norm.Value(j, value * x.Scale) >= 0;
+        double gamma = norm.Gamma[j];
         if (gamma == 0) return (Positive(0) ? 0 : 1, 0);
         if (gamma > 0)
         {

@@ -39,7 +39,7 @@ public sealed class LowerBin : Pass
         var graph = context.Graph;
         int chunk = (int)bin.Int("chunk");
         bool unipolar = bin.Bool("unipolar");
-        if (LayerScales(bin) == Runtime.Model.ScaleMode.Pow2 || context.Options.Scales == Runtime.Model.ScaleMode.Pow2)
+        if (ScalesAttr.Of(bin) == Runtime.Model.ScaleMode.Pow2 || context.Options.Scales == Runtime.Model.ScaleMode.Pow2)
             return Pow2BinLowering.Lower(context, bin);
 
         var input = ChunkInputs.Build(context, bin, chunk, unipolar);
@@ -49,8 +49,8 @@ public sealed class LowerBin : Pass
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
         var chunks = new Chunks(inputs, chunk);
         var norm = AffineFolding.FollowingBatchNorm(graph, bin);
-        var signs = new long[weights.Data.Length];
-        for (int i = 0; i < signs.Length; i++) signs[i] = weights.Data[i] >= 0 ? 1 : -1;
+        var signs = BinWeights.Signs(weights);
+        var means = BinWeights.ChunkMeans(weights, chunks);
 
         var coefficients = new double[chunks.Count * outputs];
         var bias = new double[outputs];
@@ -58,13 +58,7 @@ public sealed class LowerBin : Pass
         {
             var (a, c) = AffineFolding.Affine(norm, j);
             bias[j] = c;
-            for (int ch = 0; ch < chunks.Count; ch++)
-            {
-                double mean = 0;
-                for (int i = chunks.Start(ch); i < chunks.Start(ch) + chunks.LengthOf(ch); i++) mean += Math.Abs(weights.Data[(i * outputs) + j]);
-                mean /= chunks.LengthOf(ch);
-                coefficients[(ch * outputs) + j] = a * input.Rho(ch) * mean;
-            }
+            for (int ch = 0; ch < chunks.Count; ch++) coefficients[(ch * outputs) + j] = a * input.Rho(ch) * means[(ch * outputs) + j];
         }
 
         // Without runtime factors, chunks with equal coefficients per output add up before scaling: merge them.
@@ -128,7 +122,4 @@ public sealed class LowerBin : Pass
         context.Corresponds(replaced, bin.Name, bound);
         return true;
     }
-
-    private static Runtime.Model.ScaleMode LayerScales(Node node) =>
-        node.Find("scales") is SymbolAttr { Value: "pow2" } ? Runtime.Model.ScaleMode.Pow2 : Runtime.Model.ScaleMode.Exact;
 }

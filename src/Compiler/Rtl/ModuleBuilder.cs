@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -15,6 +16,7 @@ public sealed class ModuleBuilder
     private readonly List<RtlMemory> _memories = [];
     private readonly List<RtlInstance> _instances = [];
     private readonly List<PendingRegister> _registers = [];
+    private readonly Dictionary<RtlSignal, PendingRegister> _registerByQ = [];
     private readonly HashSet<string> _names = [];
     private readonly Dictionary<string, int> _counters = [];
 
@@ -107,8 +109,7 @@ public sealed class ModuleBuilder
 
     public RtlSignal Popcount(RtlSignal a)
     {
-        int width = Math.Max(1, (int)Math.Ceiling(Math.Log2(a.Width + 1)));
-        return Cell(RtlOp.Popcount, "pop", width, [a]);
+        return Cell(RtlOp.Popcount, "pop", BitWidth.ToHold(a.Width), [a]);
     }
 
     public RtlSignal ReduceOr(RtlSignal a) => Cell(RtlOp.ReduceOr, "any", 1, [a]);
@@ -118,13 +119,15 @@ public sealed class ModuleBuilder
     public RtlSignal Register(string name, int width, BigInteger resetValue = default, bool useReset = true)
     {
         var q = Wire(Unique(name), width);
-        _registers.Add(new PendingRegister(q, resetValue, useReset ? Reset ?? throw new InvalidOperationException($"module {Name} has no reset") : null));
+        var pending = new PendingRegister(q, resetValue, useReset ? Reset ?? throw new InvalidOperationException($"module {Name} has no reset") : null);
+        _registers.Add(pending);
+        _registerByQ.Add(q, pending);
         return q;
     }
 
     public void Next(RtlSignal register, RtlSignal d, RtlSignal? enable = null)
     {
-        var pending = _registers.FirstOrDefault(r => r.Q == register) ?? throw new InvalidOperationException($"{register} is not a register");
+        var pending = _registerByQ.GetValueOrDefault(register) ?? throw new InvalidOperationException($"{register} is not a register");
         if (pending.D is not null) throw new InvalidOperationException($"register {register} already has a next value");
         SameWidth(register, d);
         if (enable is { Width: not 1 }) throw new InvalidOperationException($"enable {enable} must be 1 bit");
@@ -185,7 +188,7 @@ public sealed class ModuleBuilder
         var unconnected = _registers.Where(r => r.D is null).Select(r => r.Q.Name).ToList();
         if (unconnected.Count > 0) throw new InvalidOperationException($"module {Name}: registers without a next value: {string.Join(", ", unconnected)}");
         var registers = _registers.Select(r => new RtlRegister(r.Q, r.D!, r.Enable, r.Reset, r.ResetValue)).ToList();
-        return new RtlModule(Name, [.. _ports], [.. _wires], [.. _cells], registers, [.. _memories], [.. _instances]);
+        return new RtlModule(Name, _ports, _wires, _cells, registers, _memories, _instances);
     }
 
     /// <summary>A name not used yet in this module: prefix_0, prefix_1, ...</summary>

@@ -1,13 +1,11 @@
 using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
 /// <summary>The arity and width rule of every cell kind (as documented on <see cref="RtlOp"/>).</summary>
 public static class RtlCellRules
 {
-    /// <summary>Bits needed to hold the count of ones in <paramref name="inputWidth"/> bits.</summary>
-    public static int PopcountWidth(int inputWidth) => Math.Max(1, (int)Math.Ceiling(Math.Log2(inputWidth + 1.0)));
-
     /// <summary>What is wrong with <paramref name="cell"/>, or null when it follows its rule.</summary>
     public static string? Problem(RtlCell cell)
     {
@@ -42,8 +40,8 @@ public static class RtlCellRules
                 ? $"bits [{cell.Amount + output.Width - 1}:{cell.Amount}] lie outside input {inputs[0]}" : null,
             RtlOp.ZeroExt or RtlOp.SignExt => output.Width < inputs[0].Width ? $"output {output} is narrower than input {inputs[0]}" : null,
             RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => output.Width != inputs[0].Width ? $"output {output} must have the width of the shifted input {inputs[0]}" : null,
-            RtlOp.Popcount => output.Width < PopcountWidth(inputs[0].Width)
-                ? $"output {output} cannot hold a count up to {inputs[0].Width} (needs {PopcountWidth(inputs[0].Width)} bits)" : null,
+            RtlOp.Popcount => output.Width < BitWidth.ToHold(inputs[0].Width)
+                ? $"output {output} cannot hold a count up to {inputs[0].Width} (needs {BitWidth.ToHold(inputs[0].Width)} bits)" : null,
             RtlOp.ReduceOr or RtlOp.ReduceAnd => output.Width != 1 ? $"output {output} must be 1 bit" : null,
             _ => $"unknown cell kind {cell.Op}",
         };

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -18,9 +19,14 @@ public sealed class RtlCheckException(IReadOnlyList<string> problems)
 /// </summary>
 public static class RtlChecker
 {
+    // Designs and modules never change once made, so a design that passed stays well formed:
+    // the generator checks it, and the emitter and the simulator need not check it again.
+    private static readonly ConditionalWeakTable<RtlDesign, object> WellFormed = [];
+
     /// <summary>Every problem found, in a deterministic order; empty when the design is well formed.</summary>
     public static IReadOnlyList<string> Check(RtlDesign design)
     {
+        if (WellFormed.TryGetValue(design, out _)) return [];
         var problems = new List<string>();
         var paths = HierarchyPaths(design);
         var seen = new Dictionary<string, RtlModule>(StringComparer.OrdinalIgnoreCase);
@@ -42,6 +48,7 @@ public static class RtlChecker
             seen[module.Name] = module;
         }
         if (design.Modules.All(m => m.Name != design.Top)) problems.Add($"the top module {design.Top} is not in the design");
+        if (problems.Count == 0) WellFormed.TryAdd(design, design);
         return problems;
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -44,7 +45,7 @@ public sealed record RtlWritePort(RtlSignal Address, RtlSignal Data, RtlSignal E
 public sealed record RtlMemory(string Name, int Width, int Depth, IReadOnlyList<BigInteger>? Init,
     IReadOnlyList<RtlReadPort> ReadPorts, IReadOnlyList<RtlWritePort> WritePorts)
 {
-    public int AddressWidth => Math.Max(1, (int)Math.Ceiling(Math.Log2(Depth)));
+    public int AddressWidth => BitWidth.ToIndex(Depth);
 }
 
 /// <summary>An instance of another module; Connections map the child's port names to this module's signals.</summary>
@@ -62,13 +63,14 @@ public sealed class RtlModule(string name, IReadOnlyList<RtlSignal> ports, IRead
     public const string Clock = "clk";
     public const string ResetPort = "rst";
 
+    // Copies: a module never changes once made (the checker relies on it to check a design once).
     public string Name { get; } = name;
-    public IReadOnlyList<RtlSignal> Ports { get; } = ports;
-    public IReadOnlyList<RtlSignal> Wires { get; } = wires;
-    public IReadOnlyList<RtlCell> Cells { get; } = cells;
-    public IReadOnlyList<RtlRegister> Registers { get; } = registers;
-    public IReadOnlyList<RtlMemory> Memories { get; } = memories;
-    public IReadOnlyList<RtlInstance> Instances { get; } = instances;
+    public IReadOnlyList<RtlSignal> Ports { get; } = [.. ports];
+    public IReadOnlyList<RtlSignal> Wires { get; } = [.. wires];
+    public IReadOnlyList<RtlCell> Cells { get; } = [.. cells];
+    public IReadOnlyList<RtlRegister> Registers { get; } = [.. registers];
+    public IReadOnlyList<RtlMemory> Memories { get; } = [.. memories];
+    public IReadOnlyList<RtlInstance> Instances { get; } = [.. instances];
 
     public IEnumerable<RtlSignal> Inputs => Ports.Where(p => p.Kind == SignalKind.Input);
     public IEnumerable<RtlSignal> Outputs => Ports.Where(p => p.Kind == SignalKind.Output);
@@ -79,7 +81,7 @@ public sealed class RtlModule(string name, IReadOnlyList<RtlSignal> ports, IRead
 /// <summary>A whole design: modules (children before parents) and the name of the top module.</summary>
 public sealed class RtlDesign(IReadOnlyList<RtlModule> modules, string top)
 {
-    public IReadOnlyList<RtlModule> Modules { get; } = modules;
+    public IReadOnlyList<RtlModule> Modules { get; } = [.. modules];
     public string Top { get; } = top;
     public RtlModule TopModule => Module(Top);
     public RtlModule Module(string name) => Modules.FirstOrDefault(m => m.Name == name)

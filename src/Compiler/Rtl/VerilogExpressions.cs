@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Rtl;
 
@@ -72,7 +73,7 @@ internal static class VerilogExpressions
     /// </summary>
     private static string Amount(RtlSignal shifted, RtlSignal amount)
     {
-        int needed = RtlCellRules.PopcountWidth(shifted.Width);
+        int needed = BitWidth.ToHold(shifted.Width);
         if (amount.Width <= needed) return amount.Name;
         return $"(|{Bits(amount, needed, amount.Width - needed)} ? {needed}'d{shifted.Width} : {Bits(amount, 0, needed)})";
     }

@@ -1,3 +1,6 @@
+using HwFlow.Runtime.Numerics;
+using HwFlow.Runtime.Semantics;
+
 namespace HwFlow.Runtime.Graph;
 
 /// <summary>
@@ -12,6 +15,7 @@ public sealed class GraphExecutor
     private readonly bool _checkRanges;
     private readonly INodeKernel? _kernel;
     private readonly Dictionary<string, object> _prepared = [];
+    private readonly HashSet<string> _kernelNodes = [];
 
     /// <param name="kernel">Faster implementations of some ops (e.g. the packed engine's bin-dot); every other op runs here.</param>
     public GraphExecutor(Graph graph, bool checkRanges = false, INodeKernel? kernel = null)
@@ -21,7 +25,13 @@ public sealed class GraphExecutor
         _kernel = kernel;
         foreach (var node in graph.Nodes)
         {
-            var prepared = LayerOps.Prepare(node) ?? IntegerOps.Prepare(node);
+            if (kernel?.Runs(node) == true)
+            {
+                // the kernel keeps its own form of the weights; the golden kernel's transpose would go unused
+                _kernelNodes.Add(node.Name);
+                continue;
+            }
+            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node) : IntegerOps.Prepare(node);
             if (prepared is not null) _prepared[node.Name] = prepared;
         }
     }
@@ -53,21 +63,24 @@ public sealed class GraphExecutor
     public static int[] Classes(GraphValue output)
     {
         var classes = new int[output.Rows];
+        var reals = new double[output.Length];
         for (int r = 0; r < output.Rows; r++)
         {
-            if (output.Length == 1 && output is IntValue index)
+            classes[r] = output switch
             {
-                classes[r] = (int)index.Data[r];
-                continue;
-            }
-            int best = 0;
-            for (int i = 1; i < output.Length; i++)
-            {
-                if (output.RealAt(r, i) > output.RealAt(r, best)) best = i;
-            }
-            classes[r] = best;
+                IntValue { Length: 1 } index => (int)index.Data[r],
+                IntValue { Scale: > 0 } ints => ArgMax.Of<long>(ints.Row(r)), // a positive scale keeps the order
+                RealValue real => ArgMax.Of<double>(real.Row(r)),
+                _ => ArgMax.Of<double>(RealRow(output, r, reals)),
+            };
         }
         return classes;
+    }
+
+    private static double[] RealRow(GraphValue value, int r, double[] row)
+    {
+        for (int i = 0; i < row.Length; i++) row[i] = value.RealAt(r, i);
+        return row;
     }
 
     private GraphValue Evaluate(Node node, Dictionary<string, GraphValue> values)
@@ -75,8 +88,8 @@ public sealed class GraphExecutor
         var operands = node.Operands.Select(o => values[o]).ToArray();
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
-        if (_kernel?.TryEvaluate(node, operands) is { } fast) return fast;
-        if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate(node, operands, prepared);
+        if (_kernelNodes.Contains(node.Name)) return _kernel!.Evaluate(node, operands);
+        if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
     }
@@ -106,10 +119,13 @@ public sealed class GraphExecutor
     }
 }
 
-/// <summary>An engine's own implementation of some ops: null means "not mine", and the golden kernel evaluates the node.</summary>
+/// <summary>An engine's own implementation of some nodes; the golden kernel evaluates every other node.</summary>
 public interface INodeKernel
 {
-    GraphValue? TryEvaluate(Node node, GraphValue[] operands);
+    /// <summary>Whether this kernel evaluates <paramref name="node"/> (asked once, when the executor is made).</summary>
+    bool Runs(Node node);
+
+    GraphValue Evaluate(Node node, GraphValue[] operands);
 }
 
 /// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Numerics;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Runtime.Graph;
 
@@ -43,19 +43,9 @@ public sealed record GraphType(ValueKind Kind, int Length, long Min = 0, long Ma
     public int Width => Kind switch
     {
         ValueKind.Bits => 1,
-        ValueKind.Int => WidthOf(Min, Max),
+        ValueKind.Int => BitWidth.ToHold(Min, Max),
         _ => 0,
     };
-
-    public static int WidthOf(long min, long max)
-    {
-        if (min > max) throw new ArgumentException($"empty interval [{min}, {max}]");
-        if (min >= 0) return Math.Max(1, 64 - BitOperations.LeadingZeroCount((ulong)max));
-        // signed: need n with -2^(n-1) <= min and max <= 2^(n-1) - 1
-        int forMin = 65 - BitOperations.LeadingZeroCount((ulong)~min);
-        int forMax = max < 0 ? 1 : 65 - BitOperations.LeadingZeroCount((ulong)max);
-        return Math.Max(forMin, forMax);
-    }
 
     public bool Contains(long value) => value >= Min && value <= Max;
 

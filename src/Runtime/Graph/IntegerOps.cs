@@ -1,3 +1,5 @@
+using HwFlow.Runtime.Numerics;
+
 namespace HwFlow.Runtime.Graph;
 
 /// <summary>
@@ -9,10 +11,11 @@ internal static class IntegerOps
 {
     public static object? Prepare(Node node) => node.Op switch
     {
-        Ops.Dense => Transpose(node.IntTensor("weights")),
-        Ops.BinDot => Transpose(node.IntTensor("weights")),
+        Ops.Dense or Ops.BinDot => Transposed(node.IntTensor("weights")),
         _ => null,
     };
+
+    private static long[] Transposed(IntTensorAttr weights) => RowMajor.Transpose<long>(weights.Data, weights.Shape[0], weights.Shape[1]);
 
     public static GraphValue Evaluate(Node node, GraphValue[] operands, object? prepared)
     {
@@ -22,9 +25,15 @@ internal static class IntegerOps
         switch (node.Op)
         {
             case Ops.Dense:
-                return PerRow(rows, length, scale, (r, output) => Dense(node, (IntValue)operands[0], r, (long[])prepared!, output));
+            {
+                var bias = node.IntElements("bias", length);
+                return PerRow(rows, length, scale, (r, output) => Dense((IntValue)operands[0], r, (long[])prepared!, bias, output));
+            }
             case Ops.BinDot:
-                return PerRow(rows, length, scale, (r, output) => BinDot(node, operands, r, (long[])prepared!, output));
+            {
+                var terms = new BinDotTerms(node, operands[0].Length);
+                return PerRow(rows, length, scale, (r, output) => BinDot(terms, operands, r, (long[])prepared!, output));
+            }
             case Ops.Relu:
                 return Map((IntValue)operands[0], scale, (v, _) => Math.Max(0, v));
             case Ops.Clamp:
@@ -40,7 +49,8 @@ internal static class IntegerOps
             case Ops.Scale:
             {
                 int shift = (int)node.Int("shift");
-                return Map((IntValue)operands[0], scale, (v, j) => ((v * Element(node, "mul", j)) + Element(node, "add", j)) >> shift);
+                long[] mul = node.IntElements("mul", length), add = node.IntElements("add", length);
+                return Map((IntValue)operands[0], scale, (v, j) => ((v * mul[j]) + add[j]) >> shift);
             }
             case Ops.Threshold:
                 return Threshold(node, (IntValue)operands[0]);
@@ -51,30 +61,24 @@ internal static class IntegerOps
             case Ops.Pow2Exponent:
                 return PerRow(rows, length, scale, (r, output) => Pow2Exponent(node, operands, r, output));
             case Ops.PwlSigmoid:
-                return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, (int)node.Int("in-frac"), (int)node.Int("frac")));
+            {
+                int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
+                return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, inFrac, frac));
+            }
             case Ops.ArgMax:
-                return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax((IntValue)operands[0], r));
+                return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:
                 throw new InvalidOperationException($"unknown integer op '{node.Op}'");
         }
     }
 
-    /// <summary>Attribute <paramref name="key"/> at element j: a scalar applies to all elements; absent means 0.</summary>
-    public static long Element(Node node, string key, int j) => node.Find(key) switch
-    {
-        IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
-        null => 0,
-        _ => throw new InvalidOperationException($"%{node.Name}: '{key}' must be an integer or an integer tensor"),
-    };
-
-    private static void Dense(Node node, IntValue x, int r, long[] weightsT, long[] output)
+    private static void Dense(IntValue x, int r, long[] weightsT, long[] bias, long[] output)
     {
         var row = x.Row(r);
         int inputs = x.Length;
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = Element(node, "bias", j);
+            long acc = bias[j];
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int i = 0; i < inputs; i++) acc += row[i] * w[i];
             output[j] = acc;
@@ -87,19 +91,17 @@ internal static class IntegerOps
     /// coef_cj. Shift form (pow2 scales): term = P_cj &lt;&lt; (code_c - 1 + shift_cj), zero when the
     /// chunk's exponent code is 0 or shift_cj is negative (an all-zero weight chunk).
     /// </summary>
-    private static void BinDot(Node node, GraphValue[] operands, int r, long[] weightsT, long[] output)
+    private static void BinDot(BinDotTerms terms, GraphValue[] operands, int r, long[] weightsT, long[] output)
     {
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
         int inputs = bits.Length;
-        var chunks = new Chunks(inputs, (int)node.Int("chunk"));
-        var coef = node.Find("coef") as IntTensorAttr;
-        var shifts = node.Find("shift") as IntTensorAttr;
+        var (chunks, coef, shifts) = (terms.Chunks, terms.Coef, terms.Shifts);
         var signed = new int[inputs];
         for (int i = 0; i < inputs; i++) signed[i] = bits.Signed(r, i);
         for (int j = 0; j < output.Length; j++)
         {
-            long acc = Element(node, "bias", j);
+            long acc = terms.Bias[j];
             var w = weightsT.AsSpan(j * inputs, inputs);
             for (int c = 0; c < chunks.Count; c++)
             {
@@ -122,16 +124,24 @@ internal static class IntegerOps
         }
     }
 
+    /// <summary>A bin-dot's attributes, read once per evaluation rather than per row and output.</summary>
+    private sealed class BinDotTerms(Node node, int inputs)
+    {
+        public Chunks Chunks { get; } = new(inputs, (int)node.Int("chunk"));
+        public IntTensorAttr? Coef { get; } = node.Find("coef") as IntTensorAttr;
+        public IntTensorAttr? Shifts { get; } = node.Find("shift") as IntTensorAttr;
+        public long[] Bias { get; } = node.IntElements("bias", node.Type.Length);
+    }
+
     private static BitsValue Threshold(Node node, IntValue x)
     {
         var data = new byte[x.Data.Length];
+        var directions = node.Has("dir") ? node.IntElements("dir", x.Length) : Enumerable.Repeat(1L, x.Length).ToArray();
+        var thresholds = node.IntElements("t", x.Length);
         for (int r = 0; r < x.Rows; r++)
         {
             for (int j = 0; j < x.Length; j++)
-            {
-                long direction = node.Find("dir") is null ? 1 : Element(node, "dir", j);
-                data[(r * x.Length) + j] = direction * x.Data[(r * x.Length) + j] >= Element(node, "t", j) ? (byte)1 : (byte)0;
-            }
+                data[(r * x.Length) + j] = directions[j] * x.Data[(r * x.Length) + j] >= thresholds[j] ? (byte)1 : (byte)0;
         }
         return new BitsValue(x.Rows, x.Length, data, node.Type.Encoding);
     }
@@ -218,17 +228,6 @@ internal static class IntegerOps
 
     private static long ShiftBy(long v, int left) => left >= 0 ? v << left : v >> -left;
 
-    private static long ArgMax(IntValue x, int r)
-    {
-        var row = x.Row(r);
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
-        {
-            if (row[i] > row[best]) best = i;
-        }
-        return best;
-    }
-
     private static IntValue PerRow(int rows, int length, double scale, Action<int, long[]> rowKernel)
     {
         var data = new long[rows * length];
@@ -249,16 +248,5 @@ internal static class IntegerOps
             for (int j = 0; j < x.Length; j++) data[(r * x.Length) + j] = f(x.Data[(r * x.Length) + j], j);
         }
         return new IntValue(x.Rows, x.Length, data, scale);
-    }
-
-    private static long[] Transpose(IntTensorAttr weights)
-    {
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        var result = new long[inputs * outputs];
-        for (int i = 0; i < inputs; i++)
-        {
-            for (int j = 0; j < outputs; j++) result[(j * inputs) + i] = weights.Data[(i * outputs) + j];
-        }
-        return result;
     }
 }

@@ -1,10 +1,11 @@
+using HwFlow.Runtime.Semantics;
+
 namespace HwFlow.Runtime.Graph;
 
-/// <summary>Layer arithmetic the compiler must reproduce exactly (to fold it into integer thresholds).</summary>
+/// <summary>Layer parameters read from graph nodes, for the float reference and for the compiler, which must reproduce its arithmetic exactly (to fold it into integer thresholds).</summary>
 public static class LayerMath
 {
-    /// <summary>gamma * (x - mean) / sqrt(var + eps) + beta, in the operation order of FloatEvaluator.BatchNormValue.</summary>
-    public static double BatchNormValue(Node node, int j, double x) =>
-        (node.RealTensor("gamma").Data[j] * (x - node.RealTensor("mean").Data[j]) / Math.Sqrt(node.RealTensor("var").Data[j] + node.Real("eps")))
-        + node.RealTensor("beta").Data[j];
+    /// <summary>The statistics of a batchnorm or affine-sign node.</summary>
+    public static BatchNormParameters BatchNorm(Node node) =>
+        new(node.RealTensor("mean").Data, node.RealTensor("var").Data, node.RealTensor("gamma").Data, node.RealTensor("beta").Data, node.Real("eps"));
 }

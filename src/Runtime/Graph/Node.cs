@@ -38,6 +38,24 @@ public sealed record Node(string Name, string Op, IReadOnlyList<string> Operands
 
     public string Symbol(string key) => Get(key) is SymbolAttr s ? s.Value : throw WrongKind(key, "a symbol");
 
+    /// <summary>Integer attribute <paramref name="key"/> at element j: a scalar applies to every element; absent means 0.</summary>
+    public long IntElement(string key, int j) => Find(key) switch
+    {
+        IntAttr scalar => scalar.Value,
+        IntTensorAttr tensor => tensor.Data[j],
+        null => 0,
+        _ => throw WrongKind(key, "an integer or an integer tensor"),
+    };
+
+    /// <summary><see cref="IntElement"/> for elements 0..length-1 at once, for per-element loops (a tensor's own data: read it, do not write it).</summary>
+    public long[] IntElements(string key, int length) => Find(key) switch
+    {
+        IntAttr scalar => Enumerable.Repeat(scalar.Value, length).ToArray(),
+        IntTensorAttr tensor => tensor.Data,
+        null => new long[length],
+        _ => throw WrongKind(key, "an integer or an integer tensor"),
+    };
+
     public IntTensorAttr IntTensor(string key) => Get(key) as IntTensorAttr ?? throw WrongKind(key, "an integer tensor");
 
     public RealTensorAttr RealTensor(string key) => Get(key) as RealTensorAttr ?? throw WrongKind(key, "a real tensor");

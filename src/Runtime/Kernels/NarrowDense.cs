@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Runtime.Kernels;
 
@@ -24,12 +25,8 @@ internal sealed class NarrowDense
             if (!Fits(node, graph.Operand(node))) continue;
             var weights = node.IntTensor("weights");
             int inputs = weights.Shape[0], outputs = weights.Shape[1];
-            var byOutput = new int[inputs * outputs];
-            for (int i = 0; i < inputs; i++)
-            {
-                for (int j = 0; j < outputs; j++) byOutput[(j * inputs) + i] = (int)weights.Data[(i * outputs) + j];
-            }
-            _prepared[node.Name] = (byOutput, Enumerable.Range(0, outputs).Select(j => (int)IntegerOps.Element(node, "bias", j)).ToArray());
+            var byOutput = RowMajor.Transpose<int>(Array.ConvertAll(weights.Data, w => (int)w), inputs, outputs);
+            _prepared[node.Name] = (byOutput, Enumerable.Range(0, outputs).Select(j => (int)node.IntElement("bias", j)).ToArray());
             var operand = graph.Operand(node);
             // Each plane's byte dot stays below 255 * inputs * 128 < 2^31 for inputs up to 65,000.
             if (AvxVnni.IsSupported && operand.Type.Min >= 0 && operand.Type.Max <= byte.MaxValue && inputs <= 65_000)
@@ -63,12 +60,14 @@ internal sealed class NarrowDense
         double largestInput = Math.Max(Math.Abs((double)operand.Type.Min), Math.Abs((double)operand.Type.Max));
         for (int j = 0; j < outputs; j++)
         {
-            double bound = Math.Abs((double)IntegerOps.Element(node, "bias", j));
+            double bound = Math.Abs((double)node.IntElement("bias", j));
             for (int i = 0; i < inputs; i++) bound += largestInput * Math.Abs((double)weights.Data[(i * outputs) + j]);
             if (bound >= int.MaxValue) return false;
         }
         return true;
     }
+
+    public bool Runs(Node node) => node.Op == Ops.Dense && _prepared.ContainsKey(node.Name);
 
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {

@@ -17,6 +17,8 @@ internal sealed unsafe class PackedBinDot
         }
     }
 
+    public bool Runs(Node node) => node.Op == Ops.BinDot && _prepared.ContainsKey(node.Name);
+
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
         if (node.Op != Ops.BinDot || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
@@ -50,7 +52,7 @@ internal sealed unsafe class PackedBinDot
             int outputs = weights.Outputs;
             PaddedOutputs = ((outputs + PackedWeights.OutputPadding - 1) / PackedWeights.OutputPadding) * PackedWeights.OutputPadding;
             Bias = new long[PaddedOutputs];
-            for (int j = 0; j < outputs; j++) Bias[j] = IntegerOps.Element(node, "bias", j);
+            for (int j = 0; j < outputs; j++) Bias[j] = node.IntElement("bias", j);
             CoefByChunk = ByChunk(node.Find("coef") as IntTensorAttr);
             ShiftByChunk = ByChunk(node.Find("shift") as IntTensorAttr);
         }

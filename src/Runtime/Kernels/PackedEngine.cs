@@ -30,6 +30,9 @@ internal sealed class PackedOps(Graph.Graph graph, KernelOptions options) : INod
     private readonly PackedBinDot _binDot = new(graph, options);
     private readonly NarrowDense _dense = new(graph);
 
-    public GraphValue? TryEvaluate(Node node, GraphValue[] operands) =>
-        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands);
+    public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node);
+
+    public GraphValue Evaluate(Node node, GraphValue[] operands) =>
+        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands)
+        ?? throw new InvalidOperationException($"the packed engine does not run %{node.Name} ({node.Op})");
 }

@@ -32,14 +32,7 @@ public static class DenseProduct
         return sum;
     }
 
-    public static double[] Transpose(Tensors.Tensor weights)
-    {
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        var result = new double[inputs * outputs];
-        for (int i = 0; i < inputs; i++)
-        {
-            for (int j = 0; j < outputs; j++) result[(j * inputs) + i] = weights.Data[(i * outputs) + j];
-        }
-        return result;
-    }
+    /// <summary>Weights [in, out] as the [out, in] doubles <see cref="Multiply"/> takes.</summary>
+    public static double[] Transpose(Tensors.Tensor weights) =>
+        RowMajor.Transpose<double>(Array.ConvertAll(weights.Data, w => (double)w), weights.Shape[0], weights.Shape[1]);
 }

@@ -37,16 +37,7 @@ public sealed class Matrix
     public int[] ArgMaxPerRow()
     {
         var result = new int[Rows];
-        for (int r = 0; r < Rows; r++)
-        {
-            var row = Row(r);
-            int best = 0;
-            for (int c = 1; c < row.Length; c++)
-            {
-                if (row[c] > row[best]) best = c;
-            }
-            result[r] = best;
-        }
+        for (int r = 0; r < Rows; r++) result[r] = ArgMax.Of<double>(Row(r));
         return result;
     }
 

@@ -10,21 +10,30 @@ namespace HwFlow.Runtime.Semantics;
 public sealed class FloatEvaluator
 {
     private readonly ModelSpec _model;
-    private readonly bool[] _nonNegativeInput;
-    private readonly double[]?[] _weights;
+    private readonly FloatLayer[] _layers;
 
     public FloatEvaluator(ModelSpec model)
     {
         _model = model;
-        _nonNegativeInput = model.NonNegativeInputs();
-        _weights = new double[]?[model.Layers.Count];
+        var nonNegativeInput = model.NonNegativeInputs();
+        _layers = new FloatLayer[model.Layers.Count];
         for (int i = 0; i < model.Layers.Count; i++)
         {
-            _weights[i] = model.Layers[i] switch
+            var layer = model.Layers[i];
+            int chunk = model.ChunkLength(layer);
+            bool unipolar = nonNegativeInput[i];
+            _layers[i] = layer switch
             {
-                LinearLayer linear => DenseProduct.Transpose(linear.Weights),
-                BinLayer bin => Hadamard.BinarizeWeightsTransposed(bin.Weights, model.ChunkLength(bin), model.Scales),
-                _ => null,
+                LinearLayer linear => FloatLayer.Linear(DenseProduct.Transpose(linear.Weights), linear.Outputs,
+                    linear.Bias is { } bias ? Array.ConvertAll(bias.Data, v => (double)v) : null),
+                BinLayer bin => FloatLayer.Bin(Hadamard.BinarizeWeightsTransposed(bin.Weights, chunk, model.Scales), bin.Outputs, chunk, unipolar, model.Scales),
+                BinarizeLayer => FloatLayer.Binarize(chunk, unipolar, model.Scales),
+                BatchNorm norm => FloatLayer.BatchNorm(BatchNormParameters.Of(norm)),
+                Ramp => FloatLayer.Ramp,
+                Sigmoid => FloatLayer.Sigmoid,
+                Sign => FloatLayer.Sign(unipolar),
+                HardTanh => FloatLayer.HardTanh,
+                _ => throw new NotSupportedException($"layer type {layer.Type}"),
             };
         }
     }
@@ -62,65 +71,5 @@ public sealed class FloatEvaluator
     }
 
     /// <summary>layerEval[x, layer].</summary>
-    public Matrix EvaluateLayer(int index, Matrix x)
-    {
-        var layer = _model.Layers[index];
-        int chunk = _model.ChunkLength(layer);
-        bool unipolar = _nonNegativeInput[index];
-        switch (layer)
-        {
-            case LinearLayer linear:
-            {
-                var y = DenseProduct.Multiply(x, _weights[index]!, linear.Outputs);
-                if (linear.Bias is { } bias)
-                {
-                    for (int r = 0; r < y.Rows; r++)
-                    {
-                        var row = y.Row(r);
-                        for (int j = 0; j < row.Length; j++) row[j] += bias.Data[j];
-                    }
-                }
-                return y;
-            }
-            case BinLayer bin:
-                return DenseProduct.Multiply(Binarize(x, chunk, unipolar, _model.Scales), _weights[index]!, bin.Outputs);
-            case BinarizeLayer:
-                return Binarize(x, chunk, unipolar, _model.Scales);
-            case BatchNorm norm:
-                return Map(x, (v, j) => BatchNormValue(norm, j, v));
-            case Ramp:
-                return Map(x, (v, _) => v > 0 ? v : 0);
-            case Sigmoid:
-                return Map(x, (v, _) => 1 / (1 + Math.Exp(-v)));
-            case Sign:
-                return Map(x, (v, _) => Hadamard.Sign(v, unipolar));
-            case HardTanh:
-                return Map(x, (v, _) => Math.Clamp(v, -1, 1));
-            default:
-                throw new NotSupportedException($"layer type {layer.Type}");
-        }
-    }
-
-    /// <summary>gamma * (x - mean) / sqrt(var + eps) + beta for feature j, exactly as the reference computes it.</summary>
-    public static double BatchNormValue(BatchNorm norm, int j, double x) =>
-        (norm.Gamma.Data[j] * (x - norm.Mean.Data[j]) / Math.Sqrt(norm.Var.Data[j] + norm.Eps)) + norm.Beta.Data[j];
-
-    private static Matrix Binarize(Matrix x, int chunk, bool unipolar, ScaleMode scales)
-    {
-        var y = new Matrix(x.Rows, x.Columns);
-        for (int r = 0; r < x.Rows; r++) Hadamard.Binarize(x.Row(r), y.Row(r), chunk, unipolar, scales);
-        return y;
-    }
-
-    private static Matrix Map(Matrix x, Func<double, int, double> f)
-    {
-        var y = new Matrix(x.Rows, x.Columns);
-        for (int r = 0; r < x.Rows; r++)
-        {
-            var source = x.Row(r);
-            var target = y.Row(r);
-            for (int j = 0; j < source.Length; j++) target[j] = f(source[j], j);
-        }
-        return y;
-    }
+    public Matrix EvaluateLayer(int index, Matrix x) => _layers[index].Apply(x);
 }

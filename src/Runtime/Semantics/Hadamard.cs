@@ -57,12 +57,11 @@ public static class Hadamard
     public static double[] BinarizeWeightsTransposed(Tensors.Tensor weights, int chunk, Model.ScaleMode scales = Model.ScaleMode.Exact)
     {
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        var column = new double[inputs];
-        var result = new double[inputs * outputs];
+        var result = Numerics.DenseProduct.Transpose(weights);
         for (int j = 0; j < outputs; j++)
         {
-            for (int i = 0; i < inputs; i++) column[i] = weights.Data[(i * outputs) + j];
-            Binarize(column, result.AsSpan(j * inputs, inputs), chunk, unipolar: false, scales);
+            var column = result.AsSpan(j * inputs, inputs);
+            Binarize(column, column, chunk, unipolar: false, scales);
         }
         return result;
     }

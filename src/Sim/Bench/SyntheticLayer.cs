@@ -31,7 +31,7 @@ public static class SyntheticLayer
     {
         int s = shape.Simd, p = shape.Pe, sf = shape.SynapseFolds, nf = shape.NeuronFolds;
         if (shape.InputBytes % s != 0 || shape.Outputs % p != 0) throw new ArgumentException("SIMD must divide the inputs and PE the outputs");
-        int accWidth = 8 + Bits(shape.InputBytes) + 1;
+        int accWidth = 8 + BitWidth.ToIndex(shape.InputBytes) + 1;
         var weights = Weights(shape);
         var m = new ModuleBuilder("hwflow_top");
         var tdata = m.Input("s_axis_tdata", 8);
@@ -54,14 +54,14 @@ public static class SyntheticLayer
         var incoming = shape.Binary ? m.Bit(tdata, 7) : tdata;
         var shifted = s == 1 ? incoming : m.Concat(incoming, m.Slice(gather, bits, bits * (s - 1)));
         m.Next(gather, shifted, fire);
-        var lane = m.Register("lane", Bits(s));
+        var lane = m.Register("lane", BitWidth.ToIndex(s));
         var laneFull = m.Compare(RtlOp.Eq, lane, m.Const(s - 1, lane.Width));
         m.Next(lane, m.Mux(laneFull, m.Const(0, lane.Width), m.Add(lane, m.Const(1, lane.Width))), fire);
-        var writeAddress = m.Register("waddr", Bits(sf));
+        var writeAddress = m.Register("waddr", BitWidth.ToIndex(sf));
         m.Next(writeAddress, m.Mux(tlast, m.Const(0, writeAddress.Width), m.Add(writeAddress, m.Const(1, writeAddress.Width))), m.And(fire, laneFull));
 
-        var synapse = m.Register("sf", Bits(sf));
-        var weightAddress = m.Register("waddr_rom", Bits(sf * nf));
+        var synapse = m.Register("sf", BitWidth.ToIndex(sf));
+        var weightAddress = m.Register("waddr_rom", BitWidth.ToIndex(sf * nf));
         var lastSynapse = m.Compare(RtlOp.Eq, synapse, m.Const(sf - 1, synapse.Width));
         var lastWeight = m.Compare(RtlOp.Eq, weightAddress, m.Const((sf * nf) - 1, weightAddress.Width));
         m.Next(synapse, m.Mux(lastSynapse, m.Const(0, synapse.Width), m.Add(synapse, m.Const(1, synapse.Width))), computing);
@@ -134,7 +134,7 @@ public static class SyntheticLayer
                     acc += shape.Binary ? (weight == input >= 128 ? 1 : 0) : weight ? input : -input;
                 }
             }
-            int width = 8 + Bits(shape.InputBytes) + 1;
+            int width = 8 + BitWidth.ToIndex(shape.InputBytes) + 1;
             if (acc >= Signed(Threshold(shape, lanePe, width), width)) ones++;
         }
         return ones & 0xFF;
@@ -161,5 +161,4 @@ public static class SyntheticLayer
 
     private static long Signed(BigInteger value, int width) => (long)(value >= BigInteger.One << (width - 1) ? value - (BigInteger.One << width) : value);
 
-    private static int Bits(int count) => Math.Max(1, (int)Math.Ceiling(Math.Log2(count)));
 }

@@ -32,7 +32,7 @@ public sealed class Netlist
         }
         foreach (var cell in flat.Cells)
         {
-            CellWidthRules.Check(flat.Name, cell);
+            if (RtlCellRules.Problem(cell) is { } problem) Fail(problem);
             Drive(cell.Output, $"a {cell.Op} cell");
             _driver[cell.Output] = cell;
         }

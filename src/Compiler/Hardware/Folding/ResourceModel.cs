@@ -1,3 +1,5 @@
+using HwFlow.Runtime.Numerics;
+
 namespace HwFlow.Compiler.Hardware.Folding;
 
 /// <summary>
@@ -53,7 +55,7 @@ public sealed class ResourceModel(ResourceCosts costs)
             terms.Add(new("lane products (shift-add)") { PartialProductBits = wired ? bits * Costs.WiredProductFraction : bits });
         }
         // The SIMD products of a PE summed, growing to at most AccumulatorWidth bits.
-        terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + CeilLog2(f.Simd), acc)));
+        terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + BitWidth.CeilLog2(f.Simd), acc)));
         // One beat per neuron leaves nothing to accumulate (the generator builds no accumulator).
         if (s.Inputs / f.Simd > 1)
             terms.Add(new("accumulators") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)f.Pe * acc });
@@ -74,7 +76,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     {
         bool wired = IsWired(s, f);
         int groups = Math.Max(1, f.Simd / s.Chunk);            // G chunk groups per PE
-        int countBits = CeilLog2(s.Chunk) + 2;                  // a signed chunk count, -Chunk..Chunk
+        int countBits = ChunkCountBits(s);
         int acc = s.AccumulatorWidth;
         long chunks = ChunkCount(s);
         double pg = (double)f.Pe * groups;
@@ -158,14 +160,14 @@ public sealed class ResourceModel(ResourceCosts costs)
         long beatBits = (long)f.Pe * s.OutputWidth;
         yield return new("stream FIFO") { MuxBits = (double)(Costs.FifoDepth - 1) * beatBits, Ffs = Costs.FifoDepth * beatBits };
         // Fold counters (output group and input beat) with their incrementers, plus handshake and bank select.
-        int counterBits = BitsFor(s.Outputs / f.Pe) + BitsFor(s.Inputs / f.Simd);
+        int counterBits = FoldCounterBits(s, f);
         yield return new("control") { CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + Costs.ControlFfsPerLayer };
     }
 
     /// <summary>Input stage: byte counter, input register and handshake; its ping-pong buffer is the first layer's input buffer.</summary>
     public StageResources InputStage(int inputBytes)
     {
-        int counterBits = BitsFor(inputBytes);
+        int counterBits = BitWidth.ToIndex(inputBytes);
         return StageResources.Of("input stage",
             [new("byte counter and handshake") { CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + 8 + Costs.ControlFfsPerLayer }],
             Costs);
@@ -174,7 +176,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     /// <summary>Argmax over the last layer's outputs, PE values per beat: a compare and a select per lane, the best value and its index.</summary>
     public StageResources Argmax(LayerShape last, int pe)
     {
-        int indexBits = BitsFor(last.Outputs - 1);
+        int indexBits = ArgmaxIndexBits(last.Outputs);
         int width = last.OutputWidth;
         return StageResources.Of("argmax",
             [new("compare and select") { ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = width + indexBits }],
@@ -199,8 +201,12 @@ public sealed class ResourceModel(ResourceCosts costs)
     /// <summary>ceil(Inputs / Chunk): the number of chunks of a binary layer's input, the last one possibly shorter.</summary>
     public static long ChunkCount(LayerShape s) => s.Kind == LayerKind.Binary ? (s.Inputs + (long)s.Chunk - 1) / s.Chunk : 0;
 
-    /// <summary>Bits to hold the values 0..<paramref name="max"/> (at least 1).</summary>
-    public static int BitsFor(long max) => max <= 1 ? 1 : 64 - (int)long.LeadingZeroCount(max);
+    /// <summary>The fold counters' bits: the output group 0..Outputs/PE-1 and the input beat 0..Inputs/SIMD-1.</summary>
+    public static int FoldCounterBits(LayerShape s, LayerFolding f) => BitWidth.ToIndex(s.Outputs / f.Pe) + BitWidth.ToIndex(s.Inputs / f.Simd);
 
-    public static int CeilLog2(long n) => n <= 1 ? 0 : 64 - (int)long.LeadingZeroCount(n - 1);
+    /// <summary>A chunk's signed count, -Chunk..Chunk.</summary>
+    public static int ChunkCountBits(LayerShape s) => BitWidth.ToHoldSigned(-s.Chunk, s.Chunk);
+
+    /// <summary>The argmax's class index, 0..Outputs-1.</summary>
+    public static int ArgmaxIndexBits(int outputs) => BitWidth.ToIndex(outputs);
 }

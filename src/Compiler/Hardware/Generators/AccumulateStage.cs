@@ -2,6 +2,7 @@ using System.Numerics;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -31,7 +32,7 @@ public static class AccumulateStage
         int biasWidth = 0;
         if (stage.Mvu.Find("bias") is IntTensorAttr bias && bias.Data.Any(b => b != 0))
         {
-            biasWidth = Arithmetic.SignedWidth(bias.Data.Min(), bias.Data.Max());
+            biasWidth = BitWidth.ToHoldSigned(bias.Data.Min(), bias.Data.Max());
             var words = new List<BigInteger>();
             for (int f = 0; f < folds; f++)
             {

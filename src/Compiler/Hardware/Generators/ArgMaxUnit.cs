@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -23,7 +24,7 @@ public static class ArgMaxUnit
         var inValid = m.Input("in_valid", 1);
         var inData = m.Input("in_data", lanes * width);
         var outReady = m.Input("out_ready", 1);
-        int indexWidth = Arithmetic.Log2Ceiling(outputs + 1); // the base index steps to Outputs after the last beat
+        int indexWidth = BitWidth.ToIndex(outputs);
 
         var outValid = m.Register("class_valid", 1);
         int beats = outputs / lanes;
@@ -53,9 +54,14 @@ public static class ArgMaxUnit
             best = m.Mux(greater, value, best);
             bestLane = m.Mux(greater, m.Const(l, indexWidth), bestLane);
         }
-        var baseIndex = m.Register("base", indexWidth);
-        m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), stagedValid);
-        var candidate = m.Add(baseIndex, bestLane);
+        // the staged beat's first index; it returns to 0 after the last beat, so it never needs the value Outputs
+        var candidate = bestLane;
+        if (beats > 1)
+        {
+            var baseIndex = m.Register("base", indexWidth);
+            m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), stagedValid);
+            candidate = m.Add(baseIndex, bestLane);
+        }
 
         var runningValue = m.Register("best_value", width, useReset: false);
         var runningIndex = m.Register("best_index", indexWidth, useReset: false);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -14,14 +15,6 @@ public static class Arithmetic
 {
     /// <summary>Adder levels between pipeline registers in trees.</summary>
     public const int LevelsPerStage = 2;
-
-    /// <summary>Signed width that holds [min, max].</summary>
-    public static int SignedWidth(BigInteger min, BigInteger max)
-    {
-        int width = 1;
-        while (min < -(BigInteger.One << (width - 1)) || max > (BigInteger.One << (width - 1)) - 1) width++;
-        return width;
-    }
 
     /// <summary>Sign- or zero-extends (or truncates) to <paramref name="width"/>.</summary>
     public static RtlSignal Fit(this ModuleBuilder m, RtlSignal value, bool signed, int width) => m.Resize(value, width, signed);
@@ -125,12 +118,10 @@ public static class Arithmetic
     /// <summary>Signedness and width of an integer graph type.</summary>
     public static (bool Signed, int Width) Shape(GraphType type) => (type.Kind == ValueKind.Int && type.Min < 0, type.Width);
 
-    public static int Log2Ceiling(long n) => n <= 1 ? 1 : (int)Math.Ceiling(Math.Log2(n));
-
     /// <summary>A counter 0..count-1 advancing when <paramref name="step"/> is high, back to 0 after its last value or when <paramref name="clear"/> is high too.</summary>
     public static (RtlSignal Value, RtlSignal AtLast) Counter(this ModuleBuilder m, string name, long count, RtlSignal step, RtlSignal clear)
     {
-        int width = Log2Ceiling(count);
+        int width = BitWidth.ToIndex(count);
         var value = m.Register(name, width);
         var atLast = m.Compare(RtlOp.Eq, value, m.Const(count - 1, width));
         var next = m.Mux(m.Or(atLast, clear), m.Const(0, width), m.Add(value, m.Const(1, width)));
@@ -141,7 +132,7 @@ public static class Arithmetic
     /// <summary>A counter 0..count-1 advancing when <paramref name="step"/> is high; returns the value and a flag for its last value.</summary>
     public static (RtlSignal Value, RtlSignal AtLast) Counter(this ModuleBuilder m, string name, long count, RtlSignal step)
     {
-        int width = Log2Ceiling(count);
+        int width = BitWidth.ToIndex(count);
         var value = m.Register(name, width);
         var atLast = m.Compare(RtlOp.Eq, value, m.Const(count - 1, width));
         var next = m.Mux(atLast, m.Const(0, width), m.Add(value, m.Const(1, width)));

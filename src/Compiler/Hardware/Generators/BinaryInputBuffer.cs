@@ -1,6 +1,7 @@
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -158,8 +159,8 @@ public sealed class BinaryInputBuffer
     /// </summary>
     private List<(RtlSignal Sum, RtlSignal Ones)> RawFactors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal shift)
     {
-        int sumWidth = prep.Factor == FactorKind.Popcount ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + Arithmetic.Log2Ceiling(Chunk + 1);
-        int popWidth = Arithmetic.Log2Ceiling(Chunk + 1);
+        int sumWidth = prep.Factor == FactorKind.Popcount ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + BitWidth.ToHold(Chunk);
+        int popWidth = BitWidth.ToHold(Chunk);
         RtlSignal Magnitude(RtlSignal e) => m.Fit(signed ? m.Magnitude(e) : e, false, sumWidth);
 
         if (Lanes >= Chunk)

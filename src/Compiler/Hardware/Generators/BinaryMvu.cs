@@ -3,6 +3,7 @@ using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -61,7 +62,7 @@ public static class BinaryMvu
 
         // S2: signed counts per PE and chunk group
         bool unipolar = stage.Prep!.Encoding == BitEncoding.ZeroOne;
-        int countWidth = Arithmetic.SignedWidth(-groupLanes, groupLanes);
+        int countWidth = BitWidth.ToHoldSigned(-groupLanes, groupLanes);
         var counts = new List<List<RtlSignal>>();
         for (int p = 0; p < pe; p++)
         {
@@ -78,7 +79,7 @@ public static class BinaryMvu
         var chunkEnd2 = m.Delay(chunkEnd1, 1, "s2_chunk_end");
 
         // S3: whole-chunk counts P (summed over the chunk's beats when a chunk spans beats)
-        int pWidth = Arithmetic.SignedWidth(-chunk, chunk);
+        int pWidth = BitWidth.ToHoldSigned(-chunk, chunk);
         var chunkCounts = new List<List<RtlSignal>>();
         for (int p = 0; p < pe; p++)
         {
@@ -155,7 +156,7 @@ public static class BinaryMvu
         // A plain XNOR/AND count (a BNN layer: no chunk factor, no coefficient) is its own term:
         // no product stages, so no registers that would only delay it.
         if (factors is null && coef is null) return (counts, 0);
-        int fpWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax, (BigInteger)chunk * factorMax);
+        int fpWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * factorMax, (BigInteger)chunk * factorMax);
         int fpLatency = 0;
         var fp = new List<List<RtlSignal>>();
         for (int p = 0; p < pe; p++)
@@ -180,11 +181,11 @@ public static class BinaryMvu
         int termLatency = 0;
         if (coef is not null)
         {
-            int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
+            int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
             var address = m.Delay(coefAddress1!, 2 + fpLatency, "s4_caddr");
             var coefWords = m.Rom("coef", pe * groups * coefWidth, CoefficientWords(coef, pe, groups, coefWidth, groups > 1 ? beatsPerFold : chunks, chunks), address);
             long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
-            int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
+            int termWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
             terms = [];
             for (int p = 0; p < pe; p++)
             {
@@ -211,10 +212,10 @@ public static class BinaryMvu
     private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factors,
         int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget)
     {
-        int coefWidth = Arithmetic.SignedWidth(coef.Data.Min(), coef.Data.Max());
+        int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
         long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
-        int qWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * coefMax, (BigInteger)chunk * coefMax);
-        int termWidth = Arithmetic.SignedWidth(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
+        int qWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * coefMax, (BigInteger)chunk * coefMax);
+        int termWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
         // the coefficient arrives with the whole-chunk count (S3): its ROM read is issued at S2
         var coefWords = m.Rom("coef", pe * coefWidth, CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks), m.Delay(coefAddress1, 1, "s2_caddr"));
         var start = m.DelayReset(valid3, 1, "s4_start");

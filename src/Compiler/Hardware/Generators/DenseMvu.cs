@@ -2,6 +2,7 @@ using System.Numerics;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -35,7 +36,7 @@ public static class DenseMvu
             m.Next(gathered, m.Slice(all, 8, (simd - 1) * 8), accept);
             data = all;
         }
-        int addressWidth = Arithmetic.Log2Ceiling(2 * words);
+        int addressWidth = BitWidth.ToIndex(2 * words);
         RtlSignal Half(RtlSignal bank, RtlSignal offset) =>
             m.Add(m.Fit(offset, false, addressWidth), m.Mux(bank, m.Const(words, addressWidth), m.Const(0, addressWidth)));
 
@@ -47,13 +48,13 @@ public static class DenseMvu
 
         var weightsTensor = stage.Mvu.IntTensor("weights");
         bool binary = weightsTensor.Data.All(w => w is 1 or -1);
-        int weightWidth = binary ? 1 : Arithmetic.SignedWidth(weightsTensor.Data.Min(), weightsTensor.Data.Max());
+        int weightWidth = binary ? 1 : BitWidth.ToHoldSigned(weightsTensor.Data.Min(), weightsTensor.Data.Max());
         var weights = m.Rom("weights", pe * simd * weightWidth, WeightWords(weightsTensor, pe, simd, weightWidth, binary), loops.WeightAddress);
 
         // S1: bytes and weights of the issued beat; lane products, summed in a pipelined tree
         long weightMax = binary ? 1 : Math.Max(Math.Abs(weightsTensor.Data.Min()), Math.Abs(weightsTensor.Data.Max()));
-        int productWidth = Arithmetic.SignedWidth(-255 * (BigInteger)weightMax, 255 * (BigInteger)weightMax);
-        int sumWidth = productWidth + Arithmetic.Log2Ceiling(simd);
+        int productWidth = BitWidth.ToHoldSigned(-255 * (BigInteger)weightMax, 255 * (BigInteger)weightMax);
+        int sumWidth = productWidth + BitWidth.ToIndex(simd); // ceil(log2 SIMD) bits of growth; a single lane keeps one spare bit
         var sums = new List<RtlSignal>();
         int treeLatency = 0;
         for (int p = 0; p < pe; p++)

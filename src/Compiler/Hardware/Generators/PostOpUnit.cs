@@ -2,6 +2,7 @@ using System.Numerics;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -31,7 +32,7 @@ public sealed class PostOpUnit
             if (node.Op == Ops.Threshold && node.Find("t") is IntTensorAttr)
             {
                 var (bounds, modes) = ThresholdTables(node);
-                int width = Math.Max(1, Arithmetic.SignedWidth(bounds.Min(), bounds.Max()));
+                int width = Math.Max(1, BitWidth.ToHoldSigned(bounds.Min(), bounds.Max()));
                 _fields.Add(new Field(i, "bound", width, j => Arithmetic.Word(bounds[j], width)));
                 _fields.Add(new Field(i, "mode", 2, j => modes[j]));
             }
@@ -40,7 +41,7 @@ public sealed class PostOpUnit
                 foreach (var key in new[] { "mul", "add" })
                 {
                     if (node.Get(key) is not IntTensorAttr tensor) continue;
-                    int width = Arithmetic.SignedWidth(tensor.Data.Min(), tensor.Data.Max());
+                    int width = BitWidth.ToHoldSigned(tensor.Data.Min(), tensor.Data.Max());
                     _fields.Add(new Field(i, key, width, j => Arithmetic.Word(tensor.Data[j], width)));
                 }
             }
@@ -55,8 +56,8 @@ public sealed class PostOpUnit
         var modes = new long[n];
         for (int j = 0; j < n; j++)
         {
-            long t = IntegerConstants.Element(node, "t", j);
-            long dir = node.Find("dir") is null ? 1 : IntegerConstants.Element(node, "dir", j);
+            long t = node.IntElement("t", j);
+            long dir = node.Find("dir") is null ? 1 : node.IntElement("dir", j);
             (bounds[j], modes[j]) = dir switch
             {
                 > 0 => (t, 0L),
@@ -129,7 +130,7 @@ public sealed class PostOpUnit
 
     /// <summary>Cycles of a serial scale product (one multiplier bit a cycle), or null for a scalar multiplier.</summary>
     private static int? SerialScaleCycles(Node node, GraphType type) =>
-        node.Get("mul") is IntTensorAttr mul ? Arithmetic.SignedWidth(mul.Data.Min(), mul.Data.Max()) : null;
+        node.Get("mul") is IntTensorAttr mul ? BitWidth.ToHoldSigned(mul.Data.Min(), mul.Data.Max()) : null;
 
     private static RtlSignal SerialScale(ModuleBuilder m, Node node, RtlSignal x, GraphType type, RtlSignal start, Func<string, RtlSignal> field, int lane)
     {
@@ -137,9 +138,9 @@ public sealed class PostOpUnit
         var (outSigned, outWidth) = Arithmetic.Shape(node.Type);
         BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
         BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
-        int width = Arithmetic.SignedWidth(-bound, bound);
+        int width = BitWidth.ToHoldSigned(-bound, bound);
         var product = SerialProduct.Build(m, start, x, signed, field("mul"), width, 1, $"scale{lane}");
-        var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
+        var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
         // the add field was read with the operands; hold it until the product is done
         var heldAdd = m.Hold(add, start, "scale_add");
         // registered: results are far apart, and the ops after the scale then start a new path
@@ -194,9 +195,9 @@ public sealed class PostOpUnit
                 // |x * mul + add| <= max|x| * max|mul| + max|add|, whatever the output range says
                 BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
                 BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
-                int width = Arithmetic.SignedWidth(-bound, bound);
-                var mul = node.Get("mul") is IntTensorAttr ? field("mul") : Constant(m, node.Int("mul"), Arithmetic.SignedWidth(node.Int("mul"), node.Int("mul")));
-                var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), Arithmetic.SignedWidth(node.Int("add"), node.Int("add")));
+                int width = BitWidth.ToHoldSigned(-bound, bound);
+                var mul = node.Get("mul") is IntTensorAttr ? field("mul") : Constant(m, node.Int("mul"), BitWidth.ToHoldSigned(node.Int("mul"), node.Int("mul")));
+                var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
                 var (product, latency) = m.ShiftAddProduct(x, signed, mul, true, width, "scale", pipelined: false);
                 if (latency != 0) throw new InvalidOperationException("the scale post-op's product must be combinational");
                 var sum = m.Add(product, m.Fit(add, true, width));
@@ -210,7 +211,7 @@ public sealed class PostOpUnit
     private static RtlSignal Threshold(ModuleBuilder m, Node node, RtlSignal x, bool signed, Func<string, RtlSignal> field)
     {
         if (node.Find("t") is IntAttr scalar && node.Find("dir") is null)
-            return m.AtLeast(x, signed, Constant(m, scalar.Value, Arithmetic.SignedWidth(scalar.Value, scalar.Value)), true);
+            return m.AtLeast(x, signed, Constant(m, scalar.Value, BitWidth.ToHoldSigned(scalar.Value, scalar.Value)), true);
         var bound = field("bound");
         var mode = field("mode");
         var atLeast = m.AtLeast(x, signed, bound, true);
@@ -228,15 +229,4 @@ public sealed class PostOpUnit
     };
 
     private static RtlSignal Constant(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
-}
-
-/// <summary>Reads integer attributes that may be a scalar or one value per element.</summary>
-public static class IntegerConstants
-{
-    public static long Element(Node node, string key, int j) => node.Find(key) switch
-    {
-        IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
-        _ => 0,
-    };
 }

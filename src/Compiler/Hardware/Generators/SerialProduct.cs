@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -38,7 +39,7 @@ public sealed class SerialProduct
         var multiplicand = m.Register(name + "_a", width, useReset: false);
         var digits = m.Register(name + "_b", padded, useReset: false);
         var acc = m.Register(name + "_acc", width, useReset: false);
-        var step = m.Register(name + "_step", Arithmetic.Log2Ceiling(cycles + 1));
+        var step = m.Register(name + "_step", BitWidth.ToHold(cycles));
         var busy = m.Compare(RtlOp.Ne, step, m.Const(0, step.Width));
 
         // the top digit group of b (its most significant bit has negative weight only in the first group)

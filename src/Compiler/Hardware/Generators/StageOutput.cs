@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -30,7 +31,7 @@ public sealed class StageOutput
         });
         m.Assign(m.Output("out_valid", 1), _fifo["out_valid"]);
         m.Assign(m.Output("out_data", width), _fifo["out_data"]);
-        _countWidth = Arithmetic.Log2Ceiling(Depth + pipelineLatency + 2);
+        _countWidth = BitWidth.ToHold(Depth + pipelineLatency + 1);
         _inflight = m.Register("inflight", _countWidth);
         Push = m.And(pushValid, _fifo["in_ready"]);
         var used = m.Add(m.ZeroExtend(_fifo["count"], _countWidth), _inflight);

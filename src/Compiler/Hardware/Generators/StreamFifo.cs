@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Generators;
 
@@ -21,10 +22,10 @@ public static class StreamFifo
         var inReady = m.Output("in_ready", 1);
         var outValid = m.Output("out_valid", 1);
         var outData = m.Output("out_data", width);
-        int countWidth = Arithmetic.Log2Ceiling(depth + 1);
+        int countWidth = BitWidth.ToHold(depth);
         var count = m.Output("count", countWidth);
 
-        int pointerWidth = Arithmetic.Log2Ceiling(depth);
+        int pointerWidth = BitWidth.ToIndex(depth);
         var head = m.Register("head", pointerWidth);
         var tail = m.Register("tail", pointerWidth);
         var used = m.Register("used", countWidth);

@@ -2,6 +2,7 @@ using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Stages;
 
@@ -60,9 +61,9 @@ public static class StagePlanner
                 s.Outputs,
                 s.Chunk,
                 s.IsDense ? 8 : 1,
-                s.IsDense ? GraphType.WidthOf(weights.Data.Min(), weights.Data.Max()) : 1,
+                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : 1,
                 s.Prep?.FactorWidth ?? 0,
-                s.Mvu.Find("coef") is IntTensorAttr coef ? GraphType.WidthOf(coef.Data.Min(), coef.Data.Max()) : 0,
+                s.Mvu.Find("coef") is IntTensorAttr coef ? BitWidth.ToHold(coef.Data.Min(), coef.Data.Max()) : 0,
                 0,
                 s.Mvu.Type.Width,
                 s.OutputWidth,

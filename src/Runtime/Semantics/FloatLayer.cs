@@ -1,0 +1,73 @@
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Numerics;
+
+namespace HwFlow.Runtime.Semantics;
+
+/// <summary>
+/// One layer of the float reference (the seed's layerEval) in double precision, its parameters
+/// resolved once. <see cref="FloatEvaluator"/> makes these from a model's layers and the graph
+/// executor from a layer-level graph's nodes, so both run the same operations and an imported
+/// model executes bit-identically to the reference.
+/// </summary>
+public sealed class FloatLayer
+{
+    private readonly Func<Matrix, Matrix> _apply;
+
+    private FloatLayer(Func<Matrix, Matrix> apply) => _apply = apply;
+
+    public Matrix Apply(Matrix x) => _apply(x);
+
+    /// <summary>Dot[x, W] + bias, with W given transposed ([out, in]).</summary>
+    public static FloatLayer Linear(double[] weightsTransposed, int outputs, double[]? bias) => new(x =>
+    {
+        var y = DenseProduct.Multiply(x, weightsTransposed, outputs);
+        if (bias is not null)
+        {
+            for (int r = 0; r < y.Rows; r++)
+            {
+                var row = y.Row(r);
+                for (int j = 0; j < row.Length; j++) row[j] += bias[j];
+            }
+        }
+        return y;
+    });
+
+    /// <summary>Dot[hb(x, k), hb(W, k)], with hb(W) given transposed (<see cref="Hadamard.BinarizeWeightsTransposed"/>).</summary>
+    public static FloatLayer Bin(double[] binarizedWeightsTransposed, int outputs, int chunk, bool unipolar, ScaleMode scales) =>
+        new(x => DenseProduct.Multiply(Binarized(x, chunk, unipolar, scales), binarizedWeightsTransposed, outputs));
+
+    /// <summary>hb(x, k) row by row.</summary>
+    public static FloatLayer Binarize(int chunk, bool unipolar, ScaleMode scales) => new(x => Binarized(x, chunk, unipolar, scales));
+
+    public static FloatLayer BatchNorm(BatchNormParameters norm) => Elementwise((v, j) => norm.Value(j, v));
+
+    /// <summary>A BatchNorm followed by a bipolar Sign (the graph fuses the two).</summary>
+    public static FloatLayer AffineSign(BatchNormParameters norm) => Elementwise((v, j) => norm.Value(j, v) >= 0 ? 1 : -1);
+
+    public static FloatLayer Ramp { get; } = Elementwise((v, _) => v > 0 ? v : 0);
+
+    public static FloatLayer Sigmoid { get; } = Elementwise((v, _) => 1 / (1 + Math.Exp(-v)));
+
+    public static FloatLayer Sign(bool unipolar) => Elementwise((v, _) => Hadamard.Sign(v, unipolar));
+
+    public static FloatLayer HardTanh { get; } = Elementwise((v, _) => Math.Clamp(v, -1, 1));
+
+    private static Matrix Binarized(Matrix x, int chunk, bool unipolar, ScaleMode scales)
+    {
+        var y = new Matrix(x.Rows, x.Columns);
+        for (int r = 0; r < x.Rows; r++) Hadamard.Binarize(x.Row(r), y.Row(r), chunk, unipolar, scales);
+        return y;
+    }
+
+    private static FloatLayer Elementwise(Func<double, int, double> f) => new(x =>
+    {
+        var y = new Matrix(x.Rows, x.Columns);
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var source = x.Row(r);
+            var target = y.Row(r);
+            for (int j = 0; j < source.Length; j++) target[j] = f(source[j], j);
+        }
+        return y;
+    });
+}
