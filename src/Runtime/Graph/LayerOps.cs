@@ -39,8 +39,7 @@ internal static class LayerOps
             }
             case Ops.Bin:
             {
-                var binarized = Binarize(x, (int)node.Int("chunk"), node.Bool("unipolar"), ScalesOf(node));
-                var y = DenseProduct.Multiply(new Matrix(x.Rows, x.Length, binarized.Data), (double[])prepared!, node.Type.Length);
+                var y = ((HbDot)prepared!).Evaluate(matrix, node.Bool("unipolar"));
                 return new RealValue(y.Rows, y.Columns, y.Data);
             }
             case Ops.Binarize:
@@ -108,10 +107,10 @@ internal static class LayerOps
         return result;
     }
 
-    private static double[] BinarizedWeights(Node node)
+    private static HbDot BinarizedWeights(Node node)
     {
         var weights = node.RealTensor("weights");
         var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
-        return Hadamard.BinarizeWeightsTransposed(tensor, (int)node.Int("chunk"), ScalesOf(node));
+        return new HbDot(tensor, (int)node.Int("chunk"), ScalesOf(node));
     }
 }

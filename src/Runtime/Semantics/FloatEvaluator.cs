@@ -12,20 +12,18 @@ public sealed class FloatEvaluator
     private readonly ModelSpec _model;
     private readonly bool[] _nonNegativeInput;
     private readonly double[]?[] _weights;
+    private readonly HbDot?[] _hbDots;
 
     public FloatEvaluator(ModelSpec model)
     {
         _model = model;
         _nonNegativeInput = model.NonNegativeInputs();
         _weights = new double[]?[model.Layers.Count];
+        _hbDots = new HbDot?[model.Layers.Count];
         for (int i = 0; i < model.Layers.Count; i++)
         {
-            _weights[i] = model.Layers[i] switch
-            {
-                LinearLayer linear => DenseProduct.Transpose(linear.Weights),
-                BinLayer bin => Hadamard.BinarizeWeightsTransposed(bin.Weights, model.ChunkLength(bin), model.Scales),
-                _ => null,
-            };
+            if (model.Layers[i] is LinearLayer linear) _weights[i] = DenseProduct.Transpose(linear.Weights);
+            if (model.Layers[i] is BinLayer bin) _hbDots[i] = new HbDot(bin.Weights, model.ChunkLength(bin), model.Scales);
         }
     }
 
@@ -82,8 +80,8 @@ public sealed class FloatEvaluator
                 }
                 return y;
             }
-            case BinLayer bin:
-                return DenseProduct.Multiply(Binarize(x, chunk, unipolar, _model.Scales), _weights[index]!, bin.Outputs);
+            case BinLayer:
+                return _hbDots[index]!.Evaluate(x, unipolar);
             case BinarizeLayer:
                 return Binarize(x, chunk, unipolar, _model.Scales);
             case BatchNorm norm:
