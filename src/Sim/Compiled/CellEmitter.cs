@@ -371,14 +371,30 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, Activit
         }
     }
 
-    /// <summary>Calls a <see cref="WideOps"/> helper with the addresses of its operands, then the extra arguments.</summary>
+    /// <summary>
+    /// Calls a <see cref="WideOps"/> helper with the addresses of its operands, then the extra
+    /// arguments. In the per-lane fallback a varying operand's words are strided across lanes, so
+    /// this lane's words are copied to contiguous scratch first (and the result copied back).
+    /// </summary>
     private void Call(string helper, Place? destination, Place a, Place? b, Action extra)
     {
-        if (destination is not null) k.Address(destination.Offset);
-        k.Address(a.Offset);
-        if (b is not null) k.Address(b.Offset);
+        Place Contiguous(Place p)
+        {
+            if (!p.IsVarying) return p;
+            var copy = new Place(layout.AllocateScratch(p.Words), p.Words, null);
+            for (int j = 0; j < p.Words; j++) k.Store(copy, j, () => k.Word(p, j));
+            return copy;
+        }
+        var target = destination is { IsVarying: true } ? new Place(layout.AllocateScratch(destination.Words), destination.Words, null) : destination;
+        var left = Contiguous(a);
+        var right = b is null ? null : Contiguous(b);
+        if (target is not null) k.Address(target.Offset);
+        k.Address(left.Offset);
+        if (right is not null) k.Address(right.Offset);
         extra();
         k.IL.Emit(OpCodes.Call, typeof(WideOps).GetMethod(helper, BindingFlags.Public | BindingFlags.Static)!);
+        if (destination is { IsVarying: true })
+            for (int j = 0; j < destination.Words; j++) k.Store(destination, j, () => k.Word(target!, j));
     }
 
     private static ulong TopMask(int width) => width % 64 == 0 ? ulong.MaxValue : (1UL << (width % 64)) - 1;

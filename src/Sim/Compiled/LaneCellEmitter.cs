@@ -1,0 +1,303 @@
+using System.Numerics;
+using System.Reflection.Emit;
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Sim.Compiled;
+
+/// <summary>
+/// Emits a combinational cell whose value differs between lanes as lane vectors (see
+/// <see cref="LaneMath"/>): the same operations as <see cref="CellEmitter"/>, on every lane at
+/// once, with shared inputs broadcast. Values stay canonical (zero above their width). Cells it
+/// has no vector form for (wide arithmetic, wide comparisons, variable shifts of wide values)
+/// return false, and the caller evaluates them lane by lane with the scalar emitter.
+/// </summary>
+internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
+{
+    private Place In(RtlCell cell, int i) => layout.Of(cell.Inputs[i]);
+    private void V(RtlCell cell, int i) => k.VWord(In(cell, i), 0);
+
+    /// <summary>Whether <see cref="Narrow"/> has a vector form for this cell (result of at most 64 bits).</summary>
+    public bool CanNarrow(RtlCell cell)
+    {
+        bool wideIn = cell.Inputs.Count > 0 && In(cell, 0).Words > 1;
+        return cell.Op switch
+        {
+            RtlOp.LtU or RtlOp.LeU or RtlOp.LtS or RtlOp.LeS => !wideIn,
+            RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LaneMath.HasVariableShifts,
+            RtlOp.Popcount => LaneMath.HasPopCount,
+            RtlOp.Const => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>Whether <see cref="Wide"/> has a vector form for this cell.</summary>
+    public static bool CanWide(RtlCell cell) => cell.Op is not (RtlOp.Add or RtlOp.Sub or RtlOp.Shl or RtlOp.Shr or RtlOp.Sar or RtlOp.Const);
+
+    /// <summary>Pushes the lane vector of a cell with a result of at most 64 bits.</summary>
+    public void Narrow(RtlCell cell)
+    {
+        int w = cell.Output.Width;
+        int inWidth = cell.Inputs.Count > 0 ? cell.Inputs[0].Width : 0;
+        bool wideIn = cell.Inputs.Count > 0 && In(cell, 0).Words > 1;
+        switch (cell.Op)
+        {
+            case RtlOp.Buffer or RtlOp.ZeroExt: V(cell, 0); break;
+            case RtlOp.Not: V(cell, 0); k.V("Not"); Mask(w); break;
+            case RtlOp.And: Binary(cell, "And"); break;
+            case RtlOp.Or: Binary(cell, "Or"); break;
+            case RtlOp.Xor: Binary(cell, "Xor"); break;
+            case RtlOp.Add: Binary(cell, "Add"); Mask(w); break;
+            case RtlOp.Sub: Binary(cell, "Sub"); Mask(w); break;
+            case RtlOp.Eq or RtlOp.Ne when wideIn:
+                OrOfWords(In(cell, 0).Words, j => { k.VWord(In(cell, 0), j); k.VWord(In(cell, 1), j); k.V("Xor"); });
+                k.V(cell.Op == RtlOp.Eq ? "IsZero" : "IsNonZero");
+                break;
+            case RtlOp.Eq: Binary(cell, "Equal"); break;
+            case RtlOp.Ne: Binary(cell, "NotEqual"); break;
+            case RtlOp.LtU: Binary(cell, "LessThan"); break;
+            case RtlOp.LeU: Binary(cell, "LessOrEqual"); break;
+            case RtlOp.LtS or RtlOp.LeS:
+                Signed(cell, 0, inWidth);
+                Signed(cell, 1, inWidth);
+                k.V(cell.Op == RtlOp.LtS ? "LessThanSigned" : "LessOrEqualSigned");
+                break;
+            case RtlOp.Mux: Select(SelectMask(cell), () => V(cell, 1), () => V(cell, 2)); break;
+            case RtlOp.Concat: ConcatWord(cell, 0, w); break;
+            case RtlOp.Slice: Fetch(In(cell, 0), inWidth, cell.Amount, w); break;
+            case RtlOp.SignExt: Signed(cell, 0, inWidth); k.V("FromSigned"); Mask(w); break;
+            case RtlOp.ShlConst when cell.Amount >= w: k.VConst(0); break;
+            case RtlOp.ShlConst: V(cell, 0); ShiftLeft(cell.Amount); Mask(w); break;
+            case RtlOp.ShrConst when cell.Amount >= w: k.VConst(0); break;
+            case RtlOp.ShrConst: V(cell, 0); ShiftRight(cell.Amount); break;
+            case RtlOp.SarConst:
+                Signed(cell, 0, w);
+                k.Int(Math.Min(cell.Amount, 63));
+                k.V("ShiftRightArithmetic");
+                k.V("FromSigned");
+                Mask(w);
+                break;
+            case RtlOp.Shl or RtlOp.Shr:
+                // Hardware variable shifts give 0 for amounts of 64 or more; amounts in [w, 64) leave only bits above w, masked off.
+                V(cell, 0);
+                ShiftAmount(cell);
+                k.V(cell.Op == RtlOp.Shl ? "ShiftLeftVariable" : "ShiftRightVariable");
+                Mask(w);
+                break;
+            case RtlOp.Sar:
+                Signed(cell, 0, w);
+                ShiftAmount(cell);
+                k.V("ShiftRightArithmeticVariable");
+                Mask(w);
+                break;
+            case RtlOp.Popcount:
+                for (int j = 0; j < In(cell, 0).Words; j++)
+                {
+                    k.VWord(In(cell, 0), j);
+                    k.V("PopCount");
+                    if (j > 0) k.V("Add");
+                }
+                break;
+            case RtlOp.ReduceOr:
+                OrOfWords(In(cell, 0).Words, j => k.VWord(In(cell, 0), j));
+                k.V("IsNonZero");
+                break;
+            case RtlOp.ReduceAnd:
+                var a = In(cell, 0);
+                for (int j = 0; j < a.Words; j++)
+                {
+                    k.VWord(a, j);
+                    int bits = Math.Min(64, inWidth - (64 * j));
+                    if (bits < 64)
+                    {
+                        k.VConst(~((1UL << bits) - 1));
+                        k.V("Or");
+                    }
+                    if (j > 0) k.V("And");
+                }
+                k.VConst(ulong.MaxValue);
+                k.V("Equal");
+                break;
+            default: throw new NotSupportedException($"cell kind {cell.Op} has no lane-vector form");
+        }
+    }
+
+    /// <summary>Stores every word of a wider result, for all lanes.</summary>
+    public void Wide(RtlCell cell, Place output)
+    {
+        int w = cell.Output.Width;
+        int Bits(int j) => Math.Min(64, w - (64 * j));
+        void PerWord(Action<int> push)
+        {
+            for (int j = 0; j < output.Words; j++) k.VStore(output, j, () => push(j));
+        }
+        switch (cell.Op)
+        {
+            case RtlOp.Buffer or RtlOp.ZeroExt: PerWord(j => Fetch(In(cell, 0), cell.Inputs[0].Width, 64 * j, Bits(j))); break;
+            case RtlOp.Not: PerWord(j => { k.VWord(In(cell, 0), j); k.V("Not"); Mask(Bits(j)); }); break;
+            case RtlOp.And or RtlOp.Or or RtlOp.Xor:
+                string op = cell.Op == RtlOp.And ? "And" : cell.Op == RtlOp.Or ? "Or" : "Xor";
+                PerWord(j => { k.VWord(In(cell, 0), j); k.VWord(In(cell, 1), j); k.V(op); });
+                break;
+            case RtlOp.Mux:
+                var select = k.VTemp(SelectMask(cell));
+                PerWord(j => Select(() => k.Load(select), () => k.VWord(In(cell, 1), j), () => k.VWord(In(cell, 2), j)));
+                break;
+            case RtlOp.Concat: PerWord(j => ConcatWord(cell, 64 * j, Bits(j))); break;
+            case RtlOp.Slice: PerWord(j => Fetch(In(cell, 0), cell.Inputs[0].Width, cell.Amount + (64 * j), Bits(j))); break;
+            case RtlOp.ShlConst: PerWord(j => Fetch(In(cell, 0), w, (64 * j) - cell.Amount, Bits(j))); break;
+            case RtlOp.ShrConst: PerWord(j => Fetch(In(cell, 0), w, (64 * j) + cell.Amount, Bits(j))); break;
+            case RtlOp.SignExt or RtlOp.SarConst:
+                int inWidth = cell.Inputs[0].Width;
+                int shift = cell.Op == RtlOp.SarConst ? cell.Amount : 0;
+                int fillFrom = Math.Max(0, inWidth - shift);
+                var fill = k.VTemp(() => { Fetch(In(cell, 0), inWidth, inWidth - 1, 1); k.V("Spread"); });
+                PerWord(j =>
+                {
+                    Fetch(In(cell, 0), inWidth, (64 * j) + shift, Bits(j));
+                    int from = Math.Clamp(fillFrom - (64 * j), 0, 64);
+                    if (from < Bits(j))
+                    {
+                        k.Load(fill);
+                        k.VConst(MaskRange(from, Bits(j)));
+                        k.V("And");
+                        k.V("Or");
+                    }
+                });
+                break;
+            default: throw new NotSupportedException($"cell kind {cell.Op} with a {w}-bit result has no lane-vector form");
+        }
+    }
+
+    /// <summary>Pushes the all-ones-or-zeros mask of a mux select: spread per lane, or spread once and broadcast when shared.</summary>
+    private Action SelectMask(RtlCell cell) => () =>
+    {
+        var select = In(cell, 0);
+        if (select.IsVarying)
+        {
+            k.VWord(select, 0);
+            k.V("Spread");
+        }
+        else
+        {
+            k.Spread(() => k.Word(select, 0));
+            k.V("Broadcast");
+        }
+    };
+
+    private void Select(Action mask, Action whenTrue, Action whenFalse)
+    {
+        mask();
+        whenTrue();
+        whenFalse();
+        k.V("Select");
+    }
+
+    private void Binary(RtlCell cell, string op)
+    {
+        V(cell, 0);
+        V(cell, 1);
+        k.V(op);
+    }
+
+    /// <summary>Input <paramref name="i"/> sign-extended from <paramref name="width"/> bits, as a vector of signed lanes.</summary>
+    private void Signed(RtlCell cell, int i, int width)
+    {
+        V(cell, i);
+        ShiftLeft(64 - width);
+        k.V("ToSigned");
+        if (width < 64)
+        {
+            k.Int(64 - width);
+            k.V("ShiftRightArithmetic");
+        }
+    }
+
+    private void Mask(int bits)
+    {
+        if (bits >= 64) return;
+        k.VConst((1UL << bits) - 1);
+        k.V("And");
+    }
+
+    private void ShiftLeft(int amount)
+    {
+        if (amount == 0) return;
+        k.Int(amount);
+        k.V("ShiftLeft");
+    }
+
+    private void ShiftRight(int amount)
+    {
+        if (amount == 0) return;
+        k.Int(amount);
+        k.V("ShiftRight");
+    }
+
+    /// <summary>The shift amount per lane, all ones when any higher word is set (shifts everything out).</summary>
+    private void ShiftAmount(RtlCell cell)
+    {
+        var amount = In(cell, 1);
+        k.VWord(amount, 0);
+        if (amount.Words == 1) return;
+        OrOfWords(amount.Words - 1, j => k.VWord(amount, j + 1));
+        k.V("IsNonZero");
+        k.V("Spread");
+        k.V("Or");
+    }
+
+    private void ConcatWord(RtlCell cell, int start, int count)
+    {
+        int offset = cell.Output.Width;
+        bool any = false;
+        for (int i = 0; i < cell.Inputs.Count; i++)
+        {
+            int width = cell.Inputs[i].Width;
+            offset -= width;
+            if (offset >= start + count || offset + width <= start) continue;
+            Fetch(In(cell, i), width, start - offset, count);
+            if (any) k.V("Or");
+            any = true;
+        }
+        if (!any) k.VConst(0);
+    }
+
+    /// <summary>Bits [start, start + count) of a value as lane vectors; see CellEmitter.Fetch.</summary>
+    private void Fetch(Place place, int width, int start, int count)
+    {
+        int lo = Math.Max(start, 0), hi = Math.Min(start + count, width);
+        if (lo >= hi)
+        {
+            k.VConst(0);
+            return;
+        }
+        int n = hi - lo;
+        if (place.IsConstant)
+        {
+            k.VConst((ulong)((place.Constant!.Value >> lo) & ((BigInteger.One << n) - 1)) << (lo - start));
+            return;
+        }
+        int word = lo / 64, bit = lo % 64;
+        k.VWord(place, word);
+        ShiftRight(bit);
+        if (bit + n > 64)
+        {
+            k.VWord(place, word + 1);
+            ShiftLeft(64 - bit);
+            k.V("Or");
+        }
+        if (hi < width) Mask(n);
+        ShiftLeft(lo - start);
+    }
+
+    private void OrOfWords(int count, Action<int> pushWord)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            pushWord(j);
+            if (j > 0) k.V("Or");
+        }
+    }
+
+    private static ulong MaskRange(int from, int to) =>
+        (to >= 64 ? ulong.MaxValue : (1UL << to) - 1) & ~((1UL << from) - 1);
+}
