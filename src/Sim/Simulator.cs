@@ -61,11 +61,15 @@ public abstract class Simulator
     public static Simulator CreateLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
         new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs);
 
+    /// <summary>The multi-lane simulator with its lane operations in the portable (non-AVX-512) form, which CPUs without AVX-512 get.</summary>
+    internal static Simulator CreatePortableLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
+        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, portableLanes: true);
+
     /// <summary>Lanes of the multi-lane simulator: the 64-bit elements of a 512-bit vector.</summary>
     public const int LaneCount = Compiled.LaneMath.Lanes;
 
     /// <summary>Whether SIMD lanes are fast here (AVX-512); without it they are correct but slow, so callers default to one lane.</summary>
-    public static bool LanesAccelerated => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+    public static bool LanesAccelerated => Compiled.LaneMath.Accelerated;
 
     /// <summary>Copies of the design simulated at once (1 unless built with <see cref="CreateLanes"/>).</summary>
     public virtual int Lanes => 1;

@@ -28,18 +28,19 @@ internal sealed unsafe class CompiledSimulator : Simulator
     private readonly Kernel _settle;
     private readonly Kernel _edge;
     private readonly int[] _offsets;
+    private readonly Place[] _places;
     private readonly int[][] _wakeOnPoke;
     private readonly bool[] _stored;
     private bool _dirty = true;
 
-    public CompiledSimulator(Netlist netlist, bool storeAll = false, int lanes = 1, IReadOnlyList<string>? laneInputs = null) : base(netlist)
+    public CompiledSimulator(Netlist netlist, bool storeAll = false, int lanes = 1, IReadOnlyList<string>? laneInputs = null, bool? portableLanes = null) : base(netlist)
     {
         if (lanes < 1) throw new ArgumentOutOfRangeException(nameof(lanes), "at least one lane");
         if (lanes > 1 && lanes != LaneMath.Lanes) throw new ArgumentOutOfRangeException(nameof(lanes), $"the lane kernels run {LaneMath.Lanes} lanes");
         var analysis = lanes == 1 ? null
             : new LaneAnalysis(netlist, (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")));
         Lanes = lanes;
-        _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis);
+        _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
         _plan = new ActivityPlan(_layout, storeAll);
         var settleParts = SettleCompiler.Compile(_layout, _plan);
         var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
@@ -52,7 +53,8 @@ internal sealed unsafe class CompiledSimulator : Simulator
         foreach (var partition in _plan.Partitions) _base[partition.FlagOffset] = 1;
         _settle = Sequence("settle", settleParts);
         _edge = Sequence("edge", edgeParts);
-        _offsets = [.. netlist.Signals.Select(s => _layout.Of(s).Offset)];
+        _places = [.. netlist.Signals.Select(_layout.Of)];
+        _offsets = [.. _places.Select(p => p.Offset)];
         _stored = [.. _offsets.Select(_plan.IsStored)];
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
         CompileNow();
@@ -78,17 +80,17 @@ internal sealed unsafe class CompiledSimulator : Simulator
 
     public override int Lanes { get; }
 
-    public override bool IsVarying(SimSignal signal) => _layout.Of(signal.Rtl).IsVarying;
+    public override bool IsVarying(SimSignal signal) => _places[signal.Index].IsVarying;
 
     public override void PokeFast(SimSignal signal, ulong value)
     {
-        var place = _layout.Of(signal.Rtl);
+        var place = _places[signal.Index];
         for (int lane = 0; lane < place.Lanes; lane++) PokeLaneFast(signal, place.At(0, lane), value);
     }
 
     public override void PokeLane(SimSignal signal, int lane, ulong value)
     {
-        var place = _layout.Of(signal.Rtl);
+        var place = _places[signal.Index];
         if ((uint)lane >= (uint)Lanes) throw new ArgumentOutOfRangeException(nameof(lane), $"the simulator runs {Lanes} lanes");
         if (!place.IsVarying) throw new InvalidOperationException($"{signal.Name} is shared by all lanes; poke it with PokeFast");
         PokeLaneFast(signal, place.At(0, lane), value);
@@ -96,7 +98,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
 
     public override void PokeLane(SimSignal signal, int lane, BigInteger value)
     {
-        var place = _layout.Of(signal.Rtl);
+        var place = _places[signal.Index];
         if ((uint)lane >= (uint)Lanes) throw new ArgumentOutOfRangeException(nameof(lane), $"the simulator runs {Lanes} lanes");
         if (!place.IsVarying) throw new InvalidOperationException($"{signal.Name} is shared by all lanes; poke it with Poke");
         if (value.Sign < 0 || value > CellSemantics.Mask(signal.Width)) throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit input {signal}");
@@ -128,7 +130,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
     public override ulong PeekLaneUInt64(SimSignal signal, int lane)
     {
         if (_dirty) Settle();
-        return _stored[signal.Index] ? _base[_layout.Of(signal.Rtl).At(0, lane)] : (ulong)(Value(signal.Rtl, lane) & ulong.MaxValue);
+        return _stored[signal.Index] ? _base[_places[signal.Index].At(0, lane)] : (ulong)(Value(signal.Rtl, lane) & ulong.MaxValue);
     }
 
     public override BigInteger Peek(SimSignal signal) => PeekLane(signal, 0);
@@ -187,7 +189,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
     /// <summary>One kernel that calls the parts in order, so a settle or an edge is a single delegate call.</summary>
     private static Kernel Sequence(string name, List<KernelBuilder> parts)
     {
-        var sequence = new KernelBuilder(name, parts.Count > 0 ? parts[0].Lanes : 1);
+        var sequence = new KernelBuilder(name, parts.Count > 0 ? parts[0].Lanes : 1) { PortableLanes = parts.Count > 0 && parts[0].PortableLanes };
         foreach (var part in parts)
         {
             part.Emit(OpCodes.Ret);

@@ -74,9 +74,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         int cost = 0;
         foreach (var (stepCost, emit) in steps)
         {
-            if (current is null || cost + stepCost > Budget)
+            if (current is null || cost + stepCost > Budget || current.IL.ILOffset > SettleCompiler.MaxIlBytes)
             {
-                current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes);
+                current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
                 cost = 0;
             }

@@ -30,15 +30,30 @@ internal sealed class KernelBuilder
     private LocalBuilder? _trackedWord;
     private LocalBuilder? _trackedVector;
 
-    public KernelBuilder(string name, int lanes = 1)
+    private readonly Func<ulong, int>? _vectorConstant;
+    private readonly Dictionary<Type, LocalBuilder> _scratch = [];
+
+    /// <param name="vectorConstant">Where a lane vector holding a constant in every lane is (see <see cref="StorageLayout.VectorConstant"/>).</param>
+    public KernelBuilder(string name, int lanes = 1, Func<ulong, int>? vectorConstant = null)
     {
         Method = new DynamicMethod(name, typeof(void), [typeof(ulong*)], typeof(KernelBuilder).Module, skipVisibility: true);
         IL = Method.GetILGenerator();
         Lanes = lanes;
+        _vectorConstant = vectorConstant;
+    }
+
+    /// <summary>A local of <paramref name="type"/> for an operation's own use, valid only until the next such operation.</summary>
+    public LocalBuilder Scratch(Type type)
+    {
+        if (!_scratch.TryGetValue(type, out var local)) _scratch[type] = local = IL.DeclareLocal(type);
+        return local;
     }
 
     /// <summary>Lanes simulated at once.</summary>
     public int Lanes { get; }
+
+    /// <summary>Lane operations in their portable form (no AVX-512 here, or forced by tests).</summary>
+    public bool PortableLanes { get; init; } = !LaneMath.Accelerated;
 
     /// <summary>The lane scalar code reads and writes varying values in; null outside the per-lane fallback.</summary>
     public int? Lane { get; set; }
@@ -65,8 +80,7 @@ internal sealed class KernelBuilder
         else if (place.IsVarying && place.Words == 1 && _vectorCached.TryGetValue(place.Offset, out var vector))
         {
             IL.Emit(OpCodes.Ldloc, vector);
-            Int(CurrentLane(place));
-            V("Element");
+            LaneMath.Element(this, CurrentLane(place));
         }
         else if (!place.IsVarying && place.Words == 1 && _cached.TryGetValue(place.Offset, out var local)) IL.Emit(OpCodes.Ldloc, local);
         else
@@ -124,10 +138,12 @@ internal sealed class KernelBuilder
         }
     }
 
+    /// <summary>Pushes a constant in every lane, loaded from the state buffer's pool of constant vectors.</summary>
     public void VConst(ulong value)
     {
-        Const(value);
-        V("Broadcast");
+        if (_vectorConstant is null) throw new InvalidOperationException("this kernel has no pool of vector constants");
+        Address(_vectorConstant(value));
+        IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
     }
 
     /// <summary>When set, every <see cref="VStore"/> ORs (old ^ new) into this vector local.</summary>

@@ -23,8 +23,6 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
         return cell.Op switch
         {
             RtlOp.LtU or RtlOp.LeU or RtlOp.LtS or RtlOp.LeS => !wideIn,
-            RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LaneMath.HasVariableShifts,
-            RtlOp.Popcount => LaneMath.HasPopCount,
             RtlOp.Const => false,
             _ => true,
         };
@@ -57,25 +55,34 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
             case RtlOp.LtU: Binary(cell, "LessThan"); break;
             case RtlOp.LeU: Binary(cell, "LessOrEqual"); break;
             case RtlOp.LtS or RtlOp.LeS:
-                Signed(cell, 0, inWidth);
-                Signed(cell, 1, inWidth);
-                k.V(cell.Op == RtlOp.LtS ? "LessThanSigned" : "LessOrEqualSigned");
+                // Flipping the sign bit turns two's-complement order into unsigned order.
+                V(cell, 0);
+                FlipSign(inWidth);
+                V(cell, 1);
+                FlipSign(inWidth);
+                k.V(cell.Op == RtlOp.LtS ? "LessThan" : "LessOrEqual");
                 break;
             case RtlOp.Mux: Select(SelectMask(cell), () => V(cell, 1), () => V(cell, 2)); break;
             case RtlOp.Concat: ConcatWord(cell, 0, w); break;
             case RtlOp.Slice: Fetch(In(cell, 0), inWidth, cell.Amount, w); break;
-            case RtlOp.SignExt: Signed(cell, 0, inWidth); k.V("FromSigned"); Mask(w); break;
+            case RtlOp.SignExt: V(cell, 0); SignExtend(inWidth); Mask(w); break;
             case RtlOp.ShlConst when cell.Amount >= w: k.VConst(0); break;
             case RtlOp.ShlConst: V(cell, 0); ShiftLeft(cell.Amount); Mask(w); break;
             case RtlOp.ShrConst when cell.Amount >= w: k.VConst(0); break;
             case RtlOp.ShrConst: V(cell, 0); ShiftRight(cell.Amount); break;
             case RtlOp.SarConst:
-                Signed(cell, 0, w);
-                k.Int(Math.Min(cell.Amount, 63));
-                k.V("ShiftRightArithmetic");
-                k.V("FromSigned");
+            {
+                // sext(v) >> n = ((v ^ m) >> n) - (m >> n) with m the sign bit (n < w); shifting by w or more gives the sign, as by w - 1.
+                int n = Math.Min(cell.Amount, w - 1);
+                ulong m = 1UL << (w - 1);
+                V(cell, 0);
+                FlipSign(w);
+                ShiftRight(n);
+                k.VConst(m >> n);
+                k.V("Sub");
                 Mask(w);
                 break;
+            }
             case RtlOp.Shl or RtlOp.Shr:
                 // Hardware variable shifts give 0 for amounts of 64 or more; amounts in [w, 64) leave only bits above w, masked off.
                 V(cell, 0);
@@ -84,16 +91,28 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
                 Mask(w);
                 break;
             case RtlOp.Sar:
-                Signed(cell, 0, w);
+            {
+                // As SarConst, with the amount per lane clamped to w - 1.
                 ShiftAmount(cell);
-                k.V("ShiftRightArithmeticVariable");
+                k.VConst((ulong)(w - 1));
+                k.V("Min");
+                var amount = k.VTemp(() => { });
+                V(cell, 0);
+                FlipSign(w);
+                k.Load(amount);
+                k.V("ShiftRightVariable");
+                k.VConst(1UL << (w - 1));
+                k.Load(amount);
+                k.V("ShiftRightVariable");
+                k.V("Sub");
                 Mask(w);
                 break;
+            }
             case RtlOp.Popcount:
                 for (int j = 0; j < In(cell, 0).Words; j++)
                 {
                     k.VWord(In(cell, 0), j);
-                    k.V("PopCount");
+                    PopCount(Math.Min(64, inWidth - (64 * j)));
                     if (j > 0) k.V("Add");
                 }
                 break;
@@ -199,17 +218,63 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
         k.V(op);
     }
 
-    /// <summary>Input <paramref name="i"/> sign-extended from <paramref name="width"/> bits, as a vector of signed lanes.</summary>
-    private void Signed(RtlCell cell, int i, int width)
+    /// <summary>v ^ sign bit of a <paramref name="width"/>-bit value.</summary>
+    private void FlipSign(int width)
     {
-        V(cell, i);
-        ShiftLeft(64 - width);
-        k.V("ToSigned");
-        if (width < 64)
+        k.VConst(1UL << (width - 1));
+        k.V("Xor");
+    }
+
+    /// <summary>A canonical <paramref name="width"/>-bit value sign-extended to 64 bits: (v ^ m) - m.</summary>
+    private void SignExtend(int width)
+    {
+        if (width >= 64) return;
+        FlipSign(width);
+        k.VConst(1UL << (width - 1));
+        k.V("Sub");
+    }
+
+    /// <summary>Ones in each lane of a canonical value of <paramref name="bits"/> bits, by halving sums (SWAR), as far as the width needs.</summary>
+    private void PopCount(int bits)
+    {
+        if (bits <= 1) return;
+        var x = k.VTemp(() => { });
+        // x - ((x >> 1) & 0x55..): two-bit counts
+        k.Load(x);
+        k.Load(x);
+        ShiftRight(1);
+        k.VConst(0x5555555555555555UL);
+        k.V("And");
+        k.V("Sub");
+        if (bits <= 2) return;
+        x = k.VTemp(() => { });
+        // (x & 0x33..) + ((x >> 2) & 0x33..): four-bit counts
+        k.Load(x);
+        k.VConst(0x3333333333333333UL);
+        k.V("And");
+        k.Load(x);
+        ShiftRight(2);
+        k.VConst(0x3333333333333333UL);
+        k.V("And");
+        k.V("Add");
+        if (bits <= 4) return;
+        x = k.VTemp(() => { });
+        // (x + (x >> 4)) & 0x0F..: byte counts
+        k.Load(x);
+        k.Load(x);
+        ShiftRight(4);
+        k.V("Add");
+        k.VConst(0x0F0F0F0F0F0F0F0FUL);
+        k.V("And");
+        for (int span = 8; span < bits; span *= 2)
         {
-            k.Int(64 - width);
-            k.V("ShiftRightArithmetic");
+            x = k.VTemp(() => { });
+            k.Load(x);
+            k.Load(x);
+            ShiftRight(span);
+            k.V("Add");
         }
+        if (bits > 8) Mask(7);
     }
 
     private void Mask(int bits)
@@ -221,16 +286,12 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
 
     private void ShiftLeft(int amount)
     {
-        if (amount == 0) return;
-        k.Int(amount);
-        k.V("ShiftLeft");
+        if (amount != 0) LaneMath.ShiftLeft(k, amount);
     }
 
     private void ShiftRight(int amount)
     {
-        if (amount == 0) return;
-        k.Int(amount);
-        k.V("ShiftRight");
+        if (amount != 0) LaneMath.ShiftRight(k, amount);
     }
 
     /// <summary>The shift amount per lane, all ones when any higher word is set (shifts everything out).</summary>

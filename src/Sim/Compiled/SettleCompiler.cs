@@ -14,6 +14,13 @@ internal static class SettleCompiler
     /// <summary>Cost units per kernel: large enough to amortise calls, small enough that the JIT keeps optimising (it gives up on huge methods).</summary>
     private const int KernelBudget = 2500;
 
+    /// <summary>
+    /// IL bytes after which a kernel ends, whatever its cost: lane code is several times the IL
+    /// of scalar code per cell, and the JIT compiles methods of more than 60,000 IL bytes (or
+    /// 20,000 instructions) without optimisation.
+    /// </summary>
+    public const int MaxIlBytes = 20_000;
+
     public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan)
     {
         var kernels = new List<KernelBuilder>();
@@ -21,9 +28,9 @@ internal static class SettleCompiler
         int cost = 0;
         foreach (var partition in plan.Partitions)
         {
-            if (kernel is null || cost > KernelBudget)
+            if (kernel is null || cost > KernelBudget || kernel.IL.ILOffset > MaxIlBytes)
             {
-                kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes);
+                kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(kernel);
                 cost = 0;
             }

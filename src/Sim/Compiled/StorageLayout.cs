@@ -37,6 +37,7 @@ internal sealed class StorageLayout
     private readonly Dictionary<RtlMemory, int> _memories = [];
     private readonly List<RtlCell> _computed = [];
     private readonly LaneAnalysis? _lanes;
+    private readonly Dictionary<ulong, int> _vectorConstants = [];
     private int _size;
 
     public StorageLayout(Netlist netlist, IReadOnlyList<RtlCell> ordered, int lanes = 1, LaneAnalysis? laneAnalysis = null)
@@ -78,6 +79,9 @@ internal sealed class StorageLayout
     /// <summary>Lanes simulated at once (1: a plain single simulation).</summary>
     public int Lanes { get; }
 
+    /// <summary>Lane kernels in the portable form rather than AVX-512 (no AVX-512 here, or forced by tests).</summary>
+    public bool PortableLanes { get; init; } = !LaneMath.Accelerated;
+
     /// <summary>Copies of a memory's words: one per lane when writes may differ between lanes.</summary>
     public int LanesOf(RtlMemory memory) => _lanes?.IsVarying(memory) == true ? Lanes : 1;
 
@@ -107,6 +111,18 @@ internal sealed class StorageLayout
         return offset;
     }
 
+    /// <summary>A lane vector holding <paramref name="value"/> in every lane (written at power-on), one per value.</summary>
+    public int VectorConstant(ulong value)
+    {
+        if (!_vectorConstants.TryGetValue(value, out int offset))
+        {
+            Align();
+            _vectorConstants[value] = offset = _size;
+            _size += Lanes;
+        }
+        return offset;
+    }
+
     /// <summary>A scratch place shaped like <paramref name="like"/> (same words and lanes).</summary>
     public Place AllocateScratch(Place like)
     {
@@ -127,6 +143,8 @@ internal sealed class StorageLayout
             for (int w = 0; w < place.Words; w++) image[place.Offset + w] = place.ConstantWord(w);
         foreach (var r in Netlist.Module.Registers)
             if (r.Reset is null) Write(image, Of(r.Q), r.ResetValue);
+        foreach (var (value, offset) in _vectorConstants)
+            for (int lane = 0; lane < Lanes; lane++) image[offset + lane] = value;
         foreach (var memory in _memories.Keys)
         {
             for (int a = 0; a < (memory.Init?.Count ?? 0); a++)

@@ -38,6 +38,9 @@ public sealed class StreamDriver
 
     public Simulator Simulator => _sim;
 
+    /// <summary>Whether the lanes can share one stimulus timing: the input bytes differ per lane, the handshake does not.</summary>
+    public bool SharesTiming => !_sim.IsVarying(_tready) && !_sim.IsVarying(_mvalid) && _sim.IsVarying(_tdata);
+
     /// <summary>Called after each settle with the cycle number (for VCD dumps and probes).</summary>
     public Action<long>? OnCycle { get; init; }
 
@@ -54,7 +57,7 @@ public sealed class StreamDriver
     public IReadOnlyList<StreamTrace> RunLanes(StreamStimulus stimulus, IReadOnlyList<IReadOnlyList<byte[]>> laneFrames)
     {
         if (laneFrames.Count != _sim.Lanes) throw new ArgumentException($"the simulator runs {_sim.Lanes} lanes, got {laneFrames.Count} frame lists");
-        if (_sim.Lanes > 1 && (_sim.IsVarying(_tready) || _sim.IsVarying(_mvalid) || !_sim.IsVarying(_tdata)))
+        if (_sim.Lanes > 1 && !SharesTiming)
             throw new InvalidOperationException($"design {_sim.Module.Name}: the handshake (s_axis_tready, m_axis_tvalid) depends on the input data, so lanes cannot share one stimulus timing; simulate one lane");
         foreach (var frames in laneFrames)
             if (frames.Count != stimulus.Frames.Count || frames.Where((f, i) => f.Length != stimulus.Frames[i].Length).Any())
@@ -69,6 +72,7 @@ public sealed class StreamDriver
         ulong stall = StreamStimulus.Threshold(stimulus.OutputStallProbability);
         var frames = stimulus.Frames;
         int lanes = laneFrames.Count;
+        var laneBytes = laneFrames.Select(l => l.ToArray()).ToArray();
         var outputs = Enumerable.Range(0, lanes).Select(_ => new List<StreamTransaction>()).ToArray();
         var frameEnds = new List<long>();
         int frame = 0, position = 0;
@@ -101,9 +105,9 @@ public sealed class StreamDriver
             if (!inReset && !offering && workLeft && drawInput >= gap) offering = true;
             _sim.PokeFast(_rst, inReset ? 1UL : 0UL);
             _sim.PokeFast(_tvalid, offering ? 1UL : 0UL);
-            if (lanes == 1) _sim.PokeFast(_tdata, workLeft ? laneFrames[0][frame][position] : 0UL);
+            if (lanes == 1) _sim.PokeFast(_tdata, workLeft ? laneBytes[0][frame][position] : 0UL);
             else
-                for (int lane = 0; lane < lanes; lane++) _sim.PokeLane(_tdata, lane, workLeft ? laneFrames[lane][frame][position] : 0UL);
+                for (int lane = 0; lane < lanes; lane++) _sim.PokeLane(_tdata, lane, workLeft ? laneBytes[lane][frame][position] : 0UL);
             _sim.PokeFast(_tlast, workLeft && position == frames[frame].Length - 1 ? 1UL : 0UL);
             _sim.PokeFast(_mready, !inReset && drawOutput >= stall ? 1UL : 0UL);
 

@@ -12,11 +12,11 @@ namespace HwFlow.Sim.Tests.Support;
 /// </summary>
 public static class LaneLockstep
 {
-    public static string? FirstDifference(RtlDesign design, int cycles, ulong seed, Func<RtlSignal, bool> isLaneInput)
+    public static string? FirstDifference(RtlDesign design, int cycles, ulong seed, Func<RtlSignal, bool> isLaneInput, bool portable = false)
     {
         var netlist = Netlist.Of(design);
         var laneInputs = netlist.Module.Inputs.Where(p => p.Name != RtlModule.Clock && isLaneInput(p)).Select(p => p.Name).ToList();
-        var lanes = Simulator.CreateLanes(netlist, laneInputs);
+        var lanes = portable ? Simulator.CreatePortableLanes(netlist, laneInputs) : Simulator.CreateLanes(netlist, laneInputs);
         var singles = Enumerable.Range(0, lanes.Lanes).Select(_ => Simulator.Create(netlist)).ToArray();
         var rng = new SplitMix64(seed);
         ulong lfsr = seed | 1;
