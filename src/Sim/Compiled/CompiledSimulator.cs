@@ -53,24 +53,30 @@ internal sealed unsafe class CompiledSimulator : Simulator
         foreach (var partition in _plan.Partitions) _base[partition.FlagOffset] = 1;
         _settle = Sequence("settle", settleParts);
         _edge = Sequence("edge", edgeParts);
+        var parts = settleParts.Concat(edgeParts).ToList();
         _places = [.. netlist.Signals.Select(_layout.Of)];
         _offsets = [.. _places.Select(p => p.Offset)];
         _stored = [.. _offsets.Select(_plan.IsStored)];
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
-        CompileNow();
+        CompileNow(parts);
     }
 
     /// <summary>
     /// Runs every kernel once on a scratch copy of the state, so the JIT compiles them here
-    /// rather than inside the first simulated cycles (which would distort timings).
+    /// rather than inside the first simulated cycles (which would distort timings). The parts
+    /// are compiled in parallel, one per core at a time: the JIT is most of what building a
+    /// large design costs. Kernels are straight-line code over the buffer, so running them out
+    /// of order on scratch state does no harm.
     /// </summary>
-    private void CompileNow()
+    private void CompileNow(IReadOnlyList<KernelBuilder> parts)
     {
         var scratch = GC.AllocateArray<ulong>(_state.Length + 8, pinned: true);
         long start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, 0);
         int shift = (int)((64 - (start % 64)) % 64) / 8;
         var pointer = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, shift);
         Buffer.MemoryCopy(_base, pointer, 8L * (_state.Length - 8), 8L * (_state.Length - 8));
+        nint address = (nint)pointer;
+        Parallel.ForEach(parts, part => ((Kernel)part.Method.CreateDelegate(typeof(Kernel)))((ulong*)address));
         _settle(pointer);
         _edge(pointer);
         GC.KeepAlive(scratch);
