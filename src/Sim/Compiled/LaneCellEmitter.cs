@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Reflection.Emit;
 using HwFlow.Compiler.Rtl;
 
@@ -11,7 +10,7 @@ namespace HwFlow.Sim.Compiled;
 /// has no vector form for (wide arithmetic, wide comparisons, variable shifts of wide values)
 /// return false, and the caller evaluates them lane by lane with the scalar emitter.
 /// </summary>
-internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
+internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : IWordEmitter
 {
     private Place In(RtlCell cell, int i) => layout.Of(cell.Inputs[i]);
     private void V(RtlCell cell, int i) => k.VWord(In(cell, i), 0);
@@ -306,49 +305,16 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout)
         k.V("Or");
     }
 
-    private void ConcatWord(RtlCell cell, int start, int count)
-    {
-        int offset = cell.Output.Width;
-        bool any = false;
-        for (int i = 0; i < cell.Inputs.Count; i++)
-        {
-            int width = cell.Inputs[i].Width;
-            offset -= width;
-            if (offset >= start + count || offset + width <= start) continue;
-            Fetch(In(cell, i), width, start - offset, count);
-            if (any) k.V("Or");
-            any = true;
-        }
-        if (!any) k.VConst(0);
-    }
+    private void ConcatWord(RtlCell cell, int start, int count) => BitFields.ConcatWord(this, cell, i => In(cell, i), start, count);
 
-    /// <summary>Bits [start, start + count) of a value as lane vectors; see CellEmitter.Fetch.</summary>
-    private void Fetch(Place place, int width, int start, int count)
-    {
-        int lo = Math.Max(start, 0), hi = Math.Min(start + count, width);
-        if (lo >= hi)
-        {
-            k.VConst(0);
-            return;
-        }
-        int n = hi - lo;
-        if (place.IsConstant)
-        {
-            k.VConst((ulong)((place.Constant!.Value >> lo) & ((BigInteger.One << n) - 1)) << (lo - start));
-            return;
-        }
-        int word = lo / 64, bit = lo % 64;
-        k.VWord(place, word);
-        ShiftRight(bit);
-        if (bit + n > 64)
-        {
-            k.VWord(place, word + 1);
-            ShiftLeft(64 - bit);
-            k.V("Or");
-        }
-        if (hi < width) Mask(n);
-        ShiftLeft(lo - start);
-    }
+    private void Fetch(Place place, int width, int start, int count) => BitFields.Fetch(this, place, width, start, count);
+
+    void IWordEmitter.PushWord(Place place, int index) => k.VWord(place, index);
+    void IWordEmitter.PushConstant(ulong value) => k.VConst(value);
+    void IWordEmitter.ShiftLeft(int amount) => ShiftLeft(amount);
+    void IWordEmitter.ShiftRight(int amount) => ShiftRight(amount);
+    void IWordEmitter.Or() => k.V("Or");
+    void IWordEmitter.Mask(int bits) => Mask(bits);
 
     private void OrOfWords(int count, Action<int> pushWord)
     {
