@@ -43,16 +43,61 @@ public abstract class Simulator
     /// (for waveform dumps of internals); otherwise values used only inside one partition are
     /// recomputed when peeked, which is correct but slow for dumping many of them every cycle.
     /// </summary>
-    public static Simulator Create(RtlDesign design, SimEngine engine = SimEngine.Compiled, bool storeAllSignals = false)
+    public static Simulator Create(RtlDesign design, SimEngine engine = SimEngine.Compiled, bool storeAllSignals = false) =>
+        Create(Netlist.Of(design), engine, storeAllSignals);
+
+    public static Simulator Create(Netlist netlist, SimEngine engine = SimEngine.Compiled, bool storeAllSignals = false) => engine switch
     {
-        var netlist = Netlist.Of(design);
-        return engine switch
-        {
-            SimEngine.Compiled => new Compiled.CompiledSimulator(netlist, storeAllSignals),
-            SimEngine.Interpreter => new Interpreter.ReferenceInterpreter(netlist),
-            _ => throw new ArgumentOutOfRangeException(nameof(engine)),
-        };
+        SimEngine.Compiled => new Compiled.CompiledSimulator(netlist, storeAllSignals),
+        SimEngine.Interpreter => new Interpreter.ReferenceInterpreter(netlist),
+        _ => throw new ArgumentOutOfRangeException(nameof(engine)),
+    };
+
+    /// <summary>
+    /// The compiled simulator running <see cref="LaneCount"/> copies of the design at once, one
+    /// per SIMD lane. The inputs named in <paramref name="laneInputs"/> may differ between lanes
+    /// (<see cref="PokeLane"/>); everything computed from them is held per lane, the rest once.
+    /// </summary>
+    public static Simulator CreateLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
+        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs);
+
+    /// <summary>The multi-lane simulator with its lane operations in the portable (non-AVX-512) form, which CPUs without AVX-512 get.</summary>
+    internal static Simulator CreatePortableLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
+        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, portableLanes: true);
+
+    /// <summary>Lanes of the multi-lane simulator: the 64-bit elements of a 512-bit vector.</summary>
+    public const int LaneCount = Compiled.LaneMath.Lanes;
+
+    /// <summary>Whether SIMD lanes are fast here (AVX-512); without it they are correct but slow, so callers default to one lane.</summary>
+    public static bool LanesAccelerated => Compiled.LaneMath.Accelerated;
+
+    /// <summary>Copies of the design simulated at once (1 unless built with <see cref="CreateLanes"/>).</summary>
+    public virtual int Lanes => 1;
+
+    /// <summary>Whether the signal may hold a different value in each lane.</summary>
+    public virtual bool IsVarying(SimSignal signal) => false;
+
+    /// <summary>Pokes one lane of an input that differs between lanes.</summary>
+    public virtual void PokeLane(SimSignal signal, int lane, ulong value)
+    {
+        if (lane != 0) throw new ArgumentOutOfRangeException(nameof(lane), "this simulator runs one lane");
+        PokeFast(signal, value);
     }
+
+    /// <summary>Pokes one lane of an input of any width that differs between lanes.</summary>
+    public virtual void PokeLane(SimSignal signal, int lane, BigInteger value)
+    {
+        if (lane != 0) throw new ArgumentOutOfRangeException(nameof(lane), "this simulator runs one lane");
+        Poke(signal, value);
+    }
+
+    /// <summary>The settled value of a signal in one lane.</summary>
+    public virtual BigInteger PeekLane(SimSignal signal, int lane) =>
+        lane == 0 ? Peek(signal) : throw new ArgumentOutOfRangeException(nameof(lane), "this simulator runs one lane");
+
+    /// <summary>The low 64 bits of a signal's settled value in one lane.</summary>
+    public virtual ulong PeekLaneUInt64(SimSignal signal, int lane) =>
+        lane == 0 ? PeekUInt64(signal) : throw new ArgumentOutOfRangeException(nameof(lane), "this simulator runs one lane");
 
     public Netlist Netlist { get; }
     public RtlModule Module => Netlist.Module;

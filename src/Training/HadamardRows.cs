@@ -7,7 +7,8 @@ namespace HwFlow.Training;
 /// Hadamard binarization hb(v, k) of every row of a float32 matrix, forward and backward.
 /// <para>
 /// Forward is <see cref="Hadamard.Binarize(ReadOnlySpan{double}, Span{double}, int, bool, ScaleMode)"/>
-/// (chunk sums in double, the same pow2 rounding). Backward differentiates y_i = s(x_i) * m,
+/// in float32: the same chunk scales (<see cref="ChunkScale"/>: the exact mean rounded once, or its
+/// power of two), then rounded to float. Backward differentiates y_i = s(x_i) * m,
 /// m = mean(|x_j|) over the chunk, exactly except for the sign: s is replaced by the hard tanh,
 /// whose derivative is the straight-through estimator 1{|x| &lt;= 1} (Courbariaux et al.). So
 /// dL/dx_j = m * dL/dy_j * 1{|x_j| &lt;= 1} + sgn(x_j) / n * sum_i dL/dy_i * s(x_i):
@@ -24,6 +25,7 @@ internal static class HadamardRows
     public static void Forward(float[] x, float[] y, float[] scales, int rows, int columns, int chunk, bool unipolar, ScaleMode mode)
     {
         int chunks = ChunksPerRow(columns, chunk);
+        var values = new double[Math.Min(chunk, columns)];
         for (int r = 0; r < rows; r++)
         {
             int rowStart = r * columns;
@@ -31,11 +33,8 @@ internal static class HadamardRows
             {
                 int start = rowStart + (c * chunk);
                 int length = Math.Min(chunk, columns - (c * chunk));
-                double sum = 0;
-                for (int i = start; i < start + length; i++) sum += Math.Abs((double)x[i]);
-                double mean = sum / length;
-                if (mode == ScaleMode.Pow2) mean = Hadamard.RoundToPowerOfTwo(mean);
-                float scale = (float)mean;
+                for (int i = 0; i < length; i++) values[i] = x[start + i];
+                float scale = (float)ChunkScale.Scale(values.AsSpan(0, length), mode);
                 scales[(r * chunks) + c] = scale;
                 for (int i = start; i < start + length; i++) y[i] = Sign(x[i], unipolar) * scale;
             }

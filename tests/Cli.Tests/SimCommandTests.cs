@@ -33,28 +33,50 @@ public sealed class SimCommandTests(CompiledBuild build) : IClassFixture<Compile
     [Fact]
     public void Bench_sim_runs_both_simulators_on_the_same_frames_and_reports_their_ratio()
     {
-        var result = CliProcess.Run("bench", "sim", build.Folder, "--count", "4", "--repeats", "1", "--json");
+        var result = CliProcess.Run("bench", "sim", build.Folder, "--count", "16", "--repeats", "1", "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
         Assert.True(json.GetProperty("agree").GetBoolean());
+        Assert.Equal(8, json.GetProperty("lanes").GetInt32());
+        Assert.Equal(2, json.GetProperty("framesPerStream").GetInt32());
+        Assert.StartsWith("-O3 --x-assign fast --x-initial fast", json.GetProperty("verilatorFlags").GetString());
         var csharp = json.GetProperty("cSharp");
         var verilator = json.GetProperty("verilator");
         Assert.Equal(csharp.GetProperty("cycles").GetInt64(), verilator.GetProperty("cycles").GetInt64());
         var ratio = csharp.GetProperty("cyclesPerSecond").GetDouble() / verilator.GetProperty("cyclesPerSecond").GetDouble();
         Assert.Equal(ratio, json.GetProperty("ratio").GetDouble(), 1e-9);
+        Assert.True(json.GetProperty("oneLaneRatio").GetDouble() > 0);
     }
 
-    [Fact]
-    public void Cosim_is_bit_and_cycle_exact_with_backpressure()
+    [Theory]
+    [InlineData(6, "1", 1)]
+    [InlineData(19, "8", 8)]
+    public void Cosim_is_bit_and_cycle_exact_with_backpressure(int count, string lanes, int streams)
     {
-        var result = CliProcess.Run("cosim", build.Folder, "--dataset", "fashion-mnist", "--count", "6", "--stall-prob", "0.3", "--seed", "7", "--json");
+        var result = CliProcess.Run("cosim", build.Folder, "--dataset", "fashion-mnist", "--count", $"{count}", "--stall-prob", "0.3", "--seed", "7", "--lanes", lanes, "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
         Assert.True(json.GetProperty("agree").GetBoolean());
-        Assert.Equal(6, json.GetProperty("transactions").GetInt32());
+        Assert.Equal(streams, json.GetProperty("streams").GetInt32());
+        Assert.Equal(count, json.GetProperty("transactions").GetInt32());
         Assert.Equal("completed", json.GetProperty("status").GetString());
-        Assert.Equal("all 6 equal", json.GetProperty("goldenCheck").GetString());
+        Assert.Equal($"all {count} equal", json.GetProperty("goldenCheck").GetString());
     }
+
+    [Fact]
+    public void Sim_in_lanes_gives_the_classes_and_timing_of_one_lane()
+    {
+        var one = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "19", "--lanes", "1", "--json");
+        var eight = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "19", "--lanes", "8", "--json");
+        Assert.True(one.ExitCode == 0 && eight.ExitCode == 0, one + "\n" + eight);
+        Assert.Equal(8, eight.Json().GetProperty("lanes").GetInt32());
+        foreach (var key in new[] { "correct", "cyclesPerFrame", "maxLatencyCycles", "goldenCheck" })
+            Assert.Equal(one.Json().GetProperty(key).ToString(), eight.Json().GetProperty(key).ToString());
+    }
+
+    [Fact]
+    public void A_lane_count_other_than_1_or_8_is_a_user_error() =>
+        CliProcess.AssertUserError(CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--lanes", "4"), "--lanes must be 1 or 8");
 
     [Fact]
     public void A_missing_build_folder_is_a_user_error()

@@ -15,14 +15,14 @@ public static class BenchSimCommand
     public static Command Create()
     {
         var build = new Argument<string>("BUILD") { Description = "Build folder written by hwflow compile" };
-        var count = new Option<int>("--count") { Description = "Fashion-MNIST test images to stream", DefaultValueFactory = _ => 1000 };
+        var count = new Option<int>("--count") { Description = "Fashion-MNIST test images to stream (split into one stream per SIMD lane)", DefaultValueFactory = _ => 1000 };
         var repeats = new Option<int>("--repeats") { Description = "Rounds per engine (each keeps its best, to filter out other jobs' noise)", DefaultValueFactory = _ => 3 };
         var json = Output.JsonOption();
         var command = new Command("sim", "C# cycle-accurate simulator vs the Verilator model: cycles/s and their ratio") { build, count, repeats, json };
         CommandAction.Set(command, (parse, cancel) =>
         {
             int n = parse.GetValue(count);
-            if (n < 2) throw new UserError($"--count must be at least 2, got {n}");
+            if (n < HwFlow.Sim.Simulator.LaneCount) throw new UserError($"--count must be at least {HwFlow.Sim.Simulator.LaneCount} (one stream per SIMD lane), got {n}");
             var folder = BuildFolder.Open(parse.GetValue(build)!);
             var data = DatasetCatalog.Load("fashion-mnist", DataSplit.Test).Take(n);
             var frames = Enumerable.Range(0, data.Count).Select(i => data.Features == folder.Manifest.InputBytes
@@ -37,11 +37,13 @@ public static class BenchSimCommand
 
     private static void Print(SimBenchResult r)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{r.Design}[/]: {r.Cells:N0} cells ({r.EvaluatedCells:N0} evaluated), {r.Frames:N0} frames, {r.Cycles:N0} cycles, best of {r.Repeats} rounds");
-        var table = new Table().AddColumns("engine", "M cycles/s (CPU time)", "M cycles/s (wall)");
-        foreach (var e in new[] { r.CSharp, r.Verilator })
-            table.AddRow(e.Engine, (e.CyclesPerSecond / 1e6).ToString("F3"), (e.WallCyclesPerSecond / 1e6).ToString("F3"));
+        AnsiConsole.MarkupLineInterpolated($"[bold]{r.Design}[/]: {r.Cells:N0} cells ({r.EvaluatedCells:N0} evaluated), {r.Frames:N0} frames as {r.Lanes} streams of {r.FramesPerStream:N0} (one per SIMD lane, one stimulus timing), {r.Cycles:N0} cycles in all, best of {r.Repeats} rounds");
+        AnsiConsole.MarkupLineInterpolated($"  Verilator built with {r.VerilatorFlags}; it runs the {r.Lanes} streams one after another");
+        var table = new Table().AddColumns("engine", "M cycles/s (CPU time)", "M cycles/s (wall)", "vs Verilator (CPU)");
+        foreach (var e in new[] { r.CSharp, r.CSharpOneLane, r.Verilator })
+            table.AddRow(e.Engine, (e.CyclesPerSecond / 1e6).ToString("F3"), (e.WallCyclesPerSecond / 1e6).ToString("F3"),
+                (e.CyclesPerSecond / r.Verilator.CyclesPerSecond).ToString("F2") + "x");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"  C#/Verilator: {r.Ratio:F2}x (CPU), {r.WallRatio:F2}x (wall); transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");
+        AnsiConsole.MarkupLineInterpolated($"  C#/Verilator: {r.Ratio:F2}x (CPU), {r.WallRatio:F2}x (wall) with {r.Lanes} lanes, {r.OneLaneRatio:F2}x with one; transcripts {(r.Agree ? "identical" : "DIFFER: " + r.Mismatch)}");
     }
 }

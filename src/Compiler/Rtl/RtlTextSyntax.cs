@@ -48,12 +48,15 @@ internal static class RtlTextSyntax
         return digits.ToString().PadLeft(HexDigits(width), '0');
     }
 
+    /// <summary>Hex digits to an unsigned value, in linear time (memory words run to thousands of digits).</summary>
     public static bool TryParseHex(string digits, out BigInteger value)
     {
         value = BigInteger.Zero;
         if (digits.Length == 0) return false;
-        foreach (char c in digits)
+        var bytes = new byte[(digits.Length + 1) / 2];
+        for (int i = 0; i < digits.Length; i++)
         {
+            char c = digits[digits.Length - 1 - i];
             int d = c switch
             {
                 >= '0' and <= '9' => c - '0',
@@ -62,8 +65,9 @@ internal static class RtlTextSyntax
                 _ => -1,
             };
             if (d < 0) return false;
-            value = (value << 4) + d;
+            bytes[i / 2] |= (byte)(i % 2 == 0 ? d : d << 4);
         }
+        value = new BigInteger(bytes, isUnsigned: true);
         return true;
     }
 

@@ -13,7 +13,7 @@ internal static class LayerOps
     public static FloatLayer Prepare(Node node) => node.Op switch
     {
         Ops.Linear => Linear(node),
-        Ops.Bin => FloatLayer.Bin(BinarizedWeights(node), node.Type.Length, Chunk(node), node.Bool("unipolar"), ScalesAttr.Of(node)),
+        Ops.Bin => FloatLayer.Bin(HbDotOf(node), node.Bool("unipolar")),
         Ops.Binarize => FloatLayer.Binarize(Chunk(node), node.Bool("unipolar"), ScalesAttr.Of(node)),
         Ops.BatchNorm => FloatLayer.BatchNorm(LayerMath.BatchNorm(node)),
         Ops.AffineSign => FloatLayer.AffineSign(LayerMath.BatchNorm(node)),
@@ -51,10 +51,10 @@ internal static class LayerOps
         return FloatLayer.Linear(RowMajor.Transpose<double>(weights.Data, inputs, outputs), outputs, (node.Find("bias") as RealTensorAttr)?.Data);
     }
 
-    private static double[] BinarizedWeights(Node node)
+    private static HbDot HbDotOf(Node node)
     {
         var weights = node.RealTensor("weights");
         var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
-        return Hadamard.BinarizeWeightsTransposed(tensor, Chunk(node), ScalesAttr.Of(node));
+        return new HbDot(tensor, Chunk(node), ScalesAttr.Of(node));
     }
 }

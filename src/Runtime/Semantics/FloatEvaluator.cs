@@ -26,7 +26,7 @@ public sealed class FloatEvaluator
             {
                 LinearLayer linear => FloatLayer.Linear(DenseProduct.Transpose(linear.Weights), linear.Outputs,
                     linear.Bias is { } bias ? Array.ConvertAll(bias.Data, v => (double)v) : null),
-                BinLayer bin => FloatLayer.Bin(Hadamard.BinarizeWeightsTransposed(bin.Weights, chunk, model.Scales), bin.Outputs, chunk, unipolar, model.Scales),
+                BinLayer bin => FloatLayer.Bin(new HbDot(bin.Weights, chunk, model.Scales), unipolar),
                 BinarizeLayer => FloatLayer.Binarize(chunk, unipolar, model.Scales),
                 BatchNorm norm => FloatLayer.BatchNorm(BatchNormParameters.Of(norm)),
                 Ramp => FloatLayer.Ramp,

@@ -32,9 +32,8 @@ public sealed class FloatLayer
         return y;
     });
 
-    /// <summary>Dot[hb(x, k), hb(W, k)], with hb(W) given transposed (<see cref="Hadamard.BinarizeWeightsTransposed"/>).</summary>
-    public static FloatLayer Bin(double[] binarizedWeightsTransposed, int outputs, int chunk, bool unipolar, ScaleMode scales) =>
-        new(x => DenseProduct.Multiply(Binarized(x, chunk, unipolar, scales), binarizedWeightsTransposed, outputs));
+    /// <summary>Dot[hb(x, k), hb(W, k)], correctly rounded (<see cref="HbDot"/>).</summary>
+    public static FloatLayer Bin(HbDot dot, bool unipolar) => new(x => dot.Evaluate(x, unipolar));
 
     /// <summary>hb(x, k) row by row.</summary>
     public static FloatLayer Binarize(int chunk, bool unipolar, ScaleMode scales) => new(x => Binarized(x, chunk, unipolar, scales));

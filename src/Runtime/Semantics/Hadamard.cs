@@ -28,18 +28,18 @@ public static class Hadamard
     public static void Binarize(ReadOnlySpan<double> input, Span<double> output, int chunk, bool unipolar) =>
         Binarize(input, output, chunk, unipolar, Model.ScaleMode.Exact);
 
-    /// <summary>hb over one vector with the given chunk-scale mode.</summary>
+    /// <summary>
+    /// hb over one vector with the given chunk-scale mode. Each chunk's scale is its exact mean
+    /// of |v| rounded once (or the power of two nearest it), see <see cref="ChunkScale"/>.
+    /// </summary>
     public static void Binarize(ReadOnlySpan<double> input, Span<double> output, int chunk, bool unipolar, Model.ScaleMode scales)
     {
         if (chunk < 1) throw new ArgumentOutOfRangeException(nameof(chunk), "binAggression must be at least 1");
         for (int start = 0; start < input.Length; start += chunk)
         {
             int length = Math.Min(chunk, input.Length - start);
-            double sum = 0;
-            for (int i = start; i < start + length; i++) sum += Math.Abs(input[i]);
-            double mean = sum / length;
-            if (scales == Model.ScaleMode.Pow2) mean = RoundToPowerOfTwo(mean);
-            for (int i = start; i < start + length; i++) output[i] = Sign(input[i], unipolar) * mean;
+            double scale = ChunkScale.Scale(input.Slice(start, length), scales);
+            for (int i = start; i < start + length; i++) output[i] = Sign(input[i], unipolar) * scale;
         }
     }
 

@@ -12,7 +12,7 @@ namespace HwFlow.Sim.Compiled;
 /// canonical: bits above the signal's width are zero, which lets reads skip masking. Only a
 /// value kept in a local for readers that ignore high bits may skip its mask ("dirty").
 /// </summary>
-internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, ActivityPlan? plan = null)
+internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, ActivityPlan? plan = null) : IWordEmitter
 {
     /// <summary>Operations whose low w result bits depend only on the low w bits of these operands, so the operands may carry garbage above their width.</summary>
     public static bool ReadsLowBitsOnly(RtlCell reader, int operand) => reader.Op switch
@@ -255,53 +255,16 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, Activit
         k.Emit(OpCodes.Xor);
     }
 
-    /// <summary>Bits [start, start + count) of a concatenation (parts are listed most significant first).</summary>
-    private void ConcatWord(RtlCell cell, int start, int count)
-    {
-        int offset = cell.Output.Width;
-        bool any = false;
-        for (int i = 0; i < cell.Inputs.Count; i++)
-        {
-            int width = cell.Inputs[i].Width;
-            offset -= width;
-            if (offset >= start + count || offset + width <= start) continue;
-            Fetch(In(cell, i), width, start - offset, count);
-            if (any) k.Emit(OpCodes.Or);
-            any = true;
-        }
-        if (!any) k.Const(0);
-    }
+    private void ConcatWord(RtlCell cell, int start, int count) => BitFields.ConcatWord(this, cell, i => In(cell, i), start, count);
 
-    /// <summary>
-    /// Pushes bits [start, start + count) of a value of <paramref name="width"/> bits as a ulong
-    /// (count at most 64); bits outside the value read as zero, so a negative start shifts left.
-    /// </summary>
-    private void Fetch(Place place, int width, int start, int count)
-    {
-        int lo = Math.Max(start, 0), hi = Math.Min(start + count, width);
-        if (lo >= hi)
-        {
-            k.Const(0);
-            return;
-        }
-        int n = hi - lo;
-        if (place.IsConstant)
-        {
-            k.Const((ulong)((place.Constant!.Value >> lo) & ((BigInteger.One << n) - 1)) << (lo - start));
-            return;
-        }
-        int word = lo / 64, bit = lo % 64;
-        k.Word(place, word);
-        k.ShiftRight(bit);
-        if (bit + n > 64)
-        {
-            k.Word(place, word + 1);
-            k.ShiftLeft(64 - bit);
-            k.Emit(OpCodes.Or);
-        }
-        if (hi < width) k.Mask(n); // above the width the stored value is already zero
-        k.ShiftLeft(lo - start);
-    }
+    private void Fetch(Place place, int width, int start, int count) => BitFields.Fetch(this, place, width, start, count);
+
+    void IWordEmitter.PushWord(Place place, int index) => k.Word(place, index);
+    void IWordEmitter.PushConstant(ulong value) => k.Const(value);
+    void IWordEmitter.ShiftLeft(int amount) => k.ShiftLeft(amount);
+    void IWordEmitter.ShiftRight(int amount) => k.ShiftRight(amount);
+    void IWordEmitter.Or() => k.Emit(OpCodes.Or);
+    void IWordEmitter.Mask(int bits) => k.Mask(bits);
 
     /// <summary>The shift amount saturated to 64 bits (a wider amount with any high bit set shifts everything out).</summary>
     private void ShiftAmount(RtlCell cell)
@@ -371,14 +334,30 @@ internal sealed class CellEmitter(KernelBuilder k, StorageLayout layout, Activit
         }
     }
 
-    /// <summary>Calls a <see cref="WideOps"/> helper with the addresses of its operands, then the extra arguments.</summary>
+    /// <summary>
+    /// Calls a <see cref="WideOps"/> helper with the addresses of its operands, then the extra
+    /// arguments. In the per-lane fallback a varying operand's words are strided across lanes, so
+    /// this lane's words are copied to contiguous scratch first (and the result copied back).
+    /// </summary>
     private void Call(string helper, Place? destination, Place a, Place? b, Action extra)
     {
-        if (destination is not null) k.Address(destination.Offset);
-        k.Address(a.Offset);
-        if (b is not null) k.Address(b.Offset);
+        Place Contiguous(Place p)
+        {
+            if (!p.IsVarying) return p;
+            var copy = new Place(layout.AllocateScratch(p.Words), p.Words, null);
+            for (int j = 0; j < p.Words; j++) k.Store(copy, j, () => k.Word(p, j));
+            return copy;
+        }
+        var target = destination is { IsVarying: true } ? new Place(layout.AllocateScratch(destination.Words), destination.Words, null) : destination;
+        var left = Contiguous(a);
+        var right = b is null ? null : Contiguous(b);
+        if (target is not null) k.Address(target.Offset);
+        k.Address(left.Offset);
+        if (right is not null) k.Address(right.Offset);
         extra();
         k.IL.Emit(OpCodes.Call, typeof(WideOps).GetMethod(helper, BindingFlags.Public | BindingFlags.Static)!);
+        if (destination is { IsVarying: true })
+            for (int j = 0; j < destination.Words; j++) k.Store(destination, j, () => k.Word(target!, j));
     }
 
     private static ulong TopMask(int width) => width % 64 == 0 ? ulong.MaxValue : (1UL << (width % 64)) - 1;

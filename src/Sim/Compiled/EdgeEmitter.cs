@@ -7,7 +7,9 @@ namespace HwFlow.Sim.Compiled;
 /// Emits the rising clock edge: memory reads, register updates, memory writes. Every value the
 /// edge reads is taken before any state changes, as in hardware: a register or read port whose
 /// output is itself read during the edge (a shift register, an address register) is computed
-/// into scratch words and committed at the end; all others are written in place.
+/// into scratch words and committed at the end; all others are written in place. With lanes,
+/// state that differs between lanes is updated as lane vectors when its control (enable, reset,
+/// address) is shared, and lane by lane otherwise.
 /// </summary>
 internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
 {
@@ -28,7 +30,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         {
             var place = layout.Of(q);
             if (!readDuringEdge.Contains(place.Offset)) return place;
-            var scratch = new Place(layout.AllocateScratch(place.Words), place.Words, null);
+            var scratch = layout.AllocateScratch(place);
             commits.Add((scratch, place));
             return scratch;
         }
@@ -41,8 +43,11 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
                 steps.Add((4 + target.Words, kb => Tracked(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
             }
         // A register computed into scratch (its output is read during the edge) must always be
-        // written, so only registers updated in place can be skipped as a group.
-        bool Groupable(RtlRegister r) => r.Enable is not null && !layout.Of(r.Enable).IsConstant && !readDuringEdge.Contains(layout.Of(r.Q).Offset);
+        // written, so only registers updated in place can be skipped as a group; the group's test
+        // is one shared enable, so an enable that differs between lanes is not grouped.
+        bool Shared(RtlSignal? s) => s is null || !layout.Of(s).IsVarying;
+        bool Groupable(RtlRegister r) => r.Enable is not null && !layout.Of(r.Enable).IsConstant && Shared(r.Enable) && Shared(r.Reset)
+            && !readDuringEdge.Contains(layout.Of(r.Q).Offset);
         foreach (var r in module.Registers.Where(r => !Groupable(r)))
         {
             var target = Target(r.Q);
@@ -69,9 +74,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         int cost = 0;
         foreach (var (stepCost, emit) in steps)
         {
-            if (current is null || cost + stepCost > Budget)
+            if (current is null || cost + stepCost > Budget || current.IL.ILOffset > SettleCompiler.MaxIlBytes)
             {
-                current = new KernelBuilder($"edge_{kernels.Count}");
+                current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
                 cost = 0;
             }
@@ -82,7 +87,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         return kernels;
     }
 
-    /// <summary>Emits stores into <paramref name="written"/> and, when it is the real place of a value some partition reads, wakes those partitions if any word changed.</summary>
+    /// <summary>Emits stores into <paramref name="written"/> and, when it is the real place of a value some partition reads, wakes those partitions if any word (of any lane) changed.</summary>
     private void Tracked(KernelBuilder k, Place written, Place real, Action emit)
     {
         var wake = plan.ConsumerFlags(real.Offset);
@@ -92,10 +97,22 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             return;
         }
         var changed = k.Temp(() => k.Const(0));
+        var changedLanes = real.IsVarying ? k.VTemp(() => k.VConst(0)) : null;
         k.Tracker = changed;
+        k.VectorTracker = changedLanes;
         emit();
         k.Tracker = null;
-        SettleCompiler.Wake(k, wake, () => k.Load(changed));
+        k.VectorTracker = null;
+        SettleCompiler.Wake(k, wake, () =>
+        {
+            k.Load(changed);
+            if (changedLanes is null) return;
+            k.Const(0);
+            k.Emit(OpCodes.Cgt_Un);
+            k.Load(changedLanes);
+            k.V("AnyNonZero");
+            k.Emit(OpCodes.Or);
+        });
     }
 
     private void EnabledGroup(KernelBuilder k, List<(RtlRegister Register, Place Target)> members)
@@ -118,11 +135,16 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         k.IL.MarkLabel(skip);
     }
 
-    /// <summary>q' = rst ? resetValue : en ? d : q, word by word and branch-free.</summary>
+    /// <summary>q' = rst ? resetValue : en ? d : q, word by word and branch-free (for all lanes at once when q differs between lanes).</summary>
     private void Register(KernelBuilder k, RtlRegister r, Place target)
     {
         var q = layout.Of(r.Q);
         var d = layout.Of(r.D);
+        if (target.IsVarying)
+        {
+            LaneRegister(k, r, q, d, target);
+            return;
+        }
         var enable = r.Enable is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Enable), 0)));
         var reset = r.Reset is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Reset), 0)));
         for (int j = 0; j < q.Words; j++)
@@ -159,7 +181,69 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         }
     }
 
+    private void LaneRegister(KernelBuilder k, RtlRegister r, Place q, Place d, Place target)
+    {
+        var enable = r.Enable is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Enable)));
+        var reset = r.Reset is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Reset)));
+        for (int j = 0; j < q.Words; j++)
+        {
+            int word = j;
+            k.VStore(target, word, () =>
+            {
+                if (reset is not null) k.Load(reset);
+                if (enable is null) k.VWord(d, word);
+                else
+                {
+                    k.Load(enable);
+                    k.VWord(d, word);
+                    k.VWord(q, word);
+                    k.V("Select");
+                }
+                if (reset is not null)
+                {
+                    // Select(reset, resetWord, value): the value is already on the stack, so swap it in via a temp.
+                    var value = k.VTemp(() => { });
+                    k.VConst((ulong)((r.ResetValue >> (64 * word)) & ulong.MaxValue));
+                    k.Load(value);
+                    k.V("Select");
+                }
+            });
+        }
+    }
+
+    /// <summary>Pushes the all-ones-or-zeros mask of a 1-bit control signal for every lane.</summary>
+    private static Action LaneMask(KernelBuilder k, Place bit) => () =>
+    {
+        if (bit.IsVarying)
+        {
+            k.VWord(bit, 0);
+            k.V("Spread");
+        }
+        else
+        {
+            k.Spread(() => k.Word(bit, 0));
+            k.V("Broadcast");
+        }
+    };
+
     private void Read(KernelBuilder k, RtlMemory memory, RtlReadPort port, Place target)
+    {
+        bool sharedControl = !layout.Of(port.Address).IsVarying && (port.Enable is null || !layout.Of(port.Enable).IsVarying);
+        if (!target.IsVarying || sharedControl)
+        {
+            ReadLane(k, memory, port, target, vector: target.IsVarying);
+            return;
+        }
+        for (int lane = 0; lane < layout.Lanes; lane++)
+        {
+            k.Lane = lane;
+            ReadLane(k, memory, port, target, vector: false);
+        }
+        k.Lane = null;
+    }
+
+    /// <summary>One read: of lane <see cref="KernelBuilder.Lane"/>, or of all lanes of a varying memory at a shared address (<paramref name="vector"/>).</summary>
+    private void ReadLane(KernelBuilder k, RtlMemory memory, RtlReadPort port, Place target, bool vector)
     {
         var skip = k.IL.DefineLabel();
         var outside = k.IL.DefineLabel();
@@ -168,41 +252,87 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             k.Word(layout.Of(port.Enable), 0);
             k.IL.Emit(OpCodes.Brfalse, skip);
         }
-        var word = WordAddress(k, memory, port.Address, outside);
+        var word = WordAddress(k, memory, port.Address, outside, lane: vector ? 0 : k.Lane ?? 0);
+        int stride = layout.LanesOf(memory);
         for (int j = 0; j < target.Words; j++)
         {
             int index = j;
-            k.Store(target, index, () => LoadAt(k, word, index));
+            if (vector)
+            {
+                k.VStore(target, index, () =>
+                {
+                    LoadAt(k, word, index * stride, vector: stride > 1);
+                    if (stride == 1) k.V("Broadcast");
+                });
+            }
+            else k.Store(target, index, () => LoadAt(k, word, index * stride, vector: false));
         }
         k.IL.Emit(OpCodes.Br, skip);
         k.IL.MarkLabel(outside);
-        for (int j = 0; j < target.Words; j++) k.Store(target, j, () => k.Const(0));
+        for (int j = 0; j < target.Words; j++)
+        {
+            if (vector) k.VStore(target, j, () => k.VConst(0));
+            else k.Store(target, j, () => k.Const(0));
+        }
         k.IL.MarkLabel(skip);
     }
 
     private void Write(KernelBuilder k, RtlMemory memory, RtlWritePort port)
     {
+        if (layout.LanesOf(memory) == 1)
+        {
+            WriteLane(k, memory, port, vector: false);
+            return;
+        }
+        bool sharedControl = !layout.Of(port.Address).IsVarying && !layout.Of(port.Enable).IsVarying;
+        if (sharedControl)
+        {
+            WriteLane(k, memory, port, vector: true);
+            return;
+        }
+        for (int lane = 0; lane < layout.Lanes; lane++)
+        {
+            k.Lane = lane;
+            WriteLane(k, memory, port, vector: false);
+        }
+        k.Lane = null;
+    }
+
+    private void WriteLane(KernelBuilder k, RtlMemory memory, RtlWritePort port, bool vector)
+    {
         var skip = k.IL.DefineLabel();
         k.Word(layout.Of(port.Enable), 0);
         k.IL.Emit(OpCodes.Brfalse, skip);
-        var word = WordAddress(k, memory, port.Address, skip);
+        int stride = layout.LanesOf(memory);
+        var word = WordAddress(k, memory, port.Address, skip, lane: vector ? 0 : k.Lane ?? 0);
         var data = layout.Of(port.Data);
         for (int j = 0; j < data.Words; j++)
         {
             k.IL.Emit(OpCodes.Ldloc, word);
             if (j > 0)
             {
-                k.Int(8 * j);
+                k.Int(8 * j * stride);
                 k.Emit(OpCodes.Add);
             }
-            k.Word(data, j);
-            k.Emit(OpCodes.Stind_I8);
+            if (vector)
+            {
+                k.VWord(data, j);
+                k.IL.Emit(OpCodes.Stobj, LaneMath.VectorType);
+            }
+            else
+            {
+                k.Word(data, j);
+                k.Emit(OpCodes.Stind_I8);
+            }
         }
         k.IL.MarkLabel(skip);
     }
 
-    /// <summary>Leaves the address of the addressed memory word in a local, or jumps to <paramref name="outside"/> past the memory's depth.</summary>
-    private LocalBuilder WordAddress(KernelBuilder k, RtlMemory memory, RtlSignal addressSignal, Label outside)
+    /// <summary>
+    /// Leaves the address of word 0 of the addressed entry (in lane <paramref name="lane"/> of a
+    /// memory held per lane) in a local, or jumps to <paramref name="outside"/> past the memory's depth.
+    /// </summary>
+    private LocalBuilder WordAddress(KernelBuilder k, RtlMemory memory, RtlSignal addressSignal, Label outside, int lane)
     {
         var address = layout.Of(addressSignal);
         for (int j = 1; j < address.Words; j++)
@@ -215,17 +345,17 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         k.Const((ulong)memory.Depth);
         k.IL.Emit(OpCodes.Bge_Un, outside);
         var pointer = k.IL.DeclareLocal(typeof(ulong*));
-        k.Address(layout.MemoryOffset(memory));
+        k.Address(layout.MemoryWord(memory, 0, 0, lane));
         k.Load(index);
         k.Emit(OpCodes.Conv_U);
-        k.Int(8 * StorageLayout.WordsOf(memory.Width));
+        k.Int(8 * StorageLayout.WordsOf(memory.Width) * layout.LanesOf(memory));
         k.Emit(OpCodes.Mul);
         k.Emit(OpCodes.Add);
         k.IL.Emit(OpCodes.Stloc, pointer);
         return pointer;
     }
 
-    private static void LoadAt(KernelBuilder k, LocalBuilder pointer, int word)
+    private static void LoadAt(KernelBuilder k, LocalBuilder pointer, int word, bool vector)
     {
         k.IL.Emit(OpCodes.Ldloc, pointer);
         if (word > 0)
@@ -233,7 +363,8 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             k.Int(8 * word);
             k.Emit(OpCodes.Add);
         }
-        k.Emit(OpCodes.Ldind_I8);
+        if (vector) k.IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+        else k.Emit(OpCodes.Ldind_I8);
     }
 
     private static void Copy(KernelBuilder k, Place from, Place to)
@@ -241,7 +372,8 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         for (int j = 0; j < to.Words; j++)
         {
             int index = j;
-            k.Store(to, index, () => k.Word(from, index));
+            if (to.IsVarying) k.VStore(to, index, () => k.VWord(from, index));
+            else k.Store(to, index, () => k.Word(from, index));
         }
     }
 }

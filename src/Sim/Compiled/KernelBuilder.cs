@@ -11,20 +11,52 @@ internal unsafe delegate void Kernel(ulong* state);
 /// kernel and read again later in it is also kept in an IL local, so the JIT can hold it in a
 /// register instead of reloading it. Loads and stores use raw pointers (the buffer is pinned), so
 /// there are no bounds checks.
+/// <para>
+/// With lanes, a value that differs between lanes (<see cref="Place.IsVarying"/>) travels as a
+/// <see cref="LaneMath.VectorType"/> (one lane per element) through the V* methods; scalar code
+/// may still touch one lane of it when <see cref="Lane"/> is set (the per-lane fallback).
+/// </para>
 /// </summary>
 internal sealed class KernelBuilder
 {
     private readonly Dictionary<int, LocalBuilder> _cached = [];
     private readonly Stack<LocalBuilder> _freeValues = new();
     private readonly List<LocalBuilder> _temps = [];
+    private readonly Dictionary<int, LocalBuilder> _vectorCached = [];
+    private readonly Stack<LocalBuilder> _freeVectors = new();
+    private readonly List<LocalBuilder> _vectorTemps = [];
     private int _tempsInUse;
+    private int _vectorTempsInUse;
     private LocalBuilder? _trackedWord;
+    private LocalBuilder? _trackedVector;
 
-    public KernelBuilder(string name)
+    private readonly Func<ulong, int>? _vectorConstant;
+    private readonly Dictionary<Type, LocalBuilder> _scratch = [];
+
+    /// <param name="vectorConstant">Where a lane vector holding a constant in every lane is (see <see cref="StorageLayout.VectorConstant"/>).</param>
+    public KernelBuilder(string name, int lanes = 1, Func<ulong, int>? vectorConstant = null)
     {
         Method = new DynamicMethod(name, typeof(void), [typeof(ulong*)], typeof(KernelBuilder).Module, skipVisibility: true);
         IL = Method.GetILGenerator();
+        Lanes = lanes;
+        _vectorConstant = vectorConstant;
     }
+
+    /// <summary>A local of <paramref name="type"/> for an operation's own use, valid only until the next such operation.</summary>
+    public LocalBuilder Scratch(Type type)
+    {
+        if (!_scratch.TryGetValue(type, out var local)) _scratch[type] = local = IL.DeclareLocal(type);
+        return local;
+    }
+
+    /// <summary>Lanes simulated at once.</summary>
+    public int Lanes { get; }
+
+    /// <summary>Lane operations in their portable form (no AVX-512 here, or forced by tests).</summary>
+    public bool PortableLanes { get; init; } = !LaneMath.Accelerated;
+
+    /// <summary>The lane scalar code reads and writes varying values in; null outside the per-lane fallback.</summary>
+    public int? Lane { get; set; }
 
     public DynamicMethod Method { get; }
     public ILGenerator IL { get; }
@@ -40,18 +72,26 @@ internal sealed class KernelBuilder
         }
     }
 
-    /// <summary>Pushes word <paramref name="index"/> of a value (0 past its last word).</summary>
+    /// <summary>Pushes word <paramref name="index"/> of a value (0 past its last word); of lane <see cref="Lane"/> for a varying value.</summary>
     public void Word(Place place, int index)
     {
         if (index >= place.Words) Const(0);
         else if (place.IsConstant) Const(place.ConstantWord(index));
-        else if (place.Words == 1 && _cached.TryGetValue(place.Offset, out var local)) IL.Emit(OpCodes.Ldloc, local);
+        else if (place.IsVarying && place.Words == 1 && _vectorCached.TryGetValue(place.Offset, out var vector))
+        {
+            IL.Emit(OpCodes.Ldloc, vector);
+            LaneMath.Element(this, CurrentLane(place));
+        }
+        else if (!place.IsVarying && place.Words == 1 && _cached.TryGetValue(place.Offset, out var local)) IL.Emit(OpCodes.Ldloc, local);
         else
         {
-            Address(place.Offset + index);
+            Address(place.At(index, CurrentLane(place)));
             IL.Emit(OpCodes.Ldind_I8);
         }
     }
+
+    private int CurrentLane(Place place) =>
+        !place.IsVarying ? 0 : Lane ?? throw new InvalidOperationException("scalar code touched a varying value outside the per-lane fallback");
 
     /// <summary>
     /// When set, every <see cref="Store"/> also ORs (old word ^ new word) into this local, so the
@@ -67,7 +107,7 @@ internal sealed class KernelBuilder
             var fresh = _trackedWord ??= IL.DeclareLocal(typeof(ulong));
             push();
             IL.Emit(OpCodes.Stloc, fresh);
-            Address(place.Offset + index);
+            Address(place.At(index, CurrentLane(place)));
             IL.Emit(OpCodes.Ldind_I8);
             Load(fresh);
             IL.Emit(OpCodes.Xor);
@@ -76,10 +116,89 @@ internal sealed class KernelBuilder
             IL.Emit(OpCodes.Stloc, tracker);
             push = () => Load(fresh);
         }
-        Address(place.Offset + index);
+        Address(place.At(index, CurrentLane(place)));
         push();
         IL.Emit(OpCodes.Stind_I8);
     }
+
+    /// <summary>Pushes word <paramref name="index"/> of a value for all lanes: loaded, or broadcast from a shared value or constant.</summary>
+    public void VWord(Place place, int index)
+    {
+        if (!place.IsVarying)
+        {
+            Word(place, index);
+            V("Broadcast");
+        }
+        else if (index >= place.Words) VConst(0);
+        else if (place.Words == 1 && _vectorCached.TryGetValue(place.Offset, out var local)) IL.Emit(OpCodes.Ldloc, local);
+        else
+        {
+            Address(place.At(index, 0));
+            IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+        }
+    }
+
+    /// <summary>Pushes a constant in every lane, loaded from the state buffer's pool of constant vectors.</summary>
+    public void VConst(ulong value)
+    {
+        if (_vectorConstant is null) throw new InvalidOperationException("this kernel has no pool of vector constants");
+        Address(_vectorConstant(value));
+        IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+    }
+
+    /// <summary>When set, every <see cref="VStore"/> ORs (old ^ new) into this vector local.</summary>
+    public LocalBuilder? VectorTracker { get; set; }
+
+    /// <summary>Stores word <paramref name="index"/> of all lanes of a varying place from the vector <paramref name="push"/> leaves.</summary>
+    public void VStore(Place place, int index, Action push)
+    {
+        if (!place.IsVarying) throw new InvalidOperationException("a vector store needs a varying place");
+        if (VectorTracker is { } tracker)
+        {
+            var fresh = _trackedVector ??= IL.DeclareLocal(LaneMath.VectorType);
+            push();
+            IL.Emit(OpCodes.Stloc, fresh);
+            Address(place.At(index, 0));
+            IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+            Load(fresh);
+            V("Xor");
+            Load(tracker);
+            V("Or");
+            IL.Emit(OpCodes.Stloc, tracker);
+            push = () => Load(fresh);
+        }
+        Address(place.At(index, 0));
+        push();
+        IL.Emit(OpCodes.Stobj, LaneMath.VectorType);
+    }
+
+    /// <summary>Evaluates <paramref name="push"/> (a vector) into a vector value local.</summary>
+    public LocalBuilder VValue(Action push)
+    {
+        var local = _freeVectors.Count > 0 ? _freeVectors.Pop() : IL.DeclareLocal(LaneMath.VectorType);
+        push();
+        IL.Emit(OpCodes.Stloc, local);
+        return local;
+    }
+
+    public bool IsVCached(Place place) => place.Words == 1 && _vectorCached.ContainsKey(place.Offset);
+
+    public void VCache(Place place, LocalBuilder local) => _vectorCached[place.Offset] = local;
+
+    public void VFree(LocalBuilder local) => _freeVectors.Push(local);
+
+    /// <summary>A scratch vector local, reused after <see cref="ReleaseTemps"/>.</summary>
+    public LocalBuilder VTemp(Action push)
+    {
+        if (_vectorTempsInUse == _vectorTemps.Count) _vectorTemps.Add(IL.DeclareLocal(LaneMath.VectorType));
+        var local = _vectorTemps[_vectorTempsInUse++];
+        push();
+        IL.Emit(OpCodes.Stloc, local);
+        return local;
+    }
+
+    /// <summary>Emits a <see cref="LaneMath"/> operation on the vectors (and ints) on the stack.</summary>
+    public void V(string operation) => LaneMath.Emit(this, operation);
 
     /// <summary>Evaluates <paramref name="push"/> into a value local (reused after <see cref="ResetCache"/> or <see cref="Release"/>).</summary>
     public LocalBuilder Value(Action push)
@@ -103,12 +222,15 @@ internal sealed class KernelBuilder
     {
         foreach (var local in _cached.Values) _freeValues.Push(local);
         _cached.Clear();
+        foreach (var local in _vectorCached.Values) _freeVectors.Push(local);
+        _vectorCached.Clear();
     }
 
     /// <summary>Forgets a kept value after its last reader, so its local can be reused.</summary>
     public void Release(Place place)
     {
         if (_cached.Remove(place.Offset, out var local)) _freeValues.Push(local);
+        if (_vectorCached.Remove(place.Offset, out var vector)) _freeVectors.Push(vector);
     }
 
     /// <summary>
@@ -125,7 +247,11 @@ internal sealed class KernelBuilder
         return local;
     }
 
-    public void ReleaseTemps() => _tempsInUse = 0;
+    public void ReleaseTemps()
+    {
+        _tempsInUse = 0;
+        _vectorTempsInUse = 0;
+    }
 
     public void Load(LocalBuilder local) => IL.Emit(OpCodes.Ldloc, local);
 

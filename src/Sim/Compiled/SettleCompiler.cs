@@ -1,4 +1,5 @@
 using System.Reflection.Emit;
+using HwFlow.Compiler.Rtl;
 
 namespace HwFlow.Sim.Compiled;
 
@@ -13,6 +14,13 @@ internal static class SettleCompiler
     /// <summary>Cost units per kernel: large enough to amortise calls, small enough that the JIT keeps optimising (it gives up on huge methods).</summary>
     private const int KernelBudget = 2500;
 
+    /// <summary>
+    /// IL bytes after which a kernel ends, whatever its cost: lane code is several times the IL
+    /// of scalar code per cell, and the JIT compiles methods of more than 60,000 IL bytes (or
+    /// 20,000 instructions) without optimisation.
+    /// </summary>
+    public const int MaxIlBytes = 20_000;
+
     public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan)
     {
         var kernels = new List<KernelBuilder>();
@@ -20,9 +28,9 @@ internal static class SettleCompiler
         int cost = 0;
         foreach (var partition in plan.Partitions)
         {
-            if (kernel is null || cost > KernelBudget)
+            if (kernel is null || cost > KernelBudget || kernel.IL.ILOffset > MaxIlBytes)
             {
-                kernel = new KernelBuilder($"settle_{kernels.Count}");
+                kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(kernel);
                 cost = 0;
             }
@@ -56,8 +64,10 @@ internal static class SettleCompiler
                 var input = cells[i].Inputs[operand];
                 int offset = layout.Of(input).Offset;
                 // Through a ZeroExt rename the reader sees more bits than were produced: those must be zero.
+                // Lane vectors are kept canonical, so a value a varying cell reads must be too.
                 if (producedHere.Contains(offset))
                     lowBitsOnly[offset] = lowBitsOnly.GetValueOrDefault(offset, true) && CellEmitter.ReadsLowBitsOnly(cells[i], operand)
+                        && !layout.Of(cells[i].Output).IsVarying
                         && plan.ProducerOf(offset)!.Output.Width == input.Width;
             }
         var dirty = new HashSet<int>();
@@ -68,12 +78,15 @@ internal static class SettleCompiler
         k.IL.Emit(OpCodes.Brfalse, skip);
         k.Store(flag, 0, () => k.Const(0));
         var emitter = new CellEmitter(k, layout, plan);
+        var lanes = new LaneCellEmitter(k, layout);
         int cost = 0;
         for (int i = partition.Start; i < partition.End; i++)
         {
             var output = layout.Of(cells[i].Output);
-            bool mayBeDirty = output.Words == 1 && !plan.IsStored(output.Offset) && lowBitsOnly.GetValueOrDefault(output.Offset);
-            cost += EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
+            bool mayBeDirty = output.Words == 1 && !output.IsVarying && !plan.IsStored(output.Offset) && lowBitsOnly.GetValueOrDefault(output.Offset);
+            cost += output.IsVarying
+                ? EmitLaneCell(k, emitter, lanes, layout, plan, cells[i], lastReader.ContainsKey(output.Offset))
+                : EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
             if (mayBeDirty) dirty.Add(output.Offset);
             k.ReleaseTemps();
             if (releaseAfter.TryGetValue(i, out var done))
@@ -121,6 +134,74 @@ internal static class SettleCompiler
         }
         if (readHere) k.Cache(output, value);
         else k.Free(value);
+        return 2 + cell.Inputs.Count + (stored ? 2 + wake.Count : 0);
+    }
+
+    /// <summary>
+    /// A cell whose value differs between lanes: as lane vectors, or lane by lane with the scalar
+    /// emitter when it has no vector form. Stored values are compared with all lanes of the old
+    /// one; a change in any lane wakes the readers.
+    /// </summary>
+    private static int EmitLaneCell(KernelBuilder k, CellEmitter scalar, LaneCellEmitter lanes, StorageLayout layout, ActivityPlan plan,
+        Compiler.Rtl.RtlCell cell, bool readHere)
+    {
+        var output = layout.Of(cell.Output);
+        bool stored = plan.IsStored(output.Offset);
+        if (!stored && !readHere) return 0;
+        var wake = plan.ConsumerFlags(output.Offset);
+        if (output.Words > 1)
+        {
+            if (LaneCellEmitter.CanWide(cell))
+            {
+                var changed = wake.Count == 0 ? null : k.VTemp(() => k.VConst(0));
+                k.VectorTracker = changed;
+                lanes.Wide(cell, output);
+                k.VectorTracker = null;
+                Wake(k, wake, changed is null ? null : () => { k.Load(changed); k.V("AnyNonZero"); });
+            }
+            else
+            {
+                var changed = k.Temp(() => k.Const(0));
+                k.Tracker = changed;
+                for (int lane = 0; lane < layout.Lanes; lane++)
+                {
+                    k.Lane = lane;
+                    scalar.Wide(cell, output);
+                }
+                k.Lane = null;
+                k.Tracker = null;
+                Wake(k, wake, () => k.Load(changed));
+            }
+            return 2 + (4 * output.Words);
+        }
+        LocalBuilder value;
+        if (lanes.CanNarrow(cell)) value = k.VValue(() => lanes.Narrow(cell));
+        else
+        {
+            var perLane = layout.AllocateScratch(output);
+            for (int lane = 0; lane < layout.Lanes; lane++)
+            {
+                k.Lane = lane;
+                k.Store(perLane, 0, () => scalar.Narrow(cell));
+            }
+            k.Lane = null;
+            value = k.VValue(() => k.VWord(perLane, 0));
+        }
+        if (stored && wake.Count == 0) k.VStore(output, 0, () => k.Load(value));
+        else if (stored)
+        {
+            var same = k.IL.DefineLabel();
+            k.Address(output.Offset);
+            k.IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+            k.Load(value);
+            k.V("Differ");
+            k.IL.Emit(OpCodes.Brfalse, same);
+            k.VStore(output, 0, () => k.Load(value));
+            foreach (var f in wake) k.Store(new Place(f, 1, null), 0, () => k.Const(1));
+            k.IL.MarkLabel(same);
+        }
+        if (readHere) k.VCache(output, value);
+        else k.VFree(value);
         return 2 + cell.Inputs.Count + (stored ? 2 + wake.Count : 0);
     }
 

@@ -4,10 +4,20 @@ using HwFlow.Sim.Netlists;
 
 namespace HwFlow.Sim.Compiled;
 
-/// <summary>Where a signal's value lives: <see cref="Words"/> 64-bit words at <see cref="Offset"/> of the state buffer, least significant word first.</summary>
-internal sealed record Place(int Offset, int Words, BigInteger? Constant)
+/// <summary>
+/// Where a signal's value lives: <see cref="Words"/> 64-bit words at <see cref="Offset"/> of the
+/// state buffer, least significant word first. A value that may differ between lanes holds one
+/// copy per lane, word-major: word j of lane l is at Offset + j * Lanes + l, so one word of all
+/// lanes is one SIMD vector.
+/// </summary>
+internal sealed record Place(int Offset, int Words, BigInteger? Constant, int Lanes = 1)
 {
     public bool IsConstant => Constant is not null;
+
+    public bool IsVarying => Lanes > 1;
+
+    /// <summary>Position of word <paramref name="index"/> of lane <paramref name="lane"/> (any lane of a shared value).</summary>
+    public int At(int index, int lane) => Offset + (IsVarying ? (index * Lanes) + lane : index);
 
     /// <summary>Word <paramref name="index"/> of a constant.</summary>
     public ulong ConstantWord(int index) => (ulong)((Constant!.Value >> (64 * index)) & ulong.MaxValue);
@@ -18,18 +28,23 @@ internal sealed record Place(int Offset, int Words, BigInteger? Constant)
 /// ZeroExt that adds no word, a Mux with a constant select) sharing their source's slot and
 /// cells with only constant inputs folded into constants written once. Values are kept
 /// canonical: bits above a signal's width are always zero. Slots follow evaluation order so a
-/// cycle walks the buffer mostly forwards.
+/// cycle walks the buffer mostly forwards. With several lanes, values the
+/// <see cref="LaneAnalysis"/> finds varying get a copy per lane, aligned to a whole vector.
 /// </summary>
 internal sealed class StorageLayout
 {
     private readonly Dictionary<RtlSignal, Place> _places = [];
     private readonly Dictionary<RtlMemory, int> _memories = [];
     private readonly List<RtlCell> _computed = [];
+    private readonly LaneAnalysis? _lanes;
+    private readonly Dictionary<ulong, int> _vectorConstants = [];
     private int _size;
 
-    public StorageLayout(Netlist netlist, IReadOnlyList<RtlCell> ordered)
+    public StorageLayout(Netlist netlist, IReadOnlyList<RtlCell> ordered, int lanes = 1, LaneAnalysis? laneAnalysis = null)
     {
         Netlist = netlist;
+        Lanes = lanes;
+        _lanes = lanes > 1 ? laneAnalysis ?? throw new ArgumentNullException(nameof(laneAnalysis)) : null;
         foreach (var s in netlist.Signals)
             if (s.Kind == SignalKind.Input || netlist.IsState(s)) Allocate(s);
         foreach (var cell in ordered)
@@ -52,12 +67,23 @@ internal sealed class StorageLayout
             if (!_places.ContainsKey(s)) Allocate(s); // undriven and unread: reads as zero
         foreach (var m in netlist.Module.Memories)
         {
+            int copies = LanesOf(m);
+            if (copies > 1) Align();
             _memories[m] = _size;
-            _size += checked(m.Depth * WordsOf(m.Width));
+            _size += checked(m.Depth * WordsOf(m.Width) * copies);
         }
     }
 
     public Netlist Netlist { get; }
+
+    /// <summary>Lanes simulated at once (1: a plain single simulation).</summary>
+    public int Lanes { get; }
+
+    /// <summary>Lane kernels in the portable form rather than AVX-512 (no AVX-512 here, or forced by tests).</summary>
+    public bool PortableLanes { get; init; } = !LaneMath.Accelerated;
+
+    /// <summary>Copies of a memory's words: one per lane when writes may differ between lanes.</summary>
+    public int LanesOf(RtlMemory memory) => _lanes?.IsVarying(memory) == true ? Lanes : 1;
 
     /// <summary>The cells that are really evaluated each cycle, in evaluation order.</summary>
     public IReadOnlyList<RtlCell> Computed => _computed;
@@ -67,6 +93,13 @@ internal sealed class StorageLayout
     public Place Of(RtlSignal signal) => _places[signal];
 
     public int MemoryOffset(RtlMemory memory) => _memories[memory];
+
+    /// <summary>Position of word <paramref name="word"/> of entry <paramref name="address"/> of a memory, in lane <paramref name="lane"/>.</summary>
+    public int MemoryWord(RtlMemory memory, int address, int word, int lane)
+    {
+        int copies = LanesOf(memory);
+        return _memories[memory] + (((address * WordsOf(memory.Width)) + word) * copies) + (copies > 1 ? lane : 0);
+    }
 
     public static int WordsOf(int width) => (width + 63) / 64;
 
@@ -78,34 +111,67 @@ internal sealed class StorageLayout
         return offset;
     }
 
-    /// <summary>The buffer at power-on: constants, register power-on values, memory init data.</summary>
-    public ulong[] PowerOnImage()
+    /// <summary>A lane vector holding <paramref name="value"/> in every lane (written at power-on), one per value.</summary>
+    public int VectorConstant(ulong value)
     {
-        var image = GC.AllocateArray<ulong>(Math.Max(1, _size), pinned: true);
+        if (!_vectorConstants.TryGetValue(value, out int offset))
+        {
+            Align();
+            _vectorConstants[value] = offset = _size;
+            _size += Lanes;
+        }
+        return offset;
+    }
+
+    /// <summary>A scratch place shaped like <paramref name="like"/> (same words and lanes).</summary>
+    public Place AllocateScratch(Place like)
+    {
+        if (like.IsVarying) Align();
+        var place = new Place(_size, like.Words, null, like.Lanes);
+        _size += like.Words * like.Lanes;
+        return place;
+    }
+
+    /// <summary>
+    /// The buffer at power-on: constants, register power-on values, memory init data (in every
+    /// lane). <paramref name="alignment"/> spare words let the caller start it on a vector boundary.
+    /// </summary>
+    public ulong[] PowerOnImage(int alignment = 0)
+    {
+        var image = GC.AllocateArray<ulong>(Math.Max(1, _size) + alignment, pinned: true);
         foreach (var place in _places.Values.Where(p => p.IsConstant).Distinct())
             for (int w = 0; w < place.Words; w++) image[place.Offset + w] = place.ConstantWord(w);
         foreach (var r in Netlist.Module.Registers)
             if (r.Reset is null) Write(image, Of(r.Q), r.ResetValue);
-        foreach (var (memory, offset) in _memories)
+        foreach (var (value, offset) in _vectorConstants)
+            for (int lane = 0; lane < Lanes; lane++) image[offset + lane] = value;
+        foreach (var memory in _memories.Keys)
         {
-            int words = WordsOf(memory.Width);
             for (int a = 0; a < (memory.Init?.Count ?? 0); a++)
-                Write(image, new Place(offset + (a * words), words, null), memory.Init![a]);
+                for (int lane = 0; lane < LanesOf(memory); lane++)
+                    for (int w = 0; w < WordsOf(memory.Width); w++)
+                        image[MemoryWord(memory, a, w, lane)] = (ulong)((memory.Init![a] >> (64 * w)) & ulong.MaxValue);
         }
         return image;
     }
 
+    /// <summary>Writes a value into every lane of a place.</summary>
     public static void Write(ulong[] buffer, Place place, BigInteger value)
     {
-        for (int w = 0; w < place.Words; w++) buffer[place.Offset + w] = (ulong)((value >> (64 * w)) & ulong.MaxValue);
+        for (int lane = 0; lane < place.Lanes; lane++)
+            for (int w = 0; w < place.Words; w++) buffer[place.At(w, lane)] = (ulong)((value >> (64 * w)) & ulong.MaxValue);
     }
 
-    private void Allocate(RtlSignal signal) => _places[signal] = Allocate(signal.Width, null);
+    private void Allocate(RtlSignal signal) => _places[signal] = Allocate(signal.Width, null, _lanes?.IsVarying(signal) == true ? Lanes : 1);
 
-    private Place Allocate(int width, BigInteger? constant)
+    private Place Allocate(int width, BigInteger? constant, int lanes = 1)
     {
-        var place = new Place(_size, WordsOf(width), constant);
-        _size += place.Words;
+        if (lanes > 1) Align();
+        var place = new Place(_size, WordsOf(width), constant, lanes);
+        _size += place.Words * lanes;
         return place;
     }
+
+    /// <summary>Moves the next allocation to a whole vector of lanes, so lane vectors load aligned.</summary>
+    private void Align() => _size = (_size + Lanes - 1) / Lanes * Lanes;
 }

@@ -9,6 +9,14 @@ namespace HwFlow.Sim.Streams;
 /// see which handshakes happen on this edge, then clock. The generated Verilator harness
 /// (<see cref="Verilator.StreamHarness"/>) does exactly the same, so traces match cycle for
 /// cycle. A valid beat stays offered until accepted (AXI rule); gaps only delay the next beat.
+/// <para>
+/// On a multi-lane simulator (<see cref="Simulator.CreateLanes"/> with s_axis_tdata as the lane
+/// input) <see cref="RunLanes"/> drives one stream per lane under one stimulus timing: every lane
+/// sees the same gaps, backpressure and resets and frames of the same lengths, only the bytes
+/// differ. That is exact only if the design's handshakes never depend on the data, which the
+/// simulator's lane analysis proves (s_axis_tready and m_axis_tvalid shared by all lanes) or the
+/// driver refuses.
+/// </para>
 /// </summary>
 public sealed class StreamDriver
 {
@@ -30,19 +38,42 @@ public sealed class StreamDriver
 
     public Simulator Simulator => _sim;
 
+    /// <summary>Whether the lanes can share one stimulus timing: the input bytes differ per lane, the handshake does not.</summary>
+    public bool SharesTiming => !_sim.IsVarying(_tready) && !_sim.IsVarying(_mvalid) && _sim.IsVarying(_tdata);
+
     /// <summary>Called after each settle with the cycle number (for VCD dumps and probes).</summary>
     public Action<long>? OnCycle { get; init; }
 
     /// <summary>Checked every 4096 cycles, so Ctrl-C stops a long run promptly.</summary>
     public CancellationToken Cancel { get; init; }
 
-    public StreamTrace Run(StreamStimulus stimulus)
+    public StreamTrace Run(StreamStimulus stimulus) => Drive(stimulus, [stimulus.Frames])[0];
+
+    /// <summary>
+    /// One stream per lane, <paramref name="laneFrames"/>[l] into lane l, each frame as long as
+    /// the same frame of <paramref name="stimulus"/> (whose own bytes are not used): one trace
+    /// per lane, each equal to what a single-lane run of that lane's frames gives.
+    /// </summary>
+    public IReadOnlyList<StreamTrace> RunLanes(StreamStimulus stimulus, IReadOnlyList<IReadOnlyList<byte[]>> laneFrames)
+    {
+        if (laneFrames.Count != _sim.Lanes) throw new ArgumentException($"the simulator runs {_sim.Lanes} lanes, got {laneFrames.Count} frame lists");
+        if (_sim.Lanes > 1 && !SharesTiming)
+            throw new InvalidOperationException($"design {_sim.Module.Name}: the handshake (s_axis_tready, m_axis_tvalid) depends on the input data, so lanes cannot share one stimulus timing; simulate one lane");
+        foreach (var frames in laneFrames)
+            if (frames.Count != stimulus.Frames.Count || frames.Where((f, i) => f.Length != stimulus.Frames[i].Length).Any())
+                throw new ArgumentException("every lane needs as many frames as the stimulus, of the same lengths");
+        return Drive(stimulus, laneFrames);
+    }
+
+    private IReadOnlyList<StreamTrace> Drive(StreamStimulus stimulus, IReadOnlyList<IReadOnlyList<byte[]>> laneFrames)
     {
         var rng = new SplitMix64(stimulus.Seed);
         ulong gap = StreamStimulus.Threshold(stimulus.InputGapProbability);
         ulong stall = StreamStimulus.Threshold(stimulus.OutputStallProbability);
         var frames = stimulus.Frames;
-        var outputs = new List<StreamTransaction>();
+        int lanes = laneFrames.Count;
+        var laneBytes = laneFrames.Select(l => l.ToArray()).ToArray();
+        var outputs = Enumerable.Range(0, lanes).Select(_ => new List<StreamTransaction>()).ToArray();
         var frameEnds = new List<long>();
         int frame = 0, position = 0;
         bool offering = false;
@@ -74,7 +105,9 @@ public sealed class StreamDriver
             if (!inReset && !offering && workLeft && drawInput >= gap) offering = true;
             _sim.PokeFast(_rst, inReset ? 1UL : 0UL);
             _sim.PokeFast(_tvalid, offering ? 1UL : 0UL);
-            _sim.PokeFast(_tdata, workLeft ? frames[frame][position] : 0UL);
+            if (lanes == 1) _sim.PokeFast(_tdata, workLeft ? laneBytes[0][frame][position] : 0UL);
+            else
+                for (int lane = 0; lane < lanes; lane++) _sim.PokeLane(_tdata, lane, workLeft ? laneBytes[lane][frame][position] : 0UL);
             _sim.PokeFast(_tlast, workLeft && position == frames[frame].Length - 1 ? 1UL : 0UL);
             _sim.PokeFast(_mready, !inReset && drawOutput >= stall ? 1UL : 0UL);
 
@@ -83,7 +116,8 @@ public sealed class StreamDriver
             OnCycle?.Invoke(cycle);
             if (outputFires)
             {
-                outputs.Add(new StreamTransaction(cycle, wideOutput ? _sim.Peek(_mdata) : _sim.PeekUInt64(_mdata)));
+                for (int lane = 0; lane < lanes; lane++)
+                    outputs[lane].Add(new StreamTransaction(cycle, wideOutput ? _sim.PeekLane(_mdata, lane) : _sim.PeekLaneUInt64(_mdata, lane)));
                 outputsSinceReset++;
                 lastProgress = cycle;
             }
@@ -103,16 +137,17 @@ public sealed class StreamDriver
 
             long cycles = cycle + 1;
             bool resetsPending = nextReset < resets.Count || inReset;
+            IReadOnlyList<StreamTrace> End(StreamStatus status, string? diagnosis) =>
+                [.. outputs.Select(o => new StreamTrace(o, status, cycles, frameEnds, diagnosis))];
             if (outputsSinceReset > expectedSinceReset)
-                return new StreamTrace(outputs, StreamStatus.Duplicated, cycles, frameEnds,
-                    $"cycle {cycle}: {outputsSinceReset} results came out but only {expectedSinceReset} frames went in since the last reset");
+                return End(StreamStatus.Duplicated, $"cycle {cycle}: {outputsSinceReset} results came out but only {expectedSinceReset} frames went in since the last reset");
             if (!resetsPending && frame >= frames.Count && outputsSinceReset == expectedSinceReset)
-                return new StreamTrace(outputs, StreamStatus.Completed, cycles, frameEnds, null);
+                return End(StreamStatus.Completed, null);
             if (cycle - lastProgress >= stimulus.DeadlockCycles)
-                return new StreamTrace(outputs, StreamStatus.Deadlock, cycles, frameEnds,
+                return End(StreamStatus.Deadlock,
                     $"no handshake for {stimulus.DeadlockCycles} cycles (cycle {cycle}, {Describe(frame, position, frames.Count)}, {outputsSinceReset} of {expectedSinceReset} results out): {StallReport.Describe(_sim)}");
             if (cycles >= stimulus.MaxCycles)
-                return new StreamTrace(outputs, StreamStatus.Timeout, cycles, frameEnds, $"stopped after {cycles} cycles");
+                return End(StreamStatus.Timeout, $"stopped after {cycles} cycles");
         }
     }
 

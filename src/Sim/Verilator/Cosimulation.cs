@@ -12,7 +12,22 @@ public sealed record CosimResult(IReadOnlyList<string> CSharpLines, IReadOnlyLis
 }
 
 /// <summary>Wall and thread CPU time of one engine's simulation loop.</summary>
-public sealed record LoopTime(TimeSpan Wall, TimeSpan Cpu);
+public sealed record LoopTime(TimeSpan Wall, TimeSpan Cpu)
+{
+    public static LoopTime operator +(LoopTime a, LoopTime b) => new(a.Wall + b.Wall, a.Cpu + b.Cpu);
+}
+
+/// <summary>
+/// A co-simulation of one stream per SIMD lane: the C# simulator ran all lanes at once, Verilator
+/// each stream on its own; one comparison per lane. Loop times are totals over the streams.
+/// </summary>
+public sealed record LaneCosimResult(IReadOnlyList<CosimResult> Lanes, LoopTime CSharp, LoopTime Verilator)
+{
+    public bool Agree => Lanes.All(l => l.Agree);
+
+    /// <summary>The first lane's first difference, naming the lane.</summary>
+    public string? Mismatch => Lanes.Select((l, i) => l.Mismatch is { } m ? $"stream {i}: {m.Message}" : null).FirstOrDefault(m => m is not null);
+}
 
 /// <summary>Runs the C# simulator and a Verilator model on the same stimulus and compares every transaction and the cycle it appears on.</summary>
 public static class Cosimulation
@@ -47,6 +62,50 @@ public static class Cosimulation
                 try { running.Wait(); } catch (AggregateException) { }
             }
             File.Delete(stimulusFile);
+        }
+    }
+
+    /// <summary>
+    /// One stream per lane of a multi-lane simulator (see <see cref="StreamDriver.RunLanes"/>),
+    /// all under the timing of <paramref name="timing"/>; Verilator runs the same streams, up to
+    /// <paramref name="verilatorProcesses"/> at a time, concurrently with the C# simulator when
+    /// <paramref name="concurrent"/> (else first, so neither slows the other).
+    /// </summary>
+    public static LaneCosimResult Lanes(Simulator sim, VerilatorModel model, StreamStimulus timing, IReadOnlyList<IReadOnlyList<byte[]>> laneFrames,
+        bool concurrent = true, int verilatorProcesses = 1, CancellationToken cancel = default)
+    {
+        var files = laneFrames.Select(_ => Path.Combine(Path.GetTempPath(), $"hwflow-stimulus-{Guid.NewGuid():N}.txt")).ToList();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var slots = new SemaphoreSlim(Math.Max(1, verilatorProcesses));
+        Task<HarnessOutput>[]? running = null;
+        try
+        {
+            for (int l = 0; l < files.Count; l++) File.WriteAllText(files[l], (timing with { Frames = laneFrames[l] }).ToText());
+            running = [.. files.Select(file => Task.Run(async () =>
+            {
+                await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                try { return model.Run([file], cancel: stop.Token); }
+                finally { slots.Release(); }
+            }, stop.Token))];
+            if (!concurrent) Task.WaitAll(running, cancel);
+            var (traces, time) = Timed(() => new StreamDriver(sim) { Cancel = cancel }.RunLanes(timing, laneFrames));
+            var verilator = running.Select(t => t.GetAwaiter().GetResult()).ToList();
+            var lanes = traces.Select((trace, l) =>
+            {
+                var lines = trace.Lines().ToList();
+                var loop = new LoopTime(verilator[l].LoopTime, verilator[l].LoopCpuTime);
+                return new CosimResult(lines, verilator[l].Lines, TraceComparison.Compare(lines, verilator[l].Lines), time, loop, trace);
+            }).ToList();
+            return new LaneCosimResult(lanes, time, lanes.Select(l => l.Verilator).Aggregate((a, b) => a + b));
+        }
+        finally
+        {
+            if (running is not null && running.Any(t => !t.IsCompleted))
+            {
+                stop.Cancel(); // the C# side failed: stop the models before removing their input
+                try { Task.WaitAll(running); } catch (AggregateException) { }
+            }
+            foreach (var file in files) File.Delete(file);
         }
     }
 

@@ -17,8 +17,19 @@ namespace HwFlow.Sim.Verilator;
 /// </summary>
 public static class VerilatorBuild
 {
-    /// <summary>Flags for the C++ compiler: Verilator's default -Os is slower than -O2 for simulation loops.</summary>
-    private static readonly string[] Flags = ["--cc", "--exe", "--build", "-O3", "-Wno-fatal", "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2", "-j", "2"];
+    /// <summary>
+    /// Verilator's fastest model, the one place that knows how it is built: -O3 and X handling
+    /// without randomisation (--x-assign/--x-initial fast; every register the generators emit is
+    /// reset, so results do not change), and the C++ at -O3 (Verilator's default -Os runs the
+    /// fmnist-hbnn-mlp model at half the speed). Measured against -O2, -march=native and GCC
+    /// profile-guided builds in BENCHMARKS.md: those were no faster (within 3%, or slower).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ModelFlags = ["-O3", "--x-assign", "fast", "--x-initial", "fast", "-MAKEFLAGS", "OPT_FAST=-O3 OPT_GLOBAL=-O3"];
+
+    private static readonly string[] Flags = ["--cc", "--exe", "--build", .. ModelFlags, "-Wno-fatal", "-j", "2"];
+
+    /// <summary>The model flags as a command line, for reports.</summary>
+    public static string FlagsText => string.Join(' ', ModelFlags.Select(f => f.Contains(' ') ? $"\"{f}\"" : f));
 
     /// <summary>
     /// A testbench with delays and $finish runs on Verilator's own main loop and timing engine
