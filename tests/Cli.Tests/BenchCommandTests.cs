@@ -22,7 +22,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.All(ratios, r => Assert.True(r.GetProperty("times").GetDouble() > 0));
         Assert.Equal(64, json.GetProperty("chunkLength").GetInt32());
         var csv = File.ReadAllLines(Path.Combine(folder, "gemm.csv"));
-        Assert.Equal("shape,m,n,k,contender,threads,seconds,gops", csv[0]);
+        Assert.Equal("shape,m,n,k,contender,threads,seconds,gops,cpu_seconds", csv[0]);
         Assert.Contains(csv, line => line.StartsWith("32x32x32,32,32,32,binary,1,", StringComparison.Ordinal));
         Assert.True(new FileInfo(Path.Combine(folder, "cmma-vs-xhbnn.png")).Length > 1000);
         Assert.True(new FileInfo(Path.Combine(folder, "openblas-vs-xhbnn.png")).Length > 1000);

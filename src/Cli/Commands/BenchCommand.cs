@@ -17,15 +17,35 @@ public static class BenchCommand
 {
     public sealed record Ratio(string Shape, string Kernel, string Peer, int Threads, double Times);
 
-    public sealed record Machine(string Cpu, int Cores, string KernelIsa, string OpenBlas, string LoadBefore, string LoadAfter);
+    /// <param name="OpenBlasCore">The kernel set the measured OpenBLAS ran (in the peer process, without <paramref name="UnsetForPeer"/>).</param>
+    /// <param name="OpenBlasDefaultCore">The kernel set this process's OpenBLAS runs under the environment as it is (the correctness reference).</param>
+    public sealed record Machine(string Cpu, int Cores, string KernelIsa, string OpenBlas, string OpenBlasCore, string OpenBlasDefaultCore,
+        IReadOnlyList<string> UnsetForPeer, string LoadBefore, string LoadAfter);
 
-    public sealed record GemmResult(string Folder, Machine Machine, int ChunkLength, IReadOnlyList<GemmTiming> Timings, IReadOnlyList<Ratio> Ratios);
+    public sealed record GemmResult(string Folder, Machine Machine, int ChunkLength, IReadOnlyList<GemmTiming> Timings, IReadOnlyList<Ratio> Ratios,
+        IReadOnlyList<PeerCheck> PeerChecks);
+
+    /// <summary>The hidden subcommand the peer process runs.</summary>
+    public const string PeerCommand = "openblas-peer";
 
     public static Command Create()
     {
         var command = new Command("bench", "Measure speed against peers in the same run, as ratios");
         command.Subcommands.Add(Gemm());
         command.Subcommands.Add(BenchSimCommand.Create());
+        command.Subcommands.Add(Peer());
+        return command;
+    }
+
+    /// <summary>`hwflow bench openblas-peer` (hidden): serves OpenBLAS products to `bench gemm` over stdin/stdout.</summary>
+    private static Command Peer()
+    {
+        var command = new Command(PeerCommand, "Serve OpenBLAS products to bench gemm (internal)") { Hidden = true };
+        CommandAction.Set(command, (_, _) =>
+        {
+            OpenBlasPeerServer.Serve(Console.In, Console.Out);
+            return ExitCodes.Success;
+        });
         return command;
     }
 
@@ -36,13 +56,14 @@ public static class BenchCommand
         var maxNaive = new Option<int>("--max-naive") { Description = "Largest n for the plain float triple loop (slow: about 1 s at 1024)", DefaultValueFactory = _ => 1024 };
         var chunk = new Option<int>("--chunk") { Description = "Chunk length k (binAggression) of the fused Hadamard GEMM (xHBNN)", DefaultValueFactory = _ => 64 };
         var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded runs (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var isa = new Option<string?>("--isa") { Description = "Force the packed kernels' level: avx512, avx2 or scalar (default: the best this CPU has)" };
+        var isa = new Option<string?>("--isa") { Description = "Force the packed kernels' level: avx512-popcount, avx512, avx2 or scalar (default: the best this CPU has)" };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds per shape (each runs every contender once; the median is kept)", DefaultValueFactory = _ => 5 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for gemm.csv and the PNG plots", DefaultValueFactory = _ => "out/bench-gemm" };
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
         var json = Output.JsonOption();
         var command = new Command("gemm", "Packed XNOR/AND-popcount GEMM and GEMV vs OpenBLAS sgemm/sgemv and a float triple loop")
         {
-            maxSize, minSize, maxNaive, chunk, threads, isa, output, force, json,
+            maxSize, minSize, maxNaive, chunk, threads, isa, rounds, output, force, json,
         };
         CommandAction.Set(command, (parse, _) =>
         {
@@ -51,25 +72,30 @@ public static class BenchCommand
             if (max < min || max > 16384) throw new UserError($"--max-size must be between --min-size ({min}) and 16384, got {max}");
             if (k < 1) throw new UserError($"--chunk must be at least 1, got {k}");
             if (t < 1) throw new UserError($"--threads must be at least 1, got {t}");
+            int roundCount = parse.GetValue(rounds);
+            if (roundCount < 1) throw new UserError($"--rounds must be at least 1, got {roundCount}");
             KernelIsa? level = parse.GetValue(isa) switch
             {
                 null => null,
+                "avx512-popcount" => KernelIsa.Avx512Popcount,
                 "avx512" => KernelIsa.Avx512,
                 "avx2" => KernelIsa.Avx2,
                 "scalar" => KernelIsa.Scalar,
-                var other => throw new UserError($"--isa must be avx512, avx2 or scalar, got '{other}'"),
+                var other => throw new UserError($"--isa must be avx512-popcount, avx512, avx2 or scalar, got '{other}'"),
             };
             OpenBlas.EnsureAvailable();
             string loadBefore = LoadAverage();
-            var comparison = new GemmComparison(new GemmComparison.Options(min, max, parse.GetValue(maxNaive), k, t, Seed: 1, level));
             using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
+            using var peer = OpenBlasPeer.Start(OpenBlasPeer.SelfCommand("bench", PeerCommand));
+            var comparison = new GemmComparison(new GemmComparison.Options(min, max, parse.GetValue(maxNaive), k, t, Seed: 1, level, roundCount), peer);
             var timings = ProgressDisplay.Run("bench gemm", comparison.Sizes().Count, progress => comparison.Run(progress));
-            var machine = new Machine(CpuName(), Environment.ProcessorCount, KernelCpu.Resolve(level).ToString(), OpenBlas.Config, loadBefore, LoadAverage());
+            var machine = new Machine(CpuName(), Environment.ProcessorCount, KernelCpu.Resolve(level).ToString(), peer.Config, peer.CoreName, OpenBlas.CoreName,
+                [.. OpenBlasPeer.KernelVariables.Where(v => Environment.GetEnvironmentVariable(v) is not null)], loadBefore, LoadAverage());
             File.WriteAllText(staged.File("gemm.csv"), Csv(timings));
             GemmPlot.SaveCmma(timings, staged.File("cmma-vs-xhbnn.png"));
             GemmPlot.SaveOpenBlas(timings, staged.File("openblas-vs-xhbnn.png"), t);
             staged.Commit();
-            Output.From(parse, json).Report(new GemmResult(staged.Target, machine, k, timings, Ratios(timings)), Print);
+            Output.From(parse, json).Report(new GemmResult(staged.Target, machine, k, timings, Ratios(timings), comparison.Checks), Print);
             return ExitCodes.Success;
         });
         return command;
@@ -94,9 +120,9 @@ public static class BenchCommand
 
     private static string Csv(IReadOnlyList<GemmTiming> timings)
     {
-        var csv = new StringBuilder("shape,m,n,k,contender,threads,seconds,gops\n");
+        var csv = new StringBuilder("shape,m,n,k,contender,threads,seconds,gops,cpu_seconds\n");
         foreach (var x in timings)
-            csv.Append(CultureInfo.InvariantCulture, $"{x.Shape},{x.M},{x.N},{x.K},{x.Contender},{x.Threads},{x.Seconds:R},{x.GigaOpsPerSecond:R}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{x.Shape},{x.M},{x.N},{x.K},{x.Contender},{x.Threads},{x.Seconds:R},{x.GigaOpsPerSecond:R},{x.CpuSeconds:R}\n");
         return csv.ToString();
     }
 
@@ -113,9 +139,11 @@ public static class BenchCommand
     private static void Print(GemmResult r)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Machine.Cpu}[/], {r.Machine.Cores} cores, kernels at {r.Machine.KernelIsa}; load {r.Machine.LoadBefore} before, {r.Machine.LoadAfter} after");
-        var times = new Table().Border(TableBorder.Rounded).AddColumns("shape", "contender", "threads", "time", "G ops/s");
+        string unset = r.Machine.UnsetForPeer.Count == 0 ? "" : $" (run without {string.Join(" and ", r.Machine.UnsetForPeer)})";
+        AnsiConsole.MarkupLineInterpolated($"OpenBLAS peer: [bold]{r.Machine.OpenBlasCore}[/] kernels{unset}; its results match this process's {r.Machine.OpenBlasDefaultCore} kernels on every shape (worst error {r.PeerChecks.Select(c => c.WorstErrorOverBound).DefaultIfEmpty().Max():G2} of the rounding bound)");
+        var times = new Table().Border(TableBorder.Rounded).AddColumns("shape", "contender", "threads", "time", "CPU time", "G ops/s");
         foreach (var x in r.Timings)
-            times.AddRow(x.Shape, x.Contender, x.Threads.ToString(CultureInfo.InvariantCulture), Seconds(x.Seconds), x.GigaOpsPerSecond.ToString("N1", CultureInfo.InvariantCulture));
+            times.AddRow(x.Shape, x.Contender, x.Threads.ToString(CultureInfo.InvariantCulture), Seconds(x.Seconds), Seconds(x.CpuSeconds), x.GigaOpsPerSecond.ToString("N1", CultureInfo.InvariantCulture));
         AnsiConsole.Write(times);
         var ratios = new Table().Border(TableBorder.Rounded).AddColumns("shape", "kernel", "vs peer", "threads", "peer time / kernel time");
         foreach (var x in r.Ratios)

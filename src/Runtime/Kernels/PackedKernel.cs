@@ -15,11 +15,16 @@ internal static unsafe class PackedKernel
     public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
         where TSink : struct, ICountSink
     {
-        var isa = KernelCpu.Resolve(options.Isa);
+        var isa = weights.Runnable(KernelCpu.Resolve(options.Isa));
+        if (isa == KernelIsa.Avx512Popcount)
+        {
+            PopcountKernel.Run(activations, weights, coding, sink, options);
+            return;
+        }
         int tile = isa switch { KernelIsa.Avx512 => Avx512Counter.TileOutputs, KernelIsa.Avx2 => Avx2Counter.TileOutputs, _ => ScalarCounter.TileOutputs };
         int rows = activations.Rows;
         if (rows == 0) return;
-        int threads = Math.Max(1, options.EffectiveThreads);
+        int threads = options.ThreadsFor((long)rows * weights.Outputs * weights.Inputs);
         int tiles = (weights.Outputs + tile - 1) / tile;
         int groups = (rows + GroupRows - 1) / GroupRows;
         int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);

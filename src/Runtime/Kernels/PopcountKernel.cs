@@ -1,0 +1,95 @@
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// Runs the VPOPCNTQ count kernels (<see cref="PopcountCode"/>) over all (activation rows, output
+/// tile) pairs. A work item is a group of up to 48 rows and a run of 256-output tiles; per tile,
+/// each kernel call counts up to 6 rows (read in place from the bit matrix, so they stay in L1)
+/// against the tile's panels (128 KB at 4,096 inputs, so they stay in L2), chunk by chunk, and
+/// hands each row's counts to the sink. Each work item writes only its own outputs, so results do
+/// not depend on the thread count.
+/// </summary>
+internal static unsafe class PopcountKernel
+{
+    private const int Tile = PackedWeights.OutputPadding;
+    private const int GroupRows = 48;
+
+    public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
+        where TSink : struct, ICountSink
+    {
+        var layout = weights.Popcount;
+        var chunks = weights.Chunks;
+        int rows = activations.Rows;
+        if (rows == 0) return;
+        int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * layout.Steps * 512);
+        int tiles = layout.PaddedOutputs / Tile;
+        int groups = (rows + GroupRows - 1) / GroupRows;
+        int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);
+        int tilesPerPanel = (tiles + panels - 1) / panels;
+        panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
+        int items = panels * groups;
+        long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
+
+        void RunItem(int item, Workspace space)
+        {
+            int panel = item % panels, group = item / panels;
+            int firstTile = panel * tilesPerPanel, endTile = Math.Min(tiles, firstTile + tilesPerPanel);
+            int firstRow = group * GroupRows, endRow = Math.Min(rows, firstRow + GroupRows);
+            var args = new PopcountArgs { RowStride = rowStride, Counts = space.Counts, OutStride = Tile * sizeof(int) };
+            for (int t = firstTile; t < endTile; t++)
+            {
+                int j0 = t * Tile;
+                args.Panels = Math.Min(Tile, weights.Outputs - j0 + PopcountCode.PanelOutputs - 1) / PopcountCode.PanelOutputs;
+                for (int row = firstRow; row < endRow; row += PopcountCode.MaxRows)
+                {
+                    int count = Math.Min(PopcountCode.MaxRows, endRow - row);
+                    var kernel = PopcountCode.Counter(count, coding);
+                    for (int r = 0; r < count; r++) sink.BeginTile(row + r, j0, Tile, space.Row(r));
+                    for (int chunk = 0; chunk < chunks.Count; chunk++)
+                    {
+                        int firstStep = chunks.Start(chunk) / 512;
+                        int steps = ((chunks.Start(chunk) + chunks.LengthOf(chunk) + 511) / 512) - firstStep;
+                        args.Activations = (byte*)activations.RowPointer(row) + ((long)firstStep * PopcountCode.StepBytes);
+                        args.Weights = layout.Panel(j0, firstStep);
+                        args.PanelSkip = layout.PanelBytes - ((long)steps * PopcountCode.PanelOutputs * PopcountCode.StepBytes);
+                        args.Steps = steps;
+                        kernel(&args);
+                        for (int r = 0; r < count; r++) sink.Accept(row + r, j0, Tile, chunk, space.Row(r));
+                    }
+                    for (int r = 0; r < count; r++) sink.EndTile(row + r, j0, Tile, space.Row(r));
+                }
+            }
+        }
+
+        if (threads == 1 || items == 1)
+        {
+            var space = Workspace.ForThisThread();
+            for (int item = 0; item < items; item++) RunItem(item, space);
+            return;
+        }
+        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, Workspace.ForThisThread,
+            (item, _, space) =>
+            {
+                RunItem(item, space);
+                return space;
+            },
+            _ => { });
+    }
+
+    /// <summary>One thread's counts, sums and totals for up to 6 rows of a tile; kept per thread (small products would spend more time allocating than counting).</summary>
+    private sealed class Workspace
+    {
+        [ThreadStatic]
+        private static Workspace? _ofThisThread;
+
+        private const int Entries = PopcountCode.MaxRows * Tile;
+        private readonly AlignedBuffer<int> _counts = new(Entries);
+        private readonly AlignedBuffer<float> _sums = new(Entries);
+        private readonly AlignedBuffer<long> _totals = new(Entries);
+
+        public static Workspace ForThisThread() => _ofThisThread ??= new Workspace();
+
+        public int* Counts => _counts.Pointer;
+
+        public TileScratch Row(int row) => new(_counts.Pointer + (row * Tile), _sums.Pointer + (row * Tile), _totals.Pointer + (row * Tile));
+    }
+}
