@@ -140,7 +140,8 @@ public static class BenchCommand
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Machine.Cpu}[/], {r.Machine.Cores} cores, kernels at {r.Machine.KernelIsa}; load {r.Machine.LoadBefore} before, {r.Machine.LoadAfter} after");
         string unset = r.Machine.UnsetForPeer.Count == 0 ? "" : $" (run without {string.Join(" and ", r.Machine.UnsetForPeer)})";
-        AnsiConsole.MarkupLineInterpolated($"OpenBLAS peer: [bold]{r.Machine.OpenBlasCore}[/] kernels{unset}; its results match this process's {r.Machine.OpenBlasDefaultCore} kernels on every shape (worst error {r.PeerChecks.Select(c => c.WorstErrorOverBound).DefaultIfEmpty().Max():G2} of the rounding bound)");
+        AnsiConsole.MarkupLineInterpolated($"OpenBLAS peer: [bold]{r.Machine.OpenBlasCore}[/] kernels{unset}");
+        AnsiConsole.MarkupLineInterpolated($"its results match this process's {r.Machine.OpenBlasDefaultCore} kernels on every shape (worst error {r.PeerChecks.Select(c => c.WorstErrorOverBound).DefaultIfEmpty().Max():G2} of the rounding bound)");
         var times = new Table().Border(TableBorder.Rounded).AddColumns("shape", "contender", "threads", "time", "CPU time", "G ops/s");
         foreach (var x in r.Timings)
             times.AddRow(x.Shape, x.Contender, x.Threads.ToString(CultureInfo.InvariantCulture), Seconds(x.Seconds), Seconds(x.CpuSeconds), x.GigaOpsPerSecond.ToString("N1", CultureInfo.InvariantCulture));
