@@ -50,34 +50,25 @@ internal static unsafe class HadamardPopcount
             for (int c = 0; c < chunks; c++)
                 scaleSpan[((((b / Rows) * units) + (c / UnitFloats)) * Rows * UnitFloats) + ((b % Rows) * UnitFloats) + (c % UnitFloats)] = activationScales[(b * chunks) + c];
         }
-        int tiles = layout.PaddedOutputs / Tile;
-        int groups = (rows + GroupRows - 1) / GroupRows;
         int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * steps * 512);
-        int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);
-        int tilesPerPanel = (tiles + panels - 1) / panels;
-        panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
-        int items = panels * groups;
         long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
         float* activationScaleData = scales.Pointer;
         float* weightScales = weights.PopcountScales;
-
-        void RunItem(int item, float* scratch)
+        KernelWork.Run(rows, GroupRows, layout.PaddedOutputs / Tile, threads, () => (nint)Scratch.ForThisThread(), (work, scratchAddress) =>
         {
-            int panel = item % panels, group = item / panels;
-            int firstTile = panel * tilesPerPanel, endTile = Math.Min(tiles, firstTile + tilesPerPanel);
-            int firstRow = group * GroupRows, endRow = Math.Min(rows, firstRow + GroupRows);
+            float* scratch = (float*)scratchAddress;
             var args = new HadamardArgs
             {
                 RowStride = rowStride, Units = steps / 2, OddStep = steps % 2, Output = scratch, OutStride = Tile * sizeof(float),
                 Constants = Constants.Pointer,
             };
-            for (int t = firstTile; t < endTile; t++)
+            for (int t = work.FirstTile; t < work.EndTile; t++)
             {
                 int j0 = t * Tile, width = Math.Min(Tile, outputs - j0);
                 args.Panels = (width + PopcountCode.PanelOutputs - 1) / PopcountCode.PanelOutputs;
-                for (int row = firstRow; row < endRow; row += Rows)
+                for (int row = work.FirstRow; row < work.EndRow; row += Rows)
                 {
-                    int count = Math.Min(Rows, endRow - row);
+                    int count = Math.Min(Rows, work.EndRow - row);
                     args.Activations = (byte*)activations.RowPointer(row);
                     args.Weights = layout.Panel(j0, 0);
                     args.ActivationScales = activationScaleData + ((long)(row / Rows) * units * Rows * UnitFloats);
@@ -87,15 +78,9 @@ internal static unsafe class HadamardPopcount
                         new ReadOnlySpan<float>(scratch + (r * Tile), width).CopyTo(new Span<float>(output + ((long)(row + r) * outputs) + j0, width));
                 }
             }
-        }
-
-        if (threads == 1 || items == 1)
-        {
-            var scratch = Scratch.ForThisThread();
-            for (int item = 0; item < items; item++) RunItem(item, scratch);
-            return;
-        }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, item => RunItem(item, Scratch.ForThisThread()));
+        });
+        // The kernels read the scales through a raw pointer: the buffer must outlive them.
+        GC.KeepAlive(scales);
     }
 
     private static AlignedBuffer<int> BuildConstants()

@@ -46,11 +46,7 @@ internal static unsafe class HadamardPopcountCode
     public const int MaxRows = 4;
     private const int Outputs = PopcountCode.PanelOutputs;
 
-    private static readonly AssemblerRegisterZMM[] Z =
-    [
-        zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15,
-        zmm16, zmm17, zmm18, zmm19, zmm20, zmm21, zmm22, zmm23, zmm24, zmm25, zmm26, zmm27, zmm28, zmm29, zmm30, zmm31,
-    ];
+    private static readonly AssemblerRegisterZMM[] Z = PopcountCode.Z;
 
     private static readonly Lazy<nint>[] Kernels = [.. Enumerable.Range(1, MaxRows).Select(r => new Lazy<nint>(() => Generate(r)))];
 

@@ -5,8 +5,7 @@ namespace HwFlow.Runtime.Kernels;
 /// tile) pairs. A work item is a group of up to 48 rows and a run of 256-output tiles; per tile,
 /// each kernel call counts up to 6 rows (read in place from the bit matrix, so they stay in L1)
 /// against the tile's panels (128 KB at 4,096 inputs, so they stay in L2), chunk by chunk, and
-/// hands each row's counts to the sink. Each work item writes only its own outputs, so results do
-/// not depend on the thread count.
+/// hands each row's counts to the sink (<see cref="KernelWork"/> splits the items over threads).
 /// </summary>
 internal static unsafe class PopcountKernel
 {
@@ -19,29 +18,18 @@ internal static unsafe class PopcountKernel
         var layout = weights.Popcount;
         var chunks = weights.Chunks;
         int rows = activations.Rows;
-        if (rows == 0) return;
         int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * layout.Steps * 512);
-        int tiles = layout.PaddedOutputs / Tile;
-        int groups = (rows + GroupRows - 1) / GroupRows;
-        int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);
-        int tilesPerPanel = (tiles + panels - 1) / panels;
-        panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
-        int items = panels * groups;
         long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
-
-        void RunItem(int item, Workspace space)
+        KernelWork.Run(rows, GroupRows, layout.PaddedOutputs / Tile, threads, Workspace.ForThisThread, (work, space) =>
         {
-            int panel = item % panels, group = item / panels;
-            int firstTile = panel * tilesPerPanel, endTile = Math.Min(tiles, firstTile + tilesPerPanel);
-            int firstRow = group * GroupRows, endRow = Math.Min(rows, firstRow + GroupRows);
             var args = new PopcountArgs { RowStride = rowStride, Counts = space.Counts, OutStride = Tile * sizeof(int) };
-            for (int t = firstTile; t < endTile; t++)
+            for (int t = work.FirstTile; t < work.EndTile; t++)
             {
                 int j0 = t * Tile;
                 args.Panels = Math.Min(Tile, weights.Outputs - j0 + PopcountCode.PanelOutputs - 1) / PopcountCode.PanelOutputs;
-                for (int row = firstRow; row < endRow; row += PopcountCode.MaxRows)
+                for (int row = work.FirstRow; row < work.EndRow; row += PopcountCode.MaxRows)
                 {
-                    int count = Math.Min(PopcountCode.MaxRows, endRow - row);
+                    int count = Math.Min(PopcountCode.MaxRows, work.EndRow - row);
                     var kernel = PopcountCode.Counter(count, coding);
                     for (int r = 0; r < count; r++) sink.BeginTile(row + r, j0, Tile, space.Row(r));
                     for (int chunk = 0; chunk < chunks.Count; chunk++)
@@ -58,21 +46,7 @@ internal static unsafe class PopcountKernel
                     for (int r = 0; r < count; r++) sink.EndTile(row + r, j0, Tile, space.Row(r));
                 }
             }
-        }
-
-        if (threads == 1 || items == 1)
-        {
-            var space = Workspace.ForThisThread();
-            for (int item = 0; item < items; item++) RunItem(item, space);
-            return;
-        }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, Workspace.ForThisThread,
-            (item, _, space) =>
-            {
-                RunItem(item, space);
-                return space;
-            },
-            _ => { });
+        });
     }
 
     /// <summary>One thread's counts, sums and totals for up to 6 rows of a tile; kept per thread (small products would spend more time allocating than counting).</summary>
