@@ -22,8 +22,10 @@ public static class BenchCommand
     public sealed record Machine(string Cpu, int Cores, string KernelIsa, string OpenBlas, string OpenBlasCore, string OpenBlasDefaultCore,
         IReadOnlyList<string> UnsetForPeer, string LoadBefore, string LoadAfter);
 
+    /// <param name="PeakBefore">One core's popcount peak measured just before the products (null where VPOPCNTQ kernels cannot run).</param>
+    /// <param name="PercentOfPeak">The 1-thread binary GEMM at the largest size (bit-products per second of CPU time), as a percentage of the better of the two peak measurements.</param>
     public sealed record GemmResult(string Folder, Machine Machine, int ChunkLength, IReadOnlyList<GemmTiming> Timings, IReadOnlyList<Ratio> Ratios,
-        IReadOnlyList<PeerCheck> PeerChecks);
+        IReadOnlyList<PeerCheck> PeerChecks, PopcountPeak? PeakBefore, PopcountPeak? PeakAfter, double? PercentOfPeak);
 
     /// <summary>The hidden subcommand the peer process runs.</summary>
     public const string PeerCommand = "openblas-peer";
@@ -88,14 +90,18 @@ public static class BenchCommand
             using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
             using var peer = OpenBlasPeer.Start(OpenBlasPeer.SelfCommand("bench", PeerCommand));
             var comparison = new GemmComparison(new GemmComparison.Options(min, max, parse.GetValue(maxNaive), k, t, Seed: 1, level, roundCount), peer);
+            bool peak = KernelCpu.Best == KernelIsa.Avx512Popcount;
+            var peakBefore = peak ? PopcountPeak.Measure() : null;
             var timings = ProgressDisplay.Run("bench gemm", comparison.Sizes().Count, progress => comparison.Run(progress));
+            var peakAfter = peak ? PopcountPeak.Measure() : null;
             var machine = new Machine(CpuName(), Environment.ProcessorCount, KernelCpu.Resolve(level).ToString(), peer.Config, peer.CoreName, OpenBlas.CoreName,
                 [.. OpenBlasPeer.KernelVariables.Where(v => Environment.GetEnvironmentVariable(v) is not null)], loadBefore, LoadAverage());
             File.WriteAllText(staged.File("gemm.csv"), Csv(timings));
             GemmPlot.SaveCmma(timings, staged.File("cmma-vs-xhbnn.png"));
             GemmPlot.SaveOpenBlas(timings, staged.File("openblas-vs-xhbnn.png"), t);
             staged.Commit();
-            Output.From(parse, json).Report(new GemmResult(staged.Target, machine, k, timings, Ratios(timings), comparison.Checks), Print);
+            Output.From(parse, json).Report(new GemmResult(staged.Target, machine, k, timings, Ratios(timings), comparison.Checks, peakBefore, peakAfter,
+                PercentOfPeak(timings, peakBefore, peakAfter)), Print);
             return ExitCodes.Success;
         });
         return command;
@@ -116,6 +122,19 @@ public static class BenchCommand
             }
         }
         return ratios;
+    }
+
+    /// <summary>
+    /// The 1-thread binary GEMM at the largest square size, by CPU time (what a shared machine left it;
+    /// the peak's fastest burst likewise is one the machine did not slow), against the better peak.
+    /// </summary>
+    public static double? PercentOfPeak(IReadOnlyList<GemmTiming> timings, PopcountPeak? before, PopcountPeak? after)
+    {
+        if (before is null || after is null) return null;
+        var largest = timings.Where(x => x.M == x.N && x.Contender == "binary" && x.Threads == 1).MaxBy(x => x.M);
+        if (largest is null) return null;
+        double peak = Math.Max(before.BitProductsPerSecond, after.BitProductsPerSecond);
+        return 100 * ((double)largest.M * largest.N * largest.K / largest.CpuSeconds) / peak;
     }
 
     private static string Csv(IReadOnlyList<GemmTiming> timings)
@@ -150,6 +169,11 @@ public static class BenchCommand
         foreach (var x in r.Ratios)
             ratios.AddRow(x.Shape, x.Kernel == "xhbnn" ? $"xhbnn (k={r.ChunkLength})" : x.Kernel, x.Peer, x.Threads.ToString(CultureInfo.InvariantCulture), x.Times.ToString("N1", CultureInfo.InvariantCulture) + "x");
         AnsiConsole.Write(ratios);
+        if (r.PeakBefore is { } before && r.PeakAfter is { } after)
+        {
+            AnsiConsole.MarkupLineInterpolated($"popcount peak (one core, XOR + VPOPCNTQ + VPADDQ): {before.BitProductsPerCycle:N0} / {after.BitProductsPerCycle:N0} bit-products per cycle at {before.Ghz:N2} / {after.Ghz:N2} GHz (before / after)");
+            AnsiConsole.MarkupLineInterpolated($"binary GEMM, 1 thread, largest size, by CPU time: [bold]{r.PercentOfPeak:N0}%[/] of that peak");
+        }
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}/gemm.csv, cmma-vs-xhbnn.png and openblas-vs-xhbnn.png");
     }
 

@@ -19,7 +19,7 @@ internal static unsafe class HadamardPopcount
         isa == KernelIsa.Avx512Popcount && coding == ActivationCoding.Bipolar &&
         weights.Packed.Chunks.ChunkLength == 64 && weights.Packed.Inputs % 64 == 0;
 
-    /// <summary>2 x scales[j, c] at [panel][unit][j % 4][c % 16], where unit = c / 16, zero elsewhere.</summary>
+    /// <summary>-2 x scales[j, c] at [panel][unit][j % 4][c % 16], where unit = c / 16, zero elsewhere.</summary>
     public static AlignedBuffer<float> WeightScales(float[] scales, int outputs, int chunks, int paddedOutputs, int steps)
     {
         int units = (steps + 1) / 2;
@@ -30,7 +30,7 @@ internal static unsafe class HadamardPopcount
             for (int c = 0; c < chunks; c++)
             {
                 long at = ((((long)(j / 4) * units) + (c / UnitFloats)) * 4 * UnitFloats) + ((j % 4) * UnitFloats) + (c % UnitFloats);
-                target[(int)at] = 2 * scales[(j * chunks) + c];
+                target[(int)at] = -2 * scales[(j * chunks) + c];
             }
         }
         return buffer;
@@ -38,7 +38,7 @@ internal static unsafe class HadamardPopcount
 
     public static void Run(BitMatrix activations, ReadOnlySpan<float> activationScales, HadamardWeights weights, float* output, KernelOptions options)
     {
-        var layout = weights.Packed.Popcount;
+        var layout = weights.Panels;
         int rows = activations.Rows, outputs = weights.Packed.Outputs, chunks = weights.Packed.Chunks.Count;
         if (rows == 0) return;
         int steps = layout.Steps, units = (steps + 1) / 2;
@@ -60,12 +60,12 @@ internal static unsafe class HadamardPopcount
             var args = new HadamardArgs
             {
                 RowStride = rowStride, Units = steps / 2, OddStep = steps % 2, Output = scratch, OutStride = Tile * sizeof(float),
-                Constants = Constants.Pointer,
+                Constants = Constants.Pointer, HalfChunk = 32,
             };
             for (int t = work.FirstTile; t < work.EndTile; t++)
             {
                 int j0 = t * Tile, width = Math.Min(Tile, outputs - j0);
-                args.Panels = (width + PopcountCode.PanelOutputs - 1) / PopcountCode.PanelOutputs;
+                args.Panels = (width + HadamardPanels.PanelOutputs - 1) / HadamardPanels.PanelOutputs;
                 for (int row = work.FirstRow; row < work.EndRow; row += Rows)
                 {
                     int count = Math.Min(Rows, work.EndRow - row);
@@ -85,9 +85,8 @@ internal static unsafe class HadamardPopcount
 
     private static AlignedBuffer<int> BuildConstants()
     {
-        var constants = new AlignedBuffer<int>(17);
+        var constants = new AlignedBuffer<int>(16);
         for (int i = 0; i < 16; i++) constants.Span[i] = i < 8 ? 2 * i : 16 + (2 * (i - 8));
-        constants.Span[16] = 32;
         return constants;
     }
 

@@ -16,9 +16,9 @@ public enum KernelIsa
     Avx512,
 
     /// <summary>
-    /// XOR/AND + VPOPCNTQ (AVX-512 VPOPCNTDQ) on 512-bit words, in kernels generated at run time
-    /// (.NET has no VPOPCNTQ intrinsic); Linux x86-64. Chunks must start on 512-bit steps, else
-    /// the <see cref="Avx512"/> kernels run.
+    /// XOR/AND + VPOPCNTD/Q (AVX-512 VPOPCNTDQ), in kernels generated at run time (.NET has no
+    /// intrinsic for them); Linux x86-64. Binary products need chunks on 32-bit steps, the fused
+    /// Hadamard product 64-bit chunks of bipolar activations; other shapes run the <see cref="Avx512"/> kernels.
     /// </summary>
     Avx512Popcount,
 }

@@ -41,7 +41,7 @@ public sealed class PackedWeights
 
     internal PopcountWeights Popcount => _popcount.Value;
 
-    /// <summary>The level that will run these weights at <paramref name="isa"/>: the VPOPCNTQ kernels need chunks on 512-bit steps, else the table lookup runs.</summary>
+    /// <summary>The level that will run these weights at <paramref name="isa"/>: the VPOPCNTD kernels need chunks on 32-bit steps, else the table lookup runs.</summary>
     internal KernelIsa Runnable(KernelIsa isa) =>
         isa == KernelIsa.Avx512Popcount && !PopcountWeights.Fits(Chunks) ? KernelIsa.Avx512 : isa;
 

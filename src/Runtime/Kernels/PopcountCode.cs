@@ -9,58 +9,47 @@ namespace HwFlow.Runtime.Kernels;
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PopcountArgs
 {
-    /// <summary>First activation row (at the chunk's first 512-bit step); rows are <see cref="RowStride"/> bytes apart.</summary>
+    /// <summary>First activation row (at the chunk's first 32-bit step); rows are <see cref="RowStride"/> bytes apart.</summary>
     public byte* Activations;
     public long RowStride;
 
-    /// <summary>First weight panel (4 outputs, <see cref="PopcountWeights"/> layout) at the chunk's first step.</summary>
+    /// <summary>First weight panel (64 outputs, <see cref="PopcountWeights"/> layout) at the chunk's first step.</summary>
     public byte* Weights;
 
     /// <summary>Bytes from the end of one panel's steps to the next panel's start.</summary>
     public long PanelSkip;
 
-    /// <summary>512-bit steps per panel (at least 1).</summary>
+    /// <summary>32-bit steps per panel (at least 1).</summary>
     public long Steps;
 
-    /// <summary>Counts out: 4 ints per panel, rows <see cref="OutStride"/> bytes apart.</summary>
+    /// <summary>Counts out: 64 ints per panel, rows <see cref="OutStride"/> bytes apart.</summary>
     public int* Counts;
     public long OutStride;
     public long Panels;
 }
 
 /// <summary>
-/// The VPOPCNTQ count kernels. .NET 10 has no intrinsic for VPOPCNTQ (AVX-512 VPOPCNTDQ; the API
+/// The VPOPCNTD count kernels. .NET 10 has no intrinsic for VPOPCNTD/Q (AVX-512 VPOPCNTDQ; the API
 /// is approved, dotnet/runtime#96162, but not shipped), so these kernels are x86-64 machine code
 /// assembled at run time with Iced (a managed assembler) and called through a function pointer.
-/// One kernel counts R activation rows (1..6) against a run of 4-output weight panels: per 512-bit
-/// step it keeps R x 4 accumulators of 8 per-word counts in zmm0-23, the 4 weight vectors in
-/// zmm24-27 and the row vector in zmm28: XOR (or AND) + VPOPCNTQ + VPADDQ per pair, the 3-op step
-/// whose throughput is the popcount peak. Each panel's accumulators are summed across lanes by a
-/// transpose-and-add tree (21 ops per 8 accumulators) into 4 ints per row.
+/// One kernel counts R activation rows (1..6) against a run of 64-output weight panels, 32 input
+/// bits per step: the step's weight words of 4 x 16 outputs sit in zmm24-27, and per row and
+/// block, XOR (or AND) with the row's word broadcast from memory + VPOPCNTD + VPADDD adds 16
+/// outputs' counts into one of 24 accumulators (zmm0-23): the 3-op step of the popcount peak,
+/// with each lane one output, so the counts are stored as they are (no sum across lanes).
 /// </summary>
 internal static unsafe class PopcountCode
 {
     public const int MaxRows = 6;
-    public const int PanelOutputs = 4;
-    public const int StepBytes = 64;
+    public const int PanelOutputs = 64;
+    private const int Blocks = 4;
+    private const int Lanes = 16;
 
     /// <summary>zmm0-31 by number.</summary>
     internal static readonly AssemblerRegisterZMM[] Z =
     [
         zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15,
         zmm16, zmm17, zmm18, zmm19, zmm20, zmm21, zmm22, zmm23, zmm24, zmm25, zmm26, zmm27, zmm28, zmm29, zmm30, zmm31,
-    ];
-
-    private static readonly AssemblerRegisterYMM[] Y =
-    [
-        ymm0, ymm1, ymm2, ymm3, ymm4, ymm5, ymm6, ymm7, ymm8, ymm9, ymm10, ymm11, ymm12, ymm13, ymm14, ymm15,
-        ymm16, ymm17, ymm18, ymm19, ymm20, ymm21, ymm22, ymm23, ymm24, ymm25, ymm26, ymm27, ymm28, ymm29, ymm30, ymm31,
-    ];
-
-    private static readonly AssemblerRegisterXMM[] X =
-    [
-        xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7, xmm8, xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15,
-        xmm16, xmm17, xmm18, xmm19, xmm20, xmm21, xmm22, xmm23, xmm24, xmm25, xmm26, xmm27, xmm28, xmm29, xmm30, xmm31,
     ];
 
     // kernels[coding][rows - 1], generated on first use.
@@ -88,31 +77,33 @@ internal static unsafe class PopcountCode
         a.mov(rsi, __qword_ptr[rdi + 40]);
         a.mov(rcx, __qword_ptr[rdi + 56]);
         a.Label(ref panelLoop);
-        for (int i = 0; i < rows * PanelOutputs; i++) a.vpxord(Z[i], Z[i], Z[i]);
+        for (int i = 0; i < rows * Blocks; i++) a.vpxord(Z[i], Z[i], Z[i]);
         a.mov(r8, __qword_ptr[rdi]);
         a.mov(rax, __qword_ptr[rdi + 32]);
         a.Label(ref stepLoop);
-        for (int c = 0; c < PanelOutputs; c++) a.vmovdqu64(Z[24 + c], __zmmword_ptr[rdx + (c * StepBytes)]);
+        for (int c = 0; c < Blocks; c++) a.vmovdqu32(Z[24 + c], __zmmword_ptr[rdx + (c * 64)]);
         for (int r = 0; r < rows; r++)
         {
-            a.vmovdqu64(Z[28], RowOperand(r));
-            for (int c = 0; c < PanelOutputs; c++)
+            for (int c = 0; c < Blocks; c++)
             {
-                int acc = (r * PanelOutputs) + c;
-                var t = Z[29 + (acc % 3)];
-                if (xor) a.vpxorq(t, Z[28], Z[24 + c]);
-                else a.vpandq(t, Z[28], Z[24 + c]);
-                a.vpopcntq(t, t);
-                a.vpaddq(Z[acc], Z[acc], t);
+                int acc = (r * Blocks) + c;
+                var t = Z[28 + (acc % 4)];
+                if (xor) a.vpxord(t, Z[24 + c], RowWord(r));
+                else a.vpandd(t, Z[24 + c], RowWord(r));
+                a.vpopcntd(t, t);
+                a.vpaddd(Z[acc], Z[acc], t);
             }
         }
-        a.add(r8, StepBytes);
-        a.add(rdx, PanelOutputs * StepBytes);
+        a.add(r8, sizeof(uint));
+        a.add(rdx, PanelOutputs * sizeof(uint));
         a.dec(rax);
         a.jnz(stepLoop);
         a.add(rdx, __qword_ptr[rdi + 24]);
         a.mov(rax, __qword_ptr[rdi + 48]);
-        for (int pair = 0; pair * 2 < rows; pair++) StorePair(a, pair, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < Blocks; c++) a.vmovdqu32(__zmmword_ptr[RowOut(a, r) + (c * Lanes * sizeof(int))], Z[(r * Blocks) + c]);
+        }
         a.add(rsi, PanelOutputs * sizeof(int));
         a.dec(rcx);
         a.jnz(panelLoop);
@@ -121,51 +112,18 @@ internal static unsafe class PopcountCode
         return Place(a);
     }
 
-    private static AssemblerMemoryOperand RowOperand(int row) => row switch
+    /// <summary>Row <paramref name="row"/>'s current 32-bit word, broadcast to 16 lanes.</summary>
+    private static AssemblerMemoryOperand RowWord(int row) => row switch
     {
-        0 => __zmmword_ptr[r8],
-        1 => __zmmword_ptr[r8 + r9],
-        2 => __zmmword_ptr[r8 + (r9 * 2)],
-        3 => __zmmword_ptr[r8 + r10],
-        4 => __zmmword_ptr[r8 + (r9 * 4)],
-        _ => __zmmword_ptr[r8 + r11],
+        0 => __dword_bcst[r8],
+        1 => __dword_bcst[r8 + r9],
+        2 => __dword_bcst[r8 + (r9 * 2)],
+        3 => __dword_bcst[r8 + r10],
+        4 => __dword_bcst[r8 + (r9 * 4)],
+        _ => __dword_bcst[r8 + r11],
     };
 
-    /// <summary>
-    /// Sums the 8 lanes of rows 2p and 2p+1's accumulators (X0..X3, X4..X7) into 8 totals in
-    /// order: pairs of 64-bit lanes, then of 128-bit lanes twice; then narrows to ints and stores
-    /// 4 per row. rax holds the output row stride; r8 is free.
-    /// </summary>
-    private static void StorePair(Assembler a, int pair, int rows)
-    {
-        int first = pair * 2 * PanelOutputs;
-        bool second = (pair * 2) + 1 < rows;
-        var acc = new AssemblerRegisterZMM[8];
-        for (int i = 0; i < 8; i++) acc[i] = i < 4 || second ? Z[first + i] : Z[31];
-        if (!second) a.vpxord(Z[31], Z[31], Z[31]);
-        // Y_m (zmm24..27) = lane pairs of X_2m and X_2m+1.
-        for (int m = 0; m < 4; m++)
-        {
-            a.vpunpcklqdq(Z[24 + m], acc[2 * m], acc[(2 * m) + 1]);
-            a.vpunpckhqdq(Z[28], acc[2 * m], acc[(2 * m) + 1]);
-            a.vpaddq(Z[24 + m], Z[24 + m], Z[28]);
-        }
-        for (int h = 0; h < 2; h++)
-        {
-            a.vshufi64x2(Z[28], Z[24 + (2 * h)], Z[25 + (2 * h)], 0x88);
-            a.vshufi64x2(Z[29], Z[24 + (2 * h)], Z[25 + (2 * h)], 0xDD);
-            a.vpaddq(Z[24 + h], Z[28], Z[29]);
-        }
-        a.vshufi64x2(Z[28], Z[24], Z[25], 0x88);
-        a.vshufi64x2(Z[29], Z[24], Z[25], 0xDD);
-        a.vpaddq(Z[30], Z[28], Z[29]);
-        a.vpmovqd(Y[30], Z[30]);
-        int row = pair * 2;
-        a.vmovdqu32(__xmmword_ptr[RowOut(a, row)], X[30]);
-        if (second) a.vextracti32x4(__xmmword_ptr[RowOut(a, row + 1)], Y[30], 1);
-    }
-
-    /// <summary>rsi + row * rax, using r8 for the odd multiples.</summary>
+    /// <summary>rsi + row * rax, using r8 for the odd multiples past 1.</summary>
     private static AssemblerMemoryOperand RowOut(Assembler a, int row)
     {
         switch (row)

@@ -1,10 +1,10 @@
 namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
-/// Runs the VPOPCNTQ count kernels (<see cref="PopcountCode"/>) over all (activation rows, output
+/// Runs the VPOPCNTD count kernels (<see cref="PopcountCode"/>) over all (activation rows, output
 /// tile) pairs. A work item is a group of up to 48 rows and a run of 256-output tiles; per tile,
 /// each kernel call counts up to 6 rows (read in place from the bit matrix, so they stay in L1)
-/// against the tile's panels (128 KB at 4,096 inputs, so they stay in L2), chunk by chunk, and
+/// against the tile's 4 panels (128 KB at 4,096 inputs, so they stay in L2), chunk by chunk, and
 /// hands each row's counts to the sink (<see cref="KernelWork"/> splits the items over threads).
 /// </summary>
 internal static unsafe class PopcountKernel
@@ -18,7 +18,7 @@ internal static unsafe class PopcountKernel
         var layout = weights.Popcount;
         var chunks = weights.Chunks;
         int rows = activations.Rows;
-        int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * layout.Steps * 512);
+        int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * layout.Steps * 32);
         long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
         KernelWork.Run(rows, GroupRows, layout.PaddedOutputs / Tile, threads, Workspace.ForThisThread, (work, space) =>
         {
@@ -34,11 +34,11 @@ internal static unsafe class PopcountKernel
                     for (int r = 0; r < count; r++) sink.BeginTile(row + r, j0, Tile, space.Row(r));
                     for (int chunk = 0; chunk < chunks.Count; chunk++)
                     {
-                        int firstStep = chunks.Start(chunk) / 512;
-                        int steps = ((chunks.Start(chunk) + chunks.LengthOf(chunk) + 511) / 512) - firstStep;
-                        args.Activations = (byte*)activations.RowPointer(row) + ((long)firstStep * PopcountCode.StepBytes);
+                        int firstStep = chunks.Start(chunk) / 32;
+                        int steps = ((chunks.Start(chunk) + chunks.LengthOf(chunk) + 31) / 32) - firstStep;
+                        args.Activations = (byte*)activations.RowPointer(row) + ((long)firstStep * sizeof(uint));
                         args.Weights = layout.Panel(j0, firstStep);
-                        args.PanelSkip = layout.PanelBytes - ((long)steps * PopcountCode.PanelOutputs * PopcountCode.StepBytes);
+                        args.PanelSkip = layout.PanelBytes - ((long)steps * PopcountCode.PanelOutputs * sizeof(uint));
                         args.Steps = steps;
                         kernel(&args);
                         for (int r = 0; r < count; r++) sink.Accept(row + r, j0, Tile, chunk, space.Row(r));

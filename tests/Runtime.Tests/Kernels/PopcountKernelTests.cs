@@ -6,7 +6,8 @@ namespace HwFlow.Runtime.Tests.Kernels;
 /// <summary>
 /// The VPOPCNTQ kernels (generated machine code) against the scalar reference, on shapes that reach
 /// every generated row count (1..6 rows per call), partial panels and tiles, rows past one 48-row
-/// group, one step and odd step counts, chunks on 512-bit steps, both codings, and 1 or 2 threads.
+/// group, one step and odd step counts, chunks on 32-bit steps (the last one short), both codings,
+/// and 1 or 2 threads.
 /// Every other level this CPU runs takes the same shapes, including the forced scalar path.
 /// </summary>
 public sealed class PopcountKernelTests
@@ -23,6 +24,8 @@ public sealed class PopcountKernelTests
         { 6, 1024, 260, 512 },
         { 7, 3000, 9, 1024 },
         { 13, 2048, 300, 512 },
+        { 4, 700, 70, 32 },
+        { 11, 1000, 129, 96 },
         { 50, 700, 33, 700 },
     };
 
@@ -51,6 +54,7 @@ public sealed class PopcountKernelTests
     {
         Assert.Equal(KernelIsa.Avx512, new PackedWeights(new BitMatrix(3, 700), 16).Runnable(KernelIsa.Avx512Popcount));
         Assert.Equal(KernelIsa.Avx512, new PackedWeights(new BitMatrix(3, 1100), 1000).Runnable(KernelIsa.Avx512Popcount));
+        Assert.Equal(KernelIsa.Avx512Popcount, new PackedWeights(new BitMatrix(3, 1100), 96).Runnable(KernelIsa.Avx512Popcount));
         Assert.Equal(KernelIsa.Avx2, new PackedWeights(new BitMatrix(3, 700), 700).Runnable(KernelIsa.Avx2));
     }
 
