@@ -8,7 +8,6 @@ public sealed unsafe class HadamardWeights
 {
     private readonly AlignedBuffer<float> _scalesByChunk;
     private readonly Lazy<AlignedBuffer<float>> _popcountScales;
-    private readonly Lazy<HadamardPanels> _panels;
 
     /// <param name="bits">Weight sign bits W[out, in].</param>
     /// <param name="chunkLength">The chunk length k of hb.</param>
@@ -27,8 +26,7 @@ public sealed unsafe class HadamardWeights
             for (int c = 0; c < chunks; c++) target[(c * PaddedOutputs) + j] = scales[(j * chunks) + c];
         }
         var copy = scales.ToArray();
-        _panels = new(() => new HadamardPanels(bits));
-        _popcountScales = new(() => HadamardPopcount.WeightScales(copy, outputs, chunks, PaddedOutputs, _panels.Value.Steps));
+        _popcountScales = new(() => HadamardPopcount.WeightScales(copy, outputs, chunks, PaddedOutputs));
     }
 
     /// <summary>hb(W) of real weights given as [out, in]: signs and the chunk means of |w|.</summary>
@@ -42,10 +40,7 @@ public sealed unsafe class HadamardWeights
     internal int PaddedOutputs { get; }
     internal float* ScalesByChunk => _scalesByChunk.Pointer;
 
-    /// <summary>The weight bits laid out for the fused VPOPCNTQ kernel.</summary>
-    internal HadamardPanels Panels => _panels.Value;
-
-    /// <summary>-2 x the scales, laid out for the VPOPCNTQ kernel ([panel][unit][output][16 chunks]).</summary>
+    /// <summary>2 x the scales, laid out for the fused VPOPCNTD kernel ([64-output panel][chunk][output]).</summary>
     internal float* PopcountScales => _popcountScales.Value.Pointer;
 
     /// <summary>Builds the layouts the given level will use, so timing excludes them.</summary>
@@ -53,7 +48,7 @@ public sealed unsafe class HadamardWeights
     {
         if (HadamardPopcount.Fits(this, KernelCpu.Resolve(isa), coding))
         {
-            _ = Panels;
+            _ = Packed.Popcount;
             _ = PopcountScales;
         }
         else
