@@ -2,15 +2,14 @@ namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// Runs the fused VPOPCNTD Hadamard kernel (<see cref="HadamardPopcountCode"/>) on the binary
-/// kernels' weight layout: the same work items as <see cref="PopcountKernel"/> (48-row groups x
-/// runs of 256-output tiles), 4 rows per kernel call. It applies where a chunk is 64 bits on whole
+/// kernels' weight layout: the same work items as <see cref="PopcountKernel"/> (runs of 256-output
+/// tiles against all rows, so a tile stays in L2), 4 rows per kernel call. It applies where a chunk is 64 bits on whole
 /// words: chunk length 64, inputs a multiple of 64, bipolar activations; other shapes run the
 /// table-lookup kernels.
 /// </summary>
 internal static unsafe class HadamardPopcount
 {
     private const int Tile = PackedWeights.OutputPadding;
-    private const int GroupRows = 48;
     private const int Rows = HadamardPopcountCode.MaxRows;
     private const int Panel = PopcountCode.PanelOutputs;
 
@@ -45,7 +44,7 @@ internal static unsafe class HadamardPopcount
         long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
         float* activationScaleData = scales.Pointer;
         float* weightScales = weights.PopcountScales;
-        KernelWork.Run(rows, GroupRows, layout.PaddedOutputs / Tile, threads, () => (nint)Scratch.ForThisThread(), (work, scratchAddress) =>
+        KernelWork.Run(rows, rows, layout.PaddedOutputs / Tile, threads, () => (nint)Scratch.ForThisThread(), (work, scratchAddress) =>
         {
             float* scratch = (float*)scratchAddress;
             var args = new HadamardArgs { RowStride = rowStride, Chunks = chunks, Output = scratch, OutStride = Tile * sizeof(float) };

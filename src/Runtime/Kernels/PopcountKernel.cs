@@ -2,15 +2,14 @@ namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// Runs the VPOPCNTD count kernels (<see cref="PopcountCode"/>) over all (activation rows, output
-/// tile) pairs. A work item is a group of up to 48 rows and a run of 256-output tiles; per tile,
-/// each kernel call counts up to 6 rows (read in place from the bit matrix, so they stay in L1)
-/// against the tile's 4 panels (128 KB at 4,096 inputs, so they stay in L2), chunk by chunk, and
-/// hands each row's counts to the sink (<see cref="KernelWork"/> splits the items over threads).
+/// tile) pairs. A work item is a run of 256-output tiles against all rows (<see cref="KernelWork"/>
+/// makes about two per thread); tile by tile, each kernel call counts up to 6 rows (read in place
+/// from the bit matrix) against the tile's 4 panels, which stay in L2 (128 KB at 4,096 inputs)
+/// while every row passes, chunk by chunk, and hands each row's counts to the sink.
 /// </summary>
 internal static unsafe class PopcountKernel
 {
     private const int Tile = PackedWeights.OutputPadding;
-    private const int GroupRows = 48;
 
     public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
         where TSink : struct, ICountSink
@@ -20,7 +19,7 @@ internal static unsafe class PopcountKernel
         int rows = activations.Rows;
         int threads = options.ThreadsFor((long)rows * layout.PaddedOutputs * layout.Steps * 32);
         long rowStride = (long)activations.WordsPerRow * sizeof(ulong);
-        KernelWork.Run(rows, GroupRows, layout.PaddedOutputs / Tile, threads, Workspace.ForThisThread, (work, space) =>
+        KernelWork.Run(rows, rows, layout.PaddedOutputs / Tile, threads, Workspace.ForThisThread, (work, space) =>
         {
             var args = new PopcountArgs { RowStride = rowStride, Counts = space.Counts, OutStride = Tile * sizeof(int) };
             for (int t = work.FirstTile; t < work.EndTile; t++)
