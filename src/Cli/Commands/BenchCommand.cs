@@ -98,7 +98,7 @@ public static class BenchCommand
                 [.. OpenBlasPeer.KernelVariables.Where(v => Environment.GetEnvironmentVariable(v) is not null)], loadBefore, LoadAverage());
             File.WriteAllText(staged.File("gemm.csv"), Csv(timings));
             GemmPlot.SaveCmma(timings, staged.File("cmma-vs-xhbnn.png"));
-            GemmPlot.SaveOpenBlas(timings, staged.File("openblas-vs-xhbnn.png"), t);
+            GemmPlot.SaveOpenBlas(timings, staged.File("openblas-vs-xhbnn.png"), t, peer.CoreName);
             staged.Commit();
             Output.From(parse, json).Report(new GemmResult(staged.Target, machine, k, timings, Ratios(timings), comparison.Checks, peakBefore, peakAfter,
                 PercentOfPeak(timings, peakBefore, peakAfter)), Print);

@@ -109,9 +109,7 @@ internal static unsafe class HadamardPopcountCode
         a.pop(rbx);
         a.vzeroupper();
         a.ret();
-        using var stream = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(stream), 0);
-        return Native.ExecutableCode.Place(stream.ToArray());
+        return Native.ExecutableCode.Place(a);
     }
 
     private static AssemblerMemoryOperand RowWord(int row, int offset) => row switch

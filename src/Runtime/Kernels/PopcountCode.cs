@@ -109,7 +109,7 @@ internal static unsafe class PopcountCode
         a.jnz(panelLoop);
         a.vzeroupper();
         a.ret();
-        return Place(a);
+        return ExecutableCode.Place(a);
     }
 
     /// <summary>Row <paramref name="row"/>'s current 32-bit word, broadcast to 16 lanes.</summary>
@@ -136,12 +136,5 @@ internal static unsafe class PopcountCode
                 a.imul(r8, rax, row);
                 return __[rsi + r8];
         }
-    }
-
-    private static nint Place(Assembler a)
-    {
-        using var stream = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(stream), 0);
-        return ExecutableCode.Place(stream.ToArray());
     }
 }

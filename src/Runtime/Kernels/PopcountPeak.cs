@@ -67,8 +67,6 @@ public sealed record PopcountPeak(double Ghz, double TriplesPerCycle)
         a.jnz(loop);
         a.vzeroupper();
         a.ret();
-        using var stream = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(stream), 0);
-        return Native.ExecutableCode.Place(stream.ToArray());
+        return Native.ExecutableCode.Place(a);
     }
 }

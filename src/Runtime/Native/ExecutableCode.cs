@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Iced.Intel;
 
 namespace HwFlow.Runtime.Native;
 
@@ -14,6 +15,14 @@ internal static unsafe partial class ExecutableCode
 
     /// <summary>True where generated kernels can run: Linux on x86-64.</summary>
     public static bool Supported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    /// <summary>Assembles <paramref name="assembler"/>'s code (position-independent: labels only) and places it.</summary>
+    public static nint Place(Assembler assembler)
+    {
+        using var stream = new MemoryStream();
+        assembler.Assemble(new StreamCodeWriter(stream), 0);
+        return Place(stream.ToArray());
+    }
 
     /// <summary>Copies <paramref name="code"/> into fresh executable pages and returns its address.</summary>
     public static nint Place(ReadOnlySpan<byte> code)

@@ -50,16 +50,15 @@ public sealed class OpenBlasPeer : IDisposable
         foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
         foreach (var name in KernelVariables) start.Environment.Remove(name);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start the OpenBLAS peer ({command[0]})");
-        string folder = Directory.CreateTempSubdirectory("hwflow-openblas-peer-").FullName;
-        var peer = new OpenBlasPeer(process, folder, "", "");
-        var hello = peer.Answer();
-        var parts = hello.Split('\t');
+        var hello = process.StandardOutput.ReadLine();
+        var parts = hello?.Split('\t') ?? [];
         if (parts.Length != 3 || parts[0] != "ready")
         {
-            peer.Dispose();
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
             throw new InvalidOperationException($"the OpenBLAS peer answered '{hello}' instead of its kernel name");
         }
-        return new OpenBlasPeer(process, folder, parts[1], parts[2]);
+        return new OpenBlasPeer(process, Directory.CreateTempSubdirectory("hwflow-openblas-peer-").FullName, parts[1], parts[2]);
     }
 
     /// <summary>The command that re-runs this program with <paramref name="arguments"/> (the apphost, or dotnet and the entry assembly).</summary>
