@@ -22,10 +22,32 @@ public sealed class BenchCommandTests : IDisposable
         Assert.All(ratios, r => Assert.True(r.GetProperty("times").GetDouble() > 0));
         Assert.Equal(64, json.GetProperty("chunkLength").GetInt32());
         var csv = File.ReadAllLines(Path.Combine(folder, "gemm.csv"));
-        Assert.Equal("shape,m,n,k,contender,threads,seconds,gops", csv[0]);
+        Assert.Equal("shape,m,n,k,contender,threads,seconds,gops,cpu_seconds", csv[0]);
         Assert.Contains(csv, line => line.StartsWith("32x32x32,32,32,32,binary,1,", StringComparison.Ordinal));
         Assert.True(new FileInfo(Path.Combine(folder, "cmma-vs-xhbnn.png")).Length > 1000);
         Assert.True(new FileInfo(Path.Combine(folder, "openblas-vs-xhbnn.png")).Length > 1000);
+        var checks = json.GetProperty("peerChecks").EnumerateArray().ToList();
+        Assert.Equal(["32x32x32", "1x32x32", "64x64x64", "1x64x64"], checks.Select(c => c.GetProperty("shape").GetString()));
+        Assert.All(checks, c => Assert.InRange(c.GetProperty("worstErrorOverBound").GetDouble(), 0, 1));
+    }
+
+    [Fact]
+    public void ThePeerRunsOpenBlasWithoutTheKernelVariablesAndSaysWhichKernelRan()
+    {
+        // Force the AVX2 kernels in the environment, as this machine's profile does: the benchmark's own
+        // OpenBLAS keeps them (they are the correctness reference); the peer must run without them.
+        var environment = new Dictionary<string, string> { ["OPENBLAS_CORETYPE"] = "Haswell", ["OPENBLAS_L2_SIZE"] = "512" };
+        var result = CliProcess.RunWithEnvironment(environment, [.. Small, "-o", _dir.File("peer")]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var machine = result.Json().GetProperty("machine");
+        Assert.Equal("Haswell", machine.GetProperty("openBlasDefaultCore").GetString());
+        Assert.Equal(["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"], machine.GetProperty("unsetForPeer").EnumerateArray().Select(v => v.GetString()));
+        string peerCore = machine.GetProperty("openBlasCore").GetString()!;
+        Assert.False(string.IsNullOrWhiteSpace(peerCore));
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            Assert.NotEqual("Haswell", peerCore);
+        var text = CliProcess.RunWithEnvironment(environment, [.. Small[..^1], "-o", _dir.File("peer-text")]);
+        Assert.Contains($"OpenBLAS peer: {peerCore} kernels (run without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE)", text.Stdout);
     }
 
     [Fact]
@@ -52,7 +74,8 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("--min-size", "48", "--min-size must be a power of two")]
     [InlineData("--chunk", "0", "--chunk must be at least 1")]
     [InlineData("--threads", "0", "--threads must be at least 1")]
-    [InlineData("--isa", "sse", "--isa must be avx512, avx2 or scalar, got 'sse'")]
+    [InlineData("--isa", "sse", "--isa must be avx512-popcount, avx512, avx2 or scalar, got 'sse'")]
+    [InlineData("--rounds", "0", "--rounds must be at least 1")]
     public void BadOptionsAreOneLineUserErrors(string option, string value, string message)
     {
         var folder = _dir.File("bad");

@@ -13,11 +13,12 @@ public static class GemmPlot
     public static void SaveCmma(IReadOnlyList<GemmTiming> timings, string path) =>
         Save(timings, path, "CMMA (plain float triple loop) vs xHBNN", [("float-triple-loop", 1), ("xhbnn", 1), ("binary", 1)]);
 
-    public static void SaveOpenBlas(IReadOnlyList<GemmTiming> timings, string path, int threads)
+    /// <param name="coreName">The OpenBLAS kernel set that ran (e.g. Cooperlake), named in the title.</param>
+    public static void SaveOpenBlas(IReadOnlyList<GemmTiming> timings, string path, int threads, string coreName)
     {
         var series = new List<(string, int)> { ("openblas-sgemm", 1), ("xhbnn", 1), ("binary", 1) };
         if (threads > 1) series.AddRange([("openblas-sgemm", threads), ("xhbnn", threads), ("binary", threads)]);
-        Save(timings, path, "OpenBLAS sgemm (standing in for MKL) vs xHBNN", series);
+        Save(timings, path, $"OpenBLAS sgemm, {coreName} kernels (standing in for MKL) vs xHBNN", series);
     }
 
     private static void Save(IReadOnlyList<GemmTiming> timings, string path, string title, IEnumerable<(string Name, int Threads)> series)

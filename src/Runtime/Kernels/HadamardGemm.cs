@@ -19,6 +19,12 @@ public static unsafe class HadamardGemm
             throw new ArgumentException($"{activationScales.Length} activation scales given, but {activations.Rows} rows x {chunks} chunks need {activations.Rows * chunks}");
         if (output.Length != (long)activations.Rows * packed.Outputs)
             throw new ArgumentException($"the output holds {output.Length} values, but {activations.Rows} x {packed.Outputs} are needed");
+        options ??= KernelOptions.Default;
+        if (HadamardPopcount.Fits(weights, KernelCpu.Resolve(options.Isa), coding))
+        {
+            fixed (float* result = output) HadamardPopcount.Run(activations, activationScales, weights, result, options);
+            return;
+        }
         var popCounts = BinaryGemm.ActivationPopCounts(activations, packed.Chunks, coding);
         fixed (int* pops = popCounts)
         fixed (float* scales = activationScales)
@@ -26,7 +32,7 @@ public static unsafe class HadamardGemm
         {
             var sink = new HadamardSink(new SignedCounts(packed.Chunks, coding, pops), scales, weights.ScalesByChunk,
                 weights.PaddedOutputs, chunks, target, packed.Outputs);
-            PackedKernel.Run(activations, packed, coding, sink, options ?? KernelOptions.Default);
+            PackedKernel.Run(activations, packed, coding, sink, options);
         }
     }
 }

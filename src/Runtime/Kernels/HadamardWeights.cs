@@ -7,6 +7,7 @@ namespace HwFlow.Runtime.Kernels;
 public sealed unsafe class HadamardWeights
 {
     private readonly AlignedBuffer<float> _scalesByChunk;
+    private readonly Lazy<AlignedBuffer<float>> _popcountScales;
 
     /// <param name="bits">Weight sign bits W[out, in].</param>
     /// <param name="chunkLength">The chunk length k of hb.</param>
@@ -24,6 +25,8 @@ public sealed unsafe class HadamardWeights
         {
             for (int c = 0; c < chunks; c++) target[(c * PaddedOutputs) + j] = scales[(j * chunks) + c];
         }
+        var copy = scales.ToArray();
+        _popcountScales = new(() => HadamardPopcount.WeightScales(copy, outputs, chunks, PaddedOutputs));
     }
 
     /// <summary>hb(W) of real weights given as [out, in]: signs and the chunk means of |w|.</summary>
@@ -36,4 +39,21 @@ public sealed unsafe class HadamardWeights
     public PackedWeights Packed { get; }
     internal int PaddedOutputs { get; }
     internal float* ScalesByChunk => _scalesByChunk.Pointer;
+
+    /// <summary>2 x the scales, laid out for the fused VPOPCNTD kernel ([64-output panel][chunk][output]).</summary>
+    internal float* PopcountScales => _popcountScales.Value.Pointer;
+
+    /// <summary>Builds the layouts the given level will use, so timing excludes them.</summary>
+    public void Prepare(KernelIsa? isa = null, ActivationCoding coding = ActivationCoding.Bipolar)
+    {
+        if (HadamardPopcount.Fits(this, KernelCpu.Resolve(isa), coding))
+        {
+            _ = Packed.Popcount;
+            _ = PopcountScales;
+        }
+        else
+        {
+            Packed.Prepare(isa);
+        }
+    }
 }

@@ -5,8 +5,7 @@ namespace HwFlow.Runtime.Kernels;
 /// Rows go in groups of 32: their field values (in/6 bytes per row) are read once, and each weight
 /// tile (in/6 x 256 bytes, fetched from L3 once per group) serves the 32 rows from L2 in eight
 /// 4-row micro-kernel passes. When there are too few row groups to keep every thread busy (the
-/// matrix-vector case), the outputs are also split into panels.
-/// Each work item writes only its own outputs, so results do not depend on the thread count.
+/// matrix-vector case), the outputs are also split into panels (<see cref="KernelWork"/>).
 /// </summary>
 internal static unsafe class PackedKernel
 {
@@ -15,26 +14,23 @@ internal static unsafe class PackedKernel
     public static void Run<TSink>(BitMatrix activations, PackedWeights weights, ActivationCoding coding, TSink sink, KernelOptions options)
         where TSink : struct, ICountSink
     {
-        var isa = KernelCpu.Resolve(options.Isa);
+        var isa = weights.Runnable(KernelCpu.Resolve(options.Isa));
+        if (isa == KernelIsa.Avx512Popcount)
+        {
+            PopcountKernel.Run(activations, weights, coding, sink, options);
+            return;
+        }
         int tile = isa switch { KernelIsa.Avx512 => Avx512Counter.TileOutputs, KernelIsa.Avx2 => Avx2Counter.TileOutputs, _ => ScalarCounter.TileOutputs };
         int rows = activations.Rows;
-        if (rows == 0) return;
-        int threads = Math.Max(1, options.EffectiveThreads);
+        int threads = options.ThreadsFor((long)rows * weights.Outputs * weights.Inputs);
         int tiles = (weights.Outputs + tile - 1) / tile;
-        int groups = (rows + GroupRows - 1) / GroupRows;
-        int panels = threads == 1 || groups >= 2 * threads ? 1 : Math.Min(tiles, ((2 * threads) + groups - 1) / groups);
-        int tilesPerPanel = (tiles + panels - 1) / panels;
-        panels = (tiles + tilesPerPanel - 1) / tilesPerPanel;
-        int items = panels * groups;
         var sliced = isa == KernelIsa.Scalar ? null : weights.Sliced(isa);
         int valueBytes = sliced is null ? 0 : sliced.Fields.Count;
         byte* tables = isa == KernelIsa.Avx512 ? LookupTables.Six(coding) : LookupTables.Four(coding);
 
-        void RunItem(int item, Workspace space)
+        KernelWork.Run(rows, GroupRows, tiles, threads, Workspace.ForThisThread, (work, space) =>
         {
-            int panel = item % panels, group = item / panels;
-            int firstTile = panel * tilesPerPanel, endTile = Math.Min(tiles, firstTile + tilesPerPanel);
-            int firstRow = group * GroupRows, endRow = Math.Min(rows, firstRow + GroupRows);
+            int firstTile = work.FirstTile, endTile = work.EndTile, firstRow = work.FirstRow, endRow = work.EndRow;
             if (isa == KernelIsa.Scalar)
             {
                 for (int t = firstTile; t < endTile; t++)
@@ -62,21 +58,7 @@ internal static unsafe class PackedKernel
                     else Avx2Counter.CountTile(rowValues, tables, sliced!, row, t * tile, space.Scratch, sink);
                 }
             }
-        }
-
-        if (threads == 1 || items == 1)
-        {
-            var space = Workspace.ForThisThread();
-            for (int item = 0; item < items; item++) RunItem(item, space);
-            return;
-        }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, Workspace.ForThisThread,
-            (item, _, space) =>
-            {
-                RunItem(item, space);
-                return space;
-            },
-            _ => { });
+        });
     }
 
     /// <summary>One thread's buffers: field values for a row group, and counts and sums for up to four rows of a tile.</summary>

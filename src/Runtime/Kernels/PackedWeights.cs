@@ -12,6 +12,7 @@ public sealed class PackedWeights
     private readonly Lazy<SlicedWeights> _avx512;
     private readonly Lazy<SlicedWeights> _avx2;
     private readonly Lazy<WordSegments> _segments;
+    private readonly Lazy<PopcountWeights> _popcount;
 
     public PackedWeights(BitMatrix bits, int chunkLength)
     {
@@ -22,6 +23,7 @@ public sealed class PackedWeights
         _avx512 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx512Counter.FieldBits), Avx512Counter.TileOutputs));
         _avx2 = new(() => new SlicedWeights(bits, new FieldLayout(Chunks, Avx2Counter.FieldBits), Avx2Counter.TileOutputs));
         _segments = new(() => new WordSegments(Chunks));
+        _popcount = new(() => new PopcountWeights(bits));
     }
 
     /// <summary>Sign bits of W given as [out, in] values (v &gt;= 0 is +1).</summary>
@@ -37,11 +39,18 @@ public sealed class PackedWeights
 
     internal WordSegments Segments => _segments.Value;
 
+    internal PopcountWeights Popcount => _popcount.Value;
+
+    /// <summary>The level that will run these weights at <paramref name="isa"/>: the VPOPCNTD kernels need chunks on 32-bit steps, else the table lookup runs.</summary>
+    internal KernelIsa Runnable(KernelIsa isa) =>
+        isa == KernelIsa.Avx512Popcount && !PopcountWeights.Fits(Chunks) ? KernelIsa.Avx512 : isa;
+
     /// <summary>Builds the layout the given level will need now, so timing excludes it.</summary>
     public void Prepare(KernelIsa? isa = null)
     {
-        var level = KernelCpu.Resolve(isa);
+        var level = Runnable(KernelCpu.Resolve(isa));
         if (level == KernelIsa.Scalar) _ = Segments;
+        else if (level == KernelIsa.Avx512Popcount) _ = Popcount;
         else _ = Sliced(level);
     }
 }

@@ -5,18 +5,29 @@ using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Training.Experiments;
 
-/// <summary>One measured contender at one shape: median seconds over interleaved rounds.</summary>
-public sealed record GemmTiming(string Shape, int M, int N, int K, string Contender, int Threads, double Seconds, double GigaOpsPerSecond);
+/// <summary>
+/// One measured contender at one shape: median wall seconds over interleaved rounds, and the median
+/// CPU seconds its process spent per call (all threads), which a shared machine inflates less.
+/// </summary>
+public sealed record GemmTiming(string Shape, int M, int N, int K, string Contender, int Threads, double Seconds, double GigaOpsPerSecond, double CpuSeconds);
+
+/// <summary>
+/// The peer's output against the in-process OpenBLAS (the environment's default kernel) on the same
+/// inputs: the largest |difference| as a fraction of its rounding bound 2 k eps |a_i| |b_j| (at most 1 passes).
+/// </summary>
+public sealed record PeerCheck(string Shape, double WorstErrorOverBound);
 
 /// <summary>
 /// Times the packed binary kernels against their peers in one process, interleaved: every round
 /// runs each contender once, in turn, so a disturbance (other jobs on the machine) hits all of
 /// them alike; the median over rounds is kept. Ops are multiply-accumulates (bit products for
-/// the binary kernels, float products for the peers).
+/// the binary kernels, float products for the peers). OpenBLAS runs in <paramref name="peer"/>, a child
+/// process that picks its fastest kernel; every product it computes is checked against this
+/// process's OpenBLAS on the same inputs before it is timed.
 /// </summary>
-public sealed class GemmComparison(GemmComparison.Options options)
+public sealed class GemmComparison(GemmComparison.Options options, OpenBlasPeer peer)
 {
-    public sealed record Options(int MinSize, int MaxSize, int MaxNaiveSize, int ChunkLength, int Threads, ulong Seed, KernelIsa? Isa = null);
+    public sealed record Options(int MinSize, int MaxSize, int MaxNaiveSize, int ChunkLength, int Threads, ulong Seed, KernelIsa? Isa = null, int Rounds = 5);
 
     /// <summary>Matrix sizes measured: powers of two from MinSize to MaxSize.</summary>
     public IReadOnlyList<int> Sizes()
@@ -26,9 +37,13 @@ public sealed class GemmComparison(GemmComparison.Options options)
         return sizes;
     }
 
+    /// <summary>The peer's results checked so far, one per shape.</summary>
+    public List<PeerCheck> Checks { get; } = [];
+
     public List<GemmTiming> Run(IProgress<int>? progress = null)
     {
         OpenBlas.EnsureAvailable();
+        Checks.Clear();
         var results = new List<GemmTiming>();
         int done = 0;
         foreach (int n in Sizes())
@@ -53,22 +68,26 @@ public sealed class GemmComparison(GemmComparison.Options options)
         var counts = new int[n * n];
         int all = options.Threads;
         packed.Prepare(options.Isa);
-        hbWeights.Packed.Prepare(options.Isa);
+        hbWeights.Prepare(options.Isa);
 
-        var contenders = new List<(string Name, int Threads, Action Run)>
+        int id = peer.LoadGemm(a, b, n, n, n);
+        Check($"{n}x{n}x{n}", id, () => Sgemm(a, b, c, n, all), c, a, b, n, n, n);
+        var contenders = new List<(string Name, int Threads, Func<int, (double Wall, double Cpu)> Time)>
         {
-            ("binary", 1, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1))),
-            ("openblas-sgemm", 1, () => Sgemm(a, b, c, n, 1)),
-            ("xhbnn", 1, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, 1))),
+            ("binary", 1, Local(() => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1)))),
+            ("openblas-sgemm", 1, r => peer.Time(id, 1, r)),
+            ("xhbnn", 1, Local(() => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, 1)))),
         };
         if (all > 1)
         {
-            contenders.Add(("binary", all, () => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all))));
-            contenders.Add(("openblas-sgemm", all, () => Sgemm(a, b, c, n, all)));
-            contenders.Add(("xhbnn", all, () => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, all))));
+            contenders.Add(("binary", all, Local(() => BinaryGemm.Multiply(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all)))));
+            contenders.Add(("openblas-sgemm", all, r => peer.Time(id, all, r)));
+            contenders.Add(("xhbnn", all, Local(() => HadamardGemm.Multiply(bits, hbScales, hbWeights, ActivationCoding.Bipolar, c, new KernelOptions(options.Isa, all)))));
         }
-        if (n <= options.MaxNaiveSize) contenders.Add(("float-triple-loop", 1, () => FloatTripleLoop.Multiply(a, b, c, n, n, n)));
-        return Interleave($"{n}x{n}x{n}", n, n, n, contenders);
+        if (n <= options.MaxNaiveSize) contenders.Add(("float-triple-loop", 1, Local(() => FloatTripleLoop.Multiply(a, b, c, n, n, n))));
+        var timings = Interleave($"{n}x{n}x{n}", n, n, n, contenders);
+        peer.Drop(id);
+        return timings;
     }
 
     private IEnumerable<GemmTiming> MeasureGemv(int n)
@@ -81,19 +100,66 @@ public sealed class GemmComparison(GemmComparison.Options options)
         var packed = PackedWeights.FromSigns(w, n, n, n);
         var counts = new int[n];
         packed.Prepare(options.Isa);
-        var contenders = new List<(string Name, int Threads, Action Run)>
+        int all = options.Threads;
+        int id = peer.LoadGemv(w, x, n, n);
+        Check($"1x{n}x{n}", id, () => Sgemv(w, x, y, n, all), y, x, w, 1, n, n);
+        var contenders = new List<(string Name, int Threads, Func<int, (double Wall, double Cpu)> Time)>
         {
-            ("binary", 1, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1))),
-            ("openblas-sgemv", 1, () => Sgemv(w, x, y, n, 1)),
+            ("binary", 1, Local(() => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, 1)))),
+            ("openblas-sgemv", 1, r => peer.Time(id, 1, r)),
         };
-        if (options.Threads > 1)
+        if (all > 1)
         {
-            int all = options.Threads;
-            contenders.Add(("binary", all, () => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all))));
-            contenders.Add(("openblas-sgemv", all, () => Sgemv(w, x, y, n, all)));
+            contenders.Add(("binary", all, Local(() => BinaryGemm.MultiplyVector(bits, packed, ActivationCoding.Bipolar, counts, new KernelOptions(options.Isa, all)))));
+            contenders.Add(("openblas-sgemv", all, r => peer.Time(id, all, r)));
         }
-        return Interleave($"1x{n}x{n}", 1, n, n, contenders);
+        var timings = Interleave($"1x{n}x{n}", 1, n, n, contenders);
+        peer.Drop(id);
+        return timings;
     }
+
+    /// <summary>
+    /// Runs the product in this process (OpenBLAS's default kernel for this environment) and in the
+    /// peer (1 thread), and stops the benchmark if any entry differs by more than the rounding bound:
+    /// rows of <paramref name="left"/> (m x k) and <paramref name="right"/> (n x k) bound each entry's
+    /// error by k eps |row| |row| for each side.
+    /// </summary>
+    private void Check(string shape, int id, Action runHere, float[] here, float[] left, float[] right, int m, int n, int k)
+    {
+        runHere();
+        var there = peer.Output(id, 1);
+        var leftNorms = RowNorms(left, m, k);
+        var rightNorms = RowNorms(right, n, k);
+        double worst = 0;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double bound = (2.0 * k * UnitRoundoff * leftNorms[i] * rightNorms[j]) + double.Epsilon;
+                worst = Math.Max(worst, Math.Abs(here[(i * n) + j] - there[(i * n) + j]) / bound);
+            }
+        }
+        if (!(worst <= 1))
+            throw new InvalidOperationException($"OpenBLAS's {peer.CoreName} kernel disagrees with this process's at {shape}: an entry is off by {worst:G3} times the rounding bound");
+        Checks.Add(new PeerCheck(shape, worst));
+    }
+
+    /// <summary>Float's unit roundoff, 2^-24.</summary>
+    private const double UnitRoundoff = 1.0 / (1 << 24);
+
+    private static double[] RowNorms(float[] values, int rows, int columns)
+    {
+        var norms = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double sum = 0;
+            for (int c = 0; c < columns; c++) sum += (double)values[(r * columns) + c] * values[(r * columns) + c];
+            norms[r] = Math.Sqrt(sum);
+        }
+        return norms;
+    }
+
+    private static Func<int, (double Wall, double Cpu)> Local(Action run) => repeats => Time(run, repeats);
 
     private static void Sgemm(float[] a, float[] bTransposed, float[] c, int n, int threads)
     {
@@ -107,34 +173,46 @@ public sealed class GemmComparison(GemmComparison.Options options)
         OpenBlas.Sgemv(false, n, n, 1, w, x, 0, y);
     }
 
-    private static IEnumerable<GemmTiming> Interleave(string shape, int m, int n, int k, List<(string Name, int Threads, Action Run)> contenders)
+    private List<GemmTiming> Interleave(string shape, int m, int n, int k, List<(string Name, int Threads, Func<int, (double Wall, double Cpu)> Time)> contenders)
     {
         // Warm up (JIT, weight layouts, OpenBLAS buffers), and size each sample to at least 20 ms.
         var repeats = new int[contenders.Count];
         for (int i = 0; i < contenders.Count; i++)
         {
-            contenders[i].Run();
-            double once = Time(contenders[i].Run, 1);
+            contenders[i].Time(1);
+            double once = contenders[i].Time(1).Wall;
             repeats[i] = (int)Math.Clamp(Math.Ceiling(0.02 / Math.Max(once, 1e-9)), 1, 100_000);
         }
-        int rounds = k >= 2048 ? 3 : 5;
+        int rounds = Math.Max(options.Rounds, 1);
         var samples = contenders.Select(_ => new List<double>()).ToArray();
+        var cpu = contenders.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < rounds; round++)
         {
-            for (int i = 0; i < contenders.Count; i++) samples[i].Add(Time(contenders[i].Run, repeats[i]) / repeats[i]);
+            for (int i = 0; i < contenders.Count; i++)
+            {
+                var (wall, used) = contenders[i].Time(repeats[i]);
+                samples[i].Add(wall / repeats[i]);
+                cpu[i].Add(used / repeats[i]);
+            }
         }
+        var timings = new List<GemmTiming>();
         for (int i = 0; i < contenders.Count; i++)
         {
             double median = Median(samples[i]);
-            yield return new GemmTiming(shape, m, n, k, contenders[i].Name, contenders[i].Threads, median, (double)m * n * k / median / 1e9);
+            timings.Add(new GemmTiming(shape, m, n, k, contenders[i].Name, contenders[i].Threads, median, (double)m * n * k / median / 1e9, Median(cpu[i])));
         }
+        return timings;
     }
 
-    private static double Time(Action run, int repeats)
+    private static (double Wall, double Cpu) Time(Action run, int repeats)
     {
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (int r = 0; r < repeats; r++) run();
-        return watch.Elapsed.TotalSeconds;
+        double wall = watch.Elapsed.TotalSeconds;
+        self.Refresh();
+        return (wall, (self.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     private static double Median(List<double> values)

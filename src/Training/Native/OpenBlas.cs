@@ -47,6 +47,16 @@ public static unsafe partial class OpenBlas
         }
     }
 
+    /// <summary>The kernel set OpenBLAS picked when it loaded (e.g. Haswell, SkylakeX), which OPENBLAS_CORETYPE can force.</summary>
+    public static string CoreName
+    {
+        get
+        {
+            EnsureAvailable();
+            return Marshal.PtrToStringAnsi(openblas_get_corename()) ?? "";
+        }
+    }
+
     public static int Threads
     {
         get
@@ -107,4 +117,7 @@ public static unsafe partial class OpenBlas
 
     [LibraryImport(Library)]
     private static partial nint openblas_get_config();
+
+    [LibraryImport(Library)]
+    private static partial nint openblas_get_corename();
 }

@@ -6,13 +6,16 @@ namespace HwFlow.Runtime.Tests.Kernels;
 
 public sealed class BinaryGemmTests
 {
-    /// <summary>Every level this CPU runs (on the project's machines: scalar, AVX2 and AVX-512).</summary>
+    /// <summary>Every level this CPU runs (on the project's machines: scalar, AVX2, AVX-512 table lookup and VPOPCNTQ).</summary>
     public static TheoryData<KernelIsa> Levels()
     {
         var data = new TheoryData<KernelIsa>();
-        foreach (var isa in Enum.GetValues<KernelIsa>().Where(i => i <= KernelCpu.Best)) data.Add(isa);
+        foreach (var isa in RunnableLevels()) data.Add(isa);
         return data;
     }
+
+    /// <summary>Every level this CPU runs, lowest (the forced scalar path) first.</summary>
+    public static IEnumerable<KernelIsa> RunnableLevels() => Enum.GetValues<KernelIsa>().Where(i => i <= KernelCpu.Best);
 
     private static readonly Gen<(int Batch, int Inputs, int Outputs, int Chunk, bool Bipolar, ulong Seed)> Shapes =
         from batch in Gen.Int[1, 4]

@@ -22,53 +22,75 @@ public sealed class HadamardGemmTests
             from unipolar in Gen.Bool
             from seed in Gen.ULong
             select (batch, inputs, outputs, chunk, unipolar, seed);
-        shapes.Sample(s =>
-        {
-            var rng = new SplitMix64(s.seed);
-            // Unipolar activations are what Ramp leaves: non-negative, many exact zeros.
-            var x = Enumerable.Range(0, s.batch * s.inputs)
-                .Select(_ => s.unipolar ? (float)Math.Max(0, rng.NextGaussian()) : (float)rng.NextGaussian()).ToArray();
-            var weightsByOutput = Enumerable.Range(0, s.outputs * s.inputs).Select(_ => (float)rng.NextGaussian()).ToArray();
-            var coding = s.unipolar ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
-
-            var bits = BitMatrix.FromSigns(x, s.batch, s.inputs, coding);
-            var scales = HadamardScales.ChunkMeans(x, s.batch, s.inputs, s.chunk);
-            var weights = HadamardWeights.FromReal(weightsByOutput, s.outputs, s.inputs, s.chunk);
-            var actual = new float[s.batch * s.outputs];
-            HadamardGemm.Multiply(bits, scales, weights, coding, actual, new KernelOptions(isa, Threads: 2));
-
-            // The reference, as FloatEvaluator's BinLayer computes it: Dot[hb(x, k), hb(W, k)] in double, W as [in, out].
-            var w = new Tensor([s.inputs, s.outputs], new float[s.inputs * s.outputs]);
-            for (int j = 0; j < s.outputs; j++)
-                for (int i = 0; i < s.inputs; i++) w.Data[(i * s.outputs) + j] = weightsByOutput[(j * s.inputs) + i];
-            var hbW = Hadamard.BinarizeWeightsTransposed(w, s.chunk);
-            for (int b = 0; b < s.batch; b++)
-            {
-                var hbX = Hadamard.Binarize(x.AsSpan(b * s.inputs, s.inputs).ToArray().Select(v => (double)v).ToArray(), s.chunk, s.unipolar);
-                for (int j = 0; j < s.outputs; j++)
-                {
-                    var column = hbW.AsSpan(j * s.inputs, s.inputs);
-                    double expected = DenseProduct.Dot(hbX, column);
-                    double magnitude = 0;
-                    for (int i = 0; i < s.inputs; i++) magnitude += Math.Abs(hbX[i] * column[i]);
-                    double error = Math.Abs(actual[(b * s.outputs) + j] - expected);
-                    Assert.True(error <= (1e-5 * magnitude) + 1e-6, $"C[{b},{j}] = {actual[(b * s.outputs) + j]}, reference {expected} (|terms| {magnitude})");
-                }
-            }
-        }, iter: 25, threads: 1);
+        shapes.Sample(s => AssertMatchesReference(s.batch, s.inputs, s.outputs, s.chunk, s.unipolar, s.seed, isa), iter: 25, threads: 1);
     }
 
-    [Fact]
-    public void ResultsDoNotDependOnTheThreadCount()
+    public static TheoryData<int, int, int> WordChunkShapes() => new()
     {
+        { 1, 64, 1 }, { 2, 512, 5 }, { 3, 576, 260 }, { 4, 1024, 33 }, { 5, 1088, 300 }, { 50, 640, 9 },
+    };
+
+    /// <summary>64-bit chunks over whole words: the shapes the fused VPOPCNTQ kernel takes (one step, odd steps, 1..4 rows, past a tile and a row group).</summary>
+    [Theory]
+    [MemberData(nameof(WordChunkShapes))]
+    public void WordChunksMatchTheReferenceAtEveryLevel(int batch, int inputs, int outputs)
+    {
+        foreach (var isa in BinaryGemmTests.RunnableLevels())
+        {
+            AssertMatchesReference(batch, inputs, outputs, 64, false, (ulong)(batch + inputs + outputs), isa);
+            AssertMatchesReference(batch, inputs, outputs, 64, true, (ulong)(batch + inputs + outputs), isa);
+        }
+    }
+
+    private static void AssertMatchesReference(int batch, int inputs, int outputs, int chunk, bool unipolar, ulong seed, KernelIsa isa)
+    {
+        var rng = new SplitMix64(seed);
+        // Unipolar activations are what Ramp leaves: non-negative, many exact zeros.
+        var x = Enumerable.Range(0, batch * inputs)
+            .Select(_ => unipolar ? (float)Math.Max(0, rng.NextGaussian()) : (float)rng.NextGaussian()).ToArray();
+        var weightsByOutput = Enumerable.Range(0, outputs * inputs).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var coding = unipolar ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+
+        var bits = BitMatrix.FromSigns(x, batch, inputs, coding);
+        var scales = HadamardScales.ChunkMeans(x, batch, inputs, chunk);
+        var weights = HadamardWeights.FromReal(weightsByOutput, outputs, inputs, chunk);
+        var actual = new float[batch * outputs];
+        HadamardGemm.Multiply(bits, scales, weights, coding, actual, new KernelOptions(isa, Threads: 2));
+
+        // The reference, as FloatEvaluator's BinLayer computes it: Dot[hb(x, k), hb(W, k)] in double, W as [in, out].
+        var w = new Tensor([inputs, outputs], new float[inputs * outputs]);
+        for (int j = 0; j < outputs; j++)
+            for (int i = 0; i < inputs; i++) w.Data[(i * outputs) + j] = weightsByOutput[(j * inputs) + i];
+        var hbW = Hadamard.BinarizeWeightsTransposed(w, chunk);
+        for (int b = 0; b < batch; b++)
+        {
+            var hbX = Hadamard.Binarize(x.AsSpan(b * inputs, inputs).ToArray().Select(v => (double)v).ToArray(), chunk, unipolar);
+            for (int j = 0; j < outputs; j++)
+            {
+                var column = hbW.AsSpan(j * inputs, inputs);
+                double expected = DenseProduct.Dot(hbX, column);
+                double magnitude = 0;
+                for (int i = 0; i < inputs; i++) magnitude += Math.Abs(hbX[i] * column[i]);
+                double error = Math.Abs(actual[(b * outputs) + j] - expected);
+                Assert.True(error <= (1e-5 * magnitude) + 1e-6, $"{isa}: C[{b},{j}] = {actual[(b * outputs) + j]}, reference {expected} (|terms| {magnitude})");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(9, 200, 700, 16)]
+    [InlineData(100, 1024, 600, 64)]
+    public void ResultsDoNotDependOnTheThreadCount(int rows, int inputs, int outputs, int chunk)
+    {
+        // The second shape takes the fused VPOPCNTQ kernel where the CPU has it, with enough rows to split.
         var rng = new SplitMix64(5);
-        var x = Enumerable.Range(0, 9 * 200).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var wt = Enumerable.Range(0, 700 * 200).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var bits = BitMatrix.FromSigns(x, 9, 200, ActivationCoding.Bipolar);
-        var scales = HadamardScales.ChunkMeans(x, 9, 200, 16);
-        var weights = HadamardWeights.FromReal(wt, 700, 200, 16);
-        var one = new float[9 * 700];
-        var two = new float[9 * 700];
+        var x = Enumerable.Range(0, rows * inputs).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var wt = Enumerable.Range(0, outputs * inputs).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var bits = BitMatrix.FromSigns(x, rows, inputs, ActivationCoding.Bipolar);
+        var scales = HadamardScales.ChunkMeans(x, rows, inputs, chunk);
+        var weights = HadamardWeights.FromReal(wt, outputs, inputs, chunk);
+        var one = new float[rows * outputs];
+        var two = new float[rows * outputs];
         HadamardGemm.Multiply(bits, scales, weights, ActivationCoding.Bipolar, one, new KernelOptions(Threads: 1));
         HadamardGemm.Multiply(bits, scales, weights, ActivationCoding.Bipolar, two, new KernelOptions(Threads: 2));
         Assert.Equal(one, two);
