@@ -26,8 +26,12 @@ public sealed class GemmComparison(GemmComparison.Options options)
         return sizes;
     }
 
-    public List<GemmTiming> Run(IProgress<int>? progress = null)
+    private CancellationToken _cancel;
+
+    /// <summary>Measures every size; <paramref name="cancel"/> is checked between timing rounds, so Ctrl-C stops it within one round.</summary>
+    public List<GemmTiming> Run(IProgress<int>? progress = null, CancellationToken cancel = default)
     {
+        _cancel = cancel;
         OpenBlas.EnsureAvailable();
         var results = new List<GemmTiming>();
         int done = 0;
@@ -107,12 +111,13 @@ public sealed class GemmComparison(GemmComparison.Options options)
         OpenBlas.Sgemv(false, n, n, 1, w, x, 0, y);
     }
 
-    private static IEnumerable<GemmTiming> Interleave(string shape, int m, int n, int k, List<(string Name, int Threads, Action Run)> contenders)
+    private IEnumerable<GemmTiming> Interleave(string shape, int m, int n, int k, List<(string Name, int Threads, Action Run)> contenders)
     {
         // Warm up (JIT, weight layouts, OpenBLAS buffers), and size each sample to at least 20 ms.
         var repeats = new int[contenders.Count];
         for (int i = 0; i < contenders.Count; i++)
         {
+            _cancel.ThrowIfCancellationRequested();
             contenders[i].Run();
             double once = Time(contenders[i].Run, 1);
             repeats[i] = (int)Math.Clamp(Math.Ceiling(0.02 / Math.Max(once, 1e-9)), 1, 100_000);
@@ -121,6 +126,7 @@ public sealed class GemmComparison(GemmComparison.Options options)
         var samples = contenders.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < rounds; round++)
         {
+            _cancel.ThrowIfCancellationRequested();
             for (int i = 0; i < contenders.Count; i++) samples[i].Add(Time(contenders[i].Run, repeats[i]) / repeats[i]);
         }
         for (int i = 0; i < contenders.Count; i++)
