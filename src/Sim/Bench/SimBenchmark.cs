@@ -32,9 +32,13 @@ public sealed record SimBenchResult(string Design, int Frames, long Cycles, int 
 public static class SimBenchmark
 {
     public static SimBenchResult Run(string name, RtlDesign design, VerilatorModel model, IReadOnlyList<byte[]> frames,
-        double gapProbability = 0, double stallProbability = 0, ulong seed = 1, int repeats = 3, CancellationToken cancel = default)
+        double gapProbability = 0, double stallProbability = 0, ulong seed = 1, int repeats = 3, CancellationToken cancel = default,
+        long deadlockCycles = DeadlockLimit.Minimum)
     {
-        var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = gapProbability, OutputStallProbability = stallProbability };
+        var stimulus = new StreamStimulus
+        {
+            Frames = frames, Seed = seed, InputGapProbability = gapProbability, OutputStallProbability = stallProbability, DeadlockCycles = deadlockCycles,
+        };
         // Warm-up on a separate instance, so the driver loop is compiled by the JIT before timing.
         new StreamDriver(Simulator.Create(design)).Run(stimulus with { Frames = [.. frames.Take(2)] });
         var compile = Stopwatch.StartNew();
