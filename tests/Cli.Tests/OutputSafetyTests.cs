@@ -160,4 +160,12 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.Equal([Path.GetFileName(folder)], Directory.GetFileSystemEntries(Path.Combine(_dir.Path, "out")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void No_example_model_is_an_output_folder()
+    {
+        // The examples are sources: a test or a command default that wrote an output into one
+        // would leave HwFlow's marker there (and a later --force could replace the example).
+        var marked = Directory.GetFiles(Path.Combine(CliProcess.RepoRoot, "examples"), ".hwflow-output", SearchOption.AllDirectories);
+        Assert.Empty(marked);
+    }
 }
