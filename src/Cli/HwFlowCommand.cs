@@ -1,7 +1,4 @@
-using System.CommandLine;
 using HwFlow.Cli.Commands;
-using HwFlow.Cli.Infrastructure;
-using Spectre.Console;
 
 namespace HwFlow.Cli;
 

@@ -44,15 +44,22 @@ public static class CliProcess
         return start;
     }
 
+    /// <summary>
+    /// A bound against hangs, not a speed check: the slowest command (compile and synth of
+    /// fmnist-tiny with a 100-image netlist check) took 3 minutes at load 38 and overran 5 minutes
+    /// twice on a machine loaded far past its 2 cores.
+    /// </summary>
+    private static readonly TimeSpan HangLimit = TimeSpan.FromMinutes(15);
+
     private static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(HangLimit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"hwflow {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"hwflow {string.Join(' ', args)} did not finish in {HangLimit.TotalMinutes} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

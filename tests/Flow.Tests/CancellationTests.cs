@@ -83,7 +83,7 @@ public sealed class CancellationTests : IDisposable
     /// <summary>The CLI beside this test's build (same configuration), as the OpenBLAS peer process.</summary>
     private static List<string> PeerCommand()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         string cli = Path.Combine(RepoPaths.Root, "src", "Cli", "bin", configuration, "net10.0", "hwflow.dll");
         Assert.True(File.Exists(cli), $"the CLI is not built at {cli}");
         return ["dotnet", cli, "bench", "openblas-peer"];

@@ -1,13 +1,8 @@
-using System.CommandLine;
 using System.Globalization;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Kernels;
 using HwFlow.Training.Experiments;
 using HwFlow.Training.Native;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
 

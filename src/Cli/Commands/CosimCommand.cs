@@ -1,9 +1,3 @@
-using System.CommandLine;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
-using Spectre.Console;
-
 namespace HwFlow.Cli.Commands;
 
 /// <summary>`hwflow cosim BUILD`: the C# simulator and Verilator on the same stimulus, every output transaction and its cycle compared.</summary>

@@ -1,10 +1,5 @@
-using System.CommandLine;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
 using HwFlow.Flow.Plots;
 using HwFlow.Training;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
 

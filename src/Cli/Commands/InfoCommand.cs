@@ -1,8 +1,4 @@
-using System.CommandLine;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Flow;
 using HwFlow.Runtime.Model;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
 

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
-using Spectre.Console;
-
 namespace HwFlow.Cli.Commands;
 
 /// <summary>`hwflow run MODEL --input X.npy -o OUT`: the seed's netEvaluate as a command.</summary>

@@ -1,10 +1,5 @@
-using System.CommandLine;
 using System.Globalization;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
 using HwFlow.Fpga;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
 

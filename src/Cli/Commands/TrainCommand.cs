@@ -1,9 +1,4 @@
-using System.CommandLine;
-using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Options;
-using HwFlow.Flow;
 using HwFlow.Training;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Cli.Infrastructure;

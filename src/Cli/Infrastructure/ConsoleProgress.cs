@@ -1,4 +1,3 @@
-using HwFlow.Flow;
 using HwFlow.Training;
 
 namespace HwFlow.Cli.Infrastructure;

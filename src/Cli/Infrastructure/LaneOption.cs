@@ -1,4 +1,3 @@
-using System.CommandLine;
 using HwFlow.Sim;
 
 namespace HwFlow.Cli.Infrastructure;

@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace HwFlow.Cli.Infrastructure;
 
 public static class TableRows

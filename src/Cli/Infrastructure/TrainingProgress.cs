@@ -1,6 +1,5 @@
 using System.Globalization;
 using HwFlow.Training;
-using Spectre.Console;
 
 namespace HwFlow.Cli.Infrastructure;
 

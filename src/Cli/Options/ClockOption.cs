@@ -1,4 +1,3 @@
-using System.CommandLine;
 using HwFlow.Compiler.Hardware;
 
 namespace HwFlow.Cli.Options;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using HwFlow.Flow;
 using HwFlow.Runtime.Data;
 
 namespace HwFlow.Cli.Options;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Model;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using HwFlow.Runtime.IO;
 
 namespace HwFlow.Cli.Options;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using HwFlow.Flow;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Model;
 using HwFlow.Training;
