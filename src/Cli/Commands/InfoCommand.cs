@@ -22,7 +22,7 @@ public static class InfoCommand
         return command;
     }
 
-    private static void Print(ModelSummary summary)
+    internal static void Print(ModelSummary summary)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{summary.Name}[/]: {summary.Inputs} inputs -> {summary.Outputs} outputs ({summary.Output})");
         var table = new Table().Border(TableBorder.Rounded);

@@ -16,9 +16,10 @@ public static class ModelLoader
 
     private static readonly string[] TopKeys = ["format", "name", "input", "binAggression", "scales", "layers", "output"];
 
-    /// <summary>Loads from a model folder or from the path of its model.yaml.</summary>
+    /// <summary>Loads from a model folder, the path of its model.yaml, or an .onnx file (QONNX / FINN-ONNX, imported).</summary>
     public static ModelSpec Load(string path)
     {
+        if (Onnx.OnnxImport.IsOnnxPath(path)) return Onnx.OnnxImport.Load(path);
         var yamlPath = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
         if (!File.Exists(yamlPath))
             throw UserError.In(yamlPath, Directory.Exists(path)
