@@ -4,8 +4,8 @@ using HwFlow.Runtime.Graph;
 namespace HwFlow.Compiler.Passes;
 
 /// <summary>
-/// An Affine (or a BatchNorm not folded into a layer) on an integer x, that no quantizer
-/// absorbs, becomes the integer scale y_j = mul_j * x_j + add_j with scale 2^e: a_j, c_j and x's
+/// An Affine, or a BatchNorm on the result of a QuantLinear (bin-dot or plane-dot; other
+/// layers fold their BatchNorm themselves), on an integer x that no quantizer absorbs, becomes the integer scale y_j = mul_j * x_j + add_j with scale 2^e: a_j, c_j and x's
 /// scale are integers times powers of two, so this is exact unless it would not fit 62 bits,
 /// when the constants are rounded and the pass declares by how much (DyadicAffine). Right
 /// before a class output, one positive map for every class (TensorNorm's scalar affine) cannot
@@ -25,6 +25,7 @@ public sealed class LowerAffine : Pass
         {
             var x = graph[node.Operands[0]];
             if (x.Type.Kind != ValueKind.Int || QuantizerChain.FeedsQuantizer(graph, node)) continue;
+            if (node.Op == Ops.BatchNorm && x.Op is not (Ops.PlaneDot or Ops.BinDot)) continue;
             int n = node.Type.Length;
             var a = new double[n];
             var c = new double[n];

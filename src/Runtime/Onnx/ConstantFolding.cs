@@ -161,8 +161,9 @@ internal static class ConstantFolding
             values[i] = quantizer.Value(i, code);
             (levels[i], scales[i]) = layer switch
             {
+                Model.Quant { Bipolar: true } q => ((2 * code) - 1 - q.ZeroPoint[i], q.Scale[i]),
                 Model.Quant q => (code - q.ZeroPoint[i], q.Scale[i]),
-                Model.BipolarQuant b => (code, b.Scale[i]),
+                Model.BipolarQuant b => ((2 * code) - 1, b.Scale[i]),
                 _ => (double.NaN, double.NaN),
             };
             integral &= levels[i] == Math.Round(levels[i]);

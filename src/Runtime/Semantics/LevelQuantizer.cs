@@ -6,7 +6,8 @@ namespace HwFlow.Runtime.Semantics;
 /// A quantizer layer split into its two halves: the integer code of an input (non-decreasing in
 /// the input, which is what lets the compiler turn it into thresholds) and the real value of a
 /// code. The float reference computes Value(Code(x)); the integer graph carries the codes.
-/// Codes are doubles holding integers (NaN for a NaN input, as the reference propagates it).
+/// Codes are doubles holding integers (NaN for a NaN input, as the reference propagates it);
+/// a bipolar quantizer's codes are 0 and 1.
 /// </summary>
 public abstract class LevelQuantizer
 {
@@ -31,20 +32,21 @@ public abstract class LevelQuantizer
         public override double Code(int j, double x)
         {
             double y = (x / q.Scale[j]) + q.ZeroPoint[j];
-            if (q.Bipolar) return y >= 0 ? 1 : -1;
+            if (q.Bipolar) return y >= 0 ? 1 : 0;
             if (y > q.MaxLevel) y = q.MaxLevel;
             if (y < q.MinLevel) y = q.MinLevel;
             return Rounding.Apply(y, q.Rounding);
         }
 
-        public override double Value(int j, double code) => (code - q.ZeroPoint[j]) * q.Scale[j];
+        public override double Value(int j, double code) => ((q.Bipolar ? (2 * code) - 1 : code) - q.ZeroPoint[j]) * q.Scale[j];
     }
 
+    /// <summary>Code 1 for x &gt;= 0, else 0; the value is +-scale.</summary>
     private sealed class BipolarLevels(BipolarQuant b) : LevelQuantizer
     {
-        public override double Code(int j, double x) => x >= 0 ? 1 : -1;
+        public override double Code(int j, double x) => x >= 0 ? 1 : 0;
 
-        public override double Value(int j, double code) => code * b.Scale[j];
+        public override double Value(int j, double code) => ((2 * code) - 1) * b.Scale[j];
     }
 
     private sealed class ThresholdLevels(MultiThreshold m) : LevelQuantizer
