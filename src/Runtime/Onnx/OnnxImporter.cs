@@ -113,6 +113,13 @@ internal sealed class OnnxImporter
         return new ModelSpec(name, new InputSpec([features], "uint8", input.Scale), ModelLoader.DefaultBinAggression, [.. _chain.Layers], kind);
     }
 
+    /// <summary>A BatchNormalization's epsilon as `hwflow export` recorded it (ONNX attributes are float32), when it rounds to the attribute.</summary>
+    private double ExactEpsilon(OnnxNode node)
+    {
+        double attribute = node.Float("epsilon", 1e-5);
+        return Metadata(OnnxExport.EpsilonKey + node.Outputs[0]) is { } exact && (float)exact == (float)attribute ? exact : attribute;
+    }
+
     private double? Metadata(string key) =>
         _model.MetadataProps.FirstOrDefault(p => p.Key == key) is { } entry && double.TryParse(entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
@@ -155,7 +162,7 @@ internal sealed class OnnxImporter
         if (inputs.Any(v => v is ClassIndex)) throw new OnnxGraphError("it computes on the class index of an ArgMax or TopK; the class must be the graph's output");
         if (inputs.Any(v => v is Activation))
         {
-            OnnxLayerNodes.Visit(node, inputs, _chain, _values, ref _classOutput);
+            OnnxLayerNodes.Visit(node, inputs, _chain, _values, ref _classOutput, ExactEpsilon);
             return;
         }
         var consts = inputs.Select(v => (ConstTensor?)v).ToArray();

@@ -10,7 +10,7 @@ namespace HwFlow.Runtime.Onnx;
 /// </summary>
 internal static class OnnxLayerNodes
 {
-    public static void Visit(OnnxNode node, object?[] inputs, LayerChain chain, Dictionary<string, object> values, ref bool classOutput)
+    public static void Visit(OnnxNode node, object?[] inputs, LayerChain chain, Dictionary<string, object> values, ref bool classOutput, Func<OnnxNode, double> epsilon)
     {
         var x = Head(node, inputs[0], chain);
         Activation Output(int[] shape)
@@ -76,7 +76,7 @@ internal static class OnnxLayerNodes
                 Gemm(node, x, Const(1, "weights"), inputs.Length > 2 && inputs[2] is not null ? Const(2, "bias") : null, chain, Output);
                 return;
             case "BatchNormalization":
-                chain.Add(BatchNorm(node, x, Const(1, "scale"), Const(2, "bias"), Const(3, "mean"), Const(4, "variance")), Output(x.Shape));
+                chain.Add(BatchNorm(node, x, Const(1, "scale"), Const(2, "bias"), Const(3, "mean"), Const(4, "variance"), epsilon(node)), Output(x.Shape));
                 return;
             case "Quant" or "IntQuant" or "BipolarQuant" or "Trunc" or "MultiThreshold":
                 chain.Add(QuantNodes.Layer(node, Consts(), x.Shape, batched: true), Output(x.Shape));
@@ -198,7 +198,7 @@ internal static class OnnxLayerNodes
     }
 
     /// <summary>ONNX BatchNormalization over channels (axis 1), laid out per feature; a zero epsilon becomes an Affine layer.</summary>
-    private static Layer BatchNorm(OnnxNode node, Activation x, ConstTensor gamma, ConstTensor beta, ConstTensor mean, ConstTensor variance)
+    private static Layer BatchNorm(OnnxNode node, Activation x, ConstTensor gamma, ConstTensor beta, ConstTensor mean, ConstTensor variance, double eps)
     {
         if (node.Int("training_mode", 0) != 0) throw new OnnxGraphError("it is in training mode; export the model in eval mode");
         int channels = x.Shape.Length > 1 ? x.Shape[1] : 1;
@@ -210,7 +210,6 @@ internal static class OnnxLayerNodes
         }
         var (g, b, m, v) = (PerFeature(gamma, "scale"), PerFeature(beta, "bias"), PerFeature(mean, "mean"), PerFeature(variance, "variance"));
         if (v.Any(value => value < 0)) throw new OnnxGraphError($"its variance holds {v.Min()}, below 0");
-        double eps = node.Float("epsilon", 1e-5);
         if (eps > 0)
             return new BatchNorm(new Tensor([x.Features], m), new Tensor([x.Features], v), new Tensor([x.Features], g), new Tensor([x.Features], b), eps);
         var a = g.Select((gj, j) => (float)(gj / Math.Sqrt(v[j]))).ToArray();

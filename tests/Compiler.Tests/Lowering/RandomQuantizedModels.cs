@@ -58,7 +58,7 @@ public static class RandomQuantizedModels
         {
             case 0: yield return new Ramp(); break;
             case 1: yield return new HardTanh(); break;
-            case 2: yield return new Clip(-0.5 - rng.NextDouble(), 0.5 + rng.NextDouble()); break;
+            case 2: yield return new Clip((float)(-0.5 - rng.NextDouble()), (float)(0.5 + rng.NextDouble())); break; // float32 bounds, as ONNX gives them
         }
     }
 
