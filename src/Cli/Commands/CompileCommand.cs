@@ -29,7 +29,7 @@ public static class CompileCommand
 
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
         var irOnly = new Option<bool>("--ir-only") { Description = "Stop after integer lowering: write graph.ir and the report" };

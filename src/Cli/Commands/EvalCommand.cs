@@ -26,7 +26,7 @@ public static class EvalCommand
 
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var dataset = DatasetOptions.Dataset();
         var split = DatasetOptions.Split("test");
         var count = DatasetOptions.Count();

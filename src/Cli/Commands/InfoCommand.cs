@@ -10,7 +10,7 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var json = Output.JsonOption();
         var command = new Command("info", "Show a model's layers, shapes, parameters and sizes") { model, json };
         CommandAction.Set(command, (parse, _) =>

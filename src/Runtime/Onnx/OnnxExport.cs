@@ -23,6 +23,7 @@ public static class OnnxExport
 {
     public const string EpsilonKey = "hwflow.epsilon.";
 
+    /// <summary>The QONNX graph of <paramref name="model"/>; a layer QONNX cannot express throws <see cref="OnnxGraphError"/>.</summary>
     public static ModelProto ToProto(ModelSpec model)
     {
         var writer = new QonnxGraphWriter(model.Name);
@@ -54,7 +55,15 @@ public static class OnnxExport
         }
         if (Directory.Exists(target)) throw UserError.In(path, "is a folder; give the .onnx file to write");
         if (File.Exists(target) && !force) throw UserError.In(path, "exists already (use --force to replace it)");
-        var bytes = ToProto(model).ToByteArray();
+        byte[] bytes;
+        try
+        {
+            bytes = ToProto(model).ToByteArray();
+        }
+        catch (OnnxGraphError e)
+        {
+            throw UserError.In(modelPath ?? model.Name, e.Message);
+        }
         var staging = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.partial-{Environment.ProcessId}");
         try
         {
@@ -220,6 +229,6 @@ public static class OnnxExport
         return (Math.Min(lo, hi) < 0 ? "INT" : "UINT") + bits;
     }
 
-    private static UserError NotExpressible(string what, string why) =>
+    private static OnnxGraphError NotExpressible(string what, string why) =>
         new($"{what} cannot be written as QONNX: {why}. HwFlow exports BNN models (LinearLayer, BinLayer on +-1 inputs, BatchNorm, Sign, Ramp, HardTanh, Sigmoid) and imported QONNX / FINN layers");
 }
