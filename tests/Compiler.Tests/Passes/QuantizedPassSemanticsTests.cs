@@ -44,18 +44,4 @@ public sealed class QuantizedPassSemanticsTests
             Assert.Equal(reference, integer);
         }, iter: 200, threads: 1);
     }
-
-    [Fact]
-    public void ImportedGraphExecutesExactlyLikeTheFloatReference()
-    {
-        Gen.ULong.Sample(seed =>
-        {
-            var model = RandomQuantizedModels.Create(seed);
-            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
-            int rows = inputs.Length / model.Input.Features;
-            var expected = new FloatEvaluator(model).Evaluate(Runtime.Numerics.Matrix.FromBytes(inputs, rows, model.Input.Features, model.Input.Scale));
-            var actual = (RealValue)new GraphExecutor(ModelImporter.Import(model)).Run(inputs, rows);
-            Assert.Equal(expected.Data, actual.Data);
-        }, iter: 40, threads: 1);
-    }
 }
