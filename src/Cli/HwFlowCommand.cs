@@ -9,6 +9,8 @@ public static class HwFlowCommand
     {
         var root = new RootCommand("HwFlow: compile binarized neural networks (HBNN, BNN) into multiply-free FPGA hardware.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompileCommand.Create());

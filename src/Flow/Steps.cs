@@ -22,6 +22,12 @@ public static class Steps
         return summary;
     }
 
+    /// <summary>A QONNX / FINN-ONNX model imported into a model folder.</summary>
+    public static Runtime.Onnx.ImportResult Import(ImportRequest request, CancellationToken cancel = default) => OnnxSteps.Import(request, cancel);
+
+    /// <summary>A model written as QONNX.</summary>
+    public static Runtime.Onnx.ExportResult Export(ExportRequest request, CancellationToken cancel = default) => OnnxSteps.Export(request, cancel);
+
     /// <summary>Accuracy and images/s of an engine on a dataset (the integer engines beside the float reference).</summary>
     public static EvaluateResult Evaluate(EvaluateRequest request, IFlowProgress? progress = null, CancellationToken cancel = default) =>
         EvaluateStep.Run(request, progress ?? NoProgress.Instance, cancel);

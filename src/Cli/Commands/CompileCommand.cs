@@ -8,7 +8,7 @@ public static class CompileCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var output = new OutputFolderOptions("Output folder");
         var irOnly = new Option<bool>("--ir-only") { Description = "Stop after integer lowering: write graph.ir and the report" };
         var dump = new Option<bool>("--dump-ir-after-each") { Description = "Also write the graph after every pass into ir-dump/" };

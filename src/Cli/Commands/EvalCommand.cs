@@ -10,7 +10,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var dataset = new DatasetOptions();
         var engine = new Option<string>("--engine")
         {

@@ -7,7 +7,7 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var report = new ReportOptions();
         var command = new Command("info", "Show a model's layers, shapes, parameters and sizes") { model };
         report.AddTo(command);
@@ -21,7 +21,7 @@ public static class InfoCommand
         return command;
     }
 
-    private static void Print(ModelSummary summary)
+    internal static void Print(ModelSummary summary)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{summary.Name}[/]: {summary.Inputs} inputs -> {summary.Outputs} outputs ({summary.Output})");
         var table = new Table().Border(TableBorder.Rounded);

@@ -5,7 +5,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
+        var model = new Argument<string>("MODEL") { Description = "Model folder, its model.yaml, or a QONNX / FINN-ONNX .onnx file (imported on the fly)" };
         var input = new Option<string>("--input") { Description = "Input .npy: uint8/int8/int32 raw values (scaled by input.scale) or float32 real values; shape [features] or [batch, features]", Required = true };
         var mode = new Option<string>("--mode") { Description = "test: the output (Fold); training: every intermediate activation (FoldList)", DefaultValueFactory = _ => "test" };
         mode.AcceptOnlyFromAmong("test", "training");

@@ -42,7 +42,7 @@ public static class ModelImporter
                 Sigmoid => (Ops.Sigmoid, []),
                 Sign => (Ops.Sign, [("unipolar", unipolar)]),
                 HardTanh => (Ops.HardTanh, []),
-                _ => throw new NotSupportedException($"layer type {layer.Type}"),
+                _ => QuantizedLayerNodes.Describe(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
             var name = NodeName(i);
             builder.Add(new Node(name, spec.Op, [previous], type, spec.Attrs));
@@ -72,6 +72,13 @@ public static class ModelImporter
         Ops.Sigmoid => "Sigmoid",
         Ops.Sign => "Sign",
         Ops.HardTanh => "HardTanh",
+        Ops.Affine => "Affine",
+        Ops.Quant => "Quant",
+        Ops.BipolarQuant => "BipolarQuant",
+        Ops.MultiThreshold or Ops.Thresholds => "MultiThreshold",
+        Ops.Trunc => "Trunc",
+        Ops.Clip => "Clip",
+        Ops.QuantLinear or Ops.PlaneDot => "QuantLinear",
         _ => op,
     };
 

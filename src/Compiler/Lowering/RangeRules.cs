@@ -20,7 +20,8 @@ public static class RangeRules
         (Int128 lo, Int128 hi) = node.Op switch
         {
             Ops.Input => (0, 255),
-            Ops.Dense => Dense(node, operandType(node.Operands[0])),
+            Ops.Dense or Ops.PlaneDot => Dense(node, operandType(node.Operands[0])),
+            Ops.Thresholds => Thresholds(node),
             Ops.BinDot => BinDot(node, node.Operands.Select(operandType).ToArray()),
             Ops.Relu => Relu(operandType(node.Operands[0])),
             Ops.Clamp => Clamp(node, operandType(node.Operands[0])),
@@ -101,6 +102,21 @@ public static class RangeRules
             }
             lo = Int128.Min(lo, min);
             hi = Int128.Max(hi, max);
+        }
+        return (lo, hi);
+    }
+
+    /// <summary>base + step * (0 .. steps), per element.</summary>
+    private static (Int128, Int128) Thresholds(Node node)
+    {
+        int n = node.Type.Length, steps = node.IntTensor("t").Shape[1];
+        long step = node.Has("step") ? node.Int("step") : 1;
+        var bases = node.IntElements("base", n);
+        Int128 lo = Int128.MaxValue, hi = Int128.MinValue;
+        foreach (var b in bases)
+        {
+            lo = Int128.Min(lo, Int128.Min(b, b + ((Int128)step * steps)));
+            hi = Int128.Max(hi, Int128.Max(b, b + ((Int128)step * steps)));
         }
         return (lo, hi);
     }

@@ -21,7 +21,7 @@ public sealed class CheckLowered : Pass
             var operand = graph[node.Operands[0]];
             string why = node.Op switch
             {
-                Ops.BatchNorm => "a BatchNorm must directly follow a LinearLayer or BinLayer (it is folded into it) or feed a Sign",
+                Ops.BatchNorm => "a BatchNorm must directly follow a LinearLayer, BinLayer or QuantLinear (it is folded into it) or feed a Sign or a quantizer",
                 Ops.Sigmoid => "a Sigmoid is supported only before the output",
                 Ops.Binarize => "a BinarizeLayer must be followed by a BinLayer with the same binAggression",
                 _ when operand.Type.Kind == ValueKind.Real => $"its input ({ModelImporter.Describe(operand)}) could not be lowered",

@@ -12,6 +12,7 @@ internal static class IntegerOps
     public static object? Prepare(Node node) => node.Op switch
     {
         Ops.Dense or Ops.BinDot => Transposed(node.IntTensor("weights")),
+        Ops.PlaneDot => new PlaneDot(node),
         _ => null,
     };
 
@@ -65,6 +66,13 @@ internal static class IntegerOps
                 int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
                 return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, inFrac, frac));
             }
+            case Ops.PlaneDot:
+            {
+                var dot = (PlaneDot)prepared!;
+                return PerRow(rows, length, scale, (r, output) => dot.Evaluate(Integers(operands[0], r), output));
+            }
+            case Ops.Thresholds:
+                return ThresholdCount.Evaluate(node, (IntValue)operands[0]);
             case Ops.ArgMax:
                 return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:
@@ -227,6 +235,14 @@ internal static class IntegerOps
     }
 
     private static long ShiftBy(long v, int left) => left >= 0 ? v << left : v >> -left;
+
+    /// <summary>Row <paramref name="r"/> of an integer value, or of bits read as 0/1.</summary>
+    private static long[] Integers(GraphValue value, int r) => value switch
+    {
+        IntValue ints => ints.Row(r).ToArray(),
+        BitsValue bits => Enumerable.Range(0, bits.Length).Select(i => (long)bits.Data[(r * bits.Length) + i]).ToArray(),
+        _ => throw new InvalidOperationException("an integer op read real values"),
+    };
 
     private static IntValue PerRow(int rows, int length, double scale, Action<int, long[]> rowKernel)
     {

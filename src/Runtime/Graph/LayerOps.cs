@@ -8,7 +8,7 @@ namespace HwFlow.Runtime.Graph;
 /// runs for its model layer, so an imported model executes bit-identically to
 /// <see cref="FloatEvaluator"/>.
 /// </summary>
-internal static class LayerOps
+public static class LayerOps
 {
     public static FloatLayer Prepare(Node node) => node.Op switch
     {
@@ -21,10 +21,12 @@ internal static class LayerOps
         Ops.Sigmoid => FloatLayer.Sigmoid,
         Ops.Sign => FloatLayer.Sign(node.Bool("unipolar")),
         Ops.HardTanh => FloatLayer.HardTanh,
-        _ => throw new InvalidOperationException($"unknown layer op '{node.Op}'"),
+        _ => QuantizedLayerNodes.Layer(node) is { } layer
+            ? FloatLayer.Quantized(layer)!
+            : throw new InvalidOperationException($"unknown layer op '{node.Op}'"),
     };
 
-    public static GraphValue Evaluate(FloatLayer layer, GraphValue operand)
+    internal static GraphValue Evaluate(FloatLayer layer, GraphValue operand)
     {
         var x = AsReal(operand);
         var y = layer.Apply(new Matrix(x.Rows, x.Length, x.Data));

@@ -24,6 +24,15 @@ public static class Ops
     /// <summary>sign(a * x + c) per element (a BatchNorm followed by a bipolar Sign).</summary>
     public const string AffineSign = "affine-sign";
 
+    // layer level, imported QONNX / FINN models (QuantizedLayerNodes)
+    public const string Affine = "affine";
+    public const string Quant = "quant";
+    public const string BipolarQuant = "bipolar-quant";
+    public const string MultiThreshold = "multithreshold";
+    public const string Trunc = "trunc";
+    public const string Clip = "clip";
+    public const string QuantLinear = "quant-linear";
+
     // integer level
     public const string Dense = "dense";
     public const string Relu = "relu";
@@ -40,13 +49,21 @@ public static class Ops
     public const string PwlSigmoid = "pwl-sigmoid";
     public const string ArgMax = "argmax";
 
+    /// <summary>base + the number of thresholds t[j, k] with dir_j * x_j &gt;= t[j, k]: an n-bit activation (IntegerOps.Thresholds).</summary>
+    public const string Thresholds = "thresholds";
+
+    /// <summary>bias_j + sum_i x_i W_ij for narrow integers x and W, as AND-popcounts of their bit planes with shifts (PlaneDot).</summary>
+    public const string PlaneDot = "plane-dot";
+
     public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
     {
         Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign,
+        Affine, Quant, BipolarQuant, MultiThreshold, Trunc, Clip, QuantLinear,
     };
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {
         Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax,
+        Thresholds, PlaneDot,
     };
 }

@@ -7,7 +7,7 @@ namespace HwFlow.Runtime.Model;
 internal static class LayerParser
 {
     public static readonly string[] KnownTypes =
-        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh"];
+        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", .. QuantizedLayerParser.KnownTypes];
 
     public static Layer Parse(YamlNodes nodes, TensorFiles tensors, YamlNode node, int index)
     {
@@ -47,7 +47,9 @@ internal static class LayerParser
                 };
                 break;
             default:
-                throw nodes.ErrorAt(typeNode, $"unknown layer type '{type}' (known: {string.Join(", ", KnownTypes)})");
+                layer = QuantizedLayerParser.TryParse(nodes, tensors, map, type, what) ??
+                    throw nodes.ErrorAt(typeNode, $"unknown layer type '{type}' (known: {string.Join(", ", KnownTypes)})");
+                break;
         }
         if (nodes.Optional(map, "binAggression") is { } aggression)
             layer = layer with { BinAggression = ModelLoader.PositiveChunk(nodes, aggression) };

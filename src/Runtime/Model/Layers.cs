@@ -17,6 +17,9 @@ public abstract record Layer
     /// <summary>The named tensors this layer holds, in the order model.yaml lists them.</summary>
     public virtual IEnumerable<(string Key, Tensor Tensor)> Tensors() => [];
 
+    /// <summary>The inline settings (numbers, flags, names) model.yaml lists after the tensors.</summary>
+    public virtual IEnumerable<(string Key, string Value)> Settings() => [];
+
     /// <summary>Layer types whose output is provably non-negative whatever the input.</summary>
     public virtual bool OutputAlwaysNonNegative => false;
 

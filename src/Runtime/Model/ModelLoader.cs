@@ -19,9 +19,10 @@ public static class ModelLoader
     /// <summary>The folder a model path stands for (a model folder, or the folder of its model.yaml): everything the model reads lies in it.</summary>
     public static string FolderOf(string path) => Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
 
-    /// <summary>Loads from a model folder or from the path of its model.yaml.</summary>
+    /// <summary>Loads from a model folder, the path of its model.yaml, or an .onnx file (QONNX / FINN-ONNX, imported).</summary>
     public static ModelSpec Load(string path)
     {
+        if (Onnx.OnnxImport.IsOnnxPath(path)) return Onnx.OnnxImport.Load(path);
         var yamlPath = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
         if (!File.Exists(yamlPath))
             throw UserError.In(yamlPath, Directory.Exists(path)

@@ -57,6 +57,10 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                 case Sign:
                     binarization = nonNegative[i] ? "unipolar" : "bipolar";
                     break;
+                case IQuantizedLayer quantized:
+                    binarization = quantized.Quantization;
+                    binaryBits = quantized.DeployedBits;
+                    break;
             }
             rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits));
         }

@@ -34,6 +34,7 @@ public static class ModelWriter
                 NpyFile.Write(Path.Combine(folder, file), tensor);
                 fields.Add($"{key}: {file}");
             }
+            foreach (var (key, value) in layer.Settings()) fields.Add($"{key}: {value}");
             if (layer is BatchNorm norm) fields.Add($"eps: {Number(norm.Eps)}");
             if (layer.BinAggression is { } k) fields.Add($"binAggression: {k}");
             yaml.Append("  - { ").Append(string.Join(", ", fields)).Append(" }\n");

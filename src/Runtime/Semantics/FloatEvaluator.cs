@@ -33,7 +33,7 @@ public sealed class FloatEvaluator
                 Sigmoid => FloatLayer.Sigmoid,
                 Sign => FloatLayer.Sign(unipolar),
                 HardTanh => FloatLayer.HardTanh,
-                _ => throw new NotSupportedException($"layer type {layer.Type}"),
+                _ => FloatLayer.Quantized(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
         }
     }

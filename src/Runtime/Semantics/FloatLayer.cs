@@ -9,7 +9,7 @@ namespace HwFlow.Runtime.Semantics;
 /// executor from a layer-level graph's nodes, so both run the same operations and an imported
 /// model executes bit-identically to the reference.
 /// </summary>
-public sealed class FloatLayer
+public sealed partial class FloatLayer
 {
     private readonly Func<Matrix, Matrix> _apply;
 

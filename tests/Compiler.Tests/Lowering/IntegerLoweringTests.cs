@@ -44,7 +44,7 @@ public sealed class IntegerLoweringTests
     public void BatchNormOnTheInputCannotBeLowered()
     {
         var e = Assert.Throws<UserError>(() => IntegerLowering.Lower(Model(new BatchNorm(Ones(4), Ones(4), Ones(4), Ones(4), 1e-4), new BinLayer(W(4, 2))), new CompileOptions()));
-        Assert.Equal("layer 0 (BatchNorm) cannot be lowered to integers: a BatchNorm must directly follow a LinearLayer or BinLayer (it is folded into it) or feed a Sign", e.Message);
+        Assert.Equal("layer 0 (BatchNorm) cannot be lowered to integers: a BatchNorm must directly follow a LinearLayer, BinLayer or QuantLinear (it is folded into it) or feed a Sign or a quantizer", e.Message);
     }
 
     [Fact]

@@ -41,12 +41,15 @@ public sealed class PassSemanticsTests
         }, iter: 100, threads: 1);
     }
 
-    [Fact]
-    public void ImportedGraphExecutesExactlyLikeTheFloatReference()
+    /// <summary>Over the trained-model shapes (RandomModels) and the imported QONNX / FINN ones (RandomQuantizedModels).</summary>
+    [Theory]
+    [InlineData("trained")]
+    [InlineData("quantized")]
+    public void ImportedGraphExecutesExactlyLikeTheFloatReference(string family)
     {
         Gen.ULong.Sample(seed =>
         {
-            var model = RandomModels.Create(seed);
+            var model = family == "trained" ? RandomModels.Create(seed) : RandomQuantizedModels.Create(seed);
             var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
             int rows = inputs.Length / model.Input.Features;
             var expected = new Runtime.Semantics.FloatEvaluator(model).Evaluate(Runtime.Numerics.Matrix.FromBytes(inputs, rows, model.Input.Features, model.Input.Scale));

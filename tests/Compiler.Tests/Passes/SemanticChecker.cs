@@ -45,9 +45,10 @@ public sealed class SemanticChecker(byte[] inputs, int rows) : IPassObserver
                 }
             }
         }
-        if (pass is DropOutputSigmoid)
+        if (pass is DropOutputSigmoid or LowerAffine)
         {
-            // The class must be one of the maxima before: a saturated sigmoid (exactly 1.0 in double) can tie.
+            // The class must be one of the maxima before: a saturated sigmoid (exactly 1.0 in double) can tie;
+            // lower-affine drops one positive map for every class before a class output.
             var scores = b[before.Output.Name];
             var classes = GraphExecutor.Classes(a[after.Output.Name]);
             for (int r = 0; r < rows; r++)

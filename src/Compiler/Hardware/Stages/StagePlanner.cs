@@ -18,6 +18,7 @@ public static class StagePlanner
 
     public static StagePlan Plan(Graph graph)
     {
+        RefuseImportedShapes(graph);
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
         var first = mvus[0];
@@ -129,6 +130,23 @@ public static class StagePlanner
             chain.Insert(0, new PostOp(node));
         }
         return chain;
+    }
+
+    /// <summary>
+    /// What imported QONNX / FINN models bring and no generator builds yet (multi-bit dots,
+    /// multi-level thresholds, a binary first layer on thresholded input bytes): refused by name
+    /// here, before the checks below would blame the model's shape.
+    /// </summary>
+    private static void RefuseImportedShapes(Graph graph)
+    {
+        const string software = "`hwflow eval`, `run` and `compile --ir-only` run this model in software (the integer golden kernel)";
+        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.PlaneDot) is { } planes)
+            throw Unsupported(planes, $"multi-bit weights or activations (a bit-plane dot, as from a QONNX Quant of 2 or more bits) have no hardware generator yet; {software}");
+        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.Thresholds) is { } levels)
+            throw Unsupported(levels, $"multi-level thresholds (an n-bit activation, as from a FINN MultiThreshold or a QONNX Quant) have no hardware generator yet; {software}");
+        var first = graph.Nodes.FirstOrDefault(n => n.Op is Ops.Dense or Ops.BinDot);
+        if (first is { Op: Ops.BinDot })
+            throw Unsupported(first, $"a binary first layer reading thresholded input bytes (a binarized input, as QONNX's x*2-1 then BipolarQuant) has no hardware generator yet; {software}");
     }
 
     private static UserError Unsupported(Node node, string why) =>
