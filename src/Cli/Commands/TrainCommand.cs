@@ -22,8 +22,10 @@ public static class TrainCommand
         var mode = new Option<string>("--mode") { Description = "hbnn (Hadamard binarization), bnn (sign, Courbariaux) or float", DefaultValueFactory = _ => "hbnn" };
         var firstLayer = new Option<string?>("--first-layer")
         {
-            Description = "The first LinearLayer's weights: float (+bias; the default for hbnn and float) or binary (+-1, no bias: an add/subtract tree in hardware; hbnn, and what bnn always has)",
+            Description = "The first LinearLayer's weights: float (+bias; the default for hbnn and float), binary (+-1, no bias: an add/subtract tree in hardware; hbnn, and what bnn always has), or wht (no weights: seeded random signs and the Walsh-Hadamard transform, size = the first hidden width)",
         };
+        var whtStack = new Option<int>("--wht-stack") { Description = "With --first-layer wht: transforms stacked (D H D H ...), each with its own random signs", DefaultValueFactory = _ => 1 };
+        var whtDiagonal = new Option<string>("--wht-diagonal") { Description = "With --wht-stack 2+: learned diagonal between the transforms: none, sign, pow2 or real", DefaultValueFactory = _ => "none" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (weights and batch order)", DefaultValueFactory = _ => 1UL };
         var name = new Option<string?>("--name") { Description = "Model name (default: the output folder's name)" };
         var output = new Option<string>("--output", "-o") { Description = "Output model folder", Required = true };
@@ -33,14 +35,15 @@ public static class TrainCommand
         var training = new TrainingOptionSet(defaultEpochs: 10);
         var command = new Command("train", "Train an MLP (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot")
         {
-            dataset, mode, firstLayer,
+            dataset, mode, firstLayer, whtStack, whtDiagonal,
         };
         foreach (var option in training.All.Append(seed).Append(name).Append(output).Append(force).Append(blasThreads).Append(json))
             command.Options.Add(option);
         CommandAction.Set(command, (parse, cancel) =>
         {
             var requestedFirst = parse.GetValue(firstLayer) is { } first ? FirstLayerChoice.Parse(first) : (FirstLayerWeights?)null;
-            var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed), requestedFirst);
+            var transform = new TransformFront(parse.GetValue(whtStack), TransformFront.ParseDiagonal(parse.GetValue(whtDiagonal)!));
+            var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed), requestedFirst, transform);
             var datasetName = parse.GetValue(dataset)!;
             var (train, test) = training.LoadData(parse, datasetName, options);
             OpenBlas.EnsureAvailable();
@@ -50,7 +53,12 @@ public static class TrainCommand
             var model = run.Network.Export(modelName);
             ModelWriter.WriteInto(model, staged.Path);
             File.WriteAllText(staged.File(TrainingLog.FileName), TrainingLog.Csv(run.Epochs));
-            var firstNote = options.Mode == TrainingMode.Hbnn && options.ResolvedFirstLayer == FirstLayerWeights.Binary ? " (binary first layer)" : "";
+            var firstNote = options.ResolvedFirstLayer switch
+            {
+                FirstLayerWeights.Binary when options.Mode == TrainingMode.Hbnn => " (binary first layer)",
+                FirstLayerWeights.WalshHadamard => $" (Walsh-Hadamard first layer x{options.ResolvedTransform.Stack})",
+                _ => "",
+            };
             TrainingPlot.Save(run.Epochs, $"{modelName}: {Architecture.ModeName(options.Mode)} {options.Architecture}{firstNote} on {datasetName}", staged.File(TrainingPlot.FileName));
             cancel.ThrowIfCancellationRequested();
             staged.Commit();

@@ -27,7 +27,7 @@ public sealed class TrainingOptionSet
 
     public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Limit, TestLimit];
 
-    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null)
+    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null, TransformFront? transform = null)
     {
         var options = new TrainingOptions(
             Architecture.Parse(parse.GetValue(Arch)!),
@@ -40,7 +40,8 @@ public sealed class TrainingOptionSet
             ParseSchedule(parse.GetValue(Schedule)!),
             seed,
             parse.GetValue(Shift),
-            firstLayer);
+            firstLayer,
+            transform);
         options.Validate();
         return options;
     }

@@ -65,6 +65,10 @@ internal static class IntegerOps
                 int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
                 return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, inFrac, frac));
             }
+            case Ops.ZeroPad:
+                return ButterflyOps.ZeroPad(operands[0], length, scale);
+            case Ops.Butterfly:
+                return ButterflyOps.Butterfly(node, operands[0]);
             case Ops.ArgMax:
                 return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:

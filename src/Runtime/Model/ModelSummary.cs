@@ -22,7 +22,7 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
 
     /// <summary>
     /// Binary size counts a BinLayer weight as one bit plus one float32 scale per chunk of each
-    /// output column; every other parameter stays 32 bits.
+    /// output column, and a WalshHadamard sign as one bit; every other parameter stays 32 bits.
     /// </summary>
     public static ModelSummary Of(ModelSpec model)
     {
@@ -51,6 +51,11 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                     break;
                 case Sign:
                     binarization = nonNegative[i] ? "unipolar" : "bipolar";
+                    break;
+                case WalshHadamard transform:
+                    // the signs are one bit each; a learned diagonal (scale, bias) stays 32 bits
+                    binaryBits = floatBits - (31L * transform.Size);
+                    binarization = $"transform {transform.Stages} stages";
                     break;
             }
             rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits));
