@@ -3,7 +3,7 @@ using HwFlow.Runtime.Model;
 
 namespace HwFlow.Cli.Tests;
 
-/// <summary>Walsh-Hadamard transform networks through the commands a user runs: train, info, compile --ir-only, eval, experiment wht.</summary>
+/// <summary>Walsh-Hadamard transform networks through the commands a user runs: train, info, compile --ir-only (and compile's refusal to build hardware), eval, experiment wht.</summary>
 public sealed class WalshHadamardCommandTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -32,6 +32,11 @@ public sealed class WalshHadamardCommandTests : IDisposable
         Assert.Contains("%l0.pad = zero-pad %x : u8[1024]", graph);
         Assert.Contains("%l1 = butterfly %l1.s8 {span=512}", graph);
         Assert.Equal(20, graph.Split('\n').Count(l => l.Contains(" = butterfly ", StringComparison.Ordinal)));
+
+        var hardware = _dir.File("hw");
+        CliProcess.AssertUserError(CliProcess.Run("compile", output, "-o", hardware),
+            "layer 0 (WalshHadamard): cannot generate hardware: the Walsh-Hadamard transform's butterfly network has no hardware generator yet");
+        Assert.False(Directory.Exists(hardware));
 
         var eval = CliProcess.Run("eval", output, "--dataset", "fashion-mnist", "--count", "300", "--engine", "packed", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
