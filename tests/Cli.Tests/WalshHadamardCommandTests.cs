@@ -60,6 +60,13 @@ public sealed class WalshHadamardCommandTests : IDisposable
         Assert.Equal(1 + 2, summary.Length);
         Assert.Equal(1 + 4, File.ReadAllLines(Path.Combine(output, "epochs.csv")).Length);
         Assert.True(File.Exists(Path.Combine(output, "wht.png")));
+        // the kept models are the ones measured: the integer engine gives the integer accuracy runs.csv reports
+        var kept = Path.Combine(output, "models", "wht1024-seed2");
+        Assert.Equal("WalshHadamard", ModelLoader.Load(kept).Layers[0].Type);
+        var eval = CliProcess.Run("eval", kept, "--dataset", "fashion-mnist", "--count", "200", "--engine", "integer", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var seed2 = runs.Single(l => l.StartsWith("wht1024,2,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(double.Parse(seed2[4], CultureInfo.InvariantCulture), eval.Json().GetProperty("accuracy").GetDouble(), 1e-12);
 
         var json = result.Json();
         var summaries = json.GetProperty("summaries").EnumerateArray().ToList();

@@ -7,6 +7,7 @@ using HwFlow.Compiler.Estimates;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.IO;
+using HwFlow.Runtime.Model;
 using HwFlow.Training;
 using HwFlow.Training.Experiments;
 using HwFlow.Training.Native;
@@ -19,6 +20,9 @@ public static class WhtCommand
 {
     public sealed record Result(string Folder, string Dataset, int Epochs, int Seeds, double ClockMhz, IReadOnlyList<WhtSummary> Summaries,
         WhtVerdict? Verdict, double Seconds);
+
+    /// <summary>Where the trained models go in the output folder, one model folder per network and seed.</summary>
+    public const string ModelsFolder = "models";
 
     public static Command Create()
     {
@@ -59,7 +63,7 @@ public static class WhtCommand
             {
                 var (e, integer) = DesignEstimate.WithAccuracy(model, data, new CompileOptions(), goal, clockMhz);
                 return new HardwareCost(e.Luts, e.Ffs, e.BramBits, e.CyclesPerFrame, e.FramesPerSecond, e.ConstantBits, integer, e.Realization);
-            }, cancel);
+            }, model => ModelWriter.WriteInto(model, Directory.CreateDirectory(staged.File(Path.Combine(ModelsFolder, model.Name))).FullName), cancel);
             File.WriteAllText(staged.File("runs.csv"), WhtCsv.Runs(result.Runs));
             File.WriteAllText(staged.File("summary.csv"), WhtCsv.Summaries(result.Summaries));
             File.WriteAllText(staged.File("epochs.csv"), WhtCsv.Epochs(result.Epochs));
@@ -90,7 +94,7 @@ public static class WhtCommand
             AnsiConsole.MarkupLineInterpolated(
                 $"near-dense accuracy (within {WhtVerdict.NearPoints} point): {(v.NearDense ? "holds" : "does not hold")}; a fraction of the hardware (at most {100 * WhtVerdict.FractionOfLuts:F0}% of the LUTs): {(v.FractionOfHardware ? "holds" : "does not hold")}");
         }
-        AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}/runs.csv, summary.csv, epochs.csv and {WhtPlot.FileName} ({r.Seconds:F0} s)");
+        AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}/runs.csv, summary.csv, epochs.csv, {WhtPlot.FileName} and the trained models in {ModelsFolder}/ ({r.Seconds:F0} s)");
     }
 }
 

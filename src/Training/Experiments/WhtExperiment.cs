@@ -69,6 +69,7 @@ public static class WhtExperiment
         new("wht1024", "784-1024-10", TrainingMode.Bnn, FirstLayerWeights.WalshHadamard),
         new("wht1024-64", "784-1024-64-10", TrainingMode.Bnn, FirstLayerWeights.WalshHadamard),
         new("wht1024-256", "784-1024-256-10", TrainingMode.Bnn, FirstLayerWeights.WalshHadamard),
+        new("wht1024-512", "784-1024-512-10", TrainingMode.Bnn, FirstLayerWeights.WalshHadamard),
         new("wht1024x2p-256", "784-1024-256-10", TrainingMode.Bnn, FirstLayerWeights.WalshHadamard, new TransformFront(2, TransformDiagonal.Pow2)),
     ];
 
@@ -89,11 +90,12 @@ public static class WhtExperiment
     /// <summary>
     /// Trains every network with seeds 1..Seeds. <paramref name="observe"/> runs one training with a
     /// progress observer; <paramref name="hardware"/> estimates a trained model's hardware and
-    /// measures its integer graph on the test set.
+    /// measures its integer graph on the test set; <paramref name="keep"/> receives every trained model
+    /// (named network-seedN) to be written out.
     /// </summary>
     public static Result Run(Options options, Dataset train, Dataset test,
         Func<string, Func<ITrainingObserver, TrainingResult>, TrainingResult> observe,
-        Func<ModelSpec, Dataset, HardwareCost> hardware, CancellationToken cancel = default)
+        Func<ModelSpec, Dataset, HardwareCost> hardware, Action<ModelSpec> keep, CancellationToken cancel = default)
     {
         if (options.Seeds < 1) throw new UserError($"--seeds must be at least 1, got {options.Seeds}");
         foreach (var network in options.Networks)
@@ -112,6 +114,7 @@ public static class WhtExperiment
                 var run = observe($"{network.Name} seed {seed}", observer => Trainer.Train(training, train, test, observer, cancel));
                 cancel.ThrowIfCancellationRequested();
                 var model = run.Network.Export($"{network.Name}-seed{seed}");
+                keep(model);
                 var summary = ModelSummary.Of(model);
                 var cost = hardware(model, test);
                 runs.Add(new WhtRun(network.Name, seed, training.Epochs, run.Epochs[^1].TestAccuracy, cost.IntegerAccuracy, run.Seconds,
