@@ -18,7 +18,7 @@ namespace HwFlow.Cli.Commands;
 /// <summary>`hwflow experiment wht`: Walsh-Hadamard transform networks against dense HBNN/BNN MLPs (issue 16).</summary>
 public static class WhtCommand
 {
-    public sealed record Result(string Folder, string Dataset, int Epochs, int Seeds, double ClockMhz, IReadOnlyList<WhtSummary> Summaries,
+    public sealed record Result(string Folder, string Dataset, int Epochs, int Seeds, double ClockMhz, string OperatingPoint, IReadOnlyList<WhtSummary> Summaries,
         WhtVerdict? Verdict, double Seconds);
 
     /// <summary>Where the trained models go in the output folder, one model folder per network and seed.</summary>
@@ -67,9 +67,10 @@ public static class WhtCommand
             File.WriteAllText(staged.File("runs.csv"), WhtCsv.Runs(result.Runs));
             File.WriteAllText(staged.File("summary.csv"), WhtCsv.Summaries(result.Summaries));
             File.WriteAllText(staged.File("epochs.csv"), WhtCsv.Epochs(result.Epochs));
-            WhtPlot.Save(result.Summaries, options.Seeds, staged.File(WhtPlot.FileName));
+            string operatingPoint = goal is FoldingGoal.TargetFps target ? $"{target.FramesPerSecond:N0} frames/s at {clockMhz} MHz" : $"fastest folding, {clockMhz} MHz";
+            WhtPlot.Save(result.Summaries, datasetName, options.Seeds, operatingPoint, staged.File(WhtPlot.FileName));
             staged.Commit();
-            Output.From(parse, json).Report(new Result(staged.Target, datasetName, budget.Epochs, options.Seeds, clockMhz, result.Summaries,
+            Output.From(parse, json).Report(new Result(staged.Target, datasetName, budget.Epochs, options.Seeds, clockMhz, operatingPoint, result.Summaries,
                 result.Verdict, watch.Elapsed.TotalSeconds), Print);
             return ExitCodes.Success;
         });
@@ -86,7 +87,7 @@ public static class WhtCommand
                 s.Parameters.ToString("N0"), s.DeployedBits.ToString("N0"), s.Luts.ToString("N0"), s.BramBits.ToString("N0"), s.FramesPerSecond.ToString("N0"));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{r.Dataset}, {r.Epochs} epochs, mean of {r.Seeds} seeds; LUTs, block RAM and frames/s at {r.ClockMhz} MHz are resource-model estimates, not synthesis");
+        AnsiConsole.MarkupLineInterpolated($"{r.Dataset}, {r.Epochs} epochs, mean of {r.Seeds} seeds; LUTs, block RAM and frames/s ({r.OperatingPoint}) are resource-model estimates, not synthesis");
         if (r.Verdict is { } v)
         {
             AnsiConsole.MarkupLineInterpolated(

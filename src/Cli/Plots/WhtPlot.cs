@@ -7,7 +7,8 @@ public static class WhtPlot
 {
     public const string FileName = "wht.png";
 
-    public static void Save(IReadOnlyList<WhtSummary> summaries, int seeds, string path)
+    /// <param name="operatingPoint">What the LUTs were estimated for, e.g. "fastest folding, 100 MHz".</param>
+    public static void Save(IReadOnlyList<WhtSummary> summaries, string dataset, int seeds, string operatingPoint, string path)
     {
         var plot = new ScottPlot.Plot();
         foreach (var group in summaries.GroupBy(s => s.Transform))
@@ -31,8 +32,8 @@ public static class WhtPlot
         plot.Axes.Bottom.TickGenerator = LogTicks();
         var xs = summaries.Select(s => Math.Log10(s.Luts)).ToList();
         plot.Axes.SetLimitsX(xs.Min() - 0.1, xs.Max() + 0.3);
-        plot.Title($"Fashion-MNIST: accuracy vs hardware (mean of {seeds} seeds; LUTs estimated by the resource model)");
-        plot.XLabel("estimated LUTs (log scale)");
+        plot.Title($"{dataset}: accuracy vs hardware (mean of {seeds} seeds; LUTs estimated by the resource model, {operatingPoint})");
+        plot.XLabel("estimated LUT4 (log scale)");
         plot.YLabel("test accuracy (%)");
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         plot.SavePng(path, 1000, 650);

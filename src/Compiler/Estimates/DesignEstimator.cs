@@ -41,7 +41,7 @@ public static class DesignEstimator
             ii = Math.Max(ii, TransformCost.Cycles(front.Size, butterflies));
             layers[0] = TransformCost.Of(shapes[0].Name, front, butterflies, ResourceModel.Default.Costs);
             int transforms = front.Transforms().Count();
-            realization = $"{(transforms == 1 ? "transform" : $"{transforms} transforms")} folded by stage, {butterflies} butterflies per cycle each (first estimate), then folded matrix-vector stages";
+            realization = $"{(transforms == 1 ? "transform" : $"{transforms} transforms")} folded by stage, {butterflies} {(butterflies == 1 ? "butterfly" : "butterflies")} per cycle each (first estimate), then folded matrix-vector stages";
         }
         var total = new DesignResources(layers, design.Glue);
         return new DesignEstimate(model.Name, total.Luts, total.Ffs, total.BramBits, ii, clockMhz, FoldingTiming.FramesPerSecond(clockMhz, ii),
