@@ -71,6 +71,10 @@ public static class Steps
     public static HistogramsResult HistogramsExperiment(HistogramsRequest request, IFlowProgress? progress = null, CancellationToken cancel = default) =>
         HistogramsStep.Run(request, progress ?? NoProgress.Instance, cancel);
 
+    /// <summary>Walsh-Hadamard transform networks against dense MLPs: accuracy, bits and estimated hardware (CSVs, models, a plot).</summary>
+    public static WhtResult WhtExperiment(WhtRequest request, IFlowProgress? progress = null, CancellationToken cancel = default) =>
+        WhtStep.Run(request, progress ?? NoProgress.Instance, cancel);
+
     /// <summary>The packed binary GEMM/GEMV and the fused xHBNN GEMM against OpenBLAS and a float loop.</summary>
     public static BenchGemmResult BenchGemm(BenchGemmRequest request, IFlowProgress? progress = null, CancellationToken cancel = default) =>
         BenchGemmStep.Run(request, progress ?? NoProgress.Instance, cancel);

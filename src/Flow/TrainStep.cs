@@ -33,7 +33,12 @@ internal static class TrainStep
         var model = run.Network.Export(name);
         ModelWriter.WriteInto(model, staged.Path);
         File.WriteAllText(staged.File(TrainingLog.FileName), TrainingLog.Csv(run.Epochs));
-        var firstNote = options.Mode == TrainingMode.Hbnn && options.ResolvedFirstLayer == FirstLayerWeights.Binary ? " (binary first layer)" : "";
+        var firstNote = options.ResolvedFirstLayer switch
+        {
+            FirstLayerWeights.Binary when options.Mode == TrainingMode.Hbnn => " (binary first layer)",
+            FirstLayerWeights.WalshHadamard => $" (Walsh-Hadamard first layer x{options.ResolvedTransform.Stack})",
+            _ => "",
+        };
         TrainingPlot.Save(run.Epochs, $"{name}: {Architecture.ModeName(options.Mode)} {options.Architecture}{firstNote} on {request.Data.Dataset}", staged.File(TrainingPlot.FileName));
         cancel.ThrowIfCancellationRequested();
         staged.Commit();

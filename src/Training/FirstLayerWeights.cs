@@ -13,6 +13,12 @@ public enum FirstLayerWeights
     /// first layer becomes an add/subtract tree and its weights one bit each; bnn always has it.
     /// </summary>
     Binary,
+
+    /// <summary>
+    /// No weights: seeded random signs and the fast Walsh-Hadamard transform (<see cref="TransformFront"/>),
+    /// add/subtract butterflies in hardware; the first hidden width is the transform's size.
+    /// </summary>
+    WalshHadamard,
 }
 
 /// <summary>Parsing and the per-mode rule for <see cref="FirstLayerWeights"/>.</summary>
@@ -22,10 +28,11 @@ public static class FirstLayerChoice
     {
         "float" => FirstLayerWeights.Float,
         "binary" => FirstLayerWeights.Binary,
-        _ => throw new UserError($"--first-layer '{text}': expected float or binary"),
+        "wht" => FirstLayerWeights.WalshHadamard,
+        _ => throw new UserError($"--first-layer '{text}': expected float, binary or wht"),
     };
 
-    public static string Name(FirstLayerWeights weights) => weights.ToString().ToLowerInvariant();
+    public static string Name(FirstLayerWeights weights) => weights == FirstLayerWeights.WalshHadamard ? "wht" : weights.ToString().ToLowerInvariant();
 
     /// <summary>
     /// The first layer a mode trains: the requested one, or the mode's own when none was asked

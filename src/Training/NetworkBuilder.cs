@@ -13,14 +13,19 @@ namespace HwFlow.Training;
 /// -> BinLayer(+-1) -> BatchNorm.</item>
 /// <item>float: LinearLayer(+bias) -> BatchNorm -> Ramp -> ... -> LinearLayer(+bias) -> BatchNorm.</item>
 /// </list>
+/// With --first-layer wht the first LinearLayer is WalshHadamard [-> WalshHadamard]* (<see cref="TransformFront"/>).
 /// </summary>
 public static class NetworkBuilder
 {
+    private const ulong TransformSignStream = 0x5167_D1A6_0A11_5EEDUL;
+
     /// <param name="firstLayer">The first layer's weights; null for the mode's own (see <see cref="FirstLayerChoice.Resolve"/>).</param>
+    /// <param name="transform">The transform front when the first layer is <see cref="FirstLayerWeights.WalshHadamard"/>.</param>
     public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed,
-        FirstLayerWeights? firstLayer = null)
+        FirstLayerWeights? firstLayer = null, TransformFront? transform = null)
     {
-        bool binaryFirst = FirstLayerChoice.Resolve(mode, firstLayer) == FirstLayerWeights.Binary;
+        var resolvedFirst = FirstLayerChoice.Resolve(mode, firstLayer);
+        bool binaryFirst = resolvedFirst == FirstLayerWeights.Binary;
         var rng = new SplitMix64(seed);
         var layers = new List<ITrainLayer>();
         var widths = architecture.Widths;
@@ -31,7 +36,9 @@ public static class NetworkBuilder
         {
             int inputs = widths[l], outputs = widths[l + 1];
             bool first = l == 0, last = l + 2 == widths.Count;
-            switch (mode)
+            if (first && resolvedFirst == FirstLayerWeights.WalshHadamard)
+                layers.AddRange(TransformLayers(inputs, outputs, transform ?? TransformFront.Default, seed));
+            else switch (mode)
             {
                 case TrainingMode.Hbnn when first && binaryFirst:
                     layers.Add(Dense(inputs, outputs, WeightBinarization.Sign, bias: false, binLayer: false, hadamardInput: false, false));
@@ -67,6 +74,17 @@ public static class NetworkBuilder
             }
         }
         return new TrainingNetwork(architecture, mode, binAggression, scales, layers, trailingSigmoid: mode == TrainingMode.Hbnn);
+
+        static IEnumerable<ITrainLayer> TransformLayers(int inputs, int size, TransformFront front, ulong seed)
+        {
+            // each transform's signs get their own seed, drawn from the run's seed (and recorded in the model)
+            var seeds = new SplitMix64(seed ^ TransformSignStream);
+            for (int k = 0; k < front.Stack; k++)
+            {
+                var diagonal = k + 1 < front.Stack ? front.Diagonal : TransformDiagonal.None;
+                yield return new WalshHadamardTrainLayer(k == 0 ? inputs : size, size, seeds.NextUInt64(), TransformFront.ShiftFor(size), diagonal);
+            }
+        }
 
         DenseTrainLayer Dense(int inputs, int outputs, WeightBinarization weights, bool bias, bool binLayer, bool hadamardInput, bool unipolar) =>
             new(inputs, outputs, weights, bias, binLayer, hadamardInput, unipolar, binAggression, scales, rng);

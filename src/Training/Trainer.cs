@@ -62,7 +62,7 @@ public static class Trainer
     private static TrainingResult Run(TrainingOptions options, Dataset train, Dataset test, ITrainingObserver? observer, CancellationToken cancel)
     {
         var network = NetworkBuilder.Build(options.Architecture, options.Mode, options.BinAggression, options.Scales, options.Seed,
-            options.ResolvedFirstLayer);
+            options.ResolvedFirstLayer, options.ResolvedTransform);
         var optimizer = new AdamOptimizer(network.Parameters);
         var shuffle = new SplitMix64(options.Seed ^ ShuffleStream);
         var augment = new SplitMix64(options.Seed ^ AugmentStream);

@@ -25,10 +25,14 @@ public sealed record TrainingOptions(
     LearningRateSchedule Schedule = LearningRateSchedule.Cosine,
     ulong Seed = 1,
     int Shift = 0,
-    FirstLayerWeights? FirstLayer = null)
+    FirstLayerWeights? FirstLayer = null,
+    TransformFront? Transform = null)
 {
     /// <summary>The first layer this run trains (the mode's own unless asked otherwise).</summary>
     public FirstLayerWeights ResolvedFirstLayer => FirstLayerChoice.Resolve(Mode, FirstLayer);
+
+    /// <summary>The transform front (used with --first-layer wht only).</summary>
+    public TransformFront ResolvedTransform => Transform ?? TransformFront.Default;
 
     /// <summary>Refuses options that cannot train, naming the option.</summary>
     public void Validate()
@@ -41,7 +45,7 @@ public sealed record TrainingOptions(
         if (BinAggression < 1) throw new UserError($"--bin-agg must be at least 1, got {BinAggression}");
         if (Scales == ScaleMode.Pow2 && Mode != TrainingMode.Hbnn)
             throw new UserError($"--scales pow2 applies to --mode hbnn only (a {Architecture.ModeName(Mode)} model has no chunk scales)");
-        FirstLayerChoice.Resolve(Mode, FirstLayer);
+        ResolvedTransform.Validate(Architecture, FirstLayerChoice.Resolve(Mode, FirstLayer));
     }
 
     public double RateAt(long step, long totalSteps) => Schedule switch

@@ -72,7 +72,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--scales pow2 applies to --mode hbnn only", "--mode", "bnn", "--scales", "pow2")]
     [InlineData("--first-layer binary applies to --mode hbnn only", "--mode", "float", "--first-layer", "binary")]
     [InlineData("--first-layer float does not apply to --mode bnn", "--mode", "bnn", "--first-layer", "float")]
-    [InlineData("--first-layer 'ternary': expected float or binary", "--first-layer", "ternary")]
+    [InlineData("--first-layer 'ternary': expected float, binary or wht", "--first-layer", "ternary")]
     [InlineData("--limit must be at least 2", "--limit", "1")]
     [InlineData("--bin-agg must be at least 1", "--bin-agg", "0")]
     [InlineData("--shift must be 0 or more pixels, got -1", "--shift", "-1")]

@@ -11,6 +11,7 @@ public static class ExperimentCommand
         command.Subcommands.Add(Angle());
         command.Subcommands.Add(HbnnVsBnnCommand.Create());
         command.Subcommands.Add(HistogramsCommand.Create());
+        command.Subcommands.Add(WhtCommand.Create());
         return command;
     }
 

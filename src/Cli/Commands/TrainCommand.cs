@@ -11,8 +11,10 @@ public static class TrainCommand
         var mode = new Option<string>("--mode") { Description = "hbnn (Hadamard binarization), bnn (sign, Courbariaux) or float", DefaultValueFactory = _ => "hbnn" };
         var firstLayer = new Option<string?>("--first-layer")
         {
-            Description = "The first LinearLayer's weights: float (+bias; the default for hbnn and float) or binary (+-1, no bias: an add/subtract tree in hardware; hbnn, and what bnn always has)",
+            Description = "The first LinearLayer's weights: float (+bias; the default for hbnn and float), binary (+-1, no bias: an add/subtract tree in hardware; hbnn, and what bnn always has), or wht (no weights: seeded random signs and the Walsh-Hadamard transform, size = the first hidden width)",
         };
+        var whtStack = new Option<int>("--wht-stack") { Description = "With --first-layer wht: transforms stacked (D H D H ...), each with its own random signs", DefaultValueFactory = _ => 1 };
+        var whtDiagonal = new Option<string>("--wht-diagonal") { Description = "With --wht-stack 2+: learned diagonal between the transforms: none, sign, pow2 or real", DefaultValueFactory = _ => "none" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (weights and batch order)", DefaultValueFactory = _ => 1UL };
         var name = new Option<string?>("--name") { Description = "Model name (default: the output folder's name)" };
         var output = new OutputFolderOptions("Output model folder");
@@ -23,6 +25,8 @@ public static class TrainCommand
         dataset.AddTo(command);
         command.Options.Add(mode);
         command.Options.Add(firstLayer);
+        command.Options.Add(whtStack);
+        command.Options.Add(whtDiagonal);
         foreach (var option in training.All.Append(seed).Append(name)) command.Options.Add(option);
         output.AddTo(command);
         command.Options.Add(blasThreads);
@@ -30,7 +34,8 @@ public static class TrainCommand
         CommandAction.Set(command, (parse, cancel) =>
         {
             var requestedFirst = parse.GetValue(firstLayer) is { } first ? FirstLayerChoice.Parse(first) : (FirstLayerWeights?)null;
-            var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed), requestedFirst);
+            var transform = new TransformFront(parse.GetValue(whtStack), TransformFront.ParseDiagonal(parse.GetValue(whtDiagonal)!));
+            var options = training.Read(parse, Architecture.ParseMode(parse.GetValue(mode)!), parse.GetValue(seed), requestedFirst, transform);
             var request = new TrainRequest(options, training.ReadData(parse, dataset.Name(parse)), output.Read(parse), parse.GetValue(name))
             {
                 BlasThreads = parse.GetValue(blasThreads),

@@ -7,7 +7,9 @@ namespace HwFlow.Cli.Options;
 /// <summary>The training options shared by `hwflow train` and the training experiments.</summary>
 public sealed class TrainingOptionSet
 {
-    public Option<string> Arch { get; } = new("--arch") { Description = "Layer widths: inputs-hidden...-classes", DefaultValueFactory = _ => "784-256-256-10" };
+    private const string DefaultArch = "784-256-256-10";
+
+    public Option<string> Arch { get; } = new("--arch") { Description = "Layer widths: inputs-hidden...-classes", DefaultValueFactory = _ => DefaultArch };
     public Option<int> BinAgg { get; } = new("--bin-agg") { Description = "binAggression: chunk length of Hadamard binarization", DefaultValueFactory = _ => 16 };
     public Option<string> Scales { get; } = new("--scales") { Description = "exact, or pow2: chunk scales rounded to powers of two (hbnn only)", DefaultValueFactory = _ => "exact" };
     public Option<int> Epochs { get; }
@@ -25,10 +27,10 @@ public sealed class TrainingOptionSet
 
     public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Limit, TestLimit];
 
-    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null)
+    public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null, TransformFront? transform = null)
     {
         var options = new TrainingOptions(
-            Architecture.Parse(parse.GetValue(Arch)!),
+            Architecture.Parse(parse.GetValue(Arch) ?? DefaultArch),
             mode,
             parse.GetValue(BinAgg),
             ParseScales(parse.GetValue(Scales) ?? "exact"),
@@ -38,7 +40,8 @@ public sealed class TrainingOptionSet
             ParseSchedule(parse.GetValue(Schedule)!),
             seed,
             parse.GetValue(Shift),
-            firstLayer);
+            firstLayer,
+            transform);
         options.Validate();
         return options;
     }

@@ -32,6 +32,13 @@ public static class AffineFolding
         var a = new double[outputs];
         var c = new double[outputs];
         for (int j = 0; j < outputs; j++) (a[j], c[j]) = Affine(norm, j);
+        return ScaleAfter(name, x, a, c, bits);
+    }
+
+    /// <summary>As <see cref="ScaleAfter(string, Node, Node, int)"/>, for any per-output affine map a_j x + c_j.</summary>
+    public static (Node Node, double Error) ScaleAfter(string name, Node x, IReadOnlyList<double> a, IReadOnlyList<double> c, int bits)
+    {
+        int outputs = x.Type.Length;
         var (mul, step) = Quantizer.Symmetric(a.Select(v => v * x.Type.Scale).ToList(), bits);
         var add = c.Select(v => Quantizer.Round(v / step)).ToArray();
         double error = 0;

@@ -28,8 +28,8 @@ public sealed record IntegerGraphSummary(
         foreach (var (key, attr) in node.Attrs)
         {
             if (attr is not IntTensorAttr tensor || tensor.Data.Length == 0) continue;
-            // sign weights (bin-dot, or a dense layer of +-1) are stored as one bit each
-            bool signs = key == "weights" && (node.Op == Ops.BinDot || tensor.Data.All(w => w is 1 or -1));
+            // sign weights (bin-dot, or a dense layer of +-1) and a transform's signs are stored as one bit each
+            bool signs = (key == "weights" && (node.Op == Ops.BinDot || tensor.Data.All(w => w is 1 or -1))) || key == "signs";
             int width = signs ? 1 : BitWidth.ToHold(tensor.Data.Min(), tensor.Data.Max());
             bits += (long)width * tensor.Data.Length;
         }

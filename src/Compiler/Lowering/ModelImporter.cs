@@ -42,6 +42,7 @@ public static class ModelImporter
                 Sigmoid => (Ops.Sigmoid, []),
                 Sign => (Ops.Sign, [("unipolar", unipolar)]),
                 HardTanh => (Ops.HardTanh, []),
+                WalshHadamard transform => (Ops.WalshHadamard, WalshHadamardAttrs(transform)),
                 _ => QuantizedLayerNodes.Describe(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
             var name = NodeName(i);
@@ -79,8 +80,22 @@ public static class ModelImporter
         Ops.Trunc => "Trunc",
         Ops.Clip => "Clip",
         Ops.QuantLinear or Ops.PlaneDot => "QuantLinear",
+        Ops.WalshHadamard or Ops.ZeroPad or Ops.Butterfly => WalshHadamard.TypeName,
         _ => op,
     };
+
+    private static (string, Attr)[] WalshHadamardAttrs(WalshHadamard layer)
+    {
+        var attrs = new List<(string, Attr)>
+        {
+            ("size", new IntAttr(layer.Size)),
+            ("signs", new IntTensorAttr([layer.Size], Array.ConvertAll(layer.Signs.Data, v => (long)v))),
+            ("shift", new IntAttr(layer.Shift)),
+        };
+        if (layer.Scale is not null) attrs.Add(("scale", Real(layer.Scale)));
+        if (layer.Bias is not null) attrs.Add(("bias", Real(layer.Bias)));
+        return [.. attrs];
+    }
 
     private static RealTensorAttr Real(Tensor tensor) => new([.. tensor.Shape], Array.ConvertAll(tensor.Data, v => (double)v));
 }

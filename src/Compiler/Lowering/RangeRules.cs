@@ -32,6 +32,8 @@ public static class RangeRules
             Ops.Pow2Exponent => (0, Pow2CodeMax(node)),
             Ops.PwlSigmoid => (0, (Int128)1 << (int)node.Int("frac")),
             Ops.ArgMax => (0, operandType(node.Operands[0]).Length - 1),
+            Ops.ZeroPad => ButterflyRanges.ZeroPad(node, operandType(node.Operands[0])),
+            Ops.Butterfly => ButterflyRanges.Butterfly(node, operandType(node.Operands[0])),
             Ops.Output => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
             _ => throw new InvalidOperationException($"no range rule for {node.Op}"),
         };

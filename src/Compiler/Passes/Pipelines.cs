@@ -14,6 +14,7 @@ public static class Pipelines
             new LowerLinear(),
             new Requantize(),
             new LowerBin(),
+            new LowerWalshHadamard(),
             new LowerBatchNormSign(),
             new LowerSign(),
             new LowerRamp(),

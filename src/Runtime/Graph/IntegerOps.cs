@@ -73,6 +73,10 @@ internal static class IntegerOps
             }
             case Ops.Thresholds:
                 return ThresholdCount.Evaluate(node, (IntValue)operands[0]);
+            case Ops.ZeroPad:
+                return ButterflyOps.ZeroPad(operands[0], length, scale);
+            case Ops.Butterfly:
+                return ButterflyOps.Butterfly(node, operands[0]);
             case Ops.ArgMax:
                 return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
             default:

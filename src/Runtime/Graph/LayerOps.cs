@@ -21,6 +21,7 @@ public static class LayerOps
         Ops.Sigmoid => FloatLayer.Sigmoid,
         Ops.Sign => FloatLayer.Sign(node.Bool("unipolar")),
         Ops.HardTanh => FloatLayer.HardTanh,
+        Ops.WalshHadamard => FloatLayer.WalshHadamard(WalshHadamardRowsOf(node)),
         _ => QuantizedLayerNodes.Layer(node) is { } layer
             ? FloatLayer.Quantized(layer)!
             : throw new InvalidOperationException($"unknown layer op '{node.Op}'"),
@@ -45,6 +46,10 @@ public static class LayerOps
     }
 
     private static int Chunk(Node node) => (int)node.Int("chunk");
+
+    private static WalshHadamardRows WalshHadamardRowsOf(Node node) =>
+        new((int)node.Int("size"), Array.ConvertAll(node.IntTensor("signs").Data, v => (double)v), (int)node.Int("shift"),
+            (node.Find("scale") as RealTensorAttr)?.Data, (node.Find("bias") as RealTensorAttr)?.Data);
 
     private static FloatLayer Linear(Node node)
     {

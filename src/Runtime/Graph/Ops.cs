@@ -21,6 +21,9 @@ public static class Ops
     public const string Sign = "sign";
     public const string HardTanh = "hardtanh";
 
+    /// <summary>A WalshHadamard (transform) layer: signs, zero padding, H, 2^-shift, optional diagonal.</summary>
+    public const string WalshHadamard = "walsh-hadamard";
+
     /// <summary>sign(a * x + c) per element (a BatchNorm followed by a bipolar Sign).</summary>
     public const string AffineSign = "affine-sign";
 
@@ -55,15 +58,21 @@ public static class Ops
     /// <summary>bias_j + sum_i x_i W_ij for narrow integers x and W, as AND-popcounts of their bit planes with shifts (PlaneDot).</summary>
     public const string PlaneDot = "plane-dot";
 
+    /// <summary>The operand's integer values (bits read as 0/1 or -1/+1) followed by zeros, up to the type's length.</summary>
+    public const string ZeroPad = "zero-pad";
+
+    /// <summary>One stage of the fast Walsh-Hadamard transform: (a + b, a - b) over pairs span apart, after optional +-1 signs.</summary>
+    public const string Butterfly = "butterfly";
+
     public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
     {
-        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign,
+        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign, WalshHadamard,
         Affine, Quant, BipolarQuant, MultiThreshold, Trunc, Clip, QuantLinear,
     };
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {
         Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax,
-        Thresholds, PlaneDot,
+        Thresholds, PlaneDot, ZeroPad, Butterfly,
     };
 }

@@ -8,12 +8,16 @@ namespace HwFlow.Runtime.Kernels;
 /// whose sums provably fit 31 bits done with SIMD integers. bin-dot's
 /// acc_j = bias_j + sum_c term(P_cj) (factor x coefficient, or a pow2 shift) is the golden
 /// kernel's integer arithmetic on exact P, and the narrow dense sums cannot overflow, so the
-/// result is bit-identical to the golden kernel. Every other op runs the golden kernel's code.
+/// result is bit-identical to the golden kernel. Each Walsh-Hadamard transform runs as one in-place
+/// vectorized transform (<see cref="TransformChains"/>). Every other op runs the golden kernel's code.
 /// </summary>
 public static class PackedEngine
 {
-    public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null) =>
-        new(graph, checkRanges: false, new PackedOps(graph, options ?? KernelOptions.Default));
+    public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null)
+    {
+        var fused = TransformChains.Fuse(graph);
+        return new(fused, checkRanges: false, new PackedOps(fused, options ?? KernelOptions.Default));
+    }
 
     /// <summary>The bin-dot nodes the packed kernels run (all whose weights are +-1; the rest fall to the golden kernel).</summary>
     public static IReadOnlyList<string> PackedNodes(Graph.Graph graph) =>
@@ -30,9 +34,9 @@ internal sealed class PackedOps(Graph.Graph graph, KernelOptions options) : INod
     private readonly PackedBinDot _binDot = new(graph, options);
     private readonly NarrowDense _dense = new(graph);
 
-    public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node);
+    public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node) || TransformKernel.Runs(node);
 
     public GraphValue Evaluate(Node node, GraphValue[] operands) =>
-        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands)
+        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands) ?? TransformKernel.TryEvaluate(node, operands)
         ?? throw new InvalidOperationException($"the packed engine does not run %{node.Name} ({node.Op})");
 }

@@ -7,7 +7,7 @@ namespace HwFlow.Runtime.Model;
 internal static class LayerParser
 {
     public static readonly string[] KnownTypes =
-        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", .. QuantizedLayerParser.KnownTypes];
+        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", WalshHadamard.TypeName, .. QuantizedLayerParser.KnownTypes];
 
     public static Layer Parse(YamlNodes nodes, TensorFiles tensors, YamlNode node, int index)
     {
@@ -45,6 +45,9 @@ internal static class LayerParser
                     "Sign" => new Sign(),
                     _ => new HardTanh(),
                 };
+                break;
+            case WalshHadamard.TypeName:
+                layer = WalshHadamardParser.Parse(nodes, map, what, Tensor);
                 break;
             default:
                 layer = QuantizedLayerParser.TryParse(nodes, tensors, map, type, what) ??

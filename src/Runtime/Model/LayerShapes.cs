@@ -31,6 +31,9 @@ internal static class LayerShapes
                         throw nodes.ErrorAt(node, $"{what}: var[{i}] = {norm.Var.Data[i]} is negative (a variance must be >= 0)");
                 }
                 break;
+            case WalshHadamard transform:
+                WalshHadamardParser.CheckShapes(nodes, node, what, transform, inputs);
+                break;
             default:
                 QuantizedLayerShapes.Check(nodes, node, layer, what, inputs);
                 break;

@@ -22,8 +22,8 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
 
     /// <summary>
     /// Binary size counts a BinLayer weight as one bit plus one float32 scale per chunk of each
-    /// output column, and a LinearLayer whose weights are all +-c (a binary first layer) as one
-    /// bit per weight plus c as one float32; every other parameter stays 32 bits.
+    /// output column, a LinearLayer whose weights are all +-c (a binary first layer) as one
+    /// bit per weight plus c as one float32, and a WalshHadamard sign as one bit; every other parameter stays 32 bits.
     /// </summary>
     public static ModelSummary Of(ModelSpec model)
     {
@@ -60,6 +60,11 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                 case IQuantizedLayer quantized:
                     binarization = quantized.Quantization;
                     binaryBits = quantized.DeployedBits;
+                    break;
+                case WalshHadamard transform:
+                    // the signs are one bit each; a learned diagonal (scale, bias) stays 32 bits
+                    binaryBits = floatBits - (31L * transform.Size);
+                    binarization = $"transform {transform.Stages} stages";
                     break;
             }
             rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits));

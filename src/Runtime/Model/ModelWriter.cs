@@ -28,10 +28,11 @@ public static class ModelWriter
         {
             var layer = model.Layers[i];
             var fields = new List<string> { $"type: {layer.Type}" };
+            if (layer is WalshHadamard transform) fields.AddRange(WalshHadamardFields(transform));
             foreach (var (key, tensor) in layer.Tensors())
             {
                 var file = $"{TensorPrefix(key)}{i}.npy";
-                NpyFile.Write(Path.Combine(folder, file), tensor);
+                NpyFile.Write(Path.Combine(folder, file), AsStored(layer, key, tensor));
                 fields.Add($"{key}: {file}");
             }
             foreach (var (key, value) in layer.Settings()) fields.Add($"{key}: {value}");
@@ -51,8 +52,24 @@ public static class ModelWriter
         staged.Commit();
     }
 
+    /// <summary>The size, seed and shift of a WalshHadamard layer, before its tensors.</summary>
+    private static IEnumerable<string> WalshHadamardFields(WalshHadamard layer)
+    {
+        yield return $"size: {layer.Size}";
+        if (layer.Seed is { } seed) yield return $"seed: {seed.ToString(CultureInfo.InvariantCulture)}";
+        if (layer.Shift != 0) yield return $"shift: {layer.Shift}";
+    }
+
+    /// <summary>Signs are stored as int8 +-1 (one byte each instead of four); every other tensor as float32.</summary>
+    private static NpyArray AsStored(Layer layer, string key, Tensor tensor) =>
+        layer is WalshHadamard && key == "signs"
+            ? NpyArray.FromSBytes(tensor.Shape, Array.ConvertAll(tensor.Data, v => (sbyte)v))
+            : NpyArray.FromTensor(tensor);
+
     private static string TensorPrefix(string key) => key switch
     {
+        "signs" => "d",
+        "scale" => "s",
         "weights" => "w",
         "bias" => "b",
         "mean" => "m",

@@ -33,12 +33,18 @@ public sealed class FloatEvaluator
                 Sigmoid => FloatLayer.Sigmoid,
                 Sign => FloatLayer.Sign(unipolar),
                 HardTanh => FloatLayer.HardTanh,
+                WalshHadamard transform => FloatLayer.WalshHadamard(WalshHadamardRowsOf(transform)),
                 _ => FloatLayer.Quantized(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
         }
     }
 
     public ModelSpec Model => _model;
+
+    private static WalshHadamardRows WalshHadamardRowsOf(WalshHadamard layer) =>
+        new(layer.Size, Doubles(layer.Signs)!, layer.Shift, Doubles(layer.Scale), Doubles(layer.Bias));
+
+    private static double[]? Doubles(Tensors.Tensor? tensor) => tensor is null ? null : Array.ConvertAll(tensor.Data, v => (double)v);
 
     /// <summary>netEvaluate[net, x, "Test"].</summary>
     public Matrix Evaluate(Matrix input)

@@ -51,6 +51,9 @@ public sealed partial class FloatLayer
 
     public static FloatLayer HardTanh { get; } = Elementwise((v, _) => Math.Clamp(v, -1, 1));
 
+    /// <summary>The Walsh-Hadamard transform layer (<see cref="WalshHadamardRows"/>).</summary>
+    public static FloatLayer WalshHadamard(WalshHadamardRows rows) => new(rows.Apply);
+
     private static Matrix Binarized(Matrix x, int chunk, bool unipolar, ScaleMode scales)
     {
         var y = new Matrix(x.Rows, x.Columns);

@@ -18,6 +18,10 @@ public static class StagePlanner
 
     public static StagePlan Plan(Graph graph)
     {
+        // checked first: a transform in front of the first matrix-vector node would otherwise be reported as that node's fault
+        if (graph.Nodes.FirstOrDefault(n => n.Op is Ops.ZeroPad or Ops.Butterfly) is { } transform)
+            throw Unsupported(transform, "the Walsh-Hadamard transform's butterfly network has no hardware generator yet (issue 16, phase 2); "
+                + "the model evaluates with `hwflow eval`, lowers with `hwflow compile --ir-only`, and `hwflow experiment wht` estimates its hardware");
         RefuseImportedShapes(graph);
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
