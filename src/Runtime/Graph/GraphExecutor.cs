@@ -31,7 +31,9 @@ public sealed class GraphExecutor
                 _kernelNodes.Add(node.Name);
                 continue;
             }
-            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node) : IntegerOps.Prepare(node);
+            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node)
+                : Ops.Movement.Contains(node.Op) ? MovementOps.Prepare(node)
+                : IntegerOps.Prepare(node);
             if (prepared is not null) _prepared[node.Name] = prepared;
         }
     }
@@ -57,8 +59,23 @@ public sealed class GraphExecutor
     /// <summary>The output value for the batch.</summary>
     public GraphValue Run(ReadOnlySpan<byte> raw, int rows) => RunAll(raw, rows)[_graph.Output.Name];
 
-    /// <summary>Classes: the argmax result itself, or the argmax of the output vector (first maximum wins).</summary>
-    public int[] Classify(ReadOnlySpan<byte> raw, int rows) => Classes(Run(raw, rows));
+    /// <summary>
+    /// Classes: the argmax result itself, or the argmax of the output vector (first maximum wins).
+    /// In batches, so that a convolution's windows (far wider than the input) stay small.
+    /// </summary>
+    public int[] Classify(ReadOnlySpan<byte> raw, int rows)
+    {
+        int features = _graph.Input.Type.Length;
+        int batch = Batch.Rows(_graph.Nodes.Max(n => (long)n.Type.Length));
+        if (rows <= batch) return Classes(Run(raw, rows));
+        var classes = new int[rows];
+        for (int start = 0; start < rows; start += batch)
+        {
+            int count = Math.Min(batch, rows - start);
+            Classes(Run(raw.Slice(start * features, count * features), count)).CopyTo(classes, start);
+        }
+        return classes;
+    }
 
     public static int[] Classes(GraphValue output)
     {
@@ -90,6 +107,7 @@ public sealed class GraphExecutor
         if (node.Op == Ops.Output) return operands[0];
         if (_kernelNodes.Contains(node.Name)) return _kernel!.Evaluate(node, operands);
         if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
+        if (Ops.Movement.Contains(node.Op)) return MovementOps.Evaluate(node, operands[0], (int[])prepared!);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
     }

@@ -21,6 +21,11 @@ internal static class LayerOps
         Ops.Sigmoid => FloatLayer.Sigmoid,
         Ops.Sign => FloatLayer.Sign(node.Bool("unipolar")),
         Ops.HardTanh => FloatLayer.HardTanh,
+        Ops.Conv2D => FloatLayer.Convolution(WindowAttrs.Geometry(node), Floats(node.RealTensor("weights")),
+            node.Find("bias") is RealTensorAttr bias ? Floats(bias) : null),
+        Ops.BinConv2D => FloatLayer.BinaryConvolution(WindowAttrs.Geometry(node), Floats(node.RealTensor("weights")), Chunk(node),
+            node.Bool("unipolar"), ScalesAttr.Of(node)),
+        Ops.Flatten => FloatLayer.Identity,
         _ => throw new InvalidOperationException($"unknown layer op '{node.Op}'"),
     };
 
@@ -51,10 +56,9 @@ internal static class LayerOps
         return FloatLayer.Linear(RowMajor.Transpose<double>(weights.Data, inputs, outputs), outputs, (node.Find("bias") as RealTensorAttr)?.Data);
     }
 
-    private static double[] BinarizedWeights(Node node)
-    {
-        var weights = node.RealTensor("weights");
-        var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
-        return Hadamard.BinarizeWeightsTransposed(tensor, Chunk(node), ScalesAttr.Of(node));
-    }
+    private static double[] BinarizedWeights(Node node) =>
+        Hadamard.BinarizeWeightsTransposed(Floats(node.RealTensor("weights")), Chunk(node), ScalesAttr.Of(node));
+
+    /// <summary>A layer-level tensor as the model's float32 tensor (its values came from one, so this is exact).</summary>
+    private static Tensors.Tensor Floats(RealTensorAttr tensor) => new(tensor.Shape, Array.ConvertAll(tensor.Data, v => (float)v));
 }

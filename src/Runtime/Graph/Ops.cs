@@ -24,6 +24,18 @@ public static class Ops
     /// <summary>sign(a * x + c) per element (a BatchNorm followed by a bipolar Sign).</summary>
     public const string AffineSign = "affine-sign";
 
+    // image layers (reals); see ImageOps for the conventions
+    public const string Conv2D = "conv2d";
+    public const string BinConv2D = "bin-conv2d";
+    public const string Flatten = "flatten";
+
+    // data movement, on reals, integers or bits alike
+    /// <summary>The sliding window (im2col): every output position's receptive field, padding the value 0.</summary>
+    public const string Window = "window";
+
+    /// <summary>Max over each window per channel; positions outside the input never win (on bits: OR).</summary>
+    public const string MaxPool = "max-pool";
+
     // integer level
     public const string Dense = "dense";
     public const string Relu = "relu";
@@ -40,13 +52,19 @@ public static class Ops
     public const string PwlSigmoid = "pwl-sigmoid";
     public const string ArgMax = "argmax";
 
+    /// <summary>Per window position and chunk of its receptive field, how many elements lie inside the image (not padding).</summary>
+    public const string ValidCount = "valid-count";
+
     public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
     {
-        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign,
+        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign, Conv2D, BinConv2D, Flatten,
     };
+
+    /// <summary>Ops that move values without computing on them: they run on every value kind and keep it.</summary>
+    public static readonly IReadOnlySet<string> Movement = new HashSet<string> { Window, MaxPool };
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {
-        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax,
+        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax, ValidCount,
     };
 }

@@ -7,7 +7,7 @@ namespace HwFlow.Runtime.Model;
 internal static class LayerParser
 {
     public static readonly string[] KnownTypes =
-        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh"];
+        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", .. ConvLayerParser.Types];
 
     public static Layer Parse(YamlNodes nodes, TensorFiles tensors, YamlNode node, int index)
     {
@@ -45,6 +45,9 @@ internal static class LayerParser
                     "Sign" => new Sign(),
                     _ => new HardTanh(),
                 };
+                break;
+            case var _ when ConvLayerParser.Types.Contains(type):
+                layer = ConvLayerParser.Parse(nodes, map, type, what, Tensor);
                 break;
             default:
                 throw nodes.ErrorAt(typeNode, $"unknown layer type '{type}' (known: {string.Join(", ", KnownTypes)})");

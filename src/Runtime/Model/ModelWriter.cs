@@ -35,6 +35,7 @@ public static class ModelWriter
                 fields.Add($"{key}: {file}");
             }
             if (layer is BatchNorm norm) fields.Add($"eps: {Number(norm.Eps)}");
+            foreach (var (key, value) in layer.Settings()) fields.Add($"{key}: {value}");
             if (layer.BinAggression is { } k) fields.Add($"binAggression: {k}");
             yaml.Append("  - { ").Append(string.Join(", ", fields)).Append(" }\n");
         }
