@@ -31,6 +31,9 @@ public static class RangeRules
             Ops.Pow2Exponent => (0, Pow2CodeMax(node)),
             Ops.PwlSigmoid => (0, (Int128)1 << (int)node.Int("frac")),
             Ops.ArgMax => (0, operandType(node.Operands[0]).Length - 1),
+            Ops.Window => (Int128.Min(0, operandType(node.Operands[0]).Min), Int128.Max(0, operandType(node.Operands[0]).Max)),
+            Ops.MaxPool => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
+            Ops.ValidCount => (0, Math.Min((int)node.Int("chunk"), (int)(node.Int("kh") * node.Int("kw") * node.Int("c")))),
             Ops.Output => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
             _ => throw new InvalidOperationException($"no range rule for {node.Op}"),
         };
@@ -132,7 +135,7 @@ public static class RangeRules
 
     private static (Int128, Int128) ChunkSum(Node node, GraphType x)
     {
-        var chunks = new Chunks(x.Length, (int)node.Int("chunk"));
+        var chunks = new Chunks(Segments.Length(node, x.Length), (int)node.Int("chunk"));
         Int128 magnitudeMax = Int128.Max(Int128.Abs(x.Min), Int128.Abs(x.Max));
         Int128 magnitudeMin = x.Min >= 0 ? x.Min : x.Max <= 0 ? -(Int128)x.Max : 0;
         return (magnitudeMin * chunks.Smallest, magnitudeMax * chunks.Largest);
@@ -140,7 +143,7 @@ public static class RangeRules
 
     private static (Int128, Int128) ChunkFactor(Node node, GraphType[] operands)
     {
-        var chunks = new Chunks(operands[^1].Length, (int)node.Int("chunk"));
+        var chunks = new Chunks(Segments.Length(node, operands[^1].Length), (int)node.Int("chunk"));
         return operands.Length == 1 ? (0, chunks.Largest) : (0, (Int128)operands[0].Max * chunks.Largest);
     }
 
