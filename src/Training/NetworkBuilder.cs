@@ -20,6 +20,7 @@ public static class NetworkBuilder
     public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed,
         FirstLayerWeights? firstLayer = null)
     {
+        if (architecture.IsImage) return ImageNetworkBuilder.Build(architecture, mode, binAggression, scales, seed, firstLayer);
         bool binaryFirst = FirstLayerChoice.Resolve(mode, firstLayer) == FirstLayerWeights.Binary;
         var rng = new SplitMix64(seed);
         var layers = new List<ITrainLayer>();
