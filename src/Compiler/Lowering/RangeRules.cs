@@ -31,9 +31,10 @@ public static class RangeRules
             Ops.Pow2Exponent => (0, Pow2CodeMax(node)),
             Ops.PwlSigmoid => (0, (Int128)1 << (int)node.Int("frac")),
             Ops.ArgMax => (0, operandType(node.Operands[0]).Length - 1),
+            // +-1 bits through a window that reaches padding are the integers -1, 0, +1
+            Ops.Window when operandType(node.Operands[0]) is { Kind: ValueKind.Bits, Encoding: BitEncoding.PlusMinus } => (-1, 1),
             Ops.Window => (Int128.Min(0, operandType(node.Operands[0]).Min), Int128.Max(0, operandType(node.Operands[0]).Max)),
             Ops.MaxPool => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
-            Ops.ValidCount => (0, Math.Min((int)node.Int("chunk"), (int)(node.Int("kh") * node.Int("kw") * node.Int("c")))),
             Ops.Output => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
             _ => throw new InvalidOperationException($"no range rule for {node.Op}"),
         };

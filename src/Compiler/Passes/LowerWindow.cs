@@ -5,9 +5,12 @@ namespace HwFlow.Compiler.Passes;
 
 /// <summary>
 /// window and max-pool move values without computing on them, so on an integer or bit operand
-/// they take its type: a window's integer range grows to include its padding value 0 (its bits
-/// pad with s(0), which they can hold), a max-pool keeps the range. Types are set again whenever
-/// the operand's changed (requantization moves its scale). Exact.
+/// they take its type: a window's integer range grows to include its padding value 0 (0/1 bits
+/// pad with the 0 bit; +-1 bits cannot hold 0, so a window of them that reaches padding gives
+/// the integers -1, 0, +1, which the binary layer after it binarizes as an integer input: the
+/// padding's sign s(0) = +1 and its |0| = 0 in the chunk mean, as the model defines), a max-pool
+/// keeps the range. Types are set again whenever the operand's changed (requantization moves
+/// its scale). Exact.
 /// </summary>
 public sealed class LowerWindow : Pass
 {
@@ -25,7 +28,9 @@ public sealed class LowerWindow : Pass
             var x = graph[node.Operands[0]].Type;
             if (x.Kind == ValueKind.Real) continue;
             var type = x with { Length = node.Type.Length };
-            if (x.Kind == ValueKind.Int) type = RangeRules.Infer(node with { Type = type }, n => graph[n].Type);
+            if (node.Op == Ops.Window && x.Kind == ValueKind.Bits && x.Encoding == BitEncoding.PlusMinus && WindowAttrs.Geometry(node).SourceMap().Contains(-1))
+                type = GraphType.Int(node.Type.Length, -1, 1);
+            else if (x.Kind == ValueKind.Int) type = RangeRules.Infer(node with { Type = type }, n => graph[n].Type);
             if (type == node.Type) continue;
             bool lowered = node.Type.Kind == ValueKind.Real;
             graph.Replace(name, node with { Type = type });

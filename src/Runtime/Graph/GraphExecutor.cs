@@ -77,6 +77,15 @@ public sealed class GraphExecutor
         return classes;
     }
 
+    /// <summary>The kernel's op; on a window's receptive fields (P segments a row) it runs on P times as many rows of one segment.</summary>
+    private GraphValue EvaluateInKernel(Node node, GraphValue[] operands)
+    {
+        int segments = node.Op is Ops.Dense or Ops.BinDot ? Segments.Count(node, operands[0].Length) : 1;
+        if (segments == 1) return _kernel!.Evaluate(node, operands);
+        var one = node with { Type = node.Type with { Length = node.Type.Length / segments } };
+        return Segments.Join(_kernel!.Evaluate(one, Array.ConvertAll(operands, o => Segments.Split(o, segments))), segments);
+    }
+
     public static int[] Classes(GraphValue output)
     {
         var classes = new int[output.Rows];
@@ -105,7 +114,7 @@ public sealed class GraphExecutor
         var operands = node.Operands.Select(o => values[o]).ToArray();
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
-        if (_kernelNodes.Contains(node.Name)) return _kernel!.Evaluate(node, operands);
+        if (_kernelNodes.Contains(node.Name)) return EvaluateInKernel(node, operands);
         if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
         if (Ops.Movement.Contains(node.Op)) return MovementOps.Evaluate(node, operands[0], (int[])prepared!);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);

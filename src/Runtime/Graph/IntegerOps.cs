@@ -12,7 +12,6 @@ internal static class IntegerOps
     public static object? Prepare(Node node) => node.Op switch
     {
         Ops.Dense or Ops.BinDot => Transposed(node.IntTensor("weights")),
-        Ops.ValidCount => ValidCounts(node),
         _ => null,
     };
 
@@ -76,11 +75,6 @@ internal static class IntegerOps
             {
                 int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
                 return Map((IntValue)operands[0], scale, (v, _) => PwlSigmoid(v, inFrac, frac));
-            }
-            case Ops.ValidCount:
-            {
-                var counts = (long[])prepared!;
-                return PerRow(rows, length, scale, (_, output) => counts.CopyTo(output, 0));
             }
             case Ops.ArgMax:
                 return PerRow(rows, 1, scale, (r, output) => output[0] = ArgMax.Of<long>(((IntValue)operands[0]).Row(r)));
@@ -244,22 +238,6 @@ internal static class IntegerOps
     }
 
     private static long ShiftBy(long v, int left) => left >= 0 ? v << left : v >> -left;
-
-    /// <summary>valid-count's answer, the same for every row: per position and chunk of the receptive field, its elements inside the image.</summary>
-    private static long[] ValidCounts(Node node)
-    {
-        var g = WindowAttrs.Geometry(node);
-        var chunks = new Chunks(g.Patch, (int)node.Int("chunk"));
-        var counts = new long[g.Positions * chunks.Count];
-        for (int p = 0; p < g.Positions; p++)
-        {
-            for (int e = 0; e < g.Patch; e++)
-            {
-                if (g.Source(p, e) >= 0) counts[(p * chunks.Count) + chunks.Of(e)]++;
-            }
-        }
-        return counts;
-    }
 
     private static IntValue PerRow(int rows, int length, double scale, Action<int, long[]> rowKernel)
     {

@@ -13,7 +13,7 @@ internal static class LayerOps
     public static FloatLayer Prepare(Node node) => node.Op switch
     {
         Ops.Linear => Linear(node),
-        Ops.Bin => FloatLayer.Bin(BinarizedWeights(node), node.Type.Length, Chunk(node), node.Bool("unipolar"), ScalesAttr.Of(node)),
+        Ops.Bin => FloatLayer.Bin(BinarizedWeights(node), node.RealTensor("weights").Shape[1], Chunk(node), node.Bool("unipolar"), ScalesAttr.Of(node)),
         Ops.Binarize => FloatLayer.Binarize(Chunk(node), node.Bool("unipolar"), ScalesAttr.Of(node)),
         Ops.BatchNorm => FloatLayer.BatchNorm(LayerMath.BatchNorm(node)),
         Ops.AffineSign => FloatLayer.AffineSign(LayerMath.BatchNorm(node)),

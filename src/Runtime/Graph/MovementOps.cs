@@ -4,8 +4,9 @@ namespace HwFlow.Runtime.Graph;
 
 /// <summary>
 /// The data-movement ops on any value kind. window: every output position's receptive field
-/// (position-major, (ky, kx, c) inside), padding the value 0: real 0, integer 0, and for bits
-/// the bit of s(0): 1 for +-1 bits (s(0) = +1), 0 for 0/1 bits. max-pool: per channel the
+/// (position-major, (ky, kx, c) inside), padding the value 0: real 0, integer 0, the 0 bit of
+/// 0/1 bits; +-1 bits cannot hold 0, so a window of them that reaches padding gives integers
+/// -1, 0, +1 (a window that never does stays bits). max-pool: per channel the
 /// largest value of the window's positions inside the input (bits: their OR, 1 being the larger
 /// value in both encodings).
 /// </summary>
@@ -29,9 +30,11 @@ internal static class MovementOps
                 return new RealValue(real.Rows, map.Length, Gather(real.Data, real.Rows, real.Length, map, 0.0));
             case IntValue ints:
                 return new IntValue(ints.Rows, map.Length, Gather(ints.Data, ints.Rows, ints.Length, map, 0L), ints.Scale);
+            case BitsValue bits when bits.Encoding == BitEncoding.PlusMinus && map.Contains(-1):
+                var signed = Array.ConvertAll(bits.Data, b => b == 0 ? -1L : 1L);
+                return new IntValue(bits.Rows, map.Length, Gather(signed, bits.Rows, bits.Length, map, 0L), 1.0);
             case BitsValue bits:
-                byte pad = bits.Encoding == BitEncoding.PlusMinus ? (byte)1 : (byte)0;
-                return new BitsValue(bits.Rows, map.Length, Gather(bits.Data, bits.Rows, bits.Length, map, pad), bits.Encoding);
+                return new BitsValue(bits.Rows, map.Length, Gather(bits.Data, bits.Rows, bits.Length, map, (byte)0), bits.Encoding);
             default:
                 throw new InvalidOperationException($"window on {operand.GetType().Name}");
         }

@@ -52,9 +52,6 @@ public static class Ops
     public const string PwlSigmoid = "pwl-sigmoid";
     public const string ArgMax = "argmax";
 
-    /// <summary>Per window position and chunk of its receptive field, how many elements lie inside the image (not padding).</summary>
-    public const string ValidCount = "valid-count";
-
     public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
     {
         Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign, Conv2D, BinConv2D, Flatten,
@@ -65,6 +62,6 @@ public static class Ops
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {
-        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax, ValidCount,
+        Dense, Relu, Clamp, Threshold, ChunkSum, ChunkFactor, BinDot, Pow2Exponent, Shift, Scale, PwlSigmoid, ArgMax,
     };
 }

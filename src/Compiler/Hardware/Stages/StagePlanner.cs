@@ -18,6 +18,11 @@ public static class StagePlanner
 
     public static StagePlan Plan(Graph graph)
     {
+        if (graph.Nodes.FirstOrDefault(n => Ops.Movement.Contains(n.Op)) is { } window)
+        {
+            throw new UserError($"model {graph.Name} is convolutional ({ModelImporter.Describe(window)}): hardware for Conv2D, BinConv2D and MaxPool2D is not generated yet; " +
+                "`hwflow compile --ir-only` and `hwflow eval --engine integer|packed` run it");
+        }
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
         var first = mvus[0];
