@@ -60,6 +60,9 @@ public sealed class ConvModelFormatTests : IDisposable
         var folder = WriteSample();
         var path = Path.Combine(folder, "model.yaml");
         File.WriteAllText(path, File.ReadAllText(path).Replace("shape: [6, 6, 1]", "shape: [7, 7, 1]").Replace("size: 2, stride: 2", "size: 2, stride: 2, edge: ceil"));
-        Assert.Equal([4, 4, 4], ModelLoader.Load(folder).Shapes()[3]);
+        // the pool passes (ceil: [7, 7, 4] -> [4, 4, 4]); the first mistake is then the BinLayer's, 2 x 2 x 5 inputs
+        Assert.Contains("layer 5 (BinLayer): weights [5, 3] expect 5 inputs, but the previous layer gives 20", Assert.Throws<UserError>(() => ModelLoader.Load(folder)).Message);
+        Assert.Equal([4, 4, 4], new MaxPool2D(2, 2, PoolEdge.Ceil).OutputShape([7, 7, 4]));
+        Assert.Equal([3, 3, 4], new MaxPool2D(2, 2, PoolEdge.Floor).OutputShape([7, 7, 4]));
     }
 }
