@@ -20,9 +20,13 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     private float[]? _inputGradient;
     private readonly float[] _inverseStd;
 
-    public BatchNormTrainLayer(int features, double eps = DefaultEps)
+    /// <param name="features">Features, or channels of an image.</param>
+    /// <param name="positions">Pixels of the image (1 for a flat input): each channel is normalized over the batch and all its positions.</param>
+    public BatchNormTrainLayer(int features, double eps = DefaultEps, int positions = 1)
     {
-        Inputs = Outputs = features;
+        Channels = features;
+        Positions = positions;
+        Inputs = Outputs = features * positions;
         Eps = eps;
         _gamma = new Parameter("gamma", Enumerable.Repeat(1f, features).ToArray(), clipToUnit: false);
         _beta = new Parameter("beta", new float[features], clipToUnit: false);
@@ -34,66 +38,66 @@ public sealed class BatchNormTrainLayer : ITrainLayer
 
     public int Inputs { get; }
     public int Outputs { get; }
+
+    /// <summary>The normalized features (an image's channels).</summary>
+    public int Channels { get; }
+
+    /// <summary>Rows per sample, as the statistics see them: an image's pixels, or 1.</summary>
+    public int Positions { get; }
+
     public double Eps { get; }
     public float[] PopulationMean { get; }
     public float[] PopulationVar { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    public float[] Forward(float[] input, int rows, bool training)
+    public float[] Forward(float[] input, int samples, bool training)
     {
-        var y = Buffers.Ensure(ref _output, rows * Outputs);
+        int rows = samples * Positions;
+        var y = Buffers.Ensure(ref _output, rows * Channels);
         if (!training)
         {
             EvaluateWithPopulation(input, y, rows);
             return y;
         }
-        var (mean, variance) = Statistics(input, rows, Outputs);
-        var xhat = Buffers.Ensure(ref _normalized, rows * Outputs);
-        for (int j = 0; j < Outputs; j++) _inverseStd[j] = (float)(1 / Math.Sqrt(variance[j] + Eps));
+        var (mean, variance) = Statistics(input, rows, Channels);
+        var xhat = Buffers.Ensure(ref _normalized, rows * Channels);
+        for (int j = 0; j < Channels; j++) _inverseStd[j] = (float)(1 / Math.Sqrt(variance[j] + Eps));
         var gamma = _gamma.Value;
         var beta = _beta.Value;
         for (int r = 0; r < rows; r++)
         {
-            int at = r * Outputs;
-            for (int j = 0; j < Outputs; j++)
-            {
-                float n = (float)(input[at + j] - mean[j]) * _inverseStd[j];
-                xhat[at + j] = n;
-                y[at + j] = (gamma[j] * n) + beta[j];
-            }
+            int at = r * Channels;
+            BatchNormRows.Normalize(input.AsSpan(at, Channels), mean, _inverseStd, gamma, beta, xhat.AsSpan(at, Channels), y.AsSpan(at, Channels));
         }
         return y;
     }
 
-    public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
+    public float[]? Backward(float[] outputGradient, int samples, bool needInputGradient)
     {
+        int rows = samples * Positions;
         var xhat = _normalized ?? throw new InvalidOperationException("Backward before a training Forward");
-        var sumDy = new double[Outputs];
-        var sumDyXhat = new double[Outputs];
+        var sumDy = new double[Channels];
+        var sumDyXhat = new double[Channels];
         for (int r = 0; r < rows; r++)
         {
-            int at = r * Outputs;
-            for (int j = 0; j < Outputs; j++)
-            {
-                sumDy[j] += outputGradient[at + j];
-                sumDyXhat[j] += (double)outputGradient[at + j] * xhat[at + j];
-            }
+            int at = r * Channels;
+            BatchNormRows.AddGradientSums(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), sumDy, sumDyXhat);
         }
         var dGamma = _gamma.Gradient;
         var dBeta = _beta.Gradient;
-        for (int j = 0; j < Outputs; j++)
+        for (int j = 0; j < Channels; j++)
         {
             dGamma[j] += (float)sumDyXhat[j];
             dBeta[j] += (float)sumDy[j];
         }
         if (!needInputGradient) return null;
         // dx = gamma / sigma * (dy - mean(dy) - xhat * mean(dy * xhat)), per feature.
-        var dx = Buffers.Ensure(ref _inputGradient, rows * Outputs);
+        var dx = Buffers.Ensure(ref _inputGradient, rows * Channels);
         var gamma = _gamma.Value;
-        var meanDy = new float[Outputs];
-        var meanDyXhat = new float[Outputs];
-        var factor = new float[Outputs];
-        for (int j = 0; j < Outputs; j++)
+        var meanDy = new float[Channels];
+        var meanDyXhat = new float[Channels];
+        var factor = new float[Channels];
+        for (int j = 0; j < Channels; j++)
         {
             meanDy[j] = (float)(sumDy[j] / rows);
             meanDyXhat[j] = (float)(sumDyXhat[j] / rows);
@@ -101,18 +105,17 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         }
         for (int r = 0; r < rows; r++)
         {
-            int at = r * Outputs;
-            for (int j = 0; j < Outputs; j++)
-                dx[at + j] = factor[j] * (outputGradient[at + j] - meanDy[j] - (xhat[at + j] * meanDyXhat[j]));
+            int at = r * Channels;
+            BatchNormRows.InputGradient(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), factor, meanDy, meanDyXhat, dx.AsSpan(at, Channels));
         }
         return dx;
     }
 
     public Layer Export() => new BatchNorm(
-        new Tensor([Outputs], (float[])PopulationMean.Clone()),
-        new Tensor([Outputs], (float[])PopulationVar.Clone()),
-        new Tensor([Outputs], (float[])_gamma.Value.Clone()),
-        new Tensor([Outputs], (float[])_beta.Value.Clone()),
+        new Tensor([Channels], (float[])PopulationMean.Clone()),
+        new Tensor([Channels], (float[])PopulationVar.Clone()),
+        new Tensor([Channels], (float[])_gamma.Value.Clone()),
+        new Tensor([Channels], (float[])_beta.Value.Clone()),
         Eps);
 
     /// <summary>Per-feature mean and (biased) variance of a row-major batch, two passes in double.</summary>
@@ -120,21 +123,9 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     {
         var mean = new double[features];
         var variance = new double[features];
-        for (int r = 0; r < rows; r++)
-        {
-            int at = r * features;
-            for (int j = 0; j < features; j++) mean[j] += x[at + j];
-        }
+        for (int r = 0; r < rows; r++) VectorLoops.Accumulate(x.AsSpan(r * features, features), mean);
         for (int j = 0; j < features; j++) mean[j] /= rows;
-        for (int r = 0; r < rows; r++)
-        {
-            int at = r * features;
-            for (int j = 0; j < features; j++)
-            {
-                double d = x[at + j] - mean[j];
-                variance[j] += d * d;
-            }
-        }
+        for (int r = 0; r < rows; r++) BatchNormRows.AddSquaredDeviation(x.AsSpan(r * features, features), mean, variance);
         for (int j = 0; j < features; j++) variance[j] /= rows;
         return (mean, variance);
     }
@@ -142,15 +133,15 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     /// <summary>gamma * (x - mean) / sqrt(var + eps) + beta in double, in the reference evaluator's order.</summary>
     private void EvaluateWithPopulation(float[] input, float[] y, int rows)
     {
-        var std = new double[Outputs];
-        for (int j = 0; j < Outputs; j++) std[j] = Math.Sqrt((double)PopulationVar[j] + Eps);
-        var gamma = _gamma.Value;
-        var beta = _beta.Value;
+        var std = new double[Channels];
+        for (int j = 0; j < Channels; j++) std[j] = Math.Sqrt((double)PopulationVar[j] + Eps);
+        var gamma = Array.ConvertAll(_gamma.Value, v => (double)v);
+        var beta = Array.ConvertAll(_beta.Value, v => (double)v);
+        var mean = Array.ConvertAll(PopulationMean, v => (double)v);
         for (int r = 0; r < rows; r++)
         {
-            int at = r * Outputs;
-            for (int j = 0; j < Outputs; j++)
-                y[at + j] = (float)((gamma[j] * ((double)input[at + j] - PopulationMean[j]) / std[j]) + beta[j]);
+            int at = r * Channels;
+            BatchNormRows.Evaluate(input.AsSpan(at, Channels), gamma, mean, std, beta, y.AsSpan(at, Channels));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using HwFlow.Runtime.Model;
 using HwFlow.Runtime.Semantics;
 
@@ -25,10 +26,10 @@ internal static class HadamardRows
     public static void Forward(float[] x, float[] y, float[] scales, int rows, int columns, int chunk, bool unipolar, ScaleMode mode)
     {
         int chunks = ChunksPerRow(columns, chunk);
-        var values = new double[Math.Min(chunk, columns)];
-        for (int r = 0; r < rows; r++)
+        EachRow(rows, columns, r =>
         {
             int rowStart = r * columns;
+            var values = new double[Math.Min(chunk, columns)];
             for (int c = 0; c < chunks; c++)
             {
                 int start = rowStart + (c * chunk);
@@ -36,16 +37,16 @@ internal static class HadamardRows
                 for (int i = 0; i < length; i++) values[i] = x[start + i];
                 float scale = (float)ChunkScale.Scale(values.AsSpan(0, length), mode);
                 scales[(r * chunks) + c] = scale;
-                for (int i = start; i < start + length; i++) y[i] = Sign(x[i], unipolar) * scale;
+                SignTimes(x.AsSpan(start, length), scale, unipolar, y.AsSpan(start, length));
             }
-        }
+        });
     }
 
     /// <summary>dx from dy, the forward input x and the chunk scales the forward pass used.</summary>
     public static void Backward(float[] x, float[] scales, float[] dy, float[] dx, int rows, int columns, int chunk, bool unipolar)
     {
         int chunks = ChunksPerRow(columns, chunk);
-        for (int r = 0; r < rows; r++)
+        EachRow(rows, columns, r =>
         {
             int rowStart = r * columns;
             for (int c = 0; c < chunks; c++)
@@ -53,16 +54,95 @@ internal static class HadamardRows
                 int start = rowStart + (c * chunk);
                 int length = Math.Min(chunk, columns - (c * chunk));
                 float scale = scales[(r * chunks) + c];
-                double signedSum = 0;
-                for (int i = start; i < start + length; i++) signedSum += (double)dy[i] * Sign(x[i], unipolar);
-                float throughMean = (float)(signedSum / length);
-                for (int i = start; i < start + length; i++)
-                {
-                    float straight = Math.Abs(x[i]) <= 1f ? dy[i] * scale : 0f;
-                    dx[i] = straight + (AbsDerivative(x[i]) * throughMean);
-                }
+                float throughMean = (float)(SignedSum(dy.AsSpan(start, length), x.AsSpan(start, length), unipolar) / length);
+                ChunkGradient(x.AsSpan(start, length), dy.AsSpan(start, length), scale, throughMean, dx.AsSpan(start, length));
             }
+        });
+    }
+
+    /// <summary>
+    /// The sum of |x| in double, vector lanes first: floats of one chunk sum exactly in double
+    /// unless their magnitudes lie more than 2^29 apart, so the order rarely changes a bit.
+    /// </summary>
+    private static double AbsoluteSum(ReadOnlySpan<float> x)
+    {
+        var acc = Vector<double>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            Vector.Widen(Vector.Abs(new Vector<float>(x[i..])), out var low, out var high);
+            acc += low + high;
         }
+        double sum = Vector.Sum(acc);
+        for (; i < x.Length; i++) sum += Math.Abs((double)x[i]);
+        return sum;
+    }
+
+    /// <summary>The sum of dy * s(x) in double, vector lanes first (see <see cref="AbsoluteSum"/>).</summary>
+    private static double SignedSum(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, bool unipolar)
+    {
+        var acc = Vector<double>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(x[i..]);
+            var g = new Vector<float>(dy[i..]);
+            var signed = unipolar
+                ? Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), g, Vector<float>.Zero)
+                : Vector.ConditionalSelect(Vector.GreaterThanOrEqual(v, Vector<float>.Zero), g, -g);
+            Vector.Widen(signed, out var low, out var high);
+            acc += low + high;
+        }
+        double sum = Vector.Sum(acc);
+        for (; i < x.Length; i++) sum += (double)dy[i] * Sign(x[i], unipolar);
+        return sum;
+    }
+
+    /// <summary>y = s(x) * scale (exactly +-scale or 0), vector by vector.</summary>
+    private static void SignTimes(ReadOnlySpan<float> x, float scale, bool unipolar, Span<float> y)
+    {
+        var plus = new Vector<float>(scale);
+        var minus = unipolar ? Vector<float>.Zero : -plus;
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(x[i..]);
+            var positive = unipolar ? Vector.GreaterThan(v, Vector<float>.Zero) : Vector.GreaterThanOrEqual(v, Vector<float>.Zero);
+            Vector.ConditionalSelect(positive, plus, minus).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++) y[i] = Sign(x[i], unipolar) * scale;
+    }
+
+    /// <summary>dx = (|x| &lt;= 1 ? dy * scale : 0) + sgn(x) * throughMean, vector by vector.</summary>
+    private static void ChunkGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float scale, float throughMean, Span<float> dx)
+    {
+        var s = new Vector<float>(scale);
+        var t = new Vector<float>(throughMean);
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(x[i..]);
+            var straight = Vector.ConditionalSelect(Vector.LessThanOrEqual(Vector.Abs(v), Vector<float>.One), new Vector<float>(dy[i..]) * s, Vector<float>.Zero);
+            var mean = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), t,
+                Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), -t, Vector<float>.Zero));
+            (straight + mean).CopyTo(dx[i..]);
+        }
+        for (; i < x.Length; i++)
+        {
+            float straight = Math.Abs(x[i]) <= 1f ? dy[i] * scale : 0f;
+            dx[i] = straight + (AbsDerivative(x[i]) * throughMean);
+        }
+    }
+
+    /// <summary>Rows are independent: a large matrix (a convolution's receptive fields) goes on all cores, a small one stays on this thread.</summary>
+    private static void EachRow(int rows, int columns, Action<int> row)
+    {
+        if ((long)rows * columns < (1 << 16))
+        {
+            for (int r = 0; r < rows; r++) row(r);
+            return;
+        }
+        Parallel.For(0, rows, row);
     }
 
     /// <summary>The seed's sign: bipolar with s(0) = +1, or unipolar (1 if x &gt; 0 else 0) on non-negative inputs.</summary>

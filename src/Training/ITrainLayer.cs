@@ -38,4 +38,10 @@ internal static class Buffers
         if (buffer is null || buffer.Length != length) buffer = new float[length];
         return buffer;
     }
+
+    public static int[] EnsureInts(ref int[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length != length) buffer = new int[length];
+        return buffer;
+    }
 }

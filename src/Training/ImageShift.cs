@@ -1,6 +1,6 @@
 namespace HwFlow.Training;
 
-/// <summary>Training-time augmentation: an image moved by whole pixels, uncovered pixels black.</summary>
+/// <summary>Training-time augmentation: an image moved by whole pixels (uncovered pixels black), or mirrored.</summary>
 public static class ImageShift
 {
     /// <summary>target(y, x) = source(y - dy, x - dx), or 0 where that falls outside the image.</summary>
@@ -13,5 +13,11 @@ public static class ImageShift
             if (toX <= fromX) continue;
             source.Slice(((y - dy) * columns) + fromX - dx, toX - fromX).CopyTo(target.Slice((y * columns) + fromX, toX - fromX));
         }
+    }
+
+    /// <summary>Mirrors an image left to right in place (augmentation for images whose classes do not depend on handedness).</summary>
+    public static void Mirror(Span<byte> image, int rows, int columns)
+    {
+        for (int y = 0; y < rows; y++) image.Slice(y * columns, columns).Reverse();
     }
 }

@@ -24,6 +24,7 @@ public static class NetworkBuilder
     public static TrainingNetwork Build(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales, ulong seed,
         FirstLayerWeights? firstLayer = null, TransformFront? transform = null)
     {
+        if (architecture.IsImage) return ImageNetworkBuilder.Build(architecture, mode, binAggression, scales, seed, firstLayer);
         var resolvedFirst = FirstLayerChoice.Resolve(mode, firstLayer);
         bool binaryFirst = resolvedFirst == FirstLayerWeights.Binary;
         var rng = new SplitMix64(seed);

@@ -9,15 +9,9 @@ namespace HwFlow.Training;
 /// </summary>
 public sealed class SignTrainLayer(int features) : ActivationTrainLayer(features)
 {
-    protected override void Apply(float[] x, float[] y, int rows)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = x[i] >= 0 ? 1f : -1f;
-    }
+    protected override void Apply(float[] x, float[] y, int rows) => VectorLoops.Sign(x.AsSpan(0, y.Length), y);
 
-    protected override void Gradient(float[] x, float[] y, float[] dy, float[] dx, int rows)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = Math.Abs(x[i]) <= 1f ? dy[i] : 0f;
-    }
+    protected override void Gradient(float[] x, float[] y, float[] dy, float[] dx, int rows) => VectorLoops.PassWhereUnit(x.AsSpan(0, dx.Length), dy.AsSpan(0, dx.Length), dx);
 
     public override Layer Export() => new Sign();
 }

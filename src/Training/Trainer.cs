@@ -38,6 +38,19 @@ public static class Trainer
         if (options.Shift >= Math.Min(train.Rows, train.Columns))
             throw new UserError($"--shift {options.Shift} moves {train.Rows}x{train.Columns} images entirely out of view (use less than {Math.Min(train.Rows, train.Columns)})");
         if (train.Count < 2) throw new UserError($"dataset {train.Name} has {train.Count} image(s); training needs at least 2");
+        if (options.Validation > 0 && train.Count - options.Validation < 2)
+            throw new UserError($"--validation {options.Validation} leaves {train.Count - options.Validation} of the {train.Count} training images to train on; training needs at least 2");
+    }
+
+    /// <summary>
+    /// The images a run trains on and the ones it holds out for validation (--validation N: the
+    /// last N of the training set, never the test set, so that choices made on them do not see it).
+    /// </summary>
+    public static (Dataset Train, Dataset? Validation) SplitValidation(Dataset train, int validation)
+    {
+        if (validation <= 0) return (train, null);
+        int kept = train.Count - validation;
+        return (train.Take(kept), train.Select(Enumerable.Range(kept, validation).ToList(), train.Name + " (validation)"));
     }
 
     public static TrainingResult Train(TrainingOptions options, Dataset train, Dataset test,
@@ -59,8 +72,9 @@ public static class Trainer
         }
     }
 
-    private static TrainingResult Run(TrainingOptions options, Dataset train, Dataset test, ITrainingObserver? observer, CancellationToken cancel)
+    private static TrainingResult Run(TrainingOptions options, Dataset all, Dataset test, ITrainingObserver? observer, CancellationToken cancel)
     {
+        var (train, validation) = SplitValidation(all, options.Validation);
         var network = NetworkBuilder.Build(options.Architecture, options.Mode, options.BinAggression, options.Scales, options.Seed,
             options.ResolvedFirstLayer, options.ResolvedTransform);
         var optimizer = new AdamOptimizer(network.Parameters);
@@ -103,6 +117,7 @@ public static class Trainer
                         int dy = augment.NextInt((2 * options.Shift) + 1) - options.Shift;
                         ImageShift.Apply(train.Image(index), target, train.Rows, train.Columns, dx, dy);
                     }
+                    if (options.Flip && augment.NextInt(2) == 1) ImageShift.Mirror(target, train.Rows, train.Columns);
                     labels[r] = train.Labels[index];
                 }
                 var x = rows == batch ? input : new float[rows * features];
@@ -119,9 +134,11 @@ public static class Trainer
                 observer?.BatchCompleted(epoch, b + 1, lossSum / seen, (double)correct / seen);
             }
             double trainSeconds = watch.Elapsed.TotalSeconds;
-            PopulationStatistics.Compute(network, train.Images, train.Count, cancel);
+            PopulationStatistics.Compute(network, train.Images, options.PopulationImages(train.Count), cancel);
+            double? validationAccuracy = validation is null ? null : Accuracy(network, validation);
             double testAccuracy = Accuracy(network, test);
-            var record = new EpochRecord(epoch, lossSum / seen, (double)correct / seen, testAccuracy, rate, trainSeconds, watch.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch, lossSum / seen, (double)correct / seen, testAccuracy, rate, trainSeconds, watch.Elapsed.TotalSeconds,
+                validationAccuracy);
             log.Add(record);
             observer?.EpochCompleted(record);
         }

@@ -13,7 +13,7 @@ public sealed class TrainingNetwork
     /// <summary>Real input = raw byte * this, as the saved model's input.scale says.</summary>
     public const double InputScale = 1.0 / 255;
 
-    /// <summary>Rows per chunk when evaluating a whole dataset.</summary>
+    /// <summary>Rows per chunk when evaluating a whole dataset with an MLP.</summary>
     public const int EvaluationChunk = 1000;
 
     private readonly float[] _byteToReal = Enumerable.Range(0, 256).Select(b => (float)(b * InputScale)).ToArray();
@@ -28,7 +28,14 @@ public sealed class TrainingNetwork
         Layers = layers;
         TrailingSigmoid = trailingSigmoid;
         Parameters = layers.SelectMany(l => l.Parameters).ToList();
+        // A convolution's im2col matrix is its widest buffer: it bounds how many images go at once.
+        long widest = layers.Max(l => (long)l.Outputs);
+        foreach (var conv in layers.OfType<ConvTrainLayer>()) widest = Math.Max(widest, (long)conv.Geometry.Positions * conv.Geometry.Patch);
+        EvaluationRows = architecture.IsImage ? Runtime.Numerics.Batch.Rows(widest) : EvaluationChunk;
     }
+
+    /// <summary>Rows per chunk when evaluating a whole dataset.</summary>
+    public int EvaluationRows { get; }
 
     public Architecture Architecture { get; }
     public TrainingMode Mode { get; }
@@ -68,11 +75,11 @@ public sealed class TrainingNetwork
     public int[] Classify(byte[] images, int count)
     {
         var result = new int[count];
-        var input = new float[EvaluationChunk * Inputs];
-        for (int start = 0; start < count; start += EvaluationChunk)
+        var input = new float[EvaluationRows * Inputs];
+        for (int start = 0; start < count; start += EvaluationRows)
         {
-            int rows = Math.Min(EvaluationChunk, count - start);
-            var chunk = rows == EvaluationChunk ? input : new float[rows * Inputs];
+            int rows = Math.Min(EvaluationRows, count - start);
+            var chunk = rows == EvaluationRows ? input : new float[rows * Inputs];
             ToReal(images.AsSpan(start * Inputs, rows * Inputs), chunk);
             var logits = Forward(chunk, rows, training: false);
             for (int r = 0; r < rows; r++) result[start + r] = ArgMax.Of<float>(logits.AsSpan(r * Classes, Classes));
@@ -85,6 +92,6 @@ public sealed class TrainingNetwork
     {
         var layers = Layers.Select(l => l.Export()).ToList();
         if (TrailingSigmoid) layers.Add(new Sigmoid());
-        return new ModelSpec(name, new InputSpec([Inputs], "uint8", InputScale), BinAggression, layers, OutputKind.Class, Scales);
+        return new ModelSpec(name, new InputSpec([.. Architecture.InputShape], "uint8", InputScale), BinAggression, layers, OutputKind.Class, Scales);
     }
 }

@@ -26,8 +26,21 @@ public sealed record TrainingOptions(
     ulong Seed = 1,
     int Shift = 0,
     FirstLayerWeights? FirstLayer = null,
-    TransformFront? Transform = null)
+    TransformFront? Transform = null,
+    int Validation = 0,
+    bool Flip = false,
+    int? Population = null)
 {
+    /// <summary>Training images an image network's BatchNorm statistics come from when --population is not given.</summary>
+    public const int DefaultImagePopulation = 10_000;
+
+    /// <summary>
+    /// How many training images (the first ones) set the BatchNorm population statistics: all of
+    /// them for an MLP, whose pass costs one forward pass, and the first 10,000 for an image
+    /// network, whose pass runs the convolutions once per BatchNorm (see PopulationStatistics).
+    /// </summary>
+    public int PopulationImages(int trainImages) => Math.Min(trainImages, Population ?? (Architecture.IsImage ? DefaultImagePopulation : trainImages));
+
     /// <summary>The first layer this run trains (the mode's own unless asked otherwise).</summary>
     public FirstLayerWeights ResolvedFirstLayer => FirstLayerChoice.Resolve(Mode, FirstLayer);
 
@@ -42,6 +55,8 @@ public sealed record TrainingOptions(
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new UserError($"--lr must be a positive number, got {LearningRate}");
         if (Shift < 0) throw new UserError($"--shift must be 0 or more pixels, got {Shift}");
+        if (Population is < 2) throw new UserError($"--population must be at least 2 images, got {Population}");
+        if (Validation < 0) throw new UserError($"--validation must be 0 or more images, got {Validation}");
         if (BinAggression < 1) throw new UserError($"--bin-agg must be at least 1, got {BinAggression}");
         if (Scales == ScaleMode.Pow2 && Mode != TrainingMode.Hbnn)
             throw new UserError($"--scales pow2 applies to --mode hbnn only (a {Architecture.ModeName(Mode)} model has no chunk scales)");
@@ -55,9 +70,9 @@ public sealed record TrainingOptions(
     };
 }
 
-/// <summary>One line of the per-epoch log.</summary>
+/// <summary>One line of the per-epoch log; the validation accuracy is there when images were held out (--validation).</summary>
 public sealed record EpochRecord(int Epoch, double Loss, double TrainAccuracy, double TestAccuracy, double LearningRate,
-    double TrainSeconds, double Seconds);
+    double TrainSeconds, double Seconds, double? ValidationAccuracy = null);
 
 /// <summary>What a run reports as it goes (progress bars, plain log lines).</summary>
 public interface ITrainingObserver

@@ -29,7 +29,7 @@ public static class InfoCommand
         foreach (var l in summary.Layers)
         {
             table.AddTextRow(
-                l.Index.ToString(), l.Type, $"{l.Inputs} -> {l.Outputs}", l.ChunkLength?.ToString() ?? "-", l.Binarization,
+                l.Index.ToString(), l.Type, l.Shapes, l.ChunkLength?.ToString() ?? "-", l.Binarization,
                 l.Parameters.ToString("N0"), Units.Bits(l.FloatBits), Units.Bits(l.BinaryBits));
         }
         table.AddRow("", "[bold]total[/]", "", "", "", $"[bold]{summary.Parameters:N0}[/]",

@@ -2,7 +2,7 @@ using HwFlow.Training;
 
 namespace HwFlow.Cli.Commands;
 
-/// <summary>`hwflow train`: trains an HBNN, BNN or float MLP and writes a model folder with its log and plot.</summary>
+/// <summary>`hwflow train`: trains an HBNN, BNN or float MLP or image network and writes a model folder with its log and plot.</summary>
 public static class TrainCommand
 {
     public static Command Create()
@@ -21,7 +21,7 @@ public static class TrainCommand
         var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads (other counts give other bytes; see BENCHMARKS.md)", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
         var report = new ReportOptions();
         var training = new TrainingOptionSet(defaultEpochs: 10);
-        var command = new Command("train", "Train an MLP (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot");
+        var command = new Command("train", "Train an MLP or image network (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot");
         dataset.AddTo(command);
         command.Options.Add(mode);
         command.Options.Add(firstLayer);
@@ -49,9 +49,14 @@ public static class TrainCommand
 
     private static void Print(TrainResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("epoch", "loss", "train", "test", "seconds");
+        bool validation = r.Log.Any(e => e.ValidationAccuracy is not null);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns(validation ? ["epoch", "loss", "train", "validation", "test", "seconds"] : ["epoch", "loss", "train", "test", "seconds"]);
         foreach (var e in r.Log)
-            table.AddRow(e.Epoch.ToString(), e.Loss.ToString("F4"), Units.Percent(e.TrainAccuracy), Units.Percent(e.TestAccuracy), e.Seconds.ToString("F1"));
+        {
+            string[] cells = [e.Epoch.ToString(), e.Loss.ToString("F4"), Units.Percent(e.TrainAccuracy), .. validation ? [Units.Percent(e.ValidationAccuracy ?? 0)] : Array.Empty<string>(),
+                Units.Percent(e.TestAccuracy), e.Seconds.ToString("F1")];
+            table.AddRow(cells);
+        }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Name}[/]: {r.Mode} {r.Arch} ({r.FirstLayer} first layer) on {r.Dataset} ({r.TrainImages:N0} training images), test accuracy {Units.Percent(r.TestAccuracy)} on {r.TestImages:N0} images");
         AnsiConsole.MarkupLineInterpolated($"{r.Epochs} epochs in {r.Seconds:F1} s ({r.SecondsPerEpoch:F2} s per epoch); wrote {r.Folder}");

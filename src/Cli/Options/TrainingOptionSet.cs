@@ -9,7 +9,7 @@ public sealed class TrainingOptionSet
 {
     private const string DefaultArch = "784-256-256-10";
 
-    public Option<string> Arch { get; } = new("--arch") { Description = "Layer widths: inputs-hidden...-classes", DefaultValueFactory = _ => DefaultArch };
+    public Option<string> Arch { get; } = new("--arch") { Description = "Layer widths inputs-hidden...-classes (784-256-256-10), or an image network such as 28x28x1-c32k3p1-p2-c64k3p1-p2-f-256-10 (README: Training)", DefaultValueFactory = _ => DefaultArch };
     public Option<int> BinAgg { get; } = new("--bin-agg") { Description = "binAggression: chunk length of Hadamard binarization", DefaultValueFactory = _ => 16 };
     public Option<string> Scales { get; } = new("--scales") { Description = "exact, or pow2: chunk scales rounded to powers of two (hbnn only)", DefaultValueFactory = _ => "exact" };
     public Option<int> Epochs { get; }
@@ -17,6 +17,9 @@ public sealed class TrainingOptionSet
     public Option<double> Lr { get; } = new("--lr") { Description = "Adam learning rate (start of the schedule)", DefaultValueFactory = _ => 0.003 };
     public Option<string> Schedule { get; } = new("--schedule") { Description = "cosine (anneal to zero at the last step) or constant", DefaultValueFactory = _ => "cosine" };
     public Option<int> Shift { get; } = new("--shift") { Description = "Augment: move each training image by up to N pixels in x and y (random per image and epoch)", DefaultValueFactory = _ => 0 };
+    public Option<bool> Flip { get; } = new("--flip") { Description = "Augment: mirror each training image left to right with probability 1/2 (for classes that do not depend on handedness)" };
+    public Option<int> Validation { get; } = new("--validation") { Description = "Hold out the last N training images: their accuracy is logged per epoch, for choosing settings without looking at the test set", DefaultValueFactory = _ => 0 };
+    public Option<int?> Population { get; } = new("--population") { Description = "Training images (the first N) that set the BatchNorm statistics after each epoch (default: all for an MLP, 10,000 for an image network)" };
     public Option<int?> Limit { get; } = new("--limit") { Description = "Train on the first N training images only (quick runs)" };
     public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Test on the first N test images only" };
 
@@ -25,7 +28,7 @@ public sealed class TrainingOptionSet
         Epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaultEpochs };
     }
 
-    public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Limit, TestLimit];
+    public IEnumerable<Option> All => [Arch, BinAgg, Scales, Epochs, Batch, Lr, Schedule, Shift, Flip, Validation, Population, Limit, TestLimit];
 
     public TrainingOptions Read(ParseResult parse, TrainingMode mode, ulong seed, FirstLayerWeights? firstLayer = null, TransformFront? transform = null)
     {
@@ -41,7 +44,10 @@ public sealed class TrainingOptionSet
             seed,
             parse.GetValue(Shift),
             firstLayer,
-            transform);
+            transform,
+            parse.GetValue(Validation),
+            parse.GetValue(Flip),
+            parse.GetValue(Population));
         options.Validate();
         return options;
     }

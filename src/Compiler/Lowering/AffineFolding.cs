@@ -28,7 +28,8 @@ public static class AffineFolding
     /// </summary>
     public static (Node Node, double Error) ScaleAfter(string name, Node x, Node norm, int bits)
     {
-        int outputs = x.Type.Length;
+        // per output, or per channel of an image (the tensors repeat along it)
+        int outputs = norm.RealTensor("gamma").Data.Length;
         var a = new double[outputs];
         var c = new double[outputs];
         for (int j = 0; j < outputs; j++) (a[j], c[j]) = Affine(norm, j);
@@ -48,7 +49,7 @@ public static class AffineFolding
             double scaleError = Math.Abs((a[j] * x.Type.Scale) - (mul[j] * step)) * magnitude;
             error = Math.Max(error, scaleError + Math.Abs(c[j] - (add[j] * step)));
         }
-        var node = new Node(name, Ops.Scale, [x.Name], GraphType.Int(outputs, 0, 0, step),
+        var node = new Node(name, Ops.Scale, [x.Name], GraphType.Int(x.Type.Length, 0, 0, step),
             ("mul", new IntTensorAttr([outputs], mul)), ("add", new IntTensorAttr([outputs], add)), ("shift", new IntAttr(0)));
         return (node, error);
     }

@@ -33,25 +33,27 @@ public sealed class ChunkInputs
     {
         var graph = context.Graph;
         var x = graph[layer.Operands[0]];
-        var chunks = new Chunks(x.Type.Length, chunk);
+        // after a window the input is one receptive field per output position: chunks restart at each
+        var segment = new Segment(layer.RealTensor("weights").Shape[0], x.Type.Length);
+        var chunks = new Chunks(segment.Length, chunk);
         if (x.Type.Kind == ValueKind.Bits)
         {
             bool zeroOne = x.Type.Encoding == BitEncoding.ZeroOne;
             if (zeroOne != unipolar) throw new InvalidOperationException($"{layer.Name}: bit encoding and unipolar flag disagree");
             if (!zeroOne) return new ChunkInputs(x.Name, null, Filled(chunks, _ => 1));
             // hb of 0/1 bits: b_i * (popcount / n_c)
-            var factor = Add(graph, layer.Name, layer.Name + ".factor", Ops.ChunkFactor, [x.Name], chunks.Count, chunk);
+            var factor = Add(graph, layer.Name, layer.Name + ".factor", Ops.ChunkFactor, [x.Name], segment, chunks);
             return new ChunkInputs(x.Name, factor, Filled(chunks, c => 1.0 / chunks.LengthOf(c)));
         }
         if (IntegerSource(graph, layer, chunk) is not ({ } source, var binarize)) return null;
-        var (bits, sum) = BitsAndSums(graph, layer.Name, binarize?.Name ?? layer.Name, source, chunks, unipolar);
+        var (bits, sum) = BitsAndSums(graph, layer.Name, binarize?.Name ?? layer.Name, source, segment, chunks, unipolar);
         if (binarize is null) return new ChunkInputs(bits, sum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
 
         graph.Remove(binarize.Name);
         // bipolar hb is idempotent: hb(hb(v)) = hb(v)
         if (!unipolar) return new ChunkInputs(bits, sum, Filled(chunks, c => source.Type.Scale / chunks.LengthOf(c)));
         // unipolar: the second mean is the first times popcount / n_c
-        var twice = Add(graph, layer.Name, binarize.Name + ".factor", Ops.ChunkFactor, [sum, bits], chunks.Count, chunk, source.Type.Scale);
+        var twice = Add(graph, layer.Name, binarize.Name + ".factor", Ops.ChunkFactor, [sum, bits], segment, chunks, source.Type.Scale);
         return new ChunkInputs(bits, twice, Filled(chunks, c => source.Type.Scale / ((double)chunks.LengthOf(c) * chunks.LengthOf(c))));
     }
 
@@ -75,23 +77,32 @@ public sealed class ChunkInputs
         return (source, x);
     }
 
-    /// <summary>The sign bits of integer <paramref name="x"/> and its chunk sums of |x|, inserted before <paramref name="before"/>.</summary>
-    public static (string Bits, string Sum) BitsAndSums(GraphBuilder graph, string before, string prefix, Node x, Chunks chunks, bool unipolar)
+    /// <summary>The sign bits of integer <paramref name="x"/> and its chunk sums of |x| per segment, inserted before <paramref name="before"/>.</summary>
+    public static (string Bits, string Sum) BitsAndSums(GraphBuilder graph, string before, string prefix, Node x, Segment segment, Chunks chunks, bool unipolar)
     {
         var bitsName = graph.Fresh(prefix + ".bits");
         graph.InsertBefore(before, new Node(bitsName, Ops.Threshold, [x.Name],
             GraphType.Bits(x.Type.Length, unipolar ? BitEncoding.ZeroOne : BitEncoding.PlusMinus), ("t", new IntAttr(unipolar ? 1 : 0))));
-        var sum = Add(graph, before, prefix + ".sum", Ops.ChunkSum, [x.Name], chunks.Count, chunks.Size, x.Type.Scale);
+        var sum = Add(graph, before, prefix + ".sum", Ops.ChunkSum, [x.Name], segment, chunks, x.Type.Scale);
         return (bitsName, sum);
     }
 
-    private static string Add(GraphBuilder graph, string before, string name, string op, string[] operands, int length, int chunk, double scale = 1)
+    /// <summary>A per-chunk node (chunk-sum, chunk-factor): one value per chunk of every segment.</summary>
+    private static string Add(GraphBuilder graph, string before, string name, string op, string[] operands, Segment segment, Chunks chunks, double scale = 1)
     {
         name = graph.Fresh(name);
-        var node = new Node(name, op, operands, GraphType.Int(length, 0, 0, scale), ("chunk", new IntAttr(chunk)));
+        var attrs = new List<(string, Attr)> { ("chunk", new IntAttr(chunks.Size)) };
+        if (segment.Count > 1) attrs.Add(("segment", new IntAttr(segment.Length)));
+        var node = new Node(name, op, operands, GraphType.Int(segment.Count * chunks.Count, 0, 0, scale), [.. attrs]);
         graph.InsertBefore(before, node with { Type = RangeRules.Infer(node, n => graph[n].Type) });
         return name;
     }
 
     private static double[] Filled(Chunks chunks, Func<int, double> value) => Enumerable.Range(0, chunks.Count).Select(value).ToArray();
+
+    /// <summary>The input of a binary layer as <see cref="Count"/> consecutive receptive fields of <see cref="Length"/> values (one when it is not a window's).</summary>
+    public readonly record struct Segment(int Length, int Total)
+    {
+        public int Count => Total / Length;
+    }
 }

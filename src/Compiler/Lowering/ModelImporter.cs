@@ -22,6 +22,7 @@ public static class ModelImporter
         builder.Add(new Node(InputName, Ops.Input, [], GraphType.Real(model.Input.Features), ("scale", new RealAttr(model.Input.Scale))));
         var features = model.FeatureCounts();
         var nonNegative = model.NonNegativeInputs();
+        var shapes = model.Shapes();
         string previous = InputName;
         var scales = ScalesAttr.For(model.Scales);
         for (int i = 0; i < model.Layers.Count; i++)
@@ -42,6 +43,12 @@ public static class ModelImporter
                 Sigmoid => (Ops.Sigmoid, []),
                 Sign => (Ops.Sign, [("unipolar", unipolar)]),
                 HardTanh => (Ops.HardTanh, []),
+                Conv2D conv => (Ops.Conv2D, [("weights", Real(conv.Weights)), .. conv.Bias is null ? [] : new[] { ("bias", (Attr)Real(conv.Bias)) },
+                    .. WindowAttrs.Of(conv.Geometry(shapes[i]))]),
+                BinConv2D conv => (Ops.BinConv2D, [("weights", Real(conv.Weights)), ("chunk", chunk), ("unipolar", unipolar), (ScalesAttr.Key, scales),
+                    .. WindowAttrs.Of(conv.Geometry(shapes[i]))]),
+                MaxPool2D pool => (Ops.MaxPool, WindowAttrs.Of(pool.Geometry(shapes[i]))),
+                Flatten => (Ops.Flatten, []),
                 WalshHadamard transform => (Ops.WalshHadamard, WalshHadamardAttrs(transform)),
                 _ => QuantizedLayerNodes.Describe(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
@@ -81,6 +88,11 @@ public static class ModelImporter
         Ops.Clip => "Clip",
         Ops.QuantLinear or Ops.PlaneDot => "QuantLinear",
         Ops.WalshHadamard or Ops.ZeroPad or Ops.Butterfly => WalshHadamard.TypeName,
+        Ops.Conv2D => "Conv2D",
+        Ops.BinConv2D => "BinConv2D",
+        Ops.MaxPool => "MaxPool2D",
+        Ops.Flatten => "Flatten",
+        Ops.Window => "the sliding window of a convolution",
         _ => op,
     };
 

@@ -48,7 +48,7 @@ public sealed class Pow2Activation
         bool twice = binarize is not null;
         var geometry = new Chunks(source.Type.Length, chunk);
         string prefix = binarize?.Name ?? layer.Name;
-        var (bitsName, sumName) = ChunkInputs.BitsAndSums(graph, layer.Name, prefix, source, geometry, unipolar);
+        var (bitsName, sumName) = ChunkInputs.BitsAndSums(graph, layer.Name, prefix, source, new ChunkInputs.Segment(source.Type.Length, source.Type.Length), geometry, unipolar);
         var sum = graph[sumName];
 
         var (thresholds, lowestOfSum) = Thresholds(geometry, source.Type.Scale, sum.Type.Max);

@@ -34,6 +34,10 @@ public static class RangeRules
             Ops.ArgMax => (0, operandType(node.Operands[0]).Length - 1),
             Ops.ZeroPad => ButterflyRanges.ZeroPad(node, operandType(node.Operands[0])),
             Ops.Butterfly => ButterflyRanges.Butterfly(node, operandType(node.Operands[0])),
+            // +-1 bits through a window that reaches padding are the integers -1, 0, +1
+            Ops.Window when operandType(node.Operands[0]) is { Kind: ValueKind.Bits, Encoding: BitEncoding.PlusMinus } => (-1, 1),
+            Ops.Window => (Int128.Min(0, operandType(node.Operands[0]).Min), Int128.Max(0, operandType(node.Operands[0]).Max)),
+            Ops.MaxPool => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
             Ops.Output => (operandType(node.Operands[0]).Min, operandType(node.Operands[0]).Max),
             _ => throw new InvalidOperationException($"no range rule for {node.Op}"),
         };
@@ -150,7 +154,7 @@ public static class RangeRules
 
     private static (Int128, Int128) ChunkSum(Node node, GraphType x)
     {
-        var chunks = new Chunks(x.Length, (int)node.Int("chunk"));
+        var chunks = new Chunks(Segments.Length(node, x.Length), (int)node.Int("chunk"));
         Int128 magnitudeMax = Int128.Max(Int128.Abs(x.Min), Int128.Abs(x.Max));
         Int128 magnitudeMin = x.Min >= 0 ? x.Min : x.Max <= 0 ? -(Int128)x.Max : 0;
         return (magnitudeMin * chunks.Smallest, magnitudeMax * chunks.Largest);
@@ -158,7 +162,7 @@ public static class RangeRules
 
     private static (Int128, Int128) ChunkFactor(Node node, GraphType[] operands)
     {
-        var chunks = new Chunks(operands[^1].Length, (int)node.Int("chunk"));
+        var chunks = new Chunks(Segments.Length(node, operands[^1].Length), (int)node.Int("chunk"));
         return operands.Length == 1 ? (0, chunks.Largest) : (0, (Int128)operands[0].Max * chunks.Largest);
     }
 

@@ -23,12 +23,13 @@ public sealed class LowerBatchNormSign : Pass
         {
             var x = graph[node.Operands[0]];
             if (x.Type.Kind != ValueKind.Int) continue;
-            int n = node.Type.Length;
+            // per feature, or per channel of an image: the tensors repeat along it (channels-last)
+            var norm = LayerMath.BatchNorm(node);
+            int n = norm.Gamma.Length;
             var thresholds = new long[n];
             var directions = new long[n];
-            var norm = LayerMath.BatchNorm(node);
             for (int j = 0; j < n; j++) (thresholds[j], directions[j]) = Threshold(norm, j, x.Type);
-            graph.Replace(node.Name, new Node(node.Name, Ops.Threshold, node.Operands, GraphType.Bits(n, BitEncoding.PlusMinus),
+            graph.Replace(node.Name, new Node(node.Name, Ops.Threshold, node.Operands, GraphType.Bits(node.Type.Length, BitEncoding.PlusMinus),
                 ("t", new IntTensorAttr([n], thresholds)), ("dir", new IntTensorAttr([n], directions))));
             context.Corresponds(node.Name, node.Name, 0);
             changed = true;

@@ -40,7 +40,11 @@ public sealed class LowerBin : Pass
         int chunk = (int)bin.Int("chunk");
         bool unipolar = bin.Bool("unipolar");
         if (ScalesAttr.Of(bin) == Runtime.Model.ScaleMode.Pow2 || context.Options.Scales == Runtime.Model.ScaleMode.Pow2)
+        {
+            if (context.Graph[bin.Operands[0]].Op == Ops.Window)
+                throw new UserError($"{ModelImporter.Describe(bin)} cannot be lowered with pow2 chunk scales: pow2 scales are implemented for BinLayer only, not BinConv2D; use --scales exact");
             return Pow2BinLowering.Lower(context, bin);
+        }
 
         var input = ChunkInputs.Build(context, bin, chunk, unipolar);
         if (input is null) return false;
@@ -94,7 +98,7 @@ public sealed class LowerBin : Pass
 
         var operands = input.Factor is null ? new[] { input.Bits } : [input.Bits, input.Factor];
         if (norm is not null) attrs.Add((AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm))));
-        var dot = new Node(bin.Name, Ops.BinDot, operands, GraphType.Int(outputs, 0, 0, scale), [.. attrs]);
+        var dot = new Node(bin.Name, Ops.BinDot, operands, GraphType.Int(bin.Type.Length, 0, 0, scale), [.. attrs]);
         dot = dot with { Type = RangeRules.Infer(dot, n => graph[n].Type) };
         graph.Replace(bin.Name, dot);
         string replaced = bin.Name;

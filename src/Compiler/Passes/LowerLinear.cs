@@ -12,7 +12,8 @@ namespace HwFlow.Compiler.Passes;
 /// needs only shifts and adds. Declared bound: max_j sum_i max|x| s |W'_ij - Wq_ij step| + step s / 2.
 /// Weights that are all +-c stay +-1 (an add/subtract tree, 1 bit of ROM each) even when a
 /// BatchNorm follows: folding it in would give every column its own magnitude, so it becomes a
-/// per-neuron fixed-point scale after the sum instead.
+/// per-neuron fixed-point scale after the sum instead. A LinearLayer on the receptive fields of
+/// a window (a Conv2D) is the same dense on each of them, its BatchNorm per output channel.
 /// </summary>
 public sealed class LowerLinear : Pass
 {
@@ -58,7 +59,7 @@ public sealed class LowerLinear : Pass
             double scale = x.Type.Scale * step;
             var biasQ = bias.Select(b => Quantizer.Round(b / scale)).ToArray();
 
-            var dense = new Node(linear.Name, Ops.Dense, linear.Operands, GraphType.Int(outputs, 0, 0, scale),
+            var dense = new Node(linear.Name, Ops.Dense, linear.Operands, GraphType.Int(linear.Type.Length, 0, 0, scale),
                 ("weights", new IntTensorAttr([inputs, outputs], quantized)));
             if (biasQ.Any(b => b != 0)) dense = dense.With("bias", new IntTensorAttr([outputs], biasQ));
             if (norm is not null) dense = dense.With(AffineFolding.TypicalAttr, new RealAttr(AffineFolding.TypicalMagnitude(norm)));
@@ -99,7 +100,7 @@ public sealed class LowerLinear : Pass
         var signs = weights.Data.Select(w => w >= 0 ? 1L : -1L).ToArray();
         var bias = linear.Find("bias") is RealTensorAttr b ? b.Data.Select(v => Quantizer.Round(v / scale)).ToArray() : new long[outputs];
         string sumName = graph.Fresh(linear.Name + ".sum");
-        var dense = new Node(sumName, Ops.Dense, linear.Operands, GraphType.Int(outputs, 0, 0, scale),
+        var dense = new Node(sumName, Ops.Dense, linear.Operands, GraphType.Int(linear.Type.Length, 0, 0, scale),
             ("weights", new IntTensorAttr([inputs, outputs], signs)));
         if (bias.Any(v => v != 0)) dense = dense.With("bias", new IntTensorAttr([outputs], bias));
         dense = dense with { Type = RangeRules.Infer(dense, n => graph[n].Type) };

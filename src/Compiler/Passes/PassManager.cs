@@ -47,6 +47,9 @@ public static class Properties
     public const string LayerGraph = "layer-graph";
 
     public const string OutputSigmoidHandled = "output-sigmoid-handled";
+
+    /// <summary>No conv2d or bin-conv2d is left: each is a window and a dense layer on its receptive fields.</summary>
+    public const string ConvolutionsSplit = "convolutions-split";
     public const string SignsFused = "signs-fused";
     public const string IntegerInput = "integer-input";
     public const string LinearLowered = "linear-lowered";

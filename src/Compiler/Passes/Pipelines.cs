@@ -6,11 +6,14 @@ public static class Pipelines
     /// <summary>Model (layer graph) to the integer graph the hardware implements.</summary>
     public static IReadOnlyList<Pass> IntegerLowering() =>
     [
+        new SplitConvolution(),
+        new DropFlatten(),
         new DropOutputSigmoid(),
         new FuseBatchNormSign(),
         new LowerInput(),
         new FixpointGroup("lower-layers", "Lower every layer whose input is already integer, until none is left",
         [
+            new LowerWindow(),
             new LowerLinear(),
             new Requantize(),
             new LowerBin(),

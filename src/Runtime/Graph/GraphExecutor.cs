@@ -31,7 +31,9 @@ public sealed class GraphExecutor
                 _kernelNodes.Add(node.Name);
                 continue;
             }
-            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node) : IntegerOps.Prepare(node);
+            object? prepared = Ops.LayerLevel.Contains(node.Op) ? LayerOps.Prepare(node)
+                : Ops.Movement.Contains(node.Op) ? MovementOps.Prepare(node)
+                : IntegerOps.Prepare(node);
             if (prepared is not null) _prepared[node.Name] = prepared;
         }
     }
@@ -57,8 +59,32 @@ public sealed class GraphExecutor
     /// <summary>The output value for the batch.</summary>
     public GraphValue Run(ReadOnlySpan<byte> raw, int rows) => RunAll(raw, rows)[_graph.Output.Name];
 
-    /// <summary>Classes: the argmax result itself, or the argmax of the output vector (first maximum wins).</summary>
-    public int[] Classify(ReadOnlySpan<byte> raw, int rows) => Classes(Run(raw, rows));
+    /// <summary>
+    /// Classes: the argmax result itself, or the argmax of the output vector (first maximum wins).
+    /// In batches, so that a convolution's windows (far wider than the input) stay small.
+    /// </summary>
+    public int[] Classify(ReadOnlySpan<byte> raw, int rows)
+    {
+        int features = _graph.Input.Type.Length;
+        int batch = Batch.Rows(_graph.Nodes.Max(n => (long)n.Type.Length));
+        if (rows <= batch) return Classes(Run(raw, rows));
+        var classes = new int[rows];
+        for (int start = 0; start < rows; start += batch)
+        {
+            int count = Math.Min(batch, rows - start);
+            Classes(Run(raw.Slice(start * features, count * features), count)).CopyTo(classes, start);
+        }
+        return classes;
+    }
+
+    /// <summary>The kernel's op; on a window's receptive fields (P segments a row) it runs on P times as many rows of one segment.</summary>
+    private GraphValue EvaluateInKernel(Node node, GraphValue[] operands)
+    {
+        int segments = node.Op is Ops.Dense or Ops.BinDot ? Segments.Count(node, operands[0].Length) : 1;
+        if (segments == 1) return _kernel!.Evaluate(node, operands);
+        var one = node with { Type = node.Type with { Length = node.Type.Length / segments } };
+        return Segments.Join(_kernel!.Evaluate(one, Array.ConvertAll(operands, o => Segments.Split(o, segments))), segments);
+    }
 
     public static int[] Classes(GraphValue output)
     {
@@ -88,8 +114,9 @@ public sealed class GraphExecutor
         var operands = node.Operands.Select(o => values[o]).ToArray();
         _prepared.TryGetValue(node.Name, out var prepared);
         if (node.Op == Ops.Output) return operands[0];
-        if (_kernelNodes.Contains(node.Name)) return _kernel!.Evaluate(node, operands);
+        if (_kernelNodes.Contains(node.Name)) return EvaluateInKernel(node, operands);
         if (Ops.LayerLevel.Contains(node.Op)) return LayerOps.Evaluate((FloatLayer)prepared!, operands[0]);
+        if (Ops.Movement.Contains(node.Op)) return MovementOps.Evaluate(node, operands[0], (int[])prepared!);
         if (Ops.IntegerLevel.Contains(node.Op)) return IntegerOps.Evaluate(node, operands, prepared);
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
     }

@@ -20,6 +20,17 @@ internal static class IntegerOps
 
     public static GraphValue Evaluate(Node node, GraphValue[] operands, object? prepared)
     {
+        if (node.Op is Ops.Dense or Ops.BinDot or Ops.ChunkSum or Ops.ChunkFactor)
+        {
+            // the ops of a convolution run on each receptive field: P segments are P rows
+            int segments = Segments.Count(node, (node.Op == Ops.ChunkFactor ? operands[^1] : operands[0]).Length);
+            if (segments > 1)
+            {
+                var split = Array.ConvertAll(operands, o => Segments.Split(o, segments));
+                var one = node with { Type = node.Type with { Length = node.Type.Length / segments } };
+                return Segments.Join(Evaluate(one, split, prepared), segments);
+            }
+        }
         int rows = operands[0].Rows;
         int length = node.Type.Length;
         double scale = node.Type.Scale;

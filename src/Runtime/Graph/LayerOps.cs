@@ -21,6 +21,11 @@ public static class LayerOps
         Ops.Sigmoid => FloatLayer.Sigmoid,
         Ops.Sign => FloatLayer.Sign(node.Bool("unipolar")),
         Ops.HardTanh => FloatLayer.HardTanh,
+        Ops.Conv2D => FloatLayer.Convolution(WindowAttrs.Geometry(node), Floats(node.RealTensor("weights")),
+            node.Find("bias") is RealTensorAttr bias ? Floats(bias) : null),
+        Ops.BinConv2D => FloatLayer.BinaryConvolution(WindowAttrs.Geometry(node), Floats(node.RealTensor("weights")), Chunk(node),
+            node.Bool("unipolar"), ScalesAttr.Of(node)),
+        Ops.Flatten => FloatLayer.Identity,
         Ops.WalshHadamard => FloatLayer.WalshHadamard(WalshHadamardRowsOf(node)),
         _ => QuantizedLayerNodes.Layer(node) is { } layer
             ? FloatLayer.Quantized(layer)!
@@ -64,4 +69,7 @@ public static class LayerOps
         var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
         return new HbDot(tensor, Chunk(node), ScalesAttr.Of(node));
     }
+
+    /// <summary>A layer-level tensor as the model's float32 tensor (its values came from one, so this is exact).</summary>
+    private static Tensors.Tensor Floats(RealTensorAttr tensor) => new(tensor.Shape, Array.ConvertAll(tensor.Data, v => (float)v));
 }

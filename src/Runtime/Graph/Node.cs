@@ -38,20 +38,25 @@ public sealed record Node(string Name, string Op, IReadOnlyList<string> Operands
 
     public string Symbol(string key) => Get(key) is SymbolAttr s ? s.Value : throw WrongKind(key, "a symbol");
 
-    /// <summary>Integer attribute <paramref name="key"/> at element j: a scalar applies to every element; absent means 0.</summary>
+    /// <summary>
+    /// Integer attribute <paramref name="key"/> at element j: a scalar applies to every element;
+    /// absent means 0. A tensor shorter than the value repeats (channels-last: one entry per
+    /// channel, element j reading entry j mod n).
+    /// </summary>
     public long IntElement(string key, int j) => Find(key) switch
     {
         IntAttr scalar => scalar.Value,
-        IntTensorAttr tensor => tensor.Data[j],
+        IntTensorAttr tensor => tensor.Data[j % tensor.Data.Length],
         null => 0,
         _ => throw WrongKind(key, "an integer or an integer tensor"),
     };
 
-    /// <summary><see cref="IntElement"/> for elements 0..length-1 at once, for per-element loops (a tensor's own data: read it, do not write it).</summary>
+    /// <summary><see cref="IntElement"/> for elements 0..length-1 at once, for per-element loops (possibly a tensor's own data: read it, do not write it).</summary>
     public long[] IntElements(string key, int length) => Find(key) switch
     {
         IntAttr scalar => Enumerable.Repeat(scalar.Value, length).ToArray(),
-        IntTensorAttr tensor => tensor.Data,
+        IntTensorAttr tensor when tensor.Data.Length == length => tensor.Data,
+        IntTensorAttr tensor => Enumerable.Range(0, length).Select(j => tensor.Data[j % tensor.Data.Length]).ToArray(),
         null => new long[length],
         _ => throw WrongKind(key, "an integer or an integer tensor"),
     };

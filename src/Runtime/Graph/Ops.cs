@@ -36,6 +36,18 @@ public static class Ops
     public const string Clip = "clip";
     public const string QuantLinear = "quant-linear";
 
+    // image layers (reals); see ImageOps for the conventions
+    public const string Conv2D = "conv2d";
+    public const string BinConv2D = "bin-conv2d";
+    public const string Flatten = "flatten";
+
+    // data movement, on reals, integers or bits alike
+    /// <summary>The sliding window (im2col): every output position's receptive field, padding the value 0.</summary>
+    public const string Window = "window";
+
+    /// <summary>Max over each window per channel; positions outside the input never win (on bits: OR).</summary>
+    public const string MaxPool = "max-pool";
+
     // integer level
     public const string Dense = "dense";
     public const string Relu = "relu";
@@ -66,9 +78,12 @@ public static class Ops
 
     public static readonly IReadOnlySet<string> LayerLevel = new HashSet<string>
     {
-        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign, WalshHadamard,
+        Linear, Bin, BatchNorm, Ramp, Binarize, Sigmoid, Sign, HardTanh, AffineSign, WalshHadamard, Conv2D, BinConv2D, Flatten,
         Affine, Quant, BipolarQuant, MultiThreshold, Trunc, Clip, QuantLinear,
     };
+
+    /// <summary>Ops that move values without computing on them: they run on every value kind and keep it.</summary>
+    public static readonly IReadOnlySet<string> Movement = new HashSet<string> { Window, MaxPool };
 
     public static readonly IReadOnlySet<string> IntegerLevel = new HashSet<string>
     {

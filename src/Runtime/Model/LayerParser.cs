@@ -7,7 +7,7 @@ namespace HwFlow.Runtime.Model;
 internal static class LayerParser
 {
     public static readonly string[] KnownTypes =
-        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", WalshHadamard.TypeName, .. QuantizedLayerParser.KnownTypes];
+        ["LinearLayer", "BinLayer", "BatchNorm", "Ramp", "BinarizeLayer", "Sigmoid", "Sign", "HardTanh", WalshHadamard.TypeName, .. ConvLayerParser.Types, .. QuantizedLayerParser.KnownTypes];
 
     public static Layer Parse(YamlNodes nodes, TensorFiles tensors, YamlNode node, int index)
     {
@@ -48,6 +48,9 @@ internal static class LayerParser
                 break;
             case WalshHadamard.TypeName:
                 layer = WalshHadamardParser.Parse(nodes, map, what, Tensor);
+                break;
+            case var _ when ConvLayerParser.Types.Contains(type):
+                layer = ConvLayerParser.Parse(nodes, map, type, what, Tensor);
                 break;
             default:
                 layer = QuantizedLayerParser.TryParse(nodes, tensors, map, type, what) ??

@@ -14,11 +14,22 @@ public abstract record Layer
     /// <summary>Output feature count for an input of <paramref name="inputs"/> features.</summary>
     public virtual int OutputFeatures(int inputs) => inputs;
 
+    /// <summary>
+    /// Output shape for an input of shape <paramref name="input"/> ([features], or [height, width,
+    /// channels] channels-last): a layer that keeps the feature count keeps the shape.
+    /// </summary>
+    public virtual int[] OutputShape(int[] input)
+    {
+        int features = input.Aggregate(1, (a, b) => a * b);
+        int outputs = OutputFeatures(features);
+        return outputs == features ? input : [outputs];
+    }
+
+    /// <summary>Scalar settings model.yaml lists after the tensors (stride, padding, ...), as key and text.</summary>
+    public virtual IEnumerable<(string Key, string Value)> Settings() => [];
+
     /// <summary>The named tensors this layer holds, in the order model.yaml lists them.</summary>
     public virtual IEnumerable<(string Key, Tensor Tensor)> Tensors() => [];
-
-    /// <summary>The inline settings (numbers, flags, names) model.yaml lists after the tensors.</summary>
-    public virtual IEnumerable<(string Key, string Value)> Settings() => [];
 
     /// <summary>Layer types whose output is provably non-negative whatever the input.</summary>
     public virtual bool OutputAlwaysNonNegative => false;

@@ -102,13 +102,13 @@ public static class ModelLoader
         var folder = Path.GetDirectoryName(Path.GetFullPath(yamlPath))!;
         var tensors = new TensorFiles(nodes, folder);
         var layers = new List<Layer>();
-        int features = input.Features;
+        int[] shape = input.Shape;
         for (int i = 0; i < layersNode.Children.Count; i++)
         {
             var layerNode = layersNode.Children[i];
             var layer = LayerParser.Parse(nodes, tensors, layerNode, i);
-            LayerShapes.Check(nodes, layerNode, layer, i, features);
-            features = layer.OutputFeatures(features);
+            LayerShapes.Check(nodes, layerNode, layer, i, shape, layers);
+            shape = layer.OutputShape(shape);
             layers.Add(layer);
         }
         return new ModelSpec(name, input, binAggression, layers, output, scales);
@@ -127,8 +127,8 @@ public static class ModelLoader
         nodes.OnlyKeys(map, "input", "shape", "type", "scale");
         var shapeNode = nodes.Sequence(nodes.Required(map, "shape", "input"), "input shape");
         var shape = shapeNode.Children.Select(d => nodes.Int(d, "an input dimension")).ToArray();
-        if (shape.Length != 1 || shape[0] < 1)
-            throw nodes.ErrorAt(shapeNode, $"input shape must be one positive dimension such as [784], got {Tensor.FormatShape(shape)}");
+        if (shape.Length is not (1 or 3) || shape.Any(d => d < 1))
+            throw nodes.ErrorAt(shapeNode, $"input shape must be [features] such as [784] or [height, width, channels] such as [28, 28, 1] (positive), got {Tensor.FormatShape(shape)}");
         var typeNode = nodes.Required(map, "type", "input");
         var type = nodes.Scalar(typeNode, "input type");
         if (type != "uint8") throw nodes.ErrorAt(typeNode, $"input type '{type}' is not supported (expected uint8)");

@@ -40,12 +40,15 @@ public sealed record ModelSpec(
     public int ChunkLength(Layer layer) => layer.BinAggression ?? BinAggression;
 
     /// <summary>Feature counts: entry i is the input width of layer i; the last entry is the output width.</summary>
-    public int[] FeatureCounts()
+    public int[] FeatureCounts() => Shapes().Select(s => s.Aggregate(1, (a, b) => a * b)).ToArray();
+
+    /// <summary>Shapes: entry i is the input shape of layer i ([features] or [height, width, channels]); the last entry is the output's.</summary>
+    public int[][] Shapes()
     {
-        var counts = new int[Layers.Count + 1];
-        counts[0] = Input.Features;
-        for (int i = 0; i < Layers.Count; i++) counts[i + 1] = Layers[i].OutputFeatures(counts[i]);
-        return counts;
+        var shapes = new int[Layers.Count + 1][];
+        shapes[0] = [.. Input.Shape];
+        for (int i = 0; i < Layers.Count; i++) shapes[i + 1] = Layers[i].OutputShape(shapes[i]);
+        return shapes;
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ public sealed record LayerSummary(
     string Binarization,
     long Parameters,
     long FloatBits,
-    long BinaryBits);
+    long BinaryBits,
+    string Shapes = "");
 
 /// <summary>Shapes, parameter counts and sizes of a model, as stored in float32 and as deployed in binary.</summary>
 public sealed record ModelSummary(string Name, int Inputs, int Outputs, string Output, IReadOnlyList<LayerSummary> Layers)
@@ -28,6 +29,7 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
     public static ModelSummary Of(ModelSpec model)
     {
         var features = model.FeatureCounts();
+        var shapes = model.Shapes();
         var nonNegative = model.NonNegativeInputs();
         var rows = new List<LayerSummary>();
         for (int i = 0; i < model.Layers.Count; i++)
@@ -50,6 +52,11 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                     binaryBits = linear.Weights.Length + 32 + (32L * (parameters - linear.Weights.Length));
                     binarization = "+-1 weights";
                     break;
+                case BinConv2D conv:
+                    chunk = model.ChunkLength(layer);
+                    binaryBits = parameters + (32L * Semantics.Hadamard.ChunkCount(conv.Patch, chunk.Value) * conv.OutputChannels);
+                    binarization = nonNegative[i] ? "AND-popcount" : "XNOR-popcount";
+                    break;
                 case BinarizeLayer:
                     chunk = model.ChunkLength(layer);
                     binarization = nonNegative[i] ? "hb unipolar" : "hb bipolar";
@@ -67,8 +74,12 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                     binarization = $"transform {transform.Stages} stages";
                     break;
             }
-            rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits));
+            rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits,
+                $"{ShapeText(shapes[i])} -> {ShapeText(shapes[i + 1])}"));
         }
         return new ModelSummary(model.Name, model.Input.Features, features[^1], model.Output.ToString().ToLowerInvariant(), rows);
     }
+
+    /// <summary>784, or 28x28x32 for an image (height x width x channels).</summary>
+    private static string ShapeText(int[] shape) => string.Join("x", shape);
 }

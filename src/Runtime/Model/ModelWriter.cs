@@ -31,7 +31,7 @@ public static class ModelWriter
             if (layer is WalshHadamard transform) fields.AddRange(WalshHadamardFields(transform));
             foreach (var (key, tensor) in layer.Tensors())
             {
-                var file = $"{TensorPrefix(key)}{i}.npy";
+                var file = $"{TensorPrefix(layer, key)}{i}.npy";
                 NpyFile.Write(Path.Combine(folder, file), AsStored(layer, key, tensor));
                 fields.Add($"{key}: {file}");
             }
@@ -66,10 +66,17 @@ public static class ModelWriter
             ? NpyArray.FromSBytes(tensor.Shape, Array.ConvertAll(tensor.Data, v => (sbyte)v))
             : NpyArray.FromTensor(tensor);
 
+    // A WalshHadamard layer's files are d (its sign diagonal D) and s (its learned scale);
+    // an imported layer's scale keeps its key, as its tests and the examples spell it.
+    private static string TensorPrefix(Layer layer, string key) => (layer, key) switch
+    {
+        (WalshHadamard, "signs") => "d",
+        (WalshHadamard, "scale") => "s",
+        _ => TensorPrefix(key),
+    };
+
     private static string TensorPrefix(string key) => key switch
     {
-        "signs" => "d",
-        "scale" => "s",
         "weights" => "w",
         "bias" => "b",
         "mean" => "m",

@@ -11,17 +11,22 @@ public sealed class FloatEvaluator
 {
     private readonly ModelSpec _model;
     private readonly FloatLayer[] _layers;
+    private readonly long _widest;
 
     public FloatEvaluator(ModelSpec model)
     {
         _model = model;
         var nonNegativeInput = model.NonNegativeInputs();
+        var shapes = model.Shapes();
+        _widest = model.FeatureCounts().Max();
         _layers = new FloatLayer[model.Layers.Count];
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
             int chunk = model.ChunkLength(layer);
             bool unipolar = nonNegativeInput[i];
+            // a convolution's im2col matrix is wider than any layer's output
+            if (layer is ConvolutionLayer c) _widest = Math.Max(_widest, (long)c.Geometry(shapes[i]).Positions * c.Patch);
             _layers[i] = layer switch
             {
                 LinearLayer linear => FloatLayer.Linear(DenseProduct.Transpose(linear.Weights), linear.Outputs,
@@ -33,6 +38,10 @@ public sealed class FloatEvaluator
                 Sigmoid => FloatLayer.Sigmoid,
                 Sign => FloatLayer.Sign(unipolar),
                 HardTanh => FloatLayer.HardTanh,
+                Conv2D conv => FloatLayer.Convolution(conv, shapes[i]),
+                BinConv2D conv => FloatLayer.BinaryConvolution(conv, shapes[i], chunk, unipolar, model.Scales),
+                MaxPool2D pool => FloatLayer.MaxPool(pool.Geometry(shapes[i])),
+                Flatten => FloatLayer.Identity,
                 WalshHadamard transform => FloatLayer.WalshHadamard(WalshHadamardRowsOf(transform)),
                 _ => FloatLayer.Quantized(layer) ?? throw new NotSupportedException($"layer type {layer.Type}"),
             };
@@ -70,10 +79,19 @@ public sealed class FloatEvaluator
     /// </summary>
     public int[] Classify(ReadOnlySpan<byte> raw, int count)
     {
-        var x = Matrix.FromBytes(raw, count, _model.Input.Features, _model.Input.Scale);
+        int features = _model.Input.Features;
         int last = _model.Layers[^1] is Sigmoid ? _model.Layers.Count - 1 : _model.Layers.Count;
-        for (int i = 0; i < last; i++) x = EvaluateLayer(i, x);
-        return x.ArgMaxPerRow();
+        var classes = new int[count];
+        // In batches: a convolutional model's activations are far larger than its input.
+        int batch = Batch.Rows(_widest);
+        for (int start = 0; start < count; start += batch)
+        {
+            int rows = Math.Min(batch, count - start);
+            var x = Matrix.FromBytes(raw.Slice(start * features, rows * features), rows, features, _model.Input.Scale);
+            for (int i = 0; i < last; i++) x = EvaluateLayer(i, x);
+            x.ArgMaxPerRow().CopyTo(classes, start);
+        }
+        return classes;
     }
 
     /// <summary>layerEval[x, layer].</summary>

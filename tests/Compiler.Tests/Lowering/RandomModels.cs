@@ -74,7 +74,7 @@ public static class RandomModels
         return layers;
     }
 
-    private static BatchNorm Norm(SplitMix64 rng, int n, double meanScale = 1)
+    public static BatchNorm Norm(SplitMix64 rng, int n, double meanScale = 1)
     {
         var gamma = Gaussian(rng, 1, n);
         if (rng.NextInt(4) == 0) gamma.Data[rng.NextInt(n)] = 0;
@@ -92,7 +92,7 @@ public static class RandomModels
 
     private static Tensor Scaled(Tensor t, float factor) => new(t.Shape, t.Data.Select(v => v * factor).ToArray());
 
-    private static Tensor Signs(SplitMix64 rng, params int[] shape)
+    public static Tensor Signs(SplitMix64 rng, params int[] shape)
     {
         var t = Tensor.Zeros(shape);
         for (int i = 0; i < t.Length; i++) t.Data[i] = rng.NextInt(2) == 0 ? -1 : 1;

@@ -32,4 +32,19 @@ public static class SampleModels
             new Sigmoid(),
         ], OutputKind.Class);
     }
+
+    /// <summary>A [6, 6, 1] image through Conv2D (padding 1), Ramp, MaxPool2D, BinConv2D, Flatten and a BinLayer to 3 classes.</summary>
+    public static ModelSpec SmallConv(ulong seed = 7)
+    {
+        var rng = new SplitMix64(seed);
+        return new ModelSpec("conv", new InputSpec([6, 6, 1], "uint8", 1.0 / 255), 4,
+        [
+            new Conv2D(Gaussian(rng, 3, 3, 1, 4), Gaussian(rng, 4), Stride: 1, Padding: 1),
+            new Ramp(),
+            new MaxPool2D(2, 2),
+            new BinConv2D(Gaussian(rng, 3, 3, 4, 5)),
+            new Flatten(),
+            new BinLayer(Gaussian(rng, 5, 3)),
+        ], OutputKind.Class);
+    }
 }

@@ -22,6 +22,11 @@ public static class StagePlanner
         if (graph.Nodes.FirstOrDefault(n => n.Op is Ops.ZeroPad or Ops.Butterfly) is { } transform)
             throw Unsupported(transform, "the Walsh-Hadamard transform's butterfly network has no hardware generator yet (issue 16, phase 2); "
                 + "the model evaluates with `hwflow eval`, lowers with `hwflow compile --ir-only`, and `hwflow experiment wht` estimates its hardware");
+        if (graph.Nodes.FirstOrDefault(n => Ops.Movement.Contains(n.Op)) is { } window)
+        {
+            throw new UserError($"model {graph.Name} is convolutional ({ModelImporter.Describe(window)}): hardware for Conv2D, BinConv2D and MaxPool2D is not generated yet; " +
+                "`hwflow compile --ir-only` and `hwflow eval --engine integer|packed` run it");
+        }
         RefuseImportedShapes(graph);
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");

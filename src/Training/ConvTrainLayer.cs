@@ -1,0 +1,73 @@
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Semantics;
+using HwFlow.Runtime.Tensors;
+
+namespace HwFlow.Training;
+
+/// <summary>
+/// A convolution as the model defines it: im2col, then the dense layer of its kind on every
+/// receptive field (a batch of B images is B x P rows of kh * kw * cin values, one GEMM through
+/// OpenBLAS). Conv2D wraps a LinearLayer's training layer, BinConv2D a BinLayer's: hb of each
+/// receptive field and of each output channel's weights, forward and backward, is the dense
+/// layer's own. The gradient returns through col2im.
+/// </summary>
+public sealed class ConvTrainLayer : ITrainLayer
+{
+    private readonly DenseTrainLayer _dense;
+    private readonly Im2Col _im2col;
+    private readonly int _stride;
+    private readonly int _padding;
+    private readonly int? _chunkOverride;
+    private float[]? _cols;
+    private float[]? _inputGradient;
+
+    /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
+    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null)
+    {
+        _im2col = new Im2Col(WindowGeometry.Convolution(input[0], input[1], input[2], stage.Kernel, stage.Kernel, stage.Stride, stage.Padding));
+        if (dense.Inputs != Geometry.Patch) throw new ArgumentException($"the dense layer takes {dense.Inputs} inputs, a receptive field has {Geometry.Patch}");
+        _dense = dense;
+        _stride = stage.Stride;
+        _padding = stage.Padding;
+        _chunkOverride = chunkOverride;
+        Inputs = Geometry.InputLength;
+        Outputs = Geometry.Positions * dense.Outputs;
+        OutputShape = [Geometry.OutHeight, Geometry.OutWidth, dense.Outputs];
+    }
+
+    public WindowGeometry Geometry => _im2col.Geometry;
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public int[] OutputShape { get; }
+    public IReadOnlyList<Parameter> Parameters => _dense.Parameters;
+    public WeightBinarization Binarization => _dense.Binarization;
+
+    public float[] Forward(float[] input, int rows, bool training)
+    {
+        var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
+        _im2col.Forward(input, cols, rows);
+        return _dense.Forward(cols, rows * Geometry.Positions, training);
+    }
+
+    public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
+    {
+        var dcols = _dense.Backward(outputGradient, rows * Geometry.Positions, needInputGradient);
+        if (!needInputGradient) return null;
+        var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
+        _im2col.Backward(dcols!, dx, rows);
+        return dx;
+    }
+
+    public Layer Export()
+    {
+        var g = Geometry;
+        var shape = new[] { g.KernelHeight, g.KernelWidth, g.Channels, _dense.Outputs };
+        Layer layer = _dense.Export() switch
+        {
+            BinLayer bin => new BinConv2D(new Tensor(shape, bin.Weights.Data), _stride, _padding),
+            LinearLayer linear => new Conv2D(new Tensor(shape, linear.Weights.Data), linear.Bias, _stride, _padding),
+            var other => throw new InvalidOperationException($"a convolution cannot export {other.Type}"),
+        };
+        return _chunkOverride is { } k ? layer with { BinAggression = k } : layer;
+    }
+}

@@ -1,0 +1,84 @@
+using CsCheck;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Compiler.Tests.Passes;
+using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Kernels;
+using HwFlow.Runtime.Numerics;
+using HwFlow.Runtime.Semantics;
+
+namespace HwFlow.Compiler.Tests.Lowering;
+
+/// <summary>Convolutional models through import, integer lowering and the packed engine, on random models and inputs.</summary>
+public sealed class ConvLoweringTests
+{
+    [Fact]
+    public void ImportedConvGraphExecutesExactlyLikeTheFloatReference()
+    {
+        Gen.ULong.Sample(seed =>
+        {
+            var model = RandomConvModels.Create(seed);
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
+            int rows = inputs.Length / model.Input.Features;
+            var expected = new FloatEvaluator(model).Evaluate(Matrix.FromBytes(inputs, rows, model.Input.Features, model.Input.Scale));
+            var actual = (RealValue)new GraphExecutor(ModelImporter.Import(model)).Run(inputs, rows);
+            Assert.Equal(expected.Data, actual.Data);
+        }, iter: 60, threads: 1);
+    }
+
+    [Fact]
+    public void EveryPassKeepsItsDeclaredBoundOnRandomConvModels()
+    {
+        var checkedPasses = new HashSet<string>();
+        Gen.ULong.Sample(seed =>
+        {
+            var model = RandomConvModels.Create(seed);
+            var inputs = RandomModels.Inputs(model.Input.Features, seed);
+            var checker = new SemanticChecker(inputs, inputs.Length / model.Input.Features);
+            IntegerLowering.Lower(model, new CompileOptions(), checker);
+            Assert.True(checker.Failures.Count == 0, $"model seed {seed}:\n" + string.Join("\n", checker.Failures.Take(10)));
+            lock (checkedPasses) checkedPasses.UnionWith(checker.PassesChecked);
+        }, iter: 150, threads: 1);
+
+        string[] expected = ["split-conv", "drop-flatten", "lower-window", "lower-linear", "lower-bin", "lower-batchnorm-sign", "lower-ramp", "lower-sign"];
+        Assert.Empty(expected.Except(checkedPasses));
+    }
+
+    [Fact]
+    public void LoweredConvGraphsNeverLeaveTheirRangesOnAdversarialInputs()
+    {
+        Gen.ULong.Sample(seed =>
+        {
+            var model = RandomConvModels.Create(seed);
+            var graph = IntegerLowering.Lower(model, new CompileOptions { ActivationBits = 12, CoefBits = 8 });
+            Assert.DoesNotContain(graph.Nodes, n => Ops.LayerLevel.Contains(n.Op));
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
+            new GraphExecutor(graph, checkRanges: true).Run(inputs, inputs.Length / model.Input.Features);
+        }, iter: 60, threads: 1);
+    }
+
+    [Fact]
+    public void PackedEngineEqualsTheGoldenKernelOnConvModels()
+    {
+        Gen.ULong.Sample(seed =>
+        {
+            var model = RandomConvModels.Create(seed);
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
+            int rows = inputs.Length / model.Input.Features;
+            var golden = new GraphExecutor(graph).RunAll(inputs, rows);
+            var packed = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1)).RunAll(inputs, rows);
+            foreach (var node in graph.Nodes)
+            {
+                switch (golden[node.Name])
+                {
+                    case IntValue e:
+                        Assert.True(e.Data.AsSpan().SequenceEqual(((IntValue)packed[node.Name]).Data), $"{model.Name}: %{node.Name} ({node.Op}) differs");
+                        break;
+                    case BitsValue e:
+                        Assert.True(e.Data.AsSpan().SequenceEqual(((BitsValue)packed[node.Name]).Data), $"{model.Name}: %{node.Name} ({node.Op}) differs");
+                        break;
+                }
+            }
+        }, iter: 40, threads: 1);
+    }
+}
