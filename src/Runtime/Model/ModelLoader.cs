@@ -27,7 +27,7 @@ public static class ModelLoader
         string text;
         try
         {
-            text = File.ReadAllText(yamlPath);
+            text = IO.InputFile.ReadAllText(yamlPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
