@@ -32,6 +32,12 @@ public static class CommandAction
             Console.Error.WriteLine("hwflow: interrupted; no output was written");
             return ExitCodes.Interrupted;
         }
+        catch (IOException e) when (Sim.Tools.ToolFailure.IsDiskFull(e.Message))
+        {
+            // Output folders are staged, so the half-written one is gone by now.
+            Console.Error.WriteLine($"hwflow: error: the disk is full ({e.Message}); nothing was written: free some space and run again");
+            return ExitCodes.UserError;
+        }
         catch (Exception e)
         {
             Console.Error.WriteLine($"hwflow: internal error: {e}");
