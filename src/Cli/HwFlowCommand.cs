@@ -33,8 +33,9 @@ public static class HwFlowCommand
         if (parse.Errors.Count > 0)
         {
             // Usage mistakes are user errors: one line each, exit code 2, no stack trace.
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"hwflow: error: {error.Message}");
-            Console.Error.WriteLine("Run 'hwflow --help' (or 'hwflow COMMAND --help') for usage.");
+            // System.CommandLine lists allowed values on lines of their own; a user error is one line.
+            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            Console.Error.WriteLine($"hwflow: error: {string.Join("; ", messages)} (run 'hwflow --help' or 'hwflow COMMAND --help' for usage)");
             return ExitCodes.UserError;
         }
         return parse.Invoke();

@@ -28,6 +28,8 @@ public sealed class ProjectGraphTests
         ["HwFlow.Fpga.Tests"] = ["HwFlow.Fpga"],
         ["HwFlow.Training.Tests"] = ["HwFlow.Training"],
         ["HwFlow.Cli.Tests"] = ["HwFlow.Cli"],
+        // the hostile-input suite runs the commands as a user does, in this process or as `hwflow`
+        ["HwFlow.Hostile.Tests"] = ["HwFlow.Cli"],
         // bench: BenchmarkDotNet over the packed kernels and their OpenBLAS peer; the simulator benchmark
         ["HwFlow.Bench"] = ["HwFlow.Training"],
         ["SimBench"] = ["HwFlow.Sim"],
