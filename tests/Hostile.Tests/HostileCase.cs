@@ -121,7 +121,7 @@ public sealed class HostileCase
     private static readonly string CompiledRoot = Path.Combine(Path.GetTempPath(), "hwflow-hostile-builds-" + System.Environment.ProcessId);
 
     /// <summary>An example compiled by the real `hwflow compile`, once per test run (cases copy it, so each may break its copy).</summary>
-    private static string CompiledExample(string example)
+    internal static string CompiledExample(string example)
     {
         lock (Compiled)
         {
