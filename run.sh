@@ -15,8 +15,7 @@ hwflow() { "$HWFLOW_CLI" "$@"; }
 echo "== model"
 hwflow info "$MODEL"
 echo "== float reference and integer golden kernel on the 10,000 Fashion-MNIST test images"
-hwflow eval "$MODEL" --dataset fashion-mnist --engine integer
-hwflow eval "$MODEL" --dataset fashion-mnist --engine integer --json > "$OUT/eval.json"
+hwflow eval "$MODEL" --dataset fashion-mnist --engine integer --json-out "$OUT/eval.json"
 echo "== compile: 7,000 frames/s at 24 MHz, fewest LUTs"
 hwflow compile "$MODEL" -o "$BUILD" --force --clock-mhz 24 --target-fps 7000
 echo "== C# cycle-accurate simulation (every frame checked against the golden kernel)"
@@ -24,8 +23,7 @@ hwflow sim "$BUILD" --dataset fashion-mnist --count 500
 echo "== co-simulation with Verilator, random input gaps and output backpressure"
 hwflow cosim "$BUILD" --dataset fashion-mnist --count 100 --stall-prob 0.3
 echo "== iCE40 UP5K bitstream (yosys, nextpnr-ice40, icepack), then its gate netlist on 100 test images vs the golden kernel"
-hwflow synth "$BUILD" --target ice40-up5k --clock-mhz 24 --check-netlist 100 --json > "$OUT/synth.json"
-cat "$BUILD/synth/ice40-up5k/synth.md"
+hwflow synth "$BUILD" --target ice40-up5k --clock-mhz 24 --check-netlist 100 --json-out "$OUT/synth.json"
 
 res() { jq -r --arg n "$1" '.report.resources[] | select(.name == $n) | "\(.used) of \(.available)"' "$OUT/synth.json"; }
 echo

@@ -31,6 +31,17 @@ var model = new ModelSpec(
     ],
     OutputKind.Class);
 
-var folder = args.Length > 0 ? args[0] : "examples/tiny-hbnn";
-ModelWriter.Write(model, folder, force: true);
-Console.WriteLine($"wrote {folder}");
+// The example is a source folder of the repository, not a HwFlow output: its files are rewritten
+// in place (git shows any change) and no output marker is left in it. Another folder, given as
+// the argument, is written as an output folder (refused if it exists).
+if (args.Length > 0)
+{
+    ModelWriter.Write(model, args[0], force: false);
+    Console.WriteLine($"wrote {args[0]}");
+}
+else
+{
+    Directory.CreateDirectory("examples/tiny-hbnn");
+    ModelWriter.WriteInto(model, "examples/tiny-hbnn");
+    Console.WriteLine("wrote examples/tiny-hbnn");
+}

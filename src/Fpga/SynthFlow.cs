@@ -1,5 +1,6 @@
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
+using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Fpga;
@@ -33,12 +34,11 @@ public sealed class SynthFlow(FpgaTools tools)
         foreach (var tool in tools.For(options.Target)) tool.EnsureUsable();
         if (options.Shell is { } shell && shell.Target != options.Target)
             throw new UserError($"--shell {shell.Name} needs --target {shell.Target.Name}, not {options.Target.Name}");
-        var clockMhz = options.ClockMhz ?? options.Shell?.ClockMhz ?? build.Manifest.ClockMhz;
-        if (!(clockMhz > 0) || double.IsInfinity(clockMhz))
-            throw new UserError($"--clock-mhz: expected a positive frequency in MHz, not {clockMhz}");
+        var clockMhz = ClockMhz.Check(options.ClockMhz ?? options.Shell?.ClockMhz ?? build.Manifest.ClockMhz);
 
         var folder = OutputFolder(build, options);
-        using var staged = StagedFolder.Begin(folder, force: true);
+        // The synth folder inside the build is HwFlow's own place: a rerun replaces it (if HwFlow wrote it).
+        using var staged = StagedFolder.Begin(Runtime.IO.OutputFolder.Default(folder), $"synth --target {options.Target.Name}", [build.Path]);
         var work = new FlowWorkspace(build, staged, progress, cancel);
         var report = options.Target.Family switch
         {

@@ -17,7 +17,7 @@ public static class CliProcess
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string Example(string name) => Path.Combine(RepoRoot, "examples", name);
 
@@ -28,9 +28,8 @@ public static class CliProcess
     /// <summary>Runs with extra environment variables, e.g. a tool override pointing nowhere.</summary>
     public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) => RunWith(null, environment, args);
 
-    private static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
+    private static ProcessStartInfo StartInfo(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
-        var dll = typeof(HwFlowCommand).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -38,11 +37,16 @@ public static class CliProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
-        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add(typeof(HwFlowCommand).Assembly.Location);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static Result RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
@@ -53,6 +57,50 @@ public static class CliProcess
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Runs hwflow until a line on stderr contains <paramref name="waitFor"/> (a progress line, so
+    /// the work and its staging folder exist), then sends SIGINT as Ctrl-C does, and returns what
+    /// it printed by the time it exited.
+    /// </summary>
+    public static async Task<Result> Interrupt(string workingDirectory, string waitFor, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, null, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var before = new List<string>();
+        var watch = Stopwatch.StartNew();
+        while (process.StandardError.ReadLine() is { } line)
+        {
+            before.Add($"{watch.Elapsed.TotalSeconds:F2} s: {line}");
+            if (line.Contains(waitFor, StringComparison.Ordinal)) break;
+        }
+        if (before.Count == 0 || !before[^1].Contains(waitFor, StringComparison.Ordinal) || !SendSigInt(process.Id))
+        {
+            // Only now read the rest: reading it waits for the process to end.
+            Assert.Fail($"hwflow {string.Join(' ', args)} ended before it printed '{waitFor}' and was interrupted:\n{string.Join('\n', before)}\n" +
+                $"{await process.StandardError.ReadToEndAsync()}\n{await stdout}");
+        }
+        var rest = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, string.Join('\n', before) + "\n" + rest);
+    }
+
+    /// <summary>Asserts the Ctrl-C contract: exit code 2, one line saying so, nothing on stdout.</summary>
+    public static void AssertInterrupted(Result result)
+    {
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("hwflow: interrupted; no output was written", result.Stderr);
+        Assert.Equal("", result.Stdout);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    private static bool SendSigInt(int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", "INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        return kill.ExitCode == 0;
+    }
+
     /// <summary>Asserts the user-error contract: exit code 2, one line on stderr, no stack trace.</summary>
     public static void AssertUserError(Result result, string expectedFragment)
     {
@@ -60,14 +108,5 @@ public static class CliProcess
         Assert.Contains(expectedFragment, result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);
         Assert.DoesNotContain("Exception", result.Stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HwFlow.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("cannot find the repository root (HwFlow.sln) above " + AppContext.BaseDirectory);
     }
 }

@@ -66,6 +66,20 @@ public sealed class CompileCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "graph.ir")));
         Assert.False(File.Exists(Path.Combine(folder, "hwflow-build.json")));
         Assert.Contains("01-drop-output-sigmoid.ir", Directory.GetFiles(Path.Combine(folder, "ir-dump")).Select(Path.GetFileName));
+
+        // The integer graph's report is the build report's, not a second rendering: the same JSON
+        // (options included, "scales": null when the model decides) and the same Markdown table.
+        var build = _dir.File("build");
+        Assert.Equal(0, CliProcess.Run("compile", Tiny, "-o", build).ExitCode);
+        var irJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json"))).RootElement;
+        var buildJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(build, "report.json"))).RootElement.GetProperty("lowering");
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(buildJson.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(irJson.GetRawText())),
+            "--ir-only's report.json differs from the lowering in a build's report.json");
+        Assert.Equal(JsonValueKind.Null, irJson.GetProperty("options").GetProperty("scales").ValueKind);
+        var irMarkdown = File.ReadAllText(Path.Combine(folder, "report.md"));
+        var table = irMarkdown[irMarkdown.IndexOf("First-layer bits", StringComparison.Ordinal)..];
+        Assert.EndsWith(table, File.ReadAllText(Path.Combine(build, "report.md")));
+        Assert.Contains("| value | op | type | range | scale |", table);
     }
 
     [Fact]

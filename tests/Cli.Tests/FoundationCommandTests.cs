@@ -22,6 +22,34 @@ public sealed class FoundationCommandTests : IDisposable
     }
 
     [Fact]
+    public void InfoCountsABinaryFirstLayerAsOneBitPerWeight()
+    {
+        var result = CliProcess.Run("info", CliProcess.Example("fmnist-tiny"), "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var first = result.Json().GetProperty("layers")[0];
+        Assert.Equal("LinearLayer", first.GetProperty("type").GetString());
+        Assert.Equal("+-1 weights", first.GetProperty("binarization").GetString());
+        Assert.Equal(784 * 64 * 32, first.GetProperty("floatBits").GetInt64());
+        Assert.Equal((784 * 64) + 32, first.GetProperty("binaryBits").GetInt64());
+        // The whole model: 6.1 KiB of first-layer signs, not 196 KiB of float32 "binary" weights.
+        Assert.InRange(result.Json().GetProperty("binaryBits").GetInt64(), 70_000, 90_000);
+    }
+
+    [Fact]
+    public void JsonOutWritesTheJsonObjectAndThePeopleStillGetTheTable()
+    {
+        var file = _dir.File("reports/eval.json");
+        var result = CliProcess.Run("eval", Tiny, "--dataset", "fashion-mnist", "--count", "50", "--engine", "integer", "--json-out", file);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("top-1 agreement with the float reference", result.Stdout);
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+        Assert.Equal(50, json.GetProperty("count").GetInt32());
+        Assert.Equal("integer", json.GetProperty("engine").GetString());
+        Assert.Contains($"{json.GetProperty("correct").GetInt32()} ", result.Stdout);
+        Assert.Equal(["eval.json"], Directory.GetFiles(_dir.File("reports")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void InfoForPeopleShowsATable()
     {
         var result = CliProcess.Run("info", Tiny);
@@ -77,7 +105,8 @@ public sealed class FoundationCommandTests : IDisposable
         var output = _dir.File("acts");
         var result = CliProcess.Run("run", Tiny, "--input", input, "--mode", "training", "-o", output);
         Assert.True(result.ExitCode == 0, result.ToString());
-        var files = Directory.GetFiles(output).Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.True(File.Exists(Path.Combine(output, ".hwflow-output")), "the output folder does not say HwFlow wrote it");
+        var files = Directory.GetFiles(output).Select(f => Path.GetFileName(f)!).Where(f => f != ".hwflow-output").Order().ToArray();
         Assert.Equal(["00-input.npy", "01-LinearLayer.npy", "02-Ramp.npy", "03-BinarizeLayer.npy", "04-BinLayer.npy", "05-Ramp.npy", "06-BinLayer.npy", "07-Sigmoid.npy"], files);
         Assert.Equal([1, 24], NpyFile.Read(Path.Combine(output, "01-LinearLayer.npy")).Shape);
         // float32 input is taken as real values, not scaled again

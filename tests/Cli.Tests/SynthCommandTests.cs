@@ -125,6 +125,6 @@ public sealed class SynthCommandTests : IDisposable
         var result = CliProcess.Run("synth", build, "--target", "ice40-up5k", "--clock-mhz", "500");
         CliProcess.AssertUserError(result, "ice40-up5k: timing not met: clock clk reaches");
         Assert.Contains("critical path", result.Stderr);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(build, "synth")));
+        Assert.False(Directory.Exists(Path.Combine(build, "synth")), "a failed flow leaves no synth folder, not even an empty one");
     }
 }

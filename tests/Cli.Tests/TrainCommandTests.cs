@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using HwFlow.Runtime.Model;
 
 namespace HwFlow.Cli.Tests;
 
-public sealed partial class TrainCommandTests : IDisposable
+public sealed class TrainCommandTests : IDisposable
 {
     private static readonly string[] Quick = ["train", "--dataset", "fashion-mnist", "--arch", "784-16-10", "--epochs", "2", "--limit", "600", "--test-limit", "300", "--batch", "50"];
     private readonly TempFolder _dir = new();
@@ -106,50 +104,31 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void AnExistingOutputFolderIsRefusedUnlessForced()
+    public void AnExistingOutputFolderIsRefusedUnlessForcedAndForceReplacesOnlyAModelFolderHwFlowWrote()
     {
         var output = _dir.File("existing");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
         var refused = CliProcess.Run([.. Quick, "-o", output]);
         CliProcess.AssertUserError(refused, "exists already (use --force");
-        Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "keep.txt")));
+        var forcedOverMine = CliProcess.Run([.. Override(Quick, ["--epochs", "1"]), "-o", output, "--force"]);
+        CliProcess.AssertUserError(forcedOverMine, "not a folder HwFlow wrote");
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
 
-        var forced = CliProcess.Run([.. Override(Quick, ["--epochs", "1"]), "-o", output, "--force"]);
+        var model = _dir.File("model");
+        Assert.Equal(0, CliProcess.Run([.. Override(Quick, ["--epochs", "1"]), "-o", model]).ExitCode);
+        var forced = CliProcess.Run([.. Override(Quick, ["--epochs", "1", "--seed", "2"]), "-o", model, "--force", "--json"]);
         Assert.True(forced.ExitCode == 0, forced.ToString());
-        Assert.False(File.Exists(Path.Combine(output, "keep.txt")));
-        Assert.True(File.Exists(Path.Combine(output, "model.yaml")));
+        Assert.Equal(2UL, forced.Json().GetProperty("seed").GetUInt64());
+        Assert.True(File.Exists(Path.Combine(model, "model.yaml")));
     }
 
     [Fact]
     public async Task InterruptedTrainingLeavesNoFolder()
     {
-        var output = _dir.File("interrupted");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _dir.Path,
-        };
-        start.ArgumentList.Add(typeof(HwFlowCommand).Assembly.Location);
-        foreach (var a in Override(Quick, ["--epochs", "1000", "--limit", "2000"]).Concat(["-o", output])) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = new List<string>();
-        // Interrupt once the first epoch is done, so the model, the log and the staging folder all exist.
-        while (process.StandardError.ReadLine() is { } line)
-        {
-            stderr.Add(line);
-            if (line.Contains("epoch 1/1000")) break;
-        }
-        Assert.True(stderr.Any(l => l.Contains("epoch 1/1000")), string.Join('\n', stderr));
-        Assert.Equal(0, Kill(process.Id, SigInt));
-        var rest = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}\n{string.Join('\n', stderr)}\n{rest}\n{await stdout}");
-        Assert.Contains("interrupted; no output was written", rest);
+        // Interrupted once the first epoch is done, so the model, the log and the staging folder all exist.
+        var args = Override(Quick, ["--epochs", "1000", "--limit", "2000"]).Concat(["-o", _dir.File("interrupted")]).ToArray();
+        CliProcess.AssertInterrupted(await CliProcess.Interrupt(_dir.Path, "epoch 1/1000", args));
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
 
@@ -164,9 +143,4 @@ public sealed partial class TrainCommandTests : IDisposable
         }
         return result;
     }
-
-    private const int SigInt = 2;
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

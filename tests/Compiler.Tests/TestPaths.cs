@@ -3,7 +3,7 @@ namespace HwFlow.Compiler.Tests;
 /// <summary>Where the repository and this test project's data files are (tests read goldens from the source tree).</summary>
 public static class TestPaths
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string TestProject => Path.Combine(RepoRoot, "tests", "Compiler.Tests");
 
@@ -14,13 +14,4 @@ public static class TestPaths
         Directory.GetDirectories(Path.Combine(RepoRoot, "examples")).Where(d => File.Exists(Path.Combine(d, "model.yaml"))).Order();
 
     public static bool UpdateGoldens => Environment.GetEnvironmentVariable("HWFLOW_UPDATE_GOLDEN") == "1";
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HwFlow.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("cannot find the repository root (HwFlow.sln) above " + AppContext.BaseDirectory);
-    }
 }

@@ -21,7 +21,7 @@ namespace HwFlow.Fpga.Tests;
 /// </summary>
 public static class TestBuilds
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string SumMod10Fixture => Path.Combine(RepoRoot, "tests", "fixtures", "sum-mod10-build");
 
@@ -103,14 +103,5 @@ public static class TestBuilds
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HwFlow.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("cannot find the repository root (HwFlow.sln) above " + AppContext.BaseDirectory);
     }
 }

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using HwFlow.Cli.Infrastructure;
-using HwFlow.Runtime.Data;
-using HwFlow.Runtime.Errors;
+using HwFlow.Flow;
 using HwFlow.Sim.Bench;
-using HwFlow.Compiler.Hardware.Build;
-using HwFlow.Sim.Verilator;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
@@ -17,19 +14,15 @@ public static class BenchSimCommand
         var build = new Argument<string>("BUILD") { Description = "Build folder written by hwflow compile" };
         var count = new Option<int>("--count") { Description = "Fashion-MNIST test images to stream (split into one stream per SIMD lane)", DefaultValueFactory = _ => 1000 };
         var repeats = new Option<int>("--repeats") { Description = "Rounds per engine (each keeps its best, to filter out other jobs' noise)", DefaultValueFactory = _ => 3 };
-        var json = Output.JsonOption();
-        var command = new Command("sim", "C# cycle-accurate simulator vs the Verilator model: cycles/s and their ratio") { build, count, repeats, json };
+        var report = new ReportOptions();
+        var command = new Command("sim", "C# cycle-accurate simulator vs the Verilator model: cycles/s and their ratio") { build, count, repeats };
+        report.AddTo(command);
         CommandAction.Set(command, (parse, cancel) =>
         {
-            int n = parse.GetValue(count);
-            if (n < HwFlow.Sim.Simulator.LaneCount) throw new UserError($"--count must be at least {HwFlow.Sim.Simulator.LaneCount} (one stream per SIMD lane), got {n}");
-            var folder = BuildFolder.Open(parse.GetValue(build)!);
-            var data = DatasetCatalog.Load("fashion-mnist", DataSplit.Test).Take(n);
-            var frames = Enumerable.Range(0, data.Count).Select(i => data.Features == folder.Manifest.InputBytes
-                ? data.Image(i).ToArray()
-                : throw new UserError($"build {folder.Path} takes {folder.Manifest.InputBytes} bytes per frame, Fashion-MNIST images have {data.Features}")).ToList();
-            var result = SimBenchmark.Run(folder.Manifest.Model, folder.Design, folder.StreamModel(cancel), frames, repeats: parse.GetValue(repeats), cancel: cancel);
-            Output.From(parse, json).Report(result, Print);
+            var request = new BenchSimRequest(parse.GetValue(build)!, parse.GetValue(count), parse.GetValue(repeats));
+            var output = report.Read(parse, request.Inputs);
+            var result = Steps.BenchSim(request, cancel);
+            output.Report(result, Print);
             return result.Agree ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;

@@ -1,18 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using HwFlow.Cli.Infrastructure;
-using HwFlow.Compiler.Hardware;
-using HwFlow.Compiler.Hardware.Build;
-using HwFlow.Compiler.Hardware.Folding;
-using HwFlow.Compiler.Hardware.Stages;
-using HwFlow.Compiler.Lowering;
-using HwFlow.Compiler.Passes;
-using HwFlow.Runtime.Errors;
-using HwFlow.Runtime.Graph;
-using HwFlow.Runtime.IO;
-using HwFlow.Runtime.Model;
+using HwFlow.Cli.Options;
+using HwFlow.Flow;
 using Spectre.Console;
 
 namespace HwFlow.Cli.Commands;
@@ -23,91 +12,45 @@ namespace HwFlow.Cli.Commands;
 /// </summary>
 public static class CompileCommand
 {
-    public sealed record IrResult(string Folder, IntegerGraphSummary Lowering, double Seconds, IReadOnlyList<string> Files);
-
-    public sealed record BuildResult(string Folder, BuildReport Report, double Seconds, IReadOnlyList<string> Files);
-
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
-        var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
+        var output = new OutputFolderOptions("Output folder");
         var irOnly = new Option<bool>("--ir-only") { Description = "Stop after integer lowering: write graph.ir and the report" };
         var dump = new Option<bool>("--dump-ir-after-each") { Description = "Also write the graph after every pass into ir-dump/" };
-        var clock = new Option<double>("--clock-mhz") { Description = "Clock the frames/s targets and reports assume", DefaultValueFactory = _ => 100 };
+        var clock = ClockOption.WithDefault("Clock the frames/s targets and reports assume", 100);
         var targetFps = new Option<double?>("--target-fps") { Description = "Fold for at least this many frames/s at --clock-mhz, with the fewest LUTs" };
         var maxLuts = new Option<long?>("--max-luts") { Description = "Fold for the most frames/s within this many LUTs (estimated)" };
         var foldingFile = new Option<string?>("--folding") { Description = "YAML file with PE and SIMD per layer (overrides the optimizer; a build's folding.yaml is one)" };
         var lowering = new LoweringOptions();
-        var json = Output.JsonOption();
+        var report = new ReportOptions();
         var command = new Command("compile", "Compile a model to its integer graph and multiply-free hardware")
         {
-            model, output, force, irOnly, dump, clock, targetFps, maxLuts, foldingFile, json,
+            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile,
         };
+        output.AddTo(command);
+        report.AddTo(command);
         lowering.AddTo(command);
-        CommandAction.Set(command, (parse, _) =>
+        CommandAction.Set(command, (parse, cancel) =>
         {
-            var watch = Stopwatch.StartNew();
-            var spec = ModelLoader.Load(parse.GetValue(model)!);
-            var options = lowering.Read(parse);
-            double clockMhz = parse.GetValue(clock);
-            if (!(clockMhz > 0) || !double.IsFinite(clockMhz)) throw new UserError($"--clock-mhz must be a positive frequency, got {clockMhz}");
-            var goal = Goal(parse.GetValue(targetFps), parse.GetValue(maxLuts), parse.GetValue(foldingFile), clockMhz);
-
-            using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
-            var files = new List<string>();
-            var dumper = parse.GetValue(dump) ? new IrDumper(staged.File("ir-dump"), files) : null;
-            var graph = IntegerLowering.Lower(spec, options, dumper);
-            var summary = IntegerGraphSummary.Of(graph, options);
-
-            if (parse.GetValue(irOnly))
+            var request = new CompileRequest(parse.GetValue(model)!, output.Read(parse))
             {
-                File.WriteAllText(staged.File(BuildFolder.GraphFile), GraphPrinter.Print(graph));
-                File.WriteAllText(staged.File("report.json"), JsonSerializer.Serialize(summary, Output.JsonOptions) + "\n");
-                File.WriteAllText(staged.File("report.md"), IrMarkdown(summary));
-                files.InsertRange(0, [BuildFolder.GraphFile, "report.md", "report.json"]);
-                staged.Commit();
-                Output.From(parse, json).Report(new IrResult(staged.Target, summary, watch.Elapsed.TotalSeconds, files), PrintIr);
-                return ExitCodes.Success;
-            }
-
-            var stages = StagePlanner.Plan(graph);
-            var shapes = StagePlanner.Shapes(stages);
-            var plan = parse.GetValue(foldingFile) is { } path
-                ? FoldingFile.Load(path, shapes)
-                : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal!);
-            var design = HardwareGenerator.Generate(stages, plan);
-            var report = BuildWriter.Write(staged.Path, spec, graph, design, summary, clockMhz);
-            staged.Commit();
-            files.InsertRange(0, Directory.GetFiles(staged.Target).Select(f => Path.GetFileName(f)!).Order());
-            Output.From(parse, json).Report(new BuildResult(staged.Target, report, watch.Elapsed.TotalSeconds, files), PrintBuild);
+                Lowering = lowering.Read(parse),
+                DumpIrAfterEach = parse.GetValue(dump),
+                ClockMhz = parse.GetValue(clock),
+                TargetFps = parse.GetValue(targetFps),
+                MaxLuts = parse.GetValue(maxLuts),
+                FoldingFile = parse.GetValue(foldingFile),
+            };
+            var printer = report.Read(parse, request.Inputs);
+            if (parse.GetValue(irOnly)) printer.Report(Steps.Lower(request, ConsoleProgress.Instance, cancel), PrintIr);
+            else printer.Report(Steps.Compile(request, ConsoleProgress.Instance, cancel), PrintBuild);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static FoldingGoal? Goal(double? fps, long? luts, string? file, double clockMhz)
-    {
-        if (fps is not null && luts is not null) throw new UserError("--target-fps and --max-luts cannot be combined: give one goal");
-        if (file is not null && (fps is not null || luts is not null)) throw new UserError("--folding fixes PE and SIMD itself: drop --target-fps / --max-luts");
-        if (fps is { } f) return new FoldingGoal.TargetFps(f, clockMhz);
-        if (luts is { } l) return new FoldingGoal.MaxLuts(l);
-        return new FoldingGoal.Fastest();
-    }
-
-    private static string IrMarkdown(IntegerGraphSummary s)
-    {
-        var md = new StringBuilder();
-        md.Append($"# {s.Model}: integer graph\n\n");
-        md.Append($"Options: first-layer bits {s.Options.FirstLayerBits}, coefficient bits {s.Options.CoefBits}, activation bits {s.Options.ActivationBits}, scales {(s.Options.Scales?.ToString().ToLowerInvariant() ?? "from the model")}.\n\n");
-        md.Append($"Widest value: {s.MaxWidth} bits. Constants: {s.ConstantBits:N0} bits.\n\n");
-        md.Append("| value | op | type | range | scale |\n|---|---|---|---|---|\n");
-        foreach (var v in s.Values)
-            md.Append($"| %{v.Name} | {v.Op} | {v.Type} | {(v.Type.StartsWith("bits", StringComparison.Ordinal) || v.Type.StartsWith("real", StringComparison.Ordinal) ? "" : $"[{v.Min}, {v.Max}]")} | {(v.Width > 1 || v.Op == Ops.Input ? v.Scale.ToString("G6") : "")} |\n");
-        return md.ToString();
-    }
-
-    private static void PrintIr(IrResult r)
+    private static void PrintIr(LowerResult r)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("value", "op", "type", "range");
         foreach (var v in r.Lowering.Values)
@@ -117,7 +60,7 @@ public static class CompileCommand
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(6))}{(r.Files.Count > 6 ? ", ..." : "")}");
     }
 
-    private static void PrintBuild(BuildResult r)
+    private static void PrintBuild(CompileResult r)
     {
         var f = r.Report.Folding;
         var table = new Table().Border(TableBorder.Rounded).AddColumns("layer", "kind", "in -> out", "chunk", "PE", "SIMD", "cycles", "LUT", "FF", "BRAM bits");
@@ -128,19 +71,5 @@ public static class CompileCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
         AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(8))}{(r.Files.Count > 8 ? ", ..." : "")}");
-    }
-
-    /// <summary>Writes the graph after each pass as ir-dump/NN-pass-name.ir.</summary>
-    private sealed class IrDumper(string folder, List<string> files) : IPassObserver
-    {
-        private int _count;
-
-        public void PassRan(Pass pass, bool changed, Graph before, Graph after, IReadOnlyList<Correspondence> correspondences)
-        {
-            Directory.CreateDirectory(folder);
-            var name = $"{++_count:00}-{pass.Name}.ir";
-            File.WriteAllText(Path.Combine(folder, name), GraphPrinter.Print(after));
-            files.Add("ir-dump/" + name);
-        }
     }
 }

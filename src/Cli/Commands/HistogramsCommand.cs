@@ -1,11 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using HwFlow.Cli.Infrastructure;
-using HwFlow.Cli.Plots;
-using HwFlow.Training.Experiments;
-using HwFlow.Runtime.IO;
-using HwFlow.Training.Native;
+using HwFlow.Cli.Options;
+using HwFlow.Flow;
+using HwFlow.Flow.Plots;
 using HwFlow.Training;
 using Spectre.Console;
 
@@ -14,51 +11,31 @@ namespace HwFlow.Cli.Commands;
 /// <summary>`hwflow experiment histograms`: latent weight histograms of an HBNN and a BNN trained alike.</summary>
 public static class HistogramsCommand
 {
-    public sealed record Result(string Folder, string Dataset, string Arch, int Epochs, ulong Seed, int Bins,
-        IReadOnlyList<HistogramSummary> Summaries);
-
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, mnist, or an IDX folder", DefaultValueFactory = _ => "fashion-mnist" };
+        var dataset = new DatasetOptions(defaultDataset: "fashion-mnist", withSplit: false);
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1UL };
         var bins = new Option<int>("--bins") { Description = "Histogram bins over [-1, 1]", DefaultValueFactory = _ => 100 };
-        var output = new Option<string>("--output", "-o") { Description = "Output folder", DefaultValueFactory = _ => "out/histograms" };
-        var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
-        var json = Output.JsonOption();
+        var output = new OutputFolderOptions("Output folder", HistogramsRequest.DefaultOutput);
+        var report = new ReportOptions();
         var training = new TrainingOptionSet(defaultEpochs: 5);
-        var command = new Command("histograms", "Latent BinLayer weight histograms of an HBNN and a BNN (BNN on a log axis)")
-        {
-            dataset, seed, bins, output, force, json,
-        };
+        var command = new Command("histograms", "Latent BinLayer weight histograms of an HBNN and a BNN (BNN on a log axis)") { seed, bins };
+        dataset.AddTo(command);
+        output.AddTo(command);
+        report.AddTo(command);
         foreach (var option in training.All.Where(o => o != training.Scales)) command.Options.Add(option);
         CommandAction.Set(command, (parse, cancel) =>
         {
-            var options = training.Read(parse, TrainingMode.Hbnn, parse.GetValue(seed));
-            int binCount = parse.GetValue(bins);
-            if (binCount < 2) throw new Runtime.Errors.UserError($"--bins must be at least 2, got {binCount}");
-            var datasetName = parse.GetValue(dataset)!;
-            var (train, test) = training.LoadData(parse, datasetName, options);
-            OpenBlas.EnsureAvailable();
-            using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
-            var result = WeightHistogramExperiment.Run(options, train, test, binCount, TrainingProgress.Run, cancel);
-            File.WriteAllText(staged.File("histograms.csv"), Csv(result.Bins));
-            WeightHistogramPlot.Save(result.Bins, staged.File(WeightHistogramPlot.FileName));
-            staged.Commit();
-            Output.From(parse, json).Report(new Result(staged.Target, datasetName, options.Architecture.ToString(), options.Epochs,
-                options.Seed, binCount, result.Summaries), Print);
+            var request = new HistogramsRequest(training.Read(parse, TrainingMode.Hbnn, parse.GetValue(seed)), training.ReadData(parse, dataset.Name(parse)),
+                parse.GetValue(bins), output.Read(parse));
+            var printer = report.Read(parse, request.Inputs);
+            printer.Report(Steps.HistogramsExperiment(request, ConsoleProgress.Instance, cancel), Print);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Csv(IEnumerable<HistogramBin> bins)
-    {
-        var csv = new StringBuilder("mode,bin_low,bin_high,count\n");
-        foreach (var b in bins) csv.Append(CultureInfo.InvariantCulture, $"{b.Mode},{b.Low:R},{b.High:R},{b.Count}\n");
-        return csv.ToString();
-    }
-
-    private static void Print(Result r)
+    private static void Print(HistogramsResult r)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("mode", "latent weights", "std", "at +-1", "test accuracy");
         foreach (var s in r.Summaries)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HwFlow.Cli.Infrastructure;
+using HwFlow.Flow;
 using HwFlow.Runtime.Model;
 using Spectre.Console;
 
@@ -11,12 +12,14 @@ public static class InfoCommand
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "Model folder or its model.yaml" };
-        var json = Output.JsonOption();
-        var command = new Command("info", "Show a model's layers, shapes, parameters and sizes") { model, json };
-        CommandAction.Set(command, (parse, _) =>
+        var report = new ReportOptions();
+        var command = new Command("info", "Show a model's layers, shapes, parameters and sizes") { model };
+        report.AddTo(command);
+        CommandAction.Set(command, (parse, cancel) =>
         {
-            var summary = ModelSummary.Of(ModelLoader.Load(parse.GetValue(model)!));
-            Output.From(parse, json).Report(summary, Print);
+            var path = parse.GetValue(model)!;
+            var output = report.Read(parse, [ModelLoader.FolderOf(path)]);
+            output.Report(Steps.Info(path, cancel), Print);
             return ExitCodes.Success;
         });
         return command;
@@ -36,6 +39,6 @@ public static class InfoCommand
         table.AddRow("", "[bold]total[/]", "", "", "", $"[bold]{summary.Parameters:N0}[/]",
             $"[bold]{Units.Bits(summary.FloatBits)}[/]", $"[bold]{Units.Bits(summary.BinaryBits)}[/]");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"binary model is {summary.CompressionRatio:F1}x smaller than float32 (binary weights: 1 bit; chunk scales: float32)");
+        AnsiConsole.MarkupLineInterpolated($"binary model is {summary.CompressionRatio:F1}x smaller than float32 (binary weights, BinLayer's and a +-1 LinearLayer's: 1 bit; chunk scales: float32)");
     }
 }

@@ -10,17 +10,12 @@ namespace HwFlow.Cli.Infrastructure;
 /// </summary>
 public static class TrainingProgress
 {
-    private static readonly IAnsiConsole ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(Console.Error),
-    });
-
     /// <summary>Runs <paramref name="work"/> with an observer; <paramref name="title"/> prefixes every line (e.g. the run's name).</summary>
     public static T Run<T>(string title, Func<ITrainingObserver, T> work)
     {
         if (!ProgressDisplay.Interactive) return work(new PlainObserver(title));
         T result = default!;
-        ErrorConsole.Progress()
+        ProgressDisplay.ErrorConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context => result = work(new LiveObserver(title, context)));

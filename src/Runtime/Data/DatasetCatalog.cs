@@ -31,6 +31,14 @@ public static class DatasetCatalog
 
     public static readonly string[] Names = ["fashion-mnist", "mnist"];
 
+    /// <summary>Where a dataset's files are: the folder or tarball <see cref="Load"/> reads (an output must stay off it).</summary>
+    public static string SourcePath(string nameOrPath) => nameOrPath switch
+    {
+        "fashion-mnist" => FashionMnistFolder,
+        "mnist" => MnistTarball,
+        _ => nameOrPath,
+    };
+
     public static Dataset Load(string nameOrPath, DataSplit split)
     {
         switch (nameOrPath)

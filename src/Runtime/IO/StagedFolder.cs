@@ -3,22 +3,27 @@ using HwFlow.Runtime.Errors;
 namespace HwFlow.Runtime.IO;
 
 /// <summary>
-/// An output folder that appears complete or not at all: everything is written into a hidden
-/// sibling folder, which <see cref="Commit"/> moves into place. Disposing without committing
-/// (an error, Ctrl-C) deletes the staging folder and leaves the target untouched.
+/// An output folder that appears complete or not at all, and never at the cost of the user's
+/// data: everything is written into a hidden sibling folder, which <see cref="Commit"/> marks as
+/// HwFlow's (<see cref="OutputMarker"/>) and moves into place. Disposing without committing (an
+/// error, Ctrl-C) deletes the staging folder and leaves the target untouched. An existing target
+/// is replaced only when the request allows it and the folder is HwFlow's own or empty; an
+/// output that is an input, or holds one, is refused before anything is written.
 /// </summary>
 public sealed class StagedFolder : IDisposable
 {
+    private readonly bool _replace;
+    private readonly string? _createdAncestor;
     private bool _committed;
 
-    private StagedFolder(string target, string staging, bool replace)
+    private StagedFolder(string target, string staging, string command, bool replace, string? createdAncestor)
     {
         Target = target;
         Path = staging;
+        Command = command;
         _replace = replace;
+        _createdAncestor = createdAncestor;
     }
-
-    private readonly bool _replace;
 
     /// <summary>The final location.</summary>
     public string Target { get; }
@@ -26,16 +31,30 @@ public sealed class StagedFolder : IDisposable
     /// <summary>Where to write now.</summary>
     public string Path { get; }
 
-    /// <summary>Starts an output folder; refuses an existing target unless <paramref name="force"/>.</summary>
-    public static StagedFolder Begin(string target, bool force)
+    /// <summary>The command recorded in the marker.</summary>
+    public string Command { get; }
+
+    /// <summary>
+    /// Starts an output folder for <paramref name="command"/>; refuses (one-line user error, nothing
+    /// touched) a target that is a file, that is or holds one of <paramref name="inputs"/>, or that
+    /// exists and may not be replaced.
+    /// </summary>
+    public static StagedFolder Begin(OutputFolder output, string command, IEnumerable<string?> inputs)
     {
+        var target = output.Path;
         var full = System.IO.Path.GetFullPath(target);
         if (System.IO.File.Exists(full))
             throw UserError.In(target, "exists and is a file; choose another output folder");
-        if (Directory.Exists(full) && !force)
-            throw UserError.In(target, "the output folder exists already (use --force to replace it)");
+        OutputPaths.CheckFolder(target, inputs);
+        if (Directory.Exists(full))
+        {
+            if (!output.Replace) throw UserError.In(target, "the output folder exists already (use --force to replace it)");
+            CheckReplaceable(target);
+        }
         var parent = System.IO.Path.GetDirectoryName(full)!;
         var staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.partial-{Environment.ProcessId}");
+        string? created = null;
+        for (var folder = parent; folder is not null && !Directory.Exists(folder); folder = System.IO.Path.GetDirectoryName(folder)) created = folder;
         try
         {
             Directory.CreateDirectory(parent);
@@ -46,35 +65,62 @@ public sealed class StagedFolder : IDisposable
         {
             throw UserError.In(target, $"cannot create the output folder there ({e.Message})");
         }
-        return new StagedFolder(full, staging, force);
+        return new StagedFolder(full, staging, command, output.Replace, created);
+    }
+
+    /// <summary>Refuses to replace a folder that is neither HwFlow's output nor empty.</summary>
+    public static void CheckReplaceable(string folder)
+    {
+        if (OutputMarker.IsMarked(folder) || !Directory.EnumerateFileSystemEntries(folder).Any()) return;
+        throw UserError.In(folder, $"not replaced: it is not a folder HwFlow wrote (no {OutputMarker.FileName} in it) and not empty; choose another output folder or remove it yourself");
     }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Marks the folder as HwFlow's and moves it into place (the old target, if replaced, is set aside first and deleted last).</summary>
     public void Commit()
     {
         if (_committed) return;
+        OutputMarker.Write(Path, Command);
+        string? aside = null;
         if (Directory.Exists(Target))
         {
             if (!_replace) throw UserError.In(Target, "the output folder appeared while writing; nothing was replaced");
-            Directory.Delete(Target, recursive: true);
+            CheckReplaceable(Target);
+            aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Target)!, $".{System.IO.Path.GetFileName(Target)}.replaced-{Environment.ProcessId}");
+            if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
+            Directory.Move(Target, aside);
         }
-        Directory.Move(Path, Target);
+        try
+        {
+            Directory.Move(Path, Target);
+        }
+        catch
+        {
+            if (aside is not null) Directory.Move(aside, Target);
+            throw;
+        }
         _committed = true;
+        if (aside is not null) Directory.Delete(aside, recursive: true);
     }
 
+    /// <summary>Without <see cref="Commit"/>: deletes the staging folder, and the parent folders <see cref="Begin"/> created for it.</summary>
     public void Dispose()
     {
-        if (!_committed && Directory.Exists(Path))
+        if (_committed || !Directory.Exists(Path)) return;
+        try
         {
-            try
+            Directory.Delete(Path, recursive: true);
+            if (_createdAncestor is null) return;
+            for (var folder = System.IO.Path.GetDirectoryName(Path); folder is not null && folder.Length >= _createdAncestor.Length; folder = System.IO.Path.GetDirectoryName(folder))
             {
-                Directory.Delete(Path, recursive: true);
+                if (Directory.EnumerateFileSystemEntries(folder).Any()) break;
+                Directory.Delete(folder);
             }
-            catch (IOException)
-            {
-                // Best effort: a leftover hidden staging folder is harmless; a later run with the same process id replaces it.
-            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover hidden staging folder is harmless; a later run with the same process id replaces it.
         }
     }
 }

@@ -34,6 +34,9 @@ public sealed record LinearLayer(Tensor Weights, Tensor? Bias = null) : Layer
     public int Outputs => Weights.Shape[1];
     public override int OutputFeatures(int inputs) => Outputs;
 
+    /// <summary>Every weight is +-c for one c != 0 (a binary first layer): one bit each, added or subtracted in hardware.</summary>
+    public bool HasBinaryWeights => Weights.Data.Length > 0 && Weights.Data[0] != 0 && Weights.Data.All(w => Math.Abs(w) == Math.Abs(Weights.Data[0]));
+
     public override IEnumerable<(string Key, Tensor Tensor)> Tensors()
     {
         yield return ("weights", Weights);

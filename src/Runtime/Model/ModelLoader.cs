@@ -16,6 +16,9 @@ public static class ModelLoader
 
     private static readonly string[] TopKeys = ["format", "name", "input", "binAggression", "scales", "layers", "output"];
 
+    /// <summary>The folder a model path stands for (a model folder, or the folder of its model.yaml): everything the model reads lies in it.</summary>
+    public static string FolderOf(string path) => Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+
     /// <summary>Loads from a model folder or from the path of its model.yaml.</summary>
     public static ModelSpec Load(string path)
     {

@@ -22,7 +22,8 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
 
     /// <summary>
     /// Binary size counts a BinLayer weight as one bit plus one float32 scale per chunk of each
-    /// output column; every other parameter stays 32 bits.
+    /// output column, and a LinearLayer whose weights are all +-c (a binary first layer) as one
+    /// bit per weight plus c as one float32; every other parameter stays 32 bits.
     /// </summary>
     public static ModelSummary Of(ModelSpec model)
     {
@@ -44,6 +45,10 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
                     long chunks = Semantics.Hadamard.ChunkCount(bin.Inputs, chunk.Value) * (long)bin.Outputs;
                     binaryBits = parameters + (32 * chunks);
                     binarization = nonNegative[i] ? "AND-popcount" : "XNOR-popcount";
+                    break;
+                case LinearLayer { HasBinaryWeights: true } linear:
+                    binaryBits = linear.Weights.Length + 32 + (32L * (parameters - linear.Weights.Length));
+                    binarization = "+-1 weights";
                     break;
                 case BinarizeLayer:
                     chunk = model.ChunkLength(layer);

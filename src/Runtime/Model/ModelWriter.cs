@@ -42,10 +42,10 @@ public static class ModelWriter
         File.WriteAllText(Path.Combine(folder, ModelLoader.FileName), yaml.ToString());
     }
 
-    /// <summary>Writes a complete model folder atomically.</summary>
+    /// <summary>Writes a complete model folder atomically (with --force semantics: only HwFlow's own folder or an empty one is replaced).</summary>
     public static void Write(ModelSpec model, string folder, bool force)
     {
-        using var staged = StagedFolder.Begin(folder, force);
+        using var staged = StagedFolder.Begin(OutputFolder.Chosen(folder, force), "write-model", inputs: []);
         WriteInto(model, staged.Path);
         staged.Commit();
     }

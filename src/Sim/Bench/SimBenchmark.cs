@@ -40,12 +40,17 @@ public sealed record SimBenchResult(string Design, int Frames, int Lanes, int Fr
 public static class SimBenchmark
 {
     public static SimBenchResult Run(string name, RtlDesign design, VerilatorModel model, IReadOnlyList<byte[]> frames,
-        double gapProbability = 0, double stallProbability = 0, ulong seed = 1, int repeats = 3, CancellationToken cancel = default)
+        double gapProbability = 0, double stallProbability = 0, ulong seed = 1, int repeats = 3, CancellationToken cancel = default,
+        long deadlockCycles = DeadlockLimit.Minimum)
     {
         var split = LaneSplit.TryCreate(frames, Simulator.LaneCount)
             ?? throw new ArgumentException($"the benchmark needs at least {Simulator.LaneCount} frames of equal length, one stream per lane");
         var netlist = Netlist.Of(design);
-        var timing = new StreamStimulus { Frames = split.Lanes[0], Seed = seed, InputGapProbability = gapProbability, OutputStallProbability = stallProbability };
+        var timing = new StreamStimulus
+        {
+            Frames = split.Lanes[0], Seed = seed, InputGapProbability = gapProbability, OutputStallProbability = stallProbability,
+            DeadlockCycles = deadlockCycles,
+        };
         // Warm-up on separate instances, so the driver loops are compiled by the JIT before timing.
         var warm = split.Lanes.Select(l => (IReadOnlyList<byte[]>)[.. l.Take(2)]).ToList();
         new StreamDriver(Simulator.Create(netlist)).Run(timing with { Frames = warm[0] });

@@ -21,7 +21,8 @@ public static class AngleExperiment
 
     public static IReadOnlyList<int> Chunks(Options options) => PowersOfTwo(1, options.MaxChunk);
 
-    public static IReadOnlyList<AnglePoint> Run(Options options, IProgress<int>? progress = null)
+    /// <summary>Runs every dimension; Ctrl-C (<paramref name="cancel"/>) stops it within one trial.</summary>
+    public static IReadOnlyList<AnglePoint> Run(Options options, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         if (options.MinDimension < 1 || options.MaxDimension < options.MinDimension)
             throw new Runtime.Errors.UserError($"dimensions must satisfy 1 <= min <= max, got {options.MinDimension}..{options.MaxDimension}");
@@ -33,7 +34,7 @@ public static class AngleExperiment
         var results = new AnglePoint[dimensions.Count][];
         int done = 0;
         // Each dimension draws from its own generator, so results do not depend on thread scheduling.
-        Parallel.For(0, dimensions.Count, d =>
+        Parallel.For(0, dimensions.Count, new ParallelOptions { CancellationToken = cancel }, d =>
         {
             int n = dimensions[d];
             var rng = new SplitMix64(options.Seed * 1_000_003UL + (ulong)n);
@@ -43,6 +44,8 @@ public static class AngleExperiment
             var b = new double[n];
             for (int t = 0; t < options.Trials; t++)
             {
+                // Parallel.For throws OperationCanceledException once the running bodies return.
+                if (cancel.IsCancellationRequested) return;
                 for (int i = 0; i < n; i++) v[i] = rng.NextGaussian();
                 for (int i = 0; i < n; i++) b[i] = Hadamard.Sign(v[i], unipolar: false);
                 sign[t] = AngleDegrees(v, b);
@@ -58,6 +61,7 @@ public static class AngleExperiment
             results[d] = [.. row];
             progress?.Report(Interlocked.Increment(ref done));
         });
+        cancel.ThrowIfCancellationRequested();
         return results.SelectMany(r => r).ToList();
     }
 

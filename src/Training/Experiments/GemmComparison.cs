@@ -40,8 +40,12 @@ public sealed class GemmComparison(GemmComparison.Options options, OpenBlasPeer 
     /// <summary>The peer's results checked so far, one per shape.</summary>
     public List<PeerCheck> Checks { get; } = [];
 
-    public List<GemmTiming> Run(IProgress<int>? progress = null)
+    private CancellationToken _cancel;
+
+    /// <summary>Measures every size; <paramref name="cancel"/> is checked between timing rounds, so Ctrl-C stops it within one round.</summary>
+    public List<GemmTiming> Run(IProgress<int>? progress = null, CancellationToken cancel = default)
     {
+        _cancel = cancel;
         OpenBlas.EnsureAvailable();
         Checks.Clear();
         var results = new List<GemmTiming>();
@@ -179,6 +183,7 @@ public sealed class GemmComparison(GemmComparison.Options options, OpenBlasPeer 
         var repeats = new int[contenders.Count];
         for (int i = 0; i < contenders.Count; i++)
         {
+            _cancel.ThrowIfCancellationRequested();
             contenders[i].Time(1);
             double once = contenders[i].Time(1).Wall;
             repeats[i] = (int)Math.Clamp(Math.Ceiling(0.02 / Math.Max(once, 1e-9)), 1, 100_000);
@@ -188,6 +193,7 @@ public sealed class GemmComparison(GemmComparison.Options options, OpenBlasPeer 
         var cpu = contenders.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < rounds; round++)
         {
+            _cancel.ThrowIfCancellationRequested();
             for (int i = 0; i < contenders.Count; i++)
             {
                 var (wall, used) = contenders[i].Time(repeats[i]);

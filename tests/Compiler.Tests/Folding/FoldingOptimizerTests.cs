@@ -105,8 +105,8 @@ public sealed class FoldingOptimizerTests
     [InlineData(0, 100, "--target-fps must be a positive number of frames per second, got 0")]
     [InlineData(-5, 100, "--target-fps must be a positive number of frames per second, got -5")]
     [InlineData(double.NaN, 100, "--target-fps must be a positive number of frames per second, got NaN")]
-    [InlineData(1000, 0, "--clock-mhz must be a positive number of MHz, got 0")]
-    [InlineData(1000, double.PositiveInfinity, "--clock-mhz must be a positive number of MHz, got Infinity")]
+    [InlineData(1000, 0, "--clock-mhz: expected a frequency in MHz above 0 and below 10000, not 0")]
+    [InlineData(1000, double.PositiveInfinity, "--clock-mhz: expected a frequency in MHz above 0 and below 10000, not Infinity")]
     public void BadTargetsAreUserErrors(double fps, double clock, string expected) =>
         Assert.Equal(expected, Assert.Throws<UserError>(() => FoldingOptimizer.Optimize(FmnistHbnn, 784, new FoldingGoal.TargetFps(fps, clock))).Message);
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Compiler.Hardware.Build;
 
-/// <summary>report.md: the folding, the timing and the integer widths of a build, for people.</summary>
+/// <summary>report.md: the folding, the timing and the integer widths of a build (or, with --ir-only, the integer graph alone), for people.</summary>
 public static class BuildReportText
 {
     public static string Markdown(BuildReport r)
@@ -18,10 +20,27 @@ public static class BuildReportText
         md.Append("\nPipeline depth per layer (cycles from issuing a beat to its result entering the output FIFO): ");
         md.Append(string.Join(", ", r.Folding.Layers.Select((l, i) => $"{l.Name} {r.PipelineLatencies[i]}")));
         md.Append(".\n\n## Integer graph\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"First-layer bits {r.Lowering.Options.FirstLayerBits}, coefficient bits {r.Lowering.Options.CoefBits}, activation bits {r.Lowering.Options.ActivationBits}; widest value {r.Lowering.MaxWidth} bits; constants {r.Lowering.ConstantBits:N0} bits.\n\n");
-        md.Append("| value | op | type | range |\n|---|---|---|---|\n");
-        foreach (var v in r.Lowering.Values)
-            md.Append(CultureInfo.InvariantCulture, $"| %{v.Name} | {v.Op} | {v.Type} | {(v.Type.StartsWith("bits", StringComparison.Ordinal) ? "" : $"[{v.Min}, {v.Max}]")} |\n");
+        md.Append(IntegerGraph(r.Lowering));
+        return md.ToString();
+    }
+
+    /// <summary>The report of `hwflow compile --ir-only`: the integer graph section alone.</summary>
+    public static string Markdown(IntegerGraphSummary lowering) =>
+        $"# {lowering.Model}: HwFlow {BuildWriter.Version} integer graph\n\n" + IntegerGraph(lowering);
+
+    private static string IntegerGraph(IntegerGraphSummary s)
+    {
+        var md = new StringBuilder();
+        var scales = s.Options.Scales?.ToString().ToLowerInvariant() ?? "from the model";
+        md.Append(CultureInfo.InvariantCulture, $"First-layer bits {s.Options.FirstLayerBits}, coefficient bits {s.Options.CoefBits}, activation bits {s.Options.ActivationBits}, scales {scales}; widest value {s.MaxWidth} bits; constants {s.ConstantBits:N0} bits.\n\n");
+        md.Append("| value | op | type | range | scale |\n|---|---|---|---|---|\n");
+        foreach (var v in s.Values)
+        {
+            bool integer = !v.Type.StartsWith("bits", StringComparison.Ordinal) && !v.Type.StartsWith("real", StringComparison.Ordinal);
+            var range = integer ? $"[{v.Min}, {v.Max}]" : "";
+            var scale = v.Width > 1 || v.Op == Ops.Input ? v.Scale.ToString("G6", CultureInfo.InvariantCulture) : "";
+            md.Append(CultureInfo.InvariantCulture, $"| %{v.Name} | {v.Op} | {v.Type} | {range} | {scale} |\n");
+        }
         return md.ToString();
     }
 }

@@ -1,8 +1,8 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Lowering;
+using HwFlow.Runtime;
 using HwFlow.Runtime.Graph;
 using HwFlow.Runtime.Model;
 
@@ -25,8 +25,7 @@ public sealed record BuildReport(
 /// </summary>
 public static class BuildWriter
 {
-    public static readonly string Version =
-        typeof(BuildWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    public static string Version => HwFlowVersion.Text;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -61,8 +60,20 @@ public static class BuildWriter
             LatencyNote = "exact for a frame that meets an idle pipeline: input bytes, then per layer its cycles, its pipeline depth and one cycle through its output FIFO",
         };
         var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies);
-        File.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(report, Json) + "\n");
-        File.WriteAllText(Path.Combine(folder, "report.md"), BuildReportText.Markdown(report));
+        File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
+        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report));
         return report;
+    }
+
+    public const string ReportJson = "report.json";
+
+    public const string ReportMarkdown = "report.md";
+
+    /// <summary>What `hwflow compile --ir-only` writes: graph.ir and the integer graph's report, in the build report's formats.</summary>
+    public static void WriteIntegerGraph(string folder, Graph graph, IntegerGraphSummary lowering)
+    {
+        File.WriteAllText(Path.Combine(folder, BuildFolder.GraphFile), GraphPrinter.Print(graph));
+        File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(lowering, Json) + "\n");
+        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(lowering));
     }
 }

@@ -24,7 +24,7 @@ public abstract record FoldingGoal
         {
             case TargetFps t:
                 Positive(t.FramesPerSecond, "--target-fps", "frames per second");
-                Positive(t.ClockMhz, "--clock-mhz", "MHz");
+                ClockMhz.Check(t.ClockMhz);
                 break;
             case MaxLuts m when m.Luts < 1:
                 throw new UserError($"--max-luts must be a positive number of LUTs, got {m.Luts.ToString(CultureInfo.InvariantCulture)}");

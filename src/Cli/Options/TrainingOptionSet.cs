@@ -1,10 +1,10 @@
 using System.CommandLine;
-using HwFlow.Runtime.Data;
+using HwFlow.Flow;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Model;
 using HwFlow.Training;
 
-namespace HwFlow.Cli.Commands;
+namespace HwFlow.Cli.Options;
 
 /// <summary>The training options shared by `hwflow train` and the training experiments.</summary>
 public sealed class TrainingOptionSet
@@ -45,24 +45,8 @@ public sealed class TrainingOptionSet
         return options;
     }
 
-    /// <summary>The training and test sets, cut by --limit / --test-limit, checked against the architecture.</summary>
-    public (Dataset Train, Dataset Test) LoadData(ParseResult parse, string dataset, TrainingOptions options)
-    {
-        var train = DatasetCatalog.Load(dataset, DataSplit.Train);
-        var test = DatasetCatalog.Load(dataset, DataSplit.Test);
-        if (parse.GetValue(Limit) is { } limit)
-        {
-            if (limit < 2) throw new UserError($"--limit must be at least 2, got {limit}");
-            train = train.Take(limit);
-        }
-        if (parse.GetValue(TestLimit) is { } testLimit)
-        {
-            if (testLimit < 1) throw new UserError($"--test-limit must be at least 1, got {testLimit}");
-            test = test.Take(testLimit);
-        }
-        Trainer.CheckFits(options, train, test);
-        return (train, test);
-    }
+    /// <summary>The dataset named by <paramref name="dataset"/>, cut by --limit / --test-limit.</summary>
+    public TrainingData ReadData(ParseResult parse, string dataset) => new(dataset, parse.GetValue(Limit), parse.GetValue(TestLimit));
 
     public static ScaleMode ParseScales(string text) => text switch
     {

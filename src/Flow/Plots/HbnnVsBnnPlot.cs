@@ -1,7 +1,7 @@
 using ScottPlot;
 using HwFlow.Training.Experiments;
 
-namespace HwFlow.Cli.Plots;
+namespace HwFlow.Flow.Plots;
 
 /// <summary>The seed's accuracy figure: test accuracy per epoch, mean over seeds, one panel per dataset.</summary>
 public static class HbnnVsBnnPlot

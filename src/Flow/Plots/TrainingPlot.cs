@@ -1,6 +1,6 @@
 using HwFlow.Training;
 
-namespace HwFlow.Cli.Plots;
+namespace HwFlow.Flow.Plots;
 
 /// <summary>Training and test accuracy per epoch of one run.</summary>
 public static class TrainingPlot

@@ -2,7 +2,7 @@ using System.CommandLine;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Model;
 
-namespace HwFlow.Cli.Commands;
+namespace HwFlow.Cli.Options;
 
 /// <summary>The integer-lowering options shared by compile and eval.</summary>
 public sealed class LoweringOptions

@@ -1,7 +1,7 @@
 using ScottPlot;
 using HwFlow.Training.Experiments;
 
-namespace HwFlow.Cli.Plots;
+namespace HwFlow.Flow.Plots;
 
 /// <summary>The seed's weight-histogram figure: HBNN on a linear axis, BNN on a log axis.</summary>
 public static class WeightHistogramPlot

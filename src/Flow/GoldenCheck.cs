@@ -2,16 +2,26 @@ using System.Numerics;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Graph;
 
-namespace HwFlow.Cli.Infrastructure;
+namespace HwFlow.Flow;
 
 /// <summary>Hardware results against the integer golden kernel of the build (graph.ir), frame by frame.</summary>
 public static class GoldenCheck
 {
     public sealed record Outcome(string Summary, int Mismatches, int? FirstMismatch);
 
-    public static Outcome Compare(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<BigInteger> results)
+    /// <summary>Frames per golden-kernel call: Ctrl-C is noticed between batches.</summary>
+    private const int Batch = 1000;
+
+    public static Outcome Compare(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<BigInteger> results, CancellationToken cancel = default)
     {
-        var expected = new GraphExecutor(build.Graph).Classify([.. frames.SelectMany(f => f)], frames.Count);
+        var executor = new GraphExecutor(build.Graph);
+        var expected = new List<int>(frames.Count);
+        for (int start = 0; start < frames.Count; start += Batch)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var batch = frames.Skip(start).Take(Batch).ToList();
+            expected.AddRange(executor.Classify([.. batch.SelectMany(f => f)], batch.Count));
+        }
         var differing = Enumerable.Range(0, frames.Count).Where(i => i >= results.Count || results[i] != expected[i]).ToList();
         if (differing.Count == 0) return new Outcome($"all {frames.Count:N0} equal", 0, null);
         int first = differing[0];

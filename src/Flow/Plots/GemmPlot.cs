@@ -1,7 +1,7 @@
 using System.Globalization;
 using HwFlow.Training.Experiments;
 
-namespace HwFlow.Cli.Plots;
+namespace HwFlow.Flow.Plots;
 
 /// <summary>
 /// The seed's performance figures, "CMMA vs xHBNN" and "MKL vs xHBNN": time against matrix size

@@ -1,6 +1,6 @@
 using HwFlow.Training.Experiments;
 
-namespace HwFlow.Cli.Plots;
+namespace HwFlow.Flow.Plots;
 
 /// <summary>The seed's angle-preservation figure: angle versus dimension, one line per binarization.</summary>
 public static class AnglePlot

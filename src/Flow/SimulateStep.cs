@@ -1,0 +1,100 @@
+using System.Numerics;
+using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.IO;
+using HwFlow.Sim;
+using HwFlow.Sim.Bench;
+using HwFlow.Sim.Netlists;
+using HwFlow.Sim.Streams;
+using HwFlow.Sim.Vcd;
+
+namespace HwFlow.Flow;
+
+/// <param name="Vcd">Write a value change dump of the run here (signals matching <see cref="VcdSignals"/>, all when empty).</param>
+public sealed record SimulateRequest(string Build, DatasetChoice Dataset, string? Vcd = null) : IFlowRequest
+{
+    public IReadOnlyList<string> VcdSignals { get; init; } = [];
+
+    /// <summary>Streams run at once in SIMD lanes (<see cref="LaneChoice"/>; null: the default, one with a dump).</summary>
+    public int? Lanes { get; init; }
+
+    public IReadOnlyList<string> Inputs => [Build, Dataset.SourcePath];
+}
+
+/// <param name="Lanes">Streams simulated at once in SIMD lanes (the frames split between them, one stimulus timing).</param>
+/// <param name="SimulatedCycles">Design cycles simulated, summed over the lanes.</param>
+public sealed record SimulateResult(string Build, string Model, string Dataset, int Count, int Correct, double Accuracy,
+    double CyclesPerFrame, long PredictedCyclesPerFrame, long MaxLatencyCycles, int Lanes, long SimulatedCycles, double CyclesPerSecond,
+    string GoldenCheck, int GoldenMismatches, string? Vcd);
+
+/// <summary>`hwflow sim`: frames through the C# cycle-accurate simulator of a build, every result checked against the golden kernel.</summary>
+internal static class SimulateStep
+{
+    public static SimulateResult Run(SimulateRequest request, IFlowProgress progress, CancellationToken cancel)
+    {
+        if (request.Vcd is not null && request.Lanes is > 1) throw new UserError("--vcd dumps one simulation: use it with --lanes 1 (the default with --vcd)");
+        int lanes = LaneChoice.Resolve(request.Lanes, defaultOne: request.Vcd is not null);
+        var folder = BuildFolder.Open(request.Build);
+        var data = request.Dataset.Load();
+        var frames = DatasetFit.Frames(folder, data);
+        if (request.Vcd is { } vcdFile) OutputPaths.CheckFile(vcdFile, request.Inputs);
+        var timing = new StreamStimulus { Frames = frames, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
+        var split = lanes > 1 && request.Vcd is null ? LaneSplit.TryCreate(frames, Simulator.LaneCount) : null;
+        if (split is not null)
+        {
+            var driver = new StreamDriver(Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData])) { Cancel = cancel };
+            if (driver.SharesTiming)
+            {
+                var start = ThreadCpuClock.Now();
+                var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
+                var used = ThreadCpuClock.Now() - start;
+                Completed(folder, traces[0]);
+                var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
+                return Summarize(folder, frames, data.Labels, data.Name, results, StreamMetrics.Of(traces[0]), split.Lanes.Count,
+                    traces[0].Cycles * split.Lanes.Count, used, null, cancel);
+            }
+            progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
+        }
+        return OneLane(folder, frames, data.Labels, data.Name, timing, request.Vcd, request.VcdSignals, cancel);
+    }
+
+    private static SimulateResult OneLane(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, StreamStimulus timing,
+        string? vcdPath, IReadOnlyList<string> vcdSignals, CancellationToken cancel)
+    {
+        var sim = Simulator.Create(folder.Design, storeAllSignals: vcdPath is not null);
+        using var vcd = vcdPath is null ? null : VcdWriter.Create(vcdPath, sim, vcdSignals, (int)Math.Max(2, Math.Round(1000 / Math.Max(1, folder.Manifest.ClockMhz))));
+        var driver = new StreamDriver(sim) { OnCycle = vcd is null ? null : _ => vcd.Sample(), Cancel = cancel };
+        var start = ThreadCpuClock.Now();
+        StreamTrace trace;
+        try
+        {
+            trace = driver.Run(timing);
+        }
+        catch (OperationCanceledException)
+        {
+            // An interrupted dump is not left behind half-written; a deadlocked run keeps its dump, which is what one debugs it with.
+            vcd?.Dispose();
+            if (vcdPath is not null) File.Delete(vcdPath);
+            throw;
+        }
+        var used = ThreadCpuClock.Now() - start;
+        Completed(folder, trace);
+        return Summarize(folder, frames, labels, datasetName, [.. trace.Outputs.Select(o => o.Data)], StreamMetrics.Of(trace), 1, trace.Cycles, used, vcdPath, cancel);
+    }
+
+    private static void Completed(BuildFolder folder, StreamTrace trace)
+    {
+        if (trace.Status != StreamStatus.Completed)
+            throw new UserError($"the simulation of {folder.Path} did not complete ({trace.Status.ToString().ToLowerInvariant()}): {trace.Diagnosis}");
+    }
+
+    private static SimulateResult Summarize(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, IReadOnlyList<BigInteger> results,
+        StreamMetrics metrics, int lanes, long cycles, TimeSpan cpu, string? vcdPath, CancellationToken cancel)
+    {
+        int correct = Enumerable.Range(0, Math.Min(frames.Count, results.Count)).Count(i => results[i] == labels[i]);
+        var golden = GoldenCheck.Compare(folder, frames, results, cancel);
+        return new SimulateResult(folder.Path, folder.Manifest.Model, datasetName, frames.Count, correct, (double)correct / frames.Count,
+            metrics.CyclesPerFrame, folder.Manifest.CyclesPerFrame, metrics.MaxLatencyCycles, lanes, cycles, cycles / cpu.TotalSeconds,
+            golden.Summary, golden.Mismatches, vcdPath);
+    }
+}

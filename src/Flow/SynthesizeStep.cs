@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Numerics;
+using HwFlow.Compiler.Hardware;
+using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Fpga;
+using HwFlow.Fpga.Simulation;
+using HwFlow.Runtime.Data;
+using HwFlow.Runtime.Errors;
+
+namespace HwFlow.Flow;
+
+/// <param name="ClockMhz">Clock constraint (default: the build's clockMhz; the board's clock with a shell).</param>
+/// <param name="CheckNetlist">Then simulate the synthesized gates on the first N test images of <see cref="CheckDataset"/> against the golden kernel (iCE40, bare core).</param>
+public sealed record SynthesizeRequest(string Build, FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null, int? CheckNetlist = null) : IFlowRequest
+{
+    public string CheckDataset { get; init; } = "fashion-mnist";
+
+    public IReadOnlyList<string> Inputs => CheckNetlist is null ? [Build] : [Build, DatasetCatalog.SourcePath(CheckDataset)];
+}
+
+/// <summary>The synthesized netlist on test images against the golden kernel (--check-netlist).</summary>
+public sealed record NetlistCheck(string Dataset, int Images, string Summary, int Mismatches, double Seconds);
+
+/// <summary>The report (as in synth.json), where the files went, how long each tool took, and the netlist check.</summary>
+public sealed record SynthesizeResult(SynthReport Report, string Folder, string? Bitstream, double FlowSeconds, IReadOnlyList<FlowStep> Steps,
+    NetlistCheck? NetlistCheck = null)
+{
+    /// <summary>The flow finished and the gates, if checked, answered like the golden kernel.</summary>
+    public bool Passed => NetlistCheck is not { Mismatches: > 0 };
+}
+
+/// <summary>`hwflow synth`: the FPGA flow on a build folder into BUILD/synth/TARGET[-SHELL], then optionally the gate-level check.</summary>
+internal static class SynthesizeStep
+{
+    public static SynthesizeResult Run(SynthesizeRequest request, IFlowProgress progress, CancellationToken cancel)
+    {
+        if (request.ClockMhz is { } mhz) ClockMhz.Check(mhz);
+        var folder = BuildFolder.Open(request.Build);
+        // Refused before the flow runs: a user should not wait for place and route to learn this.
+        IReadOnlyList<byte[]>? checkFrames = null;
+        if (request.CheckNetlist is { } n)
+        {
+            if (n < 1) throw new UserError($"--check-netlist must be at least 1 image, got {n}");
+            if (request.Target.Family != FpgaFamily.Ice40 || request.Shell is not null)
+                throw new UserError("--check-netlist simulates the bare core's iCE40 netlist: use it with --target ice40-up5k or ice40-hx8k and without --shell");
+            checkFrames = DatasetFit.Frames(folder, new DatasetChoice(request.CheckDataset, DataSplit.Test, n).Load());
+        }
+        var outcome = progress.Track($"synth {request.Target.Name}", SynthFlow.StepCount(request.Target),
+            report => new SynthFlow().Run(folder, new SynthOptions(request.Target, request.ClockMhz, request.Shell), report, cancel));
+        var bitstream = outcome.Report.Files.FirstOrDefault(file => file.EndsWith(".bin", StringComparison.Ordinal));
+        var check = checkFrames is null ? null : CheckNetlistOf(folder, outcome.Folder, request.CheckDataset, checkFrames, progress, cancel);
+        return new SynthesizeResult(outcome.Report, outcome.Folder, bitstream is null ? null : Path.Combine(outcome.Folder, bitstream),
+            Math.Round(outcome.Seconds, 2), outcome.Steps, check);
+    }
+
+    private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, IFlowProgress progress, CancellationToken cancel)
+    {
+        var watch = Stopwatch.StartNew();
+        var scratch = Directory.CreateTempSubdirectory("hwflow-netlist-check-");
+        try
+        {
+            // Stalls on both streams, so the gates are checked under the handshakes a board will see.
+            var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7);
+            var results = progress.Track($"netlist check, {frames.Count} images", 1, report =>
+            {
+                var r = PostSynthesisCheck.Simulate(folder, synthFolder, frames, options, scratch.FullName, cancel: cancel);
+                report.Report(1);
+                return r;
+            });
+            var outcome = GoldenCheck.Compare(folder, frames, [.. results.Select(r => new BigInteger(r.Value))], cancel);
+            return new NetlistCheck(dataset, frames.Count, outcome.Summary, outcome.Mismatches, Math.Round(watch.Elapsed.TotalSeconds, 2));
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+}
