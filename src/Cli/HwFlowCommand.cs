@@ -38,6 +38,16 @@ public static class HwFlowCommand
             Console.Error.WriteLine($"hwflow: error: {string.Join("; ", messages)} (run 'hwflow --help' or 'hwflow COMMAND --help' for usage)");
             return ExitCodes.UserError;
         }
-        return parse.Invoke();
+        // SIGINT and SIGTERM are HwFlow's to handle (Termination), not System.CommandLine's.
+        using var termination = new Termination();
+        Termination.Current = termination;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        }
+        finally
+        {
+            Termination.Current = null;
+        }
     }
 }

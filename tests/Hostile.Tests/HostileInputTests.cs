@@ -13,7 +13,8 @@ namespace HwFlow.Hostile.Tests;
 /// </summary>
 public sealed class HostileInputTests
 {
-    private static readonly Lock ConsoleLock = new();
+    /// <summary>Held by whatever in this test process redirects the console or runs commands in it.</summary>
+    internal static readonly Lock ConsoleLock = new();
 
     public static TheoryData<string> Cases() => [.. HostileCase.Ids()];
 
