@@ -71,8 +71,11 @@ public static class ToolFailure
         }
     }
 
+    /// <summary>Whether a tool's output or an I/O error message says the disk (or the user's quota) is full.</summary>
     public static bool IsDiskFull(string text) =>
-        text.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || text.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
+        text.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || text.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase)
+        // .NET's own wording when a preallocated file does not fit
+        || text.Contains("because the disk was full", StringComparison.OrdinalIgnoreCase);
 
     private static string? SignalName(int signal) => signal switch
     {
