@@ -59,13 +59,9 @@ public static class CliProcess
 
     /// <summary>
     /// Runs hwflow until a line on stderr contains <paramref name="waitFor"/> (a progress line, so
-    /// the work and its staging folder exist), then sends SIGINT as Ctrl-C does, and returns what
+    /// the work and its staging folder exist), then sends <paramref name="signal"/> (INT as Ctrl-C does, TERM as CI and batch schedulers do), and returns what
     /// it printed by the time it exited.
     /// </summary>
-    public static Task<Result> Interrupt(string workingDirectory, string waitFor, params string[] args) =>
-        Signal("INT", workingDirectory, waitFor, args);
-
-    /// <summary>As <see cref="Interrupt"/>, with another signal (TERM: what CI and batch schedulers send).</summary>
     public static async Task<Result> Signal(string signal, string workingDirectory, string waitFor, params string[] args)
     {
         using var process = Process.Start(StartInfo(workingDirectory, null, args))!;
