@@ -32,10 +32,21 @@ public static class HwFlowCommand
         if (parse.Errors.Count > 0)
         {
             // Usage mistakes are user errors: one line each, exit code 2, no stack trace.
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"hwflow: error: {error.Message}");
-            Console.Error.WriteLine("Run 'hwflow --help' (or 'hwflow COMMAND --help') for usage.");
+            // System.CommandLine lists allowed values on lines of their own; a user error is one line.
+            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            Console.Error.WriteLine($"hwflow: error: {string.Join("; ", messages)} (run 'hwflow --help' or 'hwflow COMMAND --help' for usage)");
             return ExitCodes.UserError;
         }
-        return parse.Invoke();
+        // SIGINT and SIGTERM are HwFlow's to handle (Termination), not System.CommandLine's.
+        using var termination = new Termination();
+        Termination.Current = termination;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        }
+        finally
+        {
+            Termination.Current = null;
+        }
     }
 }

@@ -50,5 +50,16 @@ internal sealed class FlowWorkspace(BuildFolder build, StagedFolder output, IPro
         return run;
     }
 
+    /// <summary>
+    /// Where a failed run's log goes: beside the output folder (which a failure never creates),
+    /// <c>TARGET.failed.log</c>; a later successful run removes it.
+    /// </summary>
+    public string FailureLog { get; } = output.Target + ".failed.log";
+
+    /// <summary>The one-line error for a failed tool run, its output and the tool logs kept in <see cref="FailureLog"/>.</summary>
+    public Runtime.Errors.UserError Failure(string targetName, ExternalTool tool, ToolRun run, string failed = "failed") =>
+        ToolFailure.Report($"{targetName}: ", tool, run, FailureLog,
+            Directory.Exists(output.Path) ? Directory.EnumerateFiles(output.Path, "*.log").Order(StringComparer.Ordinal) : [], failed);
+
     private static string Relative(string from, string to) => Path.GetRelativePath(from, to).Replace('\\', '/');
 }

@@ -24,7 +24,7 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
         var netlist = SynthesisStep.Run(tools, work, target, script, Top, "yosys synth_ice40");
         var routed = PlaceAndRoute(netlist);
         var pack = work.Run(tools.Icepack, "icepack", [work.Out(Top + ".asc"), work.Out(Top + ".bin")]);
-        if (!pack.Succeeded) throw new UserError($"{target.Name}: icepack failed: {pack.FirstError}");
+        if (!pack.Succeeded) throw work.Failure(target.Name, tools.Icepack, pack);
         return Report(netlist, routed);
     }
 
@@ -61,7 +61,7 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
             var packRun = work.Run(tools.Nextpnr, "nextpnr-ice40 pack", [.. common, "--pack-only", "--report", work.Out(PackedReportFile), "-q"]);
             if (packRun.Succeeded && FitCheck.Error(NextpnrReport.Load(work.OutPath(PackedReportFile)), target) is { } fit) throw fit;
         }
-        throw new UserError($"{target.Name}: nextpnr-ice40 failed: {run.FirstError}");
+        throw work.Failure(target.Name, tools.Nextpnr, run);
     }
 
     private NextpnrReport RequireTiming(NextpnrReport report, YosysNetlist netlist)

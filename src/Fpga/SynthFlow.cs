@@ -56,6 +56,7 @@ public sealed class SynthFlow(FpgaTools tools)
         File.WriteAllText(staged.File(SynthReportWriter.MarkdownFile), SynthReportWriter.Markdown(report));
         cancel.ThrowIfCancellationRequested();
         staged.Commit();
+        File.Delete(work.FailureLog); // the last run succeeded: an older failure's log no longer applies
         return new SynthOutcome(report, folder, work.Steps);
     }
 }

@@ -19,7 +19,7 @@ internal static class SynthesisStep
         {
             var multipliers = work.OutPath(YosysScript.MultiplierReport);
             if (File.Exists(multipliers)) MultiplierCheck.Require(MultiplierCheck.ParseReport(File.ReadAllText(multipliers)), target.Name);
-            throw new UserError($"{target.Name}: yosys failed on the design: {run.FirstError}");
+            throw work.Failure(target.Name, tools.Yosys, run, "failed on the design");
         }
         var netlist = YosysNetlist.Load(work.OutPath(YosysScript.NetlistJson), top);
         MultiplierCheck.Require(MultiplierCheck.InNetlist(netlist, top), target.Name);

@@ -66,10 +66,10 @@ public static class CliProcess
 
     /// <summary>
     /// Runs hwflow until a line on stderr contains <paramref name="waitFor"/> (a progress line, so
-    /// the work and its staging folder exist), then sends SIGINT as Ctrl-C does, and returns what
+    /// the work and its staging folder exist), then sends <paramref name="signal"/> (INT as Ctrl-C does, TERM as CI and batch schedulers do), and returns what
     /// it printed by the time it exited.
     /// </summary>
-    public static async Task<Result> Interrupt(string workingDirectory, string waitFor, params string[] args)
+    public static async Task<Result> Signal(string signal, string workingDirectory, string waitFor, params string[] args)
     {
         using var process = Process.Start(StartInfo(workingDirectory, null, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -80,7 +80,7 @@ public static class CliProcess
             before.Add($"{watch.Elapsed.TotalSeconds:F2} s: {line}");
             if (line.Contains(waitFor, StringComparison.Ordinal)) break;
         }
-        if (before.Count == 0 || !before[^1].Contains(waitFor, StringComparison.Ordinal) || !SendSigInt(process.Id))
+        if (before.Count == 0 || !before[^1].Contains(waitFor, StringComparison.Ordinal) || !SendSignal(process.Id, signal))
         {
             // Only now read the rest: reading it waits for the process to end.
             Assert.Fail($"hwflow {string.Join(' ', args)} ended before it printed '{waitFor}' and was interrupted:\n{string.Join('\n', before)}\n" +
@@ -101,9 +101,9 @@ public static class CliProcess
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
-    private static bool SendSigInt(int pid)
+    private static bool SendSignal(int pid, string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", "INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
         kill.WaitForExit();
         return kill.ExitCode == 0;
     }

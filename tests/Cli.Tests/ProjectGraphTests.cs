@@ -31,6 +31,8 @@ public sealed class ProjectGraphTests
         // Flow's tests build the CLI without referencing it: bench gemm's OpenBLAS peer is `hwflow bench openblas-peer`.
         ["HwFlow.Flow.Tests"] = ["HwFlow.Flow", "HwFlow.Cli"],
         ["HwFlow.Cli.Tests"] = ["HwFlow.Cli"],
+        // the hostile-input suite runs the commands as a user does, in this process or as `hwflow`
+        ["HwFlow.Hostile.Tests"] = ["HwFlow.Cli"],
         // bench: BenchmarkDotNet over the packed kernels and their OpenBLAS peer; the simulator benchmark
         ["HwFlow.Bench"] = ["HwFlow.Training"],
         ["SimBench"] = ["HwFlow.Sim"],

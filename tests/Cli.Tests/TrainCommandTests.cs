@@ -123,12 +123,14 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(model, "model.yaml")));
     }
 
-    [Fact]
-    public async Task InterruptedTrainingLeavesNoFolder()
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task InterruptedTrainingLeavesNoFolder(string signal)
     {
         // Interrupted once the first epoch is done, so the model, the log and the staging folder all exist.
         var args = Override(Quick, ["--epochs", "1000", "--limit", "2000"]).Concat(["-o", _dir.File("interrupted")]).ToArray();
-        CliProcess.AssertInterrupted(await CliProcess.Interrupt(_dir.Path, "epoch 1/1000", args));
+        CliProcess.AssertInterrupted(await CliProcess.Signal(signal, _dir.Path, "epoch 1/1000", args));
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
 

@@ -46,7 +46,7 @@ public sealed class RtlParser
     public static RtlDesign ReadFile(string path)
     {
         if (!File.Exists(path)) throw UserError.In(path, "no such RTL file");
-        var design = Parse(File.ReadAllText(path), path);
+        var design = Parse(HwFlow.Runtime.IO.InputFile.ReadAllText(path), path);
         var problems = RtlChecker.Check(design);
         if (problems.Count > 0) throw UserError.In(path, problems[0] + (problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : ""));
         return design;

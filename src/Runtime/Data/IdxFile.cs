@@ -56,7 +56,7 @@ public static class IdxFile
     {
         try
         {
-            var raw = File.ReadAllBytes(path);
+            var raw = IO.InputFile.ReadAllBytes(path);
             if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
             using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
             using var output = new MemoryStream();

@@ -37,6 +37,7 @@ public static class MnistDigits
         var perDigit = new byte[10][];
         try
         {
+            IO.InputFile.RequireRegular(tarball, tarball);
             using var file = File.OpenRead(tarball);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
             using var tar = new TarReader(gzip);

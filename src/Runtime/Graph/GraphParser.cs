@@ -32,7 +32,7 @@ public sealed class GraphParser
     {
         try
         {
-            return Parse(File.ReadAllText(path), path);
+            return Parse(HwFlow.Runtime.IO.InputFile.ReadAllText(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

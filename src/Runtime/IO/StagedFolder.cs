@@ -65,7 +65,22 @@ public sealed class StagedFolder : IDisposable
         {
             throw UserError.In(target, $"cannot create the output folder there ({e.Message})");
         }
-        return new StagedFolder(full, staging, command, output.Replace, created);
+        var staged = new StagedFolder(full, staging, command, output.Replace, created);
+        Unfinished[staged] = true;
+        return staged;
+    }
+
+    /// <summary>Folders begun and neither committed nor disposed: what an abandoned run must still clean up.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StagedFolder, bool> Unfinished = new();
+
+    /// <summary>
+    /// Deletes every staging folder of this process that is still open. For a run that was told to
+    /// stop (SIGINT, SIGTERM) but is stuck where it cannot notice, so the process can end without
+    /// leaving half-written output.
+    /// </summary>
+    public static void AbandonAll()
+    {
+        foreach (var folder in Unfinished.Keys) folder.Dispose();
     }
 
     /// <summary>Refuses to replace a folder that is neither HwFlow's output nor empty.</summary>
@@ -101,12 +116,14 @@ public sealed class StagedFolder : IDisposable
             throw;
         }
         _committed = true;
+        Unfinished.TryRemove(this, out _);
         if (aside is not null) Directory.Delete(aside, recursive: true);
     }
 
     /// <summary>Without <see cref="Commit"/>: deletes the staging folder, and the parent folders <see cref="Begin"/> created for it.</summary>
     public void Dispose()
     {
+        Unfinished.TryRemove(this, out _);
         if (_committed || !Directory.Exists(Path)) return;
         try
         {

@@ -31,7 +31,7 @@ public static class ModelLoader
         string text;
         try
         {
-            text = File.ReadAllText(yamlPath);
+            text = IO.InputFile.ReadAllText(yamlPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

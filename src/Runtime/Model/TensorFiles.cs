@@ -1,3 +1,4 @@
+using HwFlow.Runtime.IO;
 using HwFlow.Runtime.Tensors;
 using YamlDotNet.RepresentationModel;
 
@@ -13,14 +14,15 @@ internal sealed class TensorFiles(YamlNodes nodes, string folder)
         if (Path.IsPathRooted(relative))
             throw nodes.ErrorAt(pathNode, $"tensor path '{relative}' must be relative to the model folder");
         var full = Path.GetFullPath(Path.Combine(folder, relative));
-        if (!IsInside(full))
+        if (!IsInside(full, folder))
             throw nodes.ErrorAt(pathNode, $"tensor path '{relative}' leaves the model folder");
-        if (!File.Exists(full))
-            throw nodes.ErrorAt(pathNode, $"tensor file '{relative}' does not exist");
-        // A symbolic link may point anywhere; its final target has to stay inside too.
-        var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-        if (target is not null && !IsInside(target.FullName))
-            throw nodes.ErrorAt(pathNode, $"tensor path '{relative}' is a link that leaves the model folder");
+        // Checked before anything opens the file: a link in any component may point anywhere,
+        // and a FIFO or device given as a tensor would block or never end.
+        var kind = InputFile.KindOf(full);
+        if (kind != FileKind.Missing && (InputFile.RealPath(full) is not { } real || !IsInside(real, RealFolder)))
+            throw nodes.ErrorAt(pathNode, $"tensor path '{relative}' leads outside the model folder through a symbolic link (to {InputFile.RealPath(full) ?? "?"})");
+        if (InputFile.Problem(kind) is { } problem)
+            throw nodes.ErrorAt(pathNode, $"tensor file '{relative}' {problem}");
 
         Tensor tensor;
         try
@@ -39,6 +41,10 @@ internal sealed class TensorFiles(YamlNodes nodes, string folder)
         return tensor;
     }
 
-    private bool IsInside(string full) =>
-        full.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    /// <summary>The model folder with its own links resolved (a model may be reached through a link).</summary>
+    private string RealFolder => _realFolder ??= InputFile.RealPath(folder) ?? folder;
+    private string? _realFolder;
+
+    private static bool IsInside(string full, string root) =>
+        full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

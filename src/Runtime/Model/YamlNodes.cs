@@ -31,7 +31,11 @@ public sealed class YamlNodes(string file)
     {
         var text = Scalar(node, what);
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            throw ErrorAt(node, $"{what} must be an integer, got '{text}'");
+        {
+            throw ErrorAt(node, System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                ? $"{what} {text} is out of range (at most {int.MaxValue:N0} in magnitude)"
+                : $"{what} must be an integer, got '{text}'");
+        }
         return value;
     }
 

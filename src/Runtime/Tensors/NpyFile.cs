@@ -17,7 +17,7 @@ public static partial class NpyFile
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(path);
+            content = IO.InputFile.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

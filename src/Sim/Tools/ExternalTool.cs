@@ -85,7 +85,17 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var command = displayName + " " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a));
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // A program that is there but cannot run: not executable, truncated, for another machine.
+            throw new UserError($"{displayName} cannot be started: {path}: {e.Message}; reinstall it or point its override variable at a working program");
+        }
+        using var owned = process;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
@@ -97,7 +107,7 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
             if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{command} did not finish within {timeout}");
+                throw new UserError($"{displayName} did not finish within {timeout} and was stopped ({command})");
             }
             process.WaitForExit();
         }

@@ -12,7 +12,8 @@ namespace HwFlow.Sim.Verilator;
 /// unchanged design is never rebuilt. A model is driven either by a generated C++ harness
 /// (<see cref="Ensure"/>) or by a self-running Verilog testbench (<see cref="EnsureTestbench"/>,
 /// the FPGA flow's gate-level check). A build is made in a temporary folder and moved into place
-/// only when it succeeded. The cache lives in $HWFLOW_CACHE/verilator (default
+/// only when it succeeded, sealed by a completion marker (<see cref="CacheEntry"/>) that is
+/// checked before every use: a damaged entry is rebuilt, saying so. The cache lives in $HWFLOW_CACHE/verilator (default
 /// ~/.cache/hwflow/verilator). The version floor is <see cref="Toolchain.Verilator"/>'s.
 /// </summary>
 public static class VerilatorBuild
@@ -78,7 +79,15 @@ public static class VerilatorBuild
         string hash = Hash(top, tool.Version?.ToString() ?? "?", flags, (harness ?? "") + "\n" + memoryPathPrefix, sources);
         string folder = Path.Combine(CacheRoot, hash);
         string binary = Path.Combine(folder, CppHarness.ModelClass(top));
-        if (File.Exists(binary)) return new VerilatorModel(binary, folder, FromCache: true);
+        var entry = new CacheEntry(folder);
+        var problem = entry.Problem();
+        if (problem is null && File.Exists(binary)) return new VerilatorModel(binary, folder, FromCache: true);
+        if (problem != "missing")
+        {
+            // One line, so a user knows why this cosim takes a build's time again.
+            Console.Error.WriteLine($"hwflow: the cached Verilator model of {top} in {folder} is unusable ({problem ?? "its program is missing"}); rebuilding it");
+            entry.Discard();
+        }
 
         Directory.CreateDirectory(CacheRoot);
         string staging = Path.Combine(CacheRoot, $".building-{hash}-{Guid.NewGuid():N}");
@@ -100,22 +109,16 @@ public static class VerilatorBuild
         var run = tool.Run(arguments, staging, TimeSpan.FromMinutes(30), cancel);
         if (!run.Succeeded || !File.Exists(Path.Combine(staging, CppHarness.ModelClass(top))))
         {
+            // The failed build stays for a look (its sources, the generated C++), never in the cache's place.
             string failed = Path.Combine(CacheRoot, $"failed-{hash}");
             if (Directory.Exists(failed)) Directory.Delete(failed, recursive: true);
             Directory.Move(staging, failed);
-            File.WriteAllText(Path.Combine(failed, "build.log"), run.Command + "\n" + run.Stdout + "\n" + run.Stderr);
-            throw new UserError($"the Verilator build of {top} failed: {run.FirstError} (full log: {Path.Combine(failed, "build.log")})");
+            throw ToolFailure.Report($"the Verilator build of {top}: ", tool, run, Path.Combine(failed, "build.log"), []);
         }
         Directory.Delete(Path.Combine(staging, "obj"), recursive: true); // the object files are large and never reused
-        try
-        {
-            Directory.Move(staging, folder);
-        }
-        catch (IOException) when (File.Exists(binary))
-        {
-            Directory.Delete(staging, recursive: true); // another process built the same model meanwhile
-        }
-        return new VerilatorModel(binary, folder, FromCache: false);
+        CacheEntry.Seal(staging);
+        entry.Commit(staging); // keeps another process's good entry if it finished first
+        return new VerilatorModel(binary, folder, FromCache: false, Repaired: problem is not "missing");
     }
 
     private static string Hash(string top, string version, IReadOnlyList<string> flags, string harness, List<(string Name, string Path)> sources)

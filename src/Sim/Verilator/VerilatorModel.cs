@@ -7,7 +7,8 @@ namespace HwFlow.Sim.Verilator;
 public sealed record HarnessOutput(IReadOnlyList<string> Lines, TimeSpan LoopTime, TimeSpan LoopCpuTime);
 
 /// <summary>A built Verilator model: the harness binary and the folder it runs in (where its $readmemh files are).</summary>
-public sealed record VerilatorModel(string Binary, string Folder, bool FromCache)
+/// <param name="Repaired">A bad cache entry was found and built again.</param>
+public sealed record VerilatorModel(string Binary, string Folder, bool FromCache, bool Repaired = false)
 {
     /// <summary>
     /// Runs the harness and returns its output. A non-zero exit code or a missing sentinel line
@@ -24,7 +25,7 @@ public sealed record VerilatorModel(string Binary, string Folder, bool FromCache
             WorkingDirectory = Folder,
         };
         foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Binary}");
+        using var process = Start(start);
         var stderrTask = process.StandardError.ReadToEndAsync(cancel);
         var stdoutTask = process.StandardOutput.ReadToEndAsync(cancel);
         using (cancel.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
@@ -38,6 +39,19 @@ public sealed record VerilatorModel(string Binary, string Folder, bool FromCache
         }
         cancel.ThrowIfCancellationRequested();
         return Parse(stdoutTask.Result, stderrTask.Result, process.ExitCode, Binary);
+    }
+
+    private Process Start(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Binary}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // The cache checks its entries before use, so this is a binary damaged since, or a full /tmp.
+            throw new UserError($"the Verilator model {Binary} cannot be started ({e.Message}); delete {Folder} and run again to rebuild it");
+        }
     }
 
     /// <summary>Checks the exit code and the sentinel, and splits off the TIME line.</summary>

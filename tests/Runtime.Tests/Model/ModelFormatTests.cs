@@ -221,7 +221,7 @@ public sealed class ModelFormatTests : IDisposable
         var outside = Path.Combine(_dir.Path, "outside.npy");
         File.Move(Path.Combine(folder, "w4.npy"), outside);
         File.CreateSymbolicLink(Path.Combine(folder, "w4.npy"), outside);
-        Assert.Contains("is a link that leaves the model folder", LoadError(folder).Message);
+        Assert.Contains("leads outside the model folder through a symbolic link", LoadError(folder).Message);
     }
 
     [Fact]

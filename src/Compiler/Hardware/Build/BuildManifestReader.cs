@@ -11,7 +11,7 @@ public static class BuildManifestReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(System.IO.File.ReadAllText(manifestPath));
+            document = JsonDocument.Parse(HwFlow.Runtime.IO.InputFile.ReadAllText(manifestPath));
         }
         catch (JsonException e)
         {

@@ -24,7 +24,7 @@ public static class FoldingFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = HwFlow.Runtime.IO.InputFile.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
