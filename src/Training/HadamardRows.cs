@@ -61,24 +61,9 @@ internal static class HadamardRows
     }
 
     /// <summary>
-    /// The sum of |x| in double, vector lanes first: floats of one chunk sum exactly in double
-    /// unless their magnitudes lie more than 2^29 apart, so the order rarely changes a bit.
+    /// The sum of dy * s(x) in double, vector lanes first: floats of one chunk sum exactly in
+    /// double unless their magnitudes lie more than 2^29 apart, so the order rarely changes a bit.
     /// </summary>
-    private static double AbsoluteSum(ReadOnlySpan<float> x)
-    {
-        var acc = Vector<double>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            Vector.Widen(Vector.Abs(new Vector<float>(x[i..])), out var low, out var high);
-            acc += low + high;
-        }
-        double sum = Vector.Sum(acc);
-        for (; i < x.Length; i++) sum += Math.Abs((double)x[i]);
-        return sum;
-    }
-
-    /// <summary>The sum of dy * s(x) in double, vector lanes first (see <see cref="AbsoluteSum"/>).</summary>
     private static double SignedSum(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, bool unipolar)
     {
         var acc = Vector<double>.Zero;

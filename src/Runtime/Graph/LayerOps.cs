@@ -63,12 +63,7 @@ public static class LayerOps
         return FloatLayer.Linear(RowMajor.Transpose<double>(weights.Data, inputs, outputs), outputs, (node.Find("bias") as RealTensorAttr)?.Data);
     }
 
-    private static HbDot HbDotOf(Node node)
-    {
-        var weights = node.RealTensor("weights");
-        var tensor = new Tensors.Tensor(weights.Shape, Array.ConvertAll(weights.Data, v => (float)v));
-        return new HbDot(tensor, Chunk(node), ScalesAttr.Of(node));
-    }
+    private static HbDot HbDotOf(Node node) => new(Floats(node.RealTensor("weights")), Chunk(node), ScalesAttr.Of(node));
 
     /// <summary>A layer-level tensor as the model's float32 tensor (its values came from one, so this is exact).</summary>
     private static Tensors.Tensor Floats(RealTensorAttr tensor) => new(tensor.Shape, Array.ConvertAll(tensor.Data, v => (float)v));
