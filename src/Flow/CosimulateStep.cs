@@ -2,7 +2,6 @@ using System.Numerics;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Errors;
 using HwFlow.Sim;
-using HwFlow.Sim.Netlists;
 using HwFlow.Sim.Streams;
 using HwFlow.Sim.Verilator;
 
@@ -47,13 +46,7 @@ internal static class CosimulateStep
         {
             Frames = frames, Seed = request.Seed, InputGapProbability = p, OutputStallProbability = p, DeadlockCycles = DeadlockLimit.For(folder.Manifest),
         };
-        var split = lanes > 1 ? LaneSplit.TryCreate(frames, Simulator.LaneCount) : null;
-        if (split is not null)
-        {
-            var sim = Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData]);
-            if (new StreamDriver(sim).SharesTiming) return Lanes(folder, sim, model, stimulus, split, data.Name, cancel);
-            progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
-        }
+        if (LaneChoice.TryLanes(folder, frames, lanes, progress) is (var sim, var split)) return Lanes(folder, sim, model, stimulus, split, data.Name, cancel);
         return OneStream(folder, model, stimulus, data.Name, cancel);
     }
 

@@ -1,5 +1,8 @@
+using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Errors;
 using HwFlow.Sim;
+using HwFlow.Sim.Netlists;
+using HwFlow.Sim.Streams;
 
 namespace HwFlow.Flow;
 
@@ -17,4 +20,18 @@ public static class LaneChoice
         Simulator.LaneCount => Simulator.LaneCount,
         var other => throw new UserError($"--lanes must be 1 or {Simulator.LaneCount}, got {other}"),
     };
+
+    /// <summary>
+    /// The lane simulator of <paramref name="folder"/> and the frames split one stream per lane,
+    /// or null: one lane asked for, frames that do not split, or a handshake that depends on the
+    /// data (then the frames run as one stream, and a note says why).
+    /// </summary>
+    public static (Simulator Sim, LaneSplit Split)? TryLanes(BuildFolder folder, IReadOnlyList<byte[]> frames, int lanes, IFlowProgress progress)
+    {
+        if (lanes <= 1 || LaneSplit.TryCreate(frames, Simulator.LaneCount) is not { } split) return null;
+        var sim = Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData]);
+        if (new StreamDriver(sim).SharesTiming) return (sim, split);
+        progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
+        return null;
+    }
 }

@@ -4,7 +4,6 @@ using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
 using HwFlow.Sim;
 using HwFlow.Sim.Bench;
-using HwFlow.Sim.Netlists;
 using HwFlow.Sim.Streams;
 using HwFlow.Sim.Vcd;
 
@@ -39,21 +38,16 @@ internal static class SimulateStep
         var frames = DatasetFit.Frames(folder, data);
         if (request.Vcd is { } vcdFile) OutputPaths.CheckFile(vcdFile, request.Inputs);
         var timing = new StreamStimulus { Frames = frames, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
-        var split = lanes > 1 && request.Vcd is null ? LaneSplit.TryCreate(frames, Simulator.LaneCount) : null;
-        if (split is not null)
+        if (LaneChoice.TryLanes(folder, frames, lanes, progress) is (var sim, var split))
         {
-            var driver = new StreamDriver(Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData])) { Cancel = cancel };
-            if (driver.SharesTiming)
-            {
-                var start = ThreadCpuClock.Now();
-                var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
-                var used = ThreadCpuClock.Now() - start;
-                Completed(folder, traces[0]);
-                var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
-                return Summarize(folder, frames, data.Labels, data.Name, results, StreamMetrics.Of(traces[0]), split.Lanes.Count,
-                    traces[0].Cycles * split.Lanes.Count, used, null, cancel);
-            }
-            progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
+            var driver = new StreamDriver(sim) { Cancel = cancel };
+            var start = ThreadCpuClock.Now();
+            var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
+            var used = ThreadCpuClock.Now() - start;
+            Completed(folder, traces[0]);
+            var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
+            return Summarize(folder, frames, data.Labels, data.Name, results, StreamMetrics.Of(traces[0]), split.Lanes.Count,
+                traces[0].Cycles * split.Lanes.Count, used, null, cancel);
         }
         return OneLane(folder, frames, data.Labels, data.Name, timing, request.Vcd, request.VcdSignals, cancel);
     }
