@@ -5,6 +5,8 @@ using System.Text.Json;
 using HwFlow.Cli.Infrastructure;
 using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
@@ -38,11 +40,15 @@ public static class CompileCommand
         var targetFps = new Option<double?>("--target-fps") { Description = "Fold for at least this many frames/s at --clock-mhz, with the fewest LUTs" };
         var maxLuts = new Option<long?>("--max-luts") { Description = "Fold for the most frames/s within this many LUTs (estimated)" };
         var foldingFile = new Option<string?>("--folding") { Description = "YAML file with PE and SIMD per layer (overrides the optimizer; a build's folding.yaml is one)" };
+        var device = new Option<string?>("--device")
+        {
+            Description = $"Fold for this FPGA: the fastest design estimated to fit in {Device.LutShare:P0} of its LUTs and in its block RAM, generated for its logic cell ({string.Join(", ", Device.All.Select(d => d.Name))})",
+        };
         var lowering = new LoweringOptions();
         var json = Output.JsonOption();
         var command = new Command("compile", "Compile a model to its integer graph and multiply-free hardware")
         {
-            model, output, force, irOnly, dump, clock, targetFps, maxLuts, foldingFile, json,
+            model, output, force, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device, json,
         };
         lowering.AddTo(command);
         CommandAction.Set(command, (parse, _) =>
@@ -52,7 +58,10 @@ public static class CompileCommand
             var options = lowering.Read(parse);
             double clockMhz = parse.GetValue(clock);
             if (!(clockMhz > 0) || !double.IsFinite(clockMhz)) throw new UserError($"--clock-mhz must be a positive frequency, got {clockMhz}");
-            var goal = Goal(parse.GetValue(targetFps), parse.GetValue(maxLuts), parse.GetValue(foldingFile), clockMhz);
+            var target = parse.GetValue(device) is { } deviceName ? Device.Parse(deviceName) : null;
+            if (target is not null && parse.GetValue(maxLuts) is not null) throw new UserError("--device sets the LUT budget itself: drop --max-luts");
+            var goal = Goal(parse.GetValue(targetFps), parse.GetValue(maxLuts) ?? target?.LutBudget, parse.GetValue(foldingFile), clockMhz);
+            var hardware = new HardwareOptions { Fabric = target?.Fabric ?? LogicFabric.Lut4, Device = target?.Name };
 
             using var staged = StagedFolder.Begin(parse.GetValue(output)!, parse.GetValue(force));
             var files = new List<string>();
@@ -76,8 +85,15 @@ public static class CompileCommand
             var plan = parse.GetValue(foldingFile) is { } path
                 ? FoldingFile.Load(path, shapes)
                 : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal!);
-            var design = HardwareGenerator.Generate(stages, plan);
-            var report = BuildWriter.Write(staged.Path, spec, graph, design, summary, clockMhz);
+            HardwareDesign design;
+            DeviceFit? fit = null;
+            if (target is not null && parse.GetValue(foldingFile) is null) (design, fit) = DeviceFolding.Fold(target, stages, graph.Input.Type.Length, goal!);
+            else
+            {
+                design = HardwareGenerator.Generate(stages, plan, hardware);
+                if (target is not null) fit = DeviceFit.Check(target, design, ResourceModel.Default.Design(shapes, graph.Input.Type.Length, plan).Luts);
+            }
+            var report = BuildWriter.Write(staged.Path, spec, graph, design, summary, clockMhz, fit);
             staged.Commit();
             files.InsertRange(0, Directory.GetFiles(staged.Target).Select(f => Path.GetFileName(f)!).Order());
             Output.From(parse, json).Report(new BuildResult(staged.Target, report, watch.Elapsed.TotalSeconds, files), PrintBuild);
@@ -127,6 +143,8 @@ public static class CompileCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
         AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
+        if (r.Report.DeviceFit is { } fit)
+            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(8))}{(r.Files.Count > 8 ? ", ..." : "")}");
     }
 

@@ -48,6 +48,6 @@ public static class HardwareGenerator
 
         var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
         RtlChecker.Ensure(rtl);
-        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth);
+        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth) { Options = options };
     }
 }
