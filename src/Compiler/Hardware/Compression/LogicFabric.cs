@@ -2,8 +2,8 @@ namespace HwFlow.Compiler.Hardware.Compression;
 
 /// <summary>
 /// The logic cell of the device family a design is generated for. It decides the shape of the
-/// compressor trees (popcounts, add/subtract trees): which form yosys maps best was measured per
-/// family (BENCHMARKS.md, "Compressor trees") and is chosen here.
+/// compressor trees (popcounts, add/subtract trees); bench/compressor-forms.cs compares the
+/// forms per family in yosys.
 /// </summary>
 public enum LogicFabric
 {
