@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
+using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
@@ -16,6 +17,8 @@ namespace HwFlow.Flow;
 /// `hwflow compile`: a model into a build folder. The folding comes from <see cref="FoldingFile"/>,
 /// or the optimizer meets <see cref="TargetFps"/> at <see cref="ClockMhz"/> with the fewest LUTs,
 /// or fits <see cref="MaxLuts"/>, or (none given) is the fastest the input stream allows.
+/// With <see cref="Device"/> the LUT budget is the device's and the design is generated for its
+/// logic cell; the pace slows until the block RAMs fit too.
 /// </summary>
 public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRequest
 {
@@ -29,6 +32,11 @@ public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRe
     public long? MaxLuts { get; init; }
     public string? FoldingFile { get; init; }
 
+    /// <summary>A device name from <see cref="Compiler.Hardware.Devices.Device.All"/>, or null.</summary>
+    public string? Device { get; init; }
+
+    public Device? Target() => Device is null ? null : Compiler.Hardware.Devices.Device.Parse(Device);
+
     public IReadOnlyList<string> Inputs => FoldingFile is null ? [ModelLoader.FolderOf(Model)] : [ModelLoader.FolderOf(Model), FoldingFile];
 
     /// <summary>The optimizer's goal, or null when the folding file decides; refuses goals that contradict each other.</summary>
@@ -36,11 +44,12 @@ public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRe
     {
         Compiler.Hardware.ClockMhz.Check(ClockMhz);
         if (TargetFps is not null && MaxLuts is not null) throw new UserError("--target-fps and --max-luts cannot be combined: give one goal");
+        if (Device is not null && MaxLuts is not null) throw new UserError("--device sets the LUT budget itself: drop --max-luts");
         if (FoldingFile is not null && (TargetFps is not null || MaxLuts is not null))
             throw new UserError("--folding fixes PE and SIMD itself: drop --target-fps / --max-luts");
         if (FoldingFile is not null) return null;
         if (TargetFps is { } fps) return new FoldingGoal.TargetFps(fps, ClockMhz);
-        if (MaxLuts is { } luts) return new FoldingGoal.MaxLuts(luts);
+        if ((MaxLuts ?? Target()?.LutBudget) is { } luts) return new FoldingGoal.MaxLuts(luts);
         return new FoldingGoal.Fastest();
     }
 }
@@ -82,6 +91,8 @@ internal static class CompileStep
         var watch = Stopwatch.StartNew();
         var spec = ModelLoader.Load(request.Model);
         var goal = request.Goal();
+        var device = request.Target();
+        var hardware = new HardwareOptions { Fabric = device?.Fabric ?? HardwareOptions.Default.Fabric, Device = device?.Name };
         using var staged = StagedFolder.Begin(request.Output, "compile", request.Inputs);
         var files = new List<string>();
         var report = progress.Track("compile", Stages, step =>
@@ -96,10 +107,17 @@ internal static class CompileStep
             var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal);
             cancel.ThrowIfCancellationRequested();
             step.Report(3);
-            var design = HardwareGenerator.Generate(stages, plan);
+            HardwareDesign design;
+            DeviceFit? fit = null;
+            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, graph.Input.Type.Length, goal);
+            else
+            {
+                design = HardwareGenerator.Generate(stages, plan, hardware);
+                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, graph.Input.Type.Length, plan).Luts);
+            }
             cancel.ThrowIfCancellationRequested();
             step.Report(4);
-            var written = BuildWriter.Write(staged.Path, spec, graph, design, summary, request.ClockMhz);
+            var written = BuildWriter.Write(staged.Path, spec, graph, design, summary, request.ClockMhz, fit);
             step.Report(5);
             return written;
         });

@@ -1,3 +1,5 @@
+using HwFlow.Compiler.Hardware.Devices;
+
 namespace HwFlow.Cli.Commands;
 
 /// <summary>
@@ -16,11 +18,15 @@ public static class CompileCommand
         var targetFps = new Option<double?>("--target-fps") { Description = "Fold for at least this many frames/s at --clock-mhz, with the fewest LUTs" };
         var maxLuts = new Option<long?>("--max-luts") { Description = "Fold for the most frames/s within this many LUTs (estimated)" };
         var foldingFile = new Option<string?>("--folding") { Description = "YAML file with PE and SIMD per layer (overrides the optimizer; a build's folding.yaml is one)" };
+        var device = new Option<string?>("--device")
+        {
+            Description = $"Fold for this FPGA: the fastest design estimated to fit in {Device.LutShare:P0} of its LUTs and in its block RAM, generated for its logic cell ({string.Join(", ", Device.All.Select(d => d.Name))})",
+        };
         var lowering = new LoweringOptions();
         var report = new ReportOptions();
         var command = new Command("compile", "Compile a model to its integer graph and multiply-free hardware")
         {
-            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile,
+            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device,
         };
         output.AddTo(command);
         report.AddTo(command);
@@ -35,6 +41,7 @@ public static class CompileCommand
                 TargetFps = parse.GetValue(targetFps),
                 MaxLuts = parse.GetValue(maxLuts),
                 FoldingFile = parse.GetValue(foldingFile),
+                Device = parse.GetValue(device),
             };
             var printer = report.Read(parse, request.Inputs);
             if (parse.GetValue(irOnly)) printer.Report(Steps.Lower(request, ConsoleProgress.Instance, cancel), PrintIr);
@@ -64,6 +71,8 @@ public static class CompileCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
         AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
+        if (r.Report.DeviceFit is { } fit)
+            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(8))}{(r.Files.Count > 8 ? ", ..." : "")}");
     }
 }

@@ -16,6 +16,9 @@ public sealed record HardwareDesign(
 {
     public const string TopName = "hwflow_top";
 
+    /// <summary>How it was generated beyond the folding (the logic fabric).</summary>
+    public HardwareOptions Options { get; init; } = HardwareOptions.Default;
+
     /// <summary>
     /// Cycles from the first input byte taken to the class offered on m_axis, for a frame that
     /// meets an idle pipeline: the input bytes, then per layer its cycles, its pipeline and one

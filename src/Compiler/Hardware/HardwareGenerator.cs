@@ -11,11 +11,12 @@ namespace HwFlow.Compiler.Hardware;
 /// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax, the AXI top.</summary>
 public static class HardwareGenerator
 {
-    public static HardwareDesign Generate(Graph graph, FoldingPlan folding) => Generate(StagePlanner.Plan(graph), folding);
+    public static HardwareDesign Generate(Graph graph, FoldingPlan folding, HardwareOptions? options = null) => Generate(StagePlanner.Plan(graph), folding, options);
 
-    /// <summary>As <see cref="Generate(Graph, FoldingPlan)"/>, for a caller that planned the stages already (to fold them).</summary>
-    public static HardwareDesign Generate(StagePlan plan, FoldingPlan folding)
+    /// <summary>As <see cref="Generate(Graph, FoldingPlan, HardwareOptions)"/>, for a caller that planned the stages already (to fold them).</summary>
+    public static HardwareDesign Generate(StagePlan plan, FoldingPlan folding, HardwareOptions? options = null)
     {
+        options ??= HardwareOptions.Default;
         var shapes = StagePlanner.Shapes(plan);
         foreach (var shape in shapes)
         {
@@ -35,7 +36,7 @@ public static class HardwareGenerator
             var (module, latency) = stage.IsDense
                 ? DenseMvu.Build(library, name, stage, f)
                 : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
-                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd);
+                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }
@@ -47,6 +48,6 @@ public static class HardwareGenerator
 
         var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
         RtlChecker.Ensure(rtl);
-        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth);
+        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth) { Options = options };
     }
 }

@@ -136,22 +136,22 @@ public sealed class ModuleBuilder
     }
 
     /// <summary>A ROM with synchronous read: returns the registered data signal.</summary>
-    public RtlSignal Rom(string name, int width, IReadOnlyList<BigInteger> contents, RtlSignal address, RtlSignal? enable = null)
+    public RtlSignal Rom(string name, int width, IReadOnlyList<BigInteger> contents, RtlSignal address, RtlSignal? enable = null, MemoryStyle style = MemoryStyle.Auto)
     {
         var memoryName = Claim(Unique(name)); // the memory shares the module's name space with signals
         var data = Wire(memoryName + "_q", width);
-        _memories.Add(new RtlMemory(memoryName, width, contents.Count, contents, [new RtlReadPort(address, data, enable)], []));
+        _memories.Add(new RtlMemory(memoryName, width, contents.Count, contents, [new RtlReadPort(address, data, enable)], []) { Style = style });
         return data;
     }
 
     /// <summary>A RAM with one write and one synchronous read port (for FIFOs); returns the read data.</summary>
     public RtlSignal Ram(string name, int width, int depth, RtlSignal readAddress, RtlSignal? readEnable,
-        RtlSignal writeAddress, RtlSignal writeData, RtlSignal writeEnable)
+        RtlSignal writeAddress, RtlSignal writeData, RtlSignal writeEnable, MemoryStyle style = MemoryStyle.Auto)
     {
         var memoryName = Claim(Unique(name)); // the memory shares the module's name space with signals
         var data = Wire(memoryName + "_q", width);
         _memories.Add(new RtlMemory(memoryName, width, depth, null,
-            [new RtlReadPort(readAddress, data, readEnable)], [new RtlWritePort(writeAddress, writeData, writeEnable)]));
+            [new RtlReadPort(readAddress, data, readEnable)], [new RtlWritePort(writeAddress, writeData, writeEnable)]) { Style = style });
         return data;
     }
 

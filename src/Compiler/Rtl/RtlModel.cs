@@ -37,15 +37,32 @@ public sealed record RtlReadPort(RtlSignal Address, RtlSignal Data, RtlSignal? E
 public sealed record RtlWritePort(RtlSignal Address, RtlSignal Data, RtlSignal Enable);
 
 /// <summary>
+/// Where synthesis should put a memory. It changes no behaviour (the simulator ignores it); the
+/// emitter writes it as the rom_style / ram_style attribute yosys and the vendor tools read.
+/// </summary>
+public enum MemoryStyle
+{
+    /// <summary>The synthesis tool decides (yosys keeps small ROMs in LUT logic).</summary>
+    Auto,
+
+    /// <summary>Block RAM (iCE40 SB_RAM40_4K, 7-series RAMB18/RAMB36).</summary>
+    Block,
+
+    /// <summary>LUTs and flip-flops: for tables too small to be worth a block RAM.</summary>
+    Logic,
+}
+
+/// <summary>
 /// A memory of Depth words of Width bits, initialised from <see cref="Init"/> (zeros when null).
-/// Without write ports it is a ROM (yosys maps it to block RAM). Read data is registered, so a
-/// read issued on one edge is visible after it; a read and a write to the same word on one edge
-/// return the old word.
+/// Without write ports it is a ROM. Read data is registered, so a read issued on one edge is
+/// visible after it; a read and a write to the same word on one edge return the old word.
 /// </summary>
 public sealed record RtlMemory(string Name, int Width, int Depth, IReadOnlyList<BigInteger>? Init,
     IReadOnlyList<RtlReadPort> ReadPorts, IReadOnlyList<RtlWritePort> WritePorts)
 {
     public int AddressWidth => BitWidth.ToIndex(Depth);
+
+    public MemoryStyle Style { get; init; } = MemoryStyle.Auto;
 }
 
 /// <summary>An instance of another module; Connections map the child's port names to this module's signals.</summary>

@@ -11,7 +11,7 @@
 //                   ARG: a signal; "const" takes one 0x.. value; "slice" ends with its low bit;
 //                   shl/shr/sar by a decimal number shift by a constant, by a signal a barrel shift
 //   register   := "reg" Q "<=" D ["enable" E] ("reset" R "to" 0xVALUE | "init" 0xVALUE)
-//   memory     := "memory" NAME ":" WIDTH "x" DEPTH  read*  write*  init*  "end"
+//   memory     := "memory" NAME ":" WIDTH "x" DEPTH ["style" ("block" | "logic")]  read*  write*  init*  "end"
 //   read       := "read" DATA "addr" ADDRESS ["enable" E]
 //   write      := "write" "addr" ADDRESS "data" DATA "enable" E
 //   init       := "init" HEXWORD*            (words in address order, over any number of lines)
@@ -178,6 +178,13 @@ public sealed class RtlParser
         int width = line.Integer("a word width (a positive integer)", 1);
         line.Keyword("x");
         int depth = line.Integer("a depth (a positive integer)", 1);
+        var style = MemoryStyle.Auto;
+        if (line.TryKeyword("style"))
+        {
+            int column = line.Column;
+            var word = line.Word("a memory style (block or logic)");
+            style = RtlTextSyntax.ParseStyle(word) ?? throw UserError.At(_file, line.Number, column, $"unknown memory style '{word}' (expected block or logic)");
+        }
         line.End();
         var reads = new List<RtlReadPort>();
         var writes = new List<RtlWritePort>();
@@ -211,7 +218,7 @@ public sealed class RtlParser
             }
             line.End();
         }
-        return new RtlMemory(name, width, depth, init, reads, writes);
+        return new RtlMemory(name, width, depth, init, reads, writes) { Style = style };
     }
 
     private RtlInstance Instance(RtlTextLine line, ModuleParts module)

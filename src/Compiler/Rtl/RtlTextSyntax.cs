@@ -26,6 +26,16 @@ internal static class RtlTextSyntax
     /// <summary>The cell kinds a word can mean (two for the shifts).</summary>
     public static IReadOnlyList<RtlOp> Ops(string word) => [.. OpWords.Where(w => w.Word == word).Select(w => w.Op)];
 
+    /// <summary>The text name of a memory style (Auto is never written).</summary>
+    public static string Style(MemoryStyle style) => style.ToString().ToLowerInvariant();
+
+    public static MemoryStyle? ParseStyle(string word) => word switch
+    {
+        "block" => MemoryStyle.Block,
+        "logic" => MemoryStyle.Logic,
+        _ => null,
+    };
+
     public static bool HasAmount(RtlOp op) => op is RtlOp.Slice or RtlOp.ShlConst or RtlOp.ShrConst or RtlOp.SarConst;
 
     public static RtlOp ConstantShift(RtlOp variableShift) => variableShift switch

@@ -80,7 +80,7 @@ public static class VerilogEmitter
         foreach (var wire in module.Wires)
             Declaration(v, unused.Contains(wire), $"  {(sequential.Contains(wire) ? "reg" : "wire")} {Declared(wire, powerOn)};");
         foreach (var memory in module.Memories)
-            v.Append($"  reg {VerilogExpressions.Range(memory.Width)}{memory.Name} [0:{memory.Depth - 1}];\n");
+            v.Append($"  {StyleAttribute(memory)}reg {VerilogExpressions.Range(memory.Width)}{memory.Name} [0:{memory.Depth - 1}];\n");
 
         if (module.Cells.Count > 0) v.Append('\n');
         Assigns(v, module.Cells);
@@ -142,6 +142,16 @@ public static class VerilogEmitter
         else v.Append($"    {load}\n");
         v.Append("  end\n");
     }
+
+    /// <summary>
+    /// yosys (memory_libmap) and Vivado read rom_style for a memory without write ports and
+    /// ram_style for one with; "block" asks for block RAM, "logic" for LUTs and flip-flops.
+    /// </summary>
+    private static string StyleAttribute(RtlMemory memory) => memory.Style switch
+    {
+        MemoryStyle.Auto => "",
+        _ => $"(* {(memory.WritePorts.Count == 0 ? "rom_style" : "ram_style")} = \"{(memory.Style == MemoryStyle.Block ? "block" : "logic")}\" *) ",
+    };
 
     private static void Memory(StringBuilder v, RtlModule module, RtlMemory memory, string memoryPathPrefix)
     {

@@ -1,5 +1,6 @@
 using CsCheck;
 using HwFlow.Compiler.Hardware;
+using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Compiler.Tests.Lowering;
@@ -12,7 +13,7 @@ namespace HwFlow.Sim.Tests.Hardware;
 /// <summary>
 /// Generated hardware against the golden kernel: random small models (HBNN with and without
 /// BatchNorm and BinarizeLayer, BNN, chunks that do not divide the widths) lowered, folded at
-/// random legal foldings, generated and simulated. Every class must equal the golden kernel's,
+/// random legal foldings, generated for either logic fabric and simulated. Every class must equal the golden kernel's,
 /// under random input gaps and output backpressure too, and without stalls the measured cycles
 /// between results must equal the predicted initiation interval exactly.
 /// </summary>
@@ -25,7 +26,9 @@ public sealed class GeneratedHardwareTests
         var model = RandomModels.Create(seed) with { Output = OutputKind.Class, Scales = ScaleMode.Exact };
         var graph = IntegerLowering.Lower(model, new CompileOptions());
         var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
-        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed));
+        // both compressor-tree forms: 3:2 counters (LUT4) and 6:3 counters with XNOR pairs in their tables (LUT6)
+        var fabric = seed % 2 == 0 ? LogicFabric.Lut4 : LogicFabric.Lut6;
+        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), new HardwareOptions { Fabric = fabric });
         var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: Frames - 4);
         var frames = inputs.Chunk(model.Input.Features).ToList();
         var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);

@@ -19,4 +19,10 @@ public sealed record BuildManifest
     public long CyclesPerFrame { get; init; }
     public long LatencyCycles { get; init; }
     public double ClockMhz { get; init; }
+
+    /// <summary>The logic fabric the compressor trees and memories were shaped for (lut4 or lut6).</summary>
+    public string Fabric { get; init; } = "lut4";
+
+    /// <summary>The device `compile --device` folded for, or null.</summary>
+    public string? Device { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime;
@@ -16,7 +18,11 @@ public sealed record BuildReport(
     FoldingReport Folding,
     long CyclesPerFrame,
     long LatencyCycles,
-    IReadOnlyList<int> PipelineLatencies);
+    IReadOnlyList<int> PipelineLatencies)
+{
+    /// <summary>With `--device`: the estimate against the device's LUTs and block RAMs.</summary>
+    public DeviceFit? DeviceFit { get; init; }
+}
 
 /// <summary>
 /// Writes a complete build folder (the build-folder contract): hwflow-build.json, design.rtl,
@@ -35,7 +41,7 @@ public static class BuildWriter
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static BuildReport Write(string folder, ModelSpec model, Graph graph, HardwareDesign design, IntegerGraphSummary lowering, double clockMhz)
+    public static BuildReport Write(string folder, ModelSpec model, Graph graph, HardwareDesign design, IntegerGraphSummary lowering, double clockMhz, DeviceFit? deviceFit = null)
     {
         var manifest = BuildFolder.Write(folder, design.Rtl, new BuildManifest
         {
@@ -46,6 +52,8 @@ public static class BuildWriter
             CyclesPerFrame = design.CyclesPerFrame,
             LatencyCycles = design.LatencyCycles,
             ClockMhz = clockMhz,
+            Fabric = design.Options.Fabric.Name(),
+            Device = design.Options.Device,
         });
         File.WriteAllText(Path.Combine(folder, BuildFolder.GraphFile), GraphPrinter.Print(graph));
         Directory.CreateDirectory(Path.Combine(folder, "model"));
@@ -59,7 +67,7 @@ public static class BuildWriter
             LatencyMicroseconds = design.LatencyCycles / clockMhz,
             LatencyNote = "exact for a frame that meets an idle pipeline: input bytes, then per layer its cycles, its pipeline depth and one cycle through its output FIFO",
         };
-        var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies);
+        var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies) { DeviceFit = deviceFit };
         File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
         File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report));
         return report;

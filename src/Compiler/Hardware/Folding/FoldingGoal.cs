@@ -14,6 +14,9 @@ public abstract record FoldingGoal
     /// <summary>`--max-luts L`: the smallest II within L LUTs.</summary>
     public sealed record MaxLuts(long Luts) : FoldingGoal;
 
+    /// <summary>At most this many cycles per frame (at least the fastest any design reaches), with the fewest LUTs: a device fit's retry at a slower pace.</summary>
+    public sealed record MaxCycles(long Cycles) : FoldingGoal;
+
     /// <summary>Neither: the fastest the input stream (and the layers) allow, with the fewest LUTs.</summary>
     public sealed record Fastest : FoldingGoal;
 

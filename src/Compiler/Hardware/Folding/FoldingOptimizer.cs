@@ -31,9 +31,17 @@ public static class FoldingOptimizer
             FoldingGoal.Fastest => fastest,
             FoldingGoal.TargetFps t => TargetIi(t, fastest, limit, inputBytes, layers),
             FoldingGoal.MaxLuts m => BudgetIi(m, fastest, layers, inputStageLuts),
+            FoldingGoal.MaxCycles c => Math.Max(c.Cycles, fastest),
             _ => throw new ArgumentOutOfRangeException(nameof(goal)),
         };
         return new FoldingPlan([.. layers.Select(l => l.Cheapest(ii).Folding)]);
+    }
+
+    /// <summary>The next II above <paramref name="ii"/> at which some layer can take a cheaper, slower folding; null when every layer is at its slowest.</summary>
+    public static long? NextInterval(IReadOnlyList<LayerShape> shapes, long ii)
+    {
+        var slower = shapes.SelectMany(s => FoldingRules.LegalFoldings(s).Select(f => FoldingTiming.LayerCycles(s, f))).Where(c => c > ii).ToList();
+        return slower.Count == 0 ? null : slower.Min();
     }
 
     private static long TargetIi(FoldingGoal.TargetFps target, long fastest, string limit, int inputBytes, List<LayerChoices> layers)

@@ -1,5 +1,7 @@
 using System.Numerics;
+using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
@@ -8,15 +10,18 @@ using HwFlow.Runtime.Numerics;
 namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
-/// A folded binary matrix-vector unit (bin-dot). Per beat and PE: AND- or XNOR-popcount of SIMD
-/// activation bits with SIMD weight sign bits, per chunk group; counts add up over the beats of a
-/// chunk; at a chunk's end the count P becomes the term F * P * coef (shift-add products) and the
-/// PE's accumulator adds it. Pipeline: issue | popcount | chunk sum | F*P | *coef | accumulate |
-/// post-ops, free-running, fed only when its results will find room in the output FIFO.
+/// A folded binary matrix-vector unit (bin-dot). A layer decided by thresholds alone (BNN) is
+/// built by <see cref="ThresholdMvu"/>. Otherwise, per beat and PE: the signed AND- or
+/// XNOR-popcount of SIMD activation bits with SIMD weight sign bits, per chunk group, as one
+/// compressor tree; counts add up over the beats of a chunk; at a chunk's end the count P becomes
+/// the term F * P * coef (shift-add products) and the PE's accumulator adds it. Pipeline: issue |
+/// popcount | chunk sum | F*P | *coef | accumulate | post-ops, free-running, fed only when its
+/// results will find room in the output FIFO.
 /// </summary>
 public static class BinaryMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType, int producerBeatsPerResult)
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType, int producerBeatsPerResult,
+        HardwareOptions options)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
@@ -43,12 +48,21 @@ public static class BinaryMvu
         var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
         buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
+        if (ThresholdFolding.Of(stage) is { } thresholds)
+        {
+            var (valid, data) = ThresholdMvu.Build(m, stage, thresholds, folding, loops, issue, bits, options);
+            var thresholdOutput = new StageOutput(m, library, pe * stage.OutputWidth, ThresholdMvu.PipelineLatency, loops.SynapseFolds, valid, data);
+            m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), thresholdOutput.Credit)));
+            thresholdOutput.Track(m, m.And(issue, loops.SynapseLast));
+            return (m.Build(), ThresholdMvu.PipelineLatency + buffer.FillDelay);
+        }
+
         var coef = stage.Mvu.Find("coef") as IntTensorAttr;
         RtlSignal? coefAddress = null;
         if (coef is not null)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
 
-        var weights = m.Rom("weights", pe * simd, WeightWords(stage, pe, simd), loops.WeightAddress);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric);
 
         // S1: the issued beat, with its weights from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
@@ -63,15 +77,22 @@ public static class BinaryMvu
         // S2: signed counts per PE and chunk group
         bool unipolar = stage.Prep!.Encoding == BitEncoding.ZeroOne;
         int countWidth = BitWidth.ToHoldSigned(-groupLanes, groupLanes);
+        // 0/1 bits: P = 2 pop(a & w) - pop(a), and pop(a) is the same for every PE
+        var ones = unipolar
+            ? Enumerable.Range(0, groups).Select(g => m.Popcount(m.Slice(bits1, g * groupLanes, groupLanes))).ToList()
+            : null;
         var counts = new List<List<RtlSignal>>();
         for (int p = 0; p < pe; p++)
         {
             var row = new List<RtlSignal>();
             for (int g = 0; g < groups; g++)
             {
-                var a = m.Slice(bits1, g * groupLanes, groupLanes);
-                var w = m.Slice(weights, (p * simd) + (g * groupLanes), groupLanes);
-                row.Add(m.Delay(Count(m, a, w, unipolar, countWidth), 1, "s2_count"));
+                var sum = new ColumnSum(countWidth);
+                for (int l = 0; l < groupLanes; l++)
+                    weights.AddPair(m, sum, 1, m.Bit(bits1, (g * groupLanes) + l), p, (g * groupLanes) + l, unipolar ? PairOp.And : PairOp.Xnor);
+                if (ones is not null) sum.AddNegated(ones[g], m);
+                else sum.AddConstant(-groupLanes);
+                row.Add(m.Delay(CompressorTree.Build(m, sum, options.Fabric, $"count{p}").Sum, 1, "s2_count"));
             }
             counts.Add(row);
         }
@@ -106,8 +127,8 @@ public static class BinaryMvu
         int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
         bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
         var (terms, toAccumulate) = serial
-            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats)
-            : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd);
+            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric)
+            : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd, options.Fabric);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
 
         // control reaching the accumulator: the chunk-end beats only, in order. Through a long
@@ -151,7 +172,7 @@ public static class BinaryMvu
     /// from the whole-chunk counts (S3) to the accumulator.
     /// </summary>
     private static (List<List<RtlSignal>> Terms, int Latency) ParallelTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal? factors,
-        int factorWidth, long factorMax, IntTensorAttr? coef, RtlSignal? coefAddress1, int pe, int groups, int chunks, int chunk, int beatsPerFold)
+        int factorWidth, long factorMax, IntTensorAttr? coef, RtlSignal? coefAddress1, int pe, int groups, int chunks, int chunk, int beatsPerFold, LogicFabric fabric)
     {
         // A plain XNOR/AND count (a BNN layer: no chunk factor, no coefficient) is its own term:
         // no product stages, so no registers that would only delay it.
@@ -183,7 +204,8 @@ public static class BinaryMvu
         {
             int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
             var address = m.Delay(coefAddress1!, 2 + fpLatency, "s4_caddr");
-            var coefWords = m.Rom("coef", pe * groups * coefWidth, CoefficientWords(coef, pe, groups, coefWidth, groups > 1 ? beatsPerFold : chunks, chunks), address);
+            var coefContent = CoefficientWords(coef, pe, groups, coefWidth, groups > 1 ? beatsPerFold : chunks, chunks);
+            var coefWords = m.Rom("coef", pe * groups * coefWidth, coefContent, address, style: MemoryPolicy.Style(fabric, MemoryKind.Constants, pe * groups * coefWidth, coefContent.Count));
             long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
             int termWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
             terms = [];
@@ -210,14 +232,15 @@ public static class BinaryMvu
     /// chunk, a fraction of the parallel product's area.
     /// </summary>
     private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factors,
-        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget)
+        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget, LogicFabric fabric)
     {
         int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
         long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
         int qWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * coefMax, (BigInteger)chunk * coefMax);
         int termWidth = BitWidth.ToHoldSigned(-(BigInteger)chunk * factorMax * coefMax, (BigInteger)chunk * factorMax * coefMax);
         // the coefficient arrives with the whole-chunk count (S3): its ROM read is issued at S2
-        var coefWords = m.Rom("coef", pe * coefWidth, CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks), m.Delay(coefAddress1, 1, "s2_caddr"));
+        var coefContent = CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks);
+        var coefWords = m.Rom("coef", pe * coefWidth, coefContent, m.Delay(coefAddress1, 1, "s2_caddr"), style: MemoryPolicy.Style(fabric, MemoryKind.Constants, pe * coefWidth, coefContent.Count));
         var start = m.DelayReset(valid3, 1, "s4_start");
         var factor4 = m.Delay(m.Slice(factors, 0, factorWidth), 1, "s4_factor");
         int bitsPerCycle = SerialProduct.BitsPerCycleFor(qWidth, cycleBudget);
@@ -232,40 +255,6 @@ public static class BinaryMvu
             terms.Add([serial.Result]);
         }
         return (terms, 1 + cycles);
-    }
-
-    /// <summary>Signed count of a chunk group: 2 pop(a &amp; w) - pop(a) for 0/1 bits, 2 pop(xnor(a, w)) - n for +-1 bits.</summary>
-    private static RtlSignal Count(ModuleBuilder m, RtlSignal a, RtlSignal w, bool unipolar, int width)
-    {
-        if (unipolar)
-        {
-            var agree = m.Fit(m.Popcount(m.And(a, w)), false, width);
-            var ones = m.Fit(m.Popcount(a), false, width);
-            return m.Sub(m.ShiftLeft(agree, 1), ones);
-        }
-        var same = m.Fit(m.Popcount(m.Not(m.Xor(a, w))), false, width);
-        return m.Sub(m.ShiftLeft(same, 1), m.Const(a.Width, width));
-    }
-
-    /// <summary>Weight ROM word a = fold * SF + beat: bit p*SIMD + l is 1 when weight (beat*SIMD + l, fold*PE + p) is +1.</summary>
-    private static List<BigInteger> WeightWords(MvuStage stage, int pe, int simd)
-    {
-        var w = stage.Mvu.IntTensor("weights");
-        int beats = stage.Inputs / simd, folds = stage.Outputs / pe;
-        var words = new List<BigInteger>(beats * folds);
-        for (int fold = 0; fold < folds; fold++)
-        {
-            for (int beat = 0; beat < beats; beat++)
-            {
-                BigInteger word = 0;
-                for (int p = pe - 1; p >= 0; p--)
-                {
-                    for (int l = simd - 1; l >= 0; l--) word = (word << 1) | (w[(beat * simd) + l, (fold * pe) + p] > 0 ? 1 : 0);
-                }
-                words.Add(word);
-            }
-        }
-        return words;
     }
 
     /// <summary>Coefficient ROM: one word per chunk step (a beat's chunk groups when chunks fit in a beat, else one chunk).</summary>

@@ -1,0 +1,17 @@
+using HwFlow.Compiler.Hardware.Compression;
+
+namespace HwFlow.Compiler.Hardware;
+
+/// <summary>
+/// How the hardware is generated beyond the folding: the logic fabric the compressor trees and
+/// memories are shaped for (from the device, or lut4 by default).
+/// </summary>
+public sealed record HardwareOptions
+{
+    public static HardwareOptions Default { get; } = new();
+
+    public LogicFabric Fabric { get; init; } = LogicFabric.Lut4;
+
+    /// <summary>The device name the design was folded for (recorded in the build manifest), or null.</summary>
+    public string? Device { get; init; }
+}
