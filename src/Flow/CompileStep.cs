@@ -104,17 +104,17 @@ internal static class CompileStep
             var shapes = StagePlanner.Shapes(stages);
             cancel.ThrowIfCancellationRequested();
             step.Report(2);
-            var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal);
-            cancel.ThrowIfCancellationRequested();
-            step.Report(3);
             HardwareDesign design;
             DeviceFit? fit = null;
             if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, graph.Input.Type.Length, goal);
             else
             {
+                var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal);
+                cancel.ThrowIfCancellationRequested();
                 design = HardwareGenerator.Generate(stages, plan, hardware);
                 if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, graph.Input.Type.Length, plan).Luts);
             }
+            step.Report(3);
             cancel.ThrowIfCancellationRequested();
             step.Report(4);
             var written = BuildWriter.Write(staged.Path, spec, graph, design, summary, request.ClockMhz, fit);

@@ -28,5 +28,5 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
         return fit;
     }
 
-    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

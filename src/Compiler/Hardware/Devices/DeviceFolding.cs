@@ -1,6 +1,7 @@
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Compiler.Hardware.Devices;
 
@@ -16,7 +17,13 @@ public static class DeviceFolding
     {
         var shapes = StagePlanner.Shapes(stages);
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
-        var plan = FoldingOptimizer.Optimize(shapes, inputBytes, goal);
+        FoldingPlan plan;
+        try { plan = FoldingOptimizer.Optimize(shapes, inputBytes, goal); }
+        catch (FoldingGoalUnreachable e) when (e.SmallestLuts > 0)
+        {
+            throw new UserError($"nothing fits {device.Name}: even the smallest design needs {DeviceFit.N(e.SmallestLuts)} LUTs estimated, over the budget of {DeviceFit.N(device.LutBudget)} "
+                + $"({Device.LutShare:P0} of {DeviceFit.N(device.Luts)}) by {DeviceFit.N(e.SmallestLuts - device.LutBudget)}; pick a larger device");
+        }
         while (true)
         {
             var design = HardwareGenerator.Generate(stages, plan, options);

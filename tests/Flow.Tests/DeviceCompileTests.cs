@@ -1,0 +1,45 @@
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Devices;
+using HwFlow.Runtime.IO;
+
+namespace HwFlow.Flow.Tests;
+
+/// <summary>
+/// `compile --device`: the folding is chosen for the device's LUT budget and block RAMs, the
+/// hardware is shaped for its logic cell, and the fit is recorded in the build report.
+/// </summary>
+public sealed class DeviceCompileTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("fmnist-tiny", "ice40-up5k")]
+    [InlineData("fmnist-tiny", "ice40-hx8k")]
+    [InlineData("mnist-bnn-mlp", "xc7a35t")]
+    public void A_design_folded_for_a_device_fits_it_by_the_estimate(string example, string deviceName)
+    {
+        var device = Device.Parse(deviceName);
+        var build = _dir.File($"{example}-{deviceName}");
+        var compiled = Steps.Compile(new CompileRequest(RepoPaths.Example(example), OutputFolder.Chosen(build, force: false)) { Device = deviceName });
+
+        var fit = compiled.Report.DeviceFit ?? throw new Xunit.Sdk.XunitException("no device fit in the report");
+        Assert.Equal(deviceName, fit.Device);
+        Assert.InRange(fit.EstimatedLuts, 1, device.LutBudget);
+        Assert.InRange(fit.BlockRams, 0, device.BlockRams);
+        Assert.Equal(compiled.Report.Folding.Luts, fit.EstimatedLuts);
+        var manifest = File.ReadAllText(Path.Combine(build, "hwflow-build.json"));
+        Assert.Contains(device.Fabric == LogicFabric.Lut4 ? "lut4" : "lut6", manifest, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Where_the_block_rams_fit_the_device_folding_is_the_fastest_within_its_lut_budget()
+    {
+        // the xc7a35t has 100 block RAMs, more than fmnist-tiny needs at any pace (on the hx8k the fastest pace needs more than its 32, so it runs at half pace)
+        var device = Device.Parse("xc7a35t");
+        var byDevice = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("d"), force: false)) { Device = device.Name });
+        var byBudget = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { MaxLuts = device.LutBudget });
+        Assert.Equal(byBudget.Report.CyclesPerFrame, byDevice.Report.CyclesPerFrame);
+    }
+}
