@@ -50,6 +50,15 @@ public sealed class FoundationCommandTests : IDisposable
     }
 
     [Fact]
+    public void InfoNamesAnImageInputByItsShape()
+    {
+        var result = CliProcess.Run("info", CliProcess.Example("mnist-bnn-cnn"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("mnist-bnn-cnn: 28x28x1 image (784 inputs) -> 10 outputs", result.Stdout);
+        Assert.Equal("28x28x1", CliProcess.Run("info", CliProcess.Example("mnist-bnn-cnn"), "--json").Json().GetProperty("inputShape").GetString());
+    }
+
+    [Fact]
     public void InfoForPeopleShowsATable()
     {
         var result = CliProcess.Run("info", Tiny);

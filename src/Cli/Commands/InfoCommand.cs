@@ -23,7 +23,7 @@ public static class InfoCommand
 
     internal static void Print(ModelSummary summary)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{summary.Name}[/]: {summary.Inputs} inputs -> {summary.Outputs} outputs ({summary.Output})");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{summary.Name}[/]: {summary.InputText} -> {summary.Outputs} outputs ({summary.Output})");
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("#", "layer", "in -> out", "k", "binarization", "parameters", "float32", "binary");
         foreach (var l in summary.Layers)

@@ -14,8 +14,11 @@ public sealed record LayerSummary(
     string Shapes = "");
 
 /// <summary>Shapes, parameter counts and sizes of a model, as stored in float32 and as deployed in binary.</summary>
-public sealed record ModelSummary(string Name, int Inputs, int Outputs, string Output, IReadOnlyList<LayerSummary> Layers)
+public sealed record ModelSummary(string Name, int Inputs, int Outputs, string Output, IReadOnlyList<LayerSummary> Layers, string InputShape = "")
 {
+    /// <summary>"784 inputs", or "28x28x1 image (784 inputs)" for a convolutional model.</summary>
+    public string InputText => InputShape.Contains('x') ? $"{InputShape} image ({Inputs} inputs)" : $"{Inputs} inputs";
+
     public long Parameters => Layers.Sum(l => l.Parameters);
     public long FloatBits => Layers.Sum(l => l.FloatBits);
     public long BinaryBits => Layers.Sum(l => l.BinaryBits);
@@ -77,7 +80,7 @@ public sealed record ModelSummary(string Name, int Inputs, int Outputs, string O
             rows.Add(new LayerSummary(i, layer.Type, features[i], features[i + 1], chunk, binarization, parameters, floatBits, binaryBits,
                 $"{ShapeText(shapes[i])} -> {ShapeText(shapes[i + 1])}"));
         }
-        return new ModelSummary(model.Name, model.Input.Features, features[^1], model.Output.ToString().ToLowerInvariant(), rows);
+        return new ModelSummary(model.Name, model.Input.Features, features[^1], model.Output.ToString().ToLowerInvariant(), rows, ShapeText(shapes[0]));
     }
 
     /// <summary>784, or 28x28x32 for an image (height x width x channels).</summary>
