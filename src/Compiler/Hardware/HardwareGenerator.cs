@@ -43,7 +43,7 @@ public static class HardwareGenerator
                     : BinaryMvu.Build(library, name, stage, f, lanesIn, plan.Stages[i - 1].OutputType,
                         plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
             stageModules.Add(library.Add(module));
-            if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe)));
+            if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe, options)));
             // a window adds its read pipeline and output FIFO, a pool its FIFO
             latencies.Add(latency + (stage.Window is null ? 0 : WindowGenerator.PipelineLatency + 1) + (stage.Pool is null ? 0 : 1));
         }

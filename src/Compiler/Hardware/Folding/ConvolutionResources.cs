@@ -34,8 +34,10 @@ internal static class ConvolutionResources
         {
             long lane = (long)f.Pe * s.PoolWidth;
             bool bits = s.PoolWidth == 1;
-            // partial maxima: one pooled row of all channels, and one pixel's channels across a pool
-            yield return new("max-pool registers") { Ffs = (long)(s.PoolRowElements + s.Outputs) * s.PoolWidth };
+            // partial maxima: one pooled row of all channels (a RAM when large), and one pixel's channels across a pool
+            long row = (long)s.PoolRowElements * s.PoolWidth;
+            bool rowInRam = s.PoolRowElements / f.Pe >= 2 && row > Generators.PoolUnit.RowRegisterBits;
+            yield return new("max-pool registers") { Ffs = (rowInRam ? 0 : row) + ((long)s.Outputs * s.PoolWidth), BramBits = rowInRam ? row : 0 };
             // the maximum twice per beat (across, down): OR of bits, or a compare and a select per lane
             yield return bits
                 ? new("max-pool OR") { MuxBits = 2.0 * lane }

@@ -1,3 +1,4 @@
+using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Graph;
@@ -15,7 +16,10 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class PoolUnit
 {
-    public static RtlModule Build(ModuleLibrary library, string name, PoolOutput pool, int lanes)
+    /// <summary>A pooled row of partial maxima larger than this many bits is kept in a RAM instead of registers.</summary>
+    public const int RowRegisterBits = 512;
+
+    public static RtlModule Build(ModuleLibrary library, string name, PoolOutput pool, int lanes, HardwareOptions options)
     {
         var g = pool.Geometry;
         int s = g.Stride, groups = g.Channels / lanes;
@@ -50,7 +54,10 @@ public static class PoolUnit
 
         var rowFirst = m.Compare(RtlOp.Eq, dy, m.Const(0, dy.Width));
         var poolColumnDone = m.And(take, dxLast);
-        var down = Rotating(m, "down", g.OutWidth * groups, beat, poolColumnDone);
+        int rowWords = g.OutWidth * groups;
+        var down = rowWords >= 2 && (long)rowWords * beat > options.PoolRowRegisterBits
+            ? RotatingRam(m, "down", rowWords, beat, poolColumnDone, options)
+            : Rotating(m, "down", rowWords, beat, poolColumnDone);
         var v = m.Mux(rowFirst, h, Max(m, down.Head, h, pool, lanes));
         down.Push(v);
         m.Assign(pushValid, m.And(poolColumnDone, dyLast));
@@ -79,18 +86,47 @@ public static class PoolUnit
         return m.Concat(result);
     }
 
-    private static Rotation Rotating(ModuleBuilder m, string name, int words, int width, RtlSignal step)
+    private static IRotation Rotating(ModuleBuilder m, string name, int words, int width, RtlSignal step)
     {
         var register = m.Register(name, words * width, useReset: false);
         return new Rotation(m, register, words, width, step);
     }
 
+    /// <summary>
+    /// The same rotation in a RAM: a pointer walks the words; the read address runs one step ahead
+    /// (the pointer's next value), so the synchronous read has the head ready when it is used.
+    /// </summary>
+    private static IRotation RotatingRam(ModuleBuilder m, string name, int words, int width, RtlSignal step, HardwareOptions options)
+    {
+        var (pointer, last) = m.Counter(name + "_at", words, step);
+        var following = m.Mux(last, m.Const(0, pointer.Width), m.Add(pointer, m.Const(1, pointer.Width)));
+        var read = m.Mux(step, following, pointer);
+        var value = m.Wire(name + "_in", width);
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Buffer, width, words);
+        var head = m.Ram(name, width, words, read, null, pointer, value, step, style);
+        return new RamRotation(m, head, value);
+    }
+
+    private interface IRotation
+    {
+        RtlSignal Head { get; }
+
+        void Push(RtlSignal value);
+    }
+
     /// <summary>A shift register of words visited in a fixed cyclic order: read the head, push the new value at the tail.</summary>
-    private sealed class Rotation(ModuleBuilder m, RtlSignal register, int words, int width, RtlSignal step)
+    private sealed class Rotation(ModuleBuilder m, RtlSignal register, int words, int width, RtlSignal step) : IRotation
     {
         public RtlSignal Head { get; } = m.Slice(register, 0, width);
 
         public void Push(RtlSignal value) =>
             m.Next(register, words == 1 ? value : m.Concat(value, m.Slice(register, width, (words - 1) * width)), step);
+    }
+
+    private sealed class RamRotation(ModuleBuilder m, RtlSignal head, RtlSignal input) : IRotation
+    {
+        public RtlSignal Head { get; } = head;
+
+        public void Push(RtlSignal value) => m.Assign(input, value);
     }
 }
