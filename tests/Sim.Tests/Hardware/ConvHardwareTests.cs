@@ -1,8 +1,5 @@
 using CsCheck;
 using HwFlow.Compiler.Hardware;
-using HwFlow.Compiler.Hardware.Compression;
-using HwFlow.Compiler.Hardware.Stages;
-using HwFlow.Compiler.Lowering;
 using HwFlow.Compiler.Tests.Lowering;
 using HwFlow.Runtime.Graph;
 using HwFlow.Sim.Streams;
@@ -22,21 +19,9 @@ public sealed class ConvHardwareTests
 {
     private const int Frames = 6;
 
-    private static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed)
-    {
-        var model = RandomConvHardwareModels.Create(seed);
-        var graph = IntegerLowering.Lower(model, new CompileOptions());
-        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
-        var fabric = seed % 2 == 0 ? LogicFabric.Lut4 : LogicFabric.Lut6;
-        // every other case keeps its pools' rows of partial maxima in a RAM instead of registers
-        var options = new HardwareOptions { Fabric = fabric, PoolRowRegisterBits = seed % 4 < 2 ? 0 : int.MaxValue };
-        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), options);
-        int features = model.Input.Features;
-        var inputs = RandomModels.Inputs(features, seed, randomRows: Frames - 4);
-        var frames = inputs.Chunk(features).ToList();
-        var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);
-        return (graph, design, frames, golden);
-    }
+    // every other case keeps its pools' rows of partial maxima in a RAM instead of registers
+    private static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed) =>
+        GeneratedHardwareTests.Case(RandomConvHardwareModels.Create(seed), seed, Frames, new HardwareOptions { PoolRowRegisterBits = seed % 4 < 2 ? 0 : int.MaxValue });
 
     [Fact]
     public void RandomConvModelsAtRandomFoldingsMatchTheGoldenKernelAndThePredictedInterval()
