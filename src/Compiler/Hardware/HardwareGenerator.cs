@@ -33,12 +33,19 @@ public static class HardwareGenerator
             var stage = plan.Stages[i];
             var f = folding.For(stage.Name);
             string name = "layer_" + stage.Name.Replace('.', '_');
+            int lanesIn = i == 0 ? 1 : folding.For(plan.Stages[i - 1].Name).Pe;
+            if (stage.Window is { } window)
+                stageModules.Add(library.Add(WindowGenerator.Build(library, name + "_window", window, lanesIn, options)));
             var (module, latency) = stage.IsDense
                 ? DenseMvu.Build(library, name, stage, f)
-                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
-                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
+                : stage.Window is { } w
+                    ? BinaryMvu.Build(library, name, stage, f, w.Lanes, w.OutputType, 1, options)
+                    : BinaryMvu.Build(library, name, stage, f, lanesIn, plan.Stages[i - 1].OutputType,
+                        plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
             stageModules.Add(library.Add(module));
-            latencies.Add(latency);
+            if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe, options)));
+            // a window adds its read pipeline and output FIFO, a pool its FIFO
+            latencies.Add(latency + (stage.Window is null ? 0 : WindowGenerator.PipelineLatency + 1) + (stage.Pool is null ? 0 : 1));
         }
         int classWidth = BitWidth.ToIndex(plan.Classes);
         int outputWidth = Math.Max(8, classWidth);

@@ -14,4 +14,7 @@ public sealed record HardwareOptions
 
     /// <summary>The device name the design was folded for (recorded in the build manifest), or null.</summary>
     public string? Device { get; init; }
+
+    /// <summary>A max-pool's pooled row of partial maxima wider than this many bits goes to a RAM (tests lower it to reach the RAM form).</summary>
+    public int PoolRowRegisterBits { get; init; } = Generators.PoolUnit.RowRegisterBits;
 }

@@ -21,15 +21,18 @@ public sealed class GeneratedHardwareTests
 {
     private const int Frames = 8;
 
-    private static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed)
+    private static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed) =>
+        Case(RandomModels.Create(seed) with { Output = OutputKind.Class, Scales = ScaleMode.Exact }, seed, Frames, new HardwareOptions());
+
+    /// <summary>A model lowered, folded at a random legal folding for either fabric, generated, with frames and their golden classes.</summary>
+    internal static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ModelSpec model, ulong seed, int frameCount, HardwareOptions options)
     {
-        var model = RandomModels.Create(seed) with { Output = OutputKind.Class, Scales = ScaleMode.Exact };
         var graph = IntegerLowering.Lower(model, new CompileOptions());
         var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
         // both compressor-tree forms: 3:2 counters (LUT4) and 6:3 counters with XNOR pairs in their tables (LUT6)
         var fabric = seed % 2 == 0 ? LogicFabric.Lut4 : LogicFabric.Lut6;
-        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), new HardwareOptions { Fabric = fabric });
-        var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: Frames - 4);
+        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), options with { Fabric = fabric });
+        var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: frameCount - 4);
         var frames = inputs.Chunk(model.Input.Features).ToList();
         var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);
         return (graph, design, frames, golden);

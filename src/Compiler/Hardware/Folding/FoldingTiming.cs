@@ -4,12 +4,14 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// The cycle counts the streaming dataflow is built to meet. A layer's MVU reads SIMD inputs for
 /// PE output neurons per cycle, so one group of PE outputs takes Inputs/SIMD cycles and there are
 /// Outputs/PE groups. The input stage takes one byte per cycle. Ping-pong buffers and FIFOs
-/// decouple the stages, so the slowest stage sets the initiation interval.
+/// decouple the stages, so the slowest stage sets the initiation interval. A convolution's unit
+/// repeats per output pixel, and takes each pixel's receptive field from its window at the
+/// window's rate, so a pixel costs the larger of the two.
 /// </summary>
 public static class FoldingTiming
 {
     public static long LayerCycles(LayerShape shape, LayerFolding folding) =>
-        (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd);
+        shape.Pixels * Math.Max(shape.WindowBeats, (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd));
 
     /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
     public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>

@@ -15,7 +15,10 @@ public enum LayerKind
 /// is a single chunk, e.g. BNN layers); FactorWidth is 0 when the layer has no runtime chunk
 /// factor, CoefficientWidth 0 when it has no coefficient (coef form) and ShiftWidth 0 when it is
 /// not a pow2 (shift form) layer. NextChunk is the chunk length the next layer binarizes this
-/// layer's outputs with (0 when the next stage is not a chunked binary layer).
+/// layer's outputs with (0 when the next stage is not a chunked binary layer). A convolution's
+/// unit runs once per output pixel (Pixels), fed by a sliding window that takes WindowBeats beats
+/// per pixel and holds WindowBits of frame buffers; PoolRowElements and PoolWidth size the
+/// max-pool after it (0 when none).
 /// </summary>
 public sealed record LayerShape(
     string Name,
@@ -30,7 +33,12 @@ public sealed record LayerShape(
     int ShiftWidth,
     int AccumulatorWidth,
     int OutputWidth,
-    int NextChunk);
+    int NextChunk,
+    int Pixels = 1,
+    int WindowBeats = 0,
+    long WindowBits = 0,
+    int PoolRowElements = 0,
+    int PoolWidth = 0);
 
 /// <summary>How one layer is folded: PE output neurons and SIMD inputs per cycle.</summary>
 public sealed record LayerFolding(string Layer, int Pe, int Simd);

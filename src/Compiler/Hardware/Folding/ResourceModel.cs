@@ -28,6 +28,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
         var terms = shape.Kind == LayerKind.Dense ? DenseTerms(shape, folding) : BinaryTerms(shape, folding);
         terms.AddRange(OutputTerms(shape, folding));
+        terms.AddRange(ConvolutionResources.Terms(shape, folding, Costs));
         return StageResources.Of(shape.Name, terms, Costs);
     }
 

@@ -51,6 +51,15 @@ public sealed record MvuStage(
 
     /// <summary>Width of one output element on the stream (1 for bits).</summary>
     public int OutputWidth => OutputType.Width;
+
+    /// <summary>The sliding window in front of a convolution's matrix-vector unit (null for a dense layer).</summary>
+    public WindowInput? Window { get; init; }
+
+    /// <summary>The max-pool after the post-ops (null when none).</summary>
+    public PoolOutput? Pool { get; init; }
+
+    /// <summary>Receptive fields the unit computes per frame (1 unless convolutional).</summary>
+    public int Pixels => Window?.Geometry.Positions ?? 1;
 }
 
 /// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax.</summary>

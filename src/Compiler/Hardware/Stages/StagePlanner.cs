@@ -14,7 +14,7 @@ namespace HwFlow.Compiler.Hardware.Stages;
 /// </summary>
 public static class StagePlanner
 {
-    private static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale];
+    internal static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale];
 
     public static StagePlan Plan(Graph graph)
     {
@@ -22,21 +22,17 @@ public static class StagePlanner
         if (graph.Nodes.FirstOrDefault(n => n.Op is Ops.ZeroPad or Ops.Butterfly) is { } transform)
             throw Unsupported(transform, "the Walsh-Hadamard transform's butterfly network has no hardware generator yet (issue 16, phase 2); "
                 + "the model evaluates with `hwflow eval`, lowers with `hwflow compile --ir-only`, and `hwflow experiment wht` estimates its hardware");
-        if (graph.Nodes.FirstOrDefault(n => Ops.Movement.Contains(n.Op)) is { } window)
-        {
-            throw new UserError($"model {graph.Name} is convolutional ({ModelImporter.Describe(window)}): hardware for Conv2D, BinConv2D and MaxPool2D is not generated yet; " +
-                "`hwflow compile --ir-only` and `hwflow eval --engine integer|packed` run it");
-        }
         RefuseImportedShapes(graph);
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
         var first = mvus[0];
-        if (first.Op != Ops.Dense || graph.Operand(first).Op != Ops.Input)
+        if (first.Op != Ops.Dense || ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)).Op != Ops.Input)
             throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
             throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
 
         var stages = new List<MvuStage>();
+        var window = ConvolutionPlanner.InputWindow(graph, first);
         for (int i = 0; i < mvus.Count; i++)
         {
             var mvu = mvus[i];
@@ -44,8 +40,12 @@ public static class StagePlanner
             var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
             var (prep, factor) = i == 0 ? (null, null) : Prep(graph, mvu);
             var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
-            var postOps = PostOpChain(graph, mvu, boundary);
-            stages.Add(new MvuStage(mvu.Name, mvu, factor, prep, postOps, boundary.Type));
+            var (last, pool, nextWindow) = ConvolutionPlanner.Split(graph, mvu, boundary, next);
+            var postOps = pool is null && nextWindow is null ? PostOpChain(graph, mvu, boundary) : ConvolutionPlanner.PostOps(graph, mvu, boundary);
+            var stage = new MvuStage(mvu.Name, mvu, factor, prep, postOps, last.Type) { Window = window, Pool = pool };
+            ConvolutionPlanner.Check(stage);
+            stages.Add(stage);
+            window = nextWindow;
         }
 
         var output = graph.Output;
@@ -62,7 +62,8 @@ public static class StagePlanner
         {
             var s = plan.Stages[i];
             var next = i + 1 < plan.Stages.Count ? plan.Stages[i + 1] : null;
-            int nextChunk = next?.Prep is { Factor: not FactorKind.None } p ? p.Chunk : 0;
+            // a window between the stages regroups the outputs into whole pixels: no chunk rule on PE
+            int nextChunk = next is { Window: null, Prep: { Factor: not FactorKind.None } p } ? p.Chunk : 0;
             var weights = s.Mvu.IntTensor("weights");
             shapes.Add(new LayerShape(
                 s.Name,
@@ -77,7 +78,12 @@ public static class StagePlanner
                 0,
                 s.Mvu.Type.Width,
                 s.OutputWidth,
-                nextChunk));
+                nextChunk,
+                s.Pixels,
+                s.Window?.BeatsPerPixel ?? 0,
+                s.Window?.BufferBits ?? 0,
+                s.Pool is { } pool ? pool.Geometry.OutWidth * pool.Geometry.Channels : 0,
+                s.Pool?.ElementType.Width ?? 0));
         }
         return shapes;
     }
@@ -158,6 +164,6 @@ public static class StagePlanner
             throw Unsupported(first, $"a binary first layer reading thresholded input bytes (a binarized input, as QONNX's x*2-1 then BipolarQuant) has no hardware generator yet; {software}");
     }
 
-    private static UserError Unsupported(Node node, string why) =>
+    internal static UserError Unsupported(Node node, string why) =>
         new($"{ModelImporter.Describe(node)}: cannot generate hardware: {why}");
 }
