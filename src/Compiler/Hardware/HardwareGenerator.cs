@@ -28,6 +28,12 @@ public static class HardwareGenerator
         var library = new ModuleLibrary();
         var stageModules = new List<RtlModule>();
         var latencies = new List<int>();
+        if (plan.Front is { } front)
+        {
+            var (module, latency) = ButterflyNetwork.Build(library, "layer_" + front.Name.Replace('.', '_'), front, folding.For(front.Name));
+            stageModules.Add(library.Add(module));
+            latencies.Add(latency);
+        }
         for (int i = 0; i < plan.Stages.Count; i++)
         {
             var stage = plan.Stages[i];
@@ -35,8 +41,10 @@ public static class HardwareGenerator
             string name = "layer_" + stage.Name.Replace('.', '_');
             var (module, latency) = stage.IsDense
                 ? DenseMvu.Build(library, name, stage, f)
-                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
-                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
+                : i == 0 && plan.Front is { } transform
+                    ? BinaryMvu.Build(library, name, stage, f, folding.For(transform.Name).Pe, transform.OutputType, 1, options)
+                    : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
+                        plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }
