@@ -37,7 +37,7 @@ public static class ButterflyNetwork
         // the beat entering the first stage
         var (position, positionLast) = m.Counter("position", beats, step);
         var atStart = IsZero(m, position);
-        var inputBeat = m.Compare(RtlOp.LtU, position, m.Const(inputBeats, position.Width));
+        var inputBeat = inputBeats == beats ? m.Const(1, 1) : m.Compare(RtlOp.LtU, position, m.Const(inputBeats, position.Width));
 
         var takeByte = m.Wire("take_byte", 1);
         var acceptByte = m.And(inValid, takeByte);
