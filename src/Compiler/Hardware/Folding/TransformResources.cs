@@ -23,8 +23,8 @@ public static class TransformResources
         int inWidth = s.InputWidth + 1;
         var terms = new List<ResourceTerm>
         {
-            // x or -x per lane; the sign bits come from a ROM of n/PE words (wired when one beat holds the frame)
-            new("sign flips") { NegateBits = (double)lanes * inWidth, BramBits = beats > 1 ? size : 0 },
+            // x or -x per lane; the sign bits come from a ROM of n/PE words in logic (a 16-bit table a LUT4), wired when one beat holds the frame
+            new("sign flips") { NegateBits = (double)lanes * inWidth, MuxBits = beats > 1 ? size / 16.0 : 0 },
             // the bytes of a beat gathered, and the position counter with its handshake
             new("input gather") { Ffs = (long)(lanes - 1) * 8, CarryAdderBits = BitWidth.ToIndex(beats) + BitWidth.ToIndex(lanes) },
         };

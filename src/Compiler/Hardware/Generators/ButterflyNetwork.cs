@@ -80,7 +80,8 @@ public static class ButterflyNetwork
                 Enumerable.Range(0, lanes).Aggregate(BigInteger.Zero, (w, l) => signs[(b * lanes) + l] < 0 ? w | (BigInteger.One << l) : w)).ToList();
             // read one step ahead: the word of the beat about to enter (not during reset, when the position stays 0)
             var next = m.Mux(positionLast, m.Const(0, position.Width), m.Add(position, m.Const(1, position.Width)));
-            signWord = m.Rom("signs", lanes, words, m.Mux(m.And(step, m.Not(rst)), next, position));
+            // one bit a word: a lookup table in logic is far smaller than a block RAM
+            signWord = m.Rom("signs", lanes, words, m.Mux(m.And(step, m.Not(rst)), next, position), style: MemoryStyle.Logic);
         }
         var zero = m.Const(0, firstWidth);
         var values = new List<RtlSignal>();
