@@ -13,8 +13,11 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class TransformResources
 {
-    /// <summary>Delay lines at most this deep are registers; deeper ones are a RAM with a registered read.</summary>
-    public const int RegisterDelayDepth = 3;
+    /// <summary>Delay lines of at most this many bits are registers (a RAM this small would take a whole block); longer ones are a RAM with a registered read.</summary>
+    public const int RegisterLineBits = 512;
+
+    /// <summary>Whether a delay line of <paramref name="depth"/> words of <paramref name="wordBits"/> bits is built from registers.</summary>
+    public static bool InRegisters(int depth, int wordBits) => depth == 1 || (long)depth * wordBits <= RegisterLineBits;
 
     public static List<ResourceTerm> Terms(LayerShape s, LayerFolding f)
     {
@@ -41,7 +44,7 @@ public static class TransformResources
                 // per lane, the sum and the difference both exist: the pair's add and subtract, plus the output and push selects
                 adderBits += (double)lanes * width;
                 muxBits += 2.0 * lanes * width;
-                if (depth <= RegisterDelayDepth) registerBits += (long)depth * lanes * width;
+                if (InRegisters(depth, lanes * width)) registerBits += (long)depth * lanes * width;
                 else ramBits += (long)depth * lanes * width;
                 counterBits += BitWidth.ToIndex(beats) + 2;
             }

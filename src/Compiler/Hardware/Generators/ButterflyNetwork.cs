@@ -189,7 +189,7 @@ public static class ButterflyNetwork
     private static RtlSignal DelayLine(ModuleBuilder m, string name, int lanes, int width, int depth, RtlSignal step, out RtlSignal push)
     {
         push = m.Wire(name + "_push", lanes * width);
-        if (depth <= TransformResources.RegisterDelayDepth)
+        if (TransformResources.InRegisters(depth, lanes * width))
         {
             RtlSignal value = push;
             for (int i = 0; i < depth; i++) value = m.Hold(value, step, name);
