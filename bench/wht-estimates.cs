@@ -1,9 +1,9 @@
 #:project ../src/Compiler/HwFlow.Compiler.csproj
 // Estimated hardware of trained models at several operating points: the fastest folding the
 // input stream allows (100 MHz, what `hwflow experiment wht` reports) and slower targets where a
-// design must fold to fit a small FPGA. Transform networks are costed as `experiment wht` costs
-// them (a butterfly unit folded by stage: an estimate of hardware not generated yet, issue 16
-// phase 2); dense ones as `hwflow compile` would fold them. Estimates, not synthesis.
+// design must fold to fit a small FPGA. Every network is costed as `experiment wht` and
+// `hwflow compile` cost it (one transform on the input bytes by the butterfly network's own
+// resource model; stacked transforms, which have no generator, by the first estimate). Estimates, not synthesis.
 // Run from the repository root:  dotnet run -c Release bench/wht-estimates.cs MODEL...
 using HwFlow.Compiler.Estimates;
 using HwFlow.Compiler.Hardware.Folding;

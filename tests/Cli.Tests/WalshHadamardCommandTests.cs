@@ -3,7 +3,7 @@ using HwFlow.Runtime.Model;
 
 namespace HwFlow.Cli.Tests;
 
-/// <summary>Walsh-Hadamard transform networks through the commands a user runs: train, info, compile --ir-only (and compile's refusal to build hardware), eval, experiment wht.</summary>
+/// <summary>Walsh-Hadamard transform networks through the commands a user runs: train, info, compile --ir-only (and compile's refusal to build hardware for stacked transforms), eval, experiment wht.</summary>
 public sealed class WalshHadamardCommandTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -35,7 +35,7 @@ public sealed class WalshHadamardCommandTests : IDisposable
 
         var hardware = _dir.File("hw");
         CliProcess.AssertUserError(CliProcess.Run("compile", output, "-o", hardware),
-            "layer 0 (WalshHadamard): cannot generate hardware: the Walsh-Hadamard transform's butterfly network has no hardware generator yet");
+            "(WalshHadamard): cannot generate hardware: only one Walsh-Hadamard transform, on the input bytes, has a hardware generator (stacked transforms D1 H D2 H ... do not yet)");
         Assert.False(Directory.Exists(hardware));
 
         var eval = CliProcess.Run("eval", output, "--dataset", "fashion-mnist", "--count", "300", "--engine", "packed", "--json");

@@ -10,9 +10,10 @@ namespace HwFlow.Compiler.Estimates;
 /// <summary>
 /// What a model would cost in hardware, estimated without generating it: the integer graph, the
 /// folding the optimizer picks for <c>goal</c>, and <see cref="ResourceModel"/>'s LUTs and
-/// frames/s. A transform on the input bytes is planned as its dense +-1 equal
-/// (<see cref="TransformSurrogate"/>) and costed as a butterfly unit (<see cref="TransformCost"/>)
-/// fast enough for the design's initiation interval.
+/// frames/s. One transform on the input bytes is planned and folded as compile does it (the
+/// butterfly network's own resource model); stacked transforms, which have no generator yet, are
+/// planned as their dense +-1 equal (<see cref="TransformSurrogate"/>) and costed as butterfly
+/// units (<see cref="TransformCost"/>) fast enough for the design's initiation interval.
 /// </summary>
 public static class DesignEstimator
 {
@@ -27,6 +28,9 @@ public static class DesignEstimator
         var (front, elsewhere) = TransformSurrogate.Find(graph);
         if (elsewhere)
             throw new UserError($"model {model.Name}: a hardware estimate covers a Walsh-Hadamard transform on the input bytes only");
+        // one transform on the input bytes has its generator: planned, folded and costed as compile does it
+        bool generated = front is not null && front.Transforms().Count() == 1;
+        if (generated) front = null;
         var planned = front is null ? graph : TransformSurrogate.Replace(graph, front);
         var shapes = StagePlanner.Shapes(StagePlanner.Plan(planned));
         int inputBytes = graph.Input.Type.Length;
@@ -34,7 +38,7 @@ public static class DesignEstimator
         var design = ResourceModel.Default.Design(shapes, inputBytes, plan);
         long ii = FoldingTiming.InitiationInterval(shapes, inputBytes, plan);
         var layers = design.Layers.ToList();
-        string realization = "folded matrix-vector stages";
+        string realization = generated ? "transform folded by PE (the butterfly network), then folded matrix-vector stages" : "folded matrix-vector stages";
         if (front is not null)
         {
             int butterflies = TransformCost.ButterfliesFor(front.Size, ii);

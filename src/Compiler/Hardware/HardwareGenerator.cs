@@ -28,6 +28,12 @@ public static class HardwareGenerator
         var library = new ModuleLibrary();
         var stageModules = new List<RtlModule>();
         var latencies = new List<int>();
+        if (plan.Front is { } front)
+        {
+            var (module, latency) = ButterflyNetwork.Build(library, "layer_" + front.Name.Replace('.', '_'), front, folding.For(front.Name));
+            stageModules.Add(library.Add(module));
+            latencies.Add(latency);
+        }
         for (int i = 0; i < plan.Stages.Count; i++)
         {
             var stage = plan.Stages[i];
@@ -40,7 +46,9 @@ public static class HardwareGenerator
                 ? DenseMvu.Build(library, name, stage, f)
                 : stage.Window is { } w
                     ? BinaryMvu.Build(library, name, stage, f, w.Lanes, w.OutputType, 1, options)
-                    : BinaryMvu.Build(library, name, stage, f, lanesIn, plan.Stages[i - 1].OutputType,
+                    : i == 0 && plan.Front is { } transform
+                        ? BinaryMvu.Build(library, name, stage, f, folding.For(transform.Name).Pe, transform.OutputType, 1, options)
+                        : BinaryMvu.Build(library, name, stage, f, lanesIn, plan.Stages[i - 1].OutputType,
                         plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
             stageModules.Add(library.Add(module));
             if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe, options)));

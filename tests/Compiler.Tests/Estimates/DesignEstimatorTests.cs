@@ -77,7 +77,13 @@ public sealed class DesignEstimatorTests
         ], OutputKind.Class);
         var estimate = DesignEstimator.Of(model, new CompileOptions(), new FoldingGoal.Fastest(), 100);
         Assert.Equal(784, estimate.CyclesPerFrame);
-        Assert.Contains("8 butterflies per cycle", estimate.Realization);
+        Assert.Contains("butterfly network", estimate.Realization);
+        // one transform has its generator: the estimate is compile's own folding report
+        var graph = IntegerLowering.Lower(model, new CompileOptions());
+        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+        Assert.Equal(LayerKind.Transform, shapes[0].Kind);
+        var report = FoldingReport.Of(shapes, 784, FoldingOptimizer.Optimize(shapes, 784, new FoldingGoal.Fastest()), 100);
+        Assert.Equal((report.Luts, report.Ffs, report.BramBits, report.InitiationInterval), (estimate.Luts, estimate.Ffs, estimate.BramBits, estimate.CyclesPerFrame));
         // the transform's signs (1 bit each), 19-bit thresholds and directions, the classifier's sign weights
         Assert.Equal(1024 + (1024 * 19) + (1024 * 2) + (1024 * 10), estimate.ConstantBits);
         Assert.InRange(estimate.Luts, 500, 20_000);

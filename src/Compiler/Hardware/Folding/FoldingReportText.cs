@@ -46,7 +46,7 @@ public static class FoldingReportText
     private static IEnumerable<string[]> Rows(FoldingReport r)
     {
         foreach (var l in r.Layers)
-            yield return [l.Name, l.Kind == LayerKind.Dense ? "dense" : "binary", N(l.Inputs), N(l.Outputs), l.Chunk is { } c ? N(c) : "-",
+            yield return [l.Name, l.Kind.ToString().ToLowerInvariant(), N(l.Inputs), N(l.Outputs), l.Chunk is { } c ? N(c) : "-",
                 N(l.Pe), N(l.Simd), N(l.Cycles), N(l.Luts), N(l.Ffs), N(l.BramBits)];
         foreach (var s in r.OtherStages)
             yield return [s.Name, "", "", "", "", "", "", N(s.Cycles), N(s.Luts), N(s.Ffs), N(s.BramBits)];

@@ -20,14 +20,14 @@ public static class FoldingRules
     public static IReadOnlyList<int> LegalPes(LayerShape shape)
     {
         CheckShape(shape);
-        return [.. Divisors(shape.Outputs).Where(pe => PeKeepsNextChunks(shape, pe))];
+        return [.. Divisors(shape.Outputs).Where(pe => PeKeepsNextChunks(shape, pe) && TransformTakes(shape, pe))];
     }
 
     /// <summary>SIMD values that divide the inputs and, in a binary layer, do not split a chunk across compute beats.</summary>
     public static IReadOnlyList<int> LegalSimds(LayerShape shape)
     {
         CheckShape(shape);
-        return [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
+        return shape.Kind == LayerKind.Transform ? [1] : [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
     }
 
     public static bool IsLegal(LayerShape shape, LayerFolding folding) => Check(shape, folding) is null;
@@ -42,6 +42,8 @@ public static class FoldingRules
         if (pe < 1) return $"layer {shape.Name}: PE must be a positive integer, got {pe}";
         if (shape.Outputs % pe != 0)
             return $"layer {shape.Name}: PE {pe} must divide the {shape.Outputs} outputs{LegalPeList(shape)}";
+        if (!TransformTakes(shape, pe))
+            return $"layer {shape.Name}: PE {pe} of a Walsh-Hadamard transform must divide its {shape.Inputs} input bytes (a beat is PE whole bytes){LegalPeList(shape)}";
         if (!PeKeepsNextChunks(shape, pe))
             return $"layer {shape.Name}: PE {pe} must divide the next layer's chunk length {shape.NextChunk} or be a multiple of it, "
                 + $"so that an output beat never splits a chunk{LegalPeList(shape)}";
@@ -53,6 +55,8 @@ public static class FoldingRules
     {
         CheckShape(shape);
         if (simd < 1) return $"layer {shape.Name}: SIMD must be a positive integer, got {simd}";
+        if (shape.Kind == LayerKind.Transform && simd != 1)
+            return $"layer {shape.Name}: a Walsh-Hadamard transform is folded by PE (values a beat) only: SIMD must be 1, got {simd}";
         if (shape.Inputs % simd != 0)
             return $"layer {shape.Name}: SIMD {simd} must divide the {shape.Inputs} inputs{LegalSimdList(shape)}";
         if (!SimdKeepsChunks(shape, simd))
@@ -93,6 +97,9 @@ public static class FoldingRules
 
     private static bool SimdKeepsChunks(LayerShape shape, int simd) =>
         shape.Kind != LayerKind.Binary || shape.Chunk % simd == 0 || simd % shape.Chunk == 0;
+
+    /// <summary>A transform's beat is PE input bytes (or padding zeros): PE divides the input length.</summary>
+    private static bool TransformTakes(LayerShape shape, int pe) => shape.Kind != LayerKind.Transform || shape.Inputs % pe == 0;
 
     private static bool PeKeepsNextChunks(LayerShape shape, int pe) =>
         shape.NextChunk == 0 || shape.NextChunk % pe == 0 || pe % shape.NextChunk == 0;

@@ -10,8 +10,21 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class FoldingTiming
 {
-    public static long LayerCycles(LayerShape shape, LayerFolding folding) =>
-        shape.Pixels * Math.Max(shape.WindowBeats, (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd));
+    public static long LayerCycles(LayerShape shape, LayerFolding folding) => shape.Kind == LayerKind.Transform
+        ? TransformCycles(shape.Inputs, shape.Outputs, folding.Pe)
+        : shape.Pixels * Math.Max(shape.WindowBeats, (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd));
+
+    /// <summary>
+    /// A Walsh-Hadamard transform of <paramref name="size"/> values on <paramref name="inputBytes"/>
+    /// bytes, <paramref name="lanes"/> values a beat: a beat of bytes takes a cycle per byte, a padding
+    /// beat one cycle, and during the padding the first lanes - 1 bytes of the next frame's first beat
+    /// are gathered ahead.
+    /// </summary>
+    public static long TransformCycles(int inputBytes, int size, int lanes)
+    {
+        long padding = (size - inputBytes) / lanes;
+        return padding == 0 ? Math.Max(inputBytes, size / lanes) : inputBytes + padding - Math.Min(lanes - 1, padding);
+    }
 
     /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
     public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>

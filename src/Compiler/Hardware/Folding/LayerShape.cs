@@ -7,6 +7,9 @@ public enum LayerKind
 
     /// <summary>bin-dot: activation bits times weight sign bits (AND/XNOR popcount), per-chunk factor and coefficient or shift.</summary>
     Binary,
+
+    /// <summary>a Walsh-Hadamard transform on the input bytes (Inputs bytes, Outputs = n): PE values a beat, n/PE beats a frame; SIMD is 1.</summary>
+    Transform,
 }
 
 /// <summary>

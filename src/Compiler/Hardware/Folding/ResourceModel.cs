@@ -26,7 +26,12 @@ public sealed class ResourceModel(ResourceCosts costs)
     public StageResources Layer(LayerShape shape, LayerFolding folding)
     {
         if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
-        var terms = shape.Kind == LayerKind.Dense ? DenseTerms(shape, folding) : BinaryTerms(shape, folding);
+        var terms = shape.Kind switch
+        {
+            LayerKind.Dense => DenseTerms(shape, folding),
+            LayerKind.Transform => TransformResources.Terms(shape, folding),
+            _ => BinaryTerms(shape, folding),
+        };
         terms.AddRange(OutputTerms(shape, folding));
         terms.AddRange(ConvolutionResources.Terms(shape, folding, Costs));
         return StageResources.Of(shape.Name, terms, Costs);

@@ -63,4 +63,8 @@ public sealed record MvuStage(
 }
 
 /// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax.</summary>
-public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuStage> Stages, bool ClassOutput, int Classes);
+public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuStage> Stages, bool ClassOutput, int Classes)
+{
+    /// <summary>A Walsh-Hadamard transform on the input bytes, in front of the first stage (then a binary one).</summary>
+    public TransformStage? Front { get; init; }
+}

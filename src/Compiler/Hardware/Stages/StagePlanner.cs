@@ -18,15 +18,12 @@ public static class StagePlanner
 
     public static StagePlan Plan(Graph graph)
     {
-        // checked first: a transform in front of the first matrix-vector node would otherwise be reported as that node's fault
-        if (graph.Nodes.FirstOrDefault(n => n.Op is Ops.ZeroPad or Ops.Butterfly) is { } transform)
-            throw Unsupported(transform, "the Walsh-Hadamard transform's butterfly network has no hardware generator yet (issue 16, phase 2); "
-                + "the model evaluates with `hwflow eval`, lowers with `hwflow compile --ir-only`, and `hwflow experiment wht` estimates its hardware");
         RefuseImportedShapes(graph);
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
         var first = mvus[0];
-        if (first.Op != Ops.Dense || ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)).Op != Ops.Input)
+        var front = TransformStage.Find(graph, mvu => BoundaryOf(graph, mvu));
+        if (front is null && (first.Op != Ops.Dense || ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)).Op != Ops.Input))
             throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
             throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
@@ -38,7 +35,7 @@ public static class StagePlanner
             var mvu = mvus[i];
             if (i > 0 && mvu.Op == Ops.Dense) throw Unsupported(mvu, "a LinearLayer is supported only as the first layer");
             var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
-            var (prep, factor) = i == 0 ? (null, null) : Prep(graph, mvu);
+            var (prep, factor) = i == 0 && front is null ? (null, null) : Prep(graph, mvu);
             var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
             var (last, pool, nextWindow) = ConvolutionPlanner.Split(graph, mvu, boundary, next);
             var postOps = pool is null && nextWindow is null ? PostOpChain(graph, mvu, boundary) : ConvolutionPlanner.PostOps(graph, mvu, boundary);
@@ -51,13 +48,14 @@ public static class StagePlanner
         var output = graph.Output;
         bool classOutput = graph[output.Operands[0]].Op == Ops.ArgMax;
         if (!classOutput) throw Unsupported(output, "hardware for a scores output is not generated yet (use output: class)");
-        return new StagePlan(graph.Name, graph.Input.Type.Length, stages, classOutput, stages[^1].Outputs);
+        return new StagePlan(graph.Name, graph.Input.Type.Length, stages, classOutput, stages[^1].Outputs) { Front = front };
     }
 
     /// <summary>The shapes the folding optimizer works on, one per stage.</summary>
     public static IReadOnlyList<LayerShape> Shapes(StagePlan plan)
     {
         var shapes = new List<LayerShape>();
+        if (plan.Front is { } front) shapes.Add(TransformShape(front, plan.Stages[0]));
         for (int i = 0; i < plan.Stages.Count; i++)
         {
             var s = plan.Stages[i];
@@ -87,6 +85,14 @@ public static class StagePlanner
         }
         return shapes;
     }
+
+    /// <summary>The transform as the folding optimizer sees it: PE values a beat, one beat a cycle at most.</summary>
+    private static LayerShape TransformShape(TransformStage front, MvuStage next) =>
+        new(front.Name, LayerKind.Transform, front.InputLength, front.Size, front.Size, 8, 1, 0, 0, 0, front.Last.Type.Width, front.OutputWidth,
+            next.Prep is { Factor: not FactorKind.None } p ? p.Chunk : 0);
+
+    /// <summary>An elementwise op a stage applies to its outputs before they leave.</summary>
+    internal static bool IsPostOp(Node node) => PostOpKinds.Contains(node.Op) && node.Operands.Count == 1;
 
     /// <summary>The node whose values travel from a stage to the stage of <paramref name="consumer"/>.</summary>
     private static Node BoundaryOf(Graph graph, Node consumer)
@@ -160,7 +166,7 @@ public static class StagePlanner
         if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.Thresholds) is { } levels)
             throw Unsupported(levels, $"multi-level thresholds (an n-bit activation, as from a FINN MultiThreshold or a QONNX Quant) have no hardware generator yet; {software}");
         var first = graph.Nodes.FirstOrDefault(n => n.Op is Ops.Dense or Ops.BinDot);
-        if (first is { Op: Ops.BinDot })
+        if (first is { Op: Ops.BinDot } && !graph.Nodes.Any(n => n.Op == Ops.Butterfly))
             throw Unsupported(first, $"a binary first layer reading thresholded input bytes (a binarized input, as QONNX's x*2-1 then BipolarQuant) has no hardware generator yet; {software}");
     }
 
