@@ -90,11 +90,7 @@ public sealed class DenseTrainLayer : ITrainLayer
         if (_bias is not null)
         {
             var b = _bias.Value;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = y.AsSpan(r * Outputs, Outputs);
-                for (int j = 0; j < row.Length; j++) row[j] += b[j];
-            }
+            for (int r = 0; r < rows; r++) VectorLoops.Add(b, y.AsSpan(r * Outputs, Outputs));
         }
         if (training)
         {
@@ -114,11 +110,7 @@ public sealed class DenseTrainLayer : ITrainLayer
         if (_bias is not null)
         {
             var db = _bias.Gradient;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = outputGradient.AsSpan(r * Outputs, Outputs);
-                for (int j = 0; j < row.Length; j++) db[j] += row[j];
-            }
+            for (int r = 0; r < rows; r++) VectorLoops.Add(outputGradient.AsSpan(r * Outputs, Outputs), db);
         }
         if (!needInputGradient) return null;
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);

@@ -29,13 +29,13 @@ internal static class HadamardRows
         EachRow(rows, columns, r =>
         {
             int rowStart = r * columns;
-            var values = new double[Math.Min(chunk, columns)];
+            int longest = Math.Min(chunk, columns);
+            Span<double> scratch = longest <= 1024 ? stackalloc double[longest] : new double[longest];
             for (int c = 0; c < chunks; c++)
             {
                 int start = rowStart + (c * chunk);
                 int length = Math.Min(chunk, columns - (c * chunk));
-                for (int i = 0; i < length; i++) values[i] = x[start + i];
-                float scale = (float)ChunkScale.Scale(values.AsSpan(0, length), mode);
+                float scale = FloatChunkMean.Scale(x.AsSpan(start, length), mode, scratch);
                 scales[(r * chunks) + c] = scale;
                 SignTimes(x.AsSpan(start, length), scale, unipolar, y.AsSpan(start, length));
             }

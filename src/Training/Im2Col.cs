@@ -78,7 +78,7 @@ internal sealed class Im2Col(WindowGeometry geometry)
                         if (xx < 0 || xx >= g.Width) continue;
                         var from = source.Slice(((ky * g.KernelWidth) + kx) * g.Channels, g.Channels);
                         var to = target.Slice(((y * g.Width) + xx) * g.Channels, g.Channels);
-                        for (int c = 0; c < g.Channels; c++) to[c] += from[c];
+                        VectorLoops.Add(from, to);
                     }
                 }
             }

@@ -42,6 +42,15 @@ internal static class VectorLoops
         for (; i < x.Length; i++) dx[i] = Math.Abs(x[i]) <= 1f ? dy[i] : 0f;
     }
 
+    /// <summary>target[j] += source[j], in float.</summary>
+    public static void Add(ReadOnlySpan<float> source, Span<float> target)
+    {
+        int i = 0;
+        for (; i <= source.Length - Vector<float>.Count; i += Vector<float>.Count)
+            (new Vector<float>(target[i..]) + new Vector<float>(source[i..])).CopyTo(target[i..]);
+        for (; i < source.Length; i++) target[i] += source[i];
+    }
+
     /// <summary>target[j] += source[j], in double.</summary>
     public static void Accumulate(ReadOnlySpan<float> source, Span<double> target)
     {

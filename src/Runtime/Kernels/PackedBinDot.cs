@@ -76,8 +76,11 @@ internal sealed unsafe class PackedBinDot
         }
     }
 
-    /// <summary>Attributes whose meaning this implementation follows; a bin-dot with any other is left to the golden kernel.</summary>
-    private static readonly HashSet<string> KnownAttributes = ["weights", "chunk", "coef", "bias", "shift"];
+    /// <summary>
+    /// Attributes whose meaning this implementation follows; a bin-dot with any other is left to the golden kernel.
+    /// "typical" (a folded BatchNorm's range, which requantization reads) does not change what a bin-dot computes.
+    /// </summary>
+    private static readonly HashSet<string> KnownAttributes = ["weights", "chunk", "coef", "bias", "shift", "typical"];
 
     public static bool Packable(Node node) =>
         node.Attrs.All(a => KnownAttributes.Contains(a.Key)) && node.IntTensor("weights").Data.All(w => w is 1 or -1);

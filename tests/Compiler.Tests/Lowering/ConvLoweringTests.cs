@@ -65,6 +65,9 @@ public sealed class ConvLoweringTests
             var graph = IntegerLowering.Lower(model, new CompileOptions());
             var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 8);
             int rows = inputs.Length / model.Input.Features;
+            // every +-1 bin-dot runs packed, also those a BatchNorm was folded into (they carry its "typical" range)
+            var binary = graph.Nodes.Where(n => n.Op == Ops.BinDot && n.IntTensor("weights").Data.All(w => w is 1 or -1)).Select(n => n.Name);
+            Assert.Equal(binary, PackedEngine.PackedNodes(graph));
             var golden = new GraphExecutor(graph).RunAll(inputs, rows);
             var packed = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1)).RunAll(inputs, rows);
             foreach (var node in graph.Nodes)
