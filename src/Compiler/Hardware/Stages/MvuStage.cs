@@ -27,6 +27,9 @@ public enum FactorKind
 
     /// <summary>F = popcount times sum (the seed's double binarization of 0/1 values).</summary>
     SumTimesPopcount,
+
+    /// <summary>The pow2-exponent code of the chunk mean (pow2 scales): terms are shifted, not multiplied.</summary>
+    Pow2Code,
 }
 
 /// <summary>An elementwise op applied to each output of a matrix-vector stage before it leaves.</summary>
@@ -53,5 +56,5 @@ public sealed record MvuStage(
     public int OutputWidth => OutputType.Width;
 }
 
-/// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax.</summary>
+/// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax (class output) or the scores (scores output).</summary>
 public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuStage> Stages, bool ClassOutput, int Classes);
