@@ -58,7 +58,7 @@ public sealed class Pow2Codes
             {
                 long t = _thresholds[c, k];
                 if (t >= (1L << Math.Min(62, sum.Width))) continue;
-                reached.Add(m.AtLeast(sum, false, m.Const(t, BitWidth.ToHold(t)), false));
+                reached.Add(AtLeastConstant(m, sum, t));
             }
             code = reached.Count == 0 ? m.Const(0, Width) : m.Fit(m.Popcount(m.Concat([.. reached])), false, Width);
         }
@@ -76,6 +76,24 @@ public sealed class Pow2Codes
         }
         var zero = m.Compare(RtlOp.Eq, code, m.Const(0, Width));
         return m.Mux(zero, code, m.Add(code, step));
+    }
+
+    /// <summary>
+    /// sum &gt;= t for a constant t, as one AND or OR per bit from the lowest up (S[b:0] &gt;= t[b:0]
+    /// is S_b AND the rest where t_b = 1, S_b OR the rest where t_b = 0): plain logic that packs
+    /// into a few LUTs, where a subtractor would take one carry cell per bit for each of the
+    /// twenty-odd thresholds.
+    /// </summary>
+    private static RtlSignal AtLeastConstant(ModuleBuilder m, RtlSignal sum, long t)
+    {
+        RtlSignal? atLeast = null;
+        for (int b = 0; b < sum.Width; b++)
+        {
+            var bit = m.Bit(sum, b);
+            bool one = ((t >> b) & 1) == 1;
+            atLeast = atLeast is null ? (one ? bit : m.Const(1, 1)) : one ? m.And(bit, atLeast) : m.Or(bit, atLeast);
+        }
+        return atLeast!;
     }
 
     private static bool SameRow(IntTensorAttr? tensor, int a, int b) =>
