@@ -79,21 +79,24 @@ public sealed class Pow2Codes
     }
 
     /// <summary>
-    /// sum &gt;= t for a constant t, as one AND or OR per bit from the lowest up (S[b:0] &gt;= t[b:0]
-    /// is S_b AND the rest where t_b = 1, S_b OR the rest where t_b = 0): plain logic that packs
-    /// into a few LUTs, where a subtractor would take one carry cell per bit for each of the
-    /// twenty-odd thresholds.
+    /// sum &gt;= t for a constant t in plain logic, no subtractor (which would take one carry cell
+    /// per bit for each of the twenty-odd thresholds): a balanced tree over the bits, each range
+    /// giving (greater, equal, at least) from its halves as a comparator's carry-lookahead does,
+    /// so the depth grows with log2 of the width.
     /// </summary>
-    private static RtlSignal AtLeastConstant(ModuleBuilder m, RtlSignal sum, long t)
+    private static RtlSignal AtLeastConstant(ModuleBuilder m, RtlSignal sum, long t) => Compare(m, sum, t, 0, sum.Width).AtLeast;
+
+    private static (RtlSignal Greater, RtlSignal Equal, RtlSignal AtLeast) Compare(ModuleBuilder m, RtlSignal sum, long t, int low, int width)
     {
-        RtlSignal? atLeast = null;
-        for (int b = 0; b < sum.Width; b++)
+        if (width == 1)
         {
-            var bit = m.Bit(sum, b);
-            bool one = ((t >> b) & 1) == 1;
-            atLeast = atLeast is null ? (one ? bit : m.Const(1, 1)) : one ? m.And(bit, atLeast) : m.Or(bit, atLeast);
+            var bit = m.Bit(sum, low);
+            return ((t >> low) & 1) == 1 ? (m.Const(0, 1), bit, bit) : (bit, m.Not(bit), m.Const(1, 1));
         }
-        return atLeast!;
+        int half = width / 2;
+        var lo = Compare(m, sum, t, low, half);
+        var hi = Compare(m, sum, t, low + half, width - half);
+        return (m.Or(hi.Greater, m.And(hi.Equal, lo.Greater)), m.And(hi.Equal, lo.Equal), m.Or(hi.Greater, m.And(hi.Equal, lo.AtLeast)));
     }
 
     private static bool SameRow(IntTensorAttr? tensor, int a, int b) =>
