@@ -1,10 +1,11 @@
 using System.Numerics;
+using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Flow;
 
-/// <summary>Hardware results against the integer golden kernel of the build (graph.ir), frame by frame.</summary>
+/// <summary>Hardware results against the integer golden kernel of the build (graph.ir), frame by frame: classes, or every score of a scores output.</summary>
 public static class GoldenCheck
 {
     public sealed record Outcome(string Summary, int Mismatches, int? FirstMismatch);
@@ -15,12 +16,12 @@ public static class GoldenCheck
     public static Outcome Compare(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<BigInteger> results, CancellationToken cancel = default)
     {
         var executor = new GraphExecutor(build.Graph);
-        var expected = new List<int>(frames.Count);
+        var expected = new List<BigInteger>(frames.Count);
         for (int start = 0; start < frames.Count; start += Batch)
         {
             cancel.ThrowIfCancellationRequested();
             var batch = frames.Skip(start).Take(Batch).ToList();
-            expected.AddRange(executor.Classify([.. batch.SelectMany(f => f)], batch.Count));
+            expected.AddRange(HardwareAnswer.Expected(executor, [.. batch.SelectMany(f => f)], batch.Count));
         }
         var differing = Enumerable.Range(0, frames.Count).Where(i => i >= results.Count || results[i] != expected[i]).ToList();
         if (differing.Count == 0) return new Outcome($"all {frames.Count:N0} equal", 0, null);

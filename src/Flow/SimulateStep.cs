@@ -1,4 +1,5 @@
 using System.Numerics;
+using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
@@ -85,7 +86,7 @@ internal static class SimulateStep
     private static SimulateResult Summarize(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, IReadOnlyList<BigInteger> results,
         StreamMetrics metrics, int lanes, long cycles, TimeSpan cpu, string? vcdPath, CancellationToken cancel)
     {
-        int correct = Enumerable.Range(0, Math.Min(frames.Count, results.Count)).Count(i => results[i] == labels[i]);
+        int correct = Enumerable.Range(0, Math.Min(frames.Count, results.Count)).Count(i => HardwareAnswer.ClassOf(folder.Graph, results[i]) == labels[i]);
         var golden = GoldenCheck.Compare(folder, frames, results, cancel);
         return new SimulateResult(folder.Path, folder.Manifest.Model, datasetName, frames.Count, correct, (double)correct / frames.Count,
             metrics.CyclesPerFrame, folder.Manifest.CyclesPerFrame, metrics.MaxLatencyCycles, lanes, cycles, cycles / cpu.TotalSeconds,

@@ -8,7 +8,7 @@ using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware;
 
-/// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax, the AXI top.</summary>
+/// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax or scores, the AXI top.</summary>
 public static class HardwareGenerator
 {
     public static HardwareDesign Generate(Graph graph, FoldingPlan folding, HardwareOptions? options = null) => Generate(StagePlanner.Plan(graph), folding, options);
@@ -55,11 +55,12 @@ public static class HardwareGenerator
             // a window adds its read pipeline and output FIFO, a pool its FIFO
             latencies.Add(latency + (stage.Window is null ? 0 : WindowGenerator.PipelineLatency + 1) + (stage.Pool is null ? 0 : 1));
         }
-        int classWidth = BitWidth.ToIndex(plan.Classes);
-        int outputWidth = Math.Max(8, classWidth);
         var last = plan.Stages[^1];
-        var argmax = library.Add(ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth));
-        library.Add(TopLevel.Build(stageModules, argmax, outputWidth));
+        int outputWidth = plan.ClassOutput ? Math.Max(8, BitWidth.ToIndex(plan.Classes)) : last.Outputs * last.OutputWidth;
+        var result = library.Add(plan.ClassOutput
+            ? ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth)
+            : ScoresUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType));
+        library.Add(TopLevel.Build(stageModules, result, outputWidth));
 
         var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
         RtlChecker.Ensure(rtl);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using CsCheck;
 using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Compression;
@@ -12,8 +13,9 @@ namespace HwFlow.Sim.Tests.Hardware;
 
 /// <summary>
 /// Generated hardware against the golden kernel: random small models (HBNN with and without
-/// BatchNorm and BinarizeLayer, BNN, chunks that do not divide the widths) lowered, folded at
-/// random legal foldings, generated for either logic fabric and simulated. Every class must equal the golden kernel's,
+/// BatchNorm and BinarizeLayer, BNN, chunks that do not divide the widths, exact or pow2 chunk
+/// scales, class or scores output) lowered, folded at random legal foldings, generated for either
+/// logic fabric and simulated. Every class (every score of a scores output) must equal the golden kernel's,
 /// under random input gaps and output backpressure too, and without stalls the measured cycles
 /// between results must equal the predicted initiation interval exactly.
 /// </summary>
@@ -21,11 +23,15 @@ public sealed class GeneratedHardwareTests
 {
     private const int Frames = 8;
 
-    private static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed) =>
-        Case(RandomModels.Create(seed) with { Output = OutputKind.Class, Scales = ScaleMode.Exact }, seed, Frames, new HardwareOptions());
+    internal static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, BigInteger[] Golden) Case(ulong seed, bool pow2Scores = false)
+    {
+        var model = RandomModels.Create(seed);
+        if (pow2Scores) model = model with { Scales = ScaleMode.Pow2, Output = OutputKind.Scores };
+        return Case(model, seed, Frames, new HardwareOptions());
+    }
 
-    /// <summary>A model lowered, folded at a random legal folding for either fabric, generated, with frames and their golden classes.</summary>
-    internal static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ModelSpec model, ulong seed, int frameCount, HardwareOptions options)
+    /// <summary>A model lowered, folded at a random legal folding for either fabric, generated, with frames and their golden answers.</summary>
+    internal static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, BigInteger[] Golden) Case(ModelSpec model, ulong seed, int frameCount, HardwareOptions options)
     {
         var graph = IntegerLowering.Lower(model, new CompileOptions());
         var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
@@ -34,7 +40,7 @@ public sealed class GeneratedHardwareTests
         var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), options with { Fabric = fabric });
         var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: frameCount - 4);
         var frames = inputs.Chunk(model.Input.Features).ToList();
-        var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);
+        var golden = HardwareAnswer.Expected(new GraphExecutor(graph, checkRanges: true), inputs, frames.Count);
         return (graph, design, frames, golden);
     }
 
@@ -46,12 +52,30 @@ public sealed class GeneratedHardwareTests
             var (graph, design, frames, golden) = Case(seed);
             var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
             Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
+            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
             var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
             Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
             // the first frame meets an idle pipeline: its latency is predicted exactly (input starts after the reset cycles)
             Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
         }, iter: 30, threads: 1);
+    }
+
+    [Fact]
+    public void Pow2ScalesAndScoresOutputsMatchTheGoldenKernelUnderStalls()
+    {
+        // every model with shift-only chunk scales and all scores streamed out (each a quarter of the random models otherwise)
+        Gen.ULong.Sample(seed =>
+        {
+            var (graph, design, frames, golden) = Case(seed, pow2Scores: true);
+            Assert.True(HardwareAnswer.IsScores(graph));
+            Assert.Contains(graph.Nodes, n => n.Find("shift") is IntTensorAttr);
+            var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.5 };
+            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
+            Assert.Equal(StreamStatus.Completed, trace.Status);
+            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+            var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
+            Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
+        }, iter: 20, threads: 1);
     }
 
     [Fact]
@@ -63,7 +87,7 @@ public sealed class GeneratedHardwareTests
             var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 };
             var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
             Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
+            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
         }, iter: 20, threads: 1);
     }
 
@@ -84,7 +108,7 @@ public sealed class GeneratedHardwareTests
             {
                 var alone = new StreamDriver(Simulator.Create(netlist)).Run(stimulus with { Frames = lanes[l] });
                 Assert.Equal(alone.Lines(), traces[l].Lines());
-                Assert.Equal(lanes[l].Select(f => golden[frames.IndexOf(f)]), traces[l].Outputs.Select(o => (int)o.Data));
+                Assert.Equal(lanes[l].Select(f => golden[frames.IndexOf(f)]), traces[l].Outputs.Select(o => o.Data));
             }
         }, iter: 12, threads: 1);
     }
@@ -120,5 +144,28 @@ public sealed class SerialProductHardwareTests
         Assert.Equal(golden, trace.Outputs.Select(o => (int)o.Data));
         var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
         Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
+    }
+}
+
+/// <summary>
+/// Pow2 scales and scores outputs on Verilator: random small models at random foldings, the C#
+/// simulator and Verilator compared transaction by transaction and cycle by cycle under stalls,
+/// and every score equal to the golden kernel's.
+/// </summary>
+public sealed class Pow2ScoresCosimTests
+{
+    [Theory]
+    [InlineData(3UL)]
+    [InlineData(8UL)]
+    [InlineData(13UL)]
+    public void Pow2ScoresHardwareMatchesVerilatorAndTheGoldenKernelUnderStalls(ulong seed)
+    {
+        var (_, design, frames, golden) = GeneratedHardwareTests.Case(seed, pow2Scores: true);
+        var model = Verilator.VerilatorModels.ForDesign(design.Rtl, Verilator.HarnessKind.Stream);
+        var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 };
+        var result = Verilator.Cosimulation.Stream(Simulator.Create(design.Rtl), model, stimulus);
+        Assert.True(result.Agree, result.Mismatch?.Message);
+        Assert.Equal(StreamStatus.Completed, result.Trace!.Status);
+        Assert.Equal(golden, result.Trace.Outputs.Select(o => o.Data));
     }
 }

@@ -39,7 +39,7 @@ public static class BuildManifestReader
                 VerilogFiles = fields.RelativePaths("verilogFiles", allowEmpty: false),
                 MemoryFiles = fields.RelativePaths("memoryFiles", allowEmpty: true),
                 InputBytes = (int)fields.Integer("inputBytes", 1, int.MaxValue),
-                OutputWidth = (int)fields.Integer("outputWidth", 1, 64),
+                OutputWidth = (int)fields.Integer("outputWidth", 1, 1 << 20),
                 CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
                 LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
                 ClockMhz = fields.PositiveNumber("clockMhz"),

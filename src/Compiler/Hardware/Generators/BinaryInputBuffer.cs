@@ -33,6 +33,7 @@ public sealed class BinaryInputBuffer
         FactorWidth = prep.Factor == FactorKind.None ? 0 : prep.FactorWidth;
         ChunkCount = (Inputs + Chunk - 1) / Chunk;
         Banks = new PingPong(m, "in");
+        _codes = prep.Factor == FactorKind.Pow2Code ? new Pow2Codes(stage.Factor!) : null;
 
         var inValid = m.Input("in_valid", 1);
         int elementWidth = prep.ElementsAreBits ? 1 : elementType.Width;
@@ -63,7 +64,7 @@ public sealed class BinaryInputBuffer
         if (producerBeatsPerResult < 2)
         {
             var now = RawFactors(m, prep, elements, bits, signed, fillLast, out var shiftNow);
-            NewFactors = m.Concat([.. now.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones)).Reverse()]);
+            NewFactors = m.Concat([.. now.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones, r.IsLast)).Reverse()]);
             FactorShift = m.And(Accept, shiftNow);
             _pendingBank = Banks.Fill;
             FullSet0 = m.And(Advance, m.Not(Banks.Fill));
@@ -78,8 +79,8 @@ public sealed class BinaryInputBuffer
         var pendingValid = m.DelayReset(m.And(Accept, shift), 1, "factor_pending");
         _pendingBank = m.Delay(Banks.Fill, 1, "factor_bank");
         var pendingLast = m.DelayReset(Advance, 1, "factor_last");
-        var pending = raw.Select(r => (Sum: m.Delay(r.Sum, 1, "pending_sum"), Ones: m.Delay(r.Ones, 1, "pending_ones"))).ToList();
-        NewFactors = m.Concat([.. pending.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones)).Reverse()]);
+        var pending = raw.Select(r => (Sum: m.Delay(r.Sum, 1, "pending_sum"), Ones: m.Delay(r.Ones, 1, "pending_ones"), IsLast: m.Delay(r.IsLast, 1, "pending_last"))).ToList();
+        NewFactors = m.Concat([.. pending.Select(r => FactorOf(m, prep.Factor, r.Sum, r.Ones, r.IsLast)).Reverse()]);
         FactorShift = pendingValid;
         FullSet0 = m.And(pendingLast, m.Not(_pendingBank));
         FullSet1 = m.And(pendingLast, _pendingBank);
@@ -109,6 +110,7 @@ public sealed class BinaryInputBuffer
     private RtlSignal? FullSet0 { get; }
     private RtlSignal? FullSet1 { get; }
     private readonly RtlSignal? _pendingBank;
+    private readonly Pow2Codes? _codes;
 
     /// <summary>Connects the ping-pong flags; <paramref name="drained"/> frees the read bank.</summary>
     public void ConnectBanks(ModuleBuilder m, RtlSignal drained)
@@ -157,21 +159,22 @@ public sealed class BinaryInputBuffer
     /// The chunk sums and popcounts completed by this beat (several when a beat spans chunks),
     /// and when they are complete (every beat, or at a chunk's last beat).
     /// </summary>
-    private List<(RtlSignal Sum, RtlSignal Ones)> RawFactors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal shift)
+    private List<(RtlSignal Sum, RtlSignal Ones, RtlSignal IsLast)> RawFactors(ModuleBuilder m, InputPrep prep, List<RtlSignal> elements, List<RtlSignal> bits, bool signed, RtlSignal fillLast, out RtlSignal shift)
     {
-        int sumWidth = prep.Factor == FactorKind.Popcount ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + BitWidth.ToHold(Chunk);
+        bool needsSum = prep.Factor is FactorKind.Sum or FactorKind.SumTimesPopcount || _codes is { ReadsSums: true };
+        int sumWidth = !needsSum ? 1 : (signed ? elements[0].Width + 1 : elements[0].Width) + BitWidth.ToHold(Chunk);
         int popWidth = BitWidth.ToHold(Chunk);
         RtlSignal Magnitude(RtlSignal e) => m.Fit(signed ? m.Magnitude(e) : e, false, sumWidth);
 
         if (Lanes >= Chunk)
         {
-            // whole chunks in every beat
-            var groups = new List<(RtlSignal, RtlSignal)>();
+            // whole chunks in every beat (then every chunk is as long: no last-chunk row)
+            var groups = new List<(RtlSignal, RtlSignal, RtlSignal)>();
             for (int g = 0; g < Lanes / Chunk; g++)
             {
                 var sum = m.SumTree(elements.Skip(g * Chunk).Take(Chunk).Select(Magnitude).ToList(), "sum", pipelined: false).Sum;
                 var ones = m.Fit(m.Popcount(m.Concat([.. bits.Skip(g * Chunk).Take(Chunk).Reverse()])), false, popWidth);
-                groups.Add((sum, ones));
+                groups.Add((sum, ones, m.Const(0, 1)));
             }
             shift = m.Const(1, 1);
             return groups;
@@ -189,11 +192,12 @@ public sealed class BinaryInputBuffer
         m.Next(sumAcc, m.Mux(chunkEnd, m.Const(0, sumWidth), total), Accept);
         m.Next(onesAcc, m.Mux(chunkEnd, m.Const(0, popWidth), totalOnes), Accept);
         shift = chunkEnd;
-        return [(total, totalOnes)];
+        return [(total, totalOnes, fillLast)];
     }
 
-    private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones) => kind switch
+    private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones, RtlSignal isLast) => kind switch
     {
+        FactorKind.Pow2Code => _codes!.Build(m, sum, ones, isLast),
         FactorKind.Sum => m.Fit(sum, false, FactorWidth),
         FactorKind.Popcount => m.Fit(ones, false, FactorWidth),
         _ => m.ShiftAddProduct(sum, false, ones, false, FactorWidth, "factor", pipelined: false).Product,

@@ -58,8 +58,9 @@ public static class BinaryMvu
         }
 
         var coef = stage.Mvu.Find("coef") as IntTensorAttr;
+        bool shiftForm = stage.Mvu.Find("shift") is IntTensorAttr;
         RtlSignal? coefAddress = null;
-        if (coef is not null)
+        if (coef is not null || shiftForm)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
 
         var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric);
@@ -126,7 +127,9 @@ public static class BinaryMvu
         var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
         int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
         bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
-        var (terms, toAccumulate) = serial
+        var (terms, toAccumulate) = shiftForm
+            ? (ShiftTerms.Build(m, stage, chunkCounts, factors3, buffer.FactorWidth, coefAddress1!, pe, groups, chunks, inputs / simd, options.Fabric), ShiftTerms.Latency)
+            : serial
             ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric)
             : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd, options.Fabric);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
@@ -258,7 +261,7 @@ public static class BinaryMvu
     }
 
     /// <summary>Coefficient ROM: one word per chunk step (a beat's chunk groups when chunks fit in a beat, else one chunk).</summary>
-    private static List<BigInteger> CoefficientWords(IntTensorAttr coef, int pe, int groups, int width, int stepsPerFold, int chunks)
+    internal static List<BigInteger> CoefficientWords(IntTensorAttr coef, int pe, int groups, int width, int stepsPerFold, int chunks)
     {
         int outputs = coef.Shape[1];
         var words = new List<BigInteger>();

@@ -190,6 +190,8 @@ public sealed class PostOpUnit
             }
             case Ops.Threshold:
                 return Threshold(m, node, x, signed, field);
+            case Ops.PwlSigmoid:
+                return PwlSigmoid(m, node, x, signed, outWidth);
             case Ops.Scale:
             {
                 // |x * mul + add| <= max|x| * max|mul| + max|add|, whatever the output range says
@@ -206,6 +208,33 @@ public sealed class PostOpUnit
             default:
                 throw new InvalidOperationException($"no post-op generator for {node.Op}");
         }
+    }
+
+    /// <summary>
+    /// PLAN as IntegerOps.PwlSigmoid: a = |x|; y = 1, a/32 + 27/32, a/8 + 5/8 or a/4 + 1/2 by
+    /// comparisons of a with constants (a * 8 &gt;= 19 as a &gt;= ceil(19/8)); constant shifts and one
+    /// add per segment, then 1 - y for negative x. Segments are computed on frac + 2 bits: the
+    /// chosen one is below 2^(frac+1), the others may wrap but are not chosen.
+    /// </summary>
+    private static RtlSignal PwlSigmoid(ModuleBuilder m, Node node, RtlSignal x, bool signed, int outWidth)
+    {
+        int inFrac = (int)node.Int("in-frac"), frac = (int)node.Int("frac");
+        var a = signed ? m.Magnitude(x) : x;
+        int width = frac + 2;
+        RtlSignal Segment(int slopeShift, long offset)
+        {
+            int left = frac - inFrac - slopeShift;
+            var shifted = left >= 0 ? m.ShiftLeft(m.Fit(a, false, a.Width + left), left) : m.ShiftRightLogical(a, -left);
+            return m.Add(m.Fit(shifted, false, width), m.Const(offset, width));
+        }
+        RtlSignal AtLeast(BigInteger bound) => m.AtLeast(a, false, m.Const(bound, (int)bound.GetBitLength() + 1), false);
+        var one = m.Const(BigInteger.One << frac, width);
+        var y = Segment(2, 1L << (frac - 1));
+        y = m.Mux(AtLeast(BigInteger.One << inFrac), Segment(3, 5L << (frac - 3)), y);
+        y = m.Mux(AtLeast((((BigInteger)19 << inFrac) + 7) / 8), Segment(5, 27L << (frac - 5)), y);
+        y = m.Mux(AtLeast((BigInteger)5 << inFrac), one, y);
+        if (signed) y = m.Mux(m.Bit(x, x.Width - 1), m.Sub(one, y), y);
+        return m.Fit(y, false, outWidth);
     }
 
     private static RtlSignal Threshold(ModuleBuilder m, Node node, RtlSignal x, bool signed, Func<string, RtlSignal> field)

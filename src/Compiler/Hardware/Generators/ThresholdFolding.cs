@@ -18,7 +18,7 @@ public sealed record ThresholdFolding(IReadOnlyList<bool> Inverted, IReadOnlyLis
     /// <summary>The folding of <paramref name="stage"/>, or null when its shape is not a plain threshold of one popcount.</summary>
     public static ThresholdFolding? Of(MvuStage stage)
     {
-        if (stage.IsDense || stage.Factor is not null || stage.Prep is null) return null;
+        if (stage.IsDense || stage.Factor is not null || stage.Prep is null || stage.Mvu.Find("shift") is not null) return null;
         if (stage.PostOps.Count != 1 || stage.PostOps[0].Node is not { Op: Ops.Threshold } threshold) return null;
         var dot = stage.Mvu;
         var weights = dot.IntTensor("weights");

@@ -3,12 +3,12 @@ using HwFlow.Compiler.Rtl;
 namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
-/// hwflow_top: AXI4-Stream in (input bytes) and out (the class), the stages chained by their
+/// hwflow_top: AXI4-Stream in (input bytes) and out (the class, or the scores word), the stages chained by their
 /// ready/valid streams. s_axis_tlast is accepted but frames are counted, not delimited by it.
 /// </summary>
 public static class TopLevel
 {
-    public static RtlModule Build(IReadOnlyList<RtlModule> stages, RtlModule argmax, int outputWidth)
+    public static RtlModule Build(IReadOnlyList<RtlModule> stages, RtlModule result, int outputWidth)
     {
         var m = new ModuleBuilder(HardwareDesign.TopName);
         var data = m.Input("s_axis_tdata", 8);
@@ -35,7 +35,7 @@ public static class TopLevel
             upstreamValid = ports["out_valid"];
             upstreamData = ports["out_data"];
         }
-        var last = m.Instantiate(argmax, "argmax", new Dictionary<string, RtlSignal>
+        var last = m.Instantiate(result, result.Name == ArgMaxUnit.ModuleName ? "argmax" : "scores", new Dictionary<string, RtlSignal>
         {
             ["in_valid"] = upstreamValid,
             ["in_data"] = upstreamData,

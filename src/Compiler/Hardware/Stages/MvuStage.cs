@@ -27,6 +27,9 @@ public enum FactorKind
 
     /// <summary>F = popcount times sum (the seed's double binarization of 0/1 values).</summary>
     SumTimesPopcount,
+
+    /// <summary>The pow2-exponent code of the chunk mean (pow2 scales): terms are shifted, not multiplied.</summary>
+    Pow2Code,
 }
 
 /// <summary>An elementwise op applied to each output of a matrix-vector stage before it leaves.</summary>
@@ -62,7 +65,7 @@ public sealed record MvuStage(
     public int Pixels => Window?.Geometry.Positions ?? 1;
 }
 
-/// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax.</summary>
+/// <summary>The whole pipeline: raw input bytes, matrix-vector stages, and the final argmax (class output) or the scores (scores output).</summary>
 public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuStage> Stages, bool ClassOutput, int Classes)
 {
     /// <summary>A Walsh-Hadamard transform on the input bytes, in front of the first stage (then a binary one).</summary>

@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Generators;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.Graph;
@@ -14,7 +15,7 @@ namespace HwFlow.Compiler.Hardware.Stages;
 /// </summary>
 public static class StagePlanner
 {
-    internal static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale];
+    internal static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale, Ops.PwlSigmoid];
 
     public static StagePlan Plan(Graph graph)
     {
@@ -25,8 +26,6 @@ public static class StagePlanner
         var front = TransformStage.Find(graph, mvu => BoundaryOf(graph, mvu));
         if (front is null && (first.Op != Ops.Dense || ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)).Op != Ops.Input))
             throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
-        foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
-            throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
 
         var stages = new List<MvuStage>();
         var window = ConvolutionPlanner.InputWindow(graph, first);
@@ -47,7 +46,6 @@ public static class StagePlanner
 
         var output = graph.Output;
         bool classOutput = graph[output.Operands[0]].Op == Ops.ArgMax;
-        if (!classOutput) throw Unsupported(output, "hardware for a scores output is not generated yet (use output: class)");
         return new StagePlan(graph.Name, graph.Input.Type.Length, stages, classOutput, stages[^1].Outputs) { Front = front };
     }
 
@@ -73,7 +71,7 @@ public static class StagePlanner
                 s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : 1,
                 s.Prep?.FactorWidth ?? 0,
                 s.Mvu.Find("coef") is IntTensorAttr coef ? BitWidth.ToHold(coef.Data.Min(), coef.Data.Max()) : 0,
-                0,
+                s.Mvu.Find("shift") is IntTensorAttr ? ShiftTerms.AmountWidth(s) : 0,
                 s.Mvu.Type.Width,
                 s.OutputWidth,
                 nextChunk,
@@ -100,6 +98,12 @@ public static class StagePlanner
         var bits = graph.Operand(consumer, 0);
         if (consumer.Operands.Count == 1) return bits;
         var factor = graph.Operand(consumer, 1);
+        if (factor.Op == Ops.Pow2Exponent)
+        {
+            // codes read the chunk sums of V (or only the bits, when V is bits already)
+            var sums = factor.Operands.Select(o => graph[o]).FirstOrDefault(n => n.Op == Ops.ChunkSum);
+            return sums is null ? bits : graph.Operand(sums, 0);
+        }
         // the factor chain reads the integer value V the bits were computed from: that is the boundary
         var sum = factor.Op == Ops.ChunkSum ? factor : factor.Operands.Count == 2 ? graph.Operand(factor, 0) : null;
         return sum is null ? bits : graph.Operand(sum, 0);
@@ -128,6 +132,12 @@ public static class StagePlanner
                 return (new InputPrep(true, 0, encoding, chunk, FactorKind.Popcount, width), factor);
             case Ops.ChunkFactor:
                 return (new InputPrep(false, BitThreshold(bits), encoding, chunk, FactorKind.SumTimesPopcount, width), factor);
+            case Ops.Pow2Exponent:
+                // without chunk sums the codes read the bits the previous stage sent
+                bool fromBits = factor.Operands.All(o => graph[o].Op != Ops.ChunkSum);
+                return fromBits
+                    ? (new InputPrep(true, 0, encoding, chunk, FactorKind.Pow2Code, width), factor)
+                    : (new InputPrep(false, BitThreshold(bits), encoding, chunk, FactorKind.Pow2Code, width), factor);
             default:
                 throw Unsupported(factor, "this chunk factor has no hardware generator");
         }
