@@ -30,13 +30,20 @@ public static class HardwareGenerator
         var latencies = new List<int>();
         for (int i = 0; i < plan.Stages.Count; i++)
         {
-            var stage = plan.Stages[i];
-            var f = folding.For(stage.Name);
+            var f = folding.For(plan.Stages[i].Name);
+            var stage = StagePadding.Pad(plan.Stages[i], f);
             string name = "layer_" + stage.Name.Replace('.', '_');
-            var (module, latency) = stage.IsDense
-                ? DenseMvu.Build(library, name, stage, f)
-                : BinaryMvu.Build(library, name, stage, f, folding.For(plan.Stages[i - 1].Name).Pe, plan.Stages[i - 1].OutputType,
-                    plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
+            (RtlModule, int) built;
+            if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f);
+            else if (i == 0) built = BinaryMvu.Build(library, name, stage, f, 1, plan.InputBytes, GraphType.Int(plan.InputBytes, 0, 255), 1, options);
+            else
+            {
+                var producer = plan.Stages[i - 1];
+                var pf = folding.For(producer.Name);
+                built = BinaryMvu.Build(library, name, stage, f, pf.Pe, StagePadding.RoundUp(producer.Outputs, pf.Pe), producer.OutputType,
+                    (producer.Inputs + pf.Simd - 1) / pf.Simd, options);
+            }
+            var (module, latency) = built;
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }

@@ -8,8 +8,12 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class FoldingTiming
 {
+    /// <summary>ceil(Outputs/PE) * ceil(Inputs/SIMD): a PE or SIMD that does not divide the layer pads its last fold or beat.</summary>
     public static long LayerCycles(LayerShape shape, LayerFolding folding) =>
-        (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd);
+        (long)Folds(shape.Outputs, folding.Pe) * Folds(shape.Inputs, folding.Simd);
+
+    /// <summary>ceil(<paramref name="count"/> / <paramref name="step"/>).</summary>
+    public static int Folds(int count, int step) => (count + step - 1) / step;
 
     /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
     public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>

@@ -125,7 +125,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         }
         // The G group values and the running total summed into the AccumulatorWidth-bit accumulator
         // of each PE; a neuron whose terms all arrive in one beat needs no accumulator.
-        bool oneTermBeat = f.Simd >= s.Chunk ? s.Inputs / f.Simd == 1 : chunks == 1;
+        bool oneTermBeat = f.Simd >= s.Chunk ? FoldingTiming.Folds(s.Inputs, f.Simd) == 1 : chunks == 1;
         var accumulate = Sum("group sums and accumulators", f.Pe, oneTermBeat ? groups : groups + 1, acc);
         terms.Add(accumulate with { Ffs = oneTermBeat ? 0 : (long)f.Pe * acc });
         // Weight sign ROM, Inputs x Outputs bits; coefficient ROM, Outputs x chunks x CoefficientWidth
@@ -196,13 +196,13 @@ public sealed class ResourceModel(ResourceCosts costs)
     };
 
     /// <summary>A layer whose one beat covers every weight (PE = Outputs, SIMD = Inputs) has its weights wired in, not in a ROM.</summary>
-    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe == s.Outputs && f.Simd == s.Inputs;
+    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe >= s.Outputs && f.Simd >= s.Inputs;
 
     /// <summary>ceil(Inputs / Chunk): the number of chunks of a binary layer's input, the last one possibly shorter.</summary>
     public static long ChunkCount(LayerShape s) => s.Kind == LayerKind.Binary ? (s.Inputs + (long)s.Chunk - 1) / s.Chunk : 0;
 
     /// <summary>The fold counters' bits: the output group 0..Outputs/PE-1 and the input beat 0..Inputs/SIMD-1.</summary>
-    public static int FoldCounterBits(LayerShape s, LayerFolding f) => BitWidth.ToIndex(s.Outputs / f.Pe) + BitWidth.ToIndex(s.Inputs / f.Simd);
+    public static int FoldCounterBits(LayerShape s, LayerFolding f) => BitWidth.ToIndex(FoldingTiming.Folds(s.Outputs, f.Pe)) + BitWidth.ToIndex(FoldingTiming.Folds(s.Inputs, f.Simd));
 
     /// <summary>A chunk's signed count, -Chunk..Chunk.</summary>
     public static int ChunkCountBits(LayerShape s) => BitWidth.ToHoldSigned(-s.Chunk, s.Chunk);

@@ -23,10 +23,17 @@ public sealed class BinaryInputBuffer
     /// 2 or more, the fill side has slack for one more cycle per frame, and the chunk factors are
     /// computed a cycle later (a shorter path); with 1 they are computed at once, keeping the II.
     /// </param>
-    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, GraphType elementType, int simd, int producerBeatsPerResult)
+    /// <param name="fillElements">
+    /// Elements the producer sends per frame: its outputs padded to its PE (the elements past the
+    /// stage's real inputs are never read), or the input bytes.
+    /// </param>
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult)
     {
         var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
         Inputs = stage.Inputs;
+        FillElements = fillElements;
+        // the fill side shifts within the low FillElements bits, the compute side rotates the low Inputs (padded to SIMD)
+        BankWidth = Math.Max(fillElements, Inputs);
         Chunk = prep.Chunk;
         Simd = simd;
         Lanes = lanes;
@@ -39,18 +46,18 @@ public sealed class BinaryInputBuffer
         var inData = m.Input("in_data", lanes * elementWidth);
         m.Assign(m.Output("in_ready", 1), m.Not(Banks.FillBankFull));
         Accept = m.And(inValid, m.Not(Banks.FillBankFull));
-        var (_, fillLast) = m.Counter("fill_beat", Inputs / lanes, Accept);
+        var (_, fillLast) = m.Counter("fill_beat", FillElements / lanes, Accept);
 
         bool signed = elementType.Kind == ValueKind.Int && elementType.Min < 0;
         var elements = Enumerable.Range(0, lanes).Select(l => m.Slice(inData, l * elementWidth, elementWidth)).ToList();
         var bits = prep.ElementsAreBits
             ? elements
-            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, 2), 2), true)).ToList();
+            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
         for (int bank = 0; bank < 2; bank++)
         {
-            _bits[bank] = m.Register($"bits{bank}", Inputs, useReset: false);
+            _bits[bank] = m.Register($"bits{bank}", BankWidth, useReset: false);
             if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
         }
         Advance = m.And(Accept, fillLast);
@@ -87,6 +94,8 @@ public sealed class BinaryInputBuffer
     }
 
     public int Inputs { get; }
+    public int FillElements { get; }
+    public int BankWidth { get; }
     public int Chunk { get; }
     public int Simd { get; }
     public int Lanes { get; }
@@ -132,8 +141,10 @@ public sealed class BinaryInputBuffer
             var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
             var reading = m.And(issue, PingPong.Is(m, Banks.Read, bank));
             var bits = _bits[bank];
-            var shifted = Inputs == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes, Inputs - Lanes));
-            var rotated = Inputs == Simd ? bits : m.Concat(m.Slice(bits, 0, Simd), m.Slice(bits, Simd, Inputs - Simd));
+            var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes, FillElements - Lanes));
+            if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements, BankWidth - FillElements), shifted);
+            var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs) : m.Concat(m.Slice(bits, 0, Simd), m.Slice(bits, Simd, Inputs - Simd));
+            if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs, BankWidth - Inputs), rotated);
             m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
 
             if (_factors[bank] is not { } factors) continue;
@@ -191,6 +202,8 @@ public sealed class BinaryInputBuffer
         shift = chunkEnd;
         return [(total, totalOnes)];
     }
+
+    private static int ThresholdWidth(long threshold) => Math.Max(2, BitWidth.ToHoldSigned(threshold, threshold));
 
     private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones) => kind switch
     {

@@ -47,6 +47,15 @@ public sealed record MvuStage(
     public bool IsDense => Mvu.Op == Ops.Dense;
     public int Inputs => Mvu.IntTensor("weights").Shape[0];
     public int Outputs => Mvu.IntTensor("weights").Shape[1];
+
+    /// <summary>Set on a stage padded to its folding (<see cref="StagePadding"/>): the layer's real input and output counts.</summary>
+    public StagePadding? Padding { get; init; }
+
+    /// <summary>The layer's inputs before padding (the elements the producer really sends).</summary>
+    public int RealInputs => Padding?.Inputs ?? Inputs;
+
+    /// <summary>The layer's outputs before padding.</summary>
+    public int RealOutputs => Padding?.Outputs ?? Outputs;
     public int Chunk => IsDense ? Inputs : (int)Mvu.Int("chunk");
 
     /// <summary>Width of one output element on the stream (1 for bits).</summary>

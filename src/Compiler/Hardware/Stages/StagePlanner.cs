@@ -31,8 +31,8 @@ public static class StagePlanner
         var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
         if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
         var first = mvus[0];
-        if (first.Op != Ops.Dense || graph.Operand(first).Op != Ops.Input)
-            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
+        if (first.Op == Ops.Dense ? graph.Operand(first).Op != Ops.Input : graph.Operand(graph.Operand(first)).Op != Ops.Input)
+            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes, or a binary layer reading them thresholded");
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
             throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
 
@@ -42,7 +42,10 @@ public static class StagePlanner
             var mvu = mvus[i];
             if (i > 0 && mvu.Op == Ops.Dense) throw Unsupported(mvu, "a LinearLayer is supported only as the first layer");
             var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
-            var (prep, factor) = i == 0 ? (null, null) : Prep(graph, mvu);
+            InputPrep? prep = null;
+            Node? factor = null;
+            if (i > 0) (prep, factor) = Prep(graph, mvu);
+            else if (mvu.Op == Ops.BinDot) prep = BinarizedInputPrep(graph, mvu);
             var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
             var postOps = PostOpChain(graph, mvu, boundary);
             stages.Add(new MvuStage(mvu.Name, mvu, factor, prep, postOps, boundary.Type));
@@ -121,6 +124,25 @@ public static class StagePlanner
         }
     }
 
+    /// <summary>
+    /// A binary first layer reads the input bytes binarized by one threshold (QONNX's x*2-1 then
+    /// BipolarQuant): the input stage compares each byte as it arrives and packs the bits.
+    /// </summary>
+    private static InputPrep BinarizedInputPrep(Graph graph, Node dot)
+    {
+        var bits = graph.Operand(dot, 0);
+        if (dot.Operands.Count != 1)
+            throw Unsupported(dot, "a binary first layer on the input bytes must not have chunk factors (binarize the input with one threshold and use one chunk)");
+        if (bits.Op != Ops.Threshold)
+            throw Unsupported(bits, "a binary first layer must read the input bytes through one threshold");
+        if (bits.Find("dir") is not null && bits.IntElements("dir", bits.Type.Length).Any(d => d != 1))
+            throw Unsupported(bits, "the input threshold must be an increasing one (x >= t) for every byte");
+        var thresholds = bits.IntElements("t", bits.Type.Length);
+        if (thresholds.Distinct().Count() != 1)
+            throw Unsupported(bits, $"the input bytes are thresholded with {thresholds.Distinct().Count()} different thresholds; the input stage compares every byte with one threshold");
+        return new InputPrep(false, thresholds[0], bits.Type.Encoding, (int)dot.Int("chunk"), FactorKind.None, 0);
+    }
+
     private static long BitThreshold(Node bits)
     {
         if (bits.Op != Ops.Threshold || bits.Find("dir") is not null || bits.Get("t") is not IntAttr t)
@@ -143,7 +165,7 @@ public static class StagePlanner
 
     /// <summary>
     /// What imported QONNX / FINN models bring and no generator builds yet (multi-bit dots,
-    /// multi-level thresholds, a binary first layer on thresholded input bytes): refused by name
+    /// multi-level thresholds): refused by name
     /// here, before the checks below would blame the model's shape.
     /// </summary>
     private static void RefuseImportedShapes(Graph graph)
@@ -153,9 +175,6 @@ public static class StagePlanner
             throw Unsupported(planes, $"multi-bit weights or activations (a bit-plane dot, as from a QONNX Quant of 2 or more bits) have no hardware generator yet; {software}");
         if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.Thresholds) is { } levels)
             throw Unsupported(levels, $"multi-level thresholds (an n-bit activation, as from a FINN MultiThreshold or a QONNX Quant) have no hardware generator yet; {software}");
-        var first = graph.Nodes.FirstOrDefault(n => n.Op is Ops.Dense or Ops.BinDot);
-        if (first is { Op: Ops.BinDot })
-            throw Unsupported(first, $"a binary first layer reading thresholded input bytes (a binarized input, as QONNX's x*2-1 then BipolarQuant) has no hardware generator yet; {software}");
     }
 
     private static UserError Unsupported(Node node, string why) =>
