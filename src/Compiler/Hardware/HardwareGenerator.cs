@@ -35,13 +35,18 @@ public static class HardwareGenerator
             string name = "layer_" + stage.Name.Replace('.', '_');
             (RtlModule, int) built;
             if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f);
-            else if (i == 0) built = BinaryMvu.Build(library, name, stage, f, 1, plan.InputBytes, GraphType.Int(plan.InputBytes, 0, 255), 1, options);
             else
             {
-                var producer = plan.Stages[i - 1];
-                var pf = folding.For(producer.Name);
-                built = BinaryMvu.Build(library, name, stage, f, pf.Pe, StagePadding.RoundUp(producer.Outputs, pf.Pe), producer.OutputType,
-                    (producer.Inputs + pf.Simd - 1) / pf.Simd, options);
+                // the first binary or plane stage fills from the input bytes, one a cycle; later ones from the previous stage's (padded) output beats
+                var producer = i > 0 ? plan.Stages[i - 1] : null;
+                var pf = producer is null ? null : folding.For(producer.Name);
+                int lanes = pf?.Pe ?? 1;
+                int fill = producer is null ? plan.InputBytes : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
+                var elementType = producer?.OutputType ?? GraphType.Int(plan.InputBytes, 0, 255);
+                int producerBeats = producer is null ? 1 : FoldingTiming.Folds(producer.Inputs, pf!.Simd);
+                built = stage.IsPlane
+                    ? PlaneMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options)
+                    : BinaryMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options);
             }
             var (module, latency) = built;
             stageModules.Add(library.Add(module));

@@ -34,6 +34,7 @@ public sealed class BinaryInputBuffer
         FillElements = fillElements;
         // the fill side shifts within the low FillElements bits, the compute side rotates the low Inputs (padded to SIMD)
         BankWidth = Math.Max(fillElements, Inputs);
+        Planes = prep.Planes;
         Chunk = prep.Chunk;
         Simd = simd;
         Lanes = lanes;
@@ -50,14 +51,15 @@ public sealed class BinaryInputBuffer
 
         bool signed = elementType.Kind == ValueKind.Int && elementType.Min < 0;
         var elements = Enumerable.Range(0, lanes).Select(l => m.Slice(inData, l * elementWidth, elementWidth)).ToList();
-        var bits = prep.ElementsAreBits
-            ? elements
+        var bits = prep.ElementsAreBits ? elements
+            : prep.InputLevels is { } levels ? elements.Select(e => Level(m, e, signed, levels, prep.LevelBase)).ToList()
+            : prep.Planes > 1 ? elements.Select(e => m.Fit(e, signed, Planes)).ToList()
             : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
         for (int bank = 0; bank < 2; bank++)
         {
-            _bits[bank] = m.Register($"bits{bank}", BankWidth, useReset: false);
+            _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);
             if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
         }
         Advance = m.And(Accept, fillLast);
@@ -96,6 +98,9 @@ public sealed class BinaryInputBuffer
     public int Inputs { get; }
     public int FillElements { get; }
     public int BankWidth { get; }
+
+    /// <summary>Bits per element (1, or a plane-dot's x-planes).</summary>
+    public int Planes { get; }
     public int Chunk { get; }
     public int Simd { get; }
     public int Lanes { get; }
@@ -141,10 +146,11 @@ public sealed class BinaryInputBuffer
             var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
             var reading = m.And(issue, PingPong.Is(m, Banks.Read, bank));
             var bits = _bits[bank];
-            var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes, FillElements - Lanes));
-            if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements, BankWidth - FillElements), shifted);
-            var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs) : m.Concat(m.Slice(bits, 0, Simd), m.Slice(bits, Simd, Inputs - Simd));
-            if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs, BankWidth - Inputs), rotated);
+            int e = Planes;
+            var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes * e, (FillElements - Lanes) * e));
+            if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements * e, (BankWidth - FillElements) * e), shifted);
+            var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs * e) : m.Concat(m.Slice(bits, 0, Simd * e), m.Slice(bits, Simd * e, (Inputs - Simd) * e));
+            if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs * e, (BankWidth - Inputs) * e), rotated);
             m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
 
             if (_factors[bank] is not { } factors) continue;
@@ -161,7 +167,7 @@ public sealed class BinaryInputBuffer
         RtlSignal? readFactors = null;
         if (FactorWidth > 0)
             readFactors = m.Slice(m.Mux(Banks.Read, _factors[1]!, _factors[0]!), 0, ComputeGroups * FactorWidth);
-        return (m.Slice(readBits, 0, Simd), readFactors);
+        return (m.Slice(readBits, 0, Simd * Planes), readFactors);
     }
 
     /// <summary>
@@ -201,6 +207,14 @@ public sealed class BinaryInputBuffer
         m.Next(onesAcc, m.Mux(chunkEnd, m.Const(0, popWidth), totalOnes), Accept);
         shift = chunkEnd;
         return [(total, totalOnes)];
+    }
+
+    /// <summary>An input byte's level: <paramref name="levelBase"/> plus the thresholds it reaches, in the element's planes.</summary>
+    private RtlSignal Level(ModuleBuilder m, RtlSignal e, bool signed, IReadOnlyList<long> levels, long levelBase)
+    {
+        var reached = levels.Select(t => m.AtLeast(e, signed, m.Const(Arithmetic.Word(t, ThresholdWidth(t)), ThresholdWidth(t)), true)).ToList();
+        var count = m.Fit(m.Popcount(m.Concat([.. reached.AsEnumerable().Reverse()])), false, Planes + 1);
+        return m.Slice(m.Add(count, m.Const(Arithmetic.Word(levelBase, Planes + 1), Planes + 1)), 0, Planes);
     }
 
     private static int ThresholdWidth(long threshold) => Math.Max(2, BitWidth.ToHoldSigned(threshold, threshold));

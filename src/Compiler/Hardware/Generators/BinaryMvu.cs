@@ -48,7 +48,7 @@ public static class BinaryMvu
             firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
         }
         var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
-        bits = MaskPadLanes(m, bits, stage.RealInputs, simd, loops.SynapseLast);
+        bits = MaskPadLanes(m, bits, 1, stage.RealInputs, simd, loops.SynapseLast);
         buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
         if (ThresholdFolding.Of(stage) is { } thresholds)
@@ -167,12 +167,12 @@ public static class BinaryMvu
     /// them) read 0, whatever the buffer holds there: against their stored weight bit 1 they add
     /// nothing to an AND or XNOR popcount.
     /// </summary>
-    private static RtlSignal MaskPadLanes(ModuleBuilder m, RtlSignal bits, int realInputs, int simd, RtlSignal lastBeat)
+    internal static RtlSignal MaskPadLanes(ModuleBuilder m, RtlSignal bits, int planes, int realInputs, int simd, RtlSignal lastBeat)
     {
         int realInLast = realInputs - ((realInputs - 1) / simd * simd);
         if (realInLast == simd) return bits;
-        var notLast = m.Not(lastBeat);
-        var lanes = Enumerable.Range(0, simd).Select(l => l < realInLast ? m.Bit(bits, l) : m.And(m.Bit(bits, l), notLast));
+        var notLast = planes == 1 ? m.Not(lastBeat) : m.Concat([.. Enumerable.Repeat(m.Not(lastBeat), planes)]);
+        var lanes = Enumerable.Range(0, simd).Select(l => m.Slice(bits, l * planes, planes)).Select((lane, l) => l < realInLast ? lane : m.And(lane, notLast));
         return m.Concat([.. lanes.Reverse()]);
     }
 

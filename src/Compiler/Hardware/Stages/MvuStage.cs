@@ -12,7 +12,19 @@ public sealed record InputPrep(
     /// <summary>Chunk length of the sums and popcounts (the bin-dot's chunk).</summary>
     int Chunk,
     FactorKind Factor,
-    int FactorWidth);
+    int FactorWidth)
+{
+    /// <summary>Bits stored per element: 1 for activation bits, the x-planes of a plane-dot's n-bit elements (two's complement when signed).</summary>
+    public int Planes { get; init; } = 1;
+
+    /// <summary>
+    /// A plane-dot first layer's input levels: each byte becomes LevelBase + the number of these
+    /// thresholds it reaches (a multi-threshold on the raw bytes, as QONNX's n-bit input Quant).
+    /// </summary>
+    public IReadOnlyList<long>? InputLevels { get; init; }
+
+    public long LevelBase { get; init; }
+}
 
 public enum FactorKind
 {
@@ -45,6 +57,9 @@ public sealed record MvuStage(
     GraphType OutputType)
 {
     public bool IsDense => Mvu.Op == Ops.Dense;
+
+    /// <summary>A plane-dot: n-bit activations times n-bit weights as AND-popcounts of bit planes with shifts.</summary>
+    public bool IsPlane => Mvu.Op == Ops.PlaneDot;
     public int Inputs => Mvu.IntTensor("weights").Shape[0];
     public int Outputs => Mvu.IntTensor("weights").Shape[1];
 
@@ -56,7 +71,7 @@ public sealed record MvuStage(
 
     /// <summary>The layer's outputs before padding.</summary>
     public int RealOutputs => Padding?.Outputs ?? Outputs;
-    public int Chunk => IsDense ? Inputs : (int)Mvu.Int("chunk");
+    public int Chunk => IsDense || IsPlane ? Inputs : (int)Mvu.Int("chunk");
 
     /// <summary>Width of one output element on the stream (1 for bits).</summary>
     public int OutputWidth => OutputType.Width;

@@ -32,7 +32,7 @@ public sealed record StagePadding(MvuStage Original)
         for (int i = 0; i < inputs; i++)
             for (int j = 0; j < outputs; j++) padded[((long)i * paddedOut) + j] = weights[i, j];
         mvu = mvu.With("weights", new IntTensorAttr([paddedIn, paddedOut], padded));
-        if (!stage.IsDense && paddedIn > inputs && stage.Prep!.Encoding == BitEncoding.PlusMinus)
+        if (stage.Mvu.Op == Ops.BinDot && paddedIn > inputs && stage.Prep!.Encoding == BitEncoding.PlusMinus)
         {
             // each pad lane counts -1 in 2 pop - n: the bias adds it back, times the coefficient
             long pads = paddedIn - inputs;
@@ -43,7 +43,7 @@ public sealed record StagePadding(MvuStage Original)
             mvu = mvu.With("bias", new IntTensorAttr([paddedOut], corrected));
         }
         var prep = stage.Prep;
-        if (!stage.IsDense && stage.Chunk >= inputs)
+        if (stage.Mvu.Op == Ops.BinDot && stage.Chunk >= inputs)
         {
             // one chunk: it grows with the inputs (padding is legal only for single-chunk layers)
             mvu = mvu.With("chunk", new IntAttr(paddedIn));

@@ -14,7 +14,7 @@ namespace HwFlow.Compiler.Hardware.Stages;
 /// </summary>
 public static class StagePlanner
 {
-    private static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale];
+    private static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Thresholds, Ops.Scale];
 
     public static StagePlan Plan(Graph graph)
     {
@@ -27,12 +27,12 @@ public static class StagePlanner
             throw new UserError($"model {graph.Name} is convolutional ({ModelImporter.Describe(window)}): hardware for Conv2D, BinConv2D and MaxPool2D is not generated yet; " +
                 "`hwflow compile --ir-only` and `hwflow eval --engine integer|packed` run it");
         }
-        RefuseImportedShapes(graph);
-        var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
-        if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
+        var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot or Ops.PlaneDot).ToList();
+        if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer, BinLayer or QuantLinear: there is no hardware to generate");
         var first = mvus[0];
-        if (first.Op == Ops.Dense ? graph.Operand(first).Op != Ops.Input : graph.Operand(graph.Operand(first)).Op != Ops.Input)
-            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes, or a binary layer reading them thresholded");
+        var firstOperand = graph.Operand(first);
+        if (first.Op == Ops.Dense ? firstOperand.Op != Ops.Input : firstOperand.Op == Ops.Input || graph.Operand(firstOperand).Op != Ops.Input)
+            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes, or a binary or multi-bit layer reading them thresholded");
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Pow2Exponent))
             throw Unsupported(node, "hardware for pow2 chunk scales is not generated yet (a model trained with exact scales compiles with --scales exact; any model with --ir-only)");
 
@@ -44,7 +44,8 @@ public static class StagePlanner
             var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
             InputPrep? prep = null;
             Node? factor = null;
-            if (i > 0) (prep, factor) = Prep(graph, mvu);
+            if (mvu.Op == Ops.PlaneDot) prep = PlanePrep(graph, mvu, i == 0);
+            else if (i > 0) (prep, factor) = Prep(graph, mvu);
             else if (mvu.Op == Ops.BinDot) prep = BinarizedInputPrep(graph, mvu);
             var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
             var postOps = PostOpChain(graph, mvu, boundary);
@@ -73,8 +74,8 @@ public static class StagePlanner
                 s.Inputs,
                 s.Outputs,
                 s.Chunk,
-                s.IsDense ? 8 : 1,
-                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : 1,
+                s.IsDense ? 8 : s.Prep!.Planes,
+                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : s.IsPlane ? Generators.PlaneMvu.WeightPlanes(s).Planes : 1,
                 s.Prep?.FactorWidth ?? 0,
                 s.Mvu.Find("coef") is IntTensorAttr coef ? BitWidth.ToHold(coef.Data.Min(), coef.Data.Max()) : 0,
                 0,
@@ -143,6 +144,26 @@ public static class StagePlanner
         return new InputPrep(false, thresholds[0], bits.Type.Encoding, (int)dot.Int("chunk"), FactorKind.None, 0);
     }
 
+    /// <summary>
+    /// A plane-dot reads n-bit elements, stored as its x-planes: the previous stage's levels, or,
+    /// first, the input bytes turned into levels by one shared multi-threshold (QONNX's n-bit input Quant).
+    /// </summary>
+    private static InputPrep PlanePrep(Graph graph, Node dot, bool first)
+    {
+        int planes = (int)dot.Int("x-planes");
+        var prep = new InputPrep(false, 0, BitEncoding.ZeroOne, dot.IntTensor("weights").Shape[0], FactorKind.None, 0) { Planes = planes };
+        var operand = graph.Operand(dot, 0);
+        if (!first) return prep;
+        if (operand.Op != Ops.Thresholds || graph.Operand(operand).Op != Ops.Input)
+            throw Unsupported(dot, "a multi-bit first layer must read the input bytes through one multi-threshold (an n-bit input quantizer)");
+        var t = operand.IntTensor("t");
+        bool increasing = operand.Find("dir") is null || operand.IntElements("dir", operand.Type.Length).All(d => d == 1);
+        var bases = operand.IntElements("base", operand.Type.Length);
+        if (t.Shape[0] != 1 || !increasing || bases.Distinct().Count() != 1 || (operand.Has("step") && operand.Int("step") != 1))
+            throw Unsupported(operand, "the input stage quantizes every byte with the same increasing thresholds, base and step 1; this input quantizer differs per byte");
+        return prep with { InputLevels = t.Data, LevelBase = bases[0] };
+    }
+
     private static long BitThreshold(Node bits)
     {
         if (bits.Op != Ops.Threshold || bits.Find("dir") is not null || bits.Get("t") is not IntAttr t)
@@ -161,20 +182,6 @@ public static class StagePlanner
             chain.Insert(0, new PostOp(node));
         }
         return chain;
-    }
-
-    /// <summary>
-    /// What imported QONNX / FINN models bring and no generator builds yet (multi-bit dots,
-    /// multi-level thresholds): refused by name
-    /// here, before the checks below would blame the model's shape.
-    /// </summary>
-    private static void RefuseImportedShapes(Graph graph)
-    {
-        const string software = "`hwflow eval`, `run` and `compile --ir-only` run this model in software (the integer golden kernel)";
-        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.PlaneDot) is { } planes)
-            throw Unsupported(planes, $"multi-bit weights or activations (a bit-plane dot, as from a QONNX Quant of 2 or more bits) have no hardware generator yet; {software}");
-        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.Thresholds) is { } levels)
-            throw Unsupported(levels, $"multi-level thresholds (an n-bit activation, as from a FINN MultiThreshold or a QONNX Quant) have no hardware generator yet; {software}");
     }
 
     private static UserError Unsupported(Node node, string why) =>
