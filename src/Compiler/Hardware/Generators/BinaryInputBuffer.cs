@@ -53,7 +53,7 @@ public sealed class BinaryInputBuffer
         var elements = Enumerable.Range(0, lanes).Select(l => m.Slice(inData, l * elementWidth, elementWidth)).ToList();
         var bits = prep.ElementsAreBits ? elements
             : prep.InputLevels is { } levels ? elements.Select(e => Level(m, e, signed, levels, prep.LevelBase)).ToList()
-            : prep.Planes > 1 ? elements.Select(e => m.Fit(e, signed, Planes)).ToList()
+            : prep.StoresElements ? elements.Select(e => m.Fit(e, signed, Planes)).ToList()
             : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 

@@ -17,6 +17,9 @@ public sealed record InputPrep(
     /// <summary>Bits stored per element: 1 for activation bits, the x-planes of a plane-dot's n-bit elements (two's complement when signed).</summary>
     public int Planes { get; init; } = 1;
 
+    /// <summary>The elements are stored as they come, in <see cref="Planes"/> bits (a plane-dot's n-bit activations), not thresholded into bits.</summary>
+    public bool StoresElements { get; init; }
+
     /// <summary>
     /// A plane-dot first layer's input levels: each byte becomes LevelBase + the number of these
     /// thresholds it reaches (a multi-threshold on the raw bytes, as QONNX's n-bit input Quant).

@@ -151,7 +151,7 @@ public static class StagePlanner
     private static InputPrep PlanePrep(Graph graph, Node dot, bool first)
     {
         int planes = (int)dot.Int("x-planes");
-        var prep = new InputPrep(false, 0, BitEncoding.ZeroOne, dot.IntTensor("weights").Shape[0], FactorKind.None, 0) { Planes = planes };
+        var prep = new InputPrep(false, 0, BitEncoding.ZeroOne, dot.IntTensor("weights").Shape[0], FactorKind.None, 0) { Planes = planes, StoresElements = true };
         var operand = graph.Operand(dot, 0);
         if (!first) return prep;
         if (operand.Op != Ops.Thresholds || graph.Operand(operand).Op != Ops.Input)
