@@ -58,7 +58,8 @@ internal static class ThresholdLevels
         long step = node.Has("step") ? node.Int("step") : 1;
         long maxBase = node.IntElements("base", node.Type.Length).Select(Math.Abs).Max();
         int width = BitWidth.ToHoldSigned(-(maxBase + (Math.Abs(step) * levels)), maxBase + (Math.Abs(step) * levels));
-        RtlSignal count = m.Fit(m.Popcount(m.Concat([.. reached.AsEnumerable().Reverse()])), false, width);
+        // no levels (a quantizer with one value): the base alone
+        RtlSignal count = levels == 0 ? m.Const(0, width) : m.Fit(m.Popcount(m.Concat([.. reached.AsEnumerable().Reverse()])), false, width);
         if (step != 1) count = m.ShiftAddProduct(count, false, m.Const(Arithmetic.Word(step, width), width), true, width, "level_step", pipelined: false).Product;
         var levelBase = node.Find("base") is IntTensorAttr ? m.Fit(field("base"), true, width) : m.Const(Arithmetic.Word(node.IntElement("base", 0), width), width);
         return m.Fit(m.Add(count, levelBase), outSigned, outWidth);

@@ -78,7 +78,7 @@ public sealed record StagePadding(MvuStage Original)
                 node.IntElements(key, outputs).CopyTo(data, 0);
                 padded = padded.With(key, new IntTensorAttr([paddedOut], data));
             }
-            else if (tensor.Shape.Length == 2 && tensor.Shape[1] == outputs)
+            else if (tensor.Shape.Length == 2 && key != "t" && tensor.Shape[1] == outputs)
             {
                 // [rows, outputs] (chunk coefficients): pad columns
                 int rows = tensor.Shape[0];
@@ -87,7 +87,7 @@ public sealed record StagePadding(MvuStage Original)
                     for (int j = 0; j < outputs; j++) data[(r * paddedOut) + j] = tensor[r, j];
                 padded = padded.With(key, new IntTensorAttr([rows, paddedOut], data));
             }
-            else if (tensor.Shape.Length == 2 && tensor.Shape[0] == outputs)
+            else if (tensor.Shape.Length == 2 && key == "t" && tensor.Shape[0] == outputs && outputs > 1)
             {
                 // [outputs, levels] (per-neuron threshold rows): pad neurons repeat neuron 0's sorted row
                 int levels = tensor.Shape[1];
