@@ -86,7 +86,8 @@ public sealed class ResourceModel(ResourceCosts costs)
             // XNOR/AND with a constant is a wire, an inverter or zero.
             new("weight gates") { WeightGates = wired ? 0 : (double)f.Pe * f.Simd },
             // Each group counts min(SIMD, Chunk) bits per beat; over all groups, PE x SIMD inputs.
-            new("popcounts") { PopcountInputs = (double)f.Pe * f.Simd },
+            // (a plane-dot: one per activation plane and weight plane, InputWidth x WeightWidth per lane; 1 x 1 for bits)
+            new("popcounts") { PopcountInputs = (double)f.Pe * f.Simd * s.InputWidth * s.WeightWidth },
             // The chunk's count accumulated over the beats that carry the chunk.
             new("chunk counters") { CarryAdderBits = pg * countBits, Ffs = (long)(pg * countBits) },
         };
@@ -130,7 +131,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         terms.Add(accumulate with { Ffs = oneTermBeat ? 0 : (long)f.Pe * acc });
         // Weight sign ROM, Inputs x Outputs bits; coefficient ROM, Outputs x chunks x CoefficientWidth
         // bits (block RAM); both wired into a fully parallel layer.
-        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs });
+        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs * s.WeightWidth });
         if (s.CoefficientWidth > 0 && s.ShiftWidth == 0)
             terms.Add(new("coefficient ROM") { BramBits = wired ? 0 : s.Outputs * chunks * s.CoefficientWidth });
         // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD

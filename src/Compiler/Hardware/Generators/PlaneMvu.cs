@@ -35,9 +35,12 @@ public static class PlaneMvu
 
         var weights = stage.Mvu.IntTensor("weights");
         var (wPlanes, wSigned) = WeightPlanes(stage);
-        var words = Words(weights, pe, simd, wPlanes, stage.RealInputs);
+        // +-1 weights need one bit each, not the two planes of their two's complement
+        bool bipolar = IsBipolar(stage);
+        int wordPlanes = bipolar ? 1 : wPlanes;
+        var words = Words(weights, pe, simd, wordPlanes, stage.RealInputs, bipolar);
         RtlSignal? rom = words.Count == 1 ? null
-            : m.Rom("weights", pe * simd * wPlanes, words, loops.WeightAddress, style: MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd * wPlanes, words.Count));
+            : m.Rom("weights", pe * simd * wordPlanes, words, loops.WeightAddress, style: MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd * wordPlanes, words.Count));
 
         // S1: the beat's activations, with its weight word from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
@@ -56,6 +59,26 @@ public static class PlaneMvu
                 {
                     var a = m.Bit(x1, (l * xPlanes) + k);
                     bool xSign = xSigned && k == xPlanes - 1;
+                    if (bipolar)
+                    {
+                        // w = +-1 stored as one bit b (1 for +1): a plane's term +-a is xnor(a, b) + b - 1, or for a
+                        // sign plane (a xor b) - b, so a masked pad lane (a = 0) adds 0 whatever b is
+                        int index = (p * simd) + l;
+                        BigInteger one = BigInteger.One << k;
+                        if (rom is null)
+                        {
+                            bool b = !((words[0] >> index) & 1).IsZero;
+                            bool negative = xSign == b;
+                            sum.AddBit(k, a, inverted: negative);
+                            if (negative) constant -= one;
+                            continue;
+                        }
+                        var bit = m.Bit(rom, index);
+                        sum.AddPair(k, a, bit, xSign ? PairOp.Xor : PairOp.Xnor);
+                        sum.AddBit(k, bit, inverted: xSign);
+                        constant -= one;
+                        continue;
+                    }
                     for (int j = 0; j < wPlanes; j++)
                     {
                         int index = (((p * simd) + l) * wPlanes) + j;
@@ -105,8 +128,14 @@ public static class PlaneMvu
         return (BitWidth.ToHold(min, max), min < 0);
     }
 
-    /// <summary>Word = fold * SF + beat: the planes of weight (beat*SIMD + l, fold*PE + p) at bits ((p*SIMD + l) * planes + plane); pad rows 0.</summary>
-    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, int planes, int realInputs)
+    /// <summary>Weights all +1 or -1 (in the unpadded layer).</summary>
+    public static bool IsBipolar(MvuStage stage) => (stage.Padding?.Original ?? stage).Mvu.IntTensor("weights").Data.All(w => w is 1 or -1);
+
+    /// <summary>
+    /// Word = fold * SF + beat: the planes of weight (beat*SIMD + l, fold*PE + p) at bits
+    /// ((p*SIMD + l) * planes + plane), pad rows 0; bipolar weights as one bit, 1 for +1.
+    /// </summary>
+    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, int planes, int realInputs, bool bipolar)
     {
         int inputs = w.Shape[0], outputs = w.Shape[1];
         var words = new List<BigInteger>();
@@ -122,6 +151,7 @@ public static class PlaneMvu
                     {
                         int row = (beat * simd) + l;
                         long value = row >= realInputs ? 0 : w[row, (fold * pe) + p];
+                        if (bipolar) value = value > 0 ? 1 : 0;
                         word = (word << planes) | (new BigInteger(value) & mask);
                     }
                 }

@@ -75,7 +75,7 @@ public static class StagePlanner
                 s.Outputs,
                 s.Chunk,
                 s.IsDense ? 8 : s.Prep!.Planes,
-                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : s.IsPlane ? Generators.PlaneMvu.WeightPlanes(s).Planes : 1,
+                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : s.IsPlane && !Generators.PlaneMvu.IsBipolar(s) ? Generators.PlaneMvu.WeightPlanes(s).Planes : 1,
                 s.Prep?.FactorWidth ?? 0,
                 s.Mvu.Find("coef") is IntTensorAttr coef ? BitWidth.ToHold(coef.Data.Min(), coef.Data.Max()) : 0,
                 0,
