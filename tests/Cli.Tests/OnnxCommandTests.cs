@@ -51,22 +51,35 @@ public sealed class OnnxCommandTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     [Theory]
-    [InlineData("TFC_1W1A", "a binary first layer reading thresholded input bytes")]
-    [InlineData("TFC_1W2A", "multi-bit weights or activations")]
-    [InlineData("TFC_2W2A", "multi-bit weights or activations")]
-    public void CompileRefusesWhatItCannotBuildYetByName(string model, string expected)
+    [InlineData("TFC_1W1A")]
+    [InlineData("TFC_1W2A")]
+    [InlineData("TFC_2W2A")]
+    public void TfcModelsCompileAndSimulateExactlyAtThePredictedPace(string model)
     {
         using var temp = new TempFolder();
-        var output = temp.File("build");
-        var result = CliProcess.Run("compile", Tfc(model), "-o", output);
-        CliProcess.AssertUserError(result, "layer 2 (");
-        Assert.Contains(expected, result.Stderr);
-        Assert.Contains("no hardware generator yet", result.Stderr);
-        Assert.False(Directory.Exists(output));
+        var build = temp.File("build");
+        var compile = CliProcess.Run("compile", Tfc(model), "-o", build);
+        Assert.True(compile.ExitCode == 0, compile.ToString());
+        var sim = CliProcess.Run("sim", build, "--dataset", "mnist", "--count", "40", "--json");
+        Assert.True(sim.ExitCode == 0, sim.ToString());
+        var json = System.Text.Json.Nodes.JsonNode.Parse(sim.Stdout)!;
+        Assert.Equal(0, (int)json["goldenMismatches"]!);
+        Assert.Equal((double)json["predictedCyclesPerFrame"]!, (double)json["cyclesPerFrame"]!);
+    }
 
-        var irOnly = CliProcess.Run("compile", Tfc(model), "-o", output, "--ir-only");
-        Assert.True(irOnly.ExitCode == 0, irOnly.ToString());
-        Assert.True(File.Exists(Path.Combine(output, "graph.ir")));
+    [Fact]
+    public void Tfc1W1aCosimulatesBitAndCycleExactUnderStalls()
+    {
+        using var temp = new TempFolder();
+        var build = temp.File("build");
+        var compile = CliProcess.Run("compile", Tfc("TFC_1W1A"), "-o", build);
+        Assert.True(compile.ExitCode == 0, compile.ToString());
+        var cosim = CliProcess.Run("cosim", build, "--dataset", "mnist", "--count", "16", "--stall-prob", "0.3", "--json");
+        Assert.True(cosim.ExitCode == 0, cosim.ToString());
+        var json = System.Text.Json.Nodes.JsonNode.Parse(cosim.Stdout)!;
+        Assert.True((bool)json["agree"]!);
+        Assert.Equal(16, (int)json["transactions"]!);
+        Assert.Equal(0, (int)json["goldenMismatches"]!);
     }
 
     [Fact]

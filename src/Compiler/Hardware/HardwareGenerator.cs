@@ -36,20 +36,31 @@ public static class HardwareGenerator
         }
         for (int i = 0; i < plan.Stages.Count; i++)
         {
-            var stage = plan.Stages[i];
-            var f = folding.For(stage.Name);
+            var f = folding.For(plan.Stages[i].Name);
+            var stage = StagePadding.Pad(plan.Stages[i], f);
             string name = "layer_" + stage.Name.Replace('.', '_');
             int lanesIn = i == 0 ? 1 : folding.For(plan.Stages[i - 1].Name).Pe;
             if (stage.Window is { } window)
                 stageModules.Add(library.Add(WindowGenerator.Build(library, name + "_window", window, lanesIn, options)));
-            var (module, latency) = stage.IsDense
-                ? DenseMvu.Build(library, name, stage, f)
-                : stage.Window is { } w
-                    ? BinaryMvu.Build(library, name, stage, f, w.Lanes, w.OutputType, 1, options)
-                    : i == 0 && plan.Front is { } transform
-                        ? BinaryMvu.Build(library, name, stage, f, folding.For(transform.Name).Pe, transform.OutputType, 1, options)
-                        : BinaryMvu.Build(library, name, stage, f, lanesIn, plan.Stages[i - 1].OutputType,
-                        plan.Stages[i - 1].Inputs / folding.For(plan.Stages[i - 1].Name).Simd, options);
+            (RtlModule, int) built;
+            if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f);
+            else if (stage.Window is { } w) built = BinaryMvu.Build(library, name, stage, f, w.Lanes, plan.Stages[i].Inputs, w.OutputType, 1, options);
+            else if (i == 0 && plan.Front is { } transform)
+                built = BinaryMvu.Build(library, name, stage, f, folding.For(transform.Name).Pe, plan.Stages[i].Inputs, transform.OutputType, 1, options);
+            else
+            {
+                // the first binary or plane stage fills from the input bytes, one a cycle; later ones from the previous stage's (padded) output beats
+                var producer = i > 0 ? plan.Stages[i - 1] : null;
+                var pf = producer is null ? null : folding.For(producer.Name);
+                int lanes = pf?.Pe ?? 1;
+                int fill = producer is null ? plan.InputBytes : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
+                var elementType = producer?.OutputType ?? GraphType.Int(plan.InputBytes, 0, 255);
+                int producerBeats = producer is null ? 1 : FoldingTiming.Folds(producer.Inputs, pf!.Simd);
+                built = stage.IsPlane
+                    ? PlaneMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options)
+                    : BinaryMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options);
+            }
+            var (module, latency) = built;
             stageModules.Add(library.Add(module));
             if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe, options)));
             // a window adds its read pipeline and output FIFO, a pool its FIFO

@@ -38,8 +38,8 @@ public sealed class FoldingFileTests
         "fold.yaml:2:23: layer l0: SIMD must be a positive integer, got -7")]
     [InlineData("layers:\n  l0: { pe: 16, simd: 49 }\n  l4: { pe: 8, simd: 12 }\n  l7: { pe: 2, simd: 16 }\n",
         "fold.yaml:3:22: layer l4: SIMD 12 must divide the 256 inputs (legal SIMD values: 1, 2, 4, 8, 16, 32, 64, 128, 256)")]
-    [InlineData("layers:\n  l0: { pe: 16, simd: 49 }\n  l4: { pe: 32, simd: 16 }\n  l7: { pe: 3, simd: 16 }\n",
-        "fold.yaml:4:13: layer l7: PE 3 must divide the 10 outputs (legal PE values: 1, 2, 5, 10)")]
+    [InlineData("layers:\n  l0: { pe: 16, simd: 49 }\n  l4: { pe: 32, simd: 16 }\n  l7: { pe: 11, simd: 16 }\n",
+        "fold.yaml:4:13: layer l7: PE 11 is more than the 10 outputs")]
     [InlineData("layers:\n  l0: { pe: 12, simd: 49 }\n  l4: { pe: 8, simd: 16 }\n  l7: { pe: 2, simd: 16 }\n",
         "fold.yaml:2:13: layer l0: PE 12 must divide the 256 outputs (legal PE values: 1, 2, 4, 8, 16, 32, 64, 128, 256)")]
     [InlineData("layers:\n  l0: { pe: 16, simd: 49 }\n  l4: { pe: 8, simd: 16 }\n  l7: { pe: 2, simd: 16 }\n  l0: { pe: 1, simd: 1 }\n",

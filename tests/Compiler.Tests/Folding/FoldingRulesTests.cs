@@ -33,7 +33,8 @@ public sealed class FoldingRulesTests
     {
         // Divisors of 24 are 1 2 3 4 6 8 12 24; with next chunk 16 only those dividing 16 remain.
         Assert.Equal([1, 2, 4, 8], FoldingRules.LegalPes(Chunk12));
-        Assert.Equal([1, 2, 3, 4, 6, 8, 12, 24], FoldingRules.LegalPes(Chunk12 with { NextChunk = 0 }));
+        // no next chunk: the outputs may be padded, and the list offers the smallest PE of each fold count (5: 5 folds, the last padded)
+        Assert.Equal([1, 2, 3, 4, 5, 6, 8, 12, 24], FoldingRules.LegalPes(Chunk12 with { NextChunk = 0 }));
         Assert.Equal([1, 2, 3, 6, 12, 24], FoldingRules.LegalPes(Chunk12 with { NextChunk = 6 }));
     }
 
@@ -54,8 +55,12 @@ public sealed class FoldingRulesTests
             for (int pe = 0; pe <= shape.Outputs + 1; pe++)
                 for (int simd = 0; simd <= shape.Inputs + 1; simd++)
                 {
+                    // where a layer pads, every PE (SIMD) up to its size is accepted and the lists hold the useful ones
                     var f = new LayerFolding(shape.Name, pe, simd);
-                    Assert.Equal(legal.Contains(f), FoldingRules.Check(shape, f) is null);
+                    bool peOk = FoldingRules.PadsOutputs(shape) ? pe >= 1 && pe <= shape.Outputs : FoldingRules.LegalPes(shape).Contains(pe);
+                    bool simdOk = FoldingRules.PadsInputs(shape) ? simd >= 1 && simd <= shape.Inputs : FoldingRules.LegalSimds(shape).Contains(simd);
+                    Assert.Equal(peOk && simdOk, FoldingRules.Check(shape, f) is null);
+                    if (legal.Contains(f)) Assert.True(peOk && simdOk);
                 }
         }
     }

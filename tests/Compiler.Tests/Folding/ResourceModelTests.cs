@@ -130,5 +130,5 @@ public sealed class ResourceModelTests
 
     [Fact]
     public void IllegalFoldingsAreRejected() =>
-        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 3, 4)));
+        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 3)));
 }

@@ -5,7 +5,8 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// <summary>
 /// Which (PE, SIMD) pairs the folded matrix-vector units can be built with. The PE rules and the
 /// SIMD rules are independent of each other, so the legal pairs are the product of the legal PE
-/// values and the legal SIMD values.
+/// values and the legal SIMD values. Where a layer may be padded, any PE or SIMD up to its size
+/// is legal, and the lists offer the smallest of each fold count.
 /// </summary>
 public static class FoldingRules
 {
@@ -16,19 +17,46 @@ public static class FoldingRules
         return [.. LegalPes(shape).SelectMany(pe => simds.Select(simd => new LayerFolding(shape.Name, pe, simd)))];
     }
 
-    /// <summary>PE values that divide the outputs and, when the next layer sums this layer's outputs per chunk, do not split a chunk across output beats.</summary>
+    /// <summary>
+    /// PE values that divide the outputs and, when the next layer sums this layer's outputs per
+    /// chunk, do not split a chunk across output beats. When the outputs may be padded (see
+    /// <see cref="PadsOutputs"/>) every PE up to the outputs is legal; the list then holds the
+    /// smallest PE of each fold count, the only ones worth building.
+    /// </summary>
     public static IReadOnlyList<int> LegalPes(LayerShape shape)
     {
         CheckShape(shape);
-        return [.. Divisors(shape.Outputs).Where(pe => PeKeepsNextChunks(shape, pe) && TransformTakes(shape, pe))];
+        return PadsOutputs(shape) ? SmallestPerFoldCount(shape.Outputs) : [.. Divisors(shape.Outputs).Where(pe => PeKeepsNextChunks(shape, pe) && TransformTakes(shape, pe))];
     }
 
-    /// <summary>SIMD values that divide the inputs and, in a binary layer, do not split a chunk across compute beats.</summary>
+    /// <summary>SIMD values that divide the inputs and, in a binary layer, do not split a chunk across compute beats; with padded inputs (<see cref="PadsInputs"/>), the smallest SIMD of each beat count.</summary>
     public static IReadOnlyList<int> LegalSimds(LayerShape shape)
     {
         CheckShape(shape);
-        return shape.Kind == LayerKind.Transform ? [1] : [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
+        return shape.Kind == LayerKind.Transform ? [1] : PadsInputs(shape) ? SmallestPerFoldCount(shape.Inputs) : [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
     }
+
+    /// <summary>
+    /// A PE that does not divide the outputs pads the last output beat with neurons nobody reads
+    /// (as FINN pads); legal unless the next layer sums this layer's outputs per chunk, where the
+    /// pad values would enter its chunk factors.
+    /// </summary>
+    public static bool PadsOutputs(LayerShape shape) => shape.NextChunk == 0 && Paddable(shape);
+
+    /// <summary>
+    /// A SIMD that does not divide the inputs pads the last beat with lanes that add nothing;
+    /// legal in a binary layer with one chunk and no runtime chunk factor (BNN and imported
+    /// QONNX/FINN layers), where the pad's effect on the count is a constant. A dense first
+    /// layer and chunked HBNN layers keep the divisor rules.
+    /// </summary>
+    public static bool PadsInputs(LayerShape shape) => shape.Kind == LayerKind.Binary && shape.Chunk >= shape.Inputs && shape.FactorWidth == 0 && Paddable(shape);
+
+    /// <summary>Padding is generated for the matrix-vector stages of MLPs: not for a transform, nor for a convolution's stage (its window and pool take whole beats).</summary>
+    private static bool Paddable(LayerShape shape) => shape.Kind != LayerKind.Transform && shape.Pixels <= 1 && shape.WindowBeats == 0;
+
+    /// <summary>For each fold count ceil(n / step), its smallest step: every fold count n can be cut into, at the least padding.</summary>
+    private static List<int> SmallestPerFoldCount(int n) =>
+        [.. Enumerable.Range(1, n).Select(folds => (n + folds - 1) / folds).Distinct().Order()];
 
     public static bool IsLegal(LayerShape shape, LayerFolding folding) => Check(shape, folding) is null;
 
@@ -40,6 +68,8 @@ public static class FoldingRules
     {
         CheckShape(shape);
         if (pe < 1) return $"layer {shape.Name}: PE must be a positive integer, got {pe}";
+        if (PadsOutputs(shape))
+            return pe <= shape.Outputs ? null : $"layer {shape.Name}: PE {pe} is more than the {shape.Outputs} outputs";
         if (shape.Outputs % pe != 0)
             return $"layer {shape.Name}: PE {pe} must divide the {shape.Outputs} outputs{LegalPeList(shape)}";
         if (!TransformTakes(shape, pe))
@@ -57,6 +87,8 @@ public static class FoldingRules
         if (simd < 1) return $"layer {shape.Name}: SIMD must be a positive integer, got {simd}";
         if (shape.Kind == LayerKind.Transform && simd != 1)
             return $"layer {shape.Name}: a Walsh-Hadamard transform is folded by PE (values a beat) only: SIMD must be 1, got {simd}";
+        if (PadsInputs(shape))
+            return simd <= shape.Inputs ? null : $"layer {shape.Name}: SIMD {simd} is more than the {shape.Inputs} inputs";
         if (shape.Inputs % simd != 0)
             return $"layer {shape.Name}: SIMD {simd} must divide the {shape.Inputs} inputs{LegalSimdList(shape)}";
         if (!SimdKeepsChunks(shape, simd))

@@ -10,9 +10,10 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class FoldingTiming
 {
+    /// <summary>A transform's beats, or pixels * max(window beats, ceil(Outputs/PE) * ceil(Inputs/SIMD)): a PE or SIMD that does not divide the layer pads its last fold or beat.</summary>
     public static long LayerCycles(LayerShape shape, LayerFolding folding) => shape.Kind == LayerKind.Transform
         ? TransformCycles(shape.Inputs, shape.Outputs, folding.Pe)
-        : shape.Pixels * Math.Max(shape.WindowBeats, (long)(shape.Outputs / folding.Pe) * (shape.Inputs / folding.Simd));
+        : shape.Pixels * Math.Max(shape.WindowBeats, (long)Folds(shape.Outputs, folding.Pe) * Folds(shape.Inputs, folding.Simd));
 
     /// <summary>
     /// A Walsh-Hadamard transform of <paramref name="size"/> values on <paramref name="inputBytes"/>
@@ -25,6 +26,9 @@ public static class FoldingTiming
         long padding = (size - inputBytes) / lanes;
         return padding == 0 ? Math.Max(inputBytes, size / lanes) : inputBytes + padding - Math.Min(lanes - 1, padding);
     }
+
+    /// <summary>ceil(<paramref name="count"/> / <paramref name="step"/>).</summary>
+    public static int Folds(int count, int step) => (count + step - 1) / step;
 
     /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
     public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>

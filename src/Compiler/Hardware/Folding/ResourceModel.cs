@@ -92,7 +92,8 @@ public sealed class ResourceModel(ResourceCosts costs)
             // XNOR/AND with a constant is a wire, an inverter or zero.
             new("weight gates") { WeightGates = wired ? 0 : (double)f.Pe * f.Simd },
             // Each group counts min(SIMD, Chunk) bits per beat; over all groups, PE x SIMD inputs.
-            new("popcounts") { PopcountInputs = (double)f.Pe * f.Simd },
+            // (a plane-dot: one per activation plane and weight plane, InputWidth x WeightWidth per lane; 1 x 1 for bits)
+            new("popcounts") { PopcountInputs = (double)f.Pe * f.Simd * s.InputWidth * s.WeightWidth },
             // The chunk's count accumulated over the beats that carry the chunk.
             new("chunk counters") { CarryAdderBits = pg * countBits, Ffs = (long)(pg * countBits) },
         };
@@ -131,12 +132,12 @@ public sealed class ResourceModel(ResourceCosts costs)
         }
         // The G group values and the running total summed into the AccumulatorWidth-bit accumulator
         // of each PE; a neuron whose terms all arrive in one beat needs no accumulator.
-        bool oneTermBeat = f.Simd >= s.Chunk ? s.Inputs / f.Simd == 1 : chunks == 1;
+        bool oneTermBeat = f.Simd >= s.Chunk ? FoldingTiming.Folds(s.Inputs, f.Simd) == 1 : chunks == 1;
         var accumulate = Sum("group sums and accumulators", f.Pe, oneTermBeat ? groups : groups + 1, acc);
         terms.Add(accumulate with { Ffs = oneTermBeat ? 0 : (long)f.Pe * acc });
         // Weight sign ROM, Inputs x Outputs bits; coefficient ROM, Outputs x chunks x CoefficientWidth
         // bits (block RAM); both wired into a fully parallel layer.
-        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs });
+        terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs * s.WeightWidth });
         if (s.CoefficientWidth > 0 && s.ShiftWidth == 0)
             terms.Add(new("coefficient ROM") { BramBits = wired ? 0 : s.Outputs * chunks * s.CoefficientWidth });
         // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD
@@ -202,13 +203,13 @@ public sealed class ResourceModel(ResourceCosts costs)
     };
 
     /// <summary>A layer whose one beat covers every weight (PE = Outputs, SIMD = Inputs) has its weights wired in, not in a ROM.</summary>
-    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe == s.Outputs && f.Simd == s.Inputs;
+    public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe >= s.Outputs && f.Simd >= s.Inputs;
 
     /// <summary>ceil(Inputs / Chunk): the number of chunks of a binary layer's input, the last one possibly shorter.</summary>
     public static long ChunkCount(LayerShape s) => s.Kind == LayerKind.Binary ? (s.Inputs + (long)s.Chunk - 1) / s.Chunk : 0;
 
     /// <summary>The fold counters' bits: the output group 0..Outputs/PE-1 and the input beat 0..Inputs/SIMD-1.</summary>
-    public static int FoldCounterBits(LayerShape s, LayerFolding f) => BitWidth.ToIndex(s.Outputs / f.Pe) + BitWidth.ToIndex(s.Inputs / f.Simd);
+    public static int FoldCounterBits(LayerShape s, LayerFolding f) => BitWidth.ToIndex(FoldingTiming.Folds(s.Outputs, f.Pe)) + BitWidth.ToIndex(FoldingTiming.Folds(s.Inputs, f.Simd));
 
     /// <summary>A chunk's signed count, -Chunk..Chunk.</summary>
     public static int ChunkCountBits(LayerShape s) => BitWidth.ToHoldSigned(-s.Chunk, s.Chunk);

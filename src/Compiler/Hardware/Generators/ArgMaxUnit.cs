@@ -27,7 +27,9 @@ public static class ArgMaxUnit
         int indexWidth = BitWidth.ToIndex(outputs);
 
         var outValid = m.Register("class_valid", 1);
-        int beats = outputs / lanes;
+        int beats = (outputs + lanes - 1) / lanes;
+        // lanes of the last beat past the outputs are a padded PE's pad neurons: never a candidate
+        int realInLast = outputs - ((beats - 1) * lanes);
         var beatIsLast = m.Wire("beat_is_last", 1);
         // a last beat needs the class register free when it is compared, a cycle later: a class
         // offered now must be taken now, and no other last beat may be in the input register
@@ -51,6 +53,7 @@ public static class ArgMaxUnit
         {
             var value = m.Slice(staged, l * width, width);
             var greater = m.Not(m.AtLeast(best, signed, value, signed));
+            if (l >= realInLast) greater = m.And(greater, m.Not(stagedLast));
             best = m.Mux(greater, value, best);
             bestLane = m.Mux(greater, m.Const(l, indexWidth), bestLane);
         }

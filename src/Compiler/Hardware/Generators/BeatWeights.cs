@@ -28,9 +28,11 @@ public sealed class BeatWeights
     public bool Wired => _word is null;
 
     /// <param name="inverted">Neurons whose weight bits are stored inverted (null: none).</param>
-    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, LogicFabric fabric, IReadOnlyList<bool>? inverted = null)
+    /// <param name="realInputs">Rows at or above it are padding: stored as 1 whatever the inversion, so a masked (0) activation adds nothing.</param>
+    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, LogicFabric fabric, IReadOnlyList<bool>? inverted = null,
+        int? realInputs = null)
     {
-        var words = Words(weights, pe, simd, inverted);
+        var words = Words(weights, pe, simd, inverted, realInputs ?? weights.Shape[0]);
         if (words.Count == 1) return new BeatWeights(null, words[0], simd);
         var style = MemoryPolicy.Style(fabric, MemoryKind.Weights, pe * simd, words.Count);
         return new BeatWeights(m.Rom("weights", pe * simd, words, address, style: style), 0, simd);
@@ -45,7 +47,7 @@ public sealed class BeatWeights
     }
 
     /// <summary>Word a = fold * SF + beat: bit p*SIMD + l is 1 when weight (beat*SIMD + l, fold*PE + p) is +1 (flipped for inverted neurons).</summary>
-    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted)
+    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted, int realInputs)
     {
         int inputs = w.Shape[0], outputs = w.Shape[1];
         int beats = inputs / simd, folds = outputs / pe;
@@ -59,7 +61,11 @@ public sealed class BeatWeights
                 {
                     int neuron = (fold * pe) + p;
                     bool flip = inverted?[neuron] ?? false;
-                    for (int l = simd - 1; l >= 0; l--) word = (word << 1) | ((w[(beat * simd) + l, neuron] > 0) != flip ? 1 : 0);
+                    for (int l = simd - 1; l >= 0; l--)
+                    {
+                        int row = (beat * simd) + l;
+                        word = (word << 1) | (row >= realInputs || ((w[row, neuron] > 0) != flip) ? 1 : 0);
+                    }
                 }
                 words.Add(word);
             }

@@ -23,10 +23,18 @@ public sealed class BinaryInputBuffer
     /// 2 or more, the fill side has slack for one more cycle per frame, and the chunk factors are
     /// computed a cycle later (a shorter path); with 1 they are computed at once, keeping the II.
     /// </param>
-    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, GraphType elementType, int simd, int producerBeatsPerResult)
+    /// <param name="fillElements">
+    /// Elements the producer sends per frame: its outputs padded to its PE (the elements past the
+    /// stage's real inputs are never read), or the input bytes.
+    /// </param>
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult)
     {
         var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
         Inputs = stage.Inputs;
+        FillElements = fillElements;
+        // the fill side shifts within the low FillElements bits, the compute side rotates the low Inputs (padded to SIMD)
+        BankWidth = Math.Max(fillElements, Inputs);
+        Planes = prep.Planes;
         Chunk = prep.Chunk;
         Simd = simd;
         Lanes = lanes;
@@ -40,18 +48,19 @@ public sealed class BinaryInputBuffer
         var inData = m.Input("in_data", lanes * elementWidth);
         m.Assign(m.Output("in_ready", 1), m.Not(Banks.FillBankFull));
         Accept = m.And(inValid, m.Not(Banks.FillBankFull));
-        var (_, fillLast) = m.Counter("fill_beat", Inputs / lanes, Accept);
+        var (_, fillLast) = m.Counter("fill_beat", FillElements / lanes, Accept);
 
         bool signed = elementType.Kind == ValueKind.Int && elementType.Min < 0;
         var elements = Enumerable.Range(0, lanes).Select(l => m.Slice(inData, l * elementWidth, elementWidth)).ToList();
-        var bits = prep.ElementsAreBits
-            ? elements
-            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, 2), 2), true)).ToList();
+        var bits = prep.ElementsAreBits ? elements
+            : prep.InputLevels is { } levels ? elements.Select(e => Level(m, e, signed, levels, prep.LevelBase)).ToList()
+            : prep.StoresElements ? elements.Select(e => m.Fit(e, signed, Planes)).ToList()
+            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
         for (int bank = 0; bank < 2; bank++)
         {
-            _bits[bank] = m.Register($"bits{bank}", Inputs, useReset: false);
+            _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);
             if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
         }
         Advance = m.And(Accept, fillLast);
@@ -88,6 +97,11 @@ public sealed class BinaryInputBuffer
     }
 
     public int Inputs { get; }
+    public int FillElements { get; }
+    public int BankWidth { get; }
+
+    /// <summary>Bits per element (1, or a plane-dot's x-planes).</summary>
+    public int Planes { get; }
     public int Chunk { get; }
     public int Simd { get; }
     public int Lanes { get; }
@@ -134,8 +148,11 @@ public sealed class BinaryInputBuffer
             var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
             var reading = m.And(issue, PingPong.Is(m, Banks.Read, bank));
             var bits = _bits[bank];
-            var shifted = Inputs == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes, Inputs - Lanes));
-            var rotated = Inputs == Simd ? bits : m.Concat(m.Slice(bits, 0, Simd), m.Slice(bits, Simd, Inputs - Simd));
+            int e = Planes;
+            var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes * e, (FillElements - Lanes) * e));
+            if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements * e, (BankWidth - FillElements) * e), shifted);
+            var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs * e) : m.Concat(m.Slice(bits, 0, Simd * e), m.Slice(bits, Simd * e, (Inputs - Simd) * e));
+            if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs * e, (BankWidth - Inputs) * e), rotated);
             m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
 
             if (_factors[bank] is not { } factors) continue;
@@ -152,7 +169,7 @@ public sealed class BinaryInputBuffer
         RtlSignal? readFactors = null;
         if (FactorWidth > 0)
             readFactors = m.Slice(m.Mux(Banks.Read, _factors[1]!, _factors[0]!), 0, ComputeGroups * FactorWidth);
-        return (m.Slice(readBits, 0, Simd), readFactors);
+        return (m.Slice(readBits, 0, Simd * Planes), readFactors);
     }
 
     /// <summary>
@@ -194,6 +211,16 @@ public sealed class BinaryInputBuffer
         shift = chunkEnd;
         return [(total, totalOnes, fillLast)];
     }
+
+    /// <summary>An input byte's level: <paramref name="levelBase"/> plus the thresholds it reaches, in the element's planes.</summary>
+    private RtlSignal Level(ModuleBuilder m, RtlSignal e, bool signed, IReadOnlyList<long> levels, long levelBase)
+    {
+        var reached = levels.Select(t => m.AtLeast(e, signed, m.Const(Arithmetic.Word(t, ThresholdWidth(t)), ThresholdWidth(t)), true)).ToList();
+        var count = m.Fit(m.Popcount(m.Concat([.. reached.AsEnumerable().Reverse()])), false, Planes + 1);
+        return m.Slice(m.Add(count, m.Const(Arithmetic.Word(levelBase, Planes + 1), Planes + 1)), 0, Planes);
+    }
+
+    private static int ThresholdWidth(long threshold) => Math.Max(2, BitWidth.ToHoldSigned(threshold, threshold));
 
     private RtlSignal FactorOf(ModuleBuilder m, FactorKind kind, RtlSignal sum, RtlSignal ones, RtlSignal isLast) => kind switch
     {

@@ -20,13 +20,15 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class BinaryMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, GraphType elementType, int producerBeatsPerResult,
-        HardwareOptions options)
+    /// <param name="stage">The stage, padded to <paramref name="folding"/> (<see cref="StagePadding"/>).</param>
+    /// <param name="fillElements">Elements the producer sends per frame (its padded outputs, or the input bytes).</param>
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int lanesIn, int fillElements, GraphType elementType,
+        int producerBeatsPerResult, HardwareOptions options)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
         int chunks = (inputs + chunk - 1) / chunk;
-        var buffer = new BinaryInputBuffer(m, stage, lanesIn, elementType, simd, producerBeatsPerResult);
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult);
         int groups = buffer.ComputeGroups;
         int groupLanes = Math.Min(simd, chunk);
 
@@ -46,6 +48,7 @@ public static class BinaryMvu
             firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
         }
         var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
+        bits = MaskPadLanes(m, bits, 1, stage.RealInputs, simd, loops.SynapseLast);
         buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
         if (ThresholdFolding.Of(stage) is { } thresholds)
@@ -63,7 +66,7 @@ public static class BinaryMvu
         if (coef is not null || shiftForm)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
 
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, realInputs: stage.RealInputs);
 
         // S1: the issued beat, with its weights from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
@@ -160,6 +163,20 @@ public static class BinaryMvu
         m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
         output.Track(m, m.And(issue, loops.SynapseLast));
         return (m.Build(), pipelineLatency + buffer.FillDelay);
+    }
+
+    /// <summary>
+    /// The lanes of a neuron's last beat that lie beyond the real inputs (SIMD does not divide
+    /// them) read 0, whatever the buffer holds there: against their stored weight bit 1 they add
+    /// nothing to an AND or XNOR popcount.
+    /// </summary>
+    internal static RtlSignal MaskPadLanes(ModuleBuilder m, RtlSignal bits, int planes, int realInputs, int simd, RtlSignal lastBeat)
+    {
+        int realInLast = realInputs - ((realInputs - 1) / simd * simd);
+        if (realInLast == simd) return bits;
+        var notLast = planes == 1 ? m.Not(lastBeat) : m.Concat([.. Enumerable.Repeat(m.Not(lastBeat), planes)]);
+        var lanes = Enumerable.Range(0, simd).Select(l => m.Slice(bits, l * planes, planes)).Select((lane, l) => l < realInLast ? lane : m.And(lane, notLast));
+        return m.Concat([.. lanes.Reverse()]);
     }
 
     /// <summary>The fewest beats any chunk takes (the last chunk may be shorter).</summary>

@@ -8,7 +8,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
 /// The elementwise ops after a matrix-vector unit, for PE lanes at once: shift, relu, clamp,
-/// threshold (x &gt;= t, x &lt;= t, always, never), scale ((x * mul + add) &gt;&gt; shift by shift-add).
+/// threshold (x &gt;= t, x &lt;= t, always, never), thresholds (an n-bit level, <see cref="ThresholdLevels"/>), scale ((x * mul + add) &gt;&gt; shift by shift-add).
 /// Constants that differ between neurons come from one ROM addressed by the neuron fold, read one
 /// cycle before the values arrive; constants shared by all neurons are wired in.
 /// </summary>
@@ -35,6 +35,22 @@ public sealed class PostOpUnit
                 int width = Math.Max(1, BitWidth.ToHoldSigned(bounds.Min(), bounds.Max()));
                 _fields.Add(new Field(i, "bound", width, j => Arithmetic.Word(bounds[j], width)));
                 _fields.Add(new Field(i, "mode", 2, j => modes[j]));
+            }
+            if (node.Op == Ops.Thresholds)
+            {
+                var (bounds, modes) = ThresholdLevels.Tables(node);
+                for (int k = 0; k < bounds.Length; k++)
+                {
+                    var (b, md) = (bounds[k], modes[k]);
+                    int width = Math.Max(1, BitWidth.ToHoldSigned(b.Min(), b.Max()));
+                    _fields.Add(new Field(i, $"bound{k}", width, j => Arithmetic.Word(b[j], width)));
+                    _fields.Add(new Field(i, $"mode{k}", 2, j => md[j]));
+                }
+                if (node.Find("base") is IntTensorAttr levelBase)
+                {
+                    int width = BitWidth.ToHoldSigned(levelBase.Data.Min(), levelBase.Data.Max());
+                    _fields.Add(new Field(i, "base", width, j => Arithmetic.Word(levelBase.Data[j], width)));
+                }
             }
             if (node.Op == Ops.Scale)
             {
@@ -192,6 +208,8 @@ public sealed class PostOpUnit
                 return Threshold(m, node, x, signed, field);
             case Ops.PwlSigmoid:
                 return PwlSigmoid(m, node, x, signed, outWidth);
+            case Ops.Thresholds:
+                return ThresholdLevels.Apply(m, node, x, signed, field);
             case Ops.Scale:
             {
                 // |x * mul + add| <= max|x| * max|mul| + max|add|, whatever the output range says

@@ -33,15 +33,16 @@ public static class ScoresUnit
         var ready = m.Or(m.Not(beatIsLast), m.Or(m.Not(outValid), outReady));
         m.Assign(m.Output("in_ready", 1), ready);
         var accept = m.And(inValid, ready);
-        int beats = outputs / lanes;
+        // a PE that does not divide the outputs pads the last beat's top lanes: they are dropped below
+        int beats = (outputs + lanes - 1) / lanes, padded = beats * beatWidth;
         RtlSignal complete = inData;
         if (beats > 1)
         {
             var (_, beatLast) = m.Counter("beat", beats, accept);
             m.Assign(beatIsLast, beatLast);
-            var gathered = m.Register("gathered", total - beatWidth, useReset: false);
+            var gathered = m.Register("gathered", padded - beatWidth, useReset: false);
             complete = m.Concat(inData, gathered);
-            m.Next(gathered, m.Slice(complete, beatWidth, total - beatWidth), accept);
+            m.Next(gathered, m.Slice(complete, beatWidth, padded - beatWidth), accept);
         }
         else
         {
@@ -49,7 +50,7 @@ public static class ScoresUnit
         }
         var produce = m.And(accept, beatIsLast);
         var scores = m.Register("scores", total, useReset: false);
-        m.Next(scores, complete, produce);
+        m.Next(scores, padded == total ? complete : m.Slice(complete, 0, total), produce);
         m.Next(outValid, m.Or(produce, m.And(outValid, m.Not(outReady))));
         m.Assign(m.Output("out_valid", 1), outValid);
         m.Assign(m.Output("out_data", total), scores);

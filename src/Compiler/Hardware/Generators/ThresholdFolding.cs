@@ -18,6 +18,13 @@ public sealed record ThresholdFolding(IReadOnlyList<bool> Inverted, IReadOnlyLis
     /// <summary>The folding of <paramref name="stage"/>, or null when its shape is not a plain threshold of one popcount.</summary>
     public static ThresholdFolding? Of(MvuStage stage)
     {
+        // a padded stage is decided as its original: pad lanes add 0 to the popcount, pad neurons never fire
+        if (stage.Padding is { } padding)
+            return Of(padding.Original) is { } real ? real with
+            {
+                Inverted = [.. real.Inverted, .. new bool[stage.Outputs - real.Inverted.Count]],
+                Thresholds = [.. real.Thresholds, .. Enumerable.Repeat((long)real.Inputs + 1, stage.Outputs - real.Thresholds.Count)],
+            } : null;
         if (stage.IsDense || stage.Factor is not null || stage.Prep is null || stage.Mvu.Find("shift") is not null) return null;
         if (stage.PostOps.Count != 1 || stage.PostOps[0].Node is not { Op: Ops.Threshold } threshold) return null;
         var dot = stage.Mvu;

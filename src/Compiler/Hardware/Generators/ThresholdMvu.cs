@@ -26,7 +26,7 @@ internal static class ThresholdMvu
     {
         int pe = folding.Pe, simd = folding.Simd, n = fold.Inputs;
         int width = BitWidth.ToHoldSigned(-(n + 1), n);
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted, stage.RealInputs);
 
         // -T per neuron, in the neuron fold's ROM word (read with the fold's first beat), or wired
         int folds = loops.NeuronFolds;

@@ -12,7 +12,22 @@ public sealed record InputPrep(
     /// <summary>Chunk length of the sums and popcounts (the bin-dot's chunk).</summary>
     int Chunk,
     FactorKind Factor,
-    int FactorWidth);
+    int FactorWidth)
+{
+    /// <summary>Bits stored per element: 1 for activation bits, the x-planes of a plane-dot's n-bit elements (two's complement when signed).</summary>
+    public int Planes { get; init; } = 1;
+
+    /// <summary>The elements are stored as they come, in <see cref="Planes"/> bits (a plane-dot's n-bit activations), not thresholded into bits.</summary>
+    public bool StoresElements { get; init; }
+
+    /// <summary>
+    /// A plane-dot first layer's input levels: each byte becomes LevelBase + the number of these
+    /// thresholds it reaches (a multi-threshold on the raw bytes, as QONNX's n-bit input Quant).
+    /// </summary>
+    public IReadOnlyList<long>? InputLevels { get; init; }
+
+    public long LevelBase { get; init; }
+}
 
 public enum FactorKind
 {
@@ -48,9 +63,21 @@ public sealed record MvuStage(
     GraphType OutputType)
 {
     public bool IsDense => Mvu.Op == Ops.Dense;
+
+    /// <summary>A plane-dot: n-bit activations times n-bit weights as AND-popcounts of bit planes with shifts.</summary>
+    public bool IsPlane => Mvu.Op == Ops.PlaneDot;
     public int Inputs => Mvu.IntTensor("weights").Shape[0];
     public int Outputs => Mvu.IntTensor("weights").Shape[1];
-    public int Chunk => IsDense ? Inputs : (int)Mvu.Int("chunk");
+
+    /// <summary>Set on a stage padded to its folding (<see cref="StagePadding"/>): the layer's real input and output counts.</summary>
+    public StagePadding? Padding { get; init; }
+
+    /// <summary>The layer's inputs before padding (the elements the producer really sends).</summary>
+    public int RealInputs => Padding?.Inputs ?? Inputs;
+
+    /// <summary>The layer's outputs before padding.</summary>
+    public int RealOutputs => Padding?.Outputs ?? Outputs;
+    public int Chunk => IsDense || IsPlane ? Inputs : (int)Mvu.Int("chunk");
 
     /// <summary>Width of one output element on the stream (1 for bits).</summary>
     public int OutputWidth => OutputType.Width;

@@ -15,17 +15,18 @@ namespace HwFlow.Compiler.Hardware.Stages;
 /// </summary>
 public static class StagePlanner
 {
-    internal static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Scale, Ops.PwlSigmoid];
+    internal static readonly HashSet<string> PostOpKinds = [Ops.Shift, Ops.Relu, Ops.Clamp, Ops.Threshold, Ops.Thresholds, Ops.Scale, Ops.PwlSigmoid];
 
     public static StagePlan Plan(Graph graph)
     {
-        RefuseImportedShapes(graph);
-        var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot).ToList();
-        if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer or BinLayer: there is no hardware to generate");
+        var mvus = graph.Nodes.Where(n => n.Op is Ops.Dense or Ops.BinDot or Ops.PlaneDot).ToList();
+        if (mvus.Count == 0) throw new UserError($"model {graph.Name} has no LinearLayer, BinLayer or QuantLinear: there is no hardware to generate");
         var first = mvus[0];
         var front = TransformStage.Find(graph, mvu => BoundaryOf(graph, mvu));
-        if (front is null && (first.Op != Ops.Dense || ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)).Op != Ops.Input))
-            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes");
+        // a dense first layer may read the bytes through a convolution's window; a thresholded (binarized or n-bit) input only directly
+        var firstOperand = first.Op == Ops.Dense ? ConvolutionPlanner.Unwindowed(graph, graph.Operand(first)) : graph.Operand(first);
+        if (front is null && (first.Op == Ops.Dense ? firstOperand.Op != Ops.Input : firstOperand.Op == Ops.Input || graph.Operand(firstOperand).Op != Ops.Input))
+            throw Unsupported(first, "the first layer must be a LinearLayer reading the input bytes, or a binary or multi-bit layer reading them thresholded");
 
         var stages = new List<MvuStage>();
         var window = ConvolutionPlanner.InputWindow(graph, first);
@@ -34,7 +35,11 @@ public static class StagePlanner
             var mvu = mvus[i];
             if (i > 0 && mvu.Op == Ops.Dense) throw Unsupported(mvu, "a LinearLayer is supported only as the first layer");
             var next = i + 1 < mvus.Count ? mvus[i + 1] : null;
-            var (prep, factor) = i == 0 && front is null ? (null, null) : Prep(graph, mvu);
+            InputPrep? prep = null;
+            Node? factor = null;
+            if (mvu.Op == Ops.PlaneDot) prep = PlanePrep(graph, mvu, i == 0);
+            else if (i > 0 || front is not null) (prep, factor) = Prep(graph, mvu);
+            else if (mvu.Op == Ops.BinDot) prep = BinarizedInputPrep(graph, mvu);
             var boundary = next is null ? FinalValue(graph) : BoundaryOf(graph, next);
             var (last, pool, nextWindow) = ConvolutionPlanner.Split(graph, mvu, boundary, next);
             var postOps = pool is null && nextWindow is null ? PostOpChain(graph, mvu, boundary) : ConvolutionPlanner.PostOps(graph, mvu, boundary);
@@ -67,8 +72,8 @@ public static class StagePlanner
                 s.Inputs,
                 s.Outputs,
                 s.Chunk,
-                s.IsDense ? 8 : 1,
-                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : 1,
+                s.IsDense ? 8 : s.Prep!.Planes,
+                s.IsDense ? BitWidth.ToHold(weights.Data.Min(), weights.Data.Max()) : s.IsPlane && !Generators.PlaneMvu.IsBipolar(s) ? Generators.PlaneMvu.WeightPlanes(s).Planes : 1,
                 s.Prep?.FactorWidth ?? 0,
                 s.Mvu.Find("coef") is IntTensorAttr coef ? BitWidth.ToHold(coef.Data.Min(), coef.Data.Max()) : 0,
                 s.Mvu.Find("shift") is IntTensorAttr ? ShiftTerms.AmountWidth(s) : 0,
@@ -143,6 +148,45 @@ public static class StagePlanner
         }
     }
 
+    /// <summary>
+    /// A binary first layer reads the input bytes binarized by one threshold (QONNX's x*2-1 then
+    /// BipolarQuant): the input stage compares each byte as it arrives and packs the bits.
+    /// </summary>
+    private static InputPrep BinarizedInputPrep(Graph graph, Node dot)
+    {
+        var bits = graph.Operand(dot, 0);
+        if (dot.Operands.Count != 1)
+            throw Unsupported(dot, "a binary first layer on the input bytes must not have chunk factors (binarize the input with one threshold and use one chunk)");
+        if (bits.Op != Ops.Threshold)
+            throw Unsupported(bits, "a binary first layer must read the input bytes through one threshold");
+        if (bits.Find("dir") is not null && bits.IntElements("dir", bits.Type.Length).Any(d => d != 1))
+            throw Unsupported(bits, "the input threshold must be an increasing one (x >= t) for every byte");
+        var thresholds = bits.IntElements("t", bits.Type.Length);
+        if (thresholds.Distinct().Count() != 1)
+            throw Unsupported(bits, $"the input bytes are thresholded with {thresholds.Distinct().Count()} different thresholds; the input stage compares every byte with one threshold");
+        return new InputPrep(false, thresholds[0], bits.Type.Encoding, (int)dot.Int("chunk"), FactorKind.None, 0);
+    }
+
+    /// <summary>
+    /// A plane-dot reads n-bit elements, stored as its x-planes: the previous stage's levels, or,
+    /// first, the input bytes turned into levels by one shared multi-threshold (QONNX's n-bit input Quant).
+    /// </summary>
+    private static InputPrep PlanePrep(Graph graph, Node dot, bool first)
+    {
+        int planes = (int)dot.Int("x-planes");
+        var prep = new InputPrep(false, 0, BitEncoding.ZeroOne, dot.IntTensor("weights").Shape[0], FactorKind.None, 0) { Planes = planes, StoresElements = true };
+        var operand = graph.Operand(dot, 0);
+        if (!first) return prep;
+        if (operand.Op != Ops.Thresholds || graph.Operand(operand).Op != Ops.Input)
+            throw Unsupported(dot, "a multi-bit first layer must read the input bytes through one multi-threshold (an n-bit input quantizer)");
+        var t = operand.IntTensor("t");
+        bool increasing = operand.Find("dir") is null || operand.IntElements("dir", operand.Type.Length).All(d => d == 1);
+        var bases = operand.IntElements("base", operand.Type.Length);
+        if (t.Shape[0] != 1 || !increasing || bases.Distinct().Count() != 1 || (operand.Has("step") && operand.Int("step") != 1))
+            throw Unsupported(operand, "the input stage quantizes every byte with the same increasing thresholds, base and step 1; this input quantizer differs per byte");
+        return prep with { InputLevels = t.Data, LevelBase = bases[0] };
+    }
+
     private static long BitThreshold(Node bits)
     {
         if (bits.Op != Ops.Threshold || bits.Find("dir") is not null || bits.Get("t") is not IntAttr t)
@@ -161,23 +205,6 @@ public static class StagePlanner
             chain.Insert(0, new PostOp(node));
         }
         return chain;
-    }
-
-    /// <summary>
-    /// What imported QONNX / FINN models bring and no generator builds yet (multi-bit dots,
-    /// multi-level thresholds, a binary first layer on thresholded input bytes): refused by name
-    /// here, before the checks below would blame the model's shape.
-    /// </summary>
-    private static void RefuseImportedShapes(Graph graph)
-    {
-        const string software = "`hwflow eval`, `run` and `compile --ir-only` run this model in software (the integer golden kernel)";
-        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.PlaneDot) is { } planes)
-            throw Unsupported(planes, $"multi-bit weights or activations (a bit-plane dot, as from a QONNX Quant of 2 or more bits) have no hardware generator yet; {software}");
-        if (graph.Nodes.FirstOrDefault(n => n.Op == Ops.Thresholds) is { } levels)
-            throw Unsupported(levels, $"multi-level thresholds (an n-bit activation, as from a FINN MultiThreshold or a QONNX Quant) have no hardware generator yet; {software}");
-        var first = graph.Nodes.FirstOrDefault(n => n.Op is Ops.Dense or Ops.BinDot);
-        if (first is { Op: Ops.BinDot } && !graph.Nodes.Any(n => n.Op == Ops.Butterfly))
-            throw Unsupported(first, $"a binary first layer reading thresholded input bytes (a binarized input, as QONNX's x*2-1 then BipolarQuant) has no hardware generator yet; {software}");
     }
 
     internal static UserError Unsupported(Node node, string why) =>

@@ -1,0 +1,125 @@
+using HwFlow.Compiler.Hardware;
+using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
+using HwFlow.Compiler.Lowering;
+using HwFlow.Compiler.Tests.Lowering;
+using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Model;
+using HwFlow.Runtime.Numerics;
+using HwFlow.Sim.Streams;
+using HwFlow.Sim.Verilator;
+
+namespace HwFlow.Sim.Tests.Hardware;
+
+/// <summary>
+/// Hardware for the layer kinds imported QONNX / FINN models bring: a binary first layer on
+/// thresholded input bytes, bit-plane dots of n-bit activations and weights, multi-level
+/// thresholds, a per-class affine before the argmax, at random foldings where PE and SIMD need
+/// not divide the layer (padded). Random small models (RandomQuantizedModels, class output) against the golden
+/// kernel in the C# simulator and, for a few, in Verilator; cycles per frame and latency as predicted.
+/// </summary>
+public sealed class ImportedHardwareTests
+{
+    private const int Frames = 8;
+
+    /// <summary>Seeds whose model has hardware: the ones the stage planner accepts (what it refuses is a one-line UserError).</summary>
+    private static readonly Lazy<List<(ulong Seed, Graph Graph)>> Buildable = new(() =>
+    {
+        var cases = new List<(ulong, Graph)>();
+        for (ulong seed = 1; seed <= 120; seed++)
+        {
+            var model = RandomQuantizedModels.Create(seed) with { Output = OutputKind.Class };
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            try
+            {
+                StagePlanner.Plan(graph);
+                cases.Add((seed, graph));
+            }
+            catch (UserError e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+            }
+        }
+        return cases;
+    });
+
+    /// <summary>Any legal PE and SIMD, not only the ones the optimizer offers: every value up to the layer's size where it pads.</summary>
+    private static FoldingPlan AnyFolding(IReadOnlyList<LayerShape> shapes, ulong seed)
+    {
+        var rng = new SplitMix64(seed * 7919);
+        return new FoldingPlan([.. shapes.Select(s =>
+        {
+            var pes = FoldingRules.PadsOutputs(s) ? [.. Enumerable.Range(1, s.Outputs)] : FoldingRules.LegalPes(s);
+            var simds = FoldingRules.PadsInputs(s) ? [.. Enumerable.Range(1, s.Inputs)] : FoldingRules.LegalSimds(s);
+            return new LayerFolding(s.Name, pes[rng.NextInt(pes.Count)], simds[rng.NextInt(simds.Count)]);
+        })]);
+    }
+
+    private static (HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed, Graph graph)
+    {
+        var plan = StagePlanner.Plan(graph);
+        var design = HardwareGenerator.Generate(plan, AnyFolding(StagePlanner.Shapes(plan), seed));
+        var inputs = RandomModels.Inputs(plan.InputBytes, seed, randomRows: Frames - 4);
+        var frames = inputs.Chunk(plan.InputBytes).ToList();
+        return (design, frames, new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count));
+    }
+
+    [Fact]
+    public void Most_random_imported_models_have_hardware_covering_every_new_kind()
+    {
+        var graphs = Buildable.Value.Select(c => c.Graph).ToList();
+        Assert.True(graphs.Count >= 40, $"only {graphs.Count} of 120 random imported models have hardware");
+        Assert.Contains(graphs, g => g.Nodes.First(n => n.Op is Ops.BinDot or Ops.PlaneDot or Ops.Dense).Op == Ops.BinDot);
+        Assert.Contains(graphs, g => g.Nodes.First(n => n.Op is Ops.BinDot or Ops.PlaneDot or Ops.Dense).Op == Ops.PlaneDot);
+        Assert.Contains(graphs, g => g.Nodes.Any(n => n.Op == Ops.Thresholds));
+        Assert.Contains(graphs, g => g.Nodes.Any(n => n.Op == Ops.Scale) && g.Nodes.Any(n => n.Op == Ops.PlaneDot));
+    }
+
+    [Fact]
+    public void Random_imported_models_at_random_padded_foldings_match_the_golden_kernel_and_the_predicted_timing()
+    {
+        int padded = 0;
+        foreach (var (seed, graph) in Buildable.Value.Take(30))
+        {
+            var (design, frames, golden) = Case(seed, graph);
+            padded += design.Shapes.Count(s => s.Inputs % design.Folding.For(s.Name).Simd != 0 || s.Outputs % design.Folding.For(s.Name).Pe != 0);
+            var quiet = new StreamStimulus { Frames = frames };
+            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet);
+            Assert.Equal(StreamStatus.Completed, trace.Status);
+            Assert.True(golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
+            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
+            Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
+            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
+
+            var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 });
+            Assert.Equal(StreamStatus.Completed, stalled.Status);
+            Assert.True(golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+        }
+        Assert.True(padded >= 15, $"only {padded} padded layers were exercised");
+    }
+
+    [Fact]
+    public void Random_imported_models_match_Verilator_cycle_for_cycle()
+    {
+        // three designs, one Verilator build each (cached by content): a binary first layer, a plane-dot one, and the most padded
+        var cases = Buildable.Value;
+        var picks = new[]
+        {
+            cases.First(c => FirstOp(c.Graph) == Ops.BinDot),
+            cases.First(c => FirstOp(c.Graph) == Ops.PlaneDot && c.Graph.Nodes.Any(n => n.Op == Ops.Thresholds)),
+            cases.Last(c => FirstOp(c.Graph) == Ops.PlaneDot),
+        };
+        foreach (var (seed, graph) in picks)
+        {
+            var (design, frames, golden) = Case(seed, graph);
+            var model = VerilatorModels.ForDesign(design.Rtl, HarnessKind.Stream);
+            var result = Cosimulation.Stream(Simulator.Create(design.Rtl), model,
+                new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 });
+            Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
+            Assert.Equal(golden, result.Trace!.Outputs.Select(o => (int)o.Data));
+        }
+    }
+
+    private static string FirstOp(Graph graph) => graph.Nodes.First(n => n.Op is Ops.BinDot or Ops.PlaneDot or Ops.Dense).Op;
+}
