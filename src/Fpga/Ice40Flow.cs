@@ -131,6 +131,7 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
             LatencyMicroseconds = fmax is { } g ? Math.Round(Manifest.LatencyCycles / g, 3) : null,
             Resources = resources,
             CriticalPath = path is null ? null : new CriticalPathSummary(Describe(path.Source, netlist), Describe(path.Sink, netlist), Math.Round(path.DelayNs, 2)),
+            Layers = shell is null ? LayerResources.Of(netlist, work.Build.Path) : null,
             ToolVersions = new SortedDictionary<string, string>(StringComparer.Ordinal)
             {
                 ["yosys"] = tools.Yosys.Version?.ToString() ?? "unknown",

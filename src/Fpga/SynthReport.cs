@@ -47,6 +47,9 @@ public sealed record SynthReport
     public int MultiplierCells { get; init; }
 
     public CriticalPathSummary? CriticalPath { get; init; }
+
+    /// <summary>Where the cells went: per layer instance, the argmax and the top level, beside the compiler's estimate (null for a board shell build).</summary>
+    public IReadOnlyList<LayerUse>? Layers { get; init; }
     public required IReadOnlyDictionary<string, string> ToolVersions { get; init; }
 
     /// <summary>The files of the synth folder, by name.</summary>

@@ -51,6 +51,16 @@ public static class SynthReportWriter
             md.AppendLine($"| {r.Name} | {r.Cell} | {N(r.Used, "0.#")} | {(r.Available is { } a ? N(a, "0") : "-")} | " +
                           $"{(r.Fraction is { } f ? N(100 * f, "0.0") + "%" : "-")} |");
         }
+        if (report.Layers is { Count: > 0 } layers)
+        {
+            bool ice40 = report.Resources.Any(r => r.Name == "LUT4");
+            md.AppendLine();
+            md.AppendLine("Per layer (yosys cells of the flattened netlist, each attributed to the instance its name starts with; "
+                + (ice40 ? "SB_LUT4 counts LUTs before nextpnr packs them with flip-flops and carries into logic cells; " : "")
+                + "the estimate is the compiler's, from report.json):");
+            md.AppendLine();
+            md.Append(LayerResources.Markdown(layers, ice40));
+        }
         if (report.CriticalPath is { } path)
         {
             md.AppendLine();

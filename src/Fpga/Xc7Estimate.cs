@@ -56,6 +56,7 @@ internal sealed class Xc7Estimate(FpgaTools tools, FlowWorkspace work, FpgaTarge
             FramesPerSecondAtClock = Math.Round(clockMhz * 1e6 / Manifest.CyclesPerFrame, 1),
             LatencyMicroseconds = Math.Round(Manifest.LatencyCycles / clockMhz, 3),
             Resources = resources,
+            Layers = LayerResources.Of(netlist, work.Build.Path),
             ToolVersions = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["yosys"] = tools.Yosys.Version?.ToString() ?? "unknown" },
             Files = [],
             Commands = work.Commands,
