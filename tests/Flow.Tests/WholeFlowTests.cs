@@ -48,5 +48,15 @@ public sealed class WholeFlowTests : IDisposable
         Assert.Equal(Path.Combine(build, "synth", "ice40-up5k"), synth.Folder);
         Assert.Equal("synth --target ice40-up5k", OutputMarker.CommandOf(synth.Folder));
         Assert.Contains("synth ice40-up5k: 3/3", progress.Reports);
+
+        // where the cells went: every layer's instance, with the compiler's estimate beside it
+        var layers = synth.Report.Layers ?? throw new Xunit.Sdk.XunitException("no per-layer split in the synth report");
+        foreach (var layer in compiled.Report.Folding.Layers)
+        {
+            var use = Assert.Single(layers, l => l.Part == layer.Name);
+            Assert.True(use.Luts > 0, $"{layer.Name}: no LUTs attributed");
+            Assert.Equal(layer.Luts, use.EstimatedLuts);
+        }
+        Assert.Contains("Per layer", File.ReadAllText(Path.Combine(synth.Folder, "synth.md")));
     }
 }
