@@ -53,7 +53,10 @@ public static class HardwareGenerator
                 var producer = i > 0 ? plan.Stages[i - 1] : null;
                 var pf = producer is null ? null : folding.For(producer.Name);
                 int lanes = pf?.Pe ?? 1;
-                int fill = producer is null ? plan.InputBytes : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
+                // a convolution's stage hands on every pixel's (pooled) outputs, the layer after it takes them all as its inputs
+                int fill = producer is null ? plan.InputBytes
+                    : producer.Pixels > 1 || producer.Pool is not null ? plan.Stages[i].Inputs
+                    : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
                 var elementType = producer?.OutputType ?? GraphType.Int(plan.InputBytes, 0, 255);
                 int producerBeats = producer is null ? 1 : FoldingTiming.Folds(producer.Inputs, pf!.Simd);
                 built = stage.IsPlane
