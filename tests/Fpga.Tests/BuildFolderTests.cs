@@ -59,7 +59,7 @@ public sealed class BuildFolderTests : IDisposable
         { "top", "\"hwflow top\"", "the field 'top' must be a Verilog module name, not 'hwflow top'" },
         { "inputBytes", "0", "the field 'inputBytes' must be an integer from 1 to" },
         { "inputBytes", "\"784\"", "the field 'inputBytes' must be an integer" },
-        { "outputWidth", "65", "the field 'outputWidth' must be an integer from 1 to 64, not 65" },
+        { "outputWidth", "1048577", "the field 'outputWidth' must be an integer from 1 to 1048576, not 1048577" },
         { "clockMhz", "-5", "the field 'clockMhz' must be a positive number, not -5" },
         { "verilogFiles", "[]", "the field 'verilogFiles' is empty" },
         { "verilogFiles", "[\"../outside.v\"]", "'../outside.v' in 'verilogFiles' must be a path inside the build folder" },
