@@ -114,9 +114,7 @@ public static class PlaneMvu
             oneBeatPerNeuron: loops.SynapseFolds == 1);
 
         int pipelineLatency = toAccumulate + 1 + postLatency;
-        var output = new StageOutput(m, library, pe * stage.OutputWidth, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
-        m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
-        output.Track(m, m.And(issue, loops.SynapseLast));
+        StageOutput.ForMvu(m, library, pe * stage.OutputWidth, pipelineLatency, loops, pushValid, pushData, issue, buffer.Banks.ReadBankFull);
         return (m.Build(), pipelineLatency + buffer.FillDelay);
     }
 

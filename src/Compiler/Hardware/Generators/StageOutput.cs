@@ -14,6 +14,19 @@ public sealed class StageOutput
     private readonly IReadOnlyDictionary<string, RtlSignal> _fifo;
     private readonly int _countWidth;
 
+    /// <summary>
+    /// The output of a folded matrix-vector unit (dense, binary or bit-plane): a beat issues while
+    /// the read bank is full, a neuron fold's last beat only with credit, and each such beat is
+    /// tracked as a result in flight.
+    /// </summary>
+    public static void ForMvu(ModuleBuilder m, ModuleLibrary library, int width, int pipelineLatency, FoldCounters loops,
+        RtlSignal pushValid, RtlSignal pushData, RtlSignal issue, RtlSignal readBankFull)
+    {
+        var output = new StageOutput(m, library, width, pipelineLatency, loops.SynapseFolds, pushValid, pushData);
+        m.Assign(issue, m.And(readBankFull, m.Or(m.Not(loops.SynapseLast), output.Credit)));
+        output.Track(m, m.And(issue, loops.SynapseLast));
+    }
+
     /// <param name="beatsPerResult">Beats issued per result (a neuron fold's Inputs/SIMD): results enter the pipeline at most that often.</param>
     public StageOutput(ModuleBuilder m, ModuleLibrary library, int width, int pipelineLatency, int beatsPerResult, RtlSignal pushValid, RtlSignal pushData)
     {
