@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Fpga.Simulation;
@@ -6,8 +7,8 @@ namespace HwFlow.Fpga.Simulation;
 /// <summary>How the bench drives the core: stall probabilities on either stream, the seed of its random pattern, a cycle limit.</summary>
 public sealed record AxisBenchOptions(double InputStallProbability = 0, double OutputStallProbability = 0, ulong Seed = 1, long? MaxCycles = null);
 
-/// <summary>One output beat of the core: which frame it answers, its value, and the cycle of the handshake.</summary>
-public sealed record AxisResult(int Frame, ulong Value, long Cycle);
+/// <summary>One output beat of the core: which frame it answers, its value (a class, or a scores word of any width), and the cycle of the handshake.</summary>
+public sealed record AxisResult(int Frame, BigInteger Value, long Cycle);
 
 /// <summary>
 /// A Verilog testbench for a hwflow_top (RTL or a synthesized netlist): it streams frames into
@@ -156,7 +157,8 @@ public static class AxisFrameBench
     private static AxisResult Parse(string line)
     {
         var parts = line.Split(' ');
-        if (!ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        // %0d prints m_axis_tdata in decimal at any width: a scores word is wider than 64 bits
+        if (!BigInteger.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             throw new SimulationFailedException($"the core's output had unknown bits: '{line}' (X or Z in m_axis_tdata)");
         return new AxisResult(int.Parse(parts[1], CultureInfo.InvariantCulture), value, long.Parse(parts[3], CultureInfo.InvariantCulture));
     }

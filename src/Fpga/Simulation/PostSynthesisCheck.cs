@@ -1,10 +1,15 @@
+using System.Numerics;
 using HwFlow.Runtime.Errors;
 using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Fpga.Simulation;
 
-/// <summary>A result that differs from the expected one.</summary>
-public sealed record OutputMismatch(int Frame, ulong Expected, ulong Actual);
+/// <summary>A result that differs from the expected one; <see cref="Missing"/> stands for a result that never came (or was never expected).</summary>
+public sealed record OutputMismatch(int Frame, BigInteger Expected, BigInteger Actual)
+{
+    /// <summary>No value: results are unsigned, so -1 is never one.</summary>
+    public static readonly BigInteger Missing = BigInteger.MinusOne;
+}
 
 /// <summary>
 /// Gate-level check of what `hwflow synth --target ice40-*` built: the netlist yosys wrote after
@@ -34,13 +39,13 @@ public static class PostSynthesisCheck
     }
 
     /// <summary>Results that differ from <paramref name="expected"/> (a missing or extra result counts too).</summary>
-    public static IReadOnlyList<OutputMismatch> Compare(IReadOnlyList<AxisResult> results, IReadOnlyList<ulong> expected)
+    public static IReadOnlyList<OutputMismatch> Compare(IReadOnlyList<AxisResult> results, IReadOnlyList<BigInteger> expected)
     {
         var mismatches = new List<OutputMismatch>();
         for (var i = 0; i < Math.Max(results.Count, expected.Count); i++)
         {
-            var actual = i < results.Count ? results[i].Value : ulong.MaxValue;
-            var wanted = i < expected.Count ? expected[i] : ulong.MaxValue;
+            var actual = i < results.Count ? results[i].Value : OutputMismatch.Missing;
+            var wanted = i < expected.Count ? expected[i] : OutputMismatch.Missing;
             if (actual != wanted || (i < results.Count && results[i].Frame != i)) mismatches.Add(new OutputMismatch(i, wanted, actual));
         }
         return mismatches;
