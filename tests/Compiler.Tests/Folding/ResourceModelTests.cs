@@ -107,6 +107,29 @@ public sealed class ResourceModelTests
     }
 
     [Fact]
+    public void Pow2CodeComparatorsOfTheNextLayerAreCounted()
+    {
+        // PE 4 over chunks of 2: two chunk sums open, each compared with 20 thresholds of 19 bits.
+        var shape = SmallBinary with { NextChunk = 2, NextPow2CodeBits = 20 * 19 };
+        var terms = ResourceModel.Default.Layer(shape, new LayerFolding("b", 4, 4)).Terms.ToDictionary(t => t.Part);
+        Assert.Equal(2 * 20 * 19 * ResourceCosts.Default.LutsPerPow2CodeThresholdBit, terms["next-layer pow2 code comparators"].FixedLuts, 9);
+        Assert.DoesNotContain("next-layer pow2 code comparators", ResourceModel.Default.Layer(SmallBinary with { NextChunk = 2 }, new LayerFolding("b", 4, 4)).Terms.Select(t => t.Part));
+    }
+
+    [Fact]
+    public void The_planner_sizes_the_pow2_codes_of_fmnist_tiny_pow2()
+    {
+        // its binary layers binarize u15 values against 20 thresholds per chunk of 16, on sums the
+        // input buffer holds in 15 + 5 bits (room for 16 x 32767)
+        Assert.Equal([20 * 20, 20 * 20, 0], ShapesOf("fmnist-tiny-pow2").Select(s => s.NextPow2CodeBits));
+        Assert.Equal([0, 0, 0], ShapesOf("fmnist-tiny").Select(s => s.NextPow2CodeBits)); // exact scales: no codes
+    }
+
+    private static IReadOnlyList<LayerShape> ShapesOf(string example) =>
+        HwFlow.Compiler.Hardware.Stages.StagePlanner.Shapes(HwFlow.Compiler.Hardware.Stages.StagePlanner.Plan(
+            HwFlow.Compiler.Lowering.IntegerLowering.Lower(HwFlow.Runtime.Model.ModelLoader.Load(TestPaths.Example(example)), new())));
+
+    [Fact]
     public void CostsAreTheCalibrationKnob()
     {
         var heavierAdders = new ResourceModel(ResourceCosts.Default with { LutsPerCarryAdderBit = 2 });

@@ -21,7 +21,9 @@ public enum LayerKind
 /// layer's outputs with (0 when the next stage is not a chunked binary layer). A convolution's
 /// unit runs once per output pixel (Pixels), fed by a sliding window that takes WindowBeats beats
 /// per pixel and holds WindowBits of frame buffers; PoolRowElements and PoolWidth size the
-/// max-pool after it (0 when none).
+/// max-pool after it (0 when none). NextPow2CodeBits is what the next layer's pow2 exponent codes
+/// compare per chunk: thresholds x chunk-sum bits, over both threshold rows when the last chunk
+/// is shorter (0 when the next layer has no pow2 codes read from chunk sums).
 /// </summary>
 public sealed record LayerShape(
     string Name,
@@ -41,7 +43,8 @@ public sealed record LayerShape(
     int WindowBeats = 0,
     long WindowBits = 0,
     int PoolRowElements = 0,
-    int PoolWidth = 0);
+    int PoolWidth = 0,
+    int NextPow2CodeBits = 0);
 
 /// <summary>How one layer is folded: PE output neurons and SIMD inputs per cycle.</summary>
 public sealed record LayerFolding(string Layer, int Pe, int Simd);

@@ -53,6 +53,14 @@ public sealed record ResourceCosts
     /// </summary>
     public double WiredProductFraction { get; init; } = 0.17;
 
+    /// <summary>
+    /// A pow2 exponent code's threshold comparison, per threshold and chunk-sum bit, the popcount
+    /// of the reached thresholds included: comparisons with constants as balanced trees, no carry
+    /// chain (20 thresholds x 19 bits: 93 LUTs for pow2 training's near-power-of-two thresholds,
+    /// 139 for random ones; 15 x 12 random: 57).
+    /// </summary>
+    public double LutsPerPow2CodeThresholdBit { get; init; } = 0.3;
+
     /// <summary>Per layer: valid/ready handshake, ping-pong bank select, start/done state, beyond the fold counters (a guess, not yet measured).</summary>
     public double ControlLutsPerLayer { get; init; } = 20;
 

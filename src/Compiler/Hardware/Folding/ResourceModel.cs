@@ -163,6 +163,9 @@ public sealed class ResourceModel(ResourceCosts costs)
         // max(1, PE/NextChunk) sums are open at a time.
         if (s.NextChunk > 0)
             yield return new("next-layer chunk sums") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)Math.Max(1, f.Pe / s.NextChunk) * acc };
+        // The next layer's pow2 exponent codes, one per open chunk sum: constant comparators and a popcount.
+        if (s.NextPow2CodeBits > 0)
+            yield return new("next-layer pow2 code comparators") { FixedLuts = Math.Max(1, f.Pe / s.NextChunk) * s.NextPow2CodeBits * Costs.LutsPerPow2CodeThresholdBit };
         // Register FIFO of FifoDepth beats, PE x OutputWidth bits each, read through a multiplexer.
         long beatBits = (long)f.Pe * s.OutputWidth;
         yield return new("stream FIFO") { MuxBits = (double)(Costs.FifoDepth - 1) * beatBits, Ffs = Costs.FifoDepth * beatBits };

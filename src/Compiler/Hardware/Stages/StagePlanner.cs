@@ -84,9 +84,26 @@ public static class StagePlanner
                 s.Window?.BeatsPerPixel ?? 0,
                 s.Window?.BufferBits ?? 0,
                 s.Pool is { } pool ? pool.Geometry.OutWidth * pool.Geometry.Channels : 0,
-                s.Pool?.ElementType.Width ?? 0));
+                s.Pool?.ElementType.Width ?? 0,
+                nextChunk > 0 && next!.Prep!.Factor == FactorKind.Pow2Code ? Pow2CodeBits(s, next) : 0));
         }
         return shapes;
+    }
+
+    /// <summary>
+    /// Thresholds x chunk-sum bits of the pow2 codes the fill side of <paramref name="consumer"/>
+    /// computes from <paramref name="producer"/>'s values (the sum width as Generators.BinaryInputBuffer
+    /// sizes it): thresholds past that width are never built; the last chunk's row counts again
+    /// when that chunk is shorter.
+    /// </summary>
+    private static int Pow2CodeBits(MvuStage producer, MvuStage consumer)
+    {
+        if (consumer.Factor?.Find("thresholds") is not IntTensorAttr thresholds) return 0; // codes from the bits alone: an OR
+        int width = producer.OutputWidth + (producer.OutputType.Signed ? 1 : 0) + BitWidth.ToHold(consumer.Chunk);
+        int Row(int c) => Enumerable.Range(0, thresholds.Shape[1]).Count(k => thresholds[c, k] < (1L << Math.Min(62, width)));
+        int chunks = thresholds.Shape[0];
+        int rows = Row(0) + (chunks > 1 && consumer.Inputs % consumer.Chunk != 0 ? Row(chunks - 1) : 0);
+        return rows * width;
     }
 
     /// <summary>The transform as the folding optimizer sees it: PE values a beat, one beat a cycle at most.</summary>
