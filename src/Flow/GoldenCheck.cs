@@ -13,7 +13,11 @@ public static class GoldenCheck
     /// <summary>Frames per golden-kernel call: Ctrl-C is noticed between batches.</summary>
     private const int Batch = 1000;
 
-    public static Outcome Compare(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<BigInteger> results, CancellationToken cancel = default)
+    public static Outcome Compare(BuildFolder build, IReadOnlyList<byte[]> frames, IReadOnlyList<BigInteger> results, CancellationToken cancel = default) =>
+        Compare(Expected(build, frames, cancel), results);
+
+    /// <summary>The golden kernel's answer to every frame (a class, or a scores word), computed before or while the hardware runs.</summary>
+    public static IReadOnlyList<BigInteger> Expected(BuildFolder build, IReadOnlyList<byte[]> frames, CancellationToken cancel = default)
     {
         var executor = new GraphExecutor(build.Graph);
         var expected = new List<BigInteger>(frames.Count);
@@ -23,10 +27,17 @@ public static class GoldenCheck
             var batch = frames.Skip(start).Take(Batch).ToList();
             expected.AddRange(HardwareAnswer.Expected(executor, [.. batch.SelectMany(f => f)], batch.Count));
         }
-        var differing = Enumerable.Range(0, frames.Count).Where(i => i >= results.Count || results[i] != expected[i]).ToList();
-        if (differing.Count == 0) return new Outcome($"all {frames.Count:N0} equal", 0, null);
+        return expected;
+    }
+
+    /// <summary>Hardware results against the golden kernel's <paramref name="expected"/> answers, one per frame.</summary>
+    public static Outcome Compare(IReadOnlyList<BigInteger> expected, IReadOnlyList<BigInteger> results)
+    {
+        int count = expected.Count;
+        var differing = Enumerable.Range(0, count).Where(i => i >= results.Count || results[i] != expected[i]).ToList();
+        if (differing.Count == 0) return new Outcome($"all {count:N0} equal", 0, null);
         int first = differing[0];
         string got = first < results.Count ? results[first].ToString() : "nothing";
-        return new Outcome($"{differing.Count:N0} of {frames.Count:N0} differ (first: frame {first}, golden kernel {expected[first]}, hardware {got})", differing.Count, first);
+        return new Outcome($"{differing.Count:N0} of {count:N0} differ (first: frame {first}, golden kernel {expected[first]}, hardware {got})", differing.Count, first);
     }
 }

@@ -29,8 +29,18 @@ public static class LaneChoice
     public static (Simulator Sim, LaneSplit Split)? TryLanes(BuildFolder folder, IReadOnlyList<byte[]> frames, int lanes, IFlowProgress progress)
     {
         if (lanes <= 1 || LaneSplit.TryCreate(frames, Simulator.LaneCount) is not { } split) return null;
+        return LaneSimulator(folder, progress) is { } sim ? (sim, split) : null;
+    }
+
+    /// <summary>
+    /// The lane simulator of <paramref name="folder"/>, built before the frames are known (they
+    /// must then split, see <see cref="LaneSplit.TryCreate"/>), or null when the handshake depends
+    /// on the data (a note says so).
+    /// </summary>
+    public static Simulator? LaneSimulator(BuildFolder folder, IFlowProgress progress)
+    {
         var sim = Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData]);
-        if (new StreamDriver(sim).SharesTiming) return (sim, split);
+        if (new StreamDriver(sim).SharesTiming) return sim;
         progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
         return null;
     }

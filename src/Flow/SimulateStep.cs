@@ -35,26 +35,37 @@ internal static class SimulateStep
         if (request.Vcd is not null && request.Lanes is > 1) throw new UserError("--vcd dumps one simulation: use it with --lanes 1 (the default with --vcd)");
         int lanes = LaneChoice.Resolve(request.Lanes, defaultOne: request.Vcd is not null);
         var folder = BuildFolder.Open(request.Build);
-        var data = request.Dataset.Load();
-        var frames = DatasetFit.Frames(folder, data);
         if (request.Vcd is { } vcdFile) OutputPaths.CheckFile(vcdFile, request.Inputs);
+        // The golden side (the dataset, graph.ir, the golden kernel's answers) needs only the build's
+        // manifest and graph: it runs on the other core while this one builds the simulator, which
+        // is most of a short run's cost.
+        var goldenSide = Task.Run(() => GoldenSide(folder, request.Dataset, cancel), cancel);
+        var laneSim = lanes > 1 && request.Dataset.Count is not < Simulator.LaneCount ? LaneChoice.LaneSimulator(folder, progress) : null;
+        var (data, frames, expected) = goldenSide.GetAwaiter().GetResult();
         var timing = new StreamStimulus { Frames = frames, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
-        if (LaneChoice.TryLanes(folder, frames, lanes, progress) is (var sim, var split))
+        if (laneSim is not null && LaneSplit.TryCreate(frames, Simulator.LaneCount) is { } split)
         {
-            var driver = new StreamDriver(sim) { Cancel = cancel };
+            var driver = new StreamDriver(laneSim) { Cancel = cancel };
             var start = ThreadCpuClock.Now();
             var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
             var used = ThreadCpuClock.Now() - start;
             Completed(folder, traces[0]);
             var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
-            return Summarize(folder, frames, data.Labels, data.Name, results, StreamMetrics.Of(traces[0]), split.Lanes.Count,
-                traces[0].Cycles * split.Lanes.Count, used, null, cancel);
+            return Summarize(folder, frames, data.Labels, data.Name, results, expected, StreamMetrics.Of(traces[0]), split.Lanes.Count,
+                traces[0].Cycles * split.Lanes.Count, used, null);
         }
-        return OneLane(folder, frames, data.Labels, data.Name, timing, request.Vcd, request.VcdSignals, cancel);
+        return OneLane(folder, frames, data.Labels, data.Name, expected, timing, request.Vcd, request.VcdSignals, cancel);
     }
 
-    private static SimulateResult OneLane(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, StreamStimulus timing,
-        string? vcdPath, IReadOnlyList<string> vcdSignals, CancellationToken cancel)
+    private static (Runtime.Data.Dataset Data, IReadOnlyList<byte[]> Frames, IReadOnlyList<BigInteger> Expected) GoldenSide(BuildFolder folder, DatasetChoice dataset, CancellationToken cancel)
+    {
+        var data = dataset.Load();
+        var frames = DatasetFit.Frames(folder, data);
+        return (data, frames, GoldenCheck.Expected(folder, frames, cancel));
+    }
+
+    private static SimulateResult OneLane(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, IReadOnlyList<BigInteger> expected,
+        StreamStimulus timing, string? vcdPath, IReadOnlyList<string> vcdSignals, CancellationToken cancel)
     {
         var sim = Simulator.Create(folder.Design, storeAllSignals: vcdPath is not null);
         using var vcd = vcdPath is null ? null : VcdWriter.Create(vcdPath, sim, vcdSignals, (int)Math.Max(2, Math.Round(1000 / Math.Max(1, folder.Manifest.ClockMhz))));
@@ -74,7 +85,7 @@ internal static class SimulateStep
         }
         var used = ThreadCpuClock.Now() - start;
         Completed(folder, trace);
-        return Summarize(folder, frames, labels, datasetName, [.. trace.Outputs.Select(o => o.Data)], StreamMetrics.Of(trace), 1, trace.Cycles, used, vcdPath, cancel);
+        return Summarize(folder, frames, labels, datasetName, [.. trace.Outputs.Select(o => o.Data)], expected, StreamMetrics.Of(trace), 1, trace.Cycles, used, vcdPath);
     }
 
     private static void Completed(BuildFolder folder, StreamTrace trace)
@@ -84,10 +95,10 @@ internal static class SimulateStep
     }
 
     private static SimulateResult Summarize(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, IReadOnlyList<BigInteger> results,
-        StreamMetrics metrics, int lanes, long cycles, TimeSpan cpu, string? vcdPath, CancellationToken cancel)
+        IReadOnlyList<BigInteger> expected, StreamMetrics metrics, int lanes, long cycles, TimeSpan cpu, string? vcdPath)
     {
         int correct = Enumerable.Range(0, Math.Min(frames.Count, results.Count)).Count(i => HardwareAnswer.ClassOf(folder.Graph, results[i]) == labels[i]);
-        var golden = GoldenCheck.Compare(folder, frames, results, cancel);
+        var golden = GoldenCheck.Compare(expected, results);
         return new SimulateResult(folder.Path, folder.Manifest.Model, datasetName, frames.Count, correct, (double)correct / frames.Count,
             metrics.CyclesPerFrame, folder.Manifest.CyclesPerFrame, metrics.MaxLatencyCycles, lanes, cycles, cycles / cpu.TotalSeconds,
             golden.Summary, golden.Mismatches, vcdPath);
