@@ -84,6 +84,21 @@ public sealed class DatasetTests : IDisposable
         Assert.Contains("announces 3 images of 2x2 (12 bytes) but the file holds 10 bytes", e.Message);
     }
 
+    [Theory]
+    [InlineData(-2, 10)]
+    [InlineData(3, 15)]
+    public void GzippedFilesOfTheWrongSizeNameBothSizes(int extraBytes, int holds)
+    {
+        // gzipped files are inflated straight into an array the header sizes: a body shorter or
+        // longer than announced must still be caught, with the same message as a raw file
+        var images = IdxImages(3, 2, 2, _ => 1);
+        var body = extraBytes < 0 ? images[..^(-extraBytes)] : [.. images, .. new byte[extraBytes]];
+        File.WriteAllBytes(_dir.File("t10k-images-idx3-ubyte.gz"), Gzip(body));
+        File.WriteAllBytes(_dir.File("t10k-labels-idx1-ubyte.gz"), Gzip(IdxLabels(1, 2, 3)));
+        var e = Assert.Throws<UserError>(() => DatasetCatalog.Load(_dir.Path, DataSplit.Test));
+        Assert.Contains($"announces 3 images of 2x2 (12 bytes) but the file holds {holds} bytes", e.Message);
+    }
+
     [Fact]
     public void LabelCountMustMatchImageCount()
     {
