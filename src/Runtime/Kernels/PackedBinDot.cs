@@ -44,7 +44,7 @@ internal sealed unsafe class PackedBinDot
     }
 
     /// <summary>A bin-dot's packed weights and its per-output attributes, transposed to [chunk, output] and padded to whole tiles.</summary>
-    private sealed class Prepared
+    internal sealed class Prepared
     {
         public Prepared(Node node, PackedWeights weights)
         {
@@ -86,7 +86,7 @@ internal sealed unsafe class PackedBinDot
         node.Attrs.All(a => KnownAttributes.Contains(a.Key)) && node.IntTensor("weights").Data.All(w => w is 1 or -1);
 
     /// <summary>The sign bits of W[in, out]; null (left to the golden kernel) when a weight is not +-1.</summary>
-    private static PackedWeights? Pack(Node node)
+    internal static PackedWeights? Pack(Node node)
     {
         if (!Packable(node)) return null;
         var weights = node.IntTensor("weights");

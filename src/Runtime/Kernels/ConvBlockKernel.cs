@@ -1,0 +1,381 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// Runs one <see cref="ConvBlock"/> image by image with buffers kept per thread (nothing of a
+/// window's size is ever allocated). Bin-dot blocks: the pre ops once per pixel, each pixel's
+/// bits packed once into words, a receptive field's row the concatenation of its pixels' words
+/// (kh x kw x cin order, the padding pixel where the window leaves the image), its chunk factors
+/// a gather of the pixels' chunk sums (a chunk lies inside one pixel), then the packed popcount
+/// GEMM over all positions of the image with the fused bin-dot sink. Dense blocks (a first,
+/// integer-valued convolution): each position's outputs accumulated straight from the pixels,
+/// a vector of outputs per input element. Then the post ops and the max-pool on the block's
+/// output grid. Same integer arithmetic as the golden kernel, so the same values.
+/// </summary>
+internal sealed unsafe class ConvBlockKernel
+{
+    private readonly ConvBlock _block;
+    private readonly KernelOptions _options;
+    private readonly KernelOptions _inner;
+    private readonly int _pixels;
+    private readonly int _taps;
+    private readonly int[] _tapPixels;
+    private readonly ElementStep?[] _pre;
+    private readonly ElementStep[] _post;
+    private readonly PackedBinDot.Prepared? _binary;
+    private readonly ActivationCoding _coding;
+    private readonly DenseWeights? _dense;
+    private readonly ThreadLocal<Workspace> _workspaces;
+
+    public ConvBlockKernel(ConvBlock block, KernelOptions options)
+    {
+        _block = block;
+        _options = options;
+        _inner = options with { Threads = 1 };
+        var g = block.Geometry;
+        _pixels = g.Height * g.Width;
+        _taps = g.KernelHeight * g.KernelWidth;
+        // per position and tap, the pixel it reads, or _pixels: the padding pixel
+        _tapPixels = new int[g.Positions * _taps];
+        for (int p = 0; p < g.Positions; p++)
+        {
+            for (int t = 0; t < _taps; t++)
+            {
+                int source = g.Source(p, t * g.Channels);
+                _tapPixels[(p * _taps) + t] = source < 0 ? _pixels : source / g.Channels;
+            }
+        }
+        _pre = [.. block.Pre.Select(n => n.Op == Ops.ChunkSum ? null : ElementStep.For(n, g.Channels))];
+        _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
+        if (block.Dot.Op == Ops.BinDot)
+        {
+            _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
+            _binary.Weights.Prepare(options.Isa);
+            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+        }
+        else
+        {
+            _dense = new DenseWeights(block.Dot);
+        }
+        _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
+    }
+
+    public GraphValue Evaluate(GraphValue input)
+    {
+        int rows = input.Rows, length = _block.Last.Type.Length;
+        bool bits = _block.Last.Type.Kind == ValueKind.Bits;
+        var bytes = bits ? new byte[(long)rows * length] : null;
+        var longs = bits ? null : new long[(long)rows * length];
+        void Image(int r)
+        {
+            var space = _workspaces.Value!;
+            Run(input, r, space);
+            if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
+            else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+        }
+        if (_options.EffectiveThreads == 1 || rows == 1)
+        {
+            for (int r = 0; r < rows; r++) Image(r);
+        }
+        else
+        {
+            Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveThreads }, Image);
+        }
+        return bits ? new BitsValue(rows, length, bytes!, _block.Last.Type.Encoding) : new IntValue(rows, length, longs!, _block.Last.Type.Scale);
+    }
+
+    /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>
+    private void Run(GraphValue input, int r, Workspace space)
+    {
+        if (_dense is not null) RunDense((IntValue)input, r, space);
+        else RunBinary(input, r, space);
+        var totals = space.Totals.AsSpan();
+        foreach (var step in _post)
+        {
+            if (step.MakesBits) step.Apply(totals, space.Bits.AsSpan());
+            else step.Apply(totals, totals);
+        }
+    }
+
+    private void RunDense(IntValue input, int r, Workspace space)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, width = _dense!.Width, outputs = _block.Outputs;
+        var x = input.Row(r);
+        var acc = space.Accumulator;
+        for (int p = 0; p < g.Positions; p++)
+        {
+            _dense.Bias.CopyTo(acc, 0);
+            for (int t = 0; t < _taps; t++)
+            {
+                int pixel = _tapPixels[(p * _taps) + t];
+                if (pixel == _pixels) continue; // padding is 0: it adds nothing
+                for (int ch = 0; ch < c; ch++)
+                {
+                    long value = x[(pixel * c) + ch];
+                    if (value != 0) _dense.AddScaledRow((t * c) + ch, value, acc);
+                }
+            }
+            acc.AsSpan(0, outputs).CopyTo(space.Totals.AsSpan(p * outputs, outputs));
+        }
+    }
+
+    private void RunBinary(GraphValue input, int r, Workspace space)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, frame = (_pixels + 1) * c;
+        // the pre ops on the pixels and on one padding pixel (the window pads with 0)
+        byte[] pixelBits;
+        if (_block.BitsSource == _block.Window)
+        {
+            pixelBits = space.FrameBits;
+            ((BitsValue)input).Row(r).CopyTo(pixelBits);
+            pixelBits.AsSpan(_pixels * c, c).Clear();
+        }
+        else
+        {
+            var values = space.Frame;
+            if (input is IntValue ints)
+            {
+                ints.Row(r).CopyTo(values);
+            }
+            else
+            {
+                var source = ((BitsValue)input).Row(r);
+                for (int i = 0; i < source.Length; i++) values[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            }
+            values.AsSpan(_pixels * c, c).Clear();
+            for (int i = 0; i < _pre.Length; i++)
+            {
+                var node = _block.Pre[i];
+                var operand = node.Operands[0] == _block.Window.Name ? values : (long[])space.PreValues[node.Operands[0]];
+                if (_pre[i] is not { } step) ChunkSums(operand.AsSpan(0, frame), (int)node.Int("chunk"), (long[])space.PreValues[node.Name]);
+                else if (step.MakesBits) step.Apply(operand.AsSpan(0, frame), ((byte[])space.PreValues[node.Name]).AsSpan(0, frame));
+                else step.Apply(operand.AsSpan(0, frame), ((long[])space.PreValues[node.Name]).AsSpan(0, frame));
+            }
+            pixelBits = (byte[])space.PreValues[_block.BitsSource!.Name];
+        }
+        PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
+        GatherRows(space);
+        var weights = _binary!.Weights;
+        int chunks = weights.Chunks.Count;
+        if (_coding == ActivationCoding.Unipolar) PopCounts(space, weights.Chunks);
+        long[]? factors = null;
+        if (_block.SumSource is { } sums)
+        {
+            factors = space.Factors;
+            var pixelSums = (long[])space.PreValues[sums.Name];
+            int perPixel = c / weights.Chunks.ChunkLength;
+            for (int p = 0; p < g.Positions; p++)
+            {
+                for (int t = 0; t < _taps; t++)
+                    pixelSums.AsSpan(_tapPixels[(p * _taps) + t] * perPixel, perPixel).CopyTo(factors.AsSpan((p * chunks) + (t * perPixel), perPixel));
+            }
+        }
+        fixed (int* pops = space.Pops)
+        fixed (long* factorData = factors)
+        fixed (long* coef = _binary.CoefByChunk)
+        fixed (long* bias = _binary.Bias)
+        fixed (long* target = space.Totals)
+        {
+            var sink = new BinDotSink(new SignedCounts(weights.Chunks, _coding, pops), factorData, chunks, coef, null, bias,
+                _binary.PaddedOutputs, target, weights.Outputs);
+            PackedKernel.Run(space.Rows, weights, _coding, sink, _inner);
+        }
+    }
+
+    /// <summary>Per pixel (and the padding pixel), the sum of |v| over each chunk of its channels.</summary>
+    private static void ChunkSums(ReadOnlySpan<long> values, int chunk, long[] sums)
+    {
+        for (int i = 0, s = 0; i < values.Length; i += chunk, s++)
+        {
+            long sum = 0;
+            foreach (long v in values.Slice(i, chunk)) sum += Math.Abs(v);
+            sums[s] = sum;
+        }
+    }
+
+    /// <summary>Each pixel's channel bits (one byte each) as words, bit i of a pixel in bit i % 64 of its word i / 64.</summary>
+    private static void PackPixels(byte[] bits, int channels, ulong[] words, int wordsPerPixel)
+    {
+        int pixels = bits.Length / channels;
+        for (int p = 0; p < pixels; p++)
+        {
+            var source = bits.AsSpan(p * channels, channels);
+            var target = words.AsSpan(p * wordsPerPixel, wordsPerPixel);
+            int i = 0;
+            for (; i + 64 <= channels; i += 64)
+                target[i / 64] = Vector512.GreaterThan(Vector512.Create<byte>(source.Slice(i, 64)), Vector512<byte>.Zero).ExtractMostSignificantBits();
+            if (i == channels) continue;
+            ulong word = 0;
+            int at = i;
+            for (; i + 32 <= channels; i += 32)
+                word |= (ulong)Vector256.GreaterThan(Vector256.Create<byte>(source.Slice(i, 32)), Vector256<byte>.Zero).ExtractMostSignificantBits() << (i - at);
+            for (; i < channels; i++) word |= (ulong)source[i] << (i - at);
+            target[at / 64] = word;
+        }
+    }
+
+    /// <summary>Row p of the activation matrix: the words of its receptive field's pixels, concatenated.</summary>
+    private void GatherRows(Workspace space)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, perPixel = space.WordsPerPixel, used = (g.Patch + 63) / 64;
+        fixed (ulong* pixels = space.PixelWords)
+        {
+            for (int p = 0; p < g.Positions; p++)
+            {
+                ulong* row = space.Rows.RowPointer(p);
+                new Span<ulong>(row, used).Clear();
+                if (c % 32 == 0)
+                {
+                    // whole 32-bit halves: plain copies
+                    uint* half = (uint*)row;
+                    for (int t = 0; t < _taps; t++)
+                        Unsafe.CopyBlock(half + (t * (c / 32)), pixels + (_tapPixels[(p * _taps) + t] * perPixel), (uint)(c / 8));
+                    continue;
+                }
+                for (int t = 0; t < _taps; t++)
+                {
+                    ulong* source = pixels + (_tapPixels[(p * _taps) + t] * perPixel);
+                    int offset = t * c, word = offset >> 6, shift = offset & 63;
+                    for (int w = 0; w < perPixel; w++)
+                    {
+                        row[word + w] |= source[w] << shift;
+                        if (shift != 0 && source[w] >> (64 - shift) is var high && high != 0) row[word + w + 1] |= high;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>pop(a) per row and chunk, which the unipolar form subtracts.</summary>
+    private void PopCounts(Workspace space, ChunkLayout chunks)
+    {
+        int positions = _block.Geometry.Positions;
+        for (int p = 0; p < positions; p++)
+        {
+            ulong* row = space.Rows.RowPointer(p);
+            for (int k = 0; k < chunks.Count; k++)
+            {
+                int start = chunks.Start(k), end = start + chunks.LengthOf(k), count = 0;
+                for (int i = start; i < end;)
+                {
+                    int bit = i & 63, take = Math.Min(64 - bit, end - i);
+                    ulong mask = take == 64 ? ulong.MaxValue : ((1UL << take) - 1) << bit;
+                    count += BitOperations.PopCount(row[i >> 6] & mask);
+                    i += take;
+                }
+                space.Pops[(p * chunks.Count) + k] = count;
+            }
+        }
+    }
+
+    /// <summary>The block's value for one image: the max-pool of the post ops' output grid, or that grid.</summary>
+    private void Finish<T>(Workspace space, T[] grid, Span<T> target)
+        where T : unmanaged, INumber<T>
+    {
+        if (_block.Pool is not { } pool)
+        {
+            grid.AsSpan(0, target.Length).CopyTo(target);
+            return;
+        }
+        var pg = WindowAttrs.Geometry(pool);
+        int c = pg.Channels;
+        for (int q = 0; q < pg.Positions; q++)
+        {
+            var best = target.Slice(q * c, c);
+            bool any = false;
+            for (int t = 0; t < pg.KernelHeight * pg.KernelWidth; t++)
+            {
+                int source = pg.Source(q, t * c);
+                if (source < 0) continue;
+                var value = grid.AsSpan(source, c);
+                if (any) TensorPrimitives.Max<T>(best, value, best);
+                else value.CopyTo(best);
+                any = true;
+            }
+            if (!any) best.Clear();
+        }
+    }
+
+    /// <summary>A thread's buffers for one image of this block.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(ConvBlockKernel kernel)
+        {
+            var block = kernel._block;
+            var g = block.Geometry;
+            int frame = (kernel._pixels + 1) * g.Channels, grid = g.Positions * block.Outputs;
+            Totals = new long[grid];
+            Bits = new byte[grid];
+            Frame = new long[frame];
+            FrameBits = new byte[frame];
+            foreach (var node in block.Pre)
+            {
+                PreValues[node.Name] = node.Op == Ops.ChunkSum ? new long[frame / node.Int("chunk")]
+                    : node.Type.Kind == ValueKind.Bits ? new byte[frame] : new long[frame];
+            }
+            if (kernel._dense is not null)
+            {
+                Accumulator = new long[kernel._dense.Width];
+                return;
+            }
+            WordsPerPixel = (g.Channels + 63) / 64;
+            PixelWords = new ulong[(kernel._pixels + 1) * WordsPerPixel];
+            Rows = new BitMatrix(g.Positions, g.Patch);
+            int chunks = kernel._binary!.Weights.Chunks.Count;
+            Factors = new long[g.Positions * chunks];
+            Pops = new int[g.Positions * chunks];
+        }
+
+        public long[] Totals { get; }
+        public byte[] Bits { get; }
+        public long[] Frame { get; }
+        public byte[] FrameBits { get; }
+        public Dictionary<string, Array> PreValues { get; } = [];
+        public long[] Accumulator { get; } = [];
+        public int WordsPerPixel { get; }
+        public ulong[] PixelWords { get; } = [];
+        public BitMatrix Rows { get; } = new(0, 0);
+        public long[] Factors { get; } = [];
+        public int[] Pops { get; } = [];
+    }
+}
+
+/// <summary>A dense layer's weights as [input, output] rows padded to whole vectors, for adding x * row to an accumulator of outputs.</summary>
+internal sealed class DenseWeights
+{
+    private readonly long[] _rows;
+
+    public DenseWeights(Node dense)
+    {
+        var weights = dense.IntTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        Width = (outputs + Vector512<long>.Count - 1) / Vector512<long>.Count * Vector512<long>.Count;
+        _rows = new long[inputs * Width];
+        for (int i = 0; i < inputs; i++) weights.Data.AsSpan(i * outputs, outputs).CopyTo(_rows.AsSpan(i * Width, outputs));
+        Bias = new long[Width];
+        for (int j = 0; j < outputs; j++) Bias[j] = dense.IntElement("bias", j);
+    }
+
+    public int Width { get; }
+    public long[] Bias { get; }
+
+    public void AddScaledRow(int input, long value, long[] acc)
+    {
+        ref long row = ref _rows[input * Width];
+        ref long target = ref acc[0];
+        var x = Vector512.Create(value);
+        for (int j = 0; j < Width; j += Vector512<long>.Count)
+        {
+            var sum = Vector512.LoadUnsafe(ref target, (nuint)j) + (x * Vector512.LoadUnsafe(ref row, (nuint)j));
+            sum.StoreUnsafe(ref target, (nuint)j);
+        }
+    }
+}
