@@ -50,7 +50,7 @@ internal sealed unsafe class ConvBlockKernel
                 _tapPixels[(p * _taps) + t] = source < 0 ? _pixels : source / g.Channels;
             }
         }
-        _pre = [.. block.Pre.Select(n => n.Op == Ops.ChunkSum ? null : ElementStep.For(n, g.Channels))];
+        _pre = [.. block.Pre.Select(n => n.Op is Ops.ChunkSum or Ops.ChunkFactor ? null : ElementStep.For(n, g.Channels))];
         _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
         if (block.Dot.Op == Ops.BinDot)
         {
@@ -130,36 +130,37 @@ internal sealed unsafe class ConvBlockKernel
         var g = _block.Geometry;
         int c = g.Channels, frame = (_pixels + 1) * c;
         // the pre ops on the pixels and on one padding pixel (the window pads with 0)
-        byte[] pixelBits;
-        if (_block.BitsSource == _block.Window)
+        if (_block.Window.Type.Kind == ValueKind.Bits)
         {
-            pixelBits = space.FrameBits;
-            ((BitsValue)input).Row(r).CopyTo(pixelBits);
-            pixelBits.AsSpan(_pixels * c, c).Clear();
+            ((BitsValue)input).Row(r).CopyTo(space.FrameBits);
+            space.FrameBits.AsSpan(_pixels * c, c).Clear();
+        }
+        else if (input is IntValue ints)
+        {
+            ints.Row(r).CopyTo(space.Frame);
+            space.Frame.AsSpan(_pixels * c, c).Clear();
         }
         else
         {
-            var values = space.Frame;
-            if (input is IntValue ints)
-            {
-                ints.Row(r).CopyTo(values);
-            }
-            else
-            {
-                var source = ((BitsValue)input).Row(r);
-                for (int i = 0; i < source.Length; i++) values[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
-            }
-            values.AsSpan(_pixels * c, c).Clear();
-            for (int i = 0; i < _pre.Length; i++)
-            {
-                var node = _block.Pre[i];
-                var operand = node.Operands[0] == _block.Window.Name ? values : (long[])space.PreValues[node.Operands[0]];
-                if (_pre[i] is not { } step) ChunkSums(operand.AsSpan(0, frame), (int)node.Int("chunk"), (long[])space.PreValues[node.Name]);
-                else if (step.MakesBits) step.Apply(operand.AsSpan(0, frame), ((byte[])space.PreValues[node.Name]).AsSpan(0, frame));
-                else step.Apply(operand.AsSpan(0, frame), ((long[])space.PreValues[node.Name]).AsSpan(0, frame));
-            }
-            pixelBits = (byte[])space.PreValues[_block.BitsSource!.Name];
+            var source = ((BitsValue)input).Row(r);
+            for (int i = 0; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            space.Frame.AsSpan(_pixels * c, c).Clear();
         }
+        for (int i = 0; i < _pre.Length; i++)
+        {
+            var node = _block.Pre[i];
+            var target = space.PreValues[node.Name];
+            if (node.Op == Ops.ChunkFactor)
+            {
+                ChunkFactors(node.Operands.Count == 2 ? (long[])space.Value(node.Operands[0]) : null, (byte[])space.Value(node.Operands[^1]), (int)node.Int("chunk"), (long[])target);
+                continue;
+            }
+            var operand = ((long[])space.Value(node.Operands[0])).AsSpan(0, frame);
+            if (_pre[i] is not { } step) ChunkSums(operand, (int)node.Int("chunk"), (long[])target);
+            else if (step.MakesBits) step.Apply(operand, ((byte[])target).AsSpan(0, frame));
+            else step.Apply(operand, ((long[])target).AsSpan(0, frame));
+        }
+        var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
         PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
         GatherRows(space);
         var weights = _binary!.Weights;
@@ -169,7 +170,7 @@ internal sealed unsafe class ConvBlockKernel
         if (_block.SumSource is { } sums)
         {
             factors = space.Factors;
-            var pixelSums = (long[])space.PreValues[sums.Name];
+            var pixelSums = (long[])space.Value(sums.Name);
             int perPixel = c / weights.Chunks.ChunkLength;
             for (int p = 0; p < g.Positions; p++)
             {
@@ -197,6 +198,17 @@ internal sealed unsafe class ConvBlockKernel
             long sum = 0;
             foreach (long v in values.Slice(i, chunk)) sum += Math.Abs(v);
             sums[s] = sum;
+        }
+    }
+
+    /// <summary>Per pixel and chunk, the number of one bits, times the chunk's sum when there is one.</summary>
+    private static void ChunkFactors(long[]? sums, byte[] bits, int chunk, long[] factors)
+    {
+        for (int i = 0, s = 0; i < bits.Length; i += chunk, s++)
+        {
+            long ones = 0;
+            foreach (byte b in bits.AsSpan(i, chunk)) ones += b;
+            factors[s] = sums is null ? ones : ones * sums[s];
         }
     }
 
@@ -318,9 +330,10 @@ internal sealed unsafe class ConvBlockKernel
             FrameBits = new byte[frame];
             foreach (var node in block.Pre)
             {
-                PreValues[node.Name] = node.Op == Ops.ChunkSum ? new long[frame / node.Int("chunk")]
+                PreValues[node.Name] = node.Op is Ops.ChunkSum or Ops.ChunkFactor ? new long[frame / node.Int("chunk")]
                     : node.Type.Kind == ValueKind.Bits ? new byte[frame] : new long[frame];
             }
+            PreValues[block.Window.Name] = block.Window.Type.Kind == ValueKind.Bits ? FrameBits : Frame;
             if (kernel._dense is not null)
             {
                 Accumulator = new long[kernel._dense.Width];
@@ -338,7 +351,10 @@ internal sealed unsafe class ConvBlockKernel
         public byte[] Bits { get; }
         public long[] Frame { get; }
         public byte[] FrameBits { get; }
+        /// <summary>The window's frame (its input's pixels and a padding pixel) and each pre op's value on it, by node name.</summary>
         public Dictionary<string, Array> PreValues { get; } = [];
+
+        public Array Value(string name) => PreValues[name];
         public long[] Accumulator { get; } = [];
         public int WordsPerPixel { get; }
         public ulong[] PixelWords { get; } = [];

@@ -17,14 +17,14 @@ internal sealed class ConvBlock
     public required Node Window { get; init; }
     public required WindowGeometry Geometry { get; init; }
 
-    /// <summary>Pre ops in graph order (threshold, shift, relu, clamp, chunk-sum).</summary>
+    /// <summary>Pre ops in graph order (threshold, shift, relu, clamp, chunk-sum, chunk-factor).</summary>
     public required IReadOnlyList<Node> Pre { get; init; }
     public required Node Dot { get; init; }
 
     /// <summary>The node whose bits a bin-dot reads (a threshold in <see cref="Pre"/>, or the window itself); null for dense.</summary>
     public Node? BitsSource { get; init; }
 
-    /// <summary>The chunk-sum a bin-dot reads as its chunk factors; null when it reads none.</summary>
+    /// <summary>The chunk-sum or chunk-factor a bin-dot reads as its chunk factors; null when it reads none.</summary>
     public Node? SumSource { get; init; }
 
     public required IReadOnlyList<Node> Post { get; init; }
@@ -105,16 +105,17 @@ internal static class ConvBlocks
             if (!PackedBinDot.Packable(dot) || dot.Has("shift")) return null;
             bitsSource = graph.Operand(dot, 0);
             if (bitsSource.Type.Kind != ValueKind.Bits || (bitsSource != window && bitsSource.Op != Ops.Threshold)) return null;
-            if (window.Type.Kind == ValueKind.Bits && preNodes.Count > 0) return null;
             if (dot.Operands.Count > 1)
             {
                 sumSource = graph.Operand(dot, 1);
                 int chunk = (int)dot.Int("chunk");
-                if (sumSource.Op != Ops.ChunkSum || sumSource.Int("chunk") != chunk || c % chunk != 0) return null;
+                if (sumSource.Op is not (Ops.ChunkSum or Ops.ChunkFactor) || sumSource.Int("chunk") != chunk || c % chunk != 0) return null;
             }
         }
-        // the pre ops read integers and feed nothing outside the block
-        if (preNodes.Any(n => graph.Operand(n).Type.Kind != ValueKind.Int)) return null;
+        // chunk-factor counts bits (times a chunk sum); every other pre op reads integers; none feeds anything outside the block
+        if (preNodes.Any(n => n.Op == Ops.ChunkFactor
+            ? graph.Operand(n, n.Operands.Count - 1).Type.Kind != ValueKind.Bits || (n.Operands.Count == 2 && graph.Operand(n, 0).Op != Ops.ChunkSum)
+            : graph.Operand(n).Type.Kind != ValueKind.Int)) return null;
         if (preNodes.Any(n => graph.Users(n.Name).Any(u => u != dot && !pre.Contains(u.Name)))) return null;
 
         var post = new List<Node>();
@@ -145,7 +146,14 @@ internal static class ConvBlocks
     }
 
     /// <summary>Whether a node reading the window's elements can run once per pixel: a per-element op whose attributes repeat per channel, or chunks inside one pixel.</summary>
-    private static bool PerPixel(Node node, WindowGeometry g) => node.Op == Ops.ChunkSum
-        ? node.Operands.Count == 1 && node.Find("segment") is IntAttr { Value: var segment } && segment == g.Patch && g.Channels % node.Int("chunk") == 0
-        : ElementStep.For(node, g.Channels) is not null;
+    private static bool PerPixel(Node node, WindowGeometry g) => node.Op switch
+    {
+        Ops.ChunkSum => node.Operands.Count == 1 && PixelChunks(node, g),
+        Ops.ChunkFactor => node.Operands.Count is 1 or 2 && PixelChunks(node, g),
+        _ => ElementStep.For(node, g.Channels) is not null,
+    };
+
+    /// <summary>Chunks that restart at every receptive field (no "segment" attribute: the window has one position) and lie inside a pixel.</summary>
+    private static bool PixelChunks(Node node, WindowGeometry g) =>
+        (node.Find("segment") is IntAttr { Value: var segment } ? segment : (long)g.Positions * g.Patch) == g.Patch && g.Channels % node.Int("chunk") == 0;
 }
