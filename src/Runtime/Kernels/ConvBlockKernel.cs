@@ -29,6 +29,9 @@ internal sealed unsafe class ConvBlockKernel
     private readonly ElementStep[] _post;
     private readonly PackedBinDot.Prepared? _binary;
     private readonly ActivationCoding _coding;
+    private readonly PackedWeights? _spread;
+    private readonly int _slot;
+    private readonly int _pixelWidth;
     private readonly DenseWeights? _dense;
     private readonly ThreadLocal<Workspace> _workspaces;
 
@@ -56,6 +59,28 @@ internal sealed unsafe class ConvBlockKernel
         {
             _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
             _binary.Weights.Prepare(options.Isa);
+            _pixelWidth = g.Channels;
+            // Chunks off the 32-bit steps (HBNN's 16) would run the table-lookup kernel: give each chunk
+            // its own 32-bit step instead (zero bits count nothing, in AND and in XOR against zero weights),
+            // so the VPOPCNTD kernel runs, at the price of the zeros' popcounts.
+            int k = _binary.Weights.Chunks.ChunkLength;
+            if (KernelCpu.Resolve(options.Isa) == KernelIsa.Avx512Popcount && k % 32 != 0 && k < 64 && g.Channels % k == 0)
+            {
+                _slot = (k + 31) / 32 * 32;
+                var real = _binary.Weights.Bits;
+                int count = _binary.Weights.Chunks.Count;
+                var bits = new BitMatrix(real.Rows, count * _slot);
+                for (int j = 0; j < real.Rows; j++)
+                {
+                    for (int q = 0; q < count; q++)
+                    {
+                        for (int b = 0; b < k; b++) bits[j, (q * _slot) + b] = real[j, (q * k) + b];
+                    }
+                }
+                _spread = new PackedWeights(bits, _slot);
+                _spread.Prepare(options.Isa);
+                _pixelWidth = g.Channels / k * _slot;
+            }
             _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
         }
         else
@@ -162,10 +187,18 @@ internal sealed unsafe class ConvBlockKernel
         }
         var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
         PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
-        GatherRows(space);
         var weights = _binary!.Weights;
         int chunks = weights.Chunks.Count;
-        if (_coding == ActivationCoding.Unipolar) PopCounts(space, weights.Chunks);
+        if (_spread is null)
+        {
+            GatherRows(space, space.PixelWords, space.WordsPerPixel);
+        }
+        else
+        {
+            Spread(space.PixelWords, space.WordsPerPixel, space.SpreadWords, space.SpreadWordsPerPixel, weights.Chunks.ChunkLength, c / weights.Chunks.ChunkLength);
+            GatherRows(space, space.SpreadWords, space.SpreadWordsPerPixel);
+        }
+        if (_coding == ActivationCoding.Unipolar) PopCounts(space, (_spread ?? weights).Chunks);
         long[]? factors = null;
         if (_block.SumSource is { } sums)
         {
@@ -186,7 +219,7 @@ internal sealed unsafe class ConvBlockKernel
         {
             var sink = new BinDotSink(new SignedCounts(weights.Chunks, _coding, pops), factorData, chunks, coef, null, bias,
                 _binary.PaddedOutputs, target, weights.Outputs);
-            PackedKernel.Run(space.Rows, weights, _coding, sink, _inner);
+            PackedKernel.Run(space.Rows, _spread ?? weights, _coding, sink, _inner);
         }
     }
 
@@ -233,12 +266,31 @@ internal sealed unsafe class ConvBlockKernel
         }
     }
 
-    /// <summary>Row p of the activation matrix: the words of its receptive field's pixels, concatenated.</summary>
-    private void GatherRows(Workspace space)
+    /// <summary>Each pixel's chunks of k bits moved to their own slots of <see cref="_slot"/> bits (the rest zero).</summary>
+    private void Spread(ulong[] words, int wordsPerPixel, ulong[] spread, int spreadPerPixel, int k, int chunksPerPixel)
+    {
+        Array.Clear(spread);
+        ulong mask = (1UL << k) - 1;
+        for (int p = 0; p < words.Length / wordsPerPixel; p++)
+        {
+            int from = p * wordsPerPixel, to = p * spreadPerPixel;
+            for (int q = 0; q < chunksPerPixel; q++)
+            {
+                int start = q * k, word = start >> 6, shift = start & 63;
+                ulong field = words[from + word] >> shift;
+                if (shift + k > 64) field |= words[from + word + 1] << (64 - shift);
+                int at = q * _slot;
+                spread[to + (at >> 6)] |= (field & mask) << (at & 63);
+            }
+        }
+    }
+
+    /// <summary>Row p of the activation matrix: the words of its receptive field's pixels (<see cref="_pixelWidth"/> bits each), concatenated.</summary>
+    private void GatherRows(Workspace space, ulong[] pixelWords, int perPixel)
     {
         var g = _block.Geometry;
-        int c = g.Channels, perPixel = space.WordsPerPixel, used = (g.Patch + 63) / 64;
-        fixed (ulong* pixels = space.PixelWords)
+        int c = _pixelWidth, used = ((_taps * c) + 63) / 64;
+        fixed (ulong* pixels = pixelWords)
         {
             for (int p = 0; p < g.Positions; p++)
             {
@@ -341,7 +393,9 @@ internal sealed unsafe class ConvBlockKernel
             }
             WordsPerPixel = (g.Channels + 63) / 64;
             PixelWords = new ulong[(kernel._pixels + 1) * WordsPerPixel];
-            Rows = new BitMatrix(g.Positions, g.Patch);
+            Rows = new BitMatrix(g.Positions, kernel._taps * kernel._pixelWidth);
+            SpreadWordsPerPixel = (kernel._pixelWidth + 63) / 64;
+            SpreadWords = kernel._spread is null ? [] : new ulong[(kernel._pixels + 1) * SpreadWordsPerPixel];
             int chunks = kernel._binary!.Weights.Chunks.Count;
             Factors = new long[g.Positions * chunks];
             Pops = new int[g.Positions * chunks];
@@ -358,6 +412,8 @@ internal sealed unsafe class ConvBlockKernel
         public long[] Accumulator { get; } = [];
         public int WordsPerPixel { get; }
         public ulong[] PixelWords { get; } = [];
+        public int SpreadWordsPerPixel { get; }
+        public ulong[] SpreadWords { get; } = [];
         public BitMatrix Rows { get; } = new(0, 0);
         public long[] Factors { get; } = [];
         public int[] Pops { get; } = [];
