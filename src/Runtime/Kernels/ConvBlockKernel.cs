@@ -248,22 +248,7 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>Each pixel's channel bits (one byte each) as words, bit i of a pixel in bit i % 64 of its word i / 64.</summary>
     private static void PackPixels(byte[] bits, int channels, ulong[] words, int wordsPerPixel)
     {
-        int pixels = bits.Length / channels;
-        for (int p = 0; p < pixels; p++)
-        {
-            var source = bits.AsSpan(p * channels, channels);
-            var target = words.AsSpan(p * wordsPerPixel, wordsPerPixel);
-            int i = 0;
-            for (; i + 64 <= channels; i += 64)
-                target[i / 64] = Vector512.GreaterThan(Vector512.Create<byte>(source.Slice(i, 64)), Vector512<byte>.Zero).ExtractMostSignificantBits();
-            if (i == channels) continue;
-            ulong word = 0;
-            int at = i;
-            for (; i + 32 <= channels; i += 32)
-                word |= (ulong)Vector256.GreaterThan(Vector256.Create<byte>(source.Slice(i, 32)), Vector256<byte>.Zero).ExtractMostSignificantBits() << (i - at);
-            for (; i < channels; i++) word |= (ulong)source[i] << (i - at);
-            target[at / 64] = word;
-        }
+        for (int p = 0; p < bits.Length / channels; p++) BytePacking.Pack(bits.AsSpan(p * channels, channels), words.AsSpan(p * wordsPerPixel, wordsPerPixel));
     }
 
     /// <summary>Each pixel's chunks of k bits moved to their own slots of <see cref="_slot"/> bits (the rest zero).</summary>

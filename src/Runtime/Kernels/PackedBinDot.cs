@@ -104,12 +104,7 @@ internal sealed unsafe class PackedBinDot
         var matrix = new BitMatrix(bits.Rows, bits.Length);
         for (int r = 0; r < bits.Rows; r++)
         {
-            var source = bits.Row(r);
-            var target = matrix.Row(r);
-            for (int i = 0; i < source.Length; i++)
-            {
-                if (source[i] != 0) target[i / BitMatrix.WordBits] |= 1UL << (i % BitMatrix.WordBits);
-            }
+            BytePacking.Pack(bits.Row(r), matrix.Row(r));
         }
         return matrix;
     }
