@@ -85,7 +85,7 @@ internal sealed unsafe class ConvBlockKernel
         }
         else
         {
-            _dense = new DenseWeights(block.Dot);
+            _dense = DenseWeights.For(block.Dot, block.Window.Type);
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
@@ -130,24 +130,10 @@ internal sealed unsafe class ConvBlockKernel
     private void RunDense(IntValue input, int r, Workspace space)
     {
         var g = _block.Geometry;
-        int c = g.Channels, width = _dense!.Width, outputs = _block.Outputs;
+        int outputs = _block.Outputs;
         var x = input.Row(r);
-        var acc = space.Accumulator;
         for (int p = 0; p < g.Positions; p++)
-        {
-            _dense.Bias.CopyTo(acc, 0);
-            for (int t = 0; t < _taps; t++)
-            {
-                int pixel = _tapPixels[(p * _taps) + t];
-                if (pixel == _pixels) continue; // padding is 0: it adds nothing
-                for (int ch = 0; ch < c; ch++)
-                {
-                    long value = x[(pixel * c) + ch];
-                    if (value != 0) _dense.AddScaledRow((t * c) + ch, value, acc);
-                }
-            }
-            acc.AsSpan(0, outputs).CopyTo(space.Totals.AsSpan(p * outputs, outputs));
-        }
+            _dense!.Position(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, g.Channels, space.Totals.AsSpan(p * outputs, outputs));
     }
 
     private void RunBinary(GraphValue input, int r, Workspace space)
@@ -371,11 +357,7 @@ internal sealed unsafe class ConvBlockKernel
                     : node.Type.Kind == ValueKind.Bits ? new byte[frame] : new long[frame];
             }
             PreValues[block.Window.Name] = block.Window.Type.Kind == ValueKind.Bits ? FrameBits : Frame;
-            if (kernel._dense is not null)
-            {
-                Accumulator = new long[kernel._dense.Width];
-                return;
-            }
+            if (kernel._dense is not null) return;
             WordsPerPixel = (g.Channels + 63) / 64;
             PixelWords = new ulong[(kernel._pixels + 1) * WordsPerPixel];
             Rows = new BitMatrix(g.Positions, kernel._taps * kernel._pixelWidth);
@@ -394,7 +376,6 @@ internal sealed unsafe class ConvBlockKernel
         public Dictionary<string, Array> PreValues { get; } = [];
 
         public Array Value(string name) => PreValues[name];
-        public long[] Accumulator { get; } = [];
         public int WordsPerPixel { get; }
         public ulong[] PixelWords { get; } = [];
         public int SpreadWordsPerPixel { get; }
@@ -405,34 +386,74 @@ internal sealed unsafe class ConvBlockKernel
     }
 }
 
-/// <summary>A dense layer's weights as [input, output] rows padded to whole vectors, for adding x * row to an accumulator of outputs.</summary>
-internal sealed class DenseWeights
+/// <summary>
+/// A dense layer's weights as [input, output] rows padded to whole vectors, for adding x * row to
+/// an accumulator of outputs; in 32-bit lanes when |bias| + sum |w| max|x| fits (twice the outputs
+/// per vector of the 64-bit form), else in 64-bit lanes.
+/// </summary>
+internal abstract class DenseWeights
 {
-    private readonly long[] _rows;
+    public static DenseWeights For(Node dense, GraphType input)
+    {
+        var weights = dense.IntTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        long largest = Math.Max(Math.Abs(input.Min), Math.Abs(input.Max));
+        bool narrow = largest <= int.MaxValue && Enumerable.Range(0, outputs).All(j =>
+        {
+            double bound = Math.Abs((double)dense.IntElement("bias", j));
+            for (int i = 0; i < inputs; i++) bound += Math.Abs((double)weights[i, j]) * largest;
+            return bound <= int.MaxValue;
+        });
+        return narrow ? new DenseWeights<int>(dense) : new DenseWeights<long>(dense);
+    }
+
+    public abstract int Width { get; }
+
+    /// <summary>Outputs of one position: bias + sum over the taps' pixels (padding adds nothing) of x * row, into <paramref name="target"/>.</summary>
+    public abstract void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target);
+}
+
+internal sealed class DenseWeights<T> : DenseWeights
+    where T : unmanaged, System.Numerics.IBinaryInteger<T>
+{
+    private readonly T[] _rows;
+    private readonly T[] _bias;
 
     public DenseWeights(Node dense)
     {
         var weights = dense.IntTensor("weights");
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        Width = (outputs + Vector512<long>.Count - 1) / Vector512<long>.Count * Vector512<long>.Count;
-        _rows = new long[inputs * Width];
-        for (int i = 0; i < inputs; i++) weights.Data.AsSpan(i * outputs, outputs).CopyTo(_rows.AsSpan(i * Width, outputs));
-        Bias = new long[Width];
-        for (int j = 0; j < outputs; j++) Bias[j] = dense.IntElement("bias", j);
+        Width = (outputs + Vector512<T>.Count - 1) / Vector512<T>.Count * Vector512<T>.Count;
+        _rows = new T[inputs * Width];
+        for (int i = 0; i < inputs; i++)
+        {
+            for (int j = 0; j < outputs; j++) _rows[(i * Width) + j] = T.CreateTruncating(weights[i, j]);
+        }
+        _bias = new T[Width];
+        for (int j = 0; j < outputs; j++) _bias[j] = T.CreateTruncating(dense.IntElement("bias", j));
     }
 
-    public int Width { get; }
-    public long[] Bias { get; }
+    public override int Width { get; }
 
-    public void AddScaledRow(int input, long value, long[] acc)
+    public override void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target)
     {
-        ref long row = ref _rows[input * Width];
-        ref long target = ref acc[0];
-        var x = Vector512.Create(value);
-        for (int j = 0; j < Width; j += Vector512<long>.Count)
+        Span<T> acc = stackalloc T[Width];
+        _bias.CopyTo(acc);
+        ref T sum = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(acc);
+        for (int t = 0; t < tapPixels.Length; t++)
         {
-            var sum = Vector512.LoadUnsafe(ref target, (nuint)j) + (x * Vector512.LoadUnsafe(ref row, (nuint)j));
-            sum.StoreUnsafe(ref target, (nuint)j);
+            int pixel = tapPixels[t];
+            if (pixel == padding) continue;
+            for (int ch = 0; ch < channels; ch++)
+            {
+                long value = x[(pixel * channels) + ch];
+                if (value == 0) continue;
+                var scale = Vector512.Create(T.CreateTruncating(value));
+                ref T row = ref _rows[((t * channels) + ch) * Width];
+                for (int j = 0; j < Width; j += Vector512<T>.Count)
+                    (Vector512.LoadUnsafe(ref sum, (nuint)j) + (scale * Vector512.LoadUnsafe(ref row, (nuint)j))).StoreUnsafe(ref sum, (nuint)j);
+            }
         }
+        for (int j = 0; j < target.Length; j++) target[j] = long.CreateTruncating(acc[j]);
     }
 }
