@@ -32,17 +32,28 @@ internal readonly unsafe struct BinDotSink(SignedCounts signed, long* factors, i
             return;
         }
         int start = 0;
-        if (coefByChunk is not null && Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            // width is a whole tile (a multiple of 8): P widened to 64 bits, times factor and coef, 8 outputs at a time.
-            long* coef = coefByChunk + ((long)chunk * paddedOutputs) + j0;
+            // width is a whole number of panels (a multiple of 8): P widened to 64 bits, times factor and coef, 8 outputs at a time.
             var slopes = Vector512.Create((long)slope);
             var offsets = Vector512.Create((long)offset);
             var factorVector = Vector512.Create(factor);
-            for (; start + Vector512<long>.Count <= width; start += Vector512<long>.Count)
+            if (coefByChunk is not null)
             {
-                var p = (Vector512.WidenLower(Vector256.Load(counts + start).ToVector512()) * slopes) + offsets;
-                (Vector512.Load(totals + start) + (p * factorVector * Vector512.Load(coef + start))).Store(totals + start);
+                long* coef = coefByChunk + ((long)chunk * paddedOutputs) + j0;
+                for (; start + Vector512<long>.Count <= width; start += Vector512<long>.Count)
+                {
+                    var p = (Vector512.WidenLower(Vector256.Load(counts + start).ToVector512()) * slopes) + offsets;
+                    (Vector512.Load(totals + start) + (p * factorVector * Vector512.Load(coef + start))).Store(totals + start);
+                }
+            }
+            else
+            {
+                for (; start + Vector512<long>.Count <= width; start += Vector512<long>.Count)
+                {
+                    var p = (Vector512.WidenLower(Vector256.Load(counts + start).ToVector512()) * slopes) + offsets;
+                    (Vector512.Load(totals + start) + (p * factorVector)).Store(totals + start);
+                }
             }
         }
         for (int i = start; i < width; i++)

@@ -44,7 +44,7 @@ internal sealed unsafe class PackedBinDot
     }
 
     /// <summary>A bin-dot's packed weights and its per-output attributes, transposed to [chunk, output] and padded to whole tiles.</summary>
-    private sealed class Prepared
+    internal sealed class Prepared
     {
         public Prepared(Node node, PackedWeights weights)
         {
@@ -86,7 +86,7 @@ internal sealed unsafe class PackedBinDot
         node.Attrs.All(a => KnownAttributes.Contains(a.Key)) && node.IntTensor("weights").Data.All(w => w is 1 or -1);
 
     /// <summary>The sign bits of W[in, out]; null (left to the golden kernel) when a weight is not +-1.</summary>
-    private static PackedWeights? Pack(Node node)
+    internal static PackedWeights? Pack(Node node)
     {
         if (!Packable(node)) return null;
         var weights = node.IntTensor("weights");
@@ -104,12 +104,7 @@ internal sealed unsafe class PackedBinDot
         var matrix = new BitMatrix(bits.Rows, bits.Length);
         for (int r = 0; r < bits.Rows; r++)
         {
-            var source = bits.Row(r);
-            var target = matrix.Row(r);
-            for (int i = 0; i < source.Length; i++)
-            {
-                if (source[i] != 0) target[i / BitMatrix.WordBits] |= 1UL << (i % BitMatrix.WordBits);
-            }
+            BytePacking.Pack(bits.Row(r), matrix.Row(r));
         }
         return matrix;
     }

@@ -9,14 +9,16 @@ namespace HwFlow.Runtime.Kernels;
 /// acc_j = bias_j + sum_c term(P_cj) (factor x coefficient, or a pow2 shift) is the golden
 /// kernel's integer arithmetic on exact P, and the narrow dense sums cannot overflow, so the
 /// result is bit-identical to the golden kernel. Each Walsh-Hadamard transform runs as one in-place
-/// vectorized transform (<see cref="TransformChains"/>). Every other op runs the golden kernel's code.
+/// vectorized transform (<see cref="TransformChains"/>), each convolution as one block image by image
+/// (<see cref="ConvBlocks"/>), and relu, shift, clamp, threshold and chunk-sum vectorized
+/// (<see cref="ElementNodes"/>). Every other op runs the golden kernel's code.
 /// </summary>
 public static class PackedEngine
 {
     public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null)
     {
-        var fused = TransformChains.Fuse(graph);
-        return new(fused, checkRanges: false, new PackedOps(fused, options ?? KernelOptions.Default));
+        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        return new(fused, checkRanges: false, new PackedOps(fused, convolutions, options ?? KernelOptions.Default));
     }
 
     /// <summary>The bin-dot nodes the packed kernels run (all whose weights are +-1; the rest fall to the golden kernel).</summary>
@@ -29,14 +31,17 @@ public static class PackedEngine
 }
 
 /// <summary>The ops the packed engine takes over from the golden kernel.</summary>
-internal sealed class PackedOps(Graph.Graph graph, KernelOptions options) : INodeKernel
+internal sealed class PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options) : INodeKernel
 {
     private readonly PackedBinDot _binDot = new(graph, options);
     private readonly NarrowDense _dense = new(graph);
+    private readonly ElementNodes _elements = new(graph);
+    private readonly Dictionary<string, ConvBlockKernel> _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options));
 
-    public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node) || TransformKernel.Runs(node);
+    public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node) || TransformKernel.Runs(node) || _convolutions.ContainsKey(node.Name) || _elements.Runs(node);
 
     public GraphValue Evaluate(Node node, GraphValue[] operands) =>
-        _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands) ?? TransformKernel.TryEvaluate(node, operands)
-        ?? throw new InvalidOperationException($"the packed engine does not run %{node.Name} ({node.Op})");
+        (_convolutions.TryGetValue(node.Name, out var convolution) ? convolution.Evaluate(operands[0]) : null)
+        ?? _binDot.TryEvaluate(node, operands) ?? _dense.TryEvaluate(node, operands) ?? TransformKernel.TryEvaluate(node, operands)
+        ?? _elements.TryEvaluate(node, operands) ?? throw new InvalidOperationException($"the packed engine does not run %{node.Name} ({node.Op})");
 }

@@ -26,11 +26,13 @@ internal static unsafe class PopcountKernel
             {
                 int j0 = t * Tile;
                 args.Panels = Math.Min(Tile, weights.Outputs - j0 + PopcountCode.PanelOutputs - 1) / PopcountCode.PanelOutputs;
+                // sinks see only the panels counted: a 64-output layer must not pay for a whole 256-output tile
+                int width = (int)args.Panels * PopcountCode.PanelOutputs;
                 for (int row = work.FirstRow; row < work.EndRow; row += PopcountCode.MaxRows)
                 {
                     int count = Math.Min(PopcountCode.MaxRows, work.EndRow - row);
                     var kernel = PopcountCode.Counter(count, coding);
-                    for (int r = 0; r < count; r++) sink.BeginTile(row + r, j0, Tile, space.Row(r));
+                    for (int r = 0; r < count; r++) sink.BeginTile(row + r, j0, width, space.Row(r));
                     for (int chunk = 0; chunk < chunks.Count; chunk++)
                     {
                         int firstStep = chunks.Start(chunk) / 32;
@@ -40,9 +42,9 @@ internal static unsafe class PopcountKernel
                         args.PanelSkip = layout.PanelBytes - ((long)steps * PopcountCode.PanelOutputs * sizeof(uint));
                         args.Steps = steps;
                         kernel(&args);
-                        for (int r = 0; r < count; r++) sink.Accept(row + r, j0, Tile, chunk, space.Row(r));
+                        for (int r = 0; r < count; r++) sink.Accept(row + r, j0, width, chunk, space.Row(r));
                     }
-                    for (int r = 0; r < count; r++) sink.EndTile(row + r, j0, Tile, space.Row(r));
+                    for (int r = 0; r < count; r++) sink.EndTile(row + r, j0, width, space.Row(r));
                 }
             }
         });

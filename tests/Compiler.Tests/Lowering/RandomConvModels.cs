@@ -12,7 +12,13 @@ namespace HwFlow.Compiler.Tests.Lowering;
 /// </summary>
 public static class RandomConvModels
 {
-    public static ModelSpec Create(ulong seed)
+    /// <param name="pixelChunks">
+    /// Chunks inside one pixel's channels, as the shipped examples have them (the packed engine's
+    /// convolution blocks need that): the binAggression divides the first convolution's channels
+    /// (some of them 16, 32, 48 or 64 wide), and a BNN's BinConv2D takes its input channels as its
+    /// binAggression, as the trainer writes it.
+    /// </param>
+    public static ModelSpec Create(ulong seed, bool pixelChunks = false)
     {
         var rng = new SplitMix64(seed);
         int height = 4 + rng.NextInt(5), width = 4 + rng.NextInt(5), channels = 1 + rng.NextInt(2);
@@ -21,6 +27,12 @@ public static class RandomConvModels
         var shape = new[] { height, width, channels };
         var layers = new List<Layer>();
         int c1 = 2 + rng.NextInt(4), c2 = 2 + rng.NextInt(4), classes = 2 + rng.NextInt(5);
+        if (pixelChunks)
+        {
+            c1 = new[] { 2, 3, 4, 6, 16, 32, 48, 64 }[rng.NextInt(8)];
+            var divisors = Enumerable.Range(1, c1).Where(d => c1 % d == 0).ToArray();
+            chunk = divisors[rng.NextInt(divisors.Length)];
+        }
 
         var first = new Conv2D(bnn ? RandomModels.Signs(rng, Kernel(rng), Kernel(rng), channels, c1) : RandomModels.Gaussian(rng, 0.3, Kernel(rng), Kernel(rng), channels, c1),
             bnn ? null : RandomModels.Gaussian(rng, 0.3, c1), Stride: 1 + rng.NextInt(2), Padding: rng.NextInt(2));
@@ -28,6 +40,7 @@ public static class RandomConvModels
         Activation(rng, layers, ref shape, bnn, norm: bnn || rng.NextInt(2) == 0);
         Pool(rng, layers, ref shape);
         var second = new BinConv2D(RandomModels.Gaussian(rng, 1, Kernel(rng, shape), Kernel(rng, shape), shape[2], c2), Stride: 1 + rng.NextInt(2), Padding: rng.NextInt(2));
+        if (pixelChunks && bnn) second = second with { BinAggression = shape[2] };
         Add(layers, ref shape, second);
         Activation(rng, layers, ref shape, bnn, norm: bnn || rng.NextInt(2) == 0);
         if (shape[0] >= 2 && shape[1] >= 2) Pool(rng, layers, ref shape);

@@ -1,0 +1,459 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// Runs one <see cref="ConvBlock"/> image by image with buffers kept per thread (nothing of a
+/// window's size is ever allocated). Bin-dot blocks: the pre ops once per pixel, each pixel's
+/// bits packed once into words, a receptive field's row the concatenation of its pixels' words
+/// (kh x kw x cin order, the padding pixel where the window leaves the image), its chunk factors
+/// a gather of the pixels' chunk sums (a chunk lies inside one pixel), then the packed popcount
+/// GEMM over all positions of the image with the fused bin-dot sink. Dense blocks (a first,
+/// integer-valued convolution): each position's outputs accumulated straight from the pixels,
+/// a vector of outputs per input element. Then the post ops and the max-pool on the block's
+/// output grid. Same integer arithmetic as the golden kernel, so the same values.
+/// </summary>
+internal sealed unsafe class ConvBlockKernel
+{
+    private readonly ConvBlock _block;
+    private readonly KernelOptions _options;
+    private readonly KernelOptions _inner;
+    private readonly int _pixels;
+    private readonly int _taps;
+    private readonly int[] _tapPixels;
+    private readonly ElementStep?[] _pre;
+    private readonly ElementStep[] _post;
+    private readonly PackedBinDot.Prepared? _binary;
+    private readonly ActivationCoding _coding;
+    private readonly PackedWeights? _spread;
+    private readonly int _slot;
+    private readonly int _pixelWidth;
+    private readonly DenseWeights? _dense;
+    private readonly ThreadLocal<Workspace> _workspaces;
+
+    public ConvBlockKernel(ConvBlock block, KernelOptions options)
+    {
+        _block = block;
+        _options = options;
+        _inner = options with { Threads = 1 };
+        var g = block.Geometry;
+        _pixels = g.Height * g.Width;
+        _taps = g.KernelHeight * g.KernelWidth;
+        // per position and tap, the pixel it reads, or _pixels: the padding pixel
+        _tapPixels = new int[g.Positions * _taps];
+        for (int p = 0; p < g.Positions; p++)
+        {
+            for (int t = 0; t < _taps; t++)
+            {
+                int source = g.Source(p, t * g.Channels);
+                _tapPixels[(p * _taps) + t] = source < 0 ? _pixels : source / g.Channels;
+            }
+        }
+        _pre = [.. block.Pre.Select(n => n.Op is Ops.ChunkSum or Ops.ChunkFactor ? null : ElementStep.For(n, g.Channels))];
+        _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
+        if (block.Dot.Op == Ops.BinDot)
+        {
+            _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
+            _binary.Weights.Prepare(options.Isa);
+            _pixelWidth = g.Channels;
+            // Chunks off the 32-bit steps (HBNN's 16) would run the table-lookup kernel: give each chunk
+            // its own 32-bit step instead (zero bits count nothing, in AND and in XOR against zero weights),
+            // so the VPOPCNTD kernel runs, at the price of the zeros' popcounts.
+            int k = _binary.Weights.Chunks.ChunkLength;
+            if (KernelCpu.Resolve(options.Isa) == KernelIsa.Avx512Popcount && k % 32 != 0 && k < 64 && g.Channels % k == 0)
+            {
+                _slot = (k + 31) / 32 * 32;
+                var real = _binary.Weights.Bits;
+                int count = _binary.Weights.Chunks.Count;
+                var bits = new BitMatrix(real.Rows, count * _slot);
+                for (int j = 0; j < real.Rows; j++)
+                {
+                    for (int q = 0; q < count; q++)
+                    {
+                        for (int b = 0; b < k; b++) bits[j, (q * _slot) + b] = real[j, (q * k) + b];
+                    }
+                }
+                _spread = new PackedWeights(bits, _slot);
+                _spread.Prepare(options.Isa);
+                _pixelWidth = g.Channels / k * _slot;
+            }
+            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+        }
+        else
+        {
+            _dense = DenseWeights.For(block.Dot, block.Window.Type);
+        }
+        _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
+    }
+
+    public GraphValue Evaluate(GraphValue input)
+    {
+        int rows = input.Rows, length = _block.Last.Type.Length;
+        bool bits = _block.Last.Type.Kind == ValueKind.Bits;
+        var bytes = bits ? new byte[(long)rows * length] : null;
+        var longs = bits ? null : new long[(long)rows * length];
+        void Image(int r)
+        {
+            var space = _workspaces.Value!;
+            Run(input, r, space);
+            if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
+            else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+        }
+        if (_options.EffectiveThreads == 1 || rows == 1)
+        {
+            for (int r = 0; r < rows; r++) Image(r);
+        }
+        else
+        {
+            Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveThreads }, Image);
+        }
+        return bits ? new BitsValue(rows, length, bytes!, _block.Last.Type.Encoding) : new IntValue(rows, length, longs!, _block.Last.Type.Scale);
+    }
+
+    /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>
+    private void Run(GraphValue input, int r, Workspace space)
+    {
+        if (_dense is not null) RunDense((IntValue)input, r, space);
+        else RunBinary(input, r, space);
+        var totals = space.Totals.AsSpan();
+        foreach (var step in _post)
+        {
+            if (step.MakesBits) step.Apply(totals, space.Bits.AsSpan());
+            else step.Apply(totals, totals);
+        }
+    }
+
+    private void RunDense(IntValue input, int r, Workspace space)
+    {
+        var g = _block.Geometry;
+        int outputs = _block.Outputs;
+        var x = input.Row(r);
+        for (int p = 0; p < g.Positions; p++)
+            _dense!.Position(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, g.Channels, space.Totals.AsSpan(p * outputs, outputs));
+    }
+
+    private void RunBinary(GraphValue input, int r, Workspace space)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, frame = (_pixels + 1) * c;
+        // the pre ops on the pixels and on one padding pixel (the window pads with 0)
+        if (_block.Window.Type.Kind == ValueKind.Bits)
+        {
+            ((BitsValue)input).Row(r).CopyTo(space.FrameBits);
+            space.FrameBits.AsSpan(_pixels * c, c).Clear();
+        }
+        else if (input is IntValue ints)
+        {
+            ints.Row(r).CopyTo(space.Frame);
+            space.Frame.AsSpan(_pixels * c, c).Clear();
+        }
+        else
+        {
+            var source = ((BitsValue)input).Row(r);
+            for (int i = 0; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            space.Frame.AsSpan(_pixels * c, c).Clear();
+        }
+        for (int i = 0; i < _pre.Length; i++)
+        {
+            var node = _block.Pre[i];
+            var target = space.PreValues[node.Name];
+            if (node.Op == Ops.ChunkFactor)
+            {
+                ChunkFactors(node.Operands.Count == 2 ? (long[])space.Value(node.Operands[0]) : null, (byte[])space.Value(node.Operands[^1]), (int)node.Int("chunk"), (long[])target);
+                continue;
+            }
+            var operand = ((long[])space.Value(node.Operands[0])).AsSpan(0, frame);
+            if (_pre[i] is not { } step) ChunkSums(operand, (int)node.Int("chunk"), (long[])target);
+            else if (step.MakesBits) step.Apply(operand, ((byte[])target).AsSpan(0, frame));
+            else step.Apply(operand, ((long[])target).AsSpan(0, frame));
+        }
+        var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
+        PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
+        var weights = _binary!.Weights;
+        int chunks = weights.Chunks.Count;
+        if (_spread is null)
+        {
+            GatherRows(space, space.PixelWords, space.WordsPerPixel);
+        }
+        else
+        {
+            Spread(space.PixelWords, space.WordsPerPixel, space.SpreadWords, space.SpreadWordsPerPixel, weights.Chunks.ChunkLength, c / weights.Chunks.ChunkLength);
+            GatherRows(space, space.SpreadWords, space.SpreadWordsPerPixel);
+        }
+        if (_coding == ActivationCoding.Unipolar) PopCounts(space, (_spread ?? weights).Chunks);
+        long[]? factors = null;
+        if (_block.SumSource is { } sums)
+        {
+            factors = space.Factors;
+            var pixelSums = (long[])space.Value(sums.Name);
+            int perPixel = c / weights.Chunks.ChunkLength;
+            for (int p = 0; p < g.Positions; p++)
+            {
+                for (int t = 0; t < _taps; t++)
+                    pixelSums.AsSpan(_tapPixels[(p * _taps) + t] * perPixel, perPixel).CopyTo(factors.AsSpan((p * chunks) + (t * perPixel), perPixel));
+            }
+        }
+        fixed (int* pops = space.Pops)
+        fixed (long* factorData = factors)
+        fixed (long* coef = _binary.CoefByChunk)
+        fixed (long* bias = _binary.Bias)
+        fixed (long* target = space.Totals)
+        {
+            var sink = new BinDotSink(new SignedCounts(weights.Chunks, _coding, pops), factorData, chunks, coef, null, bias,
+                _binary.PaddedOutputs, target, weights.Outputs);
+            PackedKernel.Run(space.Rows, _spread ?? weights, _coding, sink, _inner);
+        }
+    }
+
+    /// <summary>Per pixel (and the padding pixel), the sum of |v| over each chunk of its channels.</summary>
+    private static void ChunkSums(ReadOnlySpan<long> values, int chunk, long[] sums)
+    {
+        for (int i = 0, s = 0; i < values.Length; i += chunk, s++)
+        {
+            long sum = 0;
+            foreach (long v in values.Slice(i, chunk)) sum += Math.Abs(v);
+            sums[s] = sum;
+        }
+    }
+
+    /// <summary>Per pixel and chunk, the number of one bits, times the chunk's sum when there is one.</summary>
+    private static void ChunkFactors(long[]? sums, byte[] bits, int chunk, long[] factors)
+    {
+        for (int i = 0, s = 0; i < bits.Length; i += chunk, s++)
+        {
+            long ones = 0;
+            foreach (byte b in bits.AsSpan(i, chunk)) ones += b;
+            factors[s] = sums is null ? ones : ones * sums[s];
+        }
+    }
+
+    /// <summary>Each pixel's channel bits (one byte each) as words, bit i of a pixel in bit i % 64 of its word i / 64.</summary>
+    private static void PackPixels(byte[] bits, int channels, ulong[] words, int wordsPerPixel)
+    {
+        for (int p = 0; p < bits.Length / channels; p++) BytePacking.Pack(bits.AsSpan(p * channels, channels), words.AsSpan(p * wordsPerPixel, wordsPerPixel));
+    }
+
+    /// <summary>Each pixel's chunks of k bits moved to their own slots of <see cref="_slot"/> bits (the rest zero).</summary>
+    private void Spread(ulong[] words, int wordsPerPixel, ulong[] spread, int spreadPerPixel, int k, int chunksPerPixel)
+    {
+        Array.Clear(spread);
+        ulong mask = (1UL << k) - 1;
+        for (int p = 0; p < words.Length / wordsPerPixel; p++)
+        {
+            int from = p * wordsPerPixel, to = p * spreadPerPixel;
+            for (int q = 0; q < chunksPerPixel; q++)
+            {
+                int start = q * k, word = start >> 6, shift = start & 63;
+                ulong field = words[from + word] >> shift;
+                if (shift + k > 64) field |= words[from + word + 1] << (64 - shift);
+                int at = q * _slot;
+                spread[to + (at >> 6)] |= (field & mask) << (at & 63);
+            }
+        }
+    }
+
+    /// <summary>Row p of the activation matrix: the words of its receptive field's pixels (<see cref="_pixelWidth"/> bits each), concatenated.</summary>
+    private void GatherRows(Workspace space, ulong[] pixelWords, int perPixel)
+    {
+        var g = _block.Geometry;
+        int c = _pixelWidth, used = ((_taps * c) + 63) / 64;
+        fixed (ulong* pixels = pixelWords)
+        {
+            for (int p = 0; p < g.Positions; p++)
+            {
+                ulong* row = space.Rows.RowPointer(p);
+                new Span<ulong>(row, used).Clear();
+                if (c % 32 == 0)
+                {
+                    // whole 32-bit halves: plain copies
+                    uint* half = (uint*)row;
+                    for (int t = 0; t < _taps; t++)
+                        Unsafe.CopyBlock(half + (t * (c / 32)), pixels + (_tapPixels[(p * _taps) + t] * perPixel), (uint)(c / 8));
+                    continue;
+                }
+                for (int t = 0; t < _taps; t++)
+                {
+                    ulong* source = pixels + (_tapPixels[(p * _taps) + t] * perPixel);
+                    int offset = t * c, word = offset >> 6, shift = offset & 63;
+                    for (int w = 0; w < perPixel; w++)
+                    {
+                        row[word + w] |= source[w] << shift;
+                        if (shift != 0 && source[w] >> (64 - shift) is var high && high != 0) row[word + w + 1] |= high;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>pop(a) per row and chunk, which the unipolar form subtracts.</summary>
+    private void PopCounts(Workspace space, ChunkLayout chunks)
+    {
+        int positions = _block.Geometry.Positions;
+        for (int p = 0; p < positions; p++)
+        {
+            ulong* row = space.Rows.RowPointer(p);
+            for (int k = 0; k < chunks.Count; k++)
+            {
+                int start = chunks.Start(k), end = start + chunks.LengthOf(k), count = 0;
+                for (int i = start; i < end;)
+                {
+                    int bit = i & 63, take = Math.Min(64 - bit, end - i);
+                    ulong mask = take == 64 ? ulong.MaxValue : ((1UL << take) - 1) << bit;
+                    count += BitOperations.PopCount(row[i >> 6] & mask);
+                    i += take;
+                }
+                space.Pops[(p * chunks.Count) + k] = count;
+            }
+        }
+    }
+
+    /// <summary>The block's value for one image: the max-pool of the post ops' output grid, or that grid.</summary>
+    private void Finish<T>(Workspace space, T[] grid, Span<T> target)
+        where T : unmanaged, INumber<T>
+    {
+        if (_block.Pool is not { } pool)
+        {
+            grid.AsSpan(0, target.Length).CopyTo(target);
+            return;
+        }
+        var pg = WindowAttrs.Geometry(pool);
+        int c = pg.Channels;
+        for (int q = 0; q < pg.Positions; q++)
+        {
+            var best = target.Slice(q * c, c);
+            bool any = false;
+            for (int t = 0; t < pg.KernelHeight * pg.KernelWidth; t++)
+            {
+                int source = pg.Source(q, t * c);
+                if (source < 0) continue;
+                var value = grid.AsSpan(source, c);
+                if (any) TensorPrimitives.Max<T>(best, value, best);
+                else value.CopyTo(best);
+                any = true;
+            }
+            if (!any) best.Clear();
+        }
+    }
+
+    /// <summary>A thread's buffers for one image of this block.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(ConvBlockKernel kernel)
+        {
+            var block = kernel._block;
+            var g = block.Geometry;
+            int frame = (kernel._pixels + 1) * g.Channels, grid = g.Positions * block.Outputs;
+            Totals = new long[grid];
+            Bits = new byte[grid];
+            Frame = new long[frame];
+            FrameBits = new byte[frame];
+            foreach (var node in block.Pre)
+            {
+                PreValues[node.Name] = node.Op is Ops.ChunkSum or Ops.ChunkFactor ? new long[frame / node.Int("chunk")]
+                    : node.Type.Kind == ValueKind.Bits ? new byte[frame] : new long[frame];
+            }
+            PreValues[block.Window.Name] = block.Window.Type.Kind == ValueKind.Bits ? FrameBits : Frame;
+            if (kernel._dense is not null) return;
+            WordsPerPixel = (g.Channels + 63) / 64;
+            PixelWords = new ulong[(kernel._pixels + 1) * WordsPerPixel];
+            Rows = new BitMatrix(g.Positions, kernel._taps * kernel._pixelWidth);
+            SpreadWordsPerPixel = (kernel._pixelWidth + 63) / 64;
+            SpreadWords = kernel._spread is null ? [] : new ulong[(kernel._pixels + 1) * SpreadWordsPerPixel];
+            int chunks = kernel._binary!.Weights.Chunks.Count;
+            Factors = new long[g.Positions * chunks];
+            Pops = new int[g.Positions * chunks];
+        }
+
+        public long[] Totals { get; }
+        public byte[] Bits { get; }
+        public long[] Frame { get; }
+        public byte[] FrameBits { get; }
+        /// <summary>The window's frame (its input's pixels and a padding pixel) and each pre op's value on it, by node name.</summary>
+        public Dictionary<string, Array> PreValues { get; } = [];
+
+        public Array Value(string name) => PreValues[name];
+        public int WordsPerPixel { get; }
+        public ulong[] PixelWords { get; } = [];
+        public int SpreadWordsPerPixel { get; }
+        public ulong[] SpreadWords { get; } = [];
+        public BitMatrix Rows { get; } = new(0, 0);
+        public long[] Factors { get; } = [];
+        public int[] Pops { get; } = [];
+    }
+}
+
+/// <summary>
+/// A dense layer's weights as [input, output] rows padded to whole vectors, for adding x * row to
+/// an accumulator of outputs; in 32-bit lanes when |bias| + sum |w| max|x| fits (twice the outputs
+/// per vector of the 64-bit form), else in 64-bit lanes.
+/// </summary>
+internal abstract class DenseWeights
+{
+    public static DenseWeights For(Node dense, GraphType input)
+    {
+        var weights = dense.IntTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        long largest = Math.Max(Math.Abs(input.Min), Math.Abs(input.Max));
+        bool narrow = largest <= int.MaxValue && Enumerable.Range(0, outputs).All(j =>
+        {
+            double bound = Math.Abs((double)dense.IntElement("bias", j));
+            for (int i = 0; i < inputs; i++) bound += Math.Abs((double)weights[i, j]) * largest;
+            return bound <= int.MaxValue;
+        });
+        return narrow ? new DenseWeights<int>(dense) : new DenseWeights<long>(dense);
+    }
+
+    public abstract int Width { get; }
+
+    /// <summary>Outputs of one position: bias + sum over the taps' pixels (padding adds nothing) of x * row, into <paramref name="target"/>.</summary>
+    public abstract void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target);
+}
+
+internal sealed class DenseWeights<T> : DenseWeights
+    where T : unmanaged, System.Numerics.IBinaryInteger<T>
+{
+    private readonly T[] _rows;
+    private readonly T[] _bias;
+
+    public DenseWeights(Node dense)
+    {
+        var weights = dense.IntTensor("weights");
+        int inputs = weights.Shape[0], outputs = weights.Shape[1];
+        Width = (outputs + Vector512<T>.Count - 1) / Vector512<T>.Count * Vector512<T>.Count;
+        _rows = new T[inputs * Width];
+        for (int i = 0; i < inputs; i++)
+        {
+            for (int j = 0; j < outputs; j++) _rows[(i * Width) + j] = T.CreateTruncating(weights[i, j]);
+        }
+        _bias = new T[Width];
+        for (int j = 0; j < outputs; j++) _bias[j] = T.CreateTruncating(dense.IntElement("bias", j));
+    }
+
+    public override int Width { get; }
+
+    public override void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target)
+    {
+        Span<T> acc = stackalloc T[Width];
+        _bias.CopyTo(acc);
+        ref T sum = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(acc);
+        for (int t = 0; t < tapPixels.Length; t++)
+        {
+            int pixel = tapPixels[t];
+            if (pixel == padding) continue;
+            for (int ch = 0; ch < channels; ch++)
+            {
+                long value = x[(pixel * channels) + ch];
+                if (value == 0) continue;
+                var scale = Vector512.Create(T.CreateTruncating(value));
+                ref T row = ref _rows[((t * channels) + ch) * Width];
+                for (int j = 0; j < Width; j += Vector512<T>.Count)
+                    (Vector512.LoadUnsafe(ref sum, (nuint)j) + (scale * Vector512.LoadUnsafe(ref row, (nuint)j))).StoreUnsafe(ref sum, (nuint)j);
+            }
+        }
+        for (int j = 0; j < target.Length; j++) target[j] = long.CreateTruncating(acc[j]);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Numerics.Tensors;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// The packed engine's per-element integer nodes outside convolution blocks (relu, shift, clamp,
+/// threshold: <see cref="ElementStep"/> over the whole batch at once) and chunk-sums without
+/// segments: vectorized, single-threaded, same integers as the golden kernel.
+/// </summary>
+internal sealed class ElementNodes
+{
+    private readonly Dictionary<string, ElementStep> _steps = [];
+    private readonly HashSet<string> _chunkSums = [];
+
+    public ElementNodes(Graph.Graph graph)
+    {
+        foreach (var node in graph.Nodes.Where(n => n.Operands.Count == 1 && graph.Contains(n.Operands[0]) && graph.Operand(n).Type.Kind == ValueKind.Int))
+        {
+            if (node.Op == Ops.ChunkSum && !node.Has("segment")) _chunkSums.Add(node.Name);
+            else if (ElementStep.For(node, node.Type.Length) is { } step) _steps[node.Name] = step;
+        }
+    }
+
+    public bool Runs(Node node) => _steps.ContainsKey(node.Name) || _chunkSums.Contains(node.Name);
+
+    public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
+    {
+        if (_chunkSums.Contains(node.Name)) return ChunkSums(node, (IntValue)operands[0]);
+        if (!_steps.TryGetValue(node.Name, out var step)) return null;
+        var x = (IntValue)operands[0];
+        if (step.MakesBits)
+        {
+            var bits = new byte[x.Data.Length];
+            step.Apply(x.Data, bits);
+            return new BitsValue(x.Rows, x.Length, bits, node.Type.Encoding);
+        }
+        var data = new long[x.Data.Length];
+        step.Apply(x.Data, data);
+        return new IntValue(x.Rows, x.Length, data, node.Type.Scale);
+    }
+
+    private static IntValue ChunkSums(Node node, IntValue x)
+    {
+        var chunks = new Chunks(x.Length, (int)node.Int("chunk"));
+        var sums = new long[x.Rows * chunks.Count];
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var row = x.Row(r);
+            for (int c = 0; c < chunks.Count; c++) sums[(r * chunks.Count) + c] = TensorPrimitives.SumOfMagnitudes<long>(row.Slice(chunks.Start(c), chunks.LengthOf(c)));
+        }
+        return new IntValue(x.Rows, chunks.Count, sums, node.Type.Scale);
+    }
+}

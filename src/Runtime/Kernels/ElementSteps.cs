@@ -1,0 +1,113 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// The golden kernel's per-element integer ops (relu, shift, clamp, threshold) on spans of one
+/// image, vectorized, with their per-channel attributes laid out for a channel period (a
+/// channels-last image repeats its channels every <see cref="Period"/> elements). Same integer
+/// arithmetic as <c>IntegerOps</c>, so the same values.
+/// </summary>
+internal sealed class ElementStep
+{
+    private readonly long[] _thresholds = [];
+    private readonly long[] _directions = [];
+
+    private ElementStep(Node node, int period)
+    {
+        Op = node.Op;
+        Period = period;
+        switch (node.Op)
+        {
+            case Ops.Shift:
+                Amount = (int)node.Int("amount");
+                break;
+            case Ops.Clamp:
+                (Low, High) = (node.Int("lo"), node.Int("hi"));
+                break;
+            case Ops.Threshold:
+                _thresholds = node.IntElements("t", period)[..period];
+                _directions = node.Has("dir") ? node.IntElements("dir", period)[..period] : Enumerable.Repeat(1L, period).ToArray();
+                AllUp = _directions.All(d => d == 1);
+                break;
+        }
+        Encoding = node.Type.Encoding;
+    }
+
+    public string Op { get; }
+    public int Period { get; }
+    public int Amount { get; }
+    public long Low { get; }
+    public long High { get; }
+    public bool AllUp { get; }
+    public BitEncoding Encoding { get; }
+    public bool MakesBits => Op == Ops.Threshold;
+
+    /// <summary>
+    /// The step for <paramref name="node"/> on images of channel period <paramref name="period"/>,
+    /// or null when the node is not one of these ops or its attributes do not repeat with the period
+    /// (an attribute tensor of n entries is read at element j mod n, so n must divide the period).
+    /// </summary>
+    public static ElementStep? For(Node node, int period)
+    {
+        if (node.Op is not (Ops.Relu or Ops.Shift or Ops.Clamp or Ops.Threshold) || node.Operands.Count != 1) return null;
+        foreach (var key in new[] { "t", "dir" })
+        {
+            if (node.Find(key) is IntTensorAttr tensor && period % tensor.Data.Length != 0) return null;
+        }
+        return new ElementStep(node, period);
+    }
+
+    /// <summary>Integer to integer (relu, shift, clamp); source and target may be the same span.</summary>
+    public void Apply(ReadOnlySpan<long> source, Span<long> target)
+    {
+        switch (Op)
+        {
+            case Ops.Relu:
+                TensorPrimitives.Max(source, 0L, target);
+                break;
+            case Ops.Shift:
+                TensorPrimitives.ShiftRightArithmetic(source, Amount, target);
+                break;
+            case Ops.Clamp:
+                TensorPrimitives.Max(source, Low, target);
+                TensorPrimitives.Min(target, High, target);
+                break;
+            default:
+                throw new InvalidOperationException($"{Op} does not give integers");
+        }
+    }
+
+    /// <summary>threshold: bit = dir_j * x &gt;= t_j, one byte per bit (the graph's bits).</summary>
+    public void Apply(ReadOnlySpan<long> source, Span<byte> target)
+    {
+        int period = Period;
+        int blocks = source.Length / period;
+        if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                var x = source.Slice(b * period, period);
+                var bits = target.Slice(b * period, period);
+                for (int j = 0; j < period; j += Vector512<long>.Count)
+                {
+                    var v = Vector512.Create(x.Slice(j, Vector512<long>.Count));
+                    if (!AllUp) v *= Vector512.Create<long>(_directions.AsSpan(j, Vector512<long>.Count));
+                    ulong mask = Vector512.GreaterThanOrEqual(v, Vector512.Create<long>(_thresholds.AsSpan(j, Vector512<long>.Count))).ExtractMostSignificantBits();
+                    BitConverter.TryWriteBytes(bits.Slice(j, 8), ByteOfEachBit[mask]);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < source.Length; i++)
+        {
+            int j = i % period;
+            target[i] = _directions[j] * source[i] >= _thresholds[j] ? (byte)1 : (byte)0;
+        }
+    }
+
+    /// <summary>For a mask of 8 bits, the 8 bytes 0/1 (little-endian), so 8 comparisons become bytes in one store.</summary>
+    private static readonly ulong[] ByteOfEachBit = [.. Enumerable.Range(0, 256).Select(m => Enumerable.Range(0, 8).Aggregate(0UL, (acc, b) => acc | ((ulong)((m >> b) & 1) << (8 * b))))];
+}
