@@ -4,6 +4,7 @@ using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Compiler.Tests.Lowering;
+using HwFlow.Runtime.Graph;
 using HwFlow.Runtime.Model;
 using HwFlow.Runtime.Numerics;
 using HwFlow.Sim.Streams;
