@@ -146,12 +146,12 @@ public sealed class ModuleBuilder
 
     /// <summary>A RAM with one write and one synchronous read port (for FIFOs); returns the read data.</summary>
     public RtlSignal Ram(string name, int width, int depth, RtlSignal readAddress, RtlSignal? readEnable,
-        RtlSignal writeAddress, RtlSignal writeData, RtlSignal writeEnable, MemoryStyle style = MemoryStyle.Auto)
+        RtlSignal writeAddress, RtlSignal writeData, RtlSignal writeEnable, MemoryStyle style = MemoryStyle.Auto, bool readsNeverCollide = false)
     {
         var memoryName = Claim(Unique(name)); // the memory shares the module's name space with signals
         var data = Wire(memoryName + "_q", width);
         _memories.Add(new RtlMemory(memoryName, width, depth, null,
-            [new RtlReadPort(readAddress, data, readEnable)], [new RtlWritePort(writeAddress, writeData, writeEnable)]) { Style = style });
+            [new RtlReadPort(readAddress, data, readEnable)], [new RtlWritePort(writeAddress, writeData, writeEnable)]) { Style = style, ReadsNeverCollide = readsNeverCollide });
         return data;
     }
 

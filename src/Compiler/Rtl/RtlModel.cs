@@ -63,6 +63,14 @@ public sealed record RtlMemory(string Name, int Width, int Depth, IReadOnlyList<
     public int AddressWidth => BitWidth.ToIndex(Depth);
 
     public MemoryStyle Style { get; init; } = MemoryStyle.Auto;
+
+    /// <summary>
+    /// The generator guarantees that a read whose data is used never addresses the word written
+    /// on the same edge (a ping-pong buffer reads the bank that is not being filled). Behaviour is
+    /// unchanged (simulators still return the old word); synthesis may leave out the collision
+    /// bypass (yosys `no_rw_check`: on iCE40 a register and a multiplexer per data bit).
+    /// </summary>
+    public bool ReadsNeverCollide { get; init; }
 }
 
 /// <summary>An instance of another module; Connections map the child's port names to this module's signals.</summary>

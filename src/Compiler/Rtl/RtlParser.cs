@@ -185,6 +185,7 @@ public sealed class RtlParser
             var word = line.Word("a memory style (block or logic)");
             style = RtlTextSyntax.ParseStyle(word) ?? throw UserError.At(_file, line.Number, column, $"unknown memory style '{word}' (expected block or logic)");
         }
+        bool readsNeverCollide = line.TryKeyword("no_rw_check");
         line.End();
         var reads = new List<RtlReadPort>();
         var writes = new List<RtlWritePort>();
@@ -218,7 +219,7 @@ public sealed class RtlParser
             }
             line.End();
         }
-        return new RtlMemory(name, width, depth, init, reads, writes) { Style = style };
+        return new RtlMemory(name, width, depth, init, reads, writes) { Style = style, ReadsNeverCollide = readsNeverCollide };
     }
 
     private RtlInstance Instance(RtlTextLine line, ModuleParts module)

@@ -68,7 +68,8 @@ public static class RtlPrinter
 
     private static List<string> Memory(RtlMemory memory)
     {
-        var lines = new List<string> { $"memory {memory.Name} : {memory.Width} x {memory.Depth}" + (memory.Style == MemoryStyle.Auto ? "" : $" style {RtlTextSyntax.Style(memory.Style)}") };
+        var lines = new List<string> { $"memory {memory.Name} : {memory.Width} x {memory.Depth}" + (memory.Style == MemoryStyle.Auto ? "" : $" style {RtlTextSyntax.Style(memory.Style)}")
+            + (memory.ReadsNeverCollide ? " no_rw_check" : "") };
         foreach (var read in memory.ReadPorts)
             lines.Add($"  read {read.Data.Name} addr {read.Address.Name}" + (read.Enable is { } e ? $" enable {e.Name}" : ""));
         foreach (var write in memory.WritePorts)

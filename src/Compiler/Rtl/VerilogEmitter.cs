@@ -80,7 +80,7 @@ public static class VerilogEmitter
         foreach (var wire in module.Wires)
             Declaration(v, unused.Contains(wire), $"  {(sequential.Contains(wire) ? "reg" : "wire")} {Declared(wire, powerOn)};");
         foreach (var memory in module.Memories)
-            v.Append($"  {StyleAttribute(memory)}reg {VerilogExpressions.Range(memory.Width)}{memory.Name} [0:{memory.Depth - 1}];\n");
+            v.Append($"  {StyleAttribute(memory)}{(memory.ReadsNeverCollide ? "(* no_rw_check *) " : "")}reg {VerilogExpressions.Range(memory.Width)}{memory.Name} [0:{memory.Depth - 1}];\n");
 
         if (module.Cells.Count > 0) v.Append('\n');
         Assigns(v, module.Cells);

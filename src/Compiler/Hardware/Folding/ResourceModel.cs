@@ -44,24 +44,25 @@ public sealed class ResourceModel(ResourceCosts costs)
         bool wired = IsWired(s, f);
         int x = s.InputWidth, w = s.WeightWidth, acc = s.AccumulatorWidth;
         var terms = new List<ResourceTerm>();
-        int productWidth;
         if (w == 2)
         {
-            // Weights are +-1: the product is the input or its negation, merged into the lane sum.
-            // Wired weights pick add or subtract at build time.
-            productWidth = x + 1;
-            terms.Add(new("lane products (+-x)") { NegateBits = wired ? 0 : lanes * x });
+            // Weights are +-1: each lane is x or its complement 255 - x (a 2:1 multiplexer a bit;
+            // wired weights pick one at build time), summed unsigned by a tree of carry adders one
+            // bit wider a level and registered after each level (DenseMvu, GrowingSumTree)
+            terms.Add(new("lane products (x or 255 - x)") { MuxBits = wired ? 0 : lanes * x });
+            var (adderBits, registerBits) = GrowingTreeBits(f.Simd, x);
+            terms.Add(new("lane sums (growing adder tree)") { CarryAdderBits = (double)f.Pe * adderBits, Ffs = f.Pe * registerBits });
         }
         else
         {
             // Shift-add over the InputWidth input bits: InputWidth partial products of WeightWidth
             // bits (a weight gated by an input bit), summed with the lane sum in one carry-save tree.
-            productWidth = w + x;
+            int productWidth = w + x;
             double bits = (double)lanes * x * w;
             terms.Add(new("lane products (shift-add)") { PartialProductBits = wired ? bits * Costs.WiredProductFraction : bits });
+            // The SIMD products of a PE summed, growing to at most AccumulatorWidth bits.
+            terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + BitWidth.CeilLog2(f.Simd), acc)));
         }
-        // The SIMD products of a PE summed, growing to at most AccumulatorWidth bits.
-        terms.Add(Sum("lane sums", f.Pe, f.Simd, Math.Min(productWidth + BitWidth.CeilLog2(f.Simd), acc)));
         // One beat per neuron leaves nothing to accumulate (the generator builds no accumulator).
         if (s.Inputs / f.Simd > 1)
             terms.Add(new("accumulators") { CarryAdderBits = (double)f.Pe * acc, Ffs = (long)f.Pe * acc });
@@ -204,6 +205,25 @@ public sealed class ResourceModel(ResourceCosts costs)
         2 => new(part) { CarryAdderBits = (double)count * width },
         _ => new(part) { FullAdderBits = (double)count * (operands - 2) * width, CarryAdderBits = (double)count * width },
     };
+
+    /// <summary>
+    /// Adder bits and register bits of a tree summing <paramref name="terms"/> unsigned
+    /// <paramref name="width"/>-bit values pairwise, one bit wider a level, registered after every
+    /// level but the last (as Arithmetic.GrowingSumTree builds it).
+    /// </summary>
+    public static (long AdderBits, long RegisterBits) GrowingTreeBits(int terms, int width)
+    {
+        long adders = 0, registers = 0;
+        while (terms > 1)
+        {
+            width++;
+            int next = (terms + 1) / 2;
+            adders += (long)(terms / 2) * width;
+            if (next > 1) registers += (long)next * width;
+            terms = next;
+        }
+        return (adders, registers);
+    }
 
     /// <summary>A layer whose one beat covers every weight (PE = Outputs, SIMD = Inputs) has its weights wired in, not in a ROM.</summary>
     public static bool IsWired(LayerShape s, LayerFolding f) => f.Pe >= s.Outputs && f.Simd >= s.Inputs;

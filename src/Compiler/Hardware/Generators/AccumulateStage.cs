@@ -20,24 +20,31 @@ public static class AccumulateStage
     /// <paramref name="foldAhead"/> the same value one cycle earlier. With
     /// <paramref name="oneBeatPerNeuron"/> every valid beat is a neuron's first and last, so there
     /// is nothing to accumulate: no accumulator register and no restart multiplexer (a BNN layer
-    /// whose one chunk spans all its inputs, or an unfolded layer). Returns the push valid and data.
+    /// whose one chunk spans all its inputs, or an unfolded layer). <paramref name="startOffsets"/>
+    /// (per neuron, or null) are added to the bias: a constant the terms leave out. Returns the push valid and data.
     /// </summary>
     public static (RtlSignal Valid, RtlSignal Data, int PostLatency) Build(ModuleBuilder m, MvuStage stage, int pe, int folds,
         IReadOnlyList<IReadOnlyList<RtlSignal>> terms, RtlSignal valid, RtlSignal first, RtlSignal last, RtlSignal foldAhead, int cyclesPerResult,
-        bool oneBeatPerNeuron)
+        bool oneBeatPerNeuron, IReadOnlyList<long>? startOffsets = null)
     {
         var type = stage.Mvu.Type;
         int width = type.Width;
         RtlSignal? biasRom = null;
         int biasWidth = 0;
-        if (stage.Mvu.Find("bias") is IntTensorAttr bias && bias.Data.Any(b => b != 0))
+        var starts = new long[folds * pe];
+        if (stage.Mvu.Find("bias") is IntTensorAttr bias)
+            for (int j = 0; j < Math.Min(starts.Length, bias.Data.Length); j++) starts[j] = bias.Data[j];
+        if (startOffsets is not null)
+            for (int j = 0; j < Math.Min(starts.Length, startOffsets.Count); j++) starts[j] += startOffsets[j];
+        if (starts.Any(b => b != 0))
         {
-            biasWidth = BitWidth.ToHoldSigned(bias.Data.Min(), bias.Data.Max());
+            // the sum is exact modulo 2^width, so a start beyond the type's range still gives the right result
+            biasWidth = Math.Min(width, BitWidth.ToHoldSigned(starts.Min(), starts.Max()));
             var words = new List<BigInteger>();
             for (int f = 0; f < folds; f++)
             {
                 BigInteger word = 0;
-                for (int p = pe - 1; p >= 0; p--) word = (word << biasWidth) | Arithmetic.Word(bias.Data[(f * pe) + p], biasWidth);
+                for (int p = pe - 1; p >= 0; p--) word = (word << biasWidth) | Modular(starts[(f * pe) + p], biasWidth);
                 words.Add(word);
             }
             biasRom = m.Rom("bias", biasWidth * pe, words, foldAhead);
@@ -64,5 +71,11 @@ public static class AccumulateStage
         var post = new PostOpUnit(stage.PostOps, pe, folds);
         var (outputs, postValid, postLatency) = post.Build(m, registered, type, m.Delay(foldAhead, 1, "fold"), outValid, cyclesPerResult);
         return (postValid, m.Concat([.. outputs.AsEnumerable().Reverse()]), postLatency);
+    }
+
+    private static BigInteger Modular(long value, int width)
+    {
+        var modulus = BigInteger.One << width;
+        return ((value % modulus) + modulus) % modulus;
     }
 }

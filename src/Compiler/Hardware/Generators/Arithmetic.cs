@@ -77,6 +77,33 @@ public static class Arithmetic
     }
 
     /// <summary>
+    /// Sum of unsigned terms as a balanced tree whose adders are one bit wider per level (the
+    /// exact sum, never wider than it needs), registered after every level: on iCE40 an adder
+    /// bit's register shares the adder's logic cell, so the stages cost almost nothing and the
+    /// path is one carry chain.
+    /// </summary>
+    public static (RtlSignal Sum, int Latency) GrowingSumTree(this ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, bool pipelined = true)
+    {
+        if (terms.Count == 0) throw new InvalidOperationException("empty sum");
+        var level = terms.ToList();
+        int latency = 0;
+        while (level.Count > 1)
+        {
+            int width = level.Max(s => s.Width) + 1;
+            var next = new List<RtlSignal>();
+            for (int i = 0; i + 1 < level.Count; i += 2) next.Add(m.Add(m.Fit(level[i], false, width), m.Fit(level[i + 1], false, width)));
+            if (level.Count % 2 == 1) next.Add(level[^1]);
+            level = next;
+            if (pipelined && level.Count > 1)
+            {
+                level = level.Select(s => m.Delay(s, 1, name)).ToList();
+                latency++;
+            }
+        }
+        return (level[0], latency);
+    }
+
+    /// <summary>
     /// a * b for runtime values, as the sum over b's bits of (a &lt;&lt; i) (the sign bit's term
     /// subtracted when b is signed), computed at <paramref name="width"/> bits.
     /// </summary>

@@ -43,7 +43,7 @@ public static class DenseMvu
         var issue = m.Wire("issue", 1);
         var loops = new FoldCounters(m, inputs, outputs, pe, simd, issue);
         var x = m.Ram("input", simd * 8, 2 * words, Half(banks.Read, loops.Synapse), null,
-            Half(banks.Fill, word), data, m.And(accept, byteLast));
+            Half(banks.Fill, word), data, m.And(accept, byteLast), readsNeverCollide: true);
         banks.Connect(m, m.And(m.And(accept, byteLast), wordLast), m.And(issue, loops.FrameLast));
 
         var weightsTensor = stage.Mvu.IntTensor("weights");
@@ -62,11 +62,13 @@ public static class DenseMvu
             var products = new List<RtlSignal>();
             for (int l = 0; l < simd; l++)
             {
-                var value = m.Fit(m.Slice(x, l * 8, 8), false, sumWidth);
                 if (binary)
                 {
-                    var positive = m.Bit(weights, (p * simd) + l);
-                    products.Add(m.Mux(positive, value, m.Sub(m.Const(0, sumWidth), value)));
+                    // x or its complement 255 - x: one LUT a bit, and the unsigned lane sum grows
+                    // from 8 bits instead of adding SIMD negations at full width; the -255 per
+                    // -1 weight is the neuron's start value (NegativeWeightOffsets)
+                    var lane = m.Slice(x, l * 8, 8);
+                    products.Add(m.Mux(m.Bit(weights, (p * simd) + l), lane, m.Not(lane)));
                 }
                 else
                 {
@@ -74,9 +76,11 @@ public static class DenseMvu
                     products.Add(m.ShiftAddProduct(w, true, m.Slice(x, l * 8, 8), false, sumWidth, "lane", pipelined: false).Product);
                 }
             }
-            var (sum, latency) = m.SumTree(products, "lanes");
+            var (sum, latency) = binary ? m.GrowingSumTree(products, "lanes") : m.SumTree(products, "lanes");
             treeLatency = latency;
-            sums.Add(m.Delay(sum, 1, "s2_sum"));
+            var registered = m.Delay(sum, 1, "s2_sum");
+            // unsigned: zero-extended here, since the accumulator sign-extends its terms
+            sums.Add(binary ? m.Fit(registered, false, stage.Mvu.Type.Width) : registered);
         }
         int toAccumulate = 2 + treeLatency;
         var valid = m.DelayReset(issue, toAccumulate, "s_valid");
@@ -85,11 +89,25 @@ public static class DenseMvu
         var foldAhead = m.Delay(loops.Neuron, toAccumulate - 1, "s_fold_ahead");
         var (pushValid, pushData, postLatency) = AccumulateStage.Build(m, stage, pe, loops.NeuronFolds,
             sums.Select(s => (IReadOnlyList<RtlSignal>)[s]).ToList(), valid, first, last, foldAhead, loops.SynapseFolds,
-            oneBeatPerNeuron: loops.SynapseFolds == 1);
+            oneBeatPerNeuron: loops.SynapseFolds == 1, startOffsets: binary ? NegativeWeightOffsets(weightsTensor) : null);
 
         int pipelineLatency = toAccumulate + 1 + postLatency;
         StageOutput.ForMvu(m, library, pe * stage.OutputWidth, pipelineLatency, loops, pushValid, pushData, issue, banks.ReadBankFull);
         return (m.Build(), pipelineLatency);
+    }
+
+    /// <summary>
+    /// -255 times each neuron's number of -1 weights: with a -1 weight the lane adds 255 - x
+    /// instead of -x, so the neuron's sum starts that much lower.
+    /// </summary>
+    private static long[] NegativeWeightOffsets(Runtime.Graph.IntTensorAttr w)
+    {
+        int inputs = w.Shape[0], outputs = w.Shape[1];
+        var offsets = new long[outputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                if (w[i, o] < 0) offsets[o] -= 255;
+        return offsets;
     }
 
     private static List<BigInteger> WeightWords(Runtime.Graph.IntTensorAttr w, int pe, int simd, int width, bool binary)

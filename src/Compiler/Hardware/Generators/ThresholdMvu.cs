@@ -11,7 +11,8 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// <summary>
 /// The compute side of a binarized layer decided by thresholds (see <see cref="ThresholdFolding"/>):
 /// per PE, one compressor tree counts the beat's XNORs and adds the running total, which starts
-/// each neuron at -T (from a ROM read with the beat, or a constant when the layer has one fold);
+/// each neuron at -T (from a ROM read with the beat, or, when the layer has one fold, a constant
+/// loaded into the accumulator's flip-flops after the previous neuron's last beat);
 /// the neuron's bit is the sign of the total after its last beat. No count decoding, no
 /// comparator, and the accumulator is exactly as wide as [-(n + 1), n] needs.
 /// Pipeline: issue | beat registered, count + accumulate | output bits into the FIFO.
@@ -49,6 +50,7 @@ internal static class ThresholdMvu
         var last1 = m.Delay(loops.SynapseLast, 1, "s1_last");
         var bits1 = m.Delay(bits, 1, "s1_bits");
         bool accumulates = loops.SynapseFolds > 1;
+        var restart = accumulates && negT is null ? m.Or(m.And(valid1, last1), m.Reset!) : null;
 
         var fires = new List<RtlSignal>();
         for (int p = 0; p < pe; p++)
@@ -56,7 +58,19 @@ internal static class ThresholdMvu
             var sum = new ColumnSum(width);
             for (int l = 0; l < simd; l++) weights.AddPair(m, sum, 0, m.Bit(bits1, l), p, l, PairOp.Xnor);
             RtlSignal? start = negT is null ? null : m.Slice(negT, p * width, width);
-            if (accumulates)
+            if (accumulates && start is null)
+            {
+                // -T is a constant: the accumulator is loaded with it after a neuron's last beat
+                // (and on reset and power-on) instead of selected before the tree, so the load is
+                // the flip-flops' synchronous set/reset, not a multiplexer a bit
+                var negative = Arithmetic.Word(-fold.Thresholds[p], width);
+                var acc = m.Register($"acc{p}", width, negative, useReset: false);
+                sum.AddSigned(acc, m);
+                var total = CompressorTree.Build(m, sum, options.Fabric, $"pop{p}").Sum;
+                m.Next(acc, m.Mux(restart!, m.Const(negative, width), total), m.Or(valid1, m.Reset!));
+                fires.Add(m.Not(m.Bit(total, width - 1)));
+            }
+            else if (accumulates)
             {
                 var acc = m.Register($"acc{p}", width, useReset: false);
                 var from = start is null ? m.Mux(first1, m.Const(Arithmetic.Word(-fold.Thresholds[p], width), width), acc) : m.Mux(first1, start, acc);
