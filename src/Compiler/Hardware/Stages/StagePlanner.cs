@@ -84,7 +84,7 @@ public static class StagePlanner
                 s.Window?.BeatsPerPixel ?? 0,
                 s.Window?.BufferBits ?? 0,
                 s.Pool is { } pool ? pool.Geometry.OutWidth * pool.Geometry.Channels : 0,
-                s.Pool?.ElementType.Width ?? 0));
+                s.Pool?.ElementType.Width ?? 0) { BeatElements = i == 0 && s.IsDense && !plan.AdaptsInput ? plan.ElementsPerBeat : 1 });
         }
         return shapes;
     }
