@@ -54,8 +54,12 @@ public static class InputStream
         [.. Enumerable.Range(1, MaxWidth / ElementBits).Where(b => inputBytes % b == 0).Select(b => b * ElementBits)];
 
     /// <summary>The widths a device's stream offers (powers of two up to its limit) that also fit the frame.</summary>
-    public static IReadOnlyList<int> PowerOfTwoWidths(StagePlan plan, int limit) =>
-        [.. LegalWidths(plan).Where(w => w <= limit && (w & (w - 1)) == 0)];
+    public static IReadOnlyList<int> PowerOfTwoWidths(StagePlan plan, int limit) => PowerOfTwo(LegalWidths(plan), limit);
+
+    /// <summary>As <see cref="PowerOfTwoWidths(StagePlan, int)"/> for a frame of <paramref name="inputBytes"/> bytes whatever its first layer.</summary>
+    public static IReadOnlyList<int> PowerOfTwoWidths(int inputBytes, int limit) => PowerOfTwo(LegalWidths(inputBytes), limit);
+
+    private static List<int> PowerOfTwo(IEnumerable<int> widths, int limit) => [.. widths.Where(w => w <= limit && (w & (w - 1)) == 0)];
 
     public static string? Problem(int inputBytes, int bits)
     {
