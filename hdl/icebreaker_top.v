@@ -11,6 +11,7 @@
 module icebreaker_top #(
     parameter CLKS_PER_BIT = 104,     // 12 MHz / 115200 baud
     parameter INPUT_BYTES = 784,
+    parameter INPUT_WIDTH = 8,        // s_axis_tdata bits: the UART's bytes are packed INPUT_WIDTH / 8 to a beat
     parameter OUTPUT_WIDTH = 8,
     parameter FIFO_DEPTH_LOG2 = 10    // 2**FIFO_DEPTH_LOG2 >= INPUT_BYTES
 ) (
@@ -42,18 +43,48 @@ module icebreaker_top #(
 
     // The UART cannot be stalled: a byte that finds the FIFO full is lost (red LED).
     wire       fifo_ready;
-    wire [7:0] core_tdata;
-    wire       core_tvalid;
-    wire       core_tready;
+    wire [7:0] byte_tdata;
+    wire       byte_tvalid;
+    wire       byte_tready;
     stream_fifo #(.WIDTH(8), .DEPTH_LOG2(FIFO_DEPTH_LOG2)) input_fifo (
         .clk(CLK), .rst(rst),
         .s_tdata(rx_data), .s_tvalid(rx_valid), .s_tready(fifo_ready),
-        .m_tdata(core_tdata), .m_tvalid(core_tvalid), .m_tready(core_tready));
+        .m_tdata(byte_tdata), .m_tvalid(byte_tvalid), .m_tready(byte_tready));
 
-    // The UART carries no framing: every INPUT_BYTES-th byte into the core is the last of a frame.
-    localparam COUNT_WIDTH = $clog2(INPUT_BYTES + 1);
+    // Bytes into beats: the first byte of a beat in its low bits (AXI4-Stream byte lanes).
+    localparam BEAT_BYTES = INPUT_WIDTH / 8;
+    localparam BEATS = INPUT_BYTES / BEAT_BYTES;
+    wire [INPUT_WIDTH-1:0] core_tdata;
+    wire                   core_tvalid;
+    wire                   core_tready;
+    generate
+        if (BEAT_BYTES == 1) begin : bytewise
+            assign core_tdata = byte_tdata;
+            assign core_tvalid = byte_tvalid;
+            assign byte_tready = core_tready;
+        end else begin : packed_beats
+            reg [INPUT_WIDTH-1:0]          word;
+            reg [$clog2(BEAT_BYTES + 1)-1:0] filled;
+            wire                           full = filled == BEAT_BYTES;
+            assign core_tdata = word;
+            assign core_tvalid = full;
+            assign byte_tready = !full;
+            always @(posedge CLK) begin
+                if (rst) filled <= 0;
+                else if (full) begin
+                    if (core_tready) filled <= 0;
+                end else if (byte_tvalid) begin
+                    word[filled * 8 +: 8] <= byte_tdata;
+                    filled <= filled + 1'b1;
+                end
+            end
+        end
+    endgenerate
+
+    // The UART carries no framing: every BEATS-th beat into the core is the last of a frame.
+    localparam COUNT_WIDTH = $clog2(BEATS + 1);
     reg  [COUNT_WIDTH-1:0] byte_index;
-    wire                   core_tlast = byte_index == INPUT_BYTES - 1;
+    wire                   core_tlast = byte_index == BEATS - 1;
     always @(posedge CLK) begin
         if (rst) byte_index <= 0;
         else if (core_tvalid && core_tready) byte_index <= core_tlast ? 0 : byte_index + 1'b1;

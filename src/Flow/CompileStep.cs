@@ -35,6 +35,9 @@ public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRe
     /// <summary>A device name from <see cref="Compiler.Hardware.Devices.Device.All"/>, or null.</summary>
     public string? Device { get; init; }
 
+    /// <summary>`--input-width BITS` of s_axis_tdata, or null: 8 bits, or with <see cref="Device"/> the width the device folding picks.</summary>
+    public int? InputWidth { get; init; }
+
     public Device? Target() => Device is null ? null : Compiler.Hardware.Devices.Device.Parse(Device);
 
     public IReadOnlyList<string> Inputs => FoldingFile is null ? [ModelLoader.FolderOf(Model)] : [ModelLoader.FolderOf(Model), FoldingFile];
@@ -101,18 +104,19 @@ internal static class CompileStep
             var summary = IntegerGraphSummary.Of(graph, request.Lowering);
             step.Report(1);
             var stages = StagePlanner.Plan(graph);
+            if (request.InputWidth is { } width) stages = InputStream.Widen(stages, width);
             var shapes = StagePlanner.Shapes(stages);
             cancel.ThrowIfCancellationRequested();
             step.Report(2);
             HardwareDesign design;
             DeviceFit? fit = null;
-            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, graph.Input.Type.Length, goal);
+            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, goal, widthGiven: request.InputWidth is not null);
             else
             {
-                var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, graph.Input.Type.Length, goal);
+                var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle);
                 cancel.ThrowIfCancellationRequested();
                 design = HardwareGenerator.Generate(stages, plan, hardware);
-                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, graph.Input.Type.Length, plan).Luts);
+                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, stages.InputCycles, plan).Luts);
             }
             step.Report(3);
             cancel.ThrowIfCancellationRequested();

@@ -33,6 +33,7 @@ public sealed record BoardShell(
     [
         new("CLKS_PER_BIT", clocksPerBit ?? ClocksPerBit),
         new("INPUT_BYTES", manifest.InputBytes),
+        new("INPUT_WIDTH", manifest.InputWidth),
         new("OUTPUT_WIDTH", manifest.OutputWidth),
         new("FIFO_DEPTH_LOG2", FifoDepthLog2(manifest.InputBytes)),
     ];

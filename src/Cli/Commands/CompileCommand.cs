@@ -22,11 +22,16 @@ public static class CompileCommand
         {
             Description = $"Fold for this FPGA: the fastest design estimated to fit in {Device.LutShare:P0} of its LUTs and in its block RAM, generated for its logic cell ({string.Join(", ", Device.All.Select(d => d.Name))})",
         };
+        var inputWidth = new Option<int?>("--input-width")
+        {
+            Description = "Bits of the AXI4-Stream input s_axis_tdata: 8 (one byte a beat, the default), 16, 32, 64 or any whole number of bytes that divides the frame; "
+                + "with --device, the narrowest power of two that gives the fastest fitting design",
+        };
         var lowering = new LoweringOptions();
         var report = new ReportOptions();
         var command = new Command("compile", "Compile a model to its integer graph and multiply-free hardware")
         {
-            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device,
+            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device, inputWidth,
         };
         output.AddTo(command);
         report.AddTo(command);
@@ -42,6 +47,7 @@ public static class CompileCommand
                 MaxLuts = parse.GetValue(maxLuts),
                 FoldingFile = parse.GetValue(foldingFile),
                 Device = parse.GetValue(device),
+                InputWidth = parse.GetValue(inputWidth),
             };
             var printer = report.Read(parse, request.Inputs);
             if (parse.GetValue(irOnly)) printer.Report(Steps.Lower(request, ConsoleProgress.Instance, cancel), PrintIr);
@@ -69,7 +75,7 @@ public static class CompileCommand
             table.AddTextRow(l.Name, l.Kind.ToString().ToLowerInvariant(), $"{l.Inputs} -> {l.Outputs}", l.Chunk?.ToString() ?? "-", l.Pe.ToString(), l.Simd.ToString(),
                 l.Cycles.ToString("N0"), l.Luts.ToString("N0"), l.Ffs.ToString("N0"), l.BramBits.ToString("N0"));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}{(f.InputWidth == 8 ? "" : $", {f.InputWidth}-bit input beats")}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
         AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
         if (r.Report.DeviceFit is { } fit)
             AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");

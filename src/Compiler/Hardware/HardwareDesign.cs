@@ -20,11 +20,11 @@ public sealed record HardwareDesign(
     public HardwareOptions Options { get; init; } = HardwareOptions.Default;
 
     /// <summary>
-    /// Cycles from the first input byte taken to the class (or scores) offered on m_axis, for a
-    /// frame that meets an idle pipeline: the input bytes, then per layer its cycles, its pipeline
+    /// Cycles from the first input beat taken to the class (or scores) offered on m_axis, for a
+    /// frame that meets an idle pipeline: the input beats, then per layer its cycles, its pipeline
     /// and one cycle through its output FIFO, then the argmax's input register (the scores unit
-    /// offers its word at once).
+    /// offers its word at once). A width adapter in front adds its register.
     /// </summary>
-    public long LatencyCycles => Plan.InputBytes + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum()
+    public long LatencyCycles => Plan.InputCycles + (Plan.AdaptsInput ? Generators.InputWidthAdapter.Latency : 0) + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum()
         + (Plan.ClassOutput ? Generators.ArgMaxUnit.Latency : Generators.ScoresUnit.Latency) - 1;
 }

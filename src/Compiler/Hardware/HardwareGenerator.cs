@@ -28,6 +28,8 @@ public static class HardwareGenerator
         var library = new ModuleLibrary();
         var stageModules = new List<RtlModule>();
         var latencies = new List<int>();
+        // the front and a convolution's window take a byte a cycle: a wide stream is split for them
+        if (plan.AdaptsInput) stageModules.Add(library.Add(InputWidthAdapter.Build(plan.InputWidth)));
         if (plan.Front is { } front)
         {
             var (module, latency) = ButterflyNetwork.Build(library, "layer_" + front.Name.Replace('.', '_'), front, folding.For(front.Name));
@@ -43,16 +45,16 @@ public static class HardwareGenerator
             if (stage.Window is { } window)
                 stageModules.Add(library.Add(WindowGenerator.Build(library, name + "_window", window, lanesIn, options)));
             (RtlModule, int) built;
-            if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f);
+            if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f, i == 0 && stage.Window is null ? plan.ElementsPerBeat : 1);
             else if (stage.Window is { } w) built = BinaryMvu.Build(library, name, stage, f, w.Lanes, plan.Stages[i].Inputs, w.OutputType, 1, options);
             else if (i == 0 && plan.Front is { } transform)
                 built = BinaryMvu.Build(library, name, stage, f, folding.For(transform.Name).Pe, plan.Stages[i].Inputs, transform.OutputType, 1, options);
             else
             {
-                // the first binary or plane stage fills from the input bytes, one a cycle; later ones from the previous stage's (padded) output beats
+                // the first binary or plane stage fills from the input beats (one or several bytes); later ones from the previous stage's (padded) output beats
                 var producer = i > 0 ? plan.Stages[i - 1] : null;
                 var pf = producer is null ? null : folding.For(producer.Name);
-                int lanes = pf?.Pe ?? 1;
+                int lanes = pf?.Pe ?? plan.ElementsPerBeat;
                 // a convolution's stage hands on every pixel's (pooled) outputs, the layer after it takes them all as its inputs
                 int fill = producer is null ? plan.InputBytes
                     : producer.Pixels > 1 || producer.Pool is not null ? plan.Stages[i].Inputs
@@ -74,10 +76,10 @@ public static class HardwareGenerator
         var result = library.Add(plan.ClassOutput
             ? ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth)
             : ScoresUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType));
-        library.Add(TopLevel.Build(stageModules, result, outputWidth));
+        library.Add(TopLevel.Build(stageModules, result, outputWidth, plan.InputWidth));
 
         var rtl = new RtlDesign(library.Modules, HardwareDesign.TopName);
         RtlChecker.Ensure(rtl);
-        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputBytes, folding), latencies, outputWidth) { Options = options };
+        return new HardwareDesign(rtl, plan, folding, shapes, FoldingTiming.InitiationInterval(shapes, plan.InputCycles, folding), latencies, outputWidth) { Options = options };
     }
 }

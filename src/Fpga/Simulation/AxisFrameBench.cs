@@ -26,15 +26,16 @@ public static class AxisFrameBench
     public static string Testbench(BuildManifest manifest) =>
         string.Create(CultureInfo.InvariantCulture, $$"""
             `timescale 1ns / 1ps
-            // Streams frames of {{manifest.InputBytes}} bytes through {{manifest.Top}}; written by HwFlow.
+            // Streams frames of {{manifest.InputBytes}} bytes ({{manifest.InputBeats}} beats of {{manifest.InputWidth}} bits) through {{manifest.Top}}; written by HwFlow.
             // Run with +frames=FILE (hex bytes, one per line) +count=FRAMES +input_stall=T +output_stall=T
             // +seed=S +max_cycles=C, where a stall threshold T of 65536 * p stalls with probability p.
             module {{Module}};
-                localparam integer BYTES = {{manifest.InputBytes}};
+                localparam integer BEATS = {{manifest.InputBeats}};
+                localparam integer BEAT_BYTES = {{manifest.BytesPerBeat}};
 
                 reg clk = 1'b0;
                 reg rst = 1'b1;
-                reg [7:0] s_axis_tdata = 8'd0;
+                reg [{{manifest.InputWidth - 1}}:0] s_axis_tdata = {{manifest.InputWidth}}'d0;
                 reg s_axis_tvalid = 1'b0;
                 reg s_axis_tlast = 1'b0;
                 wire s_axis_tready;
@@ -55,20 +56,26 @@ public static class AxisFrameBench
                 reg [15:0] output_stall = 16'd0;
                 reg [63:0] rng = 64'd1;
                 integer fd = 0;
-                reg [7:0] next_data = 8'd0;
-                integer next_byte = 0;
+                reg [{{manifest.InputWidth - 1}}:0] next_data = {{manifest.InputWidth}}'d0;
+                reg [7:0] file_byte = 8'd0;
+                integer lane = 0;
+                integer next_byte = 0; // the next beat to offer
                 integer received = 0;
                 integer cycle = 0;
 
                 always #5 clk = !clk;
 
-                // The frame bytes are read from the file one at a time, as the core takes them.
+                // The frame bytes are read from the file one beat at a time, as the core takes them,
+                // the first byte of a beat in its low bits.
                 task read_next;
                     begin
                         if (next_byte < total) begin
-                            if ($fscanf(fd, "%h", next_data) != 1) begin
-                                $display("HWFLOW-BENCH-ERROR the frame file ended after %0d of %0d bytes", next_byte, total);
-                                $finish;
+                            for (lane = 0; lane < BEAT_BYTES; lane = lane + 1) begin
+                                if ($fscanf(fd, "%h", file_byte) != 1) begin
+                                    $display("HWFLOW-BENCH-ERROR the frame file ended after %0d of %0d beats", next_byte, total);
+                                    $finish;
+                                end
+                                next_data[lane * 8 +: 8] = file_byte;
                             end
                         end
                     end
@@ -81,7 +88,7 @@ public static class AxisFrameBench
                         $display("HWFLOW-BENCH-ERROR missing plusargs: +frames +count +input_stall +output_stall +seed +max_cycles");
                         $finish;
                     end
-                    total = frames * BYTES;
+                    total = frames * BEATS;
                     fd = $fopen(frame_file, "r");
                     if (fd == 0) begin
                         $display("HWFLOW-BENCH-ERROR cannot open the frame file named by +frames");
@@ -113,12 +120,12 @@ public static class AxisFrameBench
                         rng = rng ^ (rng << 17);
                         if (!s_axis_tvalid || s_axis_tready) begin
                             s_axis_tvalid <= next_byte < total && rng[15:0] >= input_stall;
-                            s_axis_tdata <= next_byte < total ? next_data : 8'd0;
-                            s_axis_tlast <= next_byte % BYTES == BYTES - 1;
+                            s_axis_tdata <= next_byte < total ? next_data : {{manifest.InputWidth}}'d0;
+                            s_axis_tlast <= next_byte % BEATS == BEATS - 1;
                         end
                         m_axis_tready <= rng[31:16] >= output_stall;
                         if (cycle >= max_cycles) begin
-                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d bytes taken, %0d of %0d results", cycle, next_byte, total, received, frames);
+                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d beats taken, %0d of %0d results", cycle, next_byte, total, received, frames);
                             $finish;
                         end
                         cycle = cycle + 1;
@@ -167,7 +174,7 @@ public static class AxisFrameBench
 
     private static long DefaultMaxCycles(BuildManifest manifest, int frames, AxisBenchOptions options)
     {
-        var perFrame = Math.Max(manifest.CyclesPerFrame, manifest.InputBytes);
+        var perFrame = Math.Max(manifest.CyclesPerFrame, manifest.InputBeats);
         var slowdown = 1 / ((1 - Math.Clamp(options.InputStallProbability, 0, 0.99)) * (1 - Math.Clamp(options.OutputStallProbability, 0, 0.99)));
         return (long)((frames + 2) * perFrame * 2 * slowdown) + 2 * manifest.LatencyCycles + 10_000;
     }

@@ -22,12 +22,16 @@ public sealed class StreamDriver
 {
     private readonly Simulator _sim;
     private readonly SimSignal _rst, _tdata, _tvalid, _tready, _tlast, _mdata, _mvalid, _mready;
+    private readonly int _beatBytes;
 
     public StreamDriver(Simulator sim)
     {
         _sim = sim;
         _rst = Port("rst", 1, input: true);
-        _tdata = Port("s_axis_tdata", 8, input: true);
+        _tdata = Port("s_axis_tdata", null, input: true);
+        if (_tdata.Width % 8 != 0 || _tdata.Width > 64)
+            throw new ArgumentException($"design {_sim.Module.Name}: s_axis_tdata must be a whole number of bytes, at most 64 bits, is {_tdata.Width}");
+        _beatBytes = _tdata.Width / 8;
         _tvalid = Port("s_axis_tvalid", 1, input: true);
         _tready = Port("s_axis_tready", 1, input: false);
         _tlast = Port("s_axis_tlast", 1, input: true);
@@ -71,6 +75,8 @@ public sealed class StreamDriver
         ulong gap = StreamStimulus.Threshold(stimulus.InputGapProbability);
         ulong stall = StreamStimulus.Threshold(stimulus.OutputStallProbability);
         var frames = stimulus.Frames;
+        if (frames.FirstOrDefault(f => f.Length % _beatBytes != 0) is { } ragged)
+            throw new ArgumentException($"a frame of {ragged.Length} bytes does not split into {_beatBytes}-byte beats of s_axis_tdata");
         int lanes = laneFrames.Count;
         var laneBytes = laneFrames.Select(l => l.ToArray()).ToArray();
         var outputs = Enumerable.Range(0, lanes).Select(_ => new List<StreamTransaction>()).ToArray();
@@ -105,10 +111,10 @@ public sealed class StreamDriver
             if (!inReset && !offering && workLeft && drawInput >= gap) offering = true;
             _sim.PokeFast(_rst, inReset ? 1UL : 0UL);
             _sim.PokeFast(_tvalid, offering ? 1UL : 0UL);
-            if (lanes == 1) _sim.PokeFast(_tdata, workLeft ? laneBytes[0][frame][position] : 0UL);
+            if (lanes == 1) _sim.PokeFast(_tdata, workLeft ? Beat(laneBytes[0][frame], position) : 0UL);
             else
-                for (int lane = 0; lane < lanes; lane++) _sim.PokeLane(_tdata, lane, workLeft ? laneBytes[lane][frame][position] : 0UL);
-            _sim.PokeFast(_tlast, workLeft && position == frames[frame].Length - 1 ? 1UL : 0UL);
+                for (int lane = 0; lane < lanes; lane++) _sim.PokeLane(_tdata, lane, workLeft ? Beat(laneBytes[lane][frame], position) : 0UL);
+            _sim.PokeFast(_tlast, workLeft && position == (frames[frame].Length / _beatBytes) - 1 ? 1UL : 0UL);
             _sim.PokeFast(_mready, !inReset && drawOutput >= stall ? 1UL : 0UL);
 
             bool inputFires = offering && _sim.PeekUInt64(_tready) != 0;
@@ -125,7 +131,7 @@ public sealed class StreamDriver
             {
                 offering = false;
                 lastProgress = cycle;
-                if (++position == frames[frame].Length)
+                if (++position == frames[frame].Length / _beatBytes)
                 {
                     frameEnds.Add(cycle);
                     frame++;
@@ -151,8 +157,17 @@ public sealed class StreamDriver
         }
     }
 
-    private static string Describe(int frame, int position, int frames) =>
-        frame >= frames ? "all input sent" : $"frame {frame} byte {position} pending";
+    /// <summary>Beat <paramref name="position"/> of a frame: its bytes in AXI4-Stream byte-lane order, the first in the low bits.</summary>
+    private ulong Beat(byte[] frame, int position)
+    {
+        if (_beatBytes == 1) return frame[position];
+        ulong beat = 0;
+        for (int b = _beatBytes - 1; b >= 0; b--) beat = (beat << 8) | frame[(position * _beatBytes) + b];
+        return beat;
+    }
+
+    private string Describe(int frame, int position, int frames) =>
+        frame >= frames ? "all input sent" : _beatBytes == 1 ? $"frame {frame} byte {position} pending" : $"frame {frame} beat {position} pending";
 
     private SimSignal Port(string name, int? width, bool input)
     {

@@ -13,7 +13,10 @@ public static class StreamHarness
     public static string Generate(RtlModule top)
     {
         var data = top.Port("m_axis_tdata");
-        foreach (var (name, width) in new[] { ("rst", 1), ("s_axis_tdata", 8), ("s_axis_tvalid", 1), ("s_axis_tready", 1), ("s_axis_tlast", 1), ("m_axis_tvalid", 1), ("m_axis_tready", 1) })
+        int beatBytes = top.Port("s_axis_tdata").Width / 8;
+        if (top.Port("s_axis_tdata").Width is not (8 or 16 or 24 or 32 or 40 or 48 or 56 or 64))
+            throw new ArgumentException($"port s_axis_tdata of {top.Name} must be a whole number of bytes, at most 64 bits");
+        foreach (var (name, width) in new[] { ("rst", 1), ("s_axis_tvalid", 1), ("s_axis_tready", 1), ("s_axis_tlast", 1), ("m_axis_tvalid", 1), ("m_axis_tready", 1) })
             if (top.Port(name).Width != width) throw new ArgumentException($"port {name} of {top.Name} must be {width} bits wide");
         var cpp = new StringBuilder();
         CppHarness.Prelude(cpp, top.Name, "drives the AXI4-Stream top from a stimulus file and prints every output transaction.");
@@ -60,6 +63,14 @@ public static class StreamHarness
                 return true;
             }
 
+            // One beat of s_axis_tdata: BEAT_BYTES bytes of the frame, the first in the low bits (AXI4-Stream byte lanes).
+            static const size_t BEAT_BYTES = {{{beatBytes}}};
+            static uint64_t beat(const std::vector<uint8_t>& frame, size_t position) {
+                uint64_t value = 0;
+                for (size_t b = BEAT_BYTES; b-- > 0;) value = (value << 8) | frame[position * BEAT_BYTES + b];
+                return value;
+            }
+
             int main(int argc, char** argv) {
                 if (argc < 2) { std::fprintf(stderr, "usage: %s STIMULUS\n", argv[0]); return 2; }
                 Stimulus s;
@@ -93,8 +104,8 @@ public static class StreamHarness
                     top->clk = 0;
                     top->rst = in_reset;
                     top->s_axis_tvalid = offering;
-                    top->s_axis_tdata = work_left ? s.frames[frame][position] : 0;
-                    top->s_axis_tlast = work_left && position == s.frames[frame].size() - 1;
+                    top->s_axis_tdata = work_left ? beat(s.frames[frame], position) : 0;
+                    top->s_axis_tlast = work_left && position == s.frames[frame].size() / BEAT_BYTES - 1;
                     top->m_axis_tready = ready_out;
                     top->eval();
                     bool input_fires = offering && top->s_axis_tready;
@@ -111,7 +122,7 @@ public static class StreamHarness
                     if (input_fires) {
                         offering = false;
                         last_progress = cycle;
-                        if (++position == s.frames[frame].size()) { ++frame; position = 0; ++expected; }
+                        if (++position == s.frames[frame].size() / BEAT_BYTES) { ++frame; position = 0; ++expected; }
                     }
                     contextp->timeInc(5);
                     top->clk = 1;

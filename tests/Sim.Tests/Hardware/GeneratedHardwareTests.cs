@@ -14,8 +14,8 @@ namespace HwFlow.Sim.Tests.Hardware;
 /// <summary>
 /// Generated hardware against the golden kernel: random small models (HBNN with and without
 /// BatchNorm and BinarizeLayer, BNN, chunks that do not divide the widths, exact or pow2 chunk
-/// scales, class or scores output) lowered, folded at random legal foldings, generated for either
-/// logic fabric and simulated. Every class (every score of a scores output) must equal the golden kernel's,
+/// scales, class or scores output) lowered, folded at random legal foldings and input-stream
+/// widths, generated for either logic fabric and simulated. Every class (every score of a scores output) must equal the golden kernel's,
 /// under random input gaps and output backpressure too, and without stalls the measured cycles
 /// between results must equal the predicted initiation interval exactly.
 /// </summary>
@@ -34,10 +34,14 @@ public sealed class GeneratedHardwareTests
     internal static (Graph Graph, HardwareDesign Design, List<byte[]> Frames, BigInteger[] Golden) Case(ModelSpec model, ulong seed, int frameCount, HardwareOptions options)
     {
         var graph = IntegerLowering.Lower(model, new CompileOptions());
-        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+        // every --input-width the frame allows: several bytes a beat, the first layer's SIMD a multiple or a power-of-two fraction of them
+        var plan = StagePlanner.Plan(graph);
+        var widths = InputStream.LegalWidths(plan);
+        plan = InputStream.Widen(plan, widths[(int)((seed >> 8) % (ulong)widths.Count)]);
+        var shapes = StagePlanner.Shapes(plan);
         // both compressor-tree forms: 3:2 counters (LUT4) and 6:3 counters with XNOR pairs in their tables (LUT6)
         var fabric = seed % 2 == 0 ? LogicFabric.Lut4 : LogicFabric.Lut6;
-        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed), options with { Fabric = fabric });
+        var design = HardwareGenerator.Generate(plan, RandomFoldings.Create(shapes, seed), options with { Fabric = fabric });
         var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: frameCount - 4);
         var frames = inputs.Chunk(model.Input.Features).ToList();
         var golden = HardwareAnswer.Expected(new GraphExecutor(graph, checkRanges: true), inputs, frames.Count);

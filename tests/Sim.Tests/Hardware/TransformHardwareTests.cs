@@ -27,9 +27,13 @@ public sealed class TransformHardwareTests
     {
         var model = Model(seed);
         var graph = IntegerLowering.Lower(model, new CompileOptions());
-        var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+        // a random --input-width: the transform takes a byte a cycle, so wider beats go through the width adapter
+        var plan = StagePlanner.Plan(graph);
+        var widths = InputStream.LegalWidths(plan);
+        plan = InputStream.Widen(plan, widths[(int)((seed >> 3) % (ulong)widths.Count)]);
+        var shapes = StagePlanner.Shapes(plan);
         Assert.Equal(LayerKind.Transform, shapes[0].Kind);
-        var design = HardwareGenerator.Generate(graph, RandomFoldings.Create(shapes, seed));
+        var design = HardwareGenerator.Generate(plan, RandomFoldings.Create(shapes, seed));
         var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: Frames - 4);
         var frames = inputs.Chunk(model.Input.Features).ToList();
         var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);

@@ -102,16 +102,16 @@ public sealed class BuildFolder
         if (!System.IO.File.Exists(designPath)) throw UserError.In(Path, $"not a complete build folder: {DesignFile} is missing");
         var design = RtlParser.ReadFile(designPath);
         if (design.Top != Manifest.Top) throw UserError.In(designPath, $"the top module is {design.Top} but the manifest says {Manifest.Top}");
-        CheckPorts(designPath, design.TopModule, Manifest.OutputWidth);
+        CheckPorts(designPath, design.TopModule, Manifest.OutputWidth, Manifest.InputWidth);
         return design;
     }
 
-    private static void CheckPorts(string file, RtlModule top, int outputWidth)
+    private static void CheckPorts(string file, RtlModule top, int outputWidth, int inputWidth)
     {
         var expected = new (string Name, int Width, SignalKind Kind)[]
         {
             ("clk", 1, SignalKind.Input), ("rst", 1, SignalKind.Input),
-            ("s_axis_tdata", 8, SignalKind.Input), ("s_axis_tvalid", 1, SignalKind.Input), ("s_axis_tready", 1, SignalKind.Output), ("s_axis_tlast", 1, SignalKind.Input),
+            ("s_axis_tdata", inputWidth, SignalKind.Input), ("s_axis_tvalid", 1, SignalKind.Input), ("s_axis_tready", 1, SignalKind.Output), ("s_axis_tlast", 1, SignalKind.Input),
             ("m_axis_tdata", outputWidth, SignalKind.Output), ("m_axis_tvalid", 1, SignalKind.Output), ("m_axis_tready", 1, SignalKind.Input),
         };
         foreach (var (name, width, kind) in expected)

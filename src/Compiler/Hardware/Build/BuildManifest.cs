@@ -15,6 +15,17 @@ public sealed record BuildManifest
     public IReadOnlyList<string> VerilogFiles { get; init; } = [];
     public IReadOnlyList<string> MemoryFiles { get; init; } = [];
     public int InputBytes { get; init; }
+
+    /// <summary>Bits of s_axis_tdata: InputWidth / 8 input bytes a beat, the frame's first byte in the low bits.</summary>
+    public int InputWidth { get; init; } = 8;
+
+    /// <summary>Bytes one input beat carries.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int BytesPerBeat => InputWidth / 8;
+
+    /// <summary>Beats one frame takes on s_axis.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int InputBeats => InputBytes / BytesPerBeat;
     public int OutputWidth { get; init; }
     public long CyclesPerFrame { get; init; }
     public long LatencyCycles { get; init; }

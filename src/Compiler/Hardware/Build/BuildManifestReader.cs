@@ -39,12 +39,21 @@ public static class BuildManifestReader
                 VerilogFiles = fields.RelativePaths("verilogFiles", allowEmpty: false),
                 MemoryFiles = fields.RelativePaths("memoryFiles", allowEmpty: true),
                 InputBytes = (int)fields.Integer("inputBytes", 1, int.MaxValue),
+                InputWidth = root.TryGetProperty("inputWidth", out _) ? InputWidth(fields, manifestPath, (int)fields.Integer("inputBytes", 1, int.MaxValue)) : 8, // builds before --input-width took bytes
                 OutputWidth = (int)fields.Integer("outputWidth", 1, 1 << 20),
                 CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
                 LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
                 ClockMhz = fields.PositiveNumber("clockMhz"),
             };
         }
+    }
+
+    private static int InputWidth(ManifestFields fields, string file, int inputBytes)
+    {
+        int width = (int)fields.Integer("inputWidth", 8, 64);
+        if (width % 8 != 0 || inputBytes % (width / 8) != 0)
+            throw UserError.In(file, $"the field 'inputWidth' must be a whole number of bytes that divides the {inputBytes}-byte frame into beats, is {width}");
+        return width;
     }
 
     /// <summary>Typed access to the manifest's fields, each failure a one-line error naming the field.</summary>

@@ -48,6 +48,7 @@ public static class BuildWriter
             HwflowVersion = Version,
             Model = model.Name,
             InputBytes = design.Plan.InputBytes,
+            InputWidth = design.Plan.InputWidth,
             OutputWidth = design.OutputWidth,
             CyclesPerFrame = design.CyclesPerFrame,
             LatencyCycles = design.LatencyCycles,
@@ -61,7 +62,7 @@ public static class BuildWriter
         File.WriteAllText(Path.Combine(folder, "folding.yaml"), FoldingFile.Format(design.Folding));
         File.WriteAllText(Path.Combine(folder, FuseSocCore.FileName), FuseSocCore.Text(manifest));
 
-        var folding = FoldingReport.Of(design.Shapes, design.Plan.InputBytes, design.Folding, clockMhz) with
+        var folding = FoldingReport.Of(design.Shapes, design.Plan.InputBytes, design.Folding, clockMhz, inputWidth: design.Plan.InputWidth, adapted: design.Plan.AdaptsInput) with
         {
             LatencyCycles = design.LatencyCycles,
             LatencyMicroseconds = design.LatencyCycles / clockMhz,

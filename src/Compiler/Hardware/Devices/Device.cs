@@ -24,6 +24,13 @@ public sealed record Device(string Name, LogicFabric Fabric, long Luts, long Ffs
         new("xc7a100t", LogicFabric.Lut6, 63_400, 126_800, 270, 240, "xc7", "AMD Artix-7 100T"),
     ];
 
+    /// <summary>
+    /// The widest input stream (s_axis_tdata bits) `compile --device` offers the bare core: the
+    /// UP5K's SG48 package has 39 I/O pins, of which the 8-bit core uses 23 (8 more per extra
+    /// byte); the HX8K's CT256 and the 7-series parts have pins or on-chip AXI for 64 bits.
+    /// </summary>
+    public int MaxInputWidth => Name == "ice40-up5k" ? 16 : Stages.InputStream.MaxWidth;
+
     /// <summary>Bits one of its block RAMs holds.</summary>
     public int BlockRamBits => BlockRam.BlockBits(Fabric);
 

@@ -11,8 +11,10 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// </summary>
 public static class FoldingOptimizer
 {
-    public static FoldingPlan Optimize(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingGoal goal, ResourceModel? model = null)
+    /// <param name="inputBeats">Cycles the input stream takes per frame: its bytes, or its beats of <paramref name="bytesPerBeat"/> bytes under `--input-width`.</param>
+    public static FoldingPlan Optimize(IReadOnlyList<LayerShape> shapes, int inputBeats, FoldingGoal goal, ResourceModel? model = null, int bytesPerBeat = 1)
     {
+        int inputBytes = inputBeats;
         goal.Validate();
         if (shapes.Count == 0) throw new ArgumentException("a design needs at least one layer", nameof(shapes));
         ArgumentOutOfRangeException.ThrowIfLessThan(inputBytes, 1);
@@ -29,7 +31,7 @@ public static class FoldingOptimizer
         long ii = goal switch
         {
             FoldingGoal.Fastest => fastest,
-            FoldingGoal.TargetFps t => TargetIi(t, fastest, limit, inputBytes, layers),
+            FoldingGoal.TargetFps t => TargetIi(t, fastest, limit, inputBytes, layers, bytesPerBeat),
             FoldingGoal.MaxLuts m => BudgetIi(m, fastest, layers, inputStageLuts),
             FoldingGoal.MaxCycles c => Math.Max(c.Cycles, fastest),
             _ => throw new ArgumentOutOfRangeException(nameof(goal)),
@@ -44,7 +46,7 @@ public static class FoldingOptimizer
         return slower.Count == 0 ? null : slower.Min();
     }
 
-    private static long TargetIi(FoldingGoal.TargetFps target, long fastest, string limit, int inputBytes, List<LayerChoices> layers)
+    private static long TargetIi(FoldingGoal.TargetFps target, long fastest, string limit, int inputBytes, List<LayerChoices> layers, int bytesPerBeat)
     {
         long budget = FoldingTiming.CycleBudget(target.FramesPerSecond, target.ClockMhz);
         if (budget >= fastest) return budget;
@@ -53,7 +55,7 @@ public static class FoldingOptimizer
         var ask = $"--target-fps {Raw(target.FramesPerSecond)} at --clock-mhz {Raw(target.ClockMhz)} needs at most {Count(budget)} cycles per frame";
         string because;
         if (limit == "input stream")
-            because = $"the input stream alone takes {Count(inputBytes)} cycles per frame (one byte per cycle)";
+            because = $"the input stream alone takes {Count(inputBytes)} cycles per frame ({(bytesPerBeat == 1 ? "one byte per cycle" : $"{bytesPerBeat} bytes per cycle at --input-width {8 * bytesPerBeat}")})";
         else
         {
             var layer = layers.First(l => l.Shape.Name == limit);

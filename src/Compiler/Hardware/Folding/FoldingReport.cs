@@ -46,8 +46,13 @@ public sealed record FoldingReport(
 {
     public const string LayerCycleFormula = "cycles = (Outputs / PE) * (Inputs / SIMD)";
 
-    public static FoldingReport Of(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, double clockMhz, ResourceModel? model = null)
+    /// <summary>Bits of the input stream's beat (`--input-width`); 8 is one byte per cycle.</summary>
+    public int InputWidth { get; init; } = 8;
+
+    /// <param name="adapted">The wide stream goes through a width adapter to a consumer that takes a byte a cycle (the input stage then takes its bytes' cycles).</param>
+    public static FoldingReport Of(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, double clockMhz, ResourceModel? model = null, int inputWidth = 8, bool adapted = false)
     {
+        int bytesPerBeat = inputWidth / 8, inputBeats = adapted ? inputBytes : inputBytes / bytesPerBeat;
         if (!double.IsFinite(clockMhz) || clockMhz <= 0) throw new ArgumentOutOfRangeException(nameof(clockMhz), "the clock must be positive");
         ArgumentOutOfRangeException.ThrowIfLessThan(inputBytes, 1);
         model ??= ResourceModel.Default;
@@ -58,7 +63,7 @@ public sealed record FoldingReport(
             if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
         }
 
-        var resources = model.Design(shapes, inputBytes, plan);
+        var resources = model.Design(shapes, inputBeats, plan);
         var layers = shapes.Select((s, i) =>
         {
             var f = plan.For(s.Name);
@@ -71,16 +76,16 @@ public sealed record FoldingReport(
         var last = layers[^1];
         var glue = new List<FoldingReportStage>
         {
-            Stage(resources.Glue[0], inputBytes),
+            Stage(resources.Glue[0], inputBeats),
             // The argmax takes the last layer's PE values per beat, so it runs at that layer's pace.
             Stage(resources.Glue[1], last.Cycles),
         };
 
-        long ii = FoldingTiming.InitiationInterval(shapes, inputBytes, plan);
+        long ii = FoldingTiming.InitiationInterval(shapes, inputBeats, plan);
         var slowest = layers.OrderByDescending(l => l.Cycles).First();
-        string limitedBy = inputBytes >= slowest.Cycles ? "input stream" : slowest.Name;
+        string limitedBy = inputBeats >= slowest.Cycles ? "input stream" : slowest.Name;
         double fps = FoldingTiming.FramesPerSecond(clockMhz, ii);
-        long latency = inputBytes + layers.Sum(l => l.Cycles);
+        long latency = inputBeats + layers.Sum(l => l.Cycles);
 
         var derivation = new List<string>
         {
@@ -88,9 +93,11 @@ public sealed record FoldingReport(
                 + "Inputs / SIMD cycles and a frame takes Outputs / PE such groups: " + LayerCycleFormula + ".",
         };
         derivation.AddRange(layers.Select(l => $"{l.Name}: {l.CycleFormula} cycles"));
-        derivation.Add($"input stream: {N(inputBytes)} bytes at one byte per cycle = {N(inputBytes)} cycles");
+        derivation.Add(bytesPerBeat == 1 ? $"input stream: {N(inputBytes)} bytes at one byte per cycle = {N(inputBytes)} cycles"
+            : adapted ? $"input stream: {N(inputBytes)} bytes in beats of {bytesPerBeat} (--input-width {inputWidth}), split to one byte per cycle for the first stage = {N(inputBytes)} cycles"
+            : $"input stream: {N(inputBytes)} bytes at {bytesPerBeat} bytes per cycle (--input-width {inputWidth}) = {N(inputBeats)} cycles");
         derivation.Add("Ping-pong buffers and FIFOs decouple the stages, so the slowest stage sets the initiation interval: "
-            + $"II = max(InputBytes, cycles of every layer) = max({string.Join(", ", layers.Select(l => N(l.Cycles)).Prepend(N(inputBytes)))}) = {N(ii)} cycles per frame ({limitedBy}).");
+            + $"II = max(InputBytes, cycles of every layer) = max({string.Join(", ", layers.Select(l => N(l.Cycles)).Prepend(N(inputBeats)))}) = {N(ii)} cycles per frame ({limitedBy}).");
         derivation.Add($"frames/s = clock / II = {FoldingOptimizer.Number(clockMhz)} MHz / {N(ii)} = {FoldingOptimizer.Number(FoldingOptimizer.ReachableFps(clockMhz, ii))} (rounded down).");
 
         return new FoldingReport(
@@ -100,7 +107,7 @@ public sealed record FoldingReport(
             resources.Luts, resources.Ffs, resources.BramBits,
             "estimates from the structural resource model with uncalibrated constants (4-input LUTs); not synthesis results",
             $"II = max(InputBytes, max over layers of {LayerCycleFormula}); frames/s = clock / II",
-            derivation);
+            derivation) { InputWidth = inputWidth };
     }
 
     private static FoldingReportStage Stage(StageResources r, long cycles) => new(r.Stage, cycles, r.Luts, r.Ffs, r.BramBits);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Folding;
 
@@ -33,7 +34,7 @@ public static class FoldingRules
     public static IReadOnlyList<int> LegalSimds(LayerShape shape)
     {
         CheckShape(shape);
-        return shape.Kind == LayerKind.Transform ? [1] : PadsInputs(shape) ? SmallestPerFoldCount(shape.Inputs) : [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd))];
+        return shape.Kind == LayerKind.Transform ? [1] : PadsInputs(shape) ? SmallestPerFoldCount(shape.Inputs) : [.. Divisors(shape.Inputs).Where(simd => SimdKeepsChunks(shape, simd) && SimdTakesWholeBeats(shape, simd))];
     }
 
     /// <summary>
@@ -94,6 +95,9 @@ public static class FoldingRules
         if (!SimdKeepsChunks(shape, simd))
             return $"layer {shape.Name}: SIMD {simd} must divide the chunk length {shape.Chunk} or be a multiple of it, "
                 + $"so that a compute beat never splits a chunk{LegalSimdList(shape)}";
+        if (!SimdTakesWholeBeats(shape, simd))
+            return $"layer {shape.Name}: SIMD {simd} must be a multiple of the {shape.BeatElements} inputs an input beat carries, "
+                + $"or divide them by a power of two, so that every beat fills whole buffer words{LegalSimdList(shape)}";
         return null;
     }
 
@@ -132,6 +136,11 @@ public static class FoldingRules
 
     /// <summary>A transform's beat is PE input bytes (or padding zeros): PE divides the input length.</summary>
     private static bool TransformTakes(LayerShape shape, int pe) => shape.Kind != LayerKind.Transform || shape.Inputs % pe == 0;
+
+    /// <summary>A dense first layer's buffer word holds whole input beats, or a beat holds a power of two of words (lane select).</summary>
+    private static bool SimdTakesWholeBeats(LayerShape shape, int simd) =>
+        shape.BeatElements <= 1 || simd % shape.BeatElements == 0
+        || (shape.BeatElements % simd == 0 && BitOperations.IsPow2(shape.BeatElements / simd));
 
     private static bool PeKeepsNextChunks(LayerShape shape, int pe) =>
         shape.NextChunk == 0 || shape.NextChunk % pe == 0 || pe % shape.NextChunk == 0;

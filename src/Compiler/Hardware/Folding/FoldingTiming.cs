@@ -3,7 +3,8 @@ namespace HwFlow.Compiler.Hardware.Folding;
 /// <summary>
 /// The cycle counts the streaming dataflow is built to meet. A layer's MVU reads SIMD inputs for
 /// PE output neurons per cycle, so one group of PE outputs takes Inputs/SIMD cycles and there are
-/// Outputs/PE groups. The input stage takes one byte per cycle. Ping-pong buffers and FIFOs
+/// Outputs/PE groups. The input stage takes one beat per cycle (one byte, or several under
+/// `--input-width`). Ping-pong buffers and FIFOs
 /// decouple the stages, so the slowest stage sets the initiation interval. A convolution's unit
 /// repeats per output pixel, and takes each pixel's receptive field from its window at the
 /// window's rate, so a pixel costs the larger of the two.
@@ -30,9 +31,9 @@ public static class FoldingTiming
     /// <summary>ceil(<paramref name="count"/> / <paramref name="step"/>).</summary>
     public static int Folds(int count, int step) => (count + step - 1) / step;
 
-    /// <summary>II = max(InputBytes, max over layers of cycles), in cycles per frame.</summary>
-    public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan) =>
-        Math.Max(inputBytes, shapes.Max(s => LayerCycles(s, plan.For(s.Name))));
+    /// <summary>II = max(input beats, max over layers of cycles), in cycles per frame.</summary>
+    public static long InitiationInterval(IReadOnlyList<LayerShape> shapes, int inputBeats, FoldingPlan plan) =>
+        Math.Max(inputBeats, shapes.Max(s => LayerCycles(s, plan.For(s.Name))));
 
     public static double FramesPerSecond(double clockMhz, long initiationInterval) => clockMhz * 1e6 / initiationInterval;
 

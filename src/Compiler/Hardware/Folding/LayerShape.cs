@@ -44,7 +44,15 @@ public sealed record LayerShape(
     long WindowBits = 0,
     int PoolRowElements = 0,
     int PoolWidth = 0,
-    int NextPow2CodeBits = 0);
+    int NextPow2CodeBits = 0)
+{
+    /// <summary>
+    /// Input elements that arrive together in one beat of the input stream (the first layer under
+    /// `--input-width`): its SIMD must be a multiple of them, or a power-of-two fraction, so that
+    /// a beat fills whole buffer words. 1 (one byte a beat) constrains nothing.
+    /// </summary>
+    public int BeatElements { get; init; } = 1;
+}
 
 /// <summary>How one layer is folded: PE output neurons and SIMD inputs per cycle.</summary>
 public sealed record LayerFolding(string Layer, int Pe, int Simd);

@@ -14,26 +14,30 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public static class DenseMvu
 {
-    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding)
+    /// <param name="beatBytes">Input bytes per beat of the stream (`--input-width` / 8); SIMD is a multiple of it or a power-of-two fraction (FoldingRules).</param>
+    public static (RtlModule Module, int Latency) Build(ModuleLibrary library, string name, MvuStage stage, LayerFolding folding, int beatBytes = 1)
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
-        int words = inputs / simd;
+        // A buffer word holds SIMD bytes, or a whole beat's when a beat carries more; then each
+        // word serves wordLanes compute beats, selected by the low bits of the synapse counter.
+        int wordBytes = Math.Max(simd, beatBytes);
+        int words = inputs / wordBytes, wordLanes = wordBytes / simd;
         var banks = new PingPong(m, "in");
 
-        // fill: bytes arrive one a beat and shift into a word; each full word goes to the fill half
+        // fill: beats arrive with beatBytes bytes each and shift into a word; each full word goes to the fill half
         var inValid = m.Input("in_valid", 1);
-        var inData = m.Input("in_data", 8);
+        var inData = m.Input("in_data", beatBytes * 8);
         m.Assign(m.Output("in_ready", 1), m.Not(banks.FillBankFull));
         var accept = m.And(inValid, m.Not(banks.FillBankFull));
-        var (_, byteLast) = m.Counter("fill_byte", simd, accept);
+        var (_, byteLast) = m.Counter("fill_byte", wordBytes / beatBytes, accept);
         var (word, wordLast) = m.Counter("fill_word", words, m.And(accept, byteLast));
         RtlSignal data = inData;
-        if (simd > 1)
+        if (wordBytes > beatBytes)
         {
-            var gathered = m.Register("gather", (simd - 1) * 8, useReset: false);
+            var gathered = m.Register("gather", (wordBytes - beatBytes) * 8, useReset: false);
             var all = m.Concat(inData, gathered);
-            m.Next(gathered, m.Slice(all, 8, (simd - 1) * 8), accept);
+            m.Next(gathered, m.Slice(all, beatBytes * 8, (wordBytes - beatBytes) * 8), accept);
             data = all;
         }
         int addressWidth = BitWidth.ToIndex(2 * words);
@@ -42,8 +46,12 @@ public static class DenseMvu
 
         var issue = m.Wire("issue", 1);
         var loops = new FoldCounters(m, inputs, outputs, pe, simd, issue);
-        var x = m.Ram("input", simd * 8, 2 * words, Half(banks.Read, loops.Synapse), null,
+        int laneBits = BitOperations.Log2((uint)wordLanes);
+        var readWord = laneBits == 0 ? loops.Synapse
+            : loops.Synapse.Width > laneBits ? m.Slice(loops.Synapse, laneBits, loops.Synapse.Width - laneBits) : m.Const(0, 1);
+        var buffered = m.Ram("input", wordBytes * 8, 2 * words, Half(banks.Read, readWord), null,
             Half(banks.Fill, word), data, m.And(accept, byteLast), readsNeverCollide: true);
+        var x = laneBits == 0 ? buffered : SelectLanes(m, buffered, simd * 8, m.Delay(m.Slice(loops.Synapse, 0, laneBits), 1, "s1_lanes"));
         banks.Connect(m, m.And(m.And(accept, byteLast), wordLast), m.And(issue, loops.FrameLast));
 
         var weightsTensor = stage.Mvu.IntTensor("weights");
@@ -108,6 +116,15 @@ public static class DenseMvu
             for (int i = 0; i < inputs; i++)
                 if (w[i, o] < 0) offsets[o] -= 255;
         return offsets;
+    }
+
+    /// <summary>The <paramref name="width"/>-bit group of <paramref name="word"/> that <paramref name="select"/> names: a tree of 2:1 multiplexers, one level per select bit.</summary>
+    private static RtlSignal SelectLanes(ModuleBuilder m, RtlSignal word, int width, RtlSignal select)
+    {
+        var groups = Enumerable.Range(0, word.Width / width).Select(g => m.Slice(word, g * width, width)).ToList();
+        for (int bit = 0; groups.Count > 1; bit++)
+            groups = [.. Enumerable.Range(0, groups.Count / 2).Select(i => m.Mux(m.Bit(select, bit), groups[(2 * i) + 1], groups[2 * i]))];
+        return groups[0];
     }
 
     private static List<BigInteger> WeightWords(Runtime.Graph.IntTensorAttr w, int pe, int simd, int width, bool binary)

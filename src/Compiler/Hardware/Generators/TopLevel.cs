@@ -3,15 +3,15 @@ using HwFlow.Compiler.Rtl;
 namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
-/// hwflow_top: AXI4-Stream in (input bytes) and out (the class, or the scores word), the stages chained by their
+/// hwflow_top: AXI4-Stream in (input bytes, one or several a beat, the first in the low bits) and out (the class, or the scores word), the stages chained by their
 /// ready/valid streams. s_axis_tlast is accepted but frames are counted, not delimited by it.
 /// </summary>
 public static class TopLevel
 {
-    public static RtlModule Build(IReadOnlyList<RtlModule> stages, RtlModule result, int outputWidth)
+    public static RtlModule Build(IReadOnlyList<RtlModule> stages, RtlModule result, int outputWidth, int inputWidth = 8)
     {
         var m = new ModuleBuilder(HardwareDesign.TopName);
-        var data = m.Input("s_axis_tdata", 8);
+        var data = m.Input("s_axis_tdata", inputWidth);
         var valid = m.Input("s_axis_tvalid", 1);
         m.Input("s_axis_tlast", 1);
         var mReady = m.Input("m_axis_tready", 1);

@@ -97,4 +97,25 @@ public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuSt
 {
     /// <summary>A Walsh-Hadamard transform on the input bytes, in front of the first stage (then a binary one).</summary>
     public TransformStage? Front { get; init; }
+
+    /// <summary>Bits of s_axis_tdata: one input element (byte) or several per beat; set through <see cref="InputStream.Widen"/>.</summary>
+    public int InputWidth { get; init; } = InputStream.ElementBits;
+
+    /// <summary>Input elements one beat of the stream carries.</summary>
+    public int ElementsPerBeat => InputWidth / InputStream.ElementBits;
+
+    /// <summary>Beats (cycles, at one beat per cycle) the input stream takes per frame.</summary>
+    public int InputBeats => InputBytes / ElementsPerBeat;
+
+    /// <summary>
+    /// A wide stream in front of a consumer that takes one byte a cycle (the Walsh-Hadamard front,
+    /// a convolution's window) goes through an width adapter (Generators.InputWidthAdapter).
+    /// </summary>
+    public bool AdaptsInput => ElementsPerBeat > 1 && (Front is not null || Stages[0].Window is not null);
+
+    /// <summary>Cycles the input stage takes per frame: its beats, or its bytes behind a width adapter.</summary>
+    public int InputCycles => AdaptsInput ? InputBytes : InputBeats;
+
+    /// <summary>Input bytes the first consumer takes per cycle.</summary>
+    public int InputBytesPerCycle => AdaptsInput ? 1 : ElementsPerBeat;
 }

@@ -85,7 +85,8 @@ public static class StagePlanner
                 s.Window?.BufferBits ?? 0,
                 s.Pool is { } pool ? pool.Geometry.OutWidth * pool.Geometry.Channels : 0,
                 s.Pool?.ElementType.Width ?? 0,
-                nextChunk > 0 && next!.Prep!.Factor == FactorKind.Pow2Code ? Pow2CodeBits(s, next) : 0));
+                nextChunk > 0 && next!.Prep!.Factor == FactorKind.Pow2Code ? Pow2CodeBits(s, next) : 0)
+                { BeatElements = i == 0 && s.IsDense && !plan.AdaptsInput ? plan.ElementsPerBeat : 1 });
         }
         return shapes;
     }
