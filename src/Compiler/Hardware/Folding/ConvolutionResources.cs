@@ -3,8 +3,8 @@ using HwFlow.Runtime.Numerics;
 namespace HwFlow.Compiler.Hardware.Folding;
 
 /// <summary>
-/// The resource terms a convolution adds to its matrix-vector unit: the sliding window (line
-/// buffers in block RAM, the address stepping, inside test and row counting, its output FIFO) and the max-pool
+/// The resource terms a convolution adds to its matrix-vector unit: the sliding window (two frame
+/// buffers in block RAM, the address stepping and inside test, its output FIFO) and the max-pool
 /// after it (two rotating registers of partial maxima, an OR or a comparator per lane and step).
 /// </summary>
 internal static class ConvolutionResources
@@ -15,15 +15,14 @@ internal static class ConvolutionResources
         {
             int lanes = Math.Max(1, s.Inputs / s.WindowBeats);
             int addressBits = BitWidth.ToIndex(Math.Max(2, s.WindowBits));
-            // line buffers: a ring of rows of the layer's input image
-            yield return new("window line buffers") { BramBits = s.WindowBits };
-            // the read address: five constant steps selected by the loop counters, plus the ring offset; the inside
-            // test on two coordinates; the row count and its two tests (rows ready to read, room to write)
+            // frame buffers: 2 frames of the layer's input image
+            yield return new("window frame buffers") { BramBits = s.WindowBits };
+            // the read address: five constant steps selected by the loop counters; the inside test on two coordinates
             yield return new("window addressing")
             {
-                CarryAdderBits = 11.0 * addressBits,
-                MuxBits = 6.0 * addressBits,
-                ComparatorBits = 6.0 * addressBits,
+                CarryAdderBits = 7.0 * addressBits,
+                MuxBits = 4.0 * addressBits,
+                ComparatorBits = 4.0 * addressBits,
                 FixedLuts = costs.ControlLutsPerLayer,
                 Ffs = (3 * addressBits) + costs.ControlFfsPerLayer,
             };

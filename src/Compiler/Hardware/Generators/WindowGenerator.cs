@@ -8,20 +8,13 @@ using HwFlow.Runtime.Semantics;
 namespace HwFlow.Compiler.Hardware.Generators;
 
 /// <summary>
-/// The sliding window of a convolution, on line buffers. The incoming pixels (channels-last, a few
-/// channels a beat) are gathered into words of Lanes channels and written, row by row, into a ring
-/// of LineRows rows in one RAM (a row padded to a power of two of words, so the address of a word
-/// is its row's slot and its column concatenated). The read side emits every output position's
-/// receptive field in the golden kernel's (ky, kx, c) order, one word a cycle: padding positions
-/// are not read but replaced by the padding value 0 (+-1 bits become the integers -1/+1 and pad
-/// with 0, exactly as the golden window). The read address moves by constant steps as the loop
-/// counters turn (no multiplier); stride and padding only change those steps and the bounds of the
-/// inside test.
-/// Flow control counts rows: Written is the rows of the frame being read that are complete (it
-/// runs past the frame's height when the next frame has begun, and drops by the height when the
-/// read side finishes a frame). A window row is read only when its lowest row is complete (Written
-/// above it; the last window row waits for the frame's last row); a row is written only while the ring holds fewer than LineRows rows the read side
-/// still needs (those from the current window row's top). Reads are issued only when the output
+/// The sliding window of a convolution. The incoming pixels (channels-last, a few channels a
+/// beat) fill one half of a RAM, a word of Lanes channels at a time, while the other half is read
+/// out as every output position's receptive field in the golden kernel's (ky, kx, c) order, one
+/// word a cycle: padding positions are not read but replaced by the padding value 0 (+-1 bits
+/// become the integers -1/+1 and pad with 0, exactly as the golden window). The read address
+/// moves by constant steps as the loop counters turn (no multiplier); stride and padding only
+/// change those steps and the bounds of the inside test. Reads are issued only when the output
 /// FIFO has room, so the stream runs at one word a cycle until the consumer stalls.
 /// </summary>
 public static class WindowGenerator
@@ -38,11 +31,32 @@ public static class WindowGenerator
         var m = new ModuleBuilder(name);
         int inWidth = window.ElementType.Width, outWidth = window.OutputType.Width;
         int groups = g.Channels / lanes;                      // words per pixel
-        int rows = window.LineRows, rowWords = window.RowWords, paddedRow = window.PaddedRowWords;
-        int slotBits = BitWidth.CeilLog2(rows), columnBits = BitWidth.CeilLog2(paddedRow);
-        int addressWidth = slotBits + columnBits;
+        int frameWords = g.Height * g.Width * groups;
+        var banks = new PingPong(m, "frame");
 
-        // the read position: loops oy, ox, ky, kx, channel group
+        // fill: beats gather into words, words go to the fill half in pixel order
+        var inValid = m.Input("in_valid", 1);
+        var inData = m.Input("in_data", lanesIn * inWidth);
+        m.Assign(m.Output("in_ready", 1), m.Not(banks.FillBankFull));
+        var accept = m.And(inValid, m.Not(banks.FillBankFull));
+        int beatsPerWord = lanes / lanesIn;
+        var (_, beatLast) = m.Counter("fill_beat", beatsPerWord, accept);
+        var wordDone = m.And(accept, beatLast);
+        var (fillWord, fillLast) = m.Counter("fill_word", frameWords, wordDone);
+        RtlSignal word = inData;
+        if (beatsPerWord > 1)
+        {
+            int held = (beatsPerWord - 1) * lanesIn * inWidth;
+            var gathered = m.Register("gather", held, useReset: false);
+            var all = m.Concat(inData, gathered);
+            m.Next(gathered, m.Slice(all, lanesIn * inWidth, held), accept);
+            word = all;
+        }
+        int addressWidth = BitWidth.ToIndex(2L * frameWords);
+        RtlSignal Half(RtlSignal bank, RtlSignal offset) =>
+            m.Add(m.Fit(offset, false, addressWidth), m.Mux(bank, m.Const(frameWords, addressWidth), m.Const(0, addressWidth)));
+
+        // read: loops oy, ox, ky, kx, channel group; the address of (iy, ix, group) kept by constant steps
         var issue = m.Wire("issue", 1);
         var (_, groupLast) = m.Counter("rd_group", groups, issue);
         var kxStep = m.And(issue, groupLast);
@@ -54,72 +68,32 @@ public static class WindowGenerator
         var oyStep = m.And(oxStep, oxLast);
         var (_, oyLast) = m.Counter("rd_oy", g.OutHeight, oyStep);
         var frameDone = m.And(oyStep, oyLast);
+
+        long rowWords = (long)g.Width * groups;
+        long reach = Math.Max((long)g.Height * rowWords, ((long)(g.OutHeight * g.Stride) + g.KernelHeight) * rowWords) + rowWords;
+        int wide = BitWidth.ToHoldSigned(-(long)(g.Padding + 1) * (rowWords + groups), reach);
         int coordinate = BitWidth.ToHoldSigned(-g.Padding - 1, Math.Max(g.Height, g.Width) + (Math.Max(g.OutHeight, g.OutWidth) * g.Stride) + Math.Max(g.KernelHeight, g.KernelWidth));
-        var baseY = Coordinate(m, "rd_base_y", coordinate, g.Padding, g.Stride, oyStep, frameDone);
-        var baseX = Coordinate(m, "rd_base_x", coordinate, g.Padding, g.Stride, oxStep, oyStep);
-
-        // rows complete of the frame being read, and the rows the current window row needs
-        int countWidth = BitWidth.ToHoldSigned(-(long)(g.Stride + g.KernelHeight + g.Padding + 1), (long)g.Height + rows + g.KernelHeight + coordinate);
-        countWidth = Math.Max(countWidth, coordinate + 1);
-        var written = m.Register("rows_written", countWidth);
-        var top = m.Fit(m.Mux(m.Bit(baseY, coordinate - 1), m.Const(0, coordinate), baseY), true, countWidth);
-        var bottom = m.Fit(baseY, true, countWidth);
-        bottom = m.Add(bottom, m.Const(g.KernelHeight - 1, countWidth));
-        var lastRow = m.Const(g.Height - 1, countWidth);
-        // the last window row waits for the whole frame, rows it does not read included, so no result leaves before its frame is in
-        bottom = m.Mux(m.Or(oyLast, m.Not(m.Compare(RtlOp.LtS, bottom, lastRow))), lastRow, bottom);
-        var rowsReady = m.Compare(RtlOp.LtS, bottom, written);
-        var room = m.Compare(RtlOp.LtS, m.Sub(written, top), m.Const(rows, countWidth));
-
-        // fill: beats gather into words, words go to the ring slot of their row
-        var inValid = m.Input("in_valid", 1);
-        var inData = m.Input("in_data", lanesIn * inWidth);
-        m.Assign(m.Output("in_ready", 1), room);
-        var accept = m.And(inValid, room);
-        int beatsPerWord = lanes / lanesIn;
-        var (_, beatLast) = m.Counter("fill_beat", beatsPerWord, accept);
-        var wordDone = m.And(accept, beatLast);
-        var (fillColumn, columnLast) = m.Counter("fill_column", rowWords, wordDone);
-        var rowDone = m.And(wordDone, columnLast);
-        var fillSlot = m.Register("fill_slot", slotBits);
-        m.Next(fillSlot, m.Add(fillSlot, m.Const(1, slotBits)), rowDone);
-        RtlSignal word = inData;
-        if (beatsPerWord > 1)
-        {
-            int held = (beatsPerWord - 1) * lanesIn * inWidth;
-            var gathered = m.Register("gather", held, useReset: false);
-            var all = m.Concat(inData, gathered);
-            m.Next(gathered, m.Slice(all, lanesIn * inWidth, held), accept);
-            word = all;
-        }
-        var fillAddress = columnBits == 0 ? fillSlot : m.Concat(fillSlot, m.Fit(fillColumn, false, columnBits));
-        var change = m.Sub(m.Fit(rowDone, false, countWidth), m.Mux(frameDone, m.Const(g.Height, countWidth), m.Const(0, countWidth)));
-        m.Next(written, m.Add(written, change));
-
-        // read: the address of (iy, ix, group) in a frame laid out with padded rows, kept by constant steps;
-        // its low bits plus the slot of the frame's row 0 are the ring address
-        long reach = Math.Max((long)g.Height * paddedRow, ((long)(g.OutHeight * g.Stride) + g.KernelHeight) * paddedRow) + paddedRow;
-        int wide = Math.Max(addressWidth, BitWidth.ToHoldSigned(-(long)(g.Padding + 1) * (paddedRow + groups), reach));
-        long start = -(long)g.Padding * (paddedRow + groups);
+        long start = -(long)g.Padding * (rowWords + groups);
         var address = m.Register("rd_address", wide, Arithmetic.Word(start, wide));
         long toNextKx = 1;
-        long toNextKy = 1 - ((long)g.KernelWidth * groups) + paddedRow;
-        long toNextOx = 1 - ((long)g.KernelWidth * groups) - ((long)(g.KernelHeight - 1) * paddedRow) + ((long)g.Stride * groups);
-        long toNextOy = toNextOx - ((long)g.OutWidth * g.Stride * groups) + ((long)g.Stride * paddedRow);
+        long toNextKy = 1 - ((long)g.KernelWidth * groups) + rowWords;
+        long toNextOx = 1 - ((long)g.KernelWidth * groups) - ((long)(g.KernelHeight - 1) * rowWords) + ((long)g.Stride * groups);
+        long toNextOy = toNextOx - ((long)g.OutWidth * g.Stride * groups) + ((long)g.Stride * rowWords);
         RtlSignal Step(long value) => m.Add(address, m.Const(Arithmetic.Word(value, wide), wide));
         var nextAddress = m.Mux(frameDone, m.Const(Arithmetic.Word(start, wide), wide),
             m.Mux(oyStep, Step(toNextOy), m.Mux(oxStep, Step(toNextOx), m.Mux(kyStep, Step(toNextKy), Step(toNextKx)))));
         m.Next(address, nextAddress, issue);
-        var frameSlot = m.Register("frame_slot", slotBits);
-        m.Next(frameSlot, m.Add(frameSlot, m.Const(g.Height % rows, slotBits)), frameDone);
-        var ringAddress = m.Add(m.Slice(address, 0, addressWidth), columnBits == 0 ? frameSlot : m.Concat(frameSlot, m.Const(0, columnBits)));
 
+        // top-left input coordinates of the current position, and the inside test of (iy, ix)
+        var baseY = Coordinate(m, "rd_base_y", coordinate, g.Padding, g.Stride, oyStep, frameDone);
+        var baseX = Coordinate(m, "rd_base_x", coordinate, g.Padding, g.Stride, oxStep, oyStep);
         var iy = m.Add(baseY, m.Fit(ky, false, coordinate));
         var ix = m.Add(baseX, m.Fit(kx, false, coordinate));
         var inside = m.And(Within(m, iy, g.Height, coordinate), Within(m, ix, g.Width, coordinate));
-        var readAddress = m.Mux(inside, ringAddress, m.Const(0, addressWidth));
-        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Buffer, lanes * inWidth, (long)rows * paddedRow);
-        var stored = m.Ram("lines", lanes * inWidth, rows * paddedRow, readAddress, null, fillAddress, word, wordDone, style);
+        var readAddress = m.Mux(inside, Half(banks.Read, m.Slice(address, 0, addressWidth)), m.Const(0, addressWidth));
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Buffer, lanes * inWidth, 2L * frameWords);
+        var stored = m.Ram("frame", lanes * inWidth, 2 * frameWords, readAddress, null, Half(banks.Fill, fillWord), word, wordDone, style);
+        banks.Connect(m, m.And(wordDone, fillLast), m.And(issue, frameDone));
 
         // S1: the word read; S2: padding substituted and elements converted, into the FIFO
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
@@ -129,7 +103,7 @@ public static class WindowGenerator
         var pushData = m.Delay(m.Mux(inside1, converted, m.Const(0, lanes * outWidth)), 1, "s2_word");
         var pushValid = m.DelayReset(valid1, 1, "s2_valid");
         var output = new StageOutput(m, library, lanes * outWidth, PipelineLatency, 1, pushValid, pushData);
-        m.Assign(issue, m.And(rowsReady, output.Credit));
+        m.Assign(issue, m.And(banks.ReadBankFull, output.Credit));
         output.Track(m, issue);
         return m.Build();
     }

@@ -1,5 +1,4 @@
 using HwFlow.Runtime.Graph;
-using HwFlow.Runtime.Numerics;
 using HwFlow.Runtime.Semantics;
 
 namespace HwFlow.Compiler.Hardware.Stages;
@@ -18,22 +17,8 @@ public sealed record WindowInput(WindowGeometry Geometry, GraphType ElementType,
     /// <summary>Beats one receptive field takes on the window's output stream.</summary>
     public int BeatsPerPixel => Geometry.Patch / Lanes;
 
-    /// <summary>Words of one input row: its pixels times the words a pixel takes.</summary>
-    public int RowWords => Geometry.Width * (Geometry.Channels / Lanes);
-
-    /// <summary>A row's words rounded up to a power of two, so a ring address is a row slot and a column concatenated.</summary>
-    public int PaddedRowWords => 1 << BitWidth.CeilLog2(RowWords);
-
-    /// <summary>
-    /// Rows the line buffer holds, a power of two: the Kernel rows a window reads, the Stride rows
-    /// its next row moves down, and room for the next frame's first Kernel rows to arrive while the
-    /// last window row of a frame is read (2 Kernel + Stride - 1), so a window that paces the
-    /// design never waits for its input at a frame boundary.
-    /// </summary>
-    public int LineRows => 1 << BitWidth.CeilLog2(Math.Max(2, (2 * Geometry.KernelHeight) + Geometry.Stride - 1));
-
-    /// <summary>Bits of the line buffer (LineRows rows of PaddedRowWords words of Lanes elements).</summary>
-    public long BufferBits => (long)LineRows * PaddedRowWords * Lanes * ElementType.Width;
+    /// <summary>Bits of the two frame buffers (one filling while the other is read).</summary>
+    public long BufferBits => 2L * Geometry.InputLength * ElementType.Width;
 }
 
 /// <summary>A max-pool after a stage's post-ops, on values of <paramref name="ElementType"/>: OR of bits, or the integer maximum.</summary>
