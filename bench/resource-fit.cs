@@ -92,6 +92,33 @@ foreach (var path in examples)
         if (!refit) Store(); // after every synthesis: a run stopped early keeps what it measured
     }
 }
+// --import BUILD,...: hwflow build folders already synthesized (BUILD/synth/<target>*/netlist.json), their
+// folding from BUILD/folding.yaml and model from BUILD/model; their RTL is whatever generator built them
+foreach (var build in Option("--import", "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+{
+    var synthDir = Directory.Exists(Path.Combine(build, "synth")) ? Directory.GetDirectories(Path.Combine(build, "synth")).FirstOrDefault(d => Path.GetFileName(d).StartsWith(target, StringComparison.Ordinal)) : null;
+    if (synthDir is null || !File.Exists(Path.Combine(synthDir, "netlist.json"))) { Console.WriteLine($"{build}: no {target} netlist, skipped"); continue; }
+    var graph = IntegerLowering.Lower(ModelLoader.Load(Path.Combine(build, "model")), new CompileOptions());
+    var shapes = StagePlanner.Shapes(StagePlanner.Plan(graph));
+    var plan = FoldingFile.Load(Path.Combine(build, "folding.yaml"), shapes);
+    var folding = string.Join(" ", plan.Layers.Select(l => $"{l.Layer}={l.Pe}x{l.Simd}"));
+    var estimate = raw.Design(shapes, graph.Input.Type.Length, plan);
+    var rows = Rows(shapes, estimate);
+    var split = LayerResources.Of(YosysNetlist.Load(Path.Combine(synthDir, "netlist.json"), "hwflow_top"), synthDir);
+    var name = "import " + Path.GetFileName(Path.GetFullPath(build).TrimEnd('/'));
+    var measured = split.Where(u => rows.ContainsKey(u.Part)).Select(u => new Sample(name, folding, u.Part, u.Luts, u.Ffs, u.BlockRams, rows[u.Part])).ToList();
+    Console.WriteLine($"{name} [{folding}]: {measured.Sum(m => m.Luts)} LUT, {measured.Sum(m => m.Ffs)} FF in {measured.Count} parts");
+    stored.RemoveAll(m => m.Example == name);
+    samples.AddRange(measured);
+    designs.Add(new DesignRow(name, folding, estimate.Luts, estimate.Ffs, measured));
+}
+if (refit)
+    foreach (var group in stored.Where(m => m.Example.StartsWith("import ", StringComparison.Ordinal) && !samples.Any(n => n.Example == m.Example)).GroupBy(m => (m.Example, m.Folding)))
+    {
+        samples.AddRange(group);
+        designs.Add(new DesignRow(group.Key.Example, group.Key.Folding, 0, 0, [.. group]));
+    }
+Store();
 if (samples.Count == 0) { Console.Error.WriteLine("no samples to fit"); return 1; }
 
 var lutScales = Fit(samples, s => s.Luts, s => s.Raw.Select(r => r.Luts).ToArray());
@@ -138,8 +165,9 @@ Dictionary<string, (double Luts, double Ffs)[]> Rows(IReadOnlyList<LayerShape> s
         }
         return v;
     }
+    // keyed by the instance the netlist split names (layer_ + the layer's name, dots as underscores)
     foreach (var (layer, i) in estimate.Layers.Select((l, i) => (l, i)))
-        rows[layer.Stage] = Vector(i == 0 ? layer.Terms.Concat(estimate.Glue.Where(g => g.Stage == "input stage").SelectMany(g => g.Terms)) : layer.Terms);
+        rows["layer_" + layer.Stage.Replace('.', '_')] = Vector(i == 0 ? layer.Terms.Concat(estimate.Glue.Where(g => g.Stage == "input stage").SelectMany(g => g.Terms)) : layer.Terms);
     rows["argmax"] = Vector(estimate.Glue.Where(g => g.Stage == "argmax").SelectMany(g => g.Terms));
     return rows;
 }
