@@ -51,6 +51,9 @@ foreach (var target in targets)
     var own = new Dictionary<string, Dictionary<string, int>>();
     foreach (var (name, module) in modules)
     {
+        // synth_xilinx's JSON also lists its cell library (LUT6, FDRE, ...) as blackbox modules; a
+        // cell of such a type is a primitive to count, not a module to descend into (it printed zeros)
+        if (module!["attributes"]?["blackbox"] is not null) continue;
         var counts = new Dictionary<string, int>();
         foreach (var (_, cell) in module!["cells"]!.AsObject()) { var type = cell!["type"]!.GetValue<string>(); counts[type] = counts.GetValueOrDefault(type) + 1; }
         own[name] = counts;

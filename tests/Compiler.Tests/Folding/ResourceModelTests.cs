@@ -5,9 +5,12 @@ namespace HwFlow.Compiler.Tests.Folding;
 
 // The test namespace ends in .Folding, which would hide the contract type of the same name.
 
-/// <summary>The resource formulas against counts worked out by hand (the comments show the arithmetic).</summary>
+/// <summary>The resource formulas against counts worked out by hand (the comments show the arithmetic), and the fitted scales applied per component.</summary>
 public sealed class ResourceModelTests
 {
+    /// <summary>The structural count alone: the hand counts below check the structure, not the fitted scales.</summary>
+    private static readonly ResourceModel Structural = new(ResourceCosts.Default with { Calibration = ResourceCalibration.None });
+
     private static readonly LayerShape SmallBinary = Binary("b", 8, 4, chunk: 4, factor: 3, coefficient: 2, shift: 0, accumulator: 10, output: 1, nextChunk: 0);
     private static readonly LayerShape SmallDense = Dense("d", 4, 2, weightWidth: 3, accumulator: 14, output: 1, nextChunk: 0);
 
@@ -25,8 +28,8 @@ public sealed class ResourceModelTests
     public void BinaryLayerTermsByHand()
     {
         // PE 2, SIMD 4 = chunk 4: one group per PE (pg = 2), count bits log2(4) + 2 = 4, 2 chunks.
-        var r = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 2, 4));
-        var terms = r.Terms.ToDictionary(t => t.Part);
+        var r = Structural.Layer(SmallBinary, new LayerFolding("b", 2, 4));
+        var terms = r.Terms.ToDictionary(t => t.Part, t => t with { Component = null });
         Assert.Equal(new ResourceTerm("weight gates") { WeightGates = 2 * 4 }, terms["weight gates"]);
         Assert.Equal(new ResourceTerm("popcounts") { PopcountInputs = 2 * 4 }, terms["popcounts"]);
         Assert.Equal(new ResourceTerm("chunk counters") { CarryAdderBits = 2 * 4, Ffs = 2 * 4 }, terms["chunk counters"]);
@@ -58,7 +61,7 @@ public sealed class ResourceModelTests
         // mux 14; FIFO 1 mux bit; control 2 (two 1-bit fold counters) + 20. Weight ROM 4*2*3 bits,
         // input buffer 2*4*8 bits.
         // 48 x 2.6 + (12 + 14 + 2) + 14 x 2 + 15 x 0.85 + 20 = 213.55
-        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 1, 2));
+        var r = Structural.Layer(SmallDense, new LayerFolding("d", 1, 2));
         Assert.Equal(214, r.Luts);
         Assert.Equal(14 + 1 + 2 + 10, r.Ffs);
         Assert.Equal(24 + 64, r.BramBits);
@@ -71,12 +74,12 @@ public sealed class ResourceModelTests
         // 4 lanes of 13 bits (2 full-adder rows and a carry adder); one beat per neuron, so no
         // accumulator; no ROM; the input buffer is registers behind a bank select.
         // 32.64 x 2.6 + 52 x 1.7 + 28 + 28 x 2 + 62 x 0.85 + 20 = 329.96
-        var r = ResourceModel.Default.Layer(SmallDense, new LayerFolding("d", 2, 4));
+        var r = Structural.Layer(SmallDense, new LayerFolding("d", 2, 4));
         Assert.Equal(330, r.Luts);
         Assert.Equal(80, r.Ffs);
         Assert.Equal(0, r.BramBits);
 
-        var binary = ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 8)).Terms.ToDictionary(t => t.Part);
+        var binary = Structural.Layer(SmallBinary, new LayerFolding("b", 4, 8)).Terms.ToDictionary(t => t.Part, t => t with { Component = null });
         Assert.Equal(0, binary["weight gates"].WeightGates);
         Assert.Equal(0, binary["weight ROM"].BramBits);
         Assert.Equal(0, binary["coefficient ROM"].BramBits);
@@ -87,7 +90,7 @@ public sealed class ResourceModelTests
     public void Pow2LayersUseABarrelShifterInsteadOfBothProducts()
     {
         var pow2 = SmallBinary with { ShiftWidth = 5 };
-        var terms = ResourceModel.Default.Layer(pow2, new LayerFolding("b", 2, 8)).Terms.ToDictionary(t => t.Part);
+        var terms = Structural.Layer(pow2, new LayerFolding("b", 2, 8)).Terms.ToDictionary(t => t.Part, t => t with { Component = null });
         Assert.Equal(2 * 2 * 5 * 10, terms["chunk shifters"].MuxBits);   // 2 PE x 2 groups x 5 stages x 10 bits
         Assert.DoesNotContain("factor products", terms.Keys);
         Assert.DoesNotContain("coefficient products", terms.Keys);
@@ -95,14 +98,14 @@ public sealed class ResourceModelTests
         // Two group values in the neuron's one beat: a carry adder per PE, no accumulator.
         Assert.Equal(new ResourceTerm("group sums and accumulators") { CarryAdderBits = 2 * 10 }, terms["group sums and accumulators"]);
         // Folded to two beats: the group value and the running total, into a 10-bit accumulator per PE.
-        var folded = ResourceModel.Default.Layer(pow2, new LayerFolding("b", 2, 4)).Terms.ToDictionary(t => t.Part);
+        var folded = Structural.Layer(pow2, new LayerFolding("b", 2, 4)).Terms.ToDictionary(t => t.Part, t => t with { Component = null });
         Assert.Equal(new ResourceTerm("group sums and accumulators") { CarryAdderBits = 2 * 10, Ffs = 2 * 10 }, folded["group sums and accumulators"]);
     }
 
     [Fact]
     public void ChunkSumsForTheNextLayerAreCounted()
     {
-        var terms = ResourceModel.Default.Layer(SmallBinary with { NextChunk = 2 }, new LayerFolding("b", 4, 4)).Terms.ToDictionary(t => t.Part);
+        var terms = Structural.Layer(SmallBinary with { NextChunk = 2 }, new LayerFolding("b", 4, 4)).Terms.ToDictionary(t => t.Part, t => t with { Component = null });
         Assert.Equal(new ResourceTerm("next-layer chunk sums") { CarryAdderBits = 4 * 10, Ffs = 2 * 10 }, terms["next-layer chunk sums"]);
     }
 
@@ -132,17 +135,33 @@ public sealed class ResourceModelTests
     [Fact]
     public void CostsAreTheCalibrationKnob()
     {
-        var heavierAdders = new ResourceModel(ResourceCosts.Default with { LutsPerCarryAdderBit = 2 });
+        var heavierAdders = new ResourceModel(Structural.Costs with { LutsPerCarryAdderBit = 2 });
         Assert.Equal(315 + 62, heavierAdders.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);
-        var cheaperMuxes = new ResourceModel(ResourceCosts.Default with { LutsPerMux2Bit = 0.5 });
+        var cheaperMuxes = new ResourceModel(Structural.Costs with { LutsPerMux2Bit = 0.5 });
         Assert.Equal(300, cheaperMuxes.Layer(SmallBinary, new LayerFolding("b", 2, 4)).Luts);  // 314.55 - 43 x 0.35
+    }
+
+    [Fact]
+    public void FittedScalesApplyPerComponent()
+    {
+        // popcounts (8 inputs x 2 = 16 LUTs) doubled, the stream FIFO's 4 flip-flops halved: nothing else moves
+        var scales = new Dictionary<string, (double, double)> { [ResourceComponents.BinaryPopcounts] = (2.0, 1.0), [ResourceComponents.Fifos] = (1.0, 0.5) };
+        var fitted = new ResourceModel(Structural.Costs with { Calibration = new ResourceCalibration("test", scales) });
+        var layer = fitted.Layer(SmallBinary, new LayerFolding("b", 2, 4));
+        Assert.Equal(315 + 16, layer.Luts);
+        Assert.Equal(72 - 2, layer.Ffs);
+        Assert.Equal(ResourceComponents.BinaryPopcounts, layer.Terms.Single(t => t.Part == "popcounts").Component);
+        // a bit-plane layer's popcounts are a component of their own
+        var plane = fitted.Layer(SmallBinary with { InputWidth = 2 }, new LayerFolding("b", 2, 4));
+        Assert.Equal(ResourceComponents.PlanePopcounts, plane.Terms.Single(t => t.Part == "popcounts").Component);
+        Assert.All(ResourceComponents.All, c => Assert.True(ResourceComponents.All.Count(x => x == c) == 1));
     }
 
     [Fact]
     public void DesignIsTheSumOfItsStages()
     {
         var plan = new FoldingPlan([new("l0", 16, 49), new("l4", 4, 16), new("l7", 2, 16)]);
-        var design = ResourceModel.Default.Design(FmnistHbnn, 784, plan);
+        var design = Structural.Design(FmnistHbnn, 784, plan);
         Assert.Equal(["l0", "l4", "l7"], design.Layers.Select(l => l.Stage));
         Assert.Equal(["input stage", "argmax"], design.Glue.Select(g => g.Stage));
         Assert.Equal(design.Layers.Sum(l => l.Luts) + design.Glue.Sum(g => g.Luts), design.Luts);
@@ -153,5 +172,5 @@ public sealed class ResourceModelTests
 
     [Fact]
     public void IllegalFoldingsAreRejected() =>
-        Assert.Throws<ArgumentException>(() => ResourceModel.Default.Layer(SmallBinary, new LayerFolding("b", 4, 3)));
+        Assert.Throws<ArgumentException>(() => Structural.Layer(SmallBinary, new LayerFolding("b", 4, 3)));
 }

@@ -13,9 +13,13 @@ namespace HwFlow.Compiler.Hardware.Devices;
 public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget, long DeviceLuts, int BlockRams, int DeviceBlockRams)
 {
     /// <summary>The fit of <paramref name="design"/>; a design over either limit is refused with what is over and by how much.</summary>
-    public static DeviceFit Check(Device device, HardwareDesign design, long estimatedLuts, bool slowest = false)
+    public static DeviceFit Check(Device device, HardwareDesign design, long estimatedLuts, bool slowest = false) =>
+        Check(device, design, estimatedLuts, BlockRamUse.Of(design.Rtl, device.Fabric), slowest);
+
+    /// <summary>The fit of <paramref name="design"/> whose block RAMs the caller has counted already.</summary>
+    public static DeviceFit Check(Device device, HardwareDesign design, long estimatedLuts, int blockRams, bool slowest)
     {
-        var fit = new DeviceFit(device.Name, estimatedLuts, device.LutBudget, device.Luts, BlockRamUse.Of(design.Rtl, device.Fabric), device.BlockRams);
+        var fit = new DeviceFit(device.Name, estimatedLuts, device.LutBudget, device.Luts, blockRams, device.BlockRams);
         var over = new List<string>();
         if (fit.EstimatedLuts > fit.LutBudget)
             over.Add($"{N(fit.EstimatedLuts)} LUTs estimated, over the budget of {N(fit.LutBudget)} ({Devices.Device.LutShare:P0} of {N(fit.DeviceLuts)}) by {N(fit.EstimatedLuts - fit.LutBudget)}");

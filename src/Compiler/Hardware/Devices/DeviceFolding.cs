@@ -8,8 +8,12 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// <summary>
 /// `compile --device`: the fastest design the resource model says fits. The folding optimizer
 /// meets the LUT budget (or the frames/s asked for); block RAM depends on the word shapes the
-/// folding gives every memory, so the design is generated and its blocks counted, and while it
-/// needs more than the device has, the next slower pace is tried (slower layers read narrower words).
+/// folding gives every memory, so a design is generated and its blocks counted. While the fastest
+/// design needs more blocks than the device has, slower paces are searched: the candidate paces
+/// are the cycle counts some layer's legal folding has (padded foldings make nearly every count one,
+/// and trying each took 29 minutes on TFC_1W2A); they are probed <see cref="ProbeStep"/> apart up to
+/// the first that fits, then bisected back to adjacent candidates, and plans already generated are
+/// not generated again.
 /// Without `--input-width` every power-of-two stream width the device offers is tried, and the
 /// narrowest one that gives the fastest fitting design is kept.
 /// </summary>
@@ -39,22 +43,68 @@ public static class DeviceFolding
     {
         var shapes = StagePlanner.Shapes(stages);
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
-        FoldingPlan plan;
-        try { plan = FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle); }
+        FoldingPlan first;
+        try { first = FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle); }
         catch (FoldingGoalUnreachable e) when (e.SmallestLuts > 0)
         {
             throw new UserError($"nothing fits {device.Name}: even the smallest design needs {DeviceFit.N(e.SmallestLuts)} LUTs estimated, over the budget of {DeviceFit.N(device.LutBudget)} "
                 + $"({Device.LutShare:P0} of {DeviceFit.N(device.Luts)}) by {DeviceFit.N(e.SmallestLuts - device.LutBudget)}; pick a larger device");
         }
-        while (true)
+        var tried = new Dictionary<FoldingKey, Trial>();
+        Trial Try(FoldingPlan plan)
         {
+            var key = new FoldingKey(plan);
+            if (tried.TryGetValue(key, out var known)) return known;
             var design = HardwareGenerator.Generate(stages, plan, options);
-            long luts = ResourceModel.Default.Design(shapes, stages.InputCycles, plan).Luts;
-            var next = FoldingOptimizer.NextInterval(shapes, design.CyclesPerFrame);
-            if (next is null || BlockRamUse.Of(design.Rtl, device.Fabric) <= device.BlockRams)
-                return (design, DeviceFit.Check(device, design, luts, slowest: next is null)); // the slowest design that is still over says by how much
-            // padded foldings make nearly every cycle count reachable: step at least 5% slower, so the search stays short
-            plan = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(Math.Max(next.Value, design.CyclesPerFrame + (design.CyclesPerFrame / 20))), bytesPerBeat: stages.InputBytesPerCycle);
+            return tried[key] = new Trial(plan, design, BlockRamUse.Of(design.Rtl, device.Fabric));
         }
+        Trial AtPace(long cycles) => Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
+
+        var fastest = Try(first);
+        var result = fastest;
+        if (fastest.BlockRams > device.BlockRams)
+        {
+            var paces = FoldingOptimizer.SlowerIntervals(shapes, fastest.Design.CyclesPerFrame);
+            // probe paces a factor ProbeStep apart (the last one always), stop at the first that fits, then bisect back to the probe before it
+            int lo = -1, hi = -1;
+            Trial? fits = null;
+            long probe = 0;
+            for (int at = 0; at < paces.Count; at++)
+            {
+                if (paces[at] < probe && at < paces.Count - 1) continue;
+                var trial = AtPace(paces[at]);
+                if (trial.BlockRams <= device.BlockRams) { (hi, fits) = (at, trial); break; }
+                (lo, result) = (at, trial);
+                probe = (long)Math.Ceiling(paces[at] * ProbeStep);
+            }
+            while (fits is not null && hi - lo > 1)
+            {
+                int mid = lo + ((hi - lo) / 2);
+                var trial = AtPace(paces[mid]);
+                if (trial.BlockRams <= device.BlockRams) (hi, fits) = (mid, trial);
+                else lo = mid;
+            }
+            result = fits ?? result; // none fits: the slowest design, still over, says by how much
+        }
+        long luts = ResourceModel.Default.Design(shapes, stages.InputCycles, result.Plan).Luts;
+        bool slowest = FoldingOptimizer.NextInterval(shapes, result.Design.CyclesPerFrame) is null;
+        return (result.Design, DeviceFit.Check(device, result.Design, luts, result.BlockRams, slowest));
+    }
+
+    /// <summary>
+    /// Paces probed are at least this factor apart. Block RAM use mostly falls as the pace slows
+    /// (narrower words); where it rises again (a transform's delay lines leave registers for RAM at
+    /// slow paces) a fitting range of paces narrower than this factor between two probes can be
+    /// missed, so the design found is at most this factor slower than the fastest that fits,
+    /// unless such a narrow range exists.
+    /// </summary>
+    public const double ProbeStep = 1.25;
+
+    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, int BlockRams);
+
+    /// <summary>Plans compared by their foldings (a record's list compares by reference): several paces often give the same plan.</summary>
+    private sealed record FoldingKey(string Text)
+    {
+        public FoldingKey(FoldingPlan plan) : this(string.Join(",", plan.Layers.Select(l => $"{l.Layer}={l.Pe}x{l.Simd}"))) { }
     }
 }

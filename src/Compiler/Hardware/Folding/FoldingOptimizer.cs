@@ -46,6 +46,10 @@ public static class FoldingOptimizer
         return slower.Count == 0 ? null : slower.Min();
     }
 
+    /// <summary>Every II above <paramref name="ii"/> at which some layer can take a slower folding, in increasing order.</summary>
+    public static IReadOnlyList<long> SlowerIntervals(IReadOnlyList<LayerShape> shapes, long ii) =>
+        [.. shapes.SelectMany(s => FoldingRules.LegalFoldings(s).Select(f => FoldingTiming.LayerCycles(s, f))).Where(c => c > ii).Distinct().Order()];
+
     private static long TargetIi(FoldingGoal.TargetFps target, long fastest, string limit, int inputBytes, List<LayerChoices> layers, int bytesPerBeat)
     {
         long budget = FoldingTiming.CycleBudget(target.FramesPerSecond, target.ClockMhz);

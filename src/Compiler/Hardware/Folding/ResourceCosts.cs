@@ -67,6 +67,9 @@ public sealed record ResourceCosts
     /// <summary>Per layer: handshake and state flip-flops beyond the fold counters (a guess, not yet measured).</summary>
     public int ControlFfsPerLayer { get; init; } = 8;
 
+    /// <summary>Per-component scales fitted against yosys (bench/resource-fit.cs); <see cref="ResourceCalibration.None"/> is the structural count alone.</summary>
+    public ResourceCalibration Calibration { get; init; } = ResourceCalibration.Ice40;
+
     /// <summary>Entries of the stream FIFO after each layer (register FIFO, PE x OutputWidth bits wide).</summary>
     public int FifoDepth { get; init; } = 2;
 }

@@ -19,7 +19,17 @@ public sealed record ResourceTerm(string Part)
     public long Ffs { get; init; }
     public long BramBits { get; init; }
 
-    public double Luts(ResourceCosts c) =>
+    /// <summary>The <see cref="ResourceComponents">component</see> whose fitted scale applies (null: unscaled).</summary>
+    public string? Component { get; init; }
+
+    /// <summary>LUTs, the component's fitted scale applied.</summary>
+    public double Luts(ResourceCosts c) => RawLuts(c) * c.Calibration.LutScale(Component);
+
+    /// <summary>Flip-flops, the component's fitted scale applied.</summary>
+    public double ScaledFfs(ResourceCosts c) => Ffs * c.Calibration.FfScale(Component);
+
+    /// <summary>LUTs as the structure counts them, before calibration.</summary>
+    public double RawLuts(ResourceCosts c) =>
         CarryAdderBits * c.LutsPerCarryAdderBit + ComparatorBits * c.LutsPerComparatorBit + FullAdderBits * c.LutsPerFullAdderBit
         + PopcountInputs * c.LutsPerPopcountInput + WeightGates * c.LutsPerWeightGate + PartialProductBits * c.LutsPerPartialProductBit
         + NegateBits * c.LutsPerNegateBit + MuxBits * c.LutsPerMux2Bit + FixedLuts;
@@ -29,7 +39,7 @@ public sealed record ResourceTerm(string Part)
 public sealed record StageResources(string Stage, long Luts, long Ffs, long BramBits, IReadOnlyList<ResourceTerm> Terms)
 {
     public static StageResources Of(string stage, IReadOnlyList<ResourceTerm> terms, ResourceCosts costs) =>
-        new(stage, (long)Math.Ceiling(terms.Sum(t => t.Luts(costs))), terms.Sum(t => t.Ffs), terms.Sum(t => t.BramBits), terms);
+        new(stage, (long)Math.Ceiling(terms.Sum(t => t.Luts(costs))), (long)Math.Round(terms.Sum(t => t.ScaledFfs(costs))), terms.Sum(t => t.BramBits), terms);
 }
 
 /// <summary>The estimate of a whole design: one entry per layer (in order), then the input stage and the argmax.</summary>

@@ -34,7 +34,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         };
         terms.AddRange(OutputTerms(shape, folding));
         terms.AddRange(ConvolutionResources.Terms(shape, folding, Costs));
-        return StageResources.Of(shape.Name, terms, Costs);
+        return StageResources.Of(shape.Name, [.. terms.Select(t => t with { Component = ResourceComponents.Of(shape, t.Part) })], Costs);
     }
 
     /// <summary>The first layer: uint8 inputs times signed WeightWidth-bit weights, shift-add per lane.</summary>
@@ -180,7 +180,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     {
         int counterBits = BitWidth.ToIndex(inputBytes);
         return StageResources.Of("input stage",
-            [new("byte counter and handshake") { CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + 8 + Costs.ControlFfsPerLayer }],
+            [new("byte counter and handshake") { Component = ResourceComponents.Control, CarryAdderBits = counterBits, FixedLuts = Costs.ControlLutsPerLayer, Ffs = counterBits + 8 + Costs.ControlFfsPerLayer }],
             Costs);
     }
 
@@ -190,7 +190,7 @@ public sealed class ResourceModel(ResourceCosts costs)
         int indexBits = ArgmaxIndexBits(last.Outputs);
         int width = last.OutputWidth;
         return StageResources.Of("argmax",
-            [new("compare and select") { ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = width + indexBits }],
+            [new("compare and select") { Component = ResourceComponents.Argmax, ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = width + indexBits }],
             Costs);
     }
 
