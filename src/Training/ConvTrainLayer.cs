@@ -10,6 +10,14 @@ namespace HwFlow.Training;
 /// OpenBLAS). Conv2D wraps a LinearLayer's training layer, BinConv2D a BinLayer's: hb of each
 /// receptive field and of each output channel's weights, forward and backward, is the dense
 /// layer's own. The gradient returns through col2im.
+/// <para>
+/// When every hb chunk of a receptive field lies inside one pixel's channels (cin a multiple of
+/// binAggression: chunks run along kh * kw * cin, channels fastest), a receptive field's chunks
+/// are its pixels' chunks, so hb runs once per pixel before im2col instead of kh * kw times per
+/// pixel after it: the same forward values, bit for bit. hb's gradient is linear in the output
+/// gradient, so col2im first and hb's backward on the pixel map after gives the same gradient
+/// (up to the rounding of the sums' order), at a ninth of the work for a 3x3 kernel.
+/// </para>
 /// </summary>
 public sealed class ConvTrainLayer : ITrainLayer
 {
@@ -20,9 +28,15 @@ public sealed class ConvTrainLayer : ITrainLayer
     private readonly int? _chunkOverride;
     private float[]? _cols;
     private float[]? _inputGradient;
+    private readonly InputBinarization? _pixelBinarization;
+    private float[]? _binarizedMap;
+    private float[]? _mapScales;
+    private float[]? _mapGradient;
+    private float[]? _input;
 
     /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
-    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null)
+    /// <param name="binarizeByPixel">Whether hb may run per pixel when the chunks allow it (false only to compare with the per-field path).</param>
+    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true)
     {
         _im2col = new Im2Col(WindowGeometry.Convolution(input[0], input[1], input[2], stage.Kernel, stage.Kernel, stage.Stride, stage.Padding));
         if (dense.Inputs != Geometry.Patch) throw new ArgumentException($"the dense layer takes {dense.Inputs} inputs, a receptive field has {Geometry.Patch}");
@@ -33,6 +47,11 @@ public sealed class ConvTrainLayer : ITrainLayer
         Inputs = Geometry.InputLength;
         Outputs = Geometry.Positions * dense.Outputs;
         OutputShape = [Geometry.OutHeight, Geometry.OutWidth, dense.Outputs];
+        if (binarizeByPixel && dense.InputHadamard is { } hb && Geometry.Channels % hb.Chunk == 0)
+        {
+            _pixelBinarization = hb;
+            dense.InputBinarizedByCaller = true;
+        }
     }
 
     public WindowGeometry Geometry => _im2col.Geometry;
@@ -45,7 +64,16 @@ public sealed class ConvTrainLayer : ITrainLayer
     public float[] Forward(float[] input, int rows, bool training)
     {
         var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
-        _im2col.Forward(input, cols, rows);
+        var x = input;
+        if (_pixelBinarization is { } hb)
+        {
+            x = Buffers.Ensure(ref _binarizedMap, rows * Inputs);
+            int pixels = rows * Geometry.Height * Geometry.Width;
+            var scales = Buffers.Ensure(ref _mapScales, pixels * HadamardRows.ChunksPerRow(Geometry.Channels, hb.Chunk));
+            HadamardRows.Forward(input, x, scales, pixels, Geometry.Channels, hb.Chunk, hb.Unipolar, hb.Scales);
+            if (training) _input = input;
+        }
+        _im2col.Forward(x, cols, rows);
         return _dense.Forward(cols, rows * Geometry.Positions, training);
     }
 
@@ -54,7 +82,15 @@ public sealed class ConvTrainLayer : ITrainLayer
         var dcols = _dense.Backward(outputGradient, rows * Geometry.Positions, needInputGradient);
         if (!needInputGradient) return null;
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
-        _im2col.Backward(dcols!, dx, rows);
+        if (_pixelBinarization is not { } hb)
+        {
+            _im2col.Backward(dcols!, dx, rows);
+            return dx;
+        }
+        var dMap = Buffers.Ensure(ref _mapGradient, rows * Inputs);
+        _im2col.Backward(dcols!, dMap, rows);
+        HadamardRows.Backward(_input ?? throw new InvalidOperationException("Backward before a training Forward"), _mapScales!, dMap, dx,
+            rows * Geometry.Height * Geometry.Width, Geometry.Channels, hb.Chunk, hb.Unipolar);
         return dx;
     }
 

@@ -72,6 +72,18 @@ public sealed class DenseTrainLayer : ITrainLayer
     public WeightBinarization Binarization { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>hb as this layer applies it to its input, or null when it takes its input as it is.</summary>
+    internal InputBinarization? InputHadamard => _hadamardInput ? new InputBinarization(_chunk, _unipolarInput, _scales) : null;
+
+    /// <summary>
+    /// Set by a convolution that applies <see cref="InputHadamard"/> itself (once per pixel instead
+    /// of once per receptive field): Forward then takes binarized inputs and Backward returns the
+    /// gradient with respect to them.
+    /// </summary>
+    internal bool InputBinarizedByCaller { get; set; }
+
+    private bool BinarizesInput => _hadamardInput && !InputBinarizedByCaller;
+
     /// <summary>The latent weights as the model stores them, [in, out].</summary>
     public float[] LatentWeights() => RowMajor.Transpose<float>(_weights.Value, Outputs, Inputs);
 
@@ -79,7 +91,7 @@ public sealed class DenseTrainLayer : ITrainLayer
     {
         var weights = EffectiveWeights();
         var x = input;
-        if (_hadamardInput)
+        if (BinarizesInput)
         {
             x = Buffers.Ensure(ref _binarizedInput, rows * Inputs);
             var scales = Buffers.Ensure(ref _inputScales, rows * HadamardRows.ChunksPerRow(Inputs, _chunk));
@@ -104,6 +116,14 @@ public sealed class DenseTrainLayer : ITrainLayer
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
         var x = _forwardInput ?? throw new InvalidOperationException("Backward before a training Forward");
+        // Not side by side on two threads: two concurrent OpenBLAS calls (0.3.21, pthreads, one
+        // thread each) gave other bytes from run to run (TrainerTests.SameSeedSameBytes...).
+        WeightGradients(outputGradient, x, rows);
+        return needInputGradient ? InputGradient(outputGradient, rows) : null;
+    }
+
+    private void WeightGradients(float[] outputGradient, float[] x, int rows)
+    {
         var dEffective = Buffers.Ensure(ref _weightGradient, Outputs * Inputs);
         Gemm.Multiply(outputGradient, true, x, false, dEffective, Outputs, Inputs, rows);
         AccumulateWeightGradient(dEffective);
@@ -112,9 +132,12 @@ public sealed class DenseTrainLayer : ITrainLayer
             var db = _bias.Gradient;
             for (int r = 0; r < rows; r++) VectorLoops.Add(outputGradient.AsSpan(r * Outputs, Outputs), db);
         }
-        if (!needInputGradient) return null;
+    }
+
+    private float[] InputGradient(float[] outputGradient, int rows)
+    {
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
-        if (!_hadamardInput)
+        if (!BinarizesInput)
         {
             Gemm.Multiply(outputGradient, false, _forwardWeights!, false, dx, rows, Inputs, Outputs);
             return dx;
@@ -183,3 +206,6 @@ public sealed class DenseTrainLayer : ITrainLayer
 
     private float[] SignWeights() => Array.ConvertAll(_weights.Value, w => w >= 0 ? 1f : -1f);
 }
+
+/// <summary>The parameters of hb(x, chunk) on a layer's input.</summary>
+internal sealed record InputBinarization(int Chunk, bool Unipolar, ScaleMode Scales);

@@ -21,8 +21,17 @@ public static class TrainingProgress
         return result;
     }
 
+    /// <summary>
+    /// One epoch's figures. With a validation split the line shows the validation accuracy and
+    /// not the test's: settings are chosen on it while training runs, the test set is for the end
+    /// (training.csv keeps both).
+    /// </summary>
     public static string Describe(EpochRecord r) => string.Create(CultureInfo.InvariantCulture,
-        $"loss {r.Loss:F4}  train {100 * r.TrainAccuracy:F2}%  test {100 * r.TestAccuracy:F2}%  {r.Seconds:F1} s");
+        $"loss {r.Loss:F4}  train {100 * r.TrainAccuracy:F2}%  {HeldOut(r)}  {r.Seconds:F1} s");
+
+    private static string HeldOut(EpochRecord r) => r.ValidationAccuracy is { } v
+        ? string.Create(CultureInfo.InvariantCulture, $"validation {100 * v:F2}%")
+        : string.Create(CultureInfo.InvariantCulture, $"test {100 * r.TestAccuracy:F2}%");
 
     private sealed class PlainObserver(string title) : ITrainingObserver
     {
