@@ -36,6 +36,7 @@ internal static class SimulateStep
         int lanes = LaneChoice.Resolve(request.Lanes, defaultOne: request.Vcd is not null);
         var folder = BuildFolder.Open(request.Build);
         if (request.Vcd is { } vcdFile) OutputPaths.CheckFile(vcdFile, request.Inputs);
+        folder.RequireDesignAndGraph();
         // The golden side (the dataset, graph.ir, the golden kernel's answers) needs only the build's
         // manifest and graph: it runs on the other core while this one builds the simulator, which
         // is most of a short run's cost.

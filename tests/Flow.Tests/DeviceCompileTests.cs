@@ -1,3 +1,4 @@
+using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Runtime.IO;
@@ -39,7 +40,9 @@ public sealed class DeviceCompileTests : IDisposable
         // the xc7a35t has 100 block RAMs, more than fmnist-tiny needs at any pace (on the hx8k the fastest pace needs more than its 32, so it runs at half pace)
         var device = Device.Parse("xc7a35t");
         var byDevice = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("d"), force: false)) { Device = device.Name });
-        var byBudget = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { MaxLuts = device.LutBudget });
+        // --device also picks the stream width; the LUT budget alone is compared at the width it picked
+        int width = BuildFolder.Open(_dir.File("d")).Manifest.InputWidth;
+        var byBudget = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { MaxLuts = device.LutBudget, InputWidth = width });
         Assert.Equal(byBudget.Report.CyclesPerFrame, byDevice.Report.CyclesPerFrame);
     }
 }

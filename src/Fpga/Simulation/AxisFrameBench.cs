@@ -125,7 +125,7 @@ public static class AxisFrameBench
                         end
                         m_axis_tready <= rng[31:16] >= output_stall;
                         if (cycle >= max_cycles) begin
-                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d beats taken, %0d of %0d results", cycle, next_byte, total, received, frames);
+                            $display("HWFLOW-BENCH-TIMEOUT after %0d cycles: %0d of %0d {{(manifest.BytesPerBeat == 1 ? "bytes" : "beats")}} taken, %0d of %0d results", cycle, next_byte, total, received, frames);
                             $finish;
                         end
                         cycle = cycle + 1;

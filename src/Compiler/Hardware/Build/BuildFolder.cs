@@ -89,6 +89,16 @@ public sealed class BuildFolder
         return complete;
     }
 
+    /// <summary>
+    /// Fails on the first missing file of design.rtl and graph.ir, in that order, before any work
+    /// starts: steps that load the two side by side would otherwise report whichever failed first.
+    /// </summary>
+    public void RequireDesignAndGraph()
+    {
+        if (!System.IO.File.Exists(File(DesignFile))) throw UserError.In(Path, $"not a complete build folder: {DesignFile} is missing");
+        if (!System.IO.File.Exists(File(GraphFile))) throw UserError.In(Path, $"not a complete build folder: {GraphFile} (the integer graph the hardware must match) is missing");
+    }
+
     private Runtime.Graph.Graph LoadGraph()
     {
         string graphPath = File(GraphFile);
