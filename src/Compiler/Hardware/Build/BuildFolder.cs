@@ -95,21 +95,30 @@ public sealed class BuildFolder
     /// </summary>
     public void RequireDesignAndGraph()
     {
-        if (!System.IO.File.Exists(File(DesignFile))) throw UserError.In(Path, $"not a complete build folder: {DesignFile} is missing");
-        if (!System.IO.File.Exists(File(GraphFile))) throw UserError.In(Path, $"not a complete build folder: {GraphFile} (the integer graph the hardware must match) is missing");
+        RequiredDesignPath();
+        RequiredGraphPath();
+    }
+
+    private string RequiredDesignPath() => Required(DesignFile, $"{DesignFile} is missing");
+
+    private string RequiredGraphPath() => Required(GraphFile, $"{GraphFile} (the integer graph the hardware must match) is missing");
+
+    private string Required(string name, string missing)
+    {
+        string path = File(name);
+        if (!System.IO.File.Exists(path)) throw UserError.In(Path, $"not a complete build folder: {missing}");
+        return path;
     }
 
     private Runtime.Graph.Graph LoadGraph()
     {
-        string graphPath = File(GraphFile);
-        if (!System.IO.File.Exists(graphPath)) throw UserError.In(Path, $"not a complete build folder: {GraphFile} (the integer graph the hardware must match) is missing");
+        string graphPath = RequiredGraphPath();
         return Runtime.Graph.GraphParser.Load(graphPath);
     }
 
     private RtlDesign LoadDesign()
     {
-        string designPath = File(DesignFile);
-        if (!System.IO.File.Exists(designPath)) throw UserError.In(Path, $"not a complete build folder: {DesignFile} is missing");
+        string designPath = RequiredDesignPath();
         var design = RtlParser.ReadFile(designPath);
         if (design.Top != Manifest.Top) throw UserError.In(designPath, $"the top module is {design.Top} but the manifest says {Manifest.Top}");
         CheckPorts(designPath, design.TopModule, Manifest.OutputWidth, Manifest.InputWidth);

@@ -55,26 +55,8 @@ public static class Arithmetic
     }
 
     /// <summary>Sum of equal-width terms as a balanced tree, registered every <see cref="LevelsPerStage"/> levels (or never).</summary>
-    public static (RtlSignal Sum, int Latency) SumTree(this ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, bool pipelined = true)
-    {
-        if (terms.Count == 0) throw new InvalidOperationException("empty sum");
-        var level = terms.ToList();
-        int depth = 0, latency = 0;
-        while (level.Count > 1)
-        {
-            var next = new List<RtlSignal>();
-            for (int i = 0; i + 1 < level.Count; i += 2) next.Add(m.Add(level[i], level[i + 1]));
-            if (level.Count % 2 == 1) next.Add(level[^1]);
-            level = next;
-            depth++;
-            if (pipelined && depth % LevelsPerStage == 0 && level.Count > 1)
-            {
-                level = level.Select(s => m.Delay(s, 1, name)).ToList();
-                latency++;
-            }
-        }
-        return (level[0], latency);
-    }
+    public static (RtlSignal Sum, int Latency) SumTree(this ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, bool pipelined = true) =>
+        PairwiseTree(m, terms, name, pipelined ? LevelsPerStage : 0, growing: false);
 
     /// <summary>
     /// Sum of unsigned terms as a balanced tree whose adders are one bit wider per level (the
@@ -82,19 +64,26 @@ public static class Arithmetic
     /// bit's register shares the adder's logic cell, so the stages cost almost nothing and the
     /// path is one carry chain.
     /// </summary>
-    public static (RtlSignal Sum, int Latency) GrowingSumTree(this ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, bool pipelined = true)
+    public static (RtlSignal Sum, int Latency) GrowingSumTree(this ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, bool pipelined = true) =>
+        PairwiseTree(m, terms, name, pipelined ? 1 : 0, growing: true);
+
+    /// <param name="levelsPerStage">Register after every this many levels; 0: never.</param>
+    /// <param name="growing">Each level's adders are one bit wider than its widest term (unsigned).</param>
+    private static (RtlSignal Sum, int Latency) PairwiseTree(ModuleBuilder m, IReadOnlyList<RtlSignal> terms, string name, int levelsPerStage, bool growing)
     {
         if (terms.Count == 0) throw new InvalidOperationException("empty sum");
         var level = terms.ToList();
-        int latency = 0;
+        int depth = 0, latency = 0;
         while (level.Count > 1)
         {
-            int width = level.Max(s => s.Width) + 1;
+            int width = growing ? level.Max(s => s.Width) + 1 : 0;
+            RtlSignal Add(RtlSignal a, RtlSignal b) => growing ? m.Add(m.Fit(a, false, width), m.Fit(b, false, width)) : m.Add(a, b);
             var next = new List<RtlSignal>();
-            for (int i = 0; i + 1 < level.Count; i += 2) next.Add(m.Add(m.Fit(level[i], false, width), m.Fit(level[i + 1], false, width)));
+            for (int i = 0; i + 1 < level.Count; i += 2) next.Add(Add(level[i], level[i + 1]));
             if (level.Count % 2 == 1) next.Add(level[^1]);
             level = next;
-            if (pipelined && level.Count > 1)
+            depth++;
+            if (levelsPerStage > 0 && depth % levelsPerStage == 0 && level.Count > 1)
             {
                 level = level.Select(s => m.Delay(s, 1, name)).ToList();
                 latency++;
