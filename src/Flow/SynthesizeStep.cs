@@ -15,6 +15,9 @@ public sealed record SynthesizeRequest(string Build, FpgaTarget Target, double? 
 {
     public string CheckDataset { get; init; } = "fashion-mnist";
 
+    /// <summary>Minutes one tool may run (null: <see cref="SynthOptions.DefaultToolTimeout"/>).</summary>
+    public double? ToolTimeoutMinutes { get; init; }
+
     public IReadOnlyList<string> Inputs => CheckNetlist is null ? [Build] : [Build, DatasetCatalog.SourcePath(CheckDataset)];
 }
 
@@ -32,9 +35,17 @@ public sealed record SynthesizeResult(SynthReport Report, string Folder, string?
 /// <summary>`hwflow synth`: the FPGA flow on a build folder into BUILD/synth/TARGET[-SHELL], then optionally the gate-level check.</summary>
 internal static class SynthesizeStep
 {
+    private const double MaxToolTimeoutMinutes = 7 * 24 * 60;
+
     public static SynthesizeResult Run(SynthesizeRequest request, IFlowProgress progress, CancellationToken cancel)
     {
         if (request.ClockMhz is { } mhz) ClockMhz.Check(mhz);
+        TimeSpan? toolTimeout = request.ToolTimeoutMinutes switch
+        {
+            null => null,
+            > 0 and <= MaxToolTimeoutMinutes and var minutes => TimeSpan.FromMinutes(minutes),
+            var minutes => throw new UserError($"--tool-timeout must be more than 0 and at most {MaxToolTimeoutMinutes} minutes (a week), got {minutes}"),
+        };
         var folder = BuildFolder.Open(request.Build);
         // Refused before the flow runs: a user should not wait for place and route to learn this.
         IReadOnlyList<byte[]>? checkFrames = null;
@@ -46,7 +57,7 @@ internal static class SynthesizeStep
             checkFrames = DatasetFit.Frames(folder, new DatasetChoice(request.CheckDataset, DataSplit.Test, n).Load());
         }
         var outcome = progress.Track($"synth {request.Target.Name}", SynthFlow.StepCount(request.Target),
-            report => new SynthFlow().Run(folder, new SynthOptions(request.Target, request.ClockMhz, request.Shell), report, cancel));
+            report => new SynthFlow().Run(folder, new SynthOptions(request.Target, request.ClockMhz, request.Shell, toolTimeout), report, cancel));
         var bitstream = outcome.Report.Files.FirstOrDefault(file => file.EndsWith(".bin", StringComparison.Ordinal));
         var check = checkFrames is null ? null : CheckNetlistOf(folder, outcome.Folder, request.CheckDataset, checkFrames, progress, cancel);
         return new SynthesizeResult(outcome.Report, outcome.Folder, bitstream is null ? null : Path.Combine(outcome.Folder, bitstream),

@@ -12,7 +12,7 @@ public sealed record FlowStep(string Name, double Seconds);
 /// resolve) and writes into the staged output folder, named by a path relative to the build
 /// folder. Commands are recorded as they would read in the final folder, for synth.md.
 /// </summary>
-internal sealed class FlowWorkspace(BuildFolder build, StagedFolder output, IProgress<int>? progress, CancellationToken cancel)
+internal sealed class FlowWorkspace(BuildFolder build, StagedFolder output, TimeSpan toolTimeout, IProgress<int>? progress, CancellationToken cancel)
 {
     private readonly List<string> _commands = [];
     private readonly List<FlowStep> _steps = [];
@@ -43,7 +43,16 @@ internal sealed class FlowWorkspace(BuildFolder build, StagedFolder output, IPro
     public ToolRun Run(ExternalTool tool, string step, IReadOnlyList<string> arguments)
     {
         Cancel.ThrowIfCancellationRequested();
-        var run = tool.Run(arguments, Build.Path, cancel: Cancel);
+        ToolRun run;
+        try
+        {
+            run = tool.Run(arguments, Build.Path, toolTimeout, Cancel);
+        }
+        catch (ToolTimeoutError e)
+        {
+            // Large designs legitimately take longer (xc7 synthesis of a conv net): say how to allow it.
+            throw new Runtime.Errors.UserError($"{e.Message}; allow it longer with --tool-timeout MINUTES (now {toolTimeout.TotalMinutes:0.##})");
+        }
         _commands.Add(AsFinal(run.Command));
         _steps.Add(new FlowStep(step, Math.Round(run.Elapsed.TotalSeconds, 2)));
         progress?.Report(_steps.Count);

@@ -5,8 +5,12 @@ using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Fpga;
 
-/// <summary>What `hwflow synth` asked for: the device, the clock (default: the manifest's, or the board's) and an optional board shell.</summary>
-public sealed record SynthOptions(FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null);
+/// <summary>What `hwflow synth` asked for: the device, the clock (default: the manifest's, or the board's), an optional board shell,
+/// and how long one tool (yosys, nextpnr) may run before it is stopped (default <see cref="DefaultToolTimeout"/>).</summary>
+public sealed record SynthOptions(FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null, TimeSpan? ToolTimeout = null)
+{
+    public static readonly TimeSpan DefaultToolTimeout = TimeSpan.FromMinutes(30);
+}
 
 /// <summary>A finished synth run: the report, where its files are, and how long each tool took.</summary>
 public sealed record SynthOutcome(SynthReport Report, string Folder, IReadOnlyList<FlowStep> Steps)
@@ -39,7 +43,7 @@ public sealed class SynthFlow(FpgaTools tools)
         var folder = OutputFolder(build, options);
         // The synth folder inside the build is HwFlow's own place: a rerun replaces it (if HwFlow wrote it).
         using var staged = StagedFolder.Begin(Runtime.IO.OutputFolder.Default(folder), $"synth --target {options.Target.Name}", [build.Path]);
-        var work = new FlowWorkspace(build, staged, progress, cancel);
+        var work = new FlowWorkspace(build, staged, options.ToolTimeout ?? SynthOptions.DefaultToolTimeout, progress, cancel);
         var report = options.Target.Family switch
         {
             FpgaFamily.Ice40 => new Ice40Flow(tools, work, options.Target, clockMhz, options.Shell).Run(),

@@ -34,10 +34,15 @@ public static class SynthCommand
             Description = "Images for --check-netlist: " + DatasetOptions.DatasetDescription,
             DefaultValueFactory = _ => "fashion-mnist",
         };
+        var toolTimeout = new Option<double>("--tool-timeout")
+        {
+            Description = "Minutes one tool (yosys, nextpnr) may run before it is stopped; xc7 synthesis of a large conv net can need more",
+            DefaultValueFactory = _ => SynthOptions.DefaultToolTimeout.TotalMinutes,
+        };
         var report = new ReportOptions();
         var command = new Command("synth", "Synthesize a build for an FPGA: bitstream, LUTs, block RAM, Fmax and frames/s, and the multiply-free check")
         {
-            build, target, clock, shell, checkNetlist, checkDataset,
+            build, target, clock, shell, checkNetlist, checkDataset, toolTimeout,
         };
         report.AddTo(command);
         CommandAction.Set(command, (parse, cancel) =>
@@ -47,6 +52,7 @@ public static class SynthCommand
             var request = new SynthesizeRequest(parse.GetValue(build)!, fpga, parse.GetValue(clock), board, parse.GetValue(checkNetlist))
             {
                 CheckDataset = parse.GetValue(checkDataset)!,
+                ToolTimeoutMinutes = parse.GetValue(toolTimeout),
             };
             var output = report.Read(parse, request.Inputs);
             var result = Steps.Synthesize(request, ConsoleProgress.Instance, cancel);

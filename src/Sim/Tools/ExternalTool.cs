@@ -107,7 +107,7 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
             if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new UserError($"{displayName} did not finish within {timeout} and was stopped ({command})");
+                throw new ToolTimeoutError($"{displayName} did not finish within {timeout} and was stopped ({command})");
             }
             process.WaitForExit();
         }
@@ -127,3 +127,6 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
         return null;
     }
 }
+
+/// <summary>A tool ran past its time limit and was stopped; callers that let users set the limit add how.</summary>
+public sealed class ToolTimeoutError(string message) : UserError(message);
