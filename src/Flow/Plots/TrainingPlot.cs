@@ -2,7 +2,7 @@ using HwFlow.Training;
 
 namespace HwFlow.Flow.Plots;
 
-/// <summary>Training and test accuracy per epoch of one run.</summary>
+/// <summary>Training, test and (with --validation) validation accuracy per epoch of one run.</summary>
 public static class TrainingPlot
 {
     public const string FileName = "accuracy.png";
@@ -16,6 +16,13 @@ public static class TrainingPlot
         var test = plot.Add.Scatter(xs, epochs.Select(e => 100 * e.TestAccuracy).ToArray());
         test.LegendText = "test (saved model's BatchNorm statistics)";
         test.LineWidth = 3;
+        if (epochs.All(e => e.ValidationAccuracy is not null))
+        {
+            // With --validation the held-out curve is the one settings are chosen on: drawn as boldly as the test curve.
+            var validation = plot.Add.Scatter(xs, epochs.Select(e => 100 * e.ValidationAccuracy!.Value).ToArray());
+            validation.LegendText = "validation (held-out training images, saved model's statistics)";
+            validation.LineWidth = 3;
+        }
         plot.Title(title);
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
