@@ -41,6 +41,9 @@ public static class YosysScript
         script.AppendLine("proc");
         AppendCheck(script, outputFolder);
         script.AppendLine(synth + " -run prepare:");
+        // abc leaves xc7 LUTs anonymous ($abc$...); synth_ice40 names cells after their nets itself. autoname does it
+        // here, so a LUT's name starts with its instance path and the per-layer split in synth.md is not all "top level".
+        script.AppendLine("autoname");
         script.AppendLine($"write_json {Join(outputFolder, NetlistJson)}");
         return script.ToString();
     }

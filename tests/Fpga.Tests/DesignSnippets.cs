@@ -27,6 +27,27 @@ public static class DesignSnippets
         endmodule
         """;
 
+    /// <summary>A layer's logic in an instance named as the generator names layers ("layer_l0"): an adder, a mix of its bits
+    /// and a register, through named wires as generated layers have them.</summary>
+    public const string LogicInLayerInstance = $$"""
+        module layer(input wire clk, input wire [7:0] a, input wire [7:0] b, output reg [7:0] y);
+            wire [7:0] sum = a + b;
+            wire [7:0] mixed = sum ^ {sum[3:0], sum[7:4]};
+            always @(posedge clk) y <= mixed;
+        endmodule
+        module hwflow_top({{Ports}});
+            reg [7:0] last;
+            wire [7:0] sum;
+            layer layer_l0(.clk(clk), .a(s_axis_tdata), .b(last), .y(sum));
+            assign s_axis_tready = 1'b1;
+            always @(posedge clk) begin
+                last <= s_axis_tdata;
+                m_axis_tdata <= sum;
+                m_axis_tvalid <= s_axis_tvalid && s_axis_tlast;
+            end
+        endmodule
+        """;
+
     /// <summary>Products with powers of two only: shifts, which the check must accept.</summary>
     public const string PowerOfTwoProducts = $$"""
         module hwflow_top({{Ports}});

@@ -1,4 +1,5 @@
 using HwFlow.Fpga;
+using HwFlow.Compiler.Hardware.Build;
 
 namespace HwFlow.Fpga.Tests;
 
@@ -34,6 +35,17 @@ public sealed class OtherTargetTests : IDisposable
         Assert.Contains("xc7z020clg400-1", tcl);
         Assert.Equal("create_clock -name clk -period 5 [get_ports clk]\n", File.ReadAllText(Path.Combine(folder, "hwflow_top.xdc")));
         Assert.Contains("**estimate from synthesis only, no place and route**", File.ReadAllText(Path.Combine(folder, "synth.md")));
+    }
+
+    [Fact]
+    public void Xc7_attributes_LUTs_to_the_layer_instance_that_holds_them()
+    {
+        // abc names xc7 LUTs $abc$...; without naming them after their nets every LUT counted as "top level".
+        var build = BuildFolder.Open(TestBuilds.Custom(_temp, "layer-split", DesignSnippets.LogicInLayerInstance));
+        var report = new SynthFlow().Run(build, new SynthOptions(FpgaTarget.Xc7)).Report;
+        var layer = Assert.Single(report.Layers!, l => l.Instance == "layer_l0");
+        Assert.True(layer.Luts > 0, $"layer_l0: {layer.Luts} LUTs of {report.Resource("LUT6")!.Used}");
+        Assert.True(layer.Ffs > 0, $"layer_l0: {layer.Ffs} flip-flops");
     }
 
     [Fact]
