@@ -103,6 +103,7 @@ public static class VerilogEmitter
     private static void Assigns(StringBuilder v, IReadOnlyList<RtlCell> cells)
     {
         bool waived = false;
+        var zeros = VerilogExpressions.Zeros(cells);
         foreach (var cell in cells)
         {
             bool unsignedCompare = cell.Op is RtlOp.LtU or RtlOp.LeU;
@@ -113,7 +114,7 @@ public static class VerilogEmitter
                     : "  // verilator lint_on CMPCONST\n  // verilator lint_on UNSIGNED\n");
                 waived = unsignedCompare;
             }
-            v.Append($"  assign {cell.Output.Name} = {VerilogExpressions.Of(cell)};\n");
+            v.Append($"  assign {cell.Output.Name} = {VerilogExpressions.Of(cell, zeros.Contains)};\n");
         }
         if (waived) v.Append("  // verilator lint_on CMPCONST\n  // verilator lint_on UNSIGNED\n");
     }

@@ -2,20 +2,21 @@ namespace HwFlow.Compiler.Rtl;
 
 /// <summary>
 /// Finds the inputs and wires of which some bit is never read, the way Verilator's UNUSEDSIGNAL
-/// check sees the emitted code: a plain reference reads every bit, a slice only its bits, an
-/// instance reads what is connected to its input ports. Generated hardware leaves bits unused on
-/// purpose (the low bits of a scaled sum, a reset a purely combinational module does not need),
-/// so the emitter waives the warning for exactly these declarations and no others.
+/// check sees the emitted code: a plain reference reads every bit, a slice only its bits, a
+/// multiplexer written as a mask not its zero arm, an instance what is connected to its input
+/// ports. Generated hardware leaves bits unused on purpose (the low bits of a scaled sum, a reset
+/// a purely combinational module does not need), so the emitter waives the warning for exactly these declarations and no others.
 /// </summary>
 internal static class VerilogUnusedBits
 {
     public static IReadOnlySet<RtlSignal> PartlyUnused(RtlModule module, RtlDesign design)
     {
         var used = new Dictionary<RtlSignal, bool[]>();
+        var zeros = VerilogExpressions.Zeros(module.Cells);
         foreach (var cell in module.Cells)
         {
             if (cell.Op == RtlOp.Slice) Read(cell.Inputs[0], cell.Amount, cell.Output.Width);
-            else ReadAll(cell.Inputs);
+            else ReadAll(VerilogExpressions.Operands(cell, zeros.Contains));
         }
         foreach (var register in module.Registers)
             ReadAll([register.D, register.Enable, register.Reset]);

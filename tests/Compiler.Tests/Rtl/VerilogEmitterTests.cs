@@ -74,6 +74,28 @@ public sealed class VerilogEmitterTests
         Assert.Equal(["input wire rst,", "wire [5:0] u0_q;"], waived);
     }
 
+    /// <summary>
+    /// Verilator turns a ?: whose select is a data bit into a branch; the shift-add products of a
+    /// first layer hold thousands of multiplexers with a zero arm, so those must come out as masks
+    /// (VerilogSemanticsTests checks that the masks compute the multiplexer).
+    /// </summary>
+    [Fact]
+    public void MultiplexersWithAZeroArmAreMasksWithoutBranches()
+    {
+        var b = new ModuleBuilder("masked", withReset: false);
+        var s = b.Input("s", 1);
+        var a = b.Input("a", 22);
+        var zero = b.Const(0, 22);
+        b.Assign(b.Output("p", 22), b.Mux(s, a, zero));
+        b.Assign(b.Output("q", 22), b.Mux(s, zero, a));
+        b.Assign(b.Output("r", 22), b.Mux(s, a, b.Const(1, 22)));
+        var text = VerilogEmitter.Emit(new RtlDesign([b.Build()], "masked")).Single().Content;
+        Assert.Contains("assign mux_0 = a & {22{s}};", text);
+        Assert.Contains("assign mux_1 = a & ~{22{s}};", text);
+        Assert.Contains("assign mux_2 = s ? a : k_1;", text);
+        Assert.Single(text.Split('\n'), line => line.Contains('?'));
+    }
+
     [Fact]
     public void WideConstantsAreSizedHexLiterals()
     {

@@ -68,6 +68,9 @@ public sealed class VerilogSemanticsTests
                 b.Compare(op, c, a);
             }
             b.Mux(s, a, c);
+            var zero = b.Const(0, w);
+            b.Mux(s, a, zero); // written as masks (VerilogExpressions.Mux)
+            b.Mux(s, zero, c);
             b.Concat(a, c, s);
             foreach (int low in new[] { 0, w / 2, w - 1 }.Distinct()) b.Slice(b.Concat(a, c), low, Math.Max(1, w - low));
             b.ZeroExtend(a, w + 5);
