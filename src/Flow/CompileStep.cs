@@ -116,7 +116,7 @@ internal static class CompileStep
                 var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle);
                 cancel.ThrowIfCancellationRequested();
                 design = HardwareGenerator.Generate(stages, plan, hardware);
-                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, stages.InputCycles, plan).Luts);
+                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, stages.InputCycles, plan));
             }
             step.Report(3);
             cancel.ThrowIfCancellationRequested();

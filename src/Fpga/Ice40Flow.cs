@@ -59,7 +59,8 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
         {
             // Placement gave up; nextpnr's report after packing alone says what overflowed by how much.
             var packRun = work.Run(tools.Nextpnr, "nextpnr-ice40 pack", [.. common, "--pack-only", "--report", work.Out(PackedReportFile), "-q"]);
-            if (packRun.Succeeded && FitCheck.Error(NextpnrReport.Load(work.OutPath(PackedReportFile)), target) is { } fit) throw fit;
+            if (packRun.Succeeded && FitCheck.Error(NextpnrReport.Load(work.OutPath(PackedReportFile)), target) is { } fit)
+                throw shell is null && DeviceEstimate.For(work.Build.Path, target) is { } estimate ? estimate.ModelBug(fit) : fit;
         }
         throw work.Failure(target.Name, tools.Nextpnr, run);
     }
@@ -109,6 +110,8 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
             "multiply-free: no $mul or $macc before technology mapping and no SB_MAC16 after it",
             "LUT4 counts nextpnr's logic cells (each a LUT4, a flip-flop and carry logic); FF counts yosys's SB_DFF* cells",
         };
+        if (shell is null && DeviceEstimate.For(work.Build.Path, target) is { } estimate)
+            notes.Add(estimate.Against(lc.Used, routed.Resource("ICESTORM_RAM").Used));
         notes.Add(shell is null
             ? "no board shell: the I/O pins were placed automatically, so this bitstream shows area and timing only (use --shell icebreaker for a board)"
             : string.Create(CultureInfo.InvariantCulture,

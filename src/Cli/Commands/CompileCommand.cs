@@ -20,7 +20,7 @@ public static class CompileCommand
         var foldingFile = new Option<string?>("--folding") { Description = "YAML file with PE and SIMD per layer (overrides the optimizer; a build's folding.yaml is one)" };
         var device = new Option<string?>("--device")
         {
-            Description = $"Fold for this FPGA: the fastest design estimated to fit in {Device.LutShare:P0} of its LUTs and in its block RAM, generated for its logic cell ({string.Join(", ", Device.All.Select(d => d.Name))})",
+            Description = $"Fold for this FPGA: the fastest design estimated to fit in {Device.LutShare:P0} of its LUTs (on iCE40 also {LogicCells.Share:P0} of its logic cells) and in its block RAM, generated for its logic cell ({string.Join(", ", Device.All.Select(d => d.Name))})",
         };
         var inputWidth = new Option<int?>("--input-width")
         {
@@ -78,7 +78,7 @@ public static class CompileCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}{(f.InputWidth == 8 ? "" : $", {f.InputWidth}-bit input beats")}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
         AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
         if (r.Report.DeviceFit is { } fit)
-            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
+            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells ({LogicCells.Share:P0}), " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(8))}{(r.Files.Count > 8 ? ", ..." : "")}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Runtime.Errors;
 
@@ -6,30 +7,57 @@ namespace HwFlow.Compiler.Hardware.Devices;
 
 /// <summary>
 /// How a design compiled with `--device` sits in the device, by the estimate: LUTs against the
-/// budget (<see cref="Device.LutShare"/> of the device) and block RAMs against the device's.
-/// `hwflow synth` then measures the same two; a design this said fits that place and route
+/// budget (<see cref="Device.LutShare"/> of the device), on iCE40 logic cells against theirs
+/// (<see cref="LogicCells"/>), and block RAMs against the device's.
+/// `hwflow synth` then measures the same; a design this said fits that place and route
 /// rejects is a bug, reported with both numbers.
 /// </summary>
 public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget, long DeviceLuts, int BlockRams, int DeviceBlockRams)
 {
+    /// <summary>Logic cells estimated (iCE40; null on fabrics whose cells are not modelled).</summary>
+    public long? EstimatedCells { get; init; }
+
+    /// <summary>The logic cells the folding may use (<see cref="LogicCells.Share"/> of the device's).</summary>
+    public long? CellBudget { get; init; }
+
     /// <summary>The fit of <paramref name="design"/>; a design over either limit is refused with what is over and by how much.</summary>
-    public static DeviceFit Check(Device device, HardwareDesign design, long estimatedLuts, bool slowest = false) =>
-        Check(device, design, estimatedLuts, BlockRamUse.Of(design.Rtl, device.Fabric), slowest);
+    public static DeviceFit Check(Device device, HardwareDesign design, DesignResources estimate, bool slowest = false) =>
+        Check(device, design, estimate, BlockRamUse.Of(design.Rtl, device.Fabric), slowest);
 
     /// <summary>The fit of <paramref name="design"/> whose block RAMs the caller has counted already.</summary>
-    public static DeviceFit Check(Device device, HardwareDesign design, long estimatedLuts, int blockRams, bool slowest)
+    public static DeviceFit Check(Device device, HardwareDesign design, DesignResources estimate, int blockRams, bool slowest)
     {
-        var fit = new DeviceFit(device.Name, estimatedLuts, device.LutBudget, device.Luts, blockRams, device.BlockRams);
-        var over = new List<string>();
-        if (fit.EstimatedLuts > fit.LutBudget)
-            over.Add($"{N(fit.EstimatedLuts)} LUTs estimated, over the budget of {N(fit.LutBudget)} ({Devices.Device.LutShare:P0} of {N(fit.DeviceLuts)}) by {N(fit.EstimatedLuts - fit.LutBudget)}");
-        if (fit.BlockRams > fit.DeviceBlockRams)
-            over.Add($"{fit.BlockRams} block RAMs, over the device's {fit.DeviceBlockRams} by {fit.BlockRams - fit.DeviceBlockRams}");
+        var fit = Of(device, estimate, blockRams);
+        var over = fit.Over();
         if (over.Count > 0)
             throw new UserError(slowest
                 ? $"nothing fits {device.Name}: even the smallest design ({N(design.CyclesPerFrame)} cycles per frame) needs {string.Join("; ", over)}; pick a larger device"
                 : $"the design folded for {device.Name} does not fit it: {string.Join("; ", over)}; ask for fewer frames/s (--target-fps) or pick a larger device");
         return fit;
+    }
+
+    /// <summary>The estimate against the device, unchecked.</summary>
+    public static DeviceFit Of(Device device, DesignResources estimate, int blockRams) =>
+        new(device.Name, estimate.Luts, device.LutBudget, device.Luts, blockRams, device.BlockRams)
+        {
+            EstimatedCells = LogicCells.Of(device.Fabric, estimate),
+            CellBudget = LogicCells.Budget(device),
+        };
+
+    /// <summary>Whether every estimate is within its limit.</summary>
+    public bool Fits => Over().Count == 0;
+
+    /// <summary>Each limit the estimate is over, with by how much.</summary>
+    public List<string> Over()
+    {
+        var over = new List<string>();
+        if (EstimatedLuts > LutBudget)
+            over.Add($"{N(EstimatedLuts)} LUTs estimated, over the budget of {N(LutBudget)} ({Devices.Device.LutShare:P0} of {N(DeviceLuts)}) by {N(EstimatedLuts - LutBudget)}");
+        if (EstimatedCells is { } cells && CellBudget is { } budget && cells > budget)
+            over.Add($"{N(cells)} logic cells estimated, over the budget of {N(budget)} ({LogicCells.Share:P0} of {N(DeviceLuts)}) by {N(cells - budget)}");
+        if (BlockRams > DeviceBlockRams)
+            over.Add($"{BlockRams} block RAMs, over the device's {DeviceBlockRams} by {BlockRams - DeviceBlockRams}");
+        return over;
     }
 
     internal static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -8,8 +8,9 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// <summary>
 /// `compile --device`: the fastest design the resource model says fits. The folding optimizer
 /// meets the LUT budget (or the frames/s asked for); block RAM depends on the word shapes the
-/// folding gives every memory, so a design is generated and its blocks counted. While the fastest
-/// design needs more blocks than the device has, slower paces are searched: the candidate paces
+/// folding gives every memory, so a design is generated and its blocks counted, and on iCE40 its
+/// logic cells (LUTs and the flip-flops that cannot share a LUT's cell) are estimated. While the
+/// fastest design needs more blocks or cells than the device has, slower paces are searched: the candidate paces
 /// are the cycle counts some layer's legal folding has (padded foldings make nearly every count one,
 /// and trying each took 29 minutes on TFC_1W2A); they are probed <see cref="ProbeStep"/> apart up to
 /// the first that fits, then bisected back to adjacent candidates, and plans already generated are
@@ -56,13 +57,14 @@ public static class DeviceFolding
             var key = new FoldingKey(plan);
             if (tried.TryGetValue(key, out var known)) return known;
             var design = HardwareGenerator.Generate(stages, plan, options);
-            return tried[key] = new Trial(plan, design, BlockRamUse.Of(design.Rtl, device.Fabric));
+            var estimate = ResourceModel.Default.Design(shapes, stages.InputCycles, plan);
+            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, estimate, BlockRamUse.Of(design.Rtl, device.Fabric)), estimate);
         }
         Trial AtPace(long cycles) => Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
 
         var fastest = Try(first);
         var result = fastest;
-        if (fastest.BlockRams > device.BlockRams)
+        if (!fastest.Fit.Fits)
         {
             var paces = FoldingOptimizer.SlowerIntervals(shapes, fastest.Design.CyclesPerFrame);
             // probe paces a factor ProbeStep apart (the last one always), stop at the first that fits, then bisect back to the probe before it
@@ -73,7 +75,7 @@ public static class DeviceFolding
             {
                 if (paces[at] < probe && at < paces.Count - 1) continue;
                 var trial = AtPace(paces[at]);
-                if (trial.BlockRams <= device.BlockRams) { (hi, fits) = (at, trial); break; }
+                if (trial.Fit.Fits) { (hi, fits) = (at, trial); break; }
                 (lo, result) = (at, trial);
                 probe = (long)Math.Ceiling(paces[at] * ProbeStep);
             }
@@ -81,14 +83,13 @@ public static class DeviceFolding
             {
                 int mid = lo + ((hi - lo) / 2);
                 var trial = AtPace(paces[mid]);
-                if (trial.BlockRams <= device.BlockRams) (hi, fits) = (mid, trial);
+                if (trial.Fit.Fits) (hi, fits) = (mid, trial);
                 else lo = mid;
             }
             result = fits ?? result; // none fits: the slowest design, still over, says by how much
         }
-        long luts = ResourceModel.Default.Design(shapes, stages.InputCycles, result.Plan).Luts;
         bool slowest = FoldingOptimizer.NextInterval(shapes, result.Design.CyclesPerFrame) is null;
-        return (result.Design, DeviceFit.Check(device, result.Design, luts, result.BlockRams, slowest));
+        return (result.Design, DeviceFit.Check(device, result.Design, result.Estimate, result.Fit.BlockRams, slowest));
     }
 
     /// <summary>
@@ -100,7 +101,7 @@ public static class DeviceFolding
     /// </summary>
     public const double ProbeStep = 1.25;
 
-    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, int BlockRams);
+    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit, DesignResources Estimate);
 
     /// <summary>Plans compared by their foldings (a record's list compares by reference): several paces often give the same plan.</summary>
     private sealed record FoldingKey(string Text)

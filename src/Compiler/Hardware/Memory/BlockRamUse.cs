@@ -5,8 +5,8 @@ namespace HwFlow.Compiler.Hardware.Memory;
 
 /// <summary>
 /// The block RAMs a generated design asks for: every memory marked for block RAM, and every
-/// memory left to the synthesis tool that is too big for a sixteenth of a block (yosys maps such
-/// memories to block RAM too), each rounded up to whole blocks of the fabric's best word shape.
+/// memory left to the synthesis tool that the tool maps to block RAM, each rounded up to whole
+/// blocks of the fabric's best word shape.
 /// </summary>
 public static class BlockRamUse
 {
@@ -16,13 +16,34 @@ public static class BlockRamUse
         int blocks = 0;
         foreach (var module in design.Modules)
         {
-            int perInstance = module.Memories
-                .Where(m => m.Style == MemoryStyle.Block || (m.Style == MemoryStyle.Auto && (long)m.Width * m.Depth * 16 > BlockRam.BlockBits(fabric)))
-                .Sum(m => BlockRam.Blocks(fabric, m.Width, m.Depth));
+            int perInstance = module.Memories.Where(m => InBlockRam(m, fabric)).Sum(m => BlockRam.Blocks(fabric, m.Width, m.Depth));
             blocks += perInstance * instances.GetValueOrDefault(module.Name);
         }
         return blocks;
     }
+
+    /// <summary>Whether <paramref name="memory"/> ends up in block RAM: marked so, or left to the tool and mapped there by it.</summary>
+    public static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
+    {
+        MemoryStyle.Block => true,
+        MemoryStyle.Logic => false,
+        _ => fabric == LogicFabric.Lut4 ? Ice40MapsToBlock(memory) : (long)memory.Width * memory.Depth * 16 > BlockRam.BlockBits(fabric),
+    };
+
+    /// <summary>
+    /// yosys's choice for an unmarked memory on iCE40 (memory_libmap in synth_ice40): the cheaper
+    /// of soft logic, at 1/16 per bit for a ROM and 1 per bit for a RAM, and block RAM, at 64 per
+    /// SB_RAM40_4K (ice40/brams.txt); a tie goes to logic. So a 32 x 64 ROM (two blocks) is
+    /// 256 LUTs of logic, a 16 x 128 ROM one block. Measured with yosys 0.23 on 17 ROM shapes.
+    /// </summary>
+    private static bool Ice40MapsToBlock(RtlMemory memory)
+    {
+        long bits = (long)memory.Width * memory.Depth;
+        double logicCost = memory.WritePorts.Count == 0 ? bits / 16.0 : bits;
+        return logicCost > Ice40BlockCost * BlockRam.Blocks(LogicFabric.Lut4, memory.Width, memory.Depth);
+    }
+
+    private const double Ice40BlockCost = 64;
 
     /// <summary>How many times each module is instantiated below (and including) the top.</summary>
     private static Dictionary<string, int> Instances(RtlDesign design)

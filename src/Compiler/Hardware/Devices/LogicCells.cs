@@ -1,0 +1,30 @@
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Folding;
+
+namespace HwFlow.Compiler.Hardware.Devices;
+
+/// <summary>
+/// iCE40 logic cells from the resource model's LUTs and flip-flops. An iCE40 logic cell holds one
+/// LUT4 and one flip-flop, but nextpnr pairs a flip-flop only with the LUT that feeds it, so a
+/// register fed straight from another register, a block RAM or a carry chain takes a cell of its
+/// own: the device's limit is logic cells, not LUTs, and a design whose LUTs are under the budget
+/// may still not place (TFC_1W2A at 392 cycles: 3,985 LUTs estimated, 6,678 cells placed).
+/// The weights are a least-squares fit, without intercept, of nextpnr's placed cell counts against
+/// the estimate's LUTs and flip-flops over every `compile --device` then `synth` run of session 6
+/// (BENCHMARKS.md, "Session 6: compile --device then synth on every example").
+/// </summary>
+public static class LogicCells
+{
+    public const double PerLut = 1.44;
+    public const double PerFf = 0.30;
+
+    /// <summary>The share of the device's cells a folding may plan for: the rest is the fit's error and room for routing.</summary>
+    public const double Share = 0.95;
+
+    /// <summary>Logic cells <paramref name="estimate"/> needs on a LUT4 fabric; null on LUT6 fabrics, whose slices this does not model.</summary>
+    public static long? Of(LogicFabric fabric, DesignResources estimate) =>
+        fabric == LogicFabric.Lut4 ? (long)Math.Ceiling((PerLut * estimate.Luts) + (PerFf * estimate.Ffs)) : null;
+
+    /// <summary>The cells a folding for <paramref name="device"/> may use (LUT4 fabrics only).</summary>
+    public static long? Budget(Device device) => device.Fabric == LogicFabric.Lut4 ? (long)Math.Floor(device.Luts * Share) : null;
+}
