@@ -11,6 +11,7 @@ namespace HwFlow.Runtime.Data;
 /// (package/src/digits/0.json .. 9.json, each {"data": [784 values in 0..1 per image]}).
 /// Pixels become bytes by round(v * 255). The split is a SplitMix64 permutation with seed
 /// <see cref="SplitSeed"/> over the images in digit order: the first 8,000 train, the rest test.
+/// The decoded digits are cached next to the tarball (<see cref="MnistDigitsCache"/>).
 /// </summary>
 public static class MnistDigits
 {
@@ -22,7 +23,8 @@ public static class MnistDigits
 
     public static Dataset Load(string tarball, DataSplit split)
     {
-        var (images, labels) = ReadAll(tarball);
+        IO.InputFile.RequireRegular(tarball, tarball);
+        var (images, labels) = MnistDigitsCache.Read(tarball, () => ReadAll(tarball));
         var order = new SplitMix64(SplitSeed).Permutation(labels.Length);
         if (labels.Length != TrainCount + TestCount)
             throw UserError.In(tarball, $"expected {TrainCount + TestCount} digits in total, found {labels.Length}");

@@ -42,7 +42,8 @@ internal sealed unsafe class CompiledSimulator : Simulator
         Lanes = lanes;
         _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
         _plan = new ActivityPlan(_layout, storeAll);
-        var settleParts = SettleCompiler.Compile(_layout, _plan);
+        var warmer = new KernelWarmer();
+        var settleParts = SettleCompiler.Compile(_layout, _plan, kernel => warmer.Warm(kernel, _layout.Size));
         var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
         // Lane vectors are 64 bytes: start the state on a 64-byte boundary so they load aligned.
         var image = _layout.PowerOnImage();
@@ -53,22 +54,22 @@ internal sealed unsafe class CompiledSimulator : Simulator
         foreach (var partition in _plan.Partitions) _base[partition.FlagOffset] = 1;
         _settle = Sequence("settle", settleParts);
         _edge = Sequence("edge", edgeParts);
-        var parts = settleParts.Concat(edgeParts).ToList();
         _places = [.. netlist.Signals.Select(_layout.Of)];
         _offsets = [.. _places.Select(p => p.Offset)];
         _stored = [.. _offsets.Select(_plan.IsStored)];
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
-        CompileNow(parts);
+        CompileNow(edgeParts, warmer);
     }
 
     /// <summary>
     /// Runs every kernel once on a scratch copy of the state, so the JIT compiles them here
     /// rather than inside the first simulated cycles (which would distort timings). The parts
     /// are compiled in parallel, one per core at a time: the JIT is most of what building a
-    /// large design costs. Kernels are straight-line code over the buffer, so running them out
-    /// of order on scratch state does no harm.
+    /// large design costs (the settle parts start while the rest is still being emitted, see <see cref="KernelWarmer"/>). Kernels are straight-line code over the buffer, so running them out
+    /// of order on scratch state does no harm. The settle parts were handed to
+    /// <paramref name="settleWarmer"/> as they were emitted; this waits for them.
     /// </summary>
-    private void CompileNow(IReadOnlyList<KernelBuilder> parts)
+    private void CompileNow(IReadOnlyList<KernelBuilder> parts, KernelWarmer settleWarmer)
     {
         var scratch = GC.AllocateArray<ulong>(_state.Length + 8, pinned: true);
         long start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, 0);
@@ -76,7 +77,9 @@ internal sealed unsafe class CompiledSimulator : Simulator
         var pointer = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, shift);
         Buffer.MemoryCopy(_base, pointer, 8L * (_state.Length - 8), 8L * (_state.Length - 8));
         nint address = (nint)pointer;
-        Parallel.ForEach(parts, part => ((Kernel)part.Method.CreateDelegate(typeof(Kernel)))((ulong*)address));
+        var kernels = parts.Select(part => part.Finish()).ToList();
+        Parallel.ForEach(kernels, kernel => kernel((ulong*)address));
+        settleWarmer.Wait();
         _settle(pointer);
         _edge(pointer);
         GC.KeepAlive(scratch);
@@ -198,7 +201,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
         var sequence = new KernelBuilder(name, parts.Count > 0 ? parts[0].Lanes : 1) { PortableLanes = parts.Count > 0 && parts[0].PortableLanes };
         foreach (var part in parts)
         {
-            part.Emit(OpCodes.Ret);
+            part.Finish();
             sequence.IL.Emit(OpCodes.Ldarg_0);
             sequence.IL.Emit(OpCodes.Call, part.Method);
         }

@@ -325,9 +325,16 @@ internal sealed class KernelBuilder
 
     public void Emit(OpCode op) => IL.Emit(op);
 
+    private Kernel? _finished;
+
+    /// <summary>Ends the kernel (once; later calls return the same delegate): no IL may be added after this.</summary>
     public Kernel Finish()
     {
-        IL.Emit(OpCodes.Ret);
-        return (Kernel)Method.CreateDelegate(typeof(Kernel));
+        if (_finished is null)
+        {
+            IL.Emit(OpCodes.Ret);
+            _finished = (Kernel)Method.CreateDelegate(typeof(Kernel));
+        }
+        return _finished;
     }
 }

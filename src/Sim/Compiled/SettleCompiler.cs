@@ -21,7 +21,8 @@ internal static class SettleCompiler
     /// </summary>
     public const int MaxIlBytes = 20_000;
 
-    public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan)
+    /// <param name="completed">Called with each kernel once its last cell is emitted (see <see cref="KernelWarmer"/>).</param>
+    public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan, Action<KernelBuilder>? completed = null)
     {
         var kernels = new List<KernelBuilder>();
         KernelBuilder? kernel = null;
@@ -30,12 +31,14 @@ internal static class SettleCompiler
         {
             if (kernel is null || cost > KernelBudget || kernel.IL.ILOffset > MaxIlBytes)
             {
+                if (kernel is not null) completed?.Invoke(kernel);
                 kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(kernel);
                 cost = 0;
             }
             cost += EmitPartition(kernel, layout, plan, partition);
         }
+        if (kernel is not null) completed?.Invoke(kernel);
         return kernels;
     }
 

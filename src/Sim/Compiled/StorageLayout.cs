@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Sim.Netlists;
 
@@ -147,12 +148,29 @@ internal sealed class StorageLayout
             for (int lane = 0; lane < Lanes; lane++) image[offset + lane] = value;
         foreach (var memory in _memories.Keys)
         {
+            // Each init word split into 64-bit words once (not a shift per word and lane: the
+            // weight memories hold thousands of bits per word, and that was most of a short run's layout time).
+            var words = new ulong[WordsOf(memory.Width)];
             for (int a = 0; a < (memory.Init?.Count ?? 0); a++)
+            {
+                SplitWords(memory.Init![a], words);
                 for (int lane = 0; lane < LanesOf(memory); lane++)
-                    for (int w = 0; w < WordsOf(memory.Width); w++)
-                        image[MemoryWord(memory, a, w, lane)] = (ulong)((memory.Init![a] >> (64 * w)) & ulong.MaxValue);
+                    for (int w = 0; w < words.Length; w++) image[MemoryWord(memory, a, w, lane)] = words[w];
+            }
         }
         return image;
+    }
+
+    /// <summary>The low 64 * words.Length bits of a non-negative value, least significant word first.</summary>
+    public static void SplitWords(BigInteger value, Span<ulong> words)
+    {
+        words.Clear();
+        if (BitConverter.IsLittleEndian && value.Sign >= 0 && value.GetByteCount(isUnsigned: true) <= 8 * words.Length)
+        {
+            value.TryWriteBytes(MemoryMarshal.AsBytes(words), out _, isUnsigned: true, isBigEndian: false);
+            return;
+        }
+        for (int w = 0; w < words.Length; w++) words[w] = (ulong)((value >> (64 * w)) & ulong.MaxValue);
     }
 
     /// <summary>Writes a value into every lane of a place.</summary>
