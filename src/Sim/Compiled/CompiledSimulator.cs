@@ -42,12 +42,6 @@ internal sealed unsafe class CompiledSimulator : Simulator
         Lanes = lanes;
         _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
         _plan = new ActivityPlan(_layout, storeAll);
-        if (Environment.GetEnvironmentVariable("TFCS_DEBUG") is not null)
-        {
-            Console.Error.WriteLine($"inlined {_layout.Inlined.Count()}: " + string.Join(" ", _layout.Inlined.Select(c => $"{c.Output.Name}:{c.Op}:{c.Output.Width}")));
-            foreach (var c in _layout.Computed.Where(c => _layout.Of(c.Output).IsVarying && _layout.Of(c.Output).Words > 1))
-                Console.Error.WriteLine($"wide {c.Output.Name} {c.Op} {c.Output.Width} <- {string.Join(",", c.Inputs.Select(i => i.Name + (_layout.InlinedProducer(_layout.Of(i)) is null ? "" : "*")))}");
-        }
         var settleParts = SettleCompiler.Compile(_layout, _plan);
         var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
         // Lane vectors are 64 bytes: start the state on a 64-byte boundary so they load aligned.

@@ -14,6 +14,12 @@ namespace HwFlow.Sim.Compiled;
 /// come straight from the chain's leaves (two loads, two shifts and an OR per word, plus a
 /// select per mux), and the links cost nothing. Anything the clock edge, an output port or
 /// another reader sees stays stored.
+/// <para>
+/// Likewise a small lookup table over lane bits (<see cref="TableLookup"/>: how the generators
+/// write XNOR and full adders over 2-bit activations) becomes one <see cref="LutCell"/>, a
+/// VPTERNLOGQ over its input bits, and its shift and amount concatenation are never computed:
+/// three stored cells of several vector operations each became one or two operations.
+/// </para>
 /// </summary>
 internal static class FieldInlining
 {
@@ -37,7 +43,7 @@ internal static class FieldInlining
         }
         var producers = computed.ToDictionary(c => placeOf(c.Output).Offset);
         foreach (var cell in computed)
-            if (Environment.GetEnvironmentVariable("TFCS_NOLUT") is null && TableLookup(cell, producers, placeOf, OnlyReader) is var (table, shift, amount))
+            if (TableLookup(cell, producers, placeOf, OnlyReader) is var (table, shift, amount))
             {
                 bool concatInlined = amount is not null && OnlyReader(amount, shift);
                 var leaves = concatInlined ? amount!.Inputs.Reverse().ToList() : [shift.Inputs[1]];
@@ -49,7 +55,6 @@ internal static class FieldInlining
         foreach (var cell in computed)
         {
             var output = placeOf(cell.Output);
-            if (Environment.GetEnvironmentVariable("TFCS_NOFIELD") is not null) continue;
             if (!output.IsVarying || !IsField(cell) || pinned.Contains(output.Offset) || inlined.ContainsKey(output.Offset) || luts.ContainsKey(output.Offset)) continue;
             if (readers.TryGetValue(output.Offset, out var list) && list.Count == 1 && FetchesAsField(list[0].Cell, list[0].Operand, placeOf))
                 inlined[output.Offset] = cell;

@@ -35,9 +35,6 @@ internal static class SettleCompiler
                 cost = 0;
             }
             cost += EmitPartition(kernel, layout, plan, partition);
-            if (Environment.GetEnvironmentVariable("TFCS_DEBUG") is not null)
-                Console.Error.WriteLine($"k{kernels.Count - 1} p{partition.Index}: " + string.Join(" ", Enumerable.Range(partition.Start, partition.End - partition.Start).Select(i => layout.Computed[i])
-                    .GroupBy(c => $"{c.Output.Name.Split('.')[0]}.{c.Op}{(layout.Of(c.Output).IsVarying ? "v" : "")}{(c.Output.Width > 64 ? "W" : "")}").Select(g => $"{g.Key}x{g.Count()}")));
         }
         return kernels;
     }
