@@ -33,7 +33,7 @@ internal sealed class ActivityPlan
         var cells = layout.Computed;
         var partitionOfCell = new int[cells.Count];
         var partitions = new List<Partition>();
-        var readByCells = new HashSet<int>(cells.SelectMany(c => c.Inputs).Select(i => layout.Of(i).Offset));
+        var readByCells = new HashSet<int>(cells.SelectMany(layout.Reads).Select(i => layout.Of(i).Offset));
         for (int start = 0; start < cells.Count;)
         {
             int end = start, cost = 0;
@@ -57,8 +57,9 @@ internal sealed class ActivityPlan
             _producer[offset] = cells[i];
             if (storeAll || layout.Of(cells[i].Output).Words > 1) _stored.Add(offset); // wide values are always worked on in memory
         }
+        foreach (var cell in layout.Inlined) _producer[layout.Of(cell.Output).Offset] = cell; // recomputed when peeked
         for (int i = 0; i < cells.Count; i++)
-            foreach (var input in cells[i].Inputs)
+            foreach (var input in layout.Reads(cells[i]))
             {
                 var place = layout.Of(input);
                 if (place.IsConstant) continue;

@@ -12,6 +12,14 @@ internal interface IWordEmitter
     void ShiftRight(int amount);
     void Or();
     void Mask(int bits);
+
+    /// <summary>The cell a value is fetched from when it is not stored (see <see cref="FieldInlining"/>); null for stored values.</summary>
+    RtlCell? InlinedProducer(Place place) => null;
+
+    Place PlaceOf(RtlSignal signal) => throw new NotSupportedException("this emitter resolves no inlined values");
+
+    /// <summary>Pushes whenTrue's word where the 1-bit <paramref name="select"/> is set, whenFalse's elsewhere.</summary>
+    void Select(RtlSignal select, Action whenTrue, Action whenFalse) => throw new NotSupportedException("this emitter resolves no inlined values");
 }
 
 /// <summary>Bit fields of stored values as 64-bit words, for the scalar and the lane emitters alike.</summary>
@@ -33,6 +41,19 @@ internal static class BitFields
         if (place.IsConstant)
         {
             e.PushConstant((ulong)((place.Constant!.Value >> lo) & ((BigInteger.One << n) - 1)) << (lo - start));
+            return;
+        }
+        if (e.InlinedProducer(place) is { } producer)
+        {
+            // The caller may see the value through a zero-extending rename: above its own width it reads zero.
+            int top = Math.Min(hi, producer.Output.Width);
+            if (lo >= top)
+            {
+                e.PushConstant(0);
+                return;
+            }
+            FieldInlining.Fetch(e, producer, lo, top - lo);
+            if (lo != start) e.ShiftLeft(lo - start);
             return;
         }
         int word = lo / 64, bit = lo % 64;

@@ -40,7 +40,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
         var analysis = lanes == 1 ? null
             : new LaneAnalysis(netlist, (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")));
         Lanes = lanes;
-        _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
+        _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
         _plan = new ActivityPlan(_layout, storeAll);
         var warmer = new KernelWarmer();
         var settleParts = SettleCompiler.Compile(_layout, _plan, kernel => warmer.Warm(kernel, _layout.Size));

@@ -36,6 +36,11 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : I
         int w = cell.Output.Width;
         int inWidth = cell.Inputs.Count > 0 ? cell.Inputs[0].Width : 0;
         bool wideIn = cell.Inputs.Count > 0 && In(cell, 0).Words > 1;
+        if (layout.Lut(cell) is { } lut)
+        {
+            Table(lut);
+            return;
+        }
         switch (cell.Op)
         {
             case RtlOp.Buffer or RtlOp.ZeroExt: V(cell, 0); break;
@@ -61,7 +66,7 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : I
                 FlipSign(inWidth);
                 k.V(cell.Op == RtlOp.LtS ? "LessThan" : "LessOrEqual");
                 break;
-            case RtlOp.Mux: Select(SelectMask(cell), () => V(cell, 1), () => V(cell, 2)); break;
+            case RtlOp.Mux: Select(SelectMask(cell), () => Fetch(In(cell, 1), w, 0, w), () => Fetch(In(cell, 2), w, 0, w)); break;
             case RtlOp.Concat: ConcatWord(cell, 0, w); break;
             case RtlOp.Slice: Fetch(In(cell, 0), inWidth, cell.Amount, w); break;
             case RtlOp.SignExt: V(cell, 0); SignExtend(inWidth); Mask(w); break;
@@ -158,7 +163,7 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : I
                 break;
             case RtlOp.Mux:
                 var select = k.VTemp(SelectMask(cell));
-                PerWord(j => Select(() => k.Load(select), () => k.VWord(In(cell, 1), j), () => k.VWord(In(cell, 2), j)));
+                PerWord(j => Select(() => k.Load(select), () => Fetch(In(cell, 1), w, 64 * j, Bits(j)), () => Fetch(In(cell, 2), w, 64 * j, Bits(j))));
                 break;
             case RtlOp.Concat: PerWord(j => ConcatWord(cell, 64 * j, Bits(j))); break;
             case RtlOp.Slice: PerWord(j => Fetch(In(cell, 0), cell.Inputs[0].Width, cell.Amount + (64 * j), Bits(j))); break;
@@ -186,10 +191,34 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : I
         }
     }
 
-    /// <summary>Pushes the all-ones-or-zeros mask of a mux select: spread per lane, or spread once and broadcast when shared.</summary>
-    private Action SelectMask(RtlCell cell) => () =>
+    /// <summary>
+    /// A function of up to three 1-bit lane values as one VPTERNLOGQ: its immediate is the truth
+    /// table over (a, b, c); missing inputs are zero. Above bit 0 every input is zero, so the
+    /// result there is f(0, 0, 0): masked off when that is 1.
+    /// </summary>
+    private void Table(LutCell lut)
     {
-        var select = In(cell, 0);
+        int n = lut.Inputs.Count;
+        int immediate = 0;
+        for (int t = 0; t < 8; t++)
+        {
+            int index = (t & 1) | (n > 1 ? t & 2 : 0) | (n > 2 ? t & 4 : 0);
+            if (((lut.Truth >> index) & 1) != 0) immediate |= 1 << t;
+        }
+        for (int operand = 2; operand >= 0; operand--)
+        {
+            if (operand < n) Fetch(layout.Of(lut.Inputs[operand]), 1, 0, 1); // an input may itself be an inlined bit field
+            else k.VConst(0);
+        }
+        LaneMath.TernaryLogic(k, (byte)immediate);
+        if ((lut.Truth & 1) != 0) Mask(1);
+    }
+
+    /// <summary>Pushes the all-ones-or-zeros mask of a mux select: spread per lane, or spread once and broadcast when shared.</summary>
+    private Action SelectMask(RtlCell cell) => SelectMask(In(cell, 0));
+
+    private Action SelectMask(Place select) => () =>
+    {
         if (select.IsVarying)
         {
             k.VWord(select, 0);
@@ -315,6 +344,9 @@ internal sealed class LaneCellEmitter(KernelBuilder k, StorageLayout layout) : I
     void IWordEmitter.ShiftRight(int amount) => ShiftRight(amount);
     void IWordEmitter.Or() => k.V("Or");
     void IWordEmitter.Mask(int bits) => Mask(bits);
+    RtlCell? IWordEmitter.InlinedProducer(Place place) => layout.InlinedProducer(place);
+    Place IWordEmitter.PlaceOf(RtlSignal signal) => layout.Of(signal);
+    void IWordEmitter.Select(RtlSignal select, Action whenTrue, Action whenFalse) => Select(SelectMask(layout.Of(select)), whenTrue, whenFalse);
 
     private void OrOfWords(int count, Action<int> pushWord)
     {

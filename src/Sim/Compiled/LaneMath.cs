@@ -165,6 +165,22 @@ internal static class LaneMath
         }
     }
 
+    /// <summary>a, b, c -> bitwise f(a, b, c), bit (a &lt;&lt; 2 | b &lt;&lt; 1 | c) of <paramref name="immediate"/> (VPTERNLOGQ).</summary>
+    public static void TernaryLogic(KernelBuilder k, byte immediate)
+    {
+        Byte(k, immediate);
+        Call(k.IL, k.PortableLanes ? typeof(LaneMath).GetMethod(nameof(PortableTernaryLogic))! : Ternary);
+    }
+
+    public static Vector512<ulong> PortableTernaryLogic(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c, byte immediate)
+    {
+        var result = Vector512<ulong>.Zero;
+        for (int t = 0; t < 8; t++)
+            if (((immediate >> t) & 1) != 0)
+                result |= ((t & 4) != 0 ? a : ~a) & ((t & 2) != 0 ? b : ~b) & ((t & 1) != 0 ? c : ~c);
+        return result;
+    }
+
     public static void ShiftLeft(KernelBuilder k, int amount) => Shift(k, amount, left: true);
 
     public static void ShiftRight(KernelBuilder k, int amount) => Shift(k, amount, left: false);

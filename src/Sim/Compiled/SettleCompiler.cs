@@ -49,7 +49,7 @@ internal static class SettleCompiler
         var producedHere = new HashSet<int>();
         for (int i = partition.Start; i < partition.End; i++)
         {
-            foreach (var input in cells[i].Inputs)
+            foreach (var input in layout.Reads(cells[i]))
             {
                 var place = layout.Of(input);
                 if (place.Words == 1 && producedHere.Contains(place.Offset)) lastReader[place.Offset] = i;
@@ -73,6 +73,10 @@ internal static class SettleCompiler
                         && !layout.Of(cells[i].Output).IsVarying
                         && plan.ProducerOf(offset)!.Output.Width == input.Width;
             }
+        // Values read through inlined bit fields are fetched by lane cells, which need them canonical.
+        for (int i = partition.Start; i < partition.End; i++)
+            foreach (var input in layout.Reads(cells[i]).Except(cells[i].Inputs))
+                if (producedHere.Contains(layout.Of(input).Offset)) lowBitsOnly[layout.Of(input).Offset] = false;
         var dirty = new HashSet<int>();
 
         var flag = new Place(partition.FlagOffset, 1, null);

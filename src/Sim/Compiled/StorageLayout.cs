@@ -39,9 +39,12 @@ internal sealed class StorageLayout
     private readonly List<RtlCell> _computed = [];
     private readonly LaneAnalysis? _lanes;
     private readonly Dictionary<ulong, int> _vectorConstants = [];
+    private readonly Dictionary<int, RtlCell> _inlined = [];
+    private readonly Dictionary<int, LutCell> _luts = [];
     private int _size;
 
-    public StorageLayout(Netlist netlist, IReadOnlyList<RtlCell> ordered, int lanes = 1, LaneAnalysis? laneAnalysis = null)
+    /// <param name="inlineFields">Resolve lane bit-field chains inside their readers (<see cref="FieldInlining"/>); off when every value must be stored.</param>
+    public StorageLayout(Netlist netlist, IReadOnlyList<RtlCell> ordered, int lanes = 1, LaneAnalysis? laneAnalysis = null, bool inlineFields = true)
     {
         Netlist = netlist;
         Lanes = lanes;
@@ -66,6 +69,11 @@ internal sealed class StorageLayout
         }
         foreach (var s in netlist.Signals)
             if (!_places.ContainsKey(s)) Allocate(s); // undriven and unread: reads as zero
+        if (_lanes is not null && inlineFields)
+        {
+            _inlined = FieldInlining.Choose(netlist, _computed, Of, _luts);
+            _computed.RemoveAll(c => _inlined.ContainsKey(Of(c.Output).Offset));
+        }
         foreach (var m in netlist.Module.Memories)
         {
             int copies = LanesOf(m);
@@ -90,6 +98,25 @@ internal sealed class StorageLayout
     public IReadOnlyList<RtlCell> Computed => _computed;
 
     public int Size => _size;
+
+    /// <summary>Cells never computed on their own: their one reader fetches their bits from their inputs.</summary>
+    public IEnumerable<RtlCell> Inlined => _inlined.Values;
+
+    /// <summary>The table form of a lane cell computed as a function of up to three bits (see <see cref="FieldInlining"/>), if it is one.</summary>
+    public LutCell? Lut(RtlCell cell) => _luts.GetValueOrDefault(Of(cell.Output).Offset);
+
+    public RtlCell? InlinedProducer(Place place) => place.IsConstant ? null : _inlined.GetValueOrDefault(place.Offset);
+
+    /// <summary>The stored or computed values a cell really reads: its inputs, with inlined ones replaced by what they read.</summary>
+    public IEnumerable<RtlSignal> Reads(RtlCell cell)
+    {
+        foreach (var input in cell.Inputs)
+        {
+            if (InlinedProducer(Of(input)) is { } producer)
+                foreach (var leaf in Reads(producer)) yield return leaf;
+            else yield return input;
+        }
+    }
 
     public Place Of(RtlSignal signal) => _places[signal];
 
