@@ -9,7 +9,7 @@ namespace HwFlow.Fpga;
 /// and how long one tool (yosys, nextpnr) may run before it is stopped (default <see cref="DefaultToolTimeout"/>).</summary>
 public sealed record SynthOptions(FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null, TimeSpan? ToolTimeout = null)
 {
-    public static readonly TimeSpan DefaultToolTimeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan DefaultToolTimeout = Sim.Tools.ExternalTool.DefaultTimeout;
 }
 
 /// <summary>A finished synth run: the report, where its files are, and how long each tool took.</summary>

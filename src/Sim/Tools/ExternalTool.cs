@@ -61,11 +61,14 @@ public sealed class ExternalTool(string executable, string environmentOverride, 
             throw new UserError($"{Executable} {v} is too old: HwFlow needs {MinimumVersion} or newer (Debian package {DebianPackage})");
     }
 
+    /// <summary>How long a tool run may take when the caller does not say.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
     /// <summary>Runs the tool; the caller decides what a non-zero exit means.</summary>
     public ToolRun Run(IReadOnlyList<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null, CancellationToken cancel = default)
     {
         EnsureUsable();
-        return RunRaw(arguments, workingDirectory, timeout ?? TimeSpan.FromMinutes(30), cancel);
+        return RunRaw(arguments, workingDirectory, timeout ?? DefaultTimeout, cancel);
     }
 
     private ToolRun RunRaw(IReadOnlyList<string> arguments, string? workingDirectory, TimeSpan timeout, CancellationToken cancel = default) =>

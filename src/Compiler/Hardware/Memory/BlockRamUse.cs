@@ -23,7 +23,7 @@ public static class BlockRamUse
     }
 
     /// <summary>Whether <paramref name="memory"/> ends up in block RAM: marked so, or left to the tool and mapped there by it.</summary>
-    public static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
+    private static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
     {
         MemoryStyle.Block => true,
         MemoryStyle.Logic => false,
