@@ -30,6 +30,14 @@ public sealed class FoldingReportTests
     }
 
     [Fact]
+    public void ResourceNoteSaysWhetherTheModelIsFitted()
+    {
+        Assert.Contains("fitted against yosys", Report().ResourceNote);
+        var structural = new ResourceModel(ResourceCosts.Default with { Calibration = ResourceCalibration.None });
+        Assert.Contains("without calibration", FoldingReport.Of(FmnistHbnn, 784, Plan, 100, structural).ResourceNote);
+    }
+
+    [Fact]
     public void ResourcesAreTheModelsEstimate()
     {
         var r = Report();

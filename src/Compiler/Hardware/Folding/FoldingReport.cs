@@ -105,7 +105,9 @@ public sealed record FoldingReport(
             "placeholder until the simulator measures it: every stage holds a whole frame before the next one starts it "
                 + "(ping-pong buffers), so latency is at least InputBytes + the sum of the layer cycles; pipeline registers and FIFO hops are not counted",
             resources.Luts, resources.Ffs, resources.BramBits,
-            "estimates from the structural resource model with uncalibrated constants (4-input LUTs); not synthesis results",
+            model.Costs.Calibration == ResourceCalibration.None
+                ? "estimates from the structural resource model without calibration (4-input LUTs); not synthesis results"
+                : "estimates from the resource model fitted against yosys iCE40 counts (bench/resource-fit.cs; residuals in BENCHMARKS.md), 4-input LUTs; not synthesis results",
             $"II = max(InputBytes, max over layers of {LayerCycleFormula}); frames/s = clock / II",
             derivation) { InputWidth = inputWidth };
     }
