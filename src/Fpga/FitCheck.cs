@@ -21,6 +21,14 @@ public static class FitCheck
         new("SB_GB", "global buffers", "use fewer clock and reset nets"),
     ];
 
+    // What nextpnr-ice40 prints when placement gives up; over capacity it may fail in the analytic
+    // placer ("Failed to expand region") before it ever says which resource is short.
+    private static readonly string[] PlacementGaveUpMessages = ["no BELs remaining", "Unable to place", "Design uses", "Failed to expand region"];
+
+    /// <summary>True when <paramref name="nextpnrOutput"/> says placement gave up, so the packed counts should say what overflowed.</summary>
+    public static bool PlacementGaveUp(string nextpnrOutput) =>
+        PlacementGaveUpMessages.Any(m => nextpnrOutput.Contains(m, StringComparison.Ordinal));
+
     /// <summary>The resources over capacity in <paramref name="packed"/>, as "name: used of available (over by n, p%)".</summary>
     public static IReadOnlyList<string> Overflows(NextpnrReport packed) =>
         packed.Utilization

@@ -54,8 +54,7 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
         if (run.Succeeded) return RequireTiming(NextpnrReport.Load(reportPath), netlist);
         if (File.Exists(reportPath)) RequireTiming(NextpnrReport.Load(reportPath), netlist);
         var failure = run.Stderr + run.Stdout;
-        if (failure.Contains("no BELs remaining", StringComparison.Ordinal) || failure.Contains("Unable to place", StringComparison.Ordinal)
-            || failure.Contains("Design uses", StringComparison.Ordinal))
+        if (FitCheck.PlacementGaveUp(failure))
         {
             // Placement gave up; nextpnr's report after packing alone says what overflowed by how much.
             var packRun = work.Run(tools.Nextpnr, "nextpnr-ice40 pack", [.. common, "--pack-only", "--report", work.Out(PackedReportFile), "-q"]);

@@ -42,6 +42,17 @@ public sealed class ToolReportTests : IDisposable
         Assert.Null(FitCheck.Error(Report("""{"utilization": {"ICESTORM_LC": {"available": 5280, "used": 5280}}}"""), FpgaTarget.Ice40Up5k));
     }
 
+    [Theory]
+    [InlineData("ERROR: Failed to expand region (0, 0) |_> (25, 31) of 5401 ICESTORM_LCs", true)] // TFC_2W2A on the UP5K, 102% of the cells
+    [InlineData("ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICESTORM_LC'", true)]
+    [InlineData("ERROR: Design uses 31 ICESTORM_RAM, but device only has 30", true)]
+    [InlineData("ERROR: Max frequency for clock 'clk': 10.00 MHz (FAIL at 12.00 MHz)", false)]
+    [InlineData("ERROR: Unable to read chipdb", false)] // "Unable to place" only, not every "Unable to"
+    public void Placement_giving_up_is_told_from_other_nextpnr_failures(string output, bool gaveUp)
+    {
+        Assert.Equal(gaveUp, FitCheck.PlacementGaveUp(output));
+    }
+
     [Fact]
     public void Reads_fmax_and_the_clock_to_clock_critical_path()
     {
