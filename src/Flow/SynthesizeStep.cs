@@ -59,19 +59,21 @@ internal static class SynthesizeStep
         var outcome = progress.Track($"synth {request.Target.Name}", SynthFlow.StepCount(request.Target),
             report => new SynthFlow().Run(folder, new SynthOptions(request.Target, request.ClockMhz, request.Shell, toolTimeout), report, cancel));
         var bitstream = outcome.Report.Files.FirstOrDefault(file => file.EndsWith(".bin", StringComparison.Ordinal));
-        var check = checkFrames is null ? null : CheckNetlistOf(folder, outcome.Folder, request.CheckDataset, checkFrames, progress, cancel);
+        var check = checkFrames is null ? null : CheckNetlistOf(folder, outcome.Folder, request.CheckDataset, checkFrames, toolTimeout, progress, cancel);
         return new SynthesizeResult(outcome.Report, outcome.Folder, bitstream is null ? null : Path.Combine(outcome.Folder, bitstream),
             Math.Round(outcome.Seconds, 2), outcome.Steps, check);
     }
 
-    private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, IFlowProgress progress, CancellationToken cancel)
+    private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, TimeSpan? toolTimeout,
+        IFlowProgress progress, CancellationToken cancel)
     {
         var watch = Stopwatch.StartNew();
         var scratch = Directory.CreateTempSubdirectory("hwflow-netlist-check-");
         try
         {
             // Stalls on both streams, so the gates are checked under the handshakes a board will see.
-            var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7);
+            // The gate-level Verilator run is one more tool: --tool-timeout bounds it like yosys and nextpnr.
+            var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7, Timeout: toolTimeout);
             var results = progress.Track($"netlist check, {frames.Count} images", 1, report =>
             {
                 var r = PostSynthesisCheck.Simulate(folder, synthFolder, frames, options, scratch.FullName, cancel: cancel);

@@ -41,4 +41,30 @@ public sealed class AxisFrameBenchTests : IDisposable
         Assert.Equal(frames.Select(f => (System.Numerics.BigInteger)TestBuilds.TestCoreClass(f)), results.Select(r => r.Value));
         Assert.Equal(Enumerable.Range(0, frames.Count), results.Select(r => r.Frame));
     }
+
+    [Theory]
+    [InlineData(null, 30.0)] // ExternalTool.DefaultTimeout
+    [InlineData(90.0, 90.0)] // synth --tool-timeout 90 reaches the netlist check's simulator
+    public void The_simulator_gets_the_benchs_timeout(double? minutes, double expected)
+    {
+        var build = BuildFolder.Open(TestBuilds.SumMod10(_temp).Path);
+        var simulator = new TimeoutRecorder();
+        AxisFrameBench.Run(simulator, build, build.Manifest.VerilogFiles.Select(build.File).ToList(), TestBuilds.RandomFrames(1, build.Manifest.InputBytes, seed: 1),
+            new AxisBenchOptions(Timeout: minutes is { } m ? TimeSpan.FromMinutes(m) : null), _temp.File("timeout"));
+        Assert.Equal(TimeSpan.FromMinutes(expected), simulator.Timeout);
+    }
+
+    private sealed class TimeoutRecorder : IVerilogSimulation
+    {
+        public TimeSpan? Timeout { get; private set; }
+
+        public void EnsureUsable() { }
+
+        public IReadOnlyList<string> Run(IReadOnlyList<string> sources, string top, string workingDirectory, string scratchFolder, string sentinel, TimeSpan timeout,
+            CancellationToken cancel = default, IReadOnlyList<string>? defines = null, IReadOnlyList<string>? plusargs = null)
+        {
+            Timeout = timeout;
+            return [sentinel];
+        }
+    }
 }

@@ -36,7 +36,7 @@ public static class SynthCommand
         };
         var toolTimeout = new Option<double>("--tool-timeout")
         {
-            Description = "Minutes one tool (yosys, nextpnr) may run before it is stopped; xc7 synthesis of a large conv net can need more",
+            Description = "Minutes one tool (yosys, nextpnr, the --check-netlist Verilator run) may run before it is stopped; xc7 synthesis of a large conv net can need more",
             DefaultValueFactory = _ => SynthOptions.DefaultToolTimeout.TotalMinutes,
         };
         var report = new ReportOptions();

@@ -5,7 +5,8 @@ using HwFlow.Compiler.Hardware.Build;
 namespace HwFlow.Fpga.Simulation;
 
 /// <summary>How the bench drives the core: stall probabilities on either stream, the seed of its random pattern, a cycle limit.</summary>
-public sealed record AxisBenchOptions(double InputStallProbability = 0, double OutputStallProbability = 0, ulong Seed = 1, long? MaxCycles = null);
+/// <param name="Timeout">How long the simulator may run (build and frames) before it is stopped; null: <see cref="Sim.Tools.ExternalTool.DefaultTimeout"/>.</param>
+public sealed record AxisBenchOptions(double InputStallProbability = 0, double OutputStallProbability = 0, ulong Seed = 1, long? MaxCycles = null, TimeSpan? Timeout = null);
 
 /// <summary>One output beat of the core: which frame it answers, its value (a class, or a scores word of any width), and the cycle of the handshake.</summary>
 public sealed record AxisResult(int Frame, BigInteger Value, long Cycle);
@@ -156,7 +157,7 @@ public static class AxisFrameBench
         FrameFile.Write(frameFile, frames, build.Manifest.InputBytes);
         var bench = Path.Combine(scratchFolder, Module + ".v");
         File.WriteAllText(bench, Testbench(build.Manifest));
-        var lines = simulator.Run([bench, .. designFiles], Module, build.Path, scratchFolder, Sentinel, TimeSpan.FromMinutes(30), cancel, defines,
+        var lines = simulator.Run([bench, .. designFiles], Module, build.Path, scratchFolder, Sentinel, options.Timeout ?? Sim.Tools.ExternalTool.DefaultTimeout, cancel, defines,
             Plusargs(build.Manifest, frames.Count, frameFile, options));
         return lines.Where(l => l.StartsWith("OUT ", StringComparison.Ordinal)).Select(Parse).ToList();
     }
