@@ -64,11 +64,12 @@ internal static class CosimulateStep
     private static CosimulateResult Lanes(BuildFolder folder, Simulator sim, VerilatorModel model, StreamStimulus stimulus, LaneSplit split, string dataset,
         CancellationToken cancel)
     {
+        IReadOnlyList<BigInteger> expected = [];
         var cosim = Cosimulation.Lanes(sim, model, stimulus with { Frames = split.Lanes[0] }, split.Lanes, concurrent: true,
-            verilatorProcesses: Environment.ProcessorCount, cancel: cancel);
+            verilatorProcesses: Environment.ProcessorCount, cancel: cancel, whileVerilatorRuns: () => expected = GoldenCheck.Expected(folder, stimulus.Frames, cancel));
         var traces = cosim.Lanes.Select(l => l.Trace!).ToList();
         var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
-        var golden = GoldenCheck.Compare(folder, stimulus.Frames, results, cancel);
+        var golden = GoldenCheck.Compare(expected, results);
         var unfinished = traces.FirstOrDefault(t => t.Status != StreamStatus.Completed);
         return new CosimulateResult(folder.Path, folder.Manifest.Model, dataset, stimulus.Frames.Count, stimulus.OutputStallProbability, stimulus.Seed,
             split.Lanes.Count, cosim.Agree, cosim.Mismatch, results.Count, traces.Sum(t => t.Cycles), (unfinished ?? traces[0]).Status.ToString().ToLowerInvariant(),
