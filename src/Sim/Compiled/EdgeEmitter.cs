@@ -48,10 +48,12 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         bool Shared(RtlSignal? s) => s is null || !layout.Of(s).IsVarying;
         bool Groupable(RtlRegister r) => r.Enable is not null && !layout.Of(r.Enable).IsConstant && Shared(r.Enable) && Shared(r.Reset)
             && !readDuringEdge.Contains(layout.Of(r.Q).Offset);
-        foreach (var r in module.Registers.Where(r => !Groupable(r)))
+        // Registers that wake the same partitions sit next to each other and share one change
+        // test (see TrackedBatch), rather than a test and a branch each.
+        foreach (var r in module.Registers.Where(r => !Groupable(r)).OrderBy(r => WakeKey(r.Q), StringComparer.Ordinal))
         {
             var target = Target(r.Q);
-            steps.Add((2 + (4 * target.Words), kb => Tracked(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
+            steps.Add((2 + (4 * target.Words), kb => TrackedBatch(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
         }
         // Registers sharing an enable (and reset) sit behind one test: when neither is high the
         // whole group is skipped, which is most cycles for FIFOs, buffers and accumulators.
@@ -66,8 +68,8 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         foreach (var m in module.Memories)
             foreach (var p in m.WritePorts)
                 steps.Add((4 + layout.Of(p.Data).Words, kb => Write(kb, m, p)));
-        foreach (var (scratch, target) in commits)
-            steps.Add((target.Words, kb => Tracked(kb, target, target, () => Copy(kb, scratch, target))));
+        foreach (var (scratch, target) in commits.OrderBy(c => WakeKey(c.Target), StringComparer.Ordinal))
+            steps.Add((target.Words, kb => TrackedBatch(kb, target, target, () => Copy(kb, scratch, target))));
 
         var kernels = new List<KernelBuilder>();
         KernelBuilder? current = null;
@@ -76,6 +78,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         {
             if (current is null || cost + stepCost > Budget || current.IL.ILOffset > SettleCompiler.MaxIlBytes)
             {
+                CloseBatch();
                 current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
                 cost = 0;
@@ -84,6 +87,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             current.ReleaseTemps();
             cost += stepCost;
         }
+        CloseBatch();
         return kernels;
     }
 
@@ -115,8 +119,80 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         });
     }
 
+    private string WakeKey(RtlSignal q) => WakeKey(layout.Of(q));
+
+    private string WakeKey(Place place) => string.Join(",", plan.ConsumerFlags(place.Offset).Order());
+
+    private KernelBuilder? _batchKernel;
+    private string? _batchKey;
+    private IReadOnlyList<int> _batchFlags = [];
+    private bool _batchHasLanes;
+    private readonly Dictionary<KernelBuilder, (LocalBuilder Changed, LocalBuilder ChangedLanes)> _batchLocals = [];
+
+    /// <summary>
+    /// As <see cref="Tracked"/>, but consecutive registers waking the same partitions OR their
+    /// changes into one pair of trackers and raise the flags once (<see cref="CloseBatch"/>):
+    /// a register then costs its loads and stores plus an XOR and an OR, not a test and a
+    /// branch of its own (a data register changes unpredictably from cycle to cycle).
+    /// </summary>
+    private void TrackedBatch(KernelBuilder k, Place written, Place real, Action emit)
+    {
+        var wake = plan.ConsumerFlags(real.Offset);
+        if (written != real || wake.Count == 0)
+        {
+            emit();
+            return;
+        }
+        string key = WakeKey(real);
+        if (_batchKernel != k || _batchKey != key)
+        {
+            CloseBatch();
+            if (!_batchLocals.TryGetValue(k, out var locals))
+                _batchLocals[k] = locals = (k.IL.DeclareLocal(typeof(ulong)), k.IL.DeclareLocal(LaneMath.VectorType));
+            k.Const(0);
+            k.IL.Emit(OpCodes.Stloc, locals.Changed);
+            _batchKernel = k;
+            _batchKey = key;
+            _batchFlags = wake;
+            _batchHasLanes = false;
+        }
+        var (changed, changedLanes) = _batchLocals[k];
+        if (real.IsVarying && !_batchHasLanes)
+        {
+            k.VConst(0);
+            k.IL.Emit(OpCodes.Stloc, changedLanes);
+            _batchHasLanes = true;
+        }
+        k.Tracker = changed;
+        k.VectorTracker = real.IsVarying ? changedLanes : null;
+        emit();
+        k.Tracker = null;
+        k.VectorTracker = null;
+    }
+
+    /// <summary>Raises the open batch's flags if any of its registers changed, and ends it.</summary>
+    private void CloseBatch()
+    {
+        if (_batchKernel is not { } k) return;
+        var (changed, changedLanes) = _batchLocals[k];
+        bool lanes = _batchHasLanes;
+        SettleCompiler.Wake(k, _batchFlags, () =>
+        {
+            k.Load(changed);
+            if (!lanes) return;
+            k.Const(0);
+            k.Emit(OpCodes.Cgt_Un);
+            k.Load(changedLanes);
+            k.V("AnyNonZero");
+            k.Emit(OpCodes.Or);
+        });
+        _batchKernel = null;
+        _batchKey = null;
+    }
+
     private void EnabledGroup(KernelBuilder k, List<(RtlRegister Register, Place Target)> members)
     {
+        CloseBatch();
         var first = members[0].Register;
         var skip = k.IL.DefineLabel();
         k.Word(layout.Of(first.Enable!), 0);
@@ -126,12 +202,13 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             k.Emit(OpCodes.Or);
         }
         k.IL.Emit(OpCodes.Brfalse, skip);
-        foreach (var (register, target) in members)
+        foreach (var (register, target) in members.OrderBy(m => WakeKey(m.Register.Q), StringComparer.Ordinal))
         {
             // Enable or reset is high here, so q' = rst ? resetValue : d.
-            Tracked(k, target, layout.Of(register.Q), () => Register(k, register with { Enable = null }, target));
+            TrackedBatch(k, target, layout.Of(register.Q), () => Register(k, register with { Enable = null }, target));
             k.ReleaseTemps();
         }
+        CloseBatch(); // the batch's change trackers are only set on this path
         k.IL.MarkLabel(skip);
     }
 
