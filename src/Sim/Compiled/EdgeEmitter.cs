@@ -36,12 +36,11 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         }
 
         var steps = new List<(int Cost, Action<KernelBuilder> Emit)>();
-        foreach (var m in module.Memories)
-            foreach (var p in m.ReadPorts)
-            {
-                var target = Target(p.Data);
-                steps.Add((4 + target.Words, kb => Tracked(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
-            }
+        foreach (var (m, p) in module.Memories.SelectMany(m => m.ReadPorts.Select(p => (m, p))).OrderBy(mp => WakeKey(mp.p.Data), StringComparer.Ordinal))
+        {
+            var target = Target(p.Data);
+            steps.Add((4 + target.Words, kb => TrackedBatch(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
+        }
         // A register computed into scratch (its output is read during the edge) must always be
         // written, so only registers updated in place can be skipped as a group; the group's test
         // is one shared enable, so an enable that differs between lanes is not grouped.
@@ -91,34 +90,6 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         return kernels;
     }
 
-    /// <summary>Emits stores into <paramref name="written"/> and, when it is the real place of a value some partition reads, wakes those partitions if any word (of any lane) changed.</summary>
-    private void Tracked(KernelBuilder k, Place written, Place real, Action emit)
-    {
-        var wake = plan.ConsumerFlags(real.Offset);
-        if (written != real || wake.Count == 0)
-        {
-            emit();
-            return;
-        }
-        var changed = k.Temp(() => k.Const(0));
-        var changedLanes = real.IsVarying ? k.VTemp(() => k.VConst(0)) : null;
-        k.Tracker = changed;
-        k.VectorTracker = changedLanes;
-        emit();
-        k.Tracker = null;
-        k.VectorTracker = null;
-        SettleCompiler.Wake(k, wake, () =>
-        {
-            k.Load(changed);
-            if (changedLanes is null) return;
-            k.Const(0);
-            k.Emit(OpCodes.Cgt_Un);
-            k.Load(changedLanes);
-            k.V("AnyNonZero");
-            k.Emit(OpCodes.Or);
-        });
-    }
-
     private string WakeKey(RtlSignal q) => WakeKey(layout.Of(q));
 
     private string WakeKey(Place place) => string.Join(",", plan.ConsumerFlags(place.Offset).Order());
@@ -130,10 +101,12 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
     private readonly Dictionary<KernelBuilder, (LocalBuilder Changed, LocalBuilder ChangedLanes)> _batchLocals = [];
 
     /// <summary>
-    /// As <see cref="Tracked"/>, but consecutive registers waking the same partitions OR their
-    /// changes into one pair of trackers and raise the flags once (<see cref="CloseBatch"/>):
-    /// a register then costs its loads and stores plus an XOR and an OR, not a test and a
-    /// branch of its own (a data register changes unpredictably from cycle to cycle).
+    /// Emits stores into <paramref name="written"/> and, when it is the real place of a value
+    /// some partition reads, ORs its change (old ^ new, any word, any lane) into the open batch's
+    /// trackers. Consecutive registers and read ports waking the same partitions share one batch,
+    /// whose flags are raised once (<see cref="CloseBatch"/>): a register then costs its loads and
+    /// stores plus an XOR and an OR, not a test and a branch of its own (a data register changes
+    /// unpredictably from cycle to cycle).
     /// </summary>
     private void TrackedBatch(KernelBuilder k, Place written, Place real, Action emit)
     {
