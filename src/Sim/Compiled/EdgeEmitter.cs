@@ -70,6 +70,11 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         foreach (var (scratch, target) in commits.OrderBy(c => WakeKey(c.Target), StringComparer.Ordinal))
             steps.Add((target.Words, kb => TrackedBatch(kb, target, target, () => Copy(kb, scratch, target))));
 
+        // A flattened submodule's reset is a rename of the top's input: matched by place.
+        var inputPlaces = new HashSet<int>(layout.Netlist.Signals.Where(s => s.Kind == SignalKind.Input).Select(s => layout.Of(s).Offset));
+        var resetInputs = module.Registers.Select(r => r.Reset).OfType<RtlSignal>()
+            .Where(s => !layout.Of(s).IsConstant && !layout.Of(s).IsVarying && inputPlaces.Contains(layout.Of(s).Offset))
+            .DistinctBy(s => layout.Of(s).Offset).ToList();
         var kernels = new List<KernelBuilder>();
         KernelBuilder? current = null;
         int cost = 0;
@@ -80,6 +85,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
                 CloseBatch();
                 current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
+                HoistResets(current, resetInputs);
                 cost = 0;
             }
             emit(current);
@@ -88,6 +94,34 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         }
         CloseBatch();
         return kernels;
+    }
+
+    private readonly Dictionary<int, (LocalBuilder Mask, LocalBuilder LaneMask)> _resetMasks = [];
+
+    /// <summary>
+    /// The all-ones-or-zeros masks of the reset inputs, computed once at the top of a kernel
+    /// (inputs never change during an edge) rather than loaded, negated and broadcast again for
+    /// every register they reset.
+    /// </summary>
+    private void HoistResets(KernelBuilder k, List<RtlSignal> resets)
+    {
+        _resetMasks.Clear();
+        foreach (var reset in resets)
+        {
+            var place = layout.Of(reset);
+            var mask = k.IL.DeclareLocal(typeof(ulong));
+            k.Spread(() => k.Word(place, 0));
+            k.IL.Emit(OpCodes.Stloc, mask);
+            LocalBuilder? lanes = null;
+            if (layout.Lanes > 1)
+            {
+                lanes = k.IL.DeclareLocal(LaneMath.VectorType);
+                k.Load(mask);
+                k.V("Broadcast");
+                k.IL.Emit(OpCodes.Stloc, lanes);
+            }
+            _resetMasks[place.Offset] = (mask, lanes!);
+        }
     }
 
     private string WakeKey(RtlSignal q) => WakeKey(layout.Of(q));
@@ -196,7 +230,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             return;
         }
         var enable = r.Enable is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Enable), 0)));
-        var reset = r.Reset is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Reset), 0)));
+        var reset = r.Reset is null ? null
+            : _resetMasks.TryGetValue(layout.Of(r.Reset).Offset, out var hoisted) ? hoisted.Mask
+            : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Reset), 0)));
         for (int j = 0; j < q.Words; j++)
         {
             int word = j;
@@ -234,7 +270,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
     private void LaneRegister(KernelBuilder k, RtlRegister r, Place q, Place d, Place target)
     {
         var enable = r.Enable is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Enable)));
-        var reset = r.Reset is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Reset)));
+        var reset = r.Reset is null ? null
+            : _resetMasks.TryGetValue(layout.Of(r.Reset).Offset, out var hoisted) && hoisted.LaneMask is not null ? hoisted.LaneMask
+            : k.VTemp(LaneMask(k, layout.Of(r.Reset)));
         for (int j = 0; j < q.Words; j++)
         {
             int word = j;
