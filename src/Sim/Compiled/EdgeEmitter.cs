@@ -36,22 +36,23 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         }
 
         var steps = new List<(int Cost, Action<KernelBuilder> Emit)>();
-        foreach (var m in module.Memories)
-            foreach (var p in m.ReadPorts)
-            {
-                var target = Target(p.Data);
-                steps.Add((4 + target.Words, kb => Tracked(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
-            }
+        foreach (var (m, p) in module.Memories.SelectMany(m => m.ReadPorts.Select(p => (m, p))).OrderBy(mp => WakeKey(mp.p.Data), StringComparer.Ordinal))
+        {
+            var target = Target(p.Data);
+            steps.Add((4 + target.Words, kb => TrackedBatch(kb, target, layout.Of(p.Data), () => Read(kb, m, p, target))));
+        }
         // A register computed into scratch (its output is read during the edge) must always be
         // written, so only registers updated in place can be skipped as a group; the group's test
         // is one shared enable, so an enable that differs between lanes is not grouped.
         bool Shared(RtlSignal? s) => s is null || !layout.Of(s).IsVarying;
         bool Groupable(RtlRegister r) => r.Enable is not null && !layout.Of(r.Enable).IsConstant && Shared(r.Enable) && Shared(r.Reset)
             && !readDuringEdge.Contains(layout.Of(r.Q).Offset);
-        foreach (var r in module.Registers.Where(r => !Groupable(r)))
+        // Registers that wake the same partitions sit next to each other and share one change
+        // test (see TrackedBatch), rather than a test and a branch each.
+        foreach (var r in module.Registers.Where(r => !Groupable(r)).OrderBy(r => WakeKey(r.Q), StringComparer.Ordinal))
         {
             var target = Target(r.Q);
-            steps.Add((2 + (4 * target.Words), kb => Tracked(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
+            steps.Add((2 + (4 * target.Words), kb => TrackedBatch(kb, target, layout.Of(r.Q), () => Register(kb, r, target))));
         }
         // Registers sharing an enable (and reset) sit behind one test: when neither is high the
         // whole group is skipped, which is most cycles for FIFOs, buffers and accumulators.
@@ -66,9 +67,14 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         foreach (var m in module.Memories)
             foreach (var p in m.WritePorts)
                 steps.Add((4 + layout.Of(p.Data).Words, kb => Write(kb, m, p)));
-        foreach (var (scratch, target) in commits)
-            steps.Add((target.Words, kb => Tracked(kb, target, target, () => Copy(kb, scratch, target))));
+        foreach (var (scratch, target) in commits.OrderBy(c => WakeKey(c.Target), StringComparer.Ordinal))
+            steps.Add((target.Words, kb => TrackedBatch(kb, target, target, () => Copy(kb, scratch, target))));
 
+        // A flattened submodule's reset is a rename of the top's input: matched by place.
+        var inputPlaces = new HashSet<int>(layout.Netlist.Signals.Where(s => s.Kind == SignalKind.Input).Select(s => layout.Of(s).Offset));
+        var resetInputs = module.Registers.Select(r => r.Reset).OfType<RtlSignal>()
+            .Where(s => !layout.Of(s).IsConstant && !layout.Of(s).IsVarying && inputPlaces.Contains(layout.Of(s).Offset))
+            .DistinctBy(s => layout.Of(s).Offset).ToList();
         var kernels = new List<KernelBuilder>();
         KernelBuilder? current = null;
         int cost = 0;
@@ -76,19 +82,67 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
         {
             if (current is null || cost + stepCost > Budget || current.IL.ILOffset > SettleCompiler.MaxIlBytes)
             {
+                CloseBatch();
                 current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
+                HoistResets(current, resetInputs);
                 cost = 0;
             }
             emit(current);
             current.ReleaseTemps();
             cost += stepCost;
         }
+        CloseBatch();
         return kernels;
     }
 
-    /// <summary>Emits stores into <paramref name="written"/> and, when it is the real place of a value some partition reads, wakes those partitions if any word (of any lane) changed.</summary>
-    private void Tracked(KernelBuilder k, Place written, Place real, Action emit)
+    private readonly Dictionary<int, (LocalBuilder Mask, LocalBuilder LaneMask)> _resetMasks = [];
+
+    /// <summary>
+    /// The all-ones-or-zeros masks of the reset inputs, computed once at the top of a kernel
+    /// (inputs never change during an edge) rather than loaded, negated and broadcast again for
+    /// every register they reset.
+    /// </summary>
+    private void HoistResets(KernelBuilder k, List<RtlSignal> resets)
+    {
+        _resetMasks.Clear();
+        foreach (var reset in resets)
+        {
+            var place = layout.Of(reset);
+            var mask = k.IL.DeclareLocal(typeof(ulong));
+            k.Spread(() => k.Word(place, 0));
+            k.IL.Emit(OpCodes.Stloc, mask);
+            LocalBuilder? lanes = null;
+            if (layout.Lanes > 1)
+            {
+                lanes = k.IL.DeclareLocal(LaneMath.VectorType);
+                k.Load(mask);
+                k.V("Broadcast");
+                k.IL.Emit(OpCodes.Stloc, lanes);
+            }
+            _resetMasks[place.Offset] = (mask, lanes!);
+        }
+    }
+
+    private string WakeKey(RtlSignal q) => WakeKey(layout.Of(q));
+
+    private string WakeKey(Place place) => string.Join(",", plan.ConsumerFlags(place.Offset).Order());
+
+    private KernelBuilder? _batchKernel;
+    private string? _batchKey;
+    private IReadOnlyList<int> _batchFlags = [];
+    private bool _batchHasLanes;
+    private readonly Dictionary<KernelBuilder, (LocalBuilder Changed, LocalBuilder ChangedLanes)> _batchLocals = [];
+
+    /// <summary>
+    /// Emits stores into <paramref name="written"/> and, when it is the real place of a value
+    /// some partition reads, ORs its change (old ^ new, any word, any lane) into the open batch's
+    /// trackers. Consecutive registers and read ports waking the same partitions share one batch,
+    /// whose flags are raised once (<see cref="CloseBatch"/>): a register then costs its loads and
+    /// stores plus an XOR and an OR, not a test and a branch of its own (a data register changes
+    /// unpredictably from cycle to cycle).
+    /// </summary>
+    private void TrackedBatch(KernelBuilder k, Place written, Place real, Action emit)
     {
         var wake = plan.ConsumerFlags(real.Offset);
         if (written != real || wake.Count == 0)
@@ -96,27 +150,56 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             emit();
             return;
         }
-        var changed = k.Temp(() => k.Const(0));
-        var changedLanes = real.IsVarying ? k.VTemp(() => k.VConst(0)) : null;
+        string key = WakeKey(real);
+        if (_batchKernel != k || _batchKey != key)
+        {
+            CloseBatch();
+            if (!_batchLocals.TryGetValue(k, out var locals))
+                _batchLocals[k] = locals = (k.IL.DeclareLocal(typeof(ulong)), k.IL.DeclareLocal(LaneMath.VectorType));
+            k.Const(0);
+            k.IL.Emit(OpCodes.Stloc, locals.Changed);
+            _batchKernel = k;
+            _batchKey = key;
+            _batchFlags = wake;
+            _batchHasLanes = false;
+        }
+        var (changed, changedLanes) = _batchLocals[k];
+        if (real.IsVarying && !_batchHasLanes)
+        {
+            k.VConst(0);
+            k.IL.Emit(OpCodes.Stloc, changedLanes);
+            _batchHasLanes = true;
+        }
         k.Tracker = changed;
-        k.VectorTracker = changedLanes;
+        k.VectorTracker = real.IsVarying ? changedLanes : null;
         emit();
         k.Tracker = null;
         k.VectorTracker = null;
-        SettleCompiler.Wake(k, wake, () =>
+    }
+
+    /// <summary>Raises the open batch's flags if any of its registers changed, and ends it.</summary>
+    private void CloseBatch()
+    {
+        if (_batchKernel is not { } k) return;
+        var (changed, changedLanes) = _batchLocals[k];
+        bool lanes = _batchHasLanes;
+        SettleCompiler.Wake(k, _batchFlags, () =>
         {
             k.Load(changed);
-            if (changedLanes is null) return;
+            if (!lanes) return;
             k.Const(0);
             k.Emit(OpCodes.Cgt_Un);
             k.Load(changedLanes);
             k.V("AnyNonZero");
             k.Emit(OpCodes.Or);
         });
+        _batchKernel = null;
+        _batchKey = null;
     }
 
     private void EnabledGroup(KernelBuilder k, List<(RtlRegister Register, Place Target)> members)
     {
+        CloseBatch();
         var first = members[0].Register;
         var skip = k.IL.DefineLabel();
         k.Word(layout.Of(first.Enable!), 0);
@@ -126,12 +209,13 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             k.Emit(OpCodes.Or);
         }
         k.IL.Emit(OpCodes.Brfalse, skip);
-        foreach (var (register, target) in members)
+        foreach (var (register, target) in members.OrderBy(m => WakeKey(m.Register.Q), StringComparer.Ordinal))
         {
             // Enable or reset is high here, so q' = rst ? resetValue : d.
-            Tracked(k, target, layout.Of(register.Q), () => Register(k, register with { Enable = null }, target));
+            TrackedBatch(k, target, layout.Of(register.Q), () => Register(k, register with { Enable = null }, target));
             k.ReleaseTemps();
         }
+        CloseBatch(); // the batch's change trackers are only set on this path
         k.IL.MarkLabel(skip);
     }
 
@@ -146,7 +230,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             return;
         }
         var enable = r.Enable is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Enable), 0)));
-        var reset = r.Reset is null ? null : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Reset), 0)));
+        var reset = r.Reset is null ? null
+            : _resetMasks.TryGetValue(layout.Of(r.Reset).Offset, out var hoisted) ? hoisted.Mask
+            : k.Temp(() => k.Spread(() => k.Word(layout.Of(r.Reset), 0)));
         for (int j = 0; j < q.Words; j++)
         {
             int word = j;
@@ -184,7 +270,9 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
     private void LaneRegister(KernelBuilder k, RtlRegister r, Place q, Place d, Place target)
     {
         var enable = r.Enable is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Enable)));
-        var reset = r.Reset is null ? null : k.VTemp(LaneMask(k, layout.Of(r.Reset)));
+        var reset = r.Reset is null ? null
+            : _resetMasks.TryGetValue(layout.Of(r.Reset).Offset, out var hoisted) && hoisted.LaneMask is not null ? hoisted.LaneMask
+            : k.VTemp(LaneMask(k, layout.Of(r.Reset)));
         for (int j = 0; j < q.Words; j++)
         {
             int word = j;

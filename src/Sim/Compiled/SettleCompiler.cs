@@ -26,6 +26,7 @@ internal static class SettleCompiler
     {
         var kernels = new List<KernelBuilder>();
         KernelBuilder? kernel = null;
+        ChangeBatches? batches = null;
         int cost = 0;
         foreach (var partition in plan.Partitions)
         {
@@ -34,15 +35,16 @@ internal static class SettleCompiler
                 if (kernel is not null) completed?.Invoke(kernel);
                 kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
                 kernels.Add(kernel);
+                batches = new ChangeBatches(kernel);
                 cost = 0;
             }
-            cost += EmitPartition(kernel, layout, plan, partition);
+            cost += EmitPartition(kernel, batches!, layout, plan, partition);
         }
         if (kernel is not null) completed?.Invoke(kernel);
         return kernels;
     }
 
-    private static int EmitPartition(KernelBuilder k, StorageLayout layout, ActivityPlan plan, Partition partition)
+    private static int EmitPartition(KernelBuilder k, ChangeBatches batches, StorageLayout layout, ActivityPlan plan, Partition partition)
     {
         var cells = layout.Computed;
         var lastReader = new Dictionary<int, int>();
@@ -92,19 +94,20 @@ internal static class SettleCompiler
             var output = layout.Of(cells[i].Output);
             bool mayBeDirty = output.Words == 1 && !output.IsVarying && !plan.IsStored(output.Offset) && lowBitsOnly.GetValueOrDefault(output.Offset);
             cost += output.IsVarying
-                ? EmitLaneCell(k, emitter, lanes, layout, plan, cells[i], lastReader.ContainsKey(output.Offset))
-                : EmitCell(k, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
+                ? EmitLaneCell(k, batches, emitter, lanes, layout, plan, cells[i], lastReader.ContainsKey(output.Offset))
+                : EmitCell(k, batches, emitter, layout, plan, cells[i], lastReader.ContainsKey(output.Offset), mayBeDirty, dirty);
             if (mayBeDirty) dirty.Add(output.Offset);
             k.ReleaseTemps();
             if (releaseAfter.TryGetValue(i, out var done))
                 foreach (var offset in done) k.Release(new Place(offset, 1, null));
         }
+        batches.CloseAll();
         k.IL.MarkLabel(skip);
         k.ResetCache();
         return cost;
     }
 
-    private static int EmitCell(KernelBuilder k, CellEmitter emitter, StorageLayout layout, ActivityPlan plan, Compiler.Rtl.RtlCell cell, bool readHere,
+    private static int EmitCell(KernelBuilder k, ChangeBatches batches, CellEmitter emitter, StorageLayout layout, ActivityPlan plan, Compiler.Rtl.RtlCell cell, bool readHere,
         bool mayBeDirty, HashSet<int> dirty)
     {
         var output = layout.Of(cell.Output);
@@ -118,6 +121,14 @@ internal static class SettleCompiler
                 emitter.Wide(cell, output);
                 return 2 + (2 * output.Words);
             }
+            if (batches.For(wake, varying: false) is { } wideBatch)
+            {
+                k.Tracker = wideBatch.Changed;
+                bool tracks = emitter.Wide(cell, output);
+                k.Tracker = null;
+                if (!tracks) MarkChanged(k, wideBatch.Changed);
+                return 2 + (3 * output.Words);
+            }
             var changed = k.Temp(() => k.Const(0));
             k.Tracker = changed;
             bool tracked = emitter.Wide(cell, output);
@@ -127,6 +138,19 @@ internal static class SettleCompiler
         }
         var value = k.Value(() => emitter.Narrow(cell, mayBeDirty, p => !p.IsConstant && dirty.Contains(p.Offset)));
         if (stored && wake.Count == 0) k.Store(output, 0, () => k.Load(value));
+        else if (stored && batches.For(wake, varying: false) is { } batch)
+        {
+            var batched = batch.Changed;
+            // batched |= old ^ value, then written: its readers are woken with the batch's.
+            k.Address(output.Offset);
+            k.Emit(OpCodes.Ldind_I8);
+            k.Load(value);
+            k.Emit(OpCodes.Xor);
+            k.Load(batched);
+            k.Emit(OpCodes.Or);
+            k.IL.Emit(OpCodes.Stloc, batched);
+            k.Store(output, 0, () => k.Load(value));
+        }
         else if (stored)
         {
             // Written, and its readers woken, only when it changed.
@@ -149,7 +173,7 @@ internal static class SettleCompiler
     /// emitter when it has no vector form. Stored values are compared with all lanes of the old
     /// one; a change in any lane wakes the readers.
     /// </summary>
-    private static int EmitLaneCell(KernelBuilder k, CellEmitter scalar, LaneCellEmitter lanes, StorageLayout layout, ActivityPlan plan,
+    private static int EmitLaneCell(KernelBuilder k, ChangeBatches batches, CellEmitter scalar, LaneCellEmitter lanes, StorageLayout layout, ActivityPlan plan,
         Compiler.Rtl.RtlCell cell, bool readHere)
     {
         var output = layout.Of(cell.Output);
@@ -158,7 +182,29 @@ internal static class SettleCompiler
         var wake = plan.ConsumerFlags(output.Offset);
         if (output.Words > 1)
         {
-            if (LaneCellEmitter.CanWide(cell))
+            var batch = wake.Count == 0 ? null : batches.For(wake, varying: true);
+            if (batch is { } open)
+            {
+                var (batchChanged, batchLanes) = open;
+                if (LaneCellEmitter.CanWide(cell))
+                {
+                    k.VectorTracker = batchLanes;
+                    lanes.Wide(cell, output);
+                    k.VectorTracker = null;
+                }
+                else
+                {
+                    k.Tracker = batchChanged;
+                    for (int lane = 0; lane < layout.Lanes; lane++)
+                    {
+                        k.Lane = lane;
+                        if (!scalar.Wide(cell, output)) MarkChanged(k, batchChanged);
+                    }
+                    k.Lane = null;
+                    k.Tracker = null;
+                }
+            }
+            else if (LaneCellEmitter.CanWide(cell))
             {
                 var changed = wake.Count == 0 ? null : k.VTemp(() => k.VConst(0));
                 k.VectorTracker = changed;
@@ -195,6 +241,19 @@ internal static class SettleCompiler
             value = k.VValue(() => k.VWord(perLane, 0));
         }
         if (stored && wake.Count == 0) k.VStore(output, 0, () => k.Load(value));
+        else if (stored && batches.For(wake, varying: true) is { } laneBatch)
+        {
+            var batchedLanes = laneBatch.ChangedLanes;
+            // batchedLanes |= old ^ value in every lane, then written.
+            k.Address(output.Offset);
+            k.IL.Emit(OpCodes.Ldobj, LaneMath.VectorType);
+            k.Load(value);
+            k.V("Xor");
+            k.Load(batchedLanes!);
+            k.V("Or");
+            k.IL.Emit(OpCodes.Stloc, batchedLanes!);
+            k.VStore(output, 0, () => k.Load(value));
+        }
         else if (stored)
         {
             var same = k.IL.DefineLabel();
@@ -210,6 +269,13 @@ internal static class SettleCompiler
         if (readHere) k.VCache(output, value);
         else k.VFree(value);
         return 2 + cell.Inputs.Count + (stored ? 2 + wake.Count : 0);
+    }
+
+    /// <summary>Marks a batch changed whatever the values: for a wide store the emitter could not track.</summary>
+    private static void MarkChanged(KernelBuilder k, LocalBuilder changed)
+    {
+        k.Const(1);
+        k.IL.Emit(OpCodes.Stloc, changed);
     }
 
     /// <summary>Raises the given flags, if <paramref name="changed"/> (a value on the stack) is non-zero, or always when it is null.</summary>
