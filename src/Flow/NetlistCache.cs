@@ -37,10 +37,14 @@ public static class NetlistCache
         if (!Enabled || !File.Exists(designPath)) return Netlist.Of(folder.Design);
         byte[] key = Key(InputFile.ReadAllBytes(designPath));
         string path = Path.Combine(Root, Convert.ToHexStringLower(key) + ".netlist");
+        StartupLaps.Lap("netlist cache: design.rtl hashed");
         if (TryLoad(path, key) is { } flat)
         {
+            StartupLaps.Lap("netlist cache: entry read");
             folder.CheckFlatTop(flat);
-            return new Netlist(flat);
+            var cached = new Netlist(flat);
+            StartupLaps.Lap("netlist cache: netlist checked");
+            return cached;
         }
         var netlist = Netlist.Of(folder.Design);
         TryStore(path, key, netlist.Module);

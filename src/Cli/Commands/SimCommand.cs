@@ -20,6 +20,7 @@ public static class SimCommand
         {
             var request = new SimulateRequest(parse.GetValue(build)!, dataset.Read(parse), parse.GetValue(vcd)) { VcdSignals = parse.GetValue(signals) ?? [], Lanes = parse.GetValue(lanes) };
             var output = report.Read(parse, request.Inputs);
+            if (!output.Json) ConsoleWarmup.Start();
             var result = Steps.Simulate(request, ConsoleProgress.Instance, cancel);
             StartupLaps.Lap("sim: result ready");
             output.Report(result, Print);
