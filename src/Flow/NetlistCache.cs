@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.IO;
@@ -10,9 +10,10 @@ namespace HwFlow.Flow;
 /// The checked, flattened netlist of a build, kept in binary form (<see cref="RtlBinary"/>) in a
 /// per-user cache, so a short `hwflow sim` or `cosim` reads it in a few milliseconds instead of
 /// parsing, checking and flattening design.rtl (a quarter of a second on fmnist-hbnn-mlp). The
-/// entry is named by the SHA-256 of design.rtl and of the HwFlow assemblies that parse, check and
-/// flatten it (their module version ids, which change with every change to them); it starts
-/// with that key and ends with the SHA-256 of everything before it, so a stale or damaged entry
+/// entry is named by a 128-bit hash (XXH128) of design.rtl and of the HwFlow assemblies that
+/// parse, check and flatten it (their module version ids, which change with every change to
+/// them); it starts with that key and ends with the XXH128 of everything before it (a check
+/// against damage, not against an adversary: the cache is the user's own), so a stale or damaged entry
 /// is never used: the design is loaded from its text again and the entry rewritten. Entries are
 /// written to a temporary file and moved into place (concurrent runs each write a whole file;
 /// the last move wins). The cache is never needed for a result: writing is best effort, and
@@ -21,7 +22,7 @@ namespace HwFlow.Flow;
 public static class NetlistCache
 {
     private static readonly byte[] Magic = "hwflow-netlist 1\n"u8.ToArray();
-    private const int HashBytes = 32;
+    private const int HashBytes = 16;
 
     public static string Root =>
         Environment.GetEnvironmentVariable("HWFLOW_CACHE") is { Length: > 0 } root
@@ -42,7 +43,7 @@ public static class NetlistCache
         {
             StartupLaps.Lap("netlist cache: entry read");
             folder.CheckFlatTop(flat);
-            var cached = new Netlist(flat);
+            var cached = Netlist.OfChecked(flat);
             StartupLaps.Lap("netlist cache: netlist checked");
             return cached;
         }
@@ -53,12 +54,12 @@ public static class NetlistCache
 
     private static byte[] Key(byte[] design)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Magic);
+        var hash = new XxHash128();
+        hash.Append(Magic);
         foreach (var assembly in new[] { typeof(RtlParser).Assembly, typeof(Netlist).Assembly, typeof(NetlistCache).Assembly })
-            hash.AppendData(assembly.ManifestModule.ModuleVersionId.ToByteArray());
-        hash.AppendData(design);
-        return hash.GetHashAndReset();
+            hash.Append(assembly.ManifestModule.ModuleVersionId.ToByteArray());
+        hash.Append(design);
+        return hash.GetCurrentHash();
     }
 
     internal static RtlModule? TryLoad(string path, byte[] key)
@@ -77,7 +78,7 @@ public static class NetlistCache
         if (file.Length < header + HashBytes) return null;
         var span = file.AsSpan();
         if (!span[..Magic.Length].SequenceEqual(Magic) || !span.Slice(Magic.Length, HashBytes).SequenceEqual(key)) return null;
-        if (!SHA256.HashData(span[..^HashBytes]).AsSpan().SequenceEqual(span[^HashBytes..])) return null;
+        if (!XxHash128.Hash(span[..^HashBytes]).AsSpan().SequenceEqual(span[^HashBytes..])) return null;
         try
         {
             using var reader = new BinaryReader(new MemoryStream(file, header, file.Length - header - HashBytes, writable: false));
@@ -88,6 +89,17 @@ public static class NetlistCache
         {
             return null;
         }
+    }
+
+    /// <summary>Entries kept: every HwFlow build and every design makes a new one, so the oldest go (a pruned design is only loaded from its text again).</summary>
+    internal const int MaxEntries = 64;
+
+    private static void Prune(string root, string keep)
+    {
+        var entries = new DirectoryInfo(root).GetFiles("*.netlist");
+        if (entries.Length <= MaxEntries) return;
+        foreach (var old in entries.Where(e => e.FullName != keep).OrderByDescending(e => e.LastWriteTimeUtc).Skip(MaxEntries - 1))
+            old.Delete(); // a file another run deleted first is no error
     }
 
     internal static void TryStore(string path, byte[] key, RtlModule flat)
@@ -101,10 +113,11 @@ public static class NetlistCache
                 output.Write(Magic);
                 output.Write(key);
                 using (var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true)) RtlBinary.Write(flat, writer);
-                output.Write(SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length)));
+                output.Write(XxHash128.Hash(output.GetBuffer().AsSpan(0, (int)output.Length)));
                 File.WriteAllBytes(partial, output.ToArray());
             }
             File.Move(partial, path, overwrite: true);
+            Prune(Path.GetDirectoryName(path)!, keep: path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

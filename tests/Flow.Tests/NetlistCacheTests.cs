@@ -28,7 +28,7 @@ public sealed class NetlistCacheTests : IDisposable
     {
         var module = Counter();
         var path = _dir.File("entry.netlist");
-        byte[] key = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+        byte[] key = [.. Enumerable.Range(0, 16).Select(i => (byte)i)];
         byte[] other = [.. key.Select(b => (byte)(b ^ 1))];
         NetlistCache.TryStore(path, key, module);
         Assert.Equal(Printed(module), Printed(NetlistCache.TryLoad(path, key)!));
@@ -46,5 +46,22 @@ public sealed class NetlistCacheTests : IDisposable
         }
         File.WriteAllBytes(path, good[..^1]);
         Assert.Null(NetlistCache.TryLoad(path, key));
+    }
+
+    [Fact]
+    public void The_oldest_entries_go_when_the_cache_is_full()
+    {
+        var module = Counter();
+        var paths = new List<string>();
+        for (int i = 0; i < NetlistCache.MaxEntries + 3; i++)
+        {
+            var path = _dir.File($"{i:D3}.netlist");
+            NetlistCache.TryStore(path, [.. Enumerable.Repeat((byte)i, 16)], module);
+            File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i));
+            paths.Add(path);
+        }
+        var left = Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(NetlistCache.MaxEntries, left.Count);
+        Assert.Equal(paths.Skip(3).Select(Path.GetFileName), left);
     }
 }

@@ -1,3 +1,4 @@
+using HwFlow.Cli.Tests;
 using System.Text.Json.Nodes;
 
 namespace HwFlow.Hostile.Tests;
