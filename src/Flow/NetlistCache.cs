@@ -64,16 +64,7 @@ public static class NetlistCache
 
     internal static RtlModule? TryLoad(string path, byte[] key)
     {
-        byte[] file;
-        try
-        {
-            if (!File.Exists(path)) return null;
-            file = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        if (CacheFile.TryRead(path) is not { } file) return null;
         int header = Magic.Length + HashBytes;
         if (file.Length < header + HashBytes) return null;
         var span = file.AsSpan();
@@ -104,31 +95,19 @@ public static class NetlistCache
 
     internal static void TryStore(string path, byte[] key, RtlModule flat)
     {
-        string partial = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
+        using var output = new MemoryStream();
+        output.Write(Magic);
+        output.Write(key);
+        using (var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true)) RtlBinary.Write(flat, writer);
+        output.Write(XxHash128.Hash(output.GetBuffer().AsSpan(0, (int)output.Length)));
+        if (!CacheFile.TryWrite(path, output.GetBuffer().AsSpan(0, (int)output.Length))) return;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using (var output = new MemoryStream())
-            {
-                output.Write(Magic);
-                output.Write(key);
-                using (var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true)) RtlBinary.Write(flat, writer);
-                output.Write(XxHash128.Hash(output.GetBuffer().AsSpan(0, (int)output.Length)));
-                File.WriteAllBytes(partial, output.ToArray());
-            }
-            File.Move(partial, path, overwrite: true);
             Prune(Path.GetDirectoryName(path)!, keep: path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(partial);
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // nothing was cached; the netlist is still right
-            }
+            // another run pruned the same files, or the folder is not ours to tidy: the entry is written
         }
     }
 }
