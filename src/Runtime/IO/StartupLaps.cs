@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace HwFlow.Runtime.IO;
 
@@ -22,21 +21,8 @@ public static class StartupLaps
         double now = (DateTime.Now - process.StartTime).TotalMilliseconds;
         lock (Gate)
         {
-            Console.Error.WriteLine($"hwflow-timing {now,6:F0} ms (+{now - _last,4:F0}) cpu thread {ThreadCpuMilliseconds(),4:F0} process {process.TotalProcessorTime.TotalMilliseconds,5:F0} [{Environment.CurrentManagedThreadId}] {what}");
+            Console.Error.WriteLine($"hwflow-timing {now,6:F0} ms (+{now - _last,4:F0}) cpu thread {ThreadCpuTime.Now().TotalMilliseconds,4:F0} process {process.TotalProcessorTime.TotalMilliseconds,5:F0} [{Environment.CurrentManagedThreadId}] {what}");
             _last = now;
         }
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out Timespec time);
-
-    private static double ThreadCpuMilliseconds() =>
-        OperatingSystem.IsLinux() && ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var t) == 0 ? t.Seconds * 1e3 + t.Nanoseconds / 1e6 : double.NaN;
 }
