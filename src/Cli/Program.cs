@@ -1,3 +1,4 @@
 using HwFlow.Cli;
 
+HwFlow.Runtime.IO.StartupLaps.Lap("main entered");
 return HwFlowCommand.Invoke(args);

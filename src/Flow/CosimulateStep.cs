@@ -52,7 +52,7 @@ internal static class CosimulateStep
 
     private static CosimulateResult OneStream(BuildFolder folder, VerilatorModel model, StreamStimulus stimulus, string dataset, CancellationToken cancel)
     {
-        var cosim = Cosimulation.Stream(Simulator.Create(folder.Design), model, stimulus, cancel: cancel);
+        var cosim = Cosimulation.Stream(Simulator.Create(NetlistCache.Of(folder)), model, stimulus, cancel: cancel);
         var trace = cosim.Trace!;
         var golden = GoldenCheck.Compare(folder, stimulus.Frames, [.. trace.Outputs.Select(o => o.Data)], cancel);
         return new CosimulateResult(folder.Path, folder.Manifest.Model, dataset, stimulus.Frames.Count, stimulus.OutputStallProbability, stimulus.Seed, 1,

@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Errors;
+using HwFlow.Runtime.IO;
 using HwFlow.Sim;
 using HwFlow.Sim.Netlists;
 using HwFlow.Sim.Streams;
@@ -39,7 +40,10 @@ public static class LaneChoice
     /// </summary>
     public static Simulator? LaneSimulator(BuildFolder folder, IFlowProgress progress)
     {
-        var sim = Simulator.CreateLanes(Netlist.Of(folder.Design), [StreamPorts.InputData]);
+        var netlist = NetlistCache.Of(folder);
+        StartupLaps.Lap("lanes: netlist loaded");
+        var sim = Simulator.CreateLanes(netlist, [StreamPorts.InputData]);
+        StartupLaps.Lap("lanes: simulator created");
         if (new StreamDriver(sim).SharesTiming) return sim;
         progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");
         return null;

@@ -40,9 +40,12 @@ internal static class SimulateStep
         // The golden side (the dataset, graph.ir, the golden kernel's answers) needs only the build's
         // manifest and graph: it runs on the other core while this one builds the simulator, which
         // is most of a short run's cost.
+        StartupLaps.Lap("sim: request checked");
         var goldenSide = Task.Run(() => GoldenSide(folder, request.Dataset, cancel), cancel);
         var laneSim = lanes > 1 && request.Dataset.Count is not < Simulator.LaneCount ? LaneChoice.LaneSimulator(folder, progress) : null;
+        StartupLaps.Lap("sim: simulator built");
         var (data, frames, expected) = goldenSide.GetAwaiter().GetResult();
+        StartupLaps.Lap("sim: golden side joined");
         var timing = new StreamStimulus { Frames = frames, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
         if (laneSim is not null && LaneSplit.TryCreate(frames, Simulator.LaneCount) is { } split)
         {
@@ -50,6 +53,7 @@ internal static class SimulateStep
             var start = ThreadCpuClock.Now();
             var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
             var used = ThreadCpuClock.Now() - start;
+            StartupLaps.Lap("sim: lanes run");
             Completed(folder, traces[0]);
             var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
             return Summarize(folder, frames, data.Labels, data.Name, results, expected, StreamMetrics.Of(traces[0]), split.Lanes.Count,
@@ -61,14 +65,17 @@ internal static class SimulateStep
     private static (Runtime.Data.Dataset Data, IReadOnlyList<byte[]> Frames, IReadOnlyList<BigInteger> Expected) GoldenSide(BuildFolder folder, DatasetChoice dataset, CancellationToken cancel)
     {
         var data = dataset.Load();
+        StartupLaps.Lap("golden: dataset loaded");
         var frames = DatasetFit.Frames(folder, data);
-        return (data, frames, GoldenCheck.Expected(folder, frames, cancel));
+        var expected = GoldenCheck.Expected(folder, frames, cancel);
+        StartupLaps.Lap("golden: expected computed");
+        return (data, frames, expected);
     }
 
     private static SimulateResult OneLane(BuildFolder folder, IReadOnlyList<byte[]> frames, byte[] labels, string datasetName, IReadOnlyList<BigInteger> expected,
         StreamStimulus timing, string? vcdPath, IReadOnlyList<string> vcdSignals, CancellationToken cancel)
     {
-        var sim = Simulator.Create(folder.Design, storeAllSignals: vcdPath is not null);
+        var sim = Simulator.Create(NetlistCache.Of(folder), storeAllSignals: vcdPath is not null);
         using var vcd = vcdPath is null ? null : VcdWriter.Create(vcdPath, sim, vcdSignals, (int)Math.Max(2, Math.Round(1000 / Math.Max(1, folder.Manifest.ClockMhz))));
         var driver = new StreamDriver(sim) { OnCycle = vcd is null ? null : _ => vcd.Sample(), Cancel = cancel };
         var start = ThreadCpuClock.Now();

@@ -18,6 +18,20 @@ public sealed class SimCommandTests(CompiledBuild build) : IClassFixture<Compile
     }
 
     [Fact]
+    public void Sim_with_one_frame_per_lane_says_why_cycles_per_frame_are_not_measured()
+    {
+        var result = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "8", "--lanes", "8");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("NaN", result.Stdout);
+        Assert.Contains("cycles per frame not measured (one frame per stream in 8 SIMD lanes; it takes 2 per stream: --count 16 or more, or --lanes 1)", result.Stdout);
+
+        var two = CliProcess.Run("sim", build.Folder, "--dataset", "fashion-mnist", "--count", "16", "--lanes", "8", "--json");
+        Assert.True(two.ExitCode == 0, two.ToString());
+        var json = two.Json();
+        Assert.Equal(json.GetProperty("predictedCyclesPerFrame").GetInt64(), (long)Math.Round(json.GetProperty("cyclesPerFrame").GetDouble()));
+    }
+
+    [Fact]
     public void Sim_writes_a_waveform_of_the_selected_signals()
     {
         using var temp = new TempFolder();

@@ -27,7 +27,8 @@ public sealed class Output(bool json, string? jsonFile)
     /// <summary>Prints <paramref name="result"/> as JSON, or calls <paramref name="human"/>; with --json-out also writes the JSON there.</summary>
     public void Report<T>(T result, Action<T> human)
     {
-        var text = JsonSerializer.Serialize(result, JsonOptions);
+        // Serialized only when asked for: the serializer's first use costs a short command tens of milliseconds.
+        var text = Json || jsonFile is not null ? JsonSerializer.Serialize(result, JsonOptions) : null;
         if (jsonFile is not null) WriteFile(jsonFile, text + "\n");
         if (Json) Console.Out.WriteLine(text);
         else human(result);

@@ -31,16 +31,7 @@ internal static class MnistDigitsCache
 
     private static (byte[] Images, byte[] Labels)? TryLoad(string path, byte[] key)
     {
-        byte[] file;
-        try
-        {
-            if (!File.Exists(path)) return null;
-            file = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        if (IO.CacheFile.TryRead(path) is not { } file) return null;
         int header = Magic.Length + HashBytes + 8;
         if (file.Length < header + HashBytes) return null;
         var span = file.AsSpan();
@@ -54,32 +45,14 @@ internal static class MnistDigitsCache
 
     internal static void TryStore(string path, byte[] key, byte[] images, byte[] labels)
     {
-        string partial = $"{path}.{Environment.ProcessId}.partial";
-        try
-        {
-            using (var output = new MemoryStream())
-            {
-                output.Write(Magic);
-                output.Write(key);
-                output.Write(BitConverter.GetBytes(images.Length));
-                output.Write(BitConverter.GetBytes(labels.Length));
-                output.Write(images);
-                output.Write(labels);
-                output.Write(SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length)));
-                File.WriteAllBytes(partial, output.ToArray());
-            }
-            File.Move(partial, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(partial);
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // nothing was cached; the digits are still right
-            }
-        }
+        using var output = new MemoryStream();
+        output.Write(Magic);
+        output.Write(key);
+        output.Write(BitConverter.GetBytes(images.Length));
+        output.Write(BitConverter.GetBytes(labels.Length));
+        output.Write(images);
+        output.Write(labels);
+        output.Write(SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length)));
+        IO.CacheFile.TryWrite(path, output.GetBuffer().AsSpan(0, (int)output.Length));
     }
 }

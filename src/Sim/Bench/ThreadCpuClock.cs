@@ -1,30 +1,10 @@
-using System.Runtime.InteropServices;
-
 namespace HwFlow.Sim.Bench;
 
 /// <summary>
-/// CPU time consumed by the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID), the
-/// clock the C++ harness uses too). Benchmarks report it next to wall time because on a busy
-/// machine wall time mostly measures waiting for a core.
+/// CPU time consumed by the calling thread (<see cref="Runtime.IO.ThreadCpuTime"/>). Benchmarks
+/// report it next to wall time because on a busy machine wall time mostly measures waiting for a core.
 /// </summary>
-public static partial class ThreadCpuClock
+public static class ThreadCpuClock
 {
-    private const int ThreadCpuTimeId = 3;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out Timespec time);
-
-    public static TimeSpan Now()
-    {
-        if (OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuTimeId, out var t) == 0)
-            return TimeSpan.FromTicks((t.Seconds * TimeSpan.TicksPerSecond) + (t.Nanoseconds / 100));
-        return System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-    }
+    public static TimeSpan Now() => Runtime.IO.ThreadCpuTime.Now();
 }

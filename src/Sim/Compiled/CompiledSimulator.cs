@@ -40,11 +40,15 @@ internal sealed unsafe class CompiledSimulator : Simulator
         var analysis = lanes == 1 ? null
             : new LaneAnalysis(netlist, (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")));
         Lanes = lanes;
+        Runtime.IO.StartupLaps.Lap("sim build: lane analysis");
         _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
         _plan = new ActivityPlan(_layout, storeAll);
+        Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan");
         var warmer = new KernelWarmer();
         var settleParts = SettleCompiler.Compile(_layout, _plan, kernel => warmer.Warm(kernel, _layout.Size));
+        Runtime.IO.StartupLaps.Lap("sim build: settle IL emitted");
         var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
+        Runtime.IO.StartupLaps.Lap("sim build: edge IL emitted");
         // Lane vectors are 64 bytes: start the state on a 64-byte boundary so they load aligned.
         var image = _layout.PowerOnImage();
         _state = GC.AllocateArray<ulong>(image.Length + 8, pinned: true);
@@ -59,6 +63,7 @@ internal sealed unsafe class CompiledSimulator : Simulator
         _stored = [.. _offsets.Select(_plan.IsStored)];
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
         CompileNow(edgeParts, warmer);
+        Runtime.IO.StartupLaps.Lap("sim build: kernels compiled and run once");
     }
 
     /// <summary>

@@ -125,6 +125,14 @@ public sealed class BuildFolder
         return design;
     }
 
+    /// <summary>Checks a flattened top module (a cached one) against the manifest as loading design.rtl checks the parsed top.</summary>
+    public void CheckFlatTop(RtlModule flatTop)
+    {
+        string designPath = RequiredDesignPath();
+        if (flatTop.Name != Manifest.Top) throw UserError.In(designPath, $"the top module is {flatTop.Name} but the manifest says {Manifest.Top}");
+        CheckPorts(designPath, flatTop, Manifest.OutputWidth, Manifest.InputWidth);
+    }
+
     private static void CheckPorts(string file, RtlModule top, int outputWidth, int inputWidth)
     {
         var expected = new (string Name, int Width, SignalKind Kind)[]

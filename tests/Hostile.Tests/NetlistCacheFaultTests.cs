@@ -1,0 +1,61 @@
+using HwFlow.Cli.Tests;
+using System.Text.Json.Nodes;
+
+namespace HwFlow.Hostile.Tests;
+
+/// <summary>
+/// `hwflow sim` keeps the flattened netlist in a per-user cache (NetlistCache): the cache can be
+/// empty, filled, damaged, truncated, written by two runs at once or turned off, and every run
+/// gives the same results, a damaged entry is replaced by a good one, and no temporary file stays.
+/// </summary>
+public sealed class NetlistCacheFaultTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Sim_results_are_the_same_with_the_netlist_cache_empty_filled_damaged_raced_and_off()
+    {
+        var build = HostileCase.CompiledExample("tiny-hbnn");
+        var cache = _dir.File("cache");
+        var entries = Path.Combine(cache, "netlists");
+        var on = new Dictionary<string, string> { ["HWFLOW_CACHE"] = cache };
+        var off = new Dictionary<string, string> { ["HWFLOW_CACHE"] = cache, ["HWFLOW_NETLIST_CACHE"] = "0" };
+        string[] sim = ["sim", build, "--dataset", "fashion-mnist", "--count", "16", "--lanes", "8", "--json"];
+        string Run(IReadOnlyDictionary<string, string> environment)
+        {
+            var result = CliProcess.RunWithEnvironment(environment, sim);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.DoesNotContain("Exception", result.Stderr);
+            var json = JsonNode.Parse(result.Stdout)!.AsObject();
+            json.Remove("cyclesPerSecond"); // the one number that depends on the machine
+            return json.ToJsonString();
+        }
+
+        var uncached = Run(off);
+        Assert.False(Directory.Exists(entries), "HWFLOW_NETLIST_CACHE=0 still wrote the cache");
+        Assert.Contains("\"goldenCheck\":\"all 16 equal\"", uncached);
+
+        Assert.Equal(uncached, Run(on)); // fills the cache
+        var entry = Assert.Single(Directory.GetFiles(entries));
+        var good = File.ReadAllBytes(entry);
+        Assert.Equal(uncached, Run(on)); // reads it
+        Assert.Equal(good, File.ReadAllBytes(entry));
+
+        var flipped = (byte[])good.Clone();
+        flipped[good.Length / 2] ^= 0x10; // one bit in the middle of the netlist
+        File.WriteAllBytes(entry, flipped);
+        Assert.Equal(uncached, Run(on));
+        Assert.Equal(good, File.ReadAllBytes(entry));
+
+        File.WriteAllBytes(entry, good[..(good.Length / 3)]); // what a full disk leaves
+        Assert.Equal(uncached, Run(on));
+        Assert.Equal(good, File.ReadAllBytes(entry));
+
+        File.Delete(entry);
+        var both = await Task.WhenAll(Task.Run(() => Run(on)), Task.Run(() => Run(on)));
+        Assert.All(both, r => Assert.Equal(uncached, r));
+        Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(entries))));
+    }
+}
