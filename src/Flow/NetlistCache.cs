@@ -87,10 +87,25 @@ public static class NetlistCache
 
     private static void Prune(string root, string keep)
     {
-        var entries = new DirectoryInfo(root).GetFiles("*.netlist");
-        if (entries.Length <= MaxEntries) return;
+        // Only files this cache wrote (they start with its magic): HWFLOW_CACHE may point anywhere.
+        var entries = new DirectoryInfo(root).GetFiles("*.netlist").Where(StartsWithMagic).ToList();
+        if (entries.Count <= MaxEntries) return;
         foreach (var old in entries.Where(e => e.FullName != keep).OrderByDescending(e => e.LastWriteTimeUtc).Skip(MaxEntries - 1))
             old.Delete(); // a file another run deleted first is no error
+    }
+
+    private static bool StartsWithMagic(FileInfo file)
+    {
+        try
+        {
+            using var stream = file.OpenRead();
+            Span<byte> head = stackalloc byte[Magic.Length];
+            return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(Magic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone or not readable: not ours to delete
+        }
     }
 
     internal static void TryStore(string path, byte[] key, RtlModule flat)

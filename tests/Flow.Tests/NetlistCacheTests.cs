@@ -64,4 +64,17 @@ public sealed class NetlistCacheTests : IDisposable
         Assert.Equal(NetlistCache.MaxEntries, left.Count);
         Assert.Equal(paths.Skip(3).Select(Path.GetFileName), left);
     }
+
+    [Fact]
+    public void Pruning_leaves_files_the_cache_did_not_write()
+    {
+        var module = Counter();
+        var foreign = _dir.File("000-user.netlist");
+        File.WriteAllText(foreign, "a user's own netlist, older than every entry");
+        File.SetLastWriteTimeUtc(foreign, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        for (int i = 0; i < NetlistCache.MaxEntries + 2; i++)
+            NetlistCache.TryStore(_dir.File($"{i:D3}.netlist"), [.. Enumerable.Repeat((byte)i, 16)], module);
+        Assert.True(File.Exists(foreign));
+        Assert.Equal(NetlistCache.MaxEntries + 1, Directory.GetFiles(_dir.Path).Length);
+    }
 }
