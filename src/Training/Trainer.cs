@@ -60,15 +60,18 @@ public static class Trainer
         CheckFits(options, train, test);
         if (blasThreads < 1) throw new UserError($"--blas-threads must be at least 1, got {blasThreads}");
         OpenBlas.EnsureAvailable();
-        int previousThreads = OpenBlas.Threads;
-        OpenBlas.Threads = blasThreads;
-        try
+        lock (OpenBlas.ThreadCountGate) // a second training in this process waits rather than change the count under this one
         {
-            return Run(options, train, test, observer, cancel);
-        }
-        finally
-        {
-            OpenBlas.Threads = previousThreads;
+            int previousThreads = OpenBlas.Threads;
+            OpenBlas.Threads = blasThreads;
+            try
+            {
+                return Run(options, train, test, observer, cancel);
+            }
+            finally
+            {
+                OpenBlas.Threads = previousThreads;
+            }
         }
     }
 

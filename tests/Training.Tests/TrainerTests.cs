@@ -155,4 +155,39 @@ public sealed class TrainerTests : IDisposable
         var model = NetworkBuilder.Build(Architecture.Parse("10-8-3"), TrainingMode.Hbnn, 4, ScaleMode.Pow2, seed: 1).Export("p");
         Assert.Equal(ScaleMode.Pow2, model.Scales);
     }
+
+    // OpenBLAS's thread count is per process and a GEMM's bytes depend on it: a training started
+    // while another runs used to restore its own "previous" count in the middle of the first one
+    // (SameSeedSameBytesOtherSeedOtherBytes failed once so in a full test run).
+    [Fact]
+    public async Task A_second_training_in_the_process_waits_and_cannot_change_the_first_ones_blas_threads()
+    {
+        var train = FashionTrain.Value.Take(300);
+        var test = FashionTest.Value.Take(50);
+        var options = new TrainingOptions(Architecture.Parse("784-16-10"), TrainingMode.Hbnn, Epochs: 3, BatchSize: 64, Seed: 1);
+        Task? second = null;
+        using var secondStarted = new ManualResetEventSlim();
+        var threadsSeen = new List<int>();
+        var observer = new EpochHook(() =>
+        {
+            if (second is null)
+            {
+                second = Task.Run(() => Trainer.Train(options with { Epochs = 6 }, train, test, new EpochHook(() => { }, secondStarted.Set), blasThreads: 2));
+                secondStarted.Wait(TimeSpan.FromMilliseconds(500)); // were it not held back, the second would now be training with its count
+            }
+            threadsSeen.Add(HwFlow.Training.Native.OpenBlas.Threads);
+        });
+        Trainer.Train(options, train, test, observer);
+        await second!;
+        Assert.Equal([1, 1, 1], threadsSeen);
+    }
+
+    private sealed class EpochHook(Action completed, Action? started = null) : ITrainingObserver
+    {
+        public void EpochStarted(int epoch, int epochs, int batches) => started?.Invoke();
+
+        public void BatchCompleted(int epoch, int batch, double loss, double accuracy) { }
+
+        public void EpochCompleted(EpochRecord record) => completed();
+    }
 }

@@ -167,14 +167,20 @@ public sealed class GemmComparison(GemmComparison.Options options, OpenBlasPeer 
 
     private static void Sgemm(float[] a, float[] bTransposed, float[] c, int n, int threads)
     {
-        OpenBlas.Threads = threads;
-        OpenBlas.Sgemm(false, true, n, n, n, 1, a, bTransposed, 0, c);
+        lock (OpenBlas.ThreadCountGate)
+        {
+            OpenBlas.Threads = threads;
+            OpenBlas.Sgemm(false, true, n, n, n, 1, a, bTransposed, 0, c);
+        }
     }
 
     private static void Sgemv(float[] w, float[] x, float[] y, int n, int threads)
     {
-        OpenBlas.Threads = threads;
-        OpenBlas.Sgemv(false, n, n, 1, w, x, 0, y);
+        lock (OpenBlas.ThreadCountGate)
+        {
+            OpenBlas.Threads = threads;
+            OpenBlas.Sgemv(false, n, n, 1, w, x, 0, y);
+        }
     }
 
     private List<GemmTiming> Interleave(string shape, int m, int n, int k, List<(string Name, int Threads, Func<int, (double Wall, double Cpu)> Time)> contenders)

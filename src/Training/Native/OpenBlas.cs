@@ -57,6 +57,14 @@ public static unsafe partial class OpenBlas
         }
     }
 
+    /// <summary>
+    /// OpenBLAS's thread count is one per process, and a GEMM's result bytes depend on it. Code
+    /// that sets it and relies on it holds this lock meanwhile, so that runs sharing a process
+    /// (tests train several models at once) do not change each other's count, and with it the bytes
+    /// they compute.
+    /// </summary>
+    public static readonly Lock ThreadCountGate = new();
+
     public static int Threads
     {
         get
