@@ -76,9 +76,16 @@ internal static class SynthesizeStep
             var options = new AxisBenchOptions(InputStallProbability: 0.2, OutputStallProbability: 0.3, Seed: 7, Timeout: toolTimeout);
             var results = progress.Track($"netlist check, {frames.Count} images", 1, report =>
             {
-                var r = PostSynthesisCheck.Simulate(folder, synthFolder, frames, options, scratch.FullName, cancel: cancel);
-                report.Report(1);
-                return r;
+                try
+                {
+                    var r = PostSynthesisCheck.Simulate(folder, synthFolder, frames, options, scratch.FullName, cancel: cancel);
+                    report.Report(1);
+                    return r;
+                }
+                catch (HwFlow.Sim.Tools.ToolTimeoutError e)
+                {
+                    throw SynthOptions.AllowLonger(e, toolTimeout ?? SynthOptions.DefaultToolTimeout);
+                }
             });
             var outcome = GoldenCheck.Compare(folder, frames, [.. results.Select(r => r.Value)], cancel);
             return new NetlistCheck(dataset, frames.Count, outcome.Summary, outcome.Mismatches, Math.Round(watch.Elapsed.TotalSeconds, 2));

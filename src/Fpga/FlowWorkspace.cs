@@ -50,8 +50,7 @@ internal sealed class FlowWorkspace(BuildFolder build, StagedFolder output, Time
         }
         catch (ToolTimeoutError e)
         {
-            // Large designs legitimately take longer (xc7 synthesis of a conv net): say how to allow it.
-            throw new Runtime.Errors.UserError($"{e.Message}; allow it longer with --tool-timeout MINUTES (now {toolTimeout.TotalMinutes:0.##})", e);
+            throw SynthOptions.AllowLonger(e, toolTimeout);
         }
         _commands.Add(AsFinal(run.Command));
         _steps.Add(new FlowStep(step, Math.Round(run.Elapsed.TotalSeconds, 2)));

@@ -10,6 +10,10 @@ namespace HwFlow.Fpga;
 public sealed record SynthOptions(FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null, TimeSpan? ToolTimeout = null)
 {
     public static readonly TimeSpan DefaultToolTimeout = Sim.Tools.ExternalTool.DefaultTimeout;
+
+    /// <summary><paramref name="timedOut"/> with how to allow more: large designs legitimately take longer (xc7 synthesis of a conv net).</summary>
+    public static UserError AllowLonger(Sim.Tools.ToolTimeoutError timedOut, TimeSpan limit) =>
+        new($"{timedOut.Message}; allow it longer with --tool-timeout MINUTES (now {limit.TotalMinutes:0.##})", timedOut);
 }
 
 /// <summary>A finished synth run: the report, where its files are, and how long each tool took.</summary>

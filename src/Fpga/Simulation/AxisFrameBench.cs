@@ -5,7 +5,7 @@ using HwFlow.Compiler.Hardware.Build;
 namespace HwFlow.Fpga.Simulation;
 
 /// <summary>How the bench drives the core: stall probabilities on either stream, the seed of its random pattern, a cycle limit.</summary>
-/// <param name="Timeout">How long the simulator may run (build and frames) before it is stopped; null: <see cref="Sim.Tools.ExternalTool.DefaultTimeout"/>.</param>
+/// <param name="Timeout">How long the simulation may run over the frames before it is stopped (building a Verilator model has its own limit); null: <see cref="Sim.Tools.ExternalTool.DefaultTimeout"/>.</param>
 public sealed record AxisBenchOptions(double InputStallProbability = 0, double OutputStallProbability = 0, ulong Seed = 1, long? MaxCycles = null, TimeSpan? Timeout = null);
 
 /// <summary>One output beat of the core: which frame it answers, its value (a class, or a scores word of any width), and the cycle of the handshake.</summary>

@@ -106,7 +106,7 @@ public static class VerilatorBuild
             arguments.Add("harness.cpp");
         }
         arguments.AddRange(verilogFiles.Select(Path.GetFileName)!);
-        var run = tool.Run(arguments, staging, TimeSpan.FromMinutes(30), cancel);
+        var run = tool.Run(arguments, staging, ExternalTool.DefaultTimeout, cancel);
         if (!run.Succeeded || !File.Exists(Path.Combine(staging, CppHarness.ModelClass(top))))
         {
             // The failed build stays for a look (its sources, the generated C++), never in the cache's place.
