@@ -4,7 +4,6 @@ using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Runtime.Errors;
 using HwFlow.Runtime.IO;
 using HwFlow.Sim;
-using HwFlow.Sim.Bench;
 using HwFlow.Sim.Streams;
 using HwFlow.Sim.Vcd;
 
@@ -50,9 +49,9 @@ internal static class SimulateStep
         if (laneSim is not null && LaneSplit.TryCreate(frames, Simulator.LaneCount) is { } split)
         {
             var driver = new StreamDriver(laneSim) { Cancel = cancel };
-            var start = ThreadCpuClock.Now();
+            var start = ThreadCpuTime.Now();
             var traces = driver.RunLanes(timing with { Frames = split.Lanes[0] }, split.Lanes);
-            var used = ThreadCpuClock.Now() - start;
+            var used = ThreadCpuTime.Now() - start;
             StartupLaps.Lap("sim: lanes run");
             Completed(folder, traces[0]);
             var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
@@ -78,7 +77,7 @@ internal static class SimulateStep
         var sim = Simulator.Create(NetlistCache.Of(folder), storeAllSignals: vcdPath is not null);
         using var vcd = vcdPath is null ? null : VcdWriter.Create(vcdPath, sim, vcdSignals, (int)Math.Max(2, Math.Round(1000 / Math.Max(1, folder.Manifest.ClockMhz))));
         var driver = new StreamDriver(sim) { OnCycle = vcd is null ? null : _ => vcd.Sample(), Cancel = cancel };
-        var start = ThreadCpuClock.Now();
+        var start = ThreadCpuTime.Now();
         StreamTrace trace;
         try
         {
@@ -91,7 +90,7 @@ internal static class SimulateStep
             if (vcdPath is not null) File.Delete(vcdPath);
             throw;
         }
-        var used = ThreadCpuClock.Now() - start;
+        var used = ThreadCpuTime.Now() - start;
         Completed(folder, trace);
         return Summarize(folder, frames, labels, datasetName, [.. trace.Outputs.Select(o => o.Data)], expected, StreamMetrics.Of(trace), 1, trace.Cycles, used, vcdPath);
     }

@@ -1,4 +1,4 @@
-using HwFlow.Sim.Bench;
+using HwFlow.Runtime.IO;
 using HwFlow.Sim.Streams;
 using HwFlow.Sim.Vectors;
 
@@ -125,8 +125,8 @@ public static class Cosimulation
     private static (T Result, LoopTime Time) Timed<T>(Func<T> run)
     {
         var wall = System.Diagnostics.Stopwatch.StartNew();
-        var cpu = ThreadCpuClock.Now();
+        var cpu = ThreadCpuTime.Now();
         var result = run();
-        return (result, new LoopTime(wall.Elapsed, ThreadCpuClock.Now() - cpu));
+        return (result, new LoopTime(wall.Elapsed, ThreadCpuTime.Now() - cpu));
     }
 }
