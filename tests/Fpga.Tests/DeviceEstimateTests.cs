@@ -14,7 +14,7 @@ public sealed class DeviceEstimateTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private const string FitUp5k = """
-        { "deviceFit": { "device": "ice40-up5k", "estimatedLuts": 3985, "lutBudget": 4488, "deviceLuts": 5280, "blockRams": 22, "deviceBlockRams": 30, "estimatedCells": 4700 } }
+        { "deviceFit": { "device": "ice40-up5k", "estimatedLuts": 3985, "lutBudget": 4488, "deviceLuts": 5280, "blockRams": 22, "deviceBlockRams": 30, "estimatedCells": 4700, "cellBudget": 5016, "fits": true } }
         """;
 
     [Fact]
@@ -36,8 +36,10 @@ public sealed class DeviceEstimateTests : IDisposable
         Assert.Null(DeviceEstimate.For(path, FpgaTarget.Ice40Up5k)); // no report.json
         File.WriteAllText(Path.Combine(path, "report.json"), FitUp5k);
         Assert.Null(DeviceEstimate.For(path, FpgaTarget.Ice40Hx8k));
-        Assert.Equal(4700, DeviceEstimate.For(path, FpgaTarget.Ice40Up5k)!.EstimatedCells);
+        Assert.Equal(4700, DeviceEstimate.For(path, FpgaTarget.Ice40Up5k)!.Fit.EstimatedCells);
         File.WriteAllText(Path.Combine(path, "report.json"), """{ "folding": {} }""");
         Assert.Null(DeviceEstimate.For(path, FpgaTarget.Ice40Up5k));
+        File.WriteAllText(Path.Combine(path, "report.json"), FitUp5k.Replace("\"lutBudget\": 4488, ", "", StringComparison.Ordinal));
+        Assert.Null(DeviceEstimate.For(path, FpgaTarget.Ice40Up5k)); // a field missing: another version's report, not zeros
     }
 }
