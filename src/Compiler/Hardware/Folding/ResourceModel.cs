@@ -144,6 +144,14 @@ public sealed class ResourceModel(ResourceCosts costs)
         // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD
         // lane selects its bit among the 2 x Inputs/SIMD it can take; the factors of the chunks a
         // beat touches are selected likewise.
+        if (Generators.BinaryInputRam.Applies(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth))
+        {
+            // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
+            // and read pointers with their bank offsets.
+            int addressBits = BitWidth.ToIndex(2L * s.Inputs / f.Simd);
+            terms.Add(new("input buffer") { BramBits = 2L * s.Inputs, CarryAdderBits = 4.0 * addressBits, MuxBits = 2.0 * addressBits, Ffs = f.Simd + (3L * addressBits) });
+            return terms;
+        }
         int factorsPerBeat = f.Simd >= s.Chunk ? groups : 1;
         double factorMuxes = Math.Max(0, 2 * chunks - factorsPerBeat) * (double)s.FactorWidth;
         terms.Add(new("input buffer")

@@ -11,7 +11,8 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// their product) and shifts them into the fill bank. The compute side reads the low SIMD bits
 /// (and the current chunk's factors) of the read bank and rotates it after each beat, so after a
 /// whole pass over the inputs the bank is back in order for the next neuron fold. No addressing
-/// logic: a bank is a shift register in both directions.
+/// logic: a bank is a shift register in both directions. Wide +-1 inputs without chunk factors
+/// keep their banks in block RAM instead (<see cref="BinaryInputRam"/>).
 /// </summary>
 public sealed class BinaryInputBuffer
 {
@@ -58,6 +59,14 @@ public sealed class BinaryInputBuffer
             : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
+        if (BinaryInputRam.Builds(Inputs, simd, FactorWidth, Planes, lanes, FillElements))
+        {
+            _ram = new BinaryInputRam(m, Banks, beatBits, Accept, lanes, simd, FillElements, Inputs);
+            Advance = m.And(Accept, fillLast);
+            FillBits = beatBits;
+            FillDelay = 0;
+            return;
+        }
         for (int bank = 0; bank < 2; bank++)
         {
             _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);
@@ -126,9 +135,13 @@ public sealed class BinaryInputBuffer
     private readonly RtlSignal? _pendingBank;
     private readonly Pow2Codes? _codes;
 
+    /// <summary>The banks in block RAM (<see cref="BinaryInputRam"/>), or null for the shift-register banks.</summary>
+    private readonly BinaryInputRam? _ram;
+
     /// <summary>Connects the ping-pong flags; <paramref name="drained"/> frees the read bank.</summary>
     public void ConnectBanks(ModuleBuilder m, RtlSignal drained)
     {
+        _ram?.ConnectAddress(m, drained);
         if (FactorWidth == 0) Banks.Connect(m, Advance, drained);
         else Banks.Connect(m, Advance, FullSet0!, FullSet1!, drained);
     }
@@ -143,6 +156,7 @@ public sealed class BinaryInputBuffer
     /// </summary>
     public (RtlSignal Bits, RtlSignal? Factors) Connect(ModuleBuilder m, RtlSignal issue, RtlSignal chunkEnd)
     {
+        if (_ram is not null) return (_ram.Read(m, issue), null);
         for (int bank = 0; bank < 2; bank++)
         {
             var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
