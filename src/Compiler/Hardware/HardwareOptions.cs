@@ -17,4 +17,7 @@ public sealed record HardwareOptions
 
     /// <summary>A max-pool's pooled row of partial maxima wider than this many bits goes to a RAM (tests lower it to reach the RAM form).</summary>
     public int PoolRowRegisterBits { get; init; } = Generators.PoolUnit.RowRegisterBits;
+
+    /// <summary>A binary unit with this many +-1 inputs or more keeps its input banks in block RAM (tests lower it to reach the RAM form).</summary>
+    public int InputRamMinInputs { get; init; } = Generators.BinaryInputRam.MinInputs;
 }
