@@ -60,7 +60,13 @@ public static class DeviceFolding
             var estimate = ResourceModel.Default.Design(shapes, stages.InputCycles, plan);
             return tried[key] = new Trial(plan, design, DeviceFit.Of(device, estimate, BlockRamUse.Of(design.Rtl, device.Fabric)), estimate);
         }
-        Trial AtPace(long cycles) => Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
+        Trial AtPace(long cycles)
+        {
+            var trial = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
+            if (trial.Fit.Fits || trial.Fit.BlockRams <= device.BlockRams || BlockWideWords(shapes, trial.Plan, device) is not { } wide) return trial;
+            var widened = Try(wide);
+            return widened.Fit.Fits ? widened : trial;
+        }
 
         var fastest = Try(first);
         var result = fastest;
@@ -90,6 +96,30 @@ public static class DeviceFolding
         }
         bool slowest = FoldingOptimizer.NextInterval(shapes, result.Design.CyclesPerFrame) is null;
         return (result.Design, DeviceFit.Check(device, result.Design, result.Estimate, result.Fit.BlockRams, slowest));
+    }
+
+    /// <summary>
+    /// The plan with every layer's weight words (PE x SIMD bits a beat) at least as wide as the
+    /// device's widest block RAM word, SIMD raised to the next legal value where they are narrower;
+    /// null when no layer changes. The LUT-cheapest folding at a slow pace often reads one weight
+    /// bit a cycle, and a 16,000 x 1 memory takes 8 iCE40 blocks where 1,000 x 16 takes 4: a
+    /// design over the device's block RAM at some pace may fit at the same pace with wider words
+    /// (a faster layer, a few more LUTs).
+    /// </summary>
+    internal static FoldingPlan? BlockWideWords(IReadOnlyList<LayerShape> shapes, FoldingPlan plan, Device device)
+    {
+        int width = BlockRam.Shapes(device.Fabric).Max(s => s.Width);
+        bool changed = false;
+        var layers = plan.Layers.Select(f =>
+        {
+            var shape = shapes.First(s => s.Name == f.Layer);
+            if ((long)f.Pe * f.Simd >= width || ResourceModel.IsWired(shape, f)) return f;
+            int? simd = FoldingRules.LegalSimds(shape).Where(s => s > f.Simd && (long)f.Pe * s >= width).Cast<int?>().Min();
+            if (simd is null || !FoldingRules.IsLegal(shape, f with { Simd = simd.Value })) return f;
+            changed = true;
+            return f with { Simd = simd.Value };
+        }).ToList();
+        return changed ? new FoldingPlan(layers) : null;
     }
 
     /// <summary>
