@@ -1,3 +1,4 @@
+using System.Numerics;
 using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Compiler.Hardware.Folding;
@@ -18,19 +19,23 @@ public sealed class ResourceModel(ResourceCosts costs)
     /// <summary>Every layer with its folding, then the input stage and the argmax.</summary>
     public DesignResources Design(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan)
     {
-        var layers = shapes.Select(s => Layer(s, plan.For(s.Name))).ToList();
+        var layers = shapes.Select((s, i) => Layer(s, plan.For(s.Name), i == 0 ? null : LanesIn(s, plan.For(shapes[i - 1].Name)))).ToList();
         var last = shapes[^1];
         return new DesignResources(layers, [InputStage(inputBytes), Argmax(last, plan.For(last.Name).Pe)]);
     }
 
-    public StageResources Layer(LayerShape shape, LayerFolding folding)
+    /// <summary>Elements a layer's input stream carries a beat: a window's word (a pixel's channels), else the producer's PE.</summary>
+    private static int LanesIn(LayerShape s, LayerFolding producer) => s.WindowBeats > 0 ? Math.Max(1, s.Inputs / s.WindowBeats) : producer.Pe;
+
+    /// <param name="lanesIn">Elements a beat of the layer's input stream carries, when known (the whole design's estimate); unknown, the folding optimizer's per-layer estimate assumes a power-of-two SIMD takes whole beats.</param>
+    public StageResources Layer(LayerShape shape, LayerFolding folding, int? lanesIn = null)
     {
         if (FoldingRules.Check(shape, folding) is { } violation) throw new ArgumentException(violation);
         var terms = shape.Kind switch
         {
             LayerKind.Dense => DenseTerms(shape, folding),
             LayerKind.Transform => TransformResources.Terms(shape, folding),
-            _ => BinaryTerms(shape, folding),
+            _ => BinaryTerms(shape, folding, lanesIn),
         };
         terms.AddRange(OutputTerms(shape, folding));
         terms.AddRange(ConvolutionResources.Terms(shape, folding, Costs));
@@ -79,7 +84,7 @@ public sealed class ResourceModel(ResourceCosts costs)
     }
 
     /// <summary>A bin-dot layer: AND/XNOR popcounts per chunk group, chunk factor and coefficient (or shift), accumulation.</summary>
-    private List<ResourceTerm> BinaryTerms(LayerShape s, LayerFolding f)
+    private List<ResourceTerm> BinaryTerms(LayerShape s, LayerFolding f, int? lanesIn)
     {
         bool wired = IsWired(s, f);
         int groups = Math.Max(1, f.Simd / s.Chunk);            // G chunk groups per PE
@@ -144,7 +149,10 @@ public sealed class ResourceModel(ResourceCosts costs)
         // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD
         // lane selects its bit among the 2 x Inputs/SIMD it can take; the factors of the chunks a
         // beat touches are selected likewise.
-        if (Generators.BinaryInputRam.Applies(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth))
+        bool inRam = lanesIn is { } lanes
+            ? Generators.BinaryInputRam.Builds(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
+            : Generators.BinaryInputRam.Applies(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
+        if (inRam)
         {
             // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
             // and read pointers with their bank offsets.

@@ -20,13 +20,13 @@ public sealed class BinaryInputRam
     /// <summary>Inputs from which the banks go to block RAM (2 x 1,024 bits: half an iCE40 block and more).</summary>
     public const int MinInputs = 1024;
 
-    /// <summary>Whether a layer's banks are in block RAM: what the resource model assumes (it does not know the producer's lanes).</summary>
+    /// <summary>Whether a layer's banks may be in block RAM, whatever its producer sends a beat.</summary>
     public static bool Applies(int inputs, int simd, int factorWidth, int planes, int minInputs = MinInputs) =>
-        factorWidth == 0 && planes == 1 && inputs >= minInputs && inputs / simd >= 2;
+        factorWidth == 0 && planes == 1 && inputs >= minInputs && inputs / simd >= 2 && inputs % simd == 0;
 
     /// <summary>Whether the generator builds the banks in block RAM: also whole words from whole beats, and every word read was written.</summary>
     public static bool Builds(int inputs, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs) =>
-        Applies(inputs, simd, factorWidth, planes, minInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs % simd == 0 && inputs <= fillElements;
+        Applies(inputs, simd, factorWidth, planes, minInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
 
     private readonly int _simd, _words, _bankWords, _addressWidth;
     private readonly RtlSignal _readBank, _writeAddress, _writeWord, _writeEnable;
