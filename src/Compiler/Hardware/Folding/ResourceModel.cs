@@ -150,8 +150,8 @@ public sealed class ResourceModel(ResourceCosts costs)
         // lane selects its bit among the 2 x Inputs/SIMD it can take; the factors of the chunks a
         // beat touches are selected likewise.
         bool inRam = lanesIn is { } lanes
-            ? Generators.BinaryInputRam.Builds(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
-            : Generators.BinaryInputRam.Applies(s.Inputs, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
+            ? Generators.BinaryInputRam.Builds(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
+            : Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
         if (inRam)
         {
             // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill

@@ -28,8 +28,8 @@ public sealed class BinaryInputBuffer
     /// Elements the producer sends per frame: its outputs padded to its PE (the elements past the
     /// stage's real inputs are never read), or the input bytes.
     /// </param>
-    /// <param name="ramMinInputs">Inputs from which +-1 banks without chunk factors go to block RAM (<see cref="BinaryInputRam"/>).</param>
-    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult, int ramMinInputs = int.MaxValue)
+    /// <param name="ramMinInputs">Inputs from which +-1 banks without chunk factors go to block RAM (<see cref="BinaryInputRam"/>, at PE <paramref name="pe"/>).</param>
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult, int ramMinInputs = int.MaxValue, int pe = 1)
     {
         var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
         Inputs = stage.Inputs;
@@ -60,7 +60,7 @@ public sealed class BinaryInputBuffer
             : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
-        if (BinaryInputRam.Builds(Inputs, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs))
+        if (BinaryInputRam.Builds(Inputs, pe, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs))
         {
             _ram = new BinaryInputRam(m, Banks, beatBits, Accept, lanes, simd, FillElements, Inputs);
             Advance = m.And(Accept, fillLast);

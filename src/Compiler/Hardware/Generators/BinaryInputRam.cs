@@ -20,13 +20,27 @@ public sealed class BinaryInputRam
     /// <summary>Inputs from which the banks go to block RAM (2 x 1,024 bits: half an iCE40 block and more).</summary>
     public const int MinInputs = 1024;
 
-    /// <summary>Whether a layer's banks may be in block RAM, whatever its producer sends a beat.</summary>
-    public static bool Applies(int inputs, int simd, int factorWidth, int planes, int minInputs = MinInputs) =>
-        factorWidth == 0 && planes == 1 && inputs >= minInputs && inputs / simd >= 2 && inputs % simd == 0;
+    /// <summary>
+    /// The widest word the banks take to block RAM: an iCE40 block's widest word. Wider words waste
+    /// blocks where block RAM is what runs out (fmnist-wht's 1,024-input layer at SIMD 64 would
+    /// take four 4-kbit blocks for 2 kbit, and `--device ice40-hx8k` then had to fold it 4x slower);
+    /// at these SIMDs the shift registers stay.
+    /// </summary>
+    public const int MaxSimd = 16;
+
+    /// <summary>
+    /// Whether a layer's banks may be in block RAM, whatever its producer sends a beat. Only at
+    /// PE 1: a layer folded that far is where block RAM is cheap next to the registers; at PE 2+
+    /// its wider weight and threshold words already cost blocks, and one more block for the banks
+    /// made `--device` fold fmnist-wht 4x slower on the HX8K. (Which of the two a device wants is
+    /// the device search's choice to make; it does not make it yet.)
+    /// </summary>
+    public static bool Applies(int inputs, int pe, int simd, int factorWidth, int planes, int minInputs = MinInputs) =>
+        pe == 1 && factorWidth == 0 && planes == 1 && inputs >= minInputs && simd <= MaxSimd && inputs / simd >= 2 && inputs % simd == 0;
 
     /// <summary>Whether the generator builds the banks in block RAM: also whole words from whole beats, and every word read was written.</summary>
-    public static bool Builds(int inputs, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs) =>
-        Applies(inputs, simd, factorWidth, planes, minInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
+    public static bool Builds(int inputs, int pe, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs) =>
+        Applies(inputs, pe, simd, factorWidth, planes, minInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
 
     private readonly int _simd, _words, _bankWords, _addressWidth;
     private readonly RtlSignal _readBank, _writeAddress, _writeWord, _writeEnable;

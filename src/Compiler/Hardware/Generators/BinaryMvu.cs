@@ -28,7 +28,7 @@ public static class BinaryMvu
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
         int chunks = (inputs + chunk - 1) / chunk;
-        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult, options.InputRamMinInputs);
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult, options.InputRamMinInputs, pe);
         int groups = buffer.ComputeGroups;
         int groupLanes = Math.Min(simd, chunk);
 
