@@ -44,6 +44,33 @@ public sealed class DeviceFoldingTests
         Assert.False(neighbourFit.Fits, $"{faster} cycles per frame would fit ({neighbourFit}) but the search chose {design.CyclesPerFrame}");
     }
 
+    /// <summary>
+    /// At a slow pace the LUT-cheapest folding reads a weight bit or a few a cycle; the variant
+    /// the search also tries widens every layer's weight word to a whole iCE40 block word (16
+    /// bits) with a legal SIMD, never slowing a layer, and is then already wide.
+    /// </summary>
+    [Fact]
+    public void Widened_weight_words_fill_a_block_word_with_legal_foldings_that_are_no_slower()
+    {
+        var device = Device.Parse("ice40-hx8k");
+        var stages = StagePlanner.Plan(IntegerLowering.Lower(ModelLoader.Load(TestPaths.Example("fmnist-wht")), new CompileOptions()));
+        var shapes = StagePlanner.Shapes(stages);
+        var slow = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4));
+        Assert.Contains(slow.Layers, f => f.Pe * f.Simd < 16);
+
+        var wide = DeviceFolding.BlockWideWords(shapes, slow, device) ?? throw new Xunit.Sdk.XunitException("no layer was widened");
+        foreach (var (before, after) in slow.Layers.Zip(wide.Layers))
+        {
+            var shape = shapes.First(s => s.Name == after.Layer);
+            Assert.True(FoldingRules.IsLegal(shape, after), $"{after} is not legal");
+            Assert.Equal(before.Pe, after.Pe);
+            Assert.True(after.Simd >= before.Simd);
+            Assert.True(after.Pe * after.Simd >= 16 || after == before || !FoldingRules.LegalSimds(shape).Any(s => s > before.Simd && before.Pe * s >= 16));
+        }
+        Assert.Contains(wide.Layers, f => f.Pe * f.Simd >= 16 && slow.For(f.Layer).Pe * slow.For(f.Layer).Simd < 16);
+        Assert.Null(DeviceFolding.BlockWideWords(shapes, wide, device));
+    }
+
     private static DeviceFit FitOf(Device device, IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, HardwareDesign design) =>
         DeviceFit.Of(device, ResourceModel.Default.Design(shapes, inputBytes, plan), BlockRamUse.Of(design.Rtl, device.Fabric));
 
