@@ -29,7 +29,7 @@ public static class DeviceFolding
         {
             try
             {
-                var folded = FoldAt(device, stages with { InputWidth = width }, goal);
+                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue);
                 if (best is null || folded.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame) best = folded;
             }
             catch (Exception e) when (e is UserError or FoldingGoalUnreachable)
@@ -40,7 +40,8 @@ public static class DeviceFolding
         return best ?? throw failure!;
     }
 
-    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal)
+    /// <param name="toBeat">The pace a narrower stream reached already: a repair is not tried at paces that could not beat it.</param>
+    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat)
     {
         var shapes = StagePlanner.Shapes(stages);
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
@@ -60,18 +61,21 @@ public static class DeviceFolding
             var estimate = ResourceModel.Default.Design(shapes, stages.InputCycles, plan);
             return tried[key] = new Trial(plan, design, DeviceFit.Of(device, estimate, BlockRamUse.Of(design.Rtl, device.Fabric)), estimate);
         }
+        var overInBlocksOnly = new List<long>();
         Trial AtPace(long cycles)
         {
             var trial = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
-            if (trial.Fit.Fits || trial.Fit.BlockRams <= device.BlockRams || BlockWideWords(shapes, trial.Plan, device) is not { } wide) return trial;
-            var widened = Try(wide);
-            return widened.Fit.Fits ? widened : trial;
+            if (trial.Fit.Fits || trial.Fit.BlockRams <= device.BlockRams) return trial;
+            if (BlockWideWords(shapes, trial.Plan, device) is { } wide && Try(wide) is { Fit.Fits: true } widened) return widened;
+            if ((trial.Fit with { BlockRams = 0 }).Fits) overInBlocksOnly.Add(cycles);
+            return trial;
         }
 
         var fastest = Try(first);
         var result = fastest;
         if (!fastest.Fit.Fits)
         {
+            if (fastest.Fit.BlockRams > device.BlockRams && (fastest.Fit with { BlockRams = 0 }).Fits) overInBlocksOnly.Add(fastest.Design.CyclesPerFrame);
             var paces = FoldingOptimizer.SlowerIntervals(shapes, fastest.Design.CyclesPerFrame);
             // probe paces a factor ProbeStep apart (the last one always), stop at the first that fits, then bisect back to the probe before it
             int lo = -1, hi = -1;
@@ -93,6 +97,19 @@ public static class DeviceFolding
                 else lo = mid;
             }
             result = fits ?? result; // none fits: the slowest design, still over, says by how much
+
+            // the probes assumed block RAM falls as the pace slows; a faster pace over only in blocks may fit with
+            // other word shapes. Repaired plans only gain candidates as the pace slows, so these paces are bisected too.
+            var repair = new BlockRamRepair(device, shapes, plan => Try(plan).Design);
+            var faster = overInBlocksOnly.Where(p => p < toBeat && (!result.Fit.Fits || p < result.Design.CyclesPerFrame)).Distinct().Order().ToList();
+            int below = -1, above = faster.Count;
+            while (above - below > 1)
+            {
+                int mid = below + ((above - below) / 2);
+                var trial = repair.Plan(faster[mid]) is { } plan ? Try(plan) : null;
+                if (trial is { Fit.Fits: true }) (above, result) = (mid, trial);
+                else below = mid;
+            }
         }
         bool slowest = FoldingOptimizer.NextInterval(shapes, result.Design.CyclesPerFrame) is null;
         return (result.Design, DeviceFit.Check(device, result.Design, result.Estimate, result.Fit.BlockRams, slowest));

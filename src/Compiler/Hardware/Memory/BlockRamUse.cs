@@ -10,9 +10,12 @@ namespace HwFlow.Compiler.Hardware.Memory;
 /// </summary>
 public static class BlockRamUse
 {
-    public static int Of(RtlDesign design, LogicFabric fabric)
+    public static int Of(RtlDesign design, LogicFabric fabric) => Under(design, design.Top, fabric);
+
+    /// <summary>The blocks of module <paramref name="root"/> and everything it instantiates (0 when the design has no such module).</summary>
+    public static int Under(RtlDesign design, string root, LogicFabric fabric)
     {
-        var instances = Instances(design);
+        var instances = Instances(design, root);
         int blocks = 0;
         foreach (var module in design.Modules)
         {
@@ -45,18 +48,19 @@ public static class BlockRamUse
 
     private const double Ice40BlockCost = 64;
 
-    /// <summary>How many times each module is instantiated below (and including) the top.</summary>
-    private static Dictionary<string, int> Instances(RtlDesign design)
+    /// <summary>How many times each module is instantiated below (and including) <paramref name="root"/>.</summary>
+    private static Dictionary<string, int> Instances(RtlDesign design, string root)
     {
         var byName = design.Modules.ToDictionary(m => m.Name);
         var counts = new Dictionary<string, int>();
+        if (!byName.ContainsKey(root)) return counts;
         void Visit(string name, int times)
         {
             counts[name] = counts.GetValueOrDefault(name) + times;
             if (!byName.TryGetValue(name, out var module)) return;
             foreach (var child in module.Instances) Visit(child.Module, times);
         }
-        Visit(design.Top, 1);
+        Visit(root, 1);
         return counts;
     }
 }
