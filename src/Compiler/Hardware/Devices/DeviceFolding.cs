@@ -15,6 +15,8 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// and trying each took 29 minutes on TFC_1W2A); they are probed <see cref="ProbeStep"/> apart up to
 /// the first that fits, then bisected back to adjacent candidates, and plans already generated are
 /// not generated again.
+/// Block RAM use is not monotone in the pace (word shapes), so faster paces that were over only in
+/// block RAMs are then repaired with other foldings of the same pace (<see cref="BlockRamRepair"/>).
 /// Without `--input-width` every power-of-two stream width the device offers is tried, and the
 /// narrowest one that gives the fastest fitting design is kept.
 /// </summary>
