@@ -58,11 +58,16 @@ hwflow_build() {
 }
 
 # The command people run is published ReadyToRun: precompiled, it starts every command 0.15-0.4 s
-# of CPU sooner than the JIT-compiled build (BENCHMARKS.md, fixed cost of hwflow sim). The tests
-# run the build itself.
+# of CPU sooner than the JIT-compiled build (BENCHMARKS.md, fixed cost of hwflow sim). It is one
+# composite image with the .NET runtime (self-contained): a framework-dependent image cannot hold
+# the framework's generic code instantiated over value types (Dictionary<int, T>, HashSet<int>,
+# ...), which the simulator's build then ran JIT-compiled at tier 0 (603 methods JIT-compiled in
+# `hwflow sim --count 8`, 269 in the composite; 11-17% less CPU, BENCHMARKS.md "Session 8: sim
+# fixed cost"). It costs a longer publish and a 130 MB folder. The tests run the build itself.
 hwflow_publish_cli() {
-  dotnet publish "$HWFLOW_ROOT/src/Cli/HwFlow.Cli.csproj" -c Release -r linux-x64 --self-contained false \
-    -p:PublishReadyToRun=true -o "$HWFLOW_ROOT/src/Cli/bin/Release/ready-to-run" --nologo -v quiet -clp:ErrorsOnly
+  dotnet publish "$HWFLOW_ROOT/src/Cli/HwFlow.Cli.csproj" -c Release -r linux-x64 --self-contained true \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
+    -o "$HWFLOW_ROOT/src/Cli/bin/Release/ready-to-run" --nologo -v quiet -clp:ErrorsOnly
 }
 
 hwflow_install_packages

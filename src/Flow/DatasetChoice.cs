@@ -12,7 +12,6 @@ public sealed record DatasetChoice(string Name, DataSplit Split = DataSplit.Test
     public Dataset Load()
     {
         if (Count is < 1) throw new UserError($"--count must be at least 1, got {Count}");
-        var data = DatasetCatalog.Load(Name, Split);
-        return Count is { } n ? data.Take(n) : data;
+        return DatasetCatalog.Load(Name, Split, Count);
     }
 }

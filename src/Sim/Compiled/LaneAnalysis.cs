@@ -24,38 +24,48 @@ public sealed class LaneAnalysis
             if (input.Kind != SignalKind.Input) throw new ArgumentException($"{input.Name} is not an input of {module.Name}");
             _varying.Add(input);
         }
-        var readers = new Dictionary<RtlSignal, List<Action>>();
-        var work = new Queue<RtlSignal>(_varying);
-        void Mark(RtlSignal s)
+        // Who a value reaches, as plain lists (no closure per cell input: this runs before every lane simulation).
+        var reaches = new Dictionary<RtlSignal, List<RtlSignal>>();
+        var writesInto = new Dictionary<RtlSignal, List<RtlMemory>>();
+        void Add<T>(Dictionary<RtlSignal, List<T>> map, RtlSignal from, T to)
         {
-            if (_varying.Add(s)) work.Enqueue(s);
-        }
-        void OnChange(RtlSignal s, Action a)
-        {
-            if (!readers.TryGetValue(s, out var list)) readers[s] = list = [];
-            list.Add(a);
+            if (!map.TryGetValue(from, out var list)) map[from] = list = [];
+            list.Add(to);
         }
         foreach (var cell in module.Cells)
-            foreach (var input in cell.Inputs) OnChange(input, () => Mark(cell.Output));
+            foreach (var input in cell.Inputs) Add(reaches, input, cell.Output);
         foreach (var r in module.Registers)
-            foreach (var s in new[] { r.D, r.Enable, r.Reset }.OfType<RtlSignal>()) OnChange(s, () => Mark(r.Q));
+        {
+            Add(reaches, r.D, r.Q);
+            if (r.Enable is { } enable) Add(reaches, enable, r.Q);
+            if (r.Reset is { } reset) Add(reaches, reset, r.Q);
+        }
         foreach (var m in module.Memories)
         {
-            void MemoryVaries()
-            {
-                if (!_varyingMemories.Add(m)) return;
-                foreach (var p in m.ReadPorts) Mark(p.Data);
-            }
             foreach (var p in m.WritePorts)
-                foreach (var s in new[] { p.Address, p.Data, p.Enable }) OnChange(s, MemoryVaries);
+            {
+                Add(writesInto, p.Address, m);
+                Add(writesInto, p.Data, m);
+                Add(writesInto, p.Enable, m);
+            }
             foreach (var p in m.ReadPorts)
-                foreach (var s in new[] { p.Address, p.Enable }.OfType<RtlSignal>()) OnChange(s, () => Mark(p.Data));
+            {
+                Add(reaches, p.Address, p.Data);
+                if (p.Enable is { } enable) Add(reaches, enable, p.Data);
+            }
         }
+        var work = new Queue<RtlSignal>(_varying);
         while (work.Count > 0)
         {
             var s = work.Dequeue();
-            if (readers.TryGetValue(s, out var list))
-                foreach (var action in list) action();
+            if (reaches.TryGetValue(s, out var targets))
+                foreach (var target in targets)
+                    if (_varying.Add(target)) work.Enqueue(target);
+            if (writesInto.TryGetValue(s, out var memories))
+                foreach (var m in memories)
+                    if (_varyingMemories.Add(m))
+                        foreach (var p in m.ReadPorts)
+                            if (_varying.Add(p.Data)) work.Enqueue(p.Data);
         }
     }
 

@@ -57,6 +57,37 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal([0, 4], train.Labels);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FirstSamplesOnlyReadsThemAndStillChecksTheCounts(bool gzipped)
+    {
+        string suffix = gzipped ? ".gz" : "";
+        byte[] Stored(byte[] data) => gzipped ? Gzip(data) : data;
+        File.WriteAllBytes(_dir.File("t10k-images-idx3-ubyte" + suffix), Stored(IdxImages(3, 2, 2, i => (byte)i)));
+        File.WriteAllBytes(_dir.File("t10k-labels-idx1-ubyte" + suffix), Stored(IdxLabels(7, 1, 9)));
+
+        var two = DatasetCatalog.Load(_dir.Path, DataSplit.Test, first: 2);
+        Assert.Equal(2, two.Count);
+        Assert.Equal([4, 5, 6, 7], two.Image(1).ToArray());
+        Assert.Equal([7, 1], two.Labels);
+        Assert.Equal(3, DatasetCatalog.Load(_dir.Path, DataSplit.Test, first: 50).Count);
+
+        // The file's own counts are still compared, not the truncated ones.
+        File.WriteAllBytes(_dir.File("t10k-labels-idx1-ubyte" + suffix), Stored(IdxLabels(7, 1)));
+        Assert.Contains("2 labels for 3 images", Assert.Throws<UserError>(() => DatasetCatalog.Load(_dir.Path, DataSplit.Test, first: 1)).Message);
+    }
+
+    [Fact]
+    public void FirstSamplesOfAGzippedFileWithTheWrongSizeStillNameBothSizes()
+    {
+        // The gzip trailer (the inflated size) disagrees with the header: the whole file is inflated and checked.
+        File.WriteAllBytes(_dir.File("t10k-images-idx3-ubyte.gz"), Gzip(IdxImages(3, 2, 2, _ => 1)[..^2]));
+        File.WriteAllBytes(_dir.File("t10k-labels-idx1-ubyte.gz"), Gzip(IdxLabels(1, 2, 3)));
+        var e = Assert.Throws<UserError>(() => DatasetCatalog.Load(_dir.Path, DataSplit.Test, first: 1));
+        Assert.Contains("announces 3 images of 2x2 (12 bytes) but the file holds 10 bytes", e.Message);
+    }
+
     [Fact]
     public void EmptyDatasetFileIsRejected()
     {
