@@ -63,6 +63,7 @@ public static class HardwareGenerator
                 int producerBeats = producer is null ? 1 : FoldingTiming.Folds(producer.Inputs, pf!.Simd);
                 built = stage.IsPlane
                     ? PlaneMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options)
+                    : ParallelBinaryLayer.Builds(stage, f) ? ParallelBinaryLayer.Build(library, name, stage, lanes, fill, elementType, options)
                     : BinaryMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options);
             }
             var (module, latency) = built;
