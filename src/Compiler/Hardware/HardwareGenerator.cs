@@ -56,7 +56,7 @@ public static class HardwareGenerator
                 var pf = producer is null ? null : folding.For(producer.Name);
                 int lanes = pf?.Pe ?? plan.ElementsPerBeat;
                 // a convolution's stage hands on every pixel's (pooled) outputs, the layer after it takes them all as its inputs
-                int fill = producer is null ? plan.InputBytes
+                int fill = producer is null ? plan.InputFillElements
                     : producer.Pixels > 1 || producer.Pool is not null ? plan.Stages[i].Inputs
                     : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
                 var elementType = producer?.OutputType ?? GraphType.Int(plan.InputBytes, 0, 255);
