@@ -38,6 +38,17 @@ public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRe
     /// <summary>`--input-width BITS` of s_axis_tdata, or null: 8 bits, or with <see cref="Device"/> the width the device folding picks.</summary>
     public int? InputWidth { get; init; }
 
+    /// <summary>`--input-format bytes|bits` (null: bytes); see <see cref="InputStream.AsBits"/>.</summary>
+    public string? InputFormat { get; init; }
+
+    /// <summary>Whether the input travels as a bit per pixel; any other word than bytes or bits is a user error.</summary>
+    public bool BitsPerPixel() => InputFormat switch
+    {
+        null or "bytes" => false,
+        "bits" => true,
+        _ => throw new UserError($"--input-format {InputFormat}: expected bytes or bits"),
+    };
+
     public Device? Target() => Device is null ? null : Compiler.Hardware.Devices.Device.Parse(Device);
 
     public IReadOnlyList<string> Inputs => FoldingFile is null ? [ModelLoader.FolderOf(Model)] : [ModelLoader.FolderOf(Model), FoldingFile];
@@ -94,6 +105,7 @@ internal static class CompileStep
         var watch = Stopwatch.StartNew();
         var spec = ModelLoader.Load(request.Model);
         var goal = request.Goal();
+        request.BitsPerPixel();
         var device = request.Target();
         var hardware = new HardwareOptions { Fabric = device?.Fabric ?? HardwareOptions.Default.Fabric, Device = device?.Name };
         using var staged = StagedFolder.Begin(request.Output, "compile", request.Inputs);
@@ -104,6 +116,7 @@ internal static class CompileStep
             var summary = IntegerGraphSummary.Of(graph, request.Lowering);
             step.Report(1);
             var stages = StagePlanner.Plan(graph);
+            if (request.BitsPerPixel()) stages = InputStream.AsBits(stages);
             if (request.InputWidth is { } width) stages = InputStream.Widen(stages, width);
             var shapes = StagePlanner.Shapes(stages);
             cancel.ThrowIfCancellationRequested();

@@ -44,29 +44,30 @@ internal static class CosimulateStep
         var model = folder.StreamModel(cancel);
         var stimulus = new StreamStimulus
         {
-            Frames = frames, Seed = request.Seed, InputGapProbability = p, OutputStallProbability = p, DeadlockCycles = DeadlockLimit.For(folder.Manifest),
+            Frames = InputWire.Pack(folder.Manifest, frames), Seed = request.Seed, InputGapProbability = p, OutputStallProbability = p, DeadlockCycles = DeadlockLimit.For(folder.Manifest),
         };
-        if (LaneChoice.TryLanes(folder, frames, lanes, progress) is (var sim, var split)) return Lanes(folder, sim, model, stimulus, split, data.Name, cancel);
-        return OneStream(folder, model, stimulus, data.Name, cancel);
+        if (LaneChoice.TryLanes(folder, stimulus.Frames, lanes, progress) is (var sim, var split)) return Lanes(folder, sim, model, stimulus, frames, split, data.Name, cancel);
+        return OneStream(folder, model, stimulus, frames, data.Name, cancel);
     }
 
-    private static CosimulateResult OneStream(BuildFolder folder, VerilatorModel model, StreamStimulus stimulus, string dataset, CancellationToken cancel)
+    /// <param name="frames">The frames as bytes (the golden kernel's input); <paramref name="stimulus"/> holds them as the core takes them (<see cref="InputWire"/>).</param>
+    private static CosimulateResult OneStream(BuildFolder folder, VerilatorModel model, StreamStimulus stimulus, IReadOnlyList<byte[]> frames, string dataset, CancellationToken cancel)
     {
         var cosim = Cosimulation.Stream(Simulator.Create(NetlistCache.Of(folder)), model, stimulus, cancel: cancel);
         var trace = cosim.Trace!;
-        var golden = GoldenCheck.Compare(folder, stimulus.Frames, [.. trace.Outputs.Select(o => o.Data)], cancel);
+        var golden = GoldenCheck.Compare(folder, frames, [.. trace.Outputs.Select(o => o.Data)], cancel);
         return new CosimulateResult(folder.Path, folder.Manifest.Model, dataset, stimulus.Frames.Count, stimulus.OutputStallProbability, stimulus.Seed, 1,
             cosim.Agree, cosim.Mismatch?.Message, trace.Outputs.Count, trace.Cycles, trace.Status.ToString().ToLowerInvariant(), cosim.CSharp.Wall.TotalSeconds,
             cosim.Verilator.Wall.TotalSeconds, model.FromCache, golden.Summary, golden.Mismatches, trace.Diagnosis);
     }
 
     /// <summary>One stream per SIMD lane: the C# simulator runs them at once, Verilator as separate processes, one per core at a time.</summary>
-    private static CosimulateResult Lanes(BuildFolder folder, Simulator sim, VerilatorModel model, StreamStimulus stimulus, LaneSplit split, string dataset,
+    private static CosimulateResult Lanes(BuildFolder folder, Simulator sim, VerilatorModel model, StreamStimulus stimulus, IReadOnlyList<byte[]> frames, LaneSplit split, string dataset,
         CancellationToken cancel)
     {
         IReadOnlyList<BigInteger> expected = [];
         var cosim = Cosimulation.Lanes(sim, model, stimulus with { Frames = split.Lanes[0] }, split.Lanes, concurrent: true,
-            verilatorProcesses: Environment.ProcessorCount, cancel: cancel, whileVerilatorRuns: () => expected = GoldenCheck.Expected(folder, stimulus.Frames, cancel));
+            verilatorProcesses: Environment.ProcessorCount, cancel: cancel, whileVerilatorRuns: () => expected = GoldenCheck.Expected(folder, frames, cancel));
         var traces = cosim.Lanes.Select(l => l.Trace!).ToList();
         var results = split.Gather([.. traces.Select(t => (IReadOnlyList<BigInteger>)[.. t.Outputs.Select(o => o.Data)])]);
         var golden = GoldenCheck.Compare(expected, results);

@@ -45,8 +45,9 @@ internal static class SimulateStep
         StartupLaps.Lap("sim: simulator built");
         var (data, frames, expected) = goldenSide.GetAwaiter().GetResult();
         StartupLaps.Lap("sim: golden side joined");
-        var timing = new StreamStimulus { Frames = frames, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
-        if (laneSim is not null && LaneSplit.TryCreate(frames, Simulator.LaneCount) is { } split)
+        var wire = InputWire.Pack(folder.Manifest, frames);
+        var timing = new StreamStimulus { Frames = wire, DeadlockCycles = DeadlockLimit.For(folder.Manifest) };
+        if (laneSim is not null && LaneSplit.TryCreate(wire, Simulator.LaneCount) is { } split)
         {
             var driver = new StreamDriver(laneSim) { Cancel = cancel };
             var start = ThreadCpuTime.Now();

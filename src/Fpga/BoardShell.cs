@@ -29,7 +29,9 @@ public sealed record BoardShell(
     public int ClocksPerBit => (int)Math.Round(ClockMhz * 1e6 / BaudRate);
 
     /// <summary>The shell's Verilog parameters for a build: UART timing, frame length, output width, FIFO depth.</summary>
-    public IReadOnlyList<KeyValuePair<string, long>> Parameters(BuildManifest manifest, int? clocksPerBit = null) =>
+    public IReadOnlyList<KeyValuePair<string, long>> Parameters(BuildManifest manifest, int? clocksPerBit = null) => manifest.InputFormat == InputWire.Bits
+        ? throw new UserError($"the {Name} shell packs the UART's bytes into beats of bytes; a build compiled with --input-format bits has no board shell yet: compile it without")
+        :
     [
         new("CLKS_PER_BIT", clocksPerBit ?? ClocksPerBit),
         new("INPUT_BYTES", manifest.InputBytes),

@@ -27,11 +27,16 @@ public static class CompileCommand
             Description = "Bits of the AXI4-Stream input s_axis_tdata: 8 (one byte a beat, the default), 16, 32, 64 or any whole number of bytes that divides the frame; "
                 + "with --device, the narrowest power of two that gives the fastest fitting design",
         };
+        var inputFormat = new Option<string?>("--input-format")
+        {
+            Description = "What a pixel is on s_axis_tdata: bytes (the default) or bits (one bit per pixel, the host applying the first layer's input threshold; "
+                + "for models whose binary first layer binarizes every byte with one threshold: a beat of W bits carries W pixels)",
+        };
         var lowering = new LoweringOptions();
         var report = new ReportOptions();
         var command = new Command("compile", "Compile a model to its integer graph and multiply-free hardware")
         {
-            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device, inputWidth,
+            model, irOnly, dump, clock, targetFps, maxLuts, foldingFile, device, inputWidth, inputFormat,
         };
         output.AddTo(command);
         report.AddTo(command);
@@ -48,6 +53,7 @@ public static class CompileCommand
                 FoldingFile = parse.GetValue(foldingFile),
                 Device = parse.GetValue(device),
                 InputWidth = parse.GetValue(inputWidth),
+                InputFormat = parse.GetValue(inputFormat),
             };
             var printer = report.Read(parse, request.Inputs);
             if (parse.GetValue(irOnly)) printer.Report(Steps.Lower(request, ConsoleProgress.Instance, cancel), PrintIr);

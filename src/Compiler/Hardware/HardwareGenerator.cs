@@ -56,13 +56,14 @@ public static class HardwareGenerator
                 var pf = producer is null ? null : folding.For(producer.Name);
                 int lanes = pf?.Pe ?? plan.ElementsPerBeat;
                 // a convolution's stage hands on every pixel's (pooled) outputs, the layer after it takes them all as its inputs
-                int fill = producer is null ? plan.InputBytes
+                int fill = producer is null ? plan.InputFillElements
                     : producer.Pixels > 1 || producer.Pool is not null ? plan.Stages[i].Inputs
                     : StagePadding.RoundUp(producer.Outputs, pf!.Pe);
                 var elementType = producer?.OutputType ?? GraphType.Int(plan.InputBytes, 0, 255);
                 int producerBeats = producer is null ? 1 : FoldingTiming.Folds(producer.Inputs, pf!.Simd);
                 built = stage.IsPlane
                     ? PlaneMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options)
+                    : ParallelBinaryLayer.Builds(stage, f) ? ParallelBinaryLayer.Build(library, name, stage, lanes, fill, elementType, options)
                     : BinaryMvu.Build(library, name, stage, f, lanes, fill, elementType, producerBeats, options);
             }
             var (module, latency) = built;

@@ -27,7 +27,7 @@ public static class AxisFrameBench
     public static string Testbench(BuildManifest manifest) =>
         string.Create(CultureInfo.InvariantCulture, $$"""
             `timescale 1ns / 1ps
-            // Streams frames of {{manifest.InputBytes}} bytes ({{manifest.InputBeats}} beats of {{manifest.InputWidth}} bits) through {{manifest.Top}}; written by HwFlow.
+            // Streams frames of {{manifest.InputBytes}} {{(manifest.InputFormat == InputWire.Bits ? "pixels as bits" : "bytes")}} ({{manifest.InputBeats}} beats of {{manifest.InputWidth}} bits) through {{manifest.Top}}; written by HwFlow.
             // Run with +frames=FILE (hex bytes, one per line) +count=FRAMES +input_stall=T +output_stall=T
             // +seed=S +max_cycles=C, where a stall threshold T of 65536 * p stalls with probability p.
             module {{Module}};
@@ -154,7 +154,8 @@ public static class AxisFrameBench
     {
         Directory.CreateDirectory(scratchFolder);
         var frameFile = Path.GetFullPath(Path.Combine(scratchFolder, "frames.hex"));
-        FrameFile.Write(frameFile, frames, build.Manifest.InputBytes);
+        // the frames as the core takes them: bytes, or a bit per pixel (--input-format bits)
+        FrameFile.Write(frameFile, InputWire.Pack(build.Manifest, frames), build.Manifest.WireBytes);
         var bench = Path.Combine(scratchFolder, Module + ".v");
         File.WriteAllText(bench, Testbench(build.Manifest));
         var lines = simulator.Run([bench, .. designFiles], Module, build.Path, scratchFolder, Sentinel, options.Timeout ?? Sim.Tools.ExternalTool.DefaultTimeout, cancel, defines,

@@ -11,11 +11,13 @@ public sealed class GeneratedRtlTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static TheoryData<string> GoldenCases() => ["small-bnn", "small-hbnn"];
+    public static TheoryData<string> GoldenCases() => ["small-bnn", "small-hbnn", "small-parallel-bnn"];
 
     private static Compiler.Hardware.HardwareDesign Design(string name) => name switch
     {
         "small-bnn" => SmallDesigns.Generate(SmallDesigns.Bnn(), (2, 3), (3, 2)),
+        // the hidden layer at PE = outputs, SIMD = inputs: a fully parallel layer with its weights wired in (ParallelBinaryLayer)
+        "small-parallel-bnn" => SmallDesigns.Generate(SmallDesigns.ThresholdBnn(), (2, 3), (4, 4), (3, 2)),
         _ => SmallDesigns.Generate(SmallDesigns.Hbnn(), (2, 2), (1, 2)),
     };
 
@@ -44,6 +46,7 @@ public sealed class GeneratedRtlTests : IDisposable
         {
             Design("small-bnn"),
             Design("small-hbnn"),
+            Design("small-parallel-bnn"),
             SmallDesigns.Generate(ModelLoader.Load(TestPaths.Example("tiny-hbnn")), (1, 16), (2, 1), (2, 4)),
         };
         foreach (var (design, i) in designs.Select((d, i) => (d, i)))

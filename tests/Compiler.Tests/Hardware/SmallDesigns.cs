@@ -31,6 +31,26 @@ public static class SmallDesigns
         ], OutputKind.Class);
     }
 
+    /// <summary>BNN 6 -> 4 -> 4 -> 3: as <see cref="Bnn()"/> with a hidden XNOR layer decided by BatchNorm + Sign thresholds (fully parallel in the golden).</summary>
+    public static ModelSpec ThresholdBnn()
+    {
+        var rng = new SplitMix64(5);
+        Tensor Signs(int i, int o) => new([i, o], Enumerable.Range(0, i * o).Select(_ => rng.NextInt(2) == 0 ? -1f : 1f).ToArray());
+        Tensor Vector(int n, float scale) => new([n], Enumerable.Range(0, n).Select(_ => (float)(rng.NextGaussian() * scale)).ToArray());
+        Tensor Ones(int n) => new([n], Enumerable.Repeat(1f, n).ToArray());
+        return new ModelSpec("small-threshold-bnn", new InputSpec([6], "uint8", 1.0 / 255), 4,
+        [
+            new LinearLayer(Signs(6, 4)),
+            new BatchNorm(Vector(4, 0.5f), Ones(4), Vector(4, 1), Vector(4, 0.5f), 1e-4),
+            new Sign(),
+            new BinLayer(Signs(4, 4)),
+            new BatchNorm(Vector(4, 1), Ones(4), Vector(4, 1), Vector(4, 0.5f), 1e-4),
+            new Sign(),
+            new BinLayer(Signs(4, 3)),
+            new BatchNorm(Vector(3, 1), Ones(3), Vector(3, 1), Vector(3, 0.5f), 1e-4),
+        ], OutputKind.Class);
+    }
+
     /// <summary>HBNN 6 -> 4 -> 3 in the seed's order, chunks of 2.</summary>
     public static ModelSpec Hbnn() => Hbnn(4, 2);
 

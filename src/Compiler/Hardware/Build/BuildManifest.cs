@@ -23,9 +23,27 @@ public sealed record BuildManifest
     [System.Text.Json.Serialization.JsonIgnore]
     public int BytesPerBeat => InputWidth / 8;
 
-    /// <summary>Beats one frame takes on s_axis.</summary>
+    /// <summary>
+    /// "bytes" (a byte per pixel) or "bits" (`--input-format bits`: a bit per pixel, bit = byte &gt;=
+    /// <see cref="InputThreshold"/>, InputWidth pixels a beat, the first in bit 0; see <see cref="InputWire"/>).
+    /// </summary>
+    public string InputFormat { get; init; } = InputWire.Bytes;
+
+    /// <summary>With bits: the threshold the host applies to each input byte; null with bytes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? InputThreshold { get; init; }
+
+    /// <summary>Pixels one input beat carries.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public int InputBeats => InputBytes / BytesPerBeat;
+    public int PixelsPerBeat => InputFormat == InputWire.Bits ? InputWidth : BytesPerBeat;
+
+    /// <summary>Beats one frame takes on s_axis (with bits, the last one may be partial).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int InputBeats => (InputBytes + PixelsPerBeat - 1) / PixelsPerBeat;
+
+    /// <summary>Bytes of one frame as it travels on s_axis: InputBeats beats of BytesPerBeat bytes (<see cref="InputWire.Pack"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int WireBytes => InputBeats * BytesPerBeat;
     public int OutputWidth { get; init; }
     public long CyclesPerFrame { get; init; }
     public long LatencyCycles { get; init; }

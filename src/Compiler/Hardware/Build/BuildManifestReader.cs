@@ -39,7 +39,9 @@ public static class BuildManifestReader
                 VerilogFiles = fields.RelativePaths("verilogFiles", allowEmpty: false),
                 MemoryFiles = fields.RelativePaths("memoryFiles", allowEmpty: true),
                 InputBytes = (int)fields.Integer("inputBytes", 1, int.MaxValue),
-                InputWidth = root.TryGetProperty("inputWidth", out _) ? InputWidth(fields, manifestPath, (int)fields.Integer("inputBytes", 1, int.MaxValue)) : 8, // builds before --input-width took bytes
+                InputWidth = root.TryGetProperty("inputWidth", out _) ? InputWidth(fields, manifestPath, (int)fields.Integer("inputBytes", 1, int.MaxValue), IsBits(root, manifestPath)) : 8, // builds before --input-width took bytes
+                InputFormat = IsBits(root, manifestPath) ? InputWire.Bits : InputWire.Bytes,
+                InputThreshold = IsBits(root, manifestPath) ? fields.Integer("inputThreshold", long.MinValue, long.MaxValue) : null,
                 OutputWidth = (int)fields.Integer("outputWidth", 1, 1 << 20),
                 CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
                 LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
@@ -48,10 +50,21 @@ public static class BuildManifestReader
         }
     }
 
-    private static int InputWidth(ManifestFields fields, string file, int inputBytes)
+    /// <summary>Whether the build takes a bit per pixel ("inputFormat": "bits"); builds before --input-format have no field and take bytes.</summary>
+    private static bool IsBits(JsonElement root, string file)
+    {
+        if (!root.TryGetProperty("inputFormat", out var format)) return false;
+        return format.ValueKind == JsonValueKind.String && format.GetString() is InputWire.Bytes or InputWire.Bits
+            ? format.GetString() == InputWire.Bits
+            : throw UserError.In(file, $"the field 'inputFormat' must be \"{InputWire.Bytes}\" or \"{InputWire.Bits}\"");
+    }
+
+    private static int InputWidth(ManifestFields fields, string file, int inputBytes, bool bits)
     {
         int width = (int)fields.Integer("inputWidth", 8, 64);
-        if (width % 8 != 0 || inputBytes % (width / 8) != 0)
+        if (bits && width % 8 != 0)
+            throw UserError.In(file, $"the field 'inputWidth' must be a whole number of bytes, is {width}");
+        if (!bits && (width % 8 != 0 || inputBytes % (width / 8) != 0))
             throw UserError.In(file, $"the field 'inputWidth' must be a whole number of bytes that divides the {inputBytes}-byte frame into beats, is {width}");
         return width;
     }

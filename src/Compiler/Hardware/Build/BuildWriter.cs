@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime;
 using HwFlow.Runtime.Graph;
@@ -49,6 +50,8 @@ public static class BuildWriter
             Model = model.Name,
             InputBytes = design.Plan.InputBytes,
             InputWidth = design.Plan.InputWidth,
+            InputFormat = design.Plan.InputFormat == InputFormat.Bits ? InputWire.Bits : InputWire.Bytes,
+            InputThreshold = design.Plan.InputFormat == InputFormat.Bits ? InputStream.PixelThreshold(design.Plan) : null,
             OutputWidth = design.OutputWidth,
             CyclesPerFrame = design.CyclesPerFrame,
             LatencyCycles = design.LatencyCycles,
@@ -62,7 +65,8 @@ public static class BuildWriter
         File.WriteAllText(Path.Combine(folder, "folding.yaml"), FoldingFile.Format(design.Folding));
         File.WriteAllText(Path.Combine(folder, FuseSocCore.FileName), FuseSocCore.Text(manifest));
 
-        var folding = FoldingReport.Of(design.Shapes, design.Plan.InputBytes, design.Folding, clockMhz, inputWidth: design.Plan.InputWidth, adapted: design.Plan.AdaptsInput) with
+        var folding = FoldingReport.Of(design.Shapes, design.Plan.InputBytes, design.Folding, clockMhz, inputWidth: design.Plan.InputWidth, adapted: design.Plan.AdaptsInput,
+            pixelBits: design.Plan.InputFormat == InputFormat.Bits) with
         {
             LatencyCycles = design.LatencyCycles,
             LatencyMicroseconds = design.LatencyCycles / clockMhz,

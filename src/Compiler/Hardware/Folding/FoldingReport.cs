@@ -50,9 +50,11 @@ public sealed record FoldingReport(
     public int InputWidth { get; init; } = 8;
 
     /// <param name="adapted">The wide stream goes through a width adapter to a consumer that takes a byte a cycle (the input stage then takes its bytes' cycles).</param>
-    public static FoldingReport Of(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, double clockMhz, ResourceModel? model = null, int inputWidth = 8, bool adapted = false)
+    /// <param name="pixelBits">With true, a beat carries inputWidth pixels as bits (`--input-format bits`), the last beat padded.</param>
+    public static FoldingReport Of(IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, double clockMhz, ResourceModel? model = null, int inputWidth = 8, bool adapted = false,
+        bool pixelBits = false)
     {
-        int bytesPerBeat = inputWidth / 8, inputBeats = adapted ? inputBytes : inputBytes / bytesPerBeat;
+        int bytesPerBeat = inputWidth / 8, inputBeats = adapted ? inputBytes : pixelBits ? (inputBytes + inputWidth - 1) / inputWidth : inputBytes / bytesPerBeat;
         if (!double.IsFinite(clockMhz) || clockMhz <= 0) throw new ArgumentOutOfRangeException(nameof(clockMhz), "the clock must be positive");
         ArgumentOutOfRangeException.ThrowIfLessThan(inputBytes, 1);
         model ??= ResourceModel.Default;
@@ -93,7 +95,8 @@ public sealed record FoldingReport(
                 + "Inputs / SIMD cycles and a frame takes Outputs / PE such groups: " + LayerCycleFormula + ".",
         };
         derivation.AddRange(layers.Select(l => $"{l.Name}: {l.CycleFormula} cycles"));
-        derivation.Add(bytesPerBeat == 1 ? $"input stream: {N(inputBytes)} bytes at one byte per cycle = {N(inputBytes)} cycles"
+        derivation.Add(pixelBits ? $"input stream: {N(inputBytes)} pixels as bits, {inputWidth} a beat (--input-format bits --input-width {inputWidth}) = {N(inputBeats)} cycles"
+            : bytesPerBeat == 1 ? $"input stream: {N(inputBytes)} bytes at one byte per cycle = {N(inputBytes)} cycles"
             : adapted ? $"input stream: {N(inputBytes)} bytes in beats of {bytesPerBeat} (--input-width {inputWidth}), split to one byte per cycle for the first stage = {N(inputBytes)} cycles"
             : $"input stream: {N(inputBytes)} bytes at {bytesPerBeat} bytes per cycle (--input-width {inputWidth}) = {N(inputBeats)} cycles");
         derivation.Add("Ping-pong buffers and FIFOs decouple the stages, so the slowest stage sets the initiation interval: "

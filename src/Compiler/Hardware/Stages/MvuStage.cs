@@ -101,11 +101,17 @@ public sealed record StagePlan(string Model, int InputBytes, IReadOnlyList<MvuSt
     /// <summary>Bits of s_axis_tdata: one input element (byte) or several per beat; set through <see cref="InputStream.Widen"/>.</summary>
     public int InputWidth { get; init; } = InputStream.ElementBits;
 
-    /// <summary>Input elements one beat of the stream carries.</summary>
-    public int ElementsPerBeat => InputWidth / InputStream.ElementBits;
+    /// <summary>What an input element is on the wire: a byte, or (<see cref="InputFormat.Bits"/>) one bit per pixel, binarized by the host; set through <see cref="InputStream.AsBits"/>.</summary>
+    public InputFormat InputFormat { get; init; } = InputFormat.Bytes;
 
-    /// <summary>Beats (cycles, at one beat per cycle) the input stream takes per frame.</summary>
-    public int InputBeats => InputBytes / ElementsPerBeat;
+    /// <summary>Input elements one beat of the stream carries.</summary>
+    public int ElementsPerBeat => InputWidth / InputStream.BitsPerElement(InputFormat);
+
+    /// <summary>Beats (cycles, at one beat per cycle) the input stream takes per frame; with bits the last beat may be partial (padded with 0 bits).</summary>
+    public int InputBeats => (InputBytes + ElementsPerBeat - 1) / ElementsPerBeat;
+
+    /// <summary>Elements the input beats of a frame carry, padding included: what the first stage's buffer takes in.</summary>
+    public int InputFillElements => InputBeats * ElementsPerBeat;
 
     /// <summary>
     /// A wide stream in front of a consumer that takes one byte a cycle (the Walsh-Hadamard front,
