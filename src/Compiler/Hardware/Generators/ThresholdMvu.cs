@@ -15,12 +15,14 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// loaded into the accumulator's flip-flops after the previous neuron's last beat);
 /// the neuron's bit is the sign of the total after its last beat. No count decoding, no
 /// comparator, and the accumulator is exactly as wide as [-(n + 1), n] needs.
-/// Pipeline: issue | beat registered, count + accumulate | output bits into the FIFO.
+/// Pipeline: issue | beat registered, count + accumulate | output bits into the FIFO; on LUT6 a layer
+/// that accumulates over beats counts and accumulates in two stages (<see cref="SplitAccumulator"/>).
 /// </summary>
 internal static class ThresholdMvu
 {
     /// <summary>Cycles from issuing a neuron fold's last beat to its bits entering the output FIFO.</summary>
-    public const int PipelineLatency = 2;
+    public static int PipelineLatency(LayerFolding folding, FoldCounters loops, HardwareOptions options) =>
+        SplitAccumulator.Applies(loops, options) ? SplitAccumulator.PipelineLatency : 2;
 
     public static (RtlSignal PushValid, RtlSignal PushData) Build(ModuleBuilder m, MvuStage stage, ThresholdFolding fold, LayerFolding folding,
         FoldCounters loops, RtlSignal issue, RtlSignal bits, HardwareOptions options)
@@ -44,6 +46,8 @@ internal static class ThresholdMvu
             var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
             negT = m.Rom("threshold", pe * width, words, loops.Neuron, style: style);
         }
+
+        if (SplitAccumulator.Applies(loops, options)) return SplitAccumulator.Build(m, fold, folding, loops, issue, bits, weights, options);
 
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
         var first1 = m.Delay(loops.NeuronFirst, 1, "s1_first");
