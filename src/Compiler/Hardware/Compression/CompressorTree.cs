@@ -76,52 +76,6 @@ public sealed class CompressorTree
     public static CompressorCost CountPopcount(int pairs, int bits, LogicFabric fabric) =>
         Count(BitWidth.ToHold(pairs + bits), [pairs], [bits], fabric);
 
-    /// <summary>
-    /// A popcount of XNOR/AND pairs (column 0 of <paramref name="sum"/>) for LUT6, column by
-    /// column instead of level by level: the pairs in counters of three (their gates inside the
-    /// counter's LUTs), a lone pair kept whole for the final adder (its gate lands in the adder
-    /// bit's LUT), then each column's plain bits in counters of up to six until two are left,
-    /// the counters' higher bits joining the next column before it is reduced (so a 6:3 counter
-    /// takes a carry that a level-by-level tree would leave for another level). Sixteen pairs:
-    /// 10 + 3 + 3 LUTs and a two-bit final adder, where the level-by-level tree takes 10 + 1 + 3 + 3.
-    /// </summary>
-    public static RtlSignal BuildPairPopcount(ModuleBuilder m, ColumnSum sum, string name)
-    {
-        var tree = new CompressorTree(m, LogicFabric.Lut6, name);
-        var columns = Normalize(sum.Width, sum.Columns);
-        for (int j = 0; j < columns.Count; j++)
-        {
-            var pairs = columns[j].Where(t => t.IsPair).ToList();
-            var plain = columns[j].Where(t => !t.IsPair).ToList();
-            void Emit(IReadOnlyList<SumTerm> group)
-            {
-                var outputs = tree.Counter(group);
-                for (int b = 0; b < outputs.Count; b++)
-                    if (j + b < columns.Count) (b == 0 ? plain : columns[j + b]).Add(outputs[b]);
-            }
-            for (; pairs.Count >= 3; pairs.RemoveRange(0, 3)) Emit(pairs[..3]);
-            if (pairs.Count == 2 && plain.Count > 0) { Emit(pairs); pairs.Clear(); }
-            while (plain.Count + pairs.Count > 2)
-            {
-                if (plain.Count >= 3)
-                {
-                    var group = plain.Take(6).ToList();
-                    plain.RemoveRange(0, group.Count);
-                    Emit(group);
-                }
-                else
-                {
-                    var group = pairs.Take(1).Concat(plain).ToList();
-                    pairs.RemoveRange(0, 1);
-                    plain.Clear();
-                    Emit(group);
-                }
-            }
-            columns[j] = [.. plain, .. pairs.Select(t => tree.Counter([t])[0])];
-        }
-        return tree.FinalAdd(sum.Width, columns)!;
-    }
-
     private int _adderBits;
 
     private (RtlSignal? Value, int Latency) Reduce(int width, IReadOnlyList<IReadOnlyList<SumTerm>> input, int registerEvery)

@@ -64,7 +64,7 @@ internal static class SplitAccumulator
         {
             var beat = new ColumnSum(popWidth);
             for (int l = 0; l < simd; l++) weights.AddPair(m, beat, 0, m.Bit(bits1, l), p, l, PairOp.Xnor);
-            var count = m.Delay(CompressorTree.BuildPairPopcount(m, beat, $"pop{p}"), 1, "s2_pop");
+            var count = m.Delay(CompressorTree.Build(m, beat, options.Fabric, $"pop{p}").Sum, 1, "s2_pop");
             var wideCount = m.Fit(count, false, width);
             RtlSignal total;
             if (negT is null)
