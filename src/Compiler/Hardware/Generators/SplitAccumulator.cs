@@ -1,7 +1,5 @@
-using System.Numerics;
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Folding;
-using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.Numerics;
 
@@ -35,20 +33,7 @@ internal static class SplitAccumulator
 
         // -T per neuron when the layer has several neuron folds: read a cycle later than the beat's
         // weights, so that it arrives with the beat's popcount
-        int folds = loops.NeuronFolds;
-        RtlSignal? negT = null;
-        if (folds > 1)
-        {
-            var words = new List<BigInteger>();
-            for (int f = 0; f < folds; f++)
-            {
-                BigInteger word = 0;
-                for (int p = pe - 1; p >= 0; p--) word = (word << width) | Arithmetic.Word(-fold.Thresholds[(f * pe) + p], width);
-                words.Add(word);
-            }
-            var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
-            negT = m.Rom("threshold", pe * width, words, m.Delay(loops.Neuron, 1, "s1_fold"), style: style);
-        }
+        var negT = loops.NeuronFolds > 1 ? ThresholdMvu.StartRom(m, fold, pe, width, loops, m.Delay(loops.Neuron, 1, "s1_fold"), options) : null;
 
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
         var first1 = m.Delay(loops.NeuronFirst, 1, "s1_first");

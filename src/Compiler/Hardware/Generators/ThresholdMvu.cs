@@ -31,23 +31,10 @@ internal static class ThresholdMvu
         int width = BitWidth.ToHoldSigned(-(n + 1), n);
         var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted, stage.RealInputs);
 
-        // -T per neuron, in the neuron fold's ROM word (read with the fold's first beat), or wired
-        int folds = loops.NeuronFolds;
-        RtlSignal? negT = null;
-        if (folds > 1)
-        {
-            var words = new List<BigInteger>();
-            for (int f = 0; f < folds; f++)
-            {
-                BigInteger word = 0;
-                for (int p = pe - 1; p >= 0; p--) word = (word << width) | Arithmetic.Word(-fold.Thresholds[(f * pe) + p], width);
-                words.Add(word);
-            }
-            var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
-            negT = m.Rom("threshold", pe * width, words, loops.Neuron, style: style);
-        }
-
         if (SplitAccumulator.Applies(loops, options)) return SplitAccumulator.Build(m, fold, folding, loops, issue, bits, weights, options);
+
+        // -T per neuron, in the neuron fold's ROM word (read with the fold's first beat), or wired
+        var negT = StartRom(m, fold, pe, width, loops, loops.Neuron, options);
 
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
         var first1 = m.Delay(loops.NeuronFirst, 1, "s1_first");
@@ -94,5 +81,21 @@ internal static class ThresholdMvu
         var pushValid = m.DelayReset(m.And(valid1, last1), 1, "out_valid");
         var pushData = m.Delay(m.Concat([.. fires.AsEnumerable().Reverse()]), 1, "out_bits");
         return (pushValid, pushData);
+    }
+
+    /// <summary>-T of each of the PE neurons of the fold at <paramref name="address"/>, one ROM word a fold; null when the layer has one neuron fold (then -T is a constant).</summary>
+    internal static RtlSignal? StartRom(ModuleBuilder m, ThresholdFolding fold, int pe, int width, FoldCounters loops, RtlSignal address, HardwareOptions options)
+    {
+        int folds = loops.NeuronFolds;
+        if (folds == 1) return null;
+        var words = new List<BigInteger>();
+        for (int f = 0; f < folds; f++)
+        {
+            BigInteger word = 0;
+            for (int p = pe - 1; p >= 0; p--) word = (word << width) | Arithmetic.Word(-fold.Thresholds[(f * pe) + p], width);
+            words.Add(word);
+        }
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
+        return m.Rom("threshold", pe * width, words, address, style: style);
     }
 }
