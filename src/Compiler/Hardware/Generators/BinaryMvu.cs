@@ -54,10 +54,11 @@ public static class BinaryMvu
         if (ThresholdFolding.Of(stage) is { } thresholds)
         {
             var (valid, data) = ThresholdMvu.Build(m, stage, thresholds, folding, loops, issue, bits, options);
-            var thresholdOutput = new StageOutput(m, library, pe * stage.OutputWidth, ThresholdMvu.PipelineLatency, loops.SynapseFolds, valid, data);
+            int thresholdLatency = ThresholdMvu.PipelineLatency(folding, loops, options);
+            var thresholdOutput = new StageOutput(m, library, pe * stage.OutputWidth, thresholdLatency, loops.SynapseFolds, valid, data);
             m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), thresholdOutput.Credit)));
             thresholdOutput.Track(m, m.And(issue, loops.SynapseLast));
-            return (m.Build(), ThresholdMvu.PipelineLatency + buffer.FillDelay);
+            return (m.Build(), thresholdLatency + buffer.FillDelay);
         }
 
         var coef = stage.Mvu.Find("coef") as IntTensorAttr;

@@ -15,12 +15,14 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// loaded into the accumulator's flip-flops after the previous neuron's last beat);
 /// the neuron's bit is the sign of the total after its last beat. No count decoding, no
 /// comparator, and the accumulator is exactly as wide as [-(n + 1), n] needs.
-/// Pipeline: issue | beat registered, count + accumulate | output bits into the FIFO.
+/// Pipeline: issue | beat registered, count + accumulate | output bits into the FIFO; on LUT6 a layer
+/// that accumulates over beats counts and accumulates in two stages (<see cref="SplitAccumulator"/>).
 /// </summary>
 internal static class ThresholdMvu
 {
     /// <summary>Cycles from issuing a neuron fold's last beat to its bits entering the output FIFO.</summary>
-    public const int PipelineLatency = 2;
+    public static int PipelineLatency(LayerFolding folding, FoldCounters loops, HardwareOptions options) =>
+        SplitAccumulator.Applies(loops, options) ? SplitAccumulator.PipelineLatency : 2;
 
     public static (RtlSignal PushValid, RtlSignal PushData) Build(ModuleBuilder m, MvuStage stage, ThresholdFolding fold, LayerFolding folding,
         FoldCounters loops, RtlSignal issue, RtlSignal bits, HardwareOptions options)
@@ -29,21 +31,10 @@ internal static class ThresholdMvu
         int width = BitWidth.ToHoldSigned(-(n + 1), n);
         var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted, stage.RealInputs);
 
+        if (SplitAccumulator.Applies(loops, options)) return SplitAccumulator.Build(m, fold, folding, loops, issue, bits, weights, options);
+
         // -T per neuron, in the neuron fold's ROM word (read with the fold's first beat), or wired
-        int folds = loops.NeuronFolds;
-        RtlSignal? negT = null;
-        if (folds > 1)
-        {
-            var words = new List<BigInteger>();
-            for (int f = 0; f < folds; f++)
-            {
-                BigInteger word = 0;
-                for (int p = pe - 1; p >= 0; p--) word = (word << width) | Arithmetic.Word(-fold.Thresholds[(f * pe) + p], width);
-                words.Add(word);
-            }
-            var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
-            negT = m.Rom("threshold", pe * width, words, loops.Neuron, style: style);
-        }
+        var negT = StartRom(m, fold, pe, width, loops, loops.Neuron, options);
 
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
         var first1 = m.Delay(loops.NeuronFirst, 1, "s1_first");
@@ -90,5 +81,21 @@ internal static class ThresholdMvu
         var pushValid = m.DelayReset(m.And(valid1, last1), 1, "out_valid");
         var pushData = m.Delay(m.Concat([.. fires.AsEnumerable().Reverse()]), 1, "out_bits");
         return (pushValid, pushData);
+    }
+
+    /// <summary>-T of each of the PE neurons of the fold at <paramref name="address"/>, one ROM word a fold; null when the layer has one neuron fold (then -T is a constant).</summary>
+    internal static RtlSignal? StartRom(ModuleBuilder m, ThresholdFolding fold, int pe, int width, FoldCounters loops, RtlSignal address, HardwareOptions options)
+    {
+        int folds = loops.NeuronFolds;
+        if (folds == 1) return null;
+        var words = new List<BigInteger>();
+        for (int f = 0; f < folds; f++)
+        {
+            BigInteger word = 0;
+            for (int p = pe - 1; p >= 0; p--) word = (word << width) | Arithmetic.Word(-fold.Thresholds[(f * pe) + p], width);
+            words.Add(word);
+        }
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Constants, pe * width, folds);
+        return m.Rom("threshold", pe * width, words, address, style: style);
     }
 }
