@@ -17,7 +17,7 @@ compile() { # name, then compile arguments
   "$hwflow" compile "$@" -o "$out/$name" --force > /dev/null 2>&1 || { echo "sim-all.sh: compile $name failed" >&2; exit 1; }
   builds+=("$name")
 }
-for m in fmnist-tiny tiny-hbnn mnist-bnn-mlp mnist-hbnn-mlp fmnist-hbnn-mlp fmnist-wht fmnist-tiny-pow2 mnist-bnn-cnn fmnist-hbnn-cnn; do
+for m in fmnist-tiny tiny-hbnn mnist-bnn-mlp mnist-hbnn-mlp fmnist-hbnn-mlp fmnist-wht fmnist-tiny-pow2 mnist-bnn-cnn fmnist-hbnn-cnn fmnist-bnn-cnn-ice40; do
   compile "$m" "examples/$m"
 done
 compile fmnist-tiny-runsh examples/fmnist-tiny --clock-mhz 24 --target-fps 7000
