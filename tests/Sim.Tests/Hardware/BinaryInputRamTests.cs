@@ -30,31 +30,37 @@ public sealed class BinaryInputRamTests
 
     private static bool HasRamBanks(RtlDesign design) => design.Modules.Any(m => m.Memories.Any(memory => memory.Name.StartsWith("bank", StringComparison.Ordinal)));
 
+    /// <summary>Checks the design of <paramref name="seed"/> when it has banks in block RAM; false when it has none.</summary>
+    private static bool CheckedRamBanks(ulong seed, bool conv)
+    {
+        var (design, frames, golden) = Case(seed, conv);
+        if (!HasRamBanks(design.Rtl)) return false;
+        var stimulus = new StreamStimulus { Frames = frames };
+        var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
+        Assert.Equal(StreamStatus.Completed, trace.Status);
+        Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+        var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
+        Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
+        if (!conv) Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - stimulus.InitialResetCycles);
+
+        var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 });
+        Assert.Equal(StreamStatus.Completed, stalled.Status);
+        Assert.Equal(golden, stalled.Outputs.Select(o => o.Data));
+        return true;
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void RamBanksMatchTheGoldenKernelAndThePredictedIntervalWithAndWithoutStalls(bool conv)
     {
         int built = 0;
-        Gen.ULong.Sample(seed =>
-        {
-            var (design, frames, golden) = Case(seed, conv);
-            if (!HasRamBanks(design.Rtl)) return;
-            built++;
-            var stimulus = new StreamStimulus { Frames = frames };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
-            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
-            Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
-            if (!conv) Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - stimulus.InitialResetCycles);
-
-            var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 });
-            Assert.Equal(StreamStatus.Completed, stalled.Status);
-            Assert.Equal(golden, stalled.Outputs.Select(o => o.Data));
-        }, iter: 160, threads: 1);
-        // the sample must reach the RAM form (BNN layers at PE 1 whose SIMD takes whole producer beats), or this test proves nothing
-        Assert.True(built >= 3, $"only {built} of 160 random {(conv ? "conv nets" : "MLPs")} built input banks in block RAM");
+        Gen.ULong.Sample(seed => { if (CheckedRamBanks(seed, conv)) built++; }, iter: 160, threads: 1);
+        // the RAM form (BNN layers at PE 1 whose SIMD takes whole producer beats) is rare in random models: a
+        // random sample can miss it, so seeds 1, 2, ... top it up to three designs, or this test proves nothing
+        for (ulong seed = 1; built < 3 && seed <= 5000; seed++)
+            if (CheckedRamBanks(seed, conv)) built++;
+        Assert.True(built >= 3, $"only {built} random {(conv ? "conv nets" : "MLPs")} of 160 and seeds 1-5000 built input banks in block RAM");
     }
 
     [Fact]
