@@ -47,6 +47,9 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
     /// <summary>Whether every estimate is within its limit.</summary>
     public bool Fits => Over().Count == 0;
 
+    /// <summary>Whether block RAM is the only limit the estimate is over (other word shapes may then fit).</summary>
+    public bool OverOnlyInBlockRams => BlockRams > DeviceBlockRams && (this with { BlockRams = 0 }).Fits;
+
     /// <summary>Each limit the estimate is over, with by how much.</summary>
     public List<string> Over()
     {

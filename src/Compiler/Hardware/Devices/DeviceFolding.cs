@@ -69,7 +69,7 @@ public static class DeviceFolding
             var trial = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
             if (trial.Fit.Fits || trial.Fit.BlockRams <= device.BlockRams) return trial;
             if (BlockWideWords(shapes, trial.Plan, device) is { } wide && Try(wide) is { Fit.Fits: true } widened) return widened;
-            if ((trial.Fit with { BlockRams = 0 }).Fits) overInBlocksOnly.Add(cycles);
+            if (trial.Fit.OverOnlyInBlockRams) overInBlocksOnly.Add(cycles);
             return trial;
         }
 
@@ -77,7 +77,7 @@ public static class DeviceFolding
         var result = fastest;
         if (!fastest.Fit.Fits)
         {
-            if (fastest.Fit.BlockRams > device.BlockRams && (fastest.Fit with { BlockRams = 0 }).Fits) overInBlocksOnly.Add(fastest.Design.CyclesPerFrame);
+            if (fastest.Fit.OverOnlyInBlockRams) overInBlocksOnly.Add(fastest.Design.CyclesPerFrame);
             var paces = FoldingOptimizer.SlowerIntervals(shapes, fastest.Design.CyclesPerFrame);
             // probe paces a factor ProbeStep apart (the last one always), stop at the first that fits, then bisect back to the probe before it
             int lo = -1, hi = -1;
