@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using HwFlow.Compiler.Hardware;
 
 namespace HwFlow.Fpga;
 
@@ -70,7 +71,7 @@ public static class LayerResources
     }
 
     /// <summary>The instance the generator gives a layer (layer_ + its name, dots as underscores); the argmax is "argmax".</summary>
-    private static string Instance(string part) => part == "argmax" ? "argmax" : "layer_" + part.Replace('.', '_');
+    private static string Instance(string part) => part == "argmax" ? "argmax" : HardwareGenerator.LayerModule(part);
 
     private static int Count(List<NetlistCell> cells, string[] kinds) => cells.Count(c => kinds.Any(k => c.Type.StartsWith(k, StringComparison.Ordinal)));
 

@@ -11,6 +11,13 @@ namespace HwFlow.Compiler.Hardware;
 /// <summary>Integer graph + folding to an RTL design: one module per layer, FIFOs, argmax or scores, the AXI top.</summary>
 public static class HardwareGenerator
 {
+    /// <summary>The module a layer (or the transform front) is generated as; its window and pool are this name plus <see cref="WindowSuffix"/> and <see cref="PoolSuffix"/>.</summary>
+    public static string LayerModule(string layer) => "layer_" + layer.Replace('.', '_');
+
+    public const string WindowSuffix = "_window";
+
+    public const string PoolSuffix = "_pool";
+
     public static HardwareDesign Generate(Graph graph, FoldingPlan folding, HardwareOptions? options = null) => Generate(StagePlanner.Plan(graph), folding, options);
 
     /// <summary>As <see cref="Generate(Graph, FoldingPlan, HardwareOptions)"/>, for a caller that planned the stages already (to fold them).</summary>
@@ -32,7 +39,7 @@ public static class HardwareGenerator
         if (plan.AdaptsInput) stageModules.Add(library.Add(InputWidthAdapter.Build(plan.InputWidth)));
         if (plan.Front is { } front)
         {
-            var (module, latency) = ButterflyNetwork.Build(library, "layer_" + front.Name.Replace('.', '_'), front, folding.For(front.Name));
+            var (module, latency) = ButterflyNetwork.Build(library, LayerModule(front.Name), front, folding.For(front.Name));
             stageModules.Add(library.Add(module));
             latencies.Add(latency);
         }
@@ -40,10 +47,10 @@ public static class HardwareGenerator
         {
             var f = folding.For(plan.Stages[i].Name);
             var stage = StagePadding.Pad(plan.Stages[i], f);
-            string name = "layer_" + stage.Name.Replace('.', '_');
+            string name = LayerModule(stage.Name);
             int lanesIn = i == 0 ? 1 : folding.For(plan.Stages[i - 1].Name).Pe;
             if (stage.Window is { } window)
-                stageModules.Add(library.Add(WindowGenerator.Build(library, name + "_window", window, lanesIn, options)));
+                stageModules.Add(library.Add(WindowGenerator.Build(library, name + WindowSuffix, window, lanesIn, options)));
             (RtlModule, int) built;
             if (stage.IsDense) built = DenseMvu.Build(library, name, stage, f, i == 0 && stage.Window is null ? plan.ElementsPerBeat : 1);
             else if (stage.Window is { } w) built = BinaryMvu.Build(library, name, stage, f, w.Lanes, plan.Stages[i].Inputs, w.OutputType, 1, options);
@@ -68,7 +75,7 @@ public static class HardwareGenerator
             }
             var (module, latency) = built;
             stageModules.Add(library.Add(module));
-            if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + "_pool", pool, f.Pe, options)));
+            if (stage.Pool is { } pool) stageModules.Add(library.Add(PoolUnit.Build(library, name + PoolSuffix, pool, f.Pe, options)));
             // a window adds its read pipeline and output FIFO, a pool its FIFO
             latencies.Add(latency + (stage.Window is null ? 0 : WindowGenerator.PipelineLatency + 1) + (stage.Pool is null ? 0 : 1));
         }

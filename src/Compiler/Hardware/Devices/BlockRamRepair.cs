@@ -100,8 +100,8 @@ internal sealed class BlockRamRepair(Device device, IReadOnlyList<LayerShape> sh
     /// <summary>A layer's blocks: its module and its window and pool, with everything they instantiate.</summary>
     private int LayerBlocks(RtlDesign rtl, string layer)
     {
-        string module = "layer_" + layer.Replace('.', '_');
-        return BlockRamUse.Under(rtl, module, device.Fabric) + BlockRamUse.Under(rtl, module + "_window", device.Fabric)
-            + BlockRamUse.Under(rtl, module + "_pool", device.Fabric);
+        string module = HardwareGenerator.LayerModule(layer);
+        return BlockRamUse.Under(rtl, module, device.Fabric) + BlockRamUse.Under(rtl, module + HardwareGenerator.WindowSuffix, device.Fabric)
+            + BlockRamUse.Under(rtl, module + HardwareGenerator.PoolSuffix, device.Fabric);
     }
 }
