@@ -22,22 +22,23 @@ internal sealed class BlockRamRepair(Device device, IReadOnlyList<LayerShape> sh
 
     private readonly Dictionary<LayerFolding, int> blocksOf = [];
 
+    /// <summary>Every layer's legal foldings with their cycles and LUTs, cheapest first (then slower, then smaller PE and SIMD); the same at every pace.</summary>
+    private readonly List<(LayerFolding Folding, long Cycles, long Luts)>[] costs = [.. shapes.Select((s, i) => FoldingRules.LegalFoldings(s)
+        .Select(f => (Folding: f, Cycles: FoldingTiming.LayerCycles(s, f), Luts: Luts(shapes, i, f)))
+        .OrderBy(c => c.Luts).ThenByDescending(c => c.Cycles).ThenBy(c => c.Folding.Pe).ThenBy(c => c.Folding.Simd)
+        .ToList())];
+
     /// <summary>The fewest-LUT plan within <paramref name="pace"/> whose block RAMs fit the device, or null when none of the candidates does.</summary>
     public FoldingPlan? Plan(long pace)
     {
-        var candidates = shapes.Select((s, i) => FoldingRules.LegalFoldings(s)
-                .Where(f => FoldingTiming.LayerCycles(s, f) <= pace)
-                .Select(f => (Folding: f, Luts: Luts(i, f)))
-                .OrderBy(c => c.Luts).ThenByDescending(c => FoldingTiming.LayerCycles(s, c.Folding)).ThenBy(c => c.Folding.Pe).ThenBy(c => c.Folding.Simd)
-                .Take(CandidatesPerLayer).ToList())
-            .ToList();
+        var candidates = costs.Select(layer => layer.Where(c => c.Cycles <= pace).Select(c => (c.Folding, c.Luts)).Take(CandidatesPerLayer).ToList()).ToList();
         if (candidates.Any(c => c.Count == 0)) return null;
         // and the cheapest folding with its weight words widened to a whole block word, often far down the LUT order
         var cheapest = new FoldingPlan([.. candidates.Select(c => c[0].Folding)]);
         if (DeviceFolding.BlockWideWords(shapes, cheapest, device) is { } wide)
             foreach (var (layer, folding) in wide.Layers.Index())
                 if (!candidates[layer].Any(c => c.Folding == folding))
-                    candidates[layer].Add((folding, Luts(layer, folding)));
+                    candidates[layer].Add((folding, Luts(shapes, layer, folding)));
         int others = CountBlocks(candidates);
         int budget = device.BlockRams - others;
         if (budget < 0) return null;
@@ -94,7 +95,7 @@ internal sealed class BlockRamRepair(Device device, IReadOnlyList<LayerShape> sh
     }
 
     /// <summary>A layer's estimated LUTs at <paramref name="folding"/>, the last one's with the argmax it feeds (as the folding optimizer counts them).</summary>
-    private long Luts(int layer, LayerFolding folding) =>
+    private static long Luts(IReadOnlyList<LayerShape> shapes, int layer, LayerFolding folding) =>
         ResourceModel.Default.Layer(shapes[layer], folding).Luts + (layer == shapes.Count - 1 ? ResourceModel.Default.Argmax(shapes[layer], folding.Pe).Luts : 0);
 
     /// <summary>A layer's blocks: its module and its window and pool, with everything they instantiate.</summary>
