@@ -57,7 +57,7 @@ public sealed class BinaryInputBuffer
         var bits = prep.ElementsAreBits ? elements
             : prep.InputLevels is { } levels ? elements.Select(e => Level(m, e, signed, levels, prep.LevelBase)).ToList()
             : prep.StoresElements ? elements.Select(e => m.Fit(e, signed, Planes)).ToList()
-            : elements.Select(e => m.AtLeast(e, signed, m.Const(Arithmetic.Word(prep.BitThreshold, ThresholdWidth(prep.BitThreshold)), ThresholdWidth(prep.BitThreshold)), true)).ToList();
+            : elements.Select(e => AtLeast(m, e, signed, prep.BitThreshold)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
         if (BinaryInputRam.Builds(Inputs, pe, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs))
@@ -230,10 +230,14 @@ public sealed class BinaryInputBuffer
     /// <summary>An input byte's level: <paramref name="levelBase"/> plus the thresholds it reaches, in the element's planes.</summary>
     private RtlSignal Level(ModuleBuilder m, RtlSignal e, bool signed, IReadOnlyList<long> levels, long levelBase)
     {
-        var reached = levels.Select(t => m.AtLeast(e, signed, m.Const(Arithmetic.Word(t, ThresholdWidth(t)), ThresholdWidth(t)), true)).ToList();
+        var reached = levels.Select(t => AtLeast(m, e, signed, t)).ToList();
         var count = m.Fit(m.Popcount(m.Concat([.. reached.AsEnumerable().Reverse()])), false, Planes + 1);
         return m.Slice(m.Add(count, m.Const(Arithmetic.Word(levelBase, Planes + 1), Planes + 1)), 0, Planes);
     }
+
+    /// <summary>The bit element &gt;= <paramref name="threshold"/>: how a binary layer's input byte becomes its activation bit.</summary>
+    internal static RtlSignal AtLeast(ModuleBuilder m, RtlSignal element, bool signed, long threshold) =>
+        m.AtLeast(element, signed, m.Const(Arithmetic.Word(threshold, ThresholdWidth(threshold)), ThresholdWidth(threshold)), true);
 
     private static int ThresholdWidth(long threshold) => Math.Max(2, BitWidth.ToHoldSigned(threshold, threshold));
 

@@ -107,8 +107,6 @@ public static class ParallelBinaryLayer
     private static RtlSignal ToBit(ModuleBuilder m, RtlSignal element, InputPrep prep, GraphType elementType)
     {
         if (prep.ElementsAreBits) return element;
-        bool signed = elementType.Kind == ValueKind.Int && elementType.Min < 0;
-        int thresholdWidth = Math.Max(2, BitWidth.ToHoldSigned(prep.BitThreshold, prep.BitThreshold));
-        return m.AtLeast(element, signed, m.Const(Arithmetic.Word(prep.BitThreshold, thresholdWidth), thresholdWidth), true);
+        return BinaryInputBuffer.AtLeast(m, element, elementType.Kind == ValueKind.Int && elementType.Min < 0, prep.BitThreshold);
     }
 }
