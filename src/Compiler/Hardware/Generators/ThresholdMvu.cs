@@ -21,7 +21,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 internal static class ThresholdMvu
 {
     /// <summary>Cycles from issuing a neuron fold's last beat to its bits entering the output FIFO.</summary>
-    public static int PipelineLatency(LayerFolding folding, FoldCounters loops, HardwareOptions options) =>
+    public static int PipelineLatency(FoldCounters loops, HardwareOptions options) =>
         SplitAccumulator.Applies(loops, options) ? SplitAccumulator.PipelineLatency : 2;
 
     public static (RtlSignal PushValid, RtlSignal PushData) Build(ModuleBuilder m, MvuStage stage, ThresholdFolding fold, LayerFolding folding,
