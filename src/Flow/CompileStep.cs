@@ -44,8 +44,8 @@ public sealed record CompileRequest(string Model, OutputFolder Output) : IFlowRe
     /// <summary>Whether the input travels as a bit per pixel; any other word than bytes or bits is a user error.</summary>
     public bool BitsPerPixel() => InputFormat switch
     {
-        null or "bytes" => false,
-        "bits" => true,
+        null or InputWire.Bytes => false,
+        InputWire.Bits => true,
         _ => throw new UserError($"--input-format {InputFormat}: expected bytes or bits"),
     };
 
@@ -105,7 +105,7 @@ internal static class CompileStep
         var watch = Stopwatch.StartNew();
         var spec = ModelLoader.Load(request.Model);
         var goal = request.Goal();
-        request.BitsPerPixel();
+        bool bitsPerPixel = request.BitsPerPixel(); // checked before the output folder is begun
         var device = request.Target();
         var hardware = new HardwareOptions { Fabric = device?.Fabric ?? HardwareOptions.Default.Fabric, Device = device?.Name };
         using var staged = StagedFolder.Begin(request.Output, "compile", request.Inputs);
@@ -116,7 +116,7 @@ internal static class CompileStep
             var summary = IntegerGraphSummary.Of(graph, request.Lowering);
             step.Report(1);
             var stages = StagePlanner.Plan(graph);
-            if (request.BitsPerPixel()) stages = InputStream.AsBits(stages);
+            if (bitsPerPixel) stages = InputStream.AsBits(stages);
             if (request.InputWidth is { } width) stages = InputStream.Widen(stages, width);
             var shapes = StagePlanner.Shapes(stages);
             cancel.ThrowIfCancellationRequested();

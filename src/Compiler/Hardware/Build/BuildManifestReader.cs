@@ -30,6 +30,7 @@ public static class BuildManifestReader
             var format = fields.String("format");
             if (format != BuildManifest.CurrentFormat)
                 throw UserError.In(manifestPath, $"the build is of format '{format}'; this HwFlow reads '{BuildManifest.CurrentFormat}': compile the model again");
+            bool bits = IsBits(root, manifestPath);
             return new BuildManifest
             {
                 Format = format,
@@ -39,9 +40,9 @@ public static class BuildManifestReader
                 VerilogFiles = fields.RelativePaths("verilogFiles", allowEmpty: false),
                 MemoryFiles = fields.RelativePaths("memoryFiles", allowEmpty: true),
                 InputBytes = (int)fields.Integer("inputBytes", 1, int.MaxValue),
-                InputWidth = root.TryGetProperty("inputWidth", out _) ? InputWidth(fields, manifestPath, (int)fields.Integer("inputBytes", 1, int.MaxValue), IsBits(root, manifestPath)) : 8, // builds before --input-width took bytes
-                InputFormat = IsBits(root, manifestPath) ? InputWire.Bits : InputWire.Bytes,
-                InputThreshold = IsBits(root, manifestPath) ? fields.Integer("inputThreshold", long.MinValue, long.MaxValue) : null,
+                InputWidth = root.TryGetProperty("inputWidth", out _) ? InputWidth(fields, manifestPath, (int)fields.Integer("inputBytes", 1, int.MaxValue), bits) : 8, // builds before --input-width took bytes
+                InputFormat = bits ? InputWire.Bits : InputWire.Bytes,
+                InputThreshold = bits ? fields.Integer("inputThreshold", long.MinValue, long.MaxValue) : null,
                 OutputWidth = (int)fields.Integer("outputWidth", 1, 1 << 20),
                 CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
                 LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
