@@ -22,8 +22,9 @@ public static class FitCheck
     ];
 
     // What nextpnr-ice40 prints when placement gives up; over capacity it may fail in the analytic
-    // placer ("Failed to expand region") before it ever says which resource is short.
-    private static readonly string[] PlacementGaveUpMessages = ["no BELs remaining", "Unable to place", "Design uses", "Failed to expand region"];
+    // placer ("Failed to expand region") before it ever says which resource is short, and just under
+    // it the detailed placer may find no legal placement (TFC_1W2A on the UP5K at 96.8% of the cells).
+    private static readonly string[] PlacementGaveUpMessages = ["no BELs remaining", "Unable to place", "Design uses", "Failed to expand region", "Unable to find legal placement"];
 
     /// <summary>True when <paramref name="nextpnrOutput"/> says placement gave up, so the packed counts should say what overflowed.</summary>
     public static bool PlacementGaveUp(string nextpnrOutput) =>
@@ -45,6 +46,21 @@ public static class FitCheck
         if (over.Count == 0) return null;
         var advice = Kinds.Where(k => over.Contains(k.BelType)).Select(k => k.Advice).FirstOrDefault() ?? "fold more (smaller PE/SIMD)";
         return new UserError($"{target.Name}: the design does not fit the {target.Device}: {string.Join("; ", Overflows(packed))}; {advice}");
+    }
+
+    /// <summary>
+    /// The error for a design placement gave up on although nothing is over capacity: its fullest
+    /// resource, which leaves the placer no room; null when nothing is counted.
+    /// </summary>
+    public static UserError? AtLimit(NextpnrReport packed, FpgaTarget target)
+    {
+        var fullest = packed.Utilization.Where(kv => kv.Value.Available > 0 && Kinds.Any(k => k.BelType == kv.Key))
+            .OrderByDescending(kv => (double)kv.Value.Used / kv.Value.Available).ThenBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault();
+        if (fullest.Key is null) return null;
+        var kind = Kinds.First(k => k.BelType == fullest.Key);
+        var count = fullest.Value;
+        return new UserError(string.Create(CultureInfo.InvariantCulture,
+            $"{target.Name}: the design does not fit the {target.Device}: placement found no legal place for every cell with {kind.Name} [{fullest.Key}] at {count.Used} of {count.Available} ({100.0 * count.Used / count.Available:0.#}%), too full to place; {kind.Advice}"));
     }
 
     private static string Describe(string belType, ResourceCount count)

@@ -58,7 +58,7 @@ internal sealed class Ice40Flow(FpgaTools tools, FlowWorkspace work, FpgaTarget 
         {
             // Placement gave up; nextpnr's report after packing alone says what overflowed by how much.
             var packRun = work.Run(tools.Nextpnr, "nextpnr-ice40 pack", [.. common, "--pack-only", "--report", work.Out(PackedReportFile), "-q"]);
-            if (packRun.Succeeded && FitCheck.Error(NextpnrReport.Load(work.OutPath(PackedReportFile)), target) is { } fit)
+            if (packRun.Succeeded && NextpnrReport.Load(work.OutPath(PackedReportFile)) is var packed && (FitCheck.Error(packed, target) ?? FitCheck.AtLimit(packed, target)) is { } fit)
                 throw shell is null && DeviceEstimate.For(work.Build.Path, target) is { } estimate ? estimate.ModelBug(fit) : fit;
         }
         throw work.Failure(target.Name, tools.Nextpnr, run);

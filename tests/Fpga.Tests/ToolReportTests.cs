@@ -42,10 +42,24 @@ public sealed class ToolReportTests : IDisposable
         Assert.Null(FitCheck.Error(Report("""{"utilization": {"ICESTORM_LC": {"available": 5280, "used": 5280}}}"""), FpgaTarget.Ice40Up5k));
     }
 
+    [Fact]
+    public void A_design_placement_gave_up_on_under_capacity_is_named_by_its_fullest_resource()
+    {
+        var packed = Report("""{"utilization": {"ICESTORM_LC": {"available": 5280, "used": 5112}, "ICESTORM_RAM": {"available": 30, "used": 20}, "SB_IO": {"available": 39, "used": 38}}}""");
+        Assert.Null(FitCheck.Error(packed, FpgaTarget.Ice40Up5k));
+        var error = FitCheck.AtLimit(packed, FpgaTarget.Ice40Up5k)!.Message;
+        Assert.Contains("SB_IO] at 38 of 39 (97.4%), too full to place", error); // the fullest, not the first kind
+        Assert.StartsWith("ice40-up5k: the design does not fit the iCE40UP5K-SG48: placement found no legal place", error);
+        Assert.Contains("logic cells (LUT4 + FF) [ICESTORM_LC] at 5112 of 5280 (96.8%)",
+            FitCheck.AtLimit(Report("""{"utilization": {"ICESTORM_LC": {"available": 5280, "used": 5112}, "ICESTORM_RAM": {"available": 30, "used": 20}}}"""), FpgaTarget.Ice40Up5k)!.Message);
+        Assert.Null(FitCheck.AtLimit(Report("""{"utilization": {}}"""), FpgaTarget.Ice40Up5k));
+    }
+
     [Theory]
     [InlineData("ERROR: Failed to expand region (0, 0) |_> (25, 31) of 5401 ICESTORM_LCs", true)] // TFC_2W2A on the UP5K, 102% of the cells
     [InlineData("ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICESTORM_LC'", true)]
     [InlineData("ERROR: Design uses 31 ICESTORM_RAM, but device only has 30", true)]
+    [InlineData("ERROR: Unable to find legal placement for all cells, design is probably at utilisation limit.", true)] // TFC_1W2A's smallest design on the UP5K, 96.8% of the cells
     [InlineData("ERROR: Max frequency for clock 'clk': 10.00 MHz (FAIL at 12.00 MHz)", false)]
     [InlineData("ERROR: Unable to read chipdb", false)] // "Unable to place" only, not every "Unable to"
     public void Placement_giving_up_is_told_from_other_nextpnr_failures(string output, bool gaveUp)
