@@ -93,10 +93,11 @@ public sealed class DeviceFoldingTests
     /// The HX8K has more LUTs, cells and block RAMs than the UP5K, so it never needs a slower design.
     /// TFC_2W2A at 16-bit beats got 3,904 cycles on the HX8K against 2,048 on the UP5K: the probes
     /// skipped the one pace whose word shapes fit the blocks (block RAM use is not monotone in the pace).
+    /// TFC_2W2A and TFC_1W2A no longer fit the UP5K at all (their 2-bit input banks are 3,136 flip-flops;
+    /// TFC_1W2A's smallest design did not place at 5,112 of 5,280 cells), so TFC_1W1A keeps the check.
     /// </summary>
     [Theory]
-    [InlineData("TFC_2W2A")]
-    [InlineData("TFC_1W2A")]
+    [InlineData("TFC_1W1A")]
     public void A_larger_device_never_gets_a_slower_design(string name)
     {
         var stages = StagePlanner.Plan(IntegerLowering.Lower(OnnxImport.Load(TfcModels.PathOf(name)), new CompileOptions())) with { InputWidth = 16 };

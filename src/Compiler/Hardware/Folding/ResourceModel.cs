@@ -146,9 +146,10 @@ public sealed class ResourceModel(ResourceCosts costs)
         terms.Add(new("weight ROM") { BramBits = wired ? 0 : (long)s.Inputs * s.Outputs * s.WeightWidth });
         if (s.CoefficientWidth > 0 && s.ShiftWidth == 0)
             terms.Add(new("coefficient ROM") { BramBits = wired ? 0 : s.Outputs * chunks * s.CoefficientWidth });
-        // Ping-pong input registers: 2 x Inputs activation bits and 2 x chunks factors. Each SIMD
-        // lane selects its bit among the 2 x Inputs/SIMD it can take; the factors of the chunks a
-        // beat touches are selected likewise.
+        // Ping-pong input registers: 2 x Inputs activations of InputWidth bits (a bit-plane layer
+        // keeps every plane: TFC_1W2A's 784 2-bit inputs are 3,136 flip-flops) and 2 x chunks
+        // factors. Each SIMD lane selects its activation among the 2 x Inputs/SIMD it can take; the
+        // factors of the chunks a beat touches are selected likewise.
         bool inRam = lanesIn is { } lanes
             ? Generators.BinaryInputRam.Builds(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
             : Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
@@ -164,8 +165,8 @@ public sealed class ResourceModel(ResourceCosts costs)
         double factorMuxes = Math.Max(0, 2 * chunks - factorsPerBeat) * (double)s.FactorWidth;
         terms.Add(new("input buffer")
         {
-            MuxBits = 2.0 * s.Inputs - f.Simd + factorMuxes,
-            Ffs = 2L * s.Inputs + 2 * chunks * s.FactorWidth,
+            MuxBits = (((2.0 * s.Inputs) - f.Simd) * s.InputWidth) + factorMuxes,
+            Ffs = (2L * s.Inputs * s.InputWidth) + (2 * chunks * s.FactorWidth),
         });
         return terms;
     }
