@@ -11,19 +11,33 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// may still not place (TFC_1W2A at 392 cycles: 3,985 LUTs estimated, 6,678 cells placed).
 /// The weights are a least-squares fit, without intercept, of nextpnr's placed cell counts against
 /// the estimate's LUTs and flip-flops over every `compile --device` then `synth` run of session 6
-/// (BENCHMARKS.md, "Session 6: compile --device then synth on every example").
+/// (BENCHMARKS.md, "Session 6: compile --device then synth on every example"). A binary layer's
+/// input bank bit is a multiplexer feeding its own flip-flop, one cell for both: on bit-plane layers,
+/// whose banks are the bulk of the design (TFC_1W2A: 3,136 bank bits), PerInputBankPair of the
+/// smaller of the banks' LUTs and flip-flops comes off, fitted in session 9 on five placed TFC
+/// designs (0.45-0.60; TFC_1W2A's smallest design did not place at 5,112 cells, so the low end).
+/// On the other layers the placed designs showed no such saving (fmnist-tiny: about 0), and it is
+/// not counted there ("Session 9: logic cells" in BENCHMARKS.md).
 /// </summary>
 public static class LogicCells
 {
     public const double PerLut = 1.44;
     public const double PerFf = 0.30;
+    public const double PerInputBankPair = 0.45;
 
     /// <summary>The share of the device's cells a folding may plan for: the rest is the fit's error and room for routing.</summary>
     public const double Share = 0.95;
 
     /// <summary>Logic cells <paramref name="estimate"/> needs on a LUT4 fabric; null on LUT6 fabrics, whose slices this does not model.</summary>
-    public static long? Of(LogicFabric fabric, DesignResources estimate) =>
-        fabric == LogicFabric.Lut4 ? (long)Math.Ceiling((PerLut * estimate.Luts) + (PerFf * estimate.Ffs)) : null;
+    public static long? Of(LogicFabric fabric, DesignResources estimate, ResourceCosts? costs = null)
+    {
+        if (fabric != LogicFabric.Lut4) return null;
+        costs ??= ResourceCosts.Default;
+        double pairs = estimate.Layers.Concat(estimate.Glue).SelectMany(stage => stage.Terms)
+            .Where(t => t.PairsWithFlipFlops)
+            .Sum(t => Math.Min(t.Luts(costs), t.ScaledFfs(costs)));
+        return (long)Math.Ceiling((PerLut * estimate.Luts) + (PerFf * estimate.Ffs) - (PerInputBankPair * pairs));
+    }
 
     /// <summary>The cells a folding for <paramref name="device"/> may use (LUT4 fabrics only).</summary>
     public static long? Budget(Device device) => device.Fabric == LogicFabric.Lut4 ? (long)Math.Floor(device.Luts * Share) : null;
