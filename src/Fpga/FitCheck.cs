@@ -57,16 +57,17 @@ public static class FitCheck
         var fullest = packed.Utilization.Where(kv => kv.Value.Available > 0 && Kinds.Any(k => k.BelType == kv.Key))
             .OrderByDescending(kv => (double)kv.Value.Used / kv.Value.Available).ThenBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault();
         if (fullest.Key is null) return null;
-        var kind = Kinds.First(k => k.BelType == fullest.Key);
         var count = fullest.Value;
         return new UserError(string.Create(CultureInfo.InvariantCulture,
-            $"{target.Name}: the design does not fit the {target.Device}: placement found no legal place for every cell with {kind.Name} [{fullest.Key}] at {count.Used} of {count.Available} ({100.0 * count.Used / count.Available:0.#}%), too full to place; {kind.Advice}"));
+            $"{target.Name}: the design does not fit the {target.Device}: placement found no legal place for every cell with {Label(fullest.Key)} at {count.Used} of {count.Available} ({100.0 * count.Used / count.Available:0.#}%), too full to place; {Kinds.First(k => k.BelType == fullest.Key).Advice}"));
     }
+
+    /// <summary>A bel type as users read it: "logic cells (LUT4 + FF) [ICESTORM_LC]", or the bare type when it is not one of <see cref="Kinds"/>.</summary>
+    private static string Label(string belType) => Kinds.FirstOrDefault(k => k.BelType == belType) is { } kind ? $"{kind.Name} [{belType}]" : belType;
 
     private static string Describe(string belType, ResourceCount count)
     {
-        var kind = Kinds.FirstOrDefault(k => k.BelType == belType);
-        var name = kind is null ? belType : $"{kind.Name} [{belType}]";
+        var name = Label(belType);
         var over = count.Used - count.Available;
         var percent = count.Available > 0
             ? string.Create(CultureInfo.InvariantCulture, $", {100.0 * over / count.Available:0.#}% too many")

@@ -17,7 +17,7 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// smaller of the banks' LUTs and flip-flops comes off, fitted in session 9 on five placed TFC
 /// designs (0.45-0.60; TFC_1W2A's smallest design did not place at 5,112 cells, so the low end).
 /// On the other layers the placed designs showed no such saving (fmnist-tiny: about 0), and it is
-/// not counted there ("Session 9: logic cells" in BENCHMARKS.md).
+/// not counted there (BENCHMARKS.md, "Session 9: bit-plane input banks").
 /// </summary>
 public static class LogicCells
 {
@@ -29,10 +29,10 @@ public static class LogicCells
     public const double Share = 0.95;
 
     /// <summary>Logic cells <paramref name="estimate"/> needs on a LUT4 fabric; null on LUT6 fabrics, whose slices this does not model.</summary>
-    public static long? Of(LogicFabric fabric, DesignResources estimate, ResourceCosts? costs = null)
+    public static long? Of(LogicFabric fabric, DesignResources estimate)
     {
         if (fabric != LogicFabric.Lut4) return null;
-        costs ??= ResourceCosts.Default;
+        var costs = ResourceCosts.Default; // the costs every device estimate is made with (ResourceModel.Default)
         double pairs = estimate.Layers.Concat(estimate.Glue).SelectMany(stage => stage.Terms)
             .Where(t => t.PairsWithFlipFlops)
             .Sum(t => Math.Min(t.Luts(costs), t.ScaledFfs(costs)));
