@@ -102,6 +102,16 @@ public sealed class SavedLayoutTests
     }
 
     [Fact]
+    public void Two_simulators_of_the_same_netlist_save_the_same_bytes()
+    {
+        var first = new MemoryStore();
+        var second = new MemoryStore();
+        Assert.Null(LaneLockstep.FirstDifference(OpZoo.Design(65), cycles: 5, seed: 1, s => s.Name.Length % 2 == 0, layouts: first));
+        Assert.Null(LaneLockstep.FirstDifference(OpZoo.Design(65), cycles: 5, seed: 2, s => s.Name.Length % 2 == 0, layouts: second));
+        Assert.Equal(first.Entries.Single().Value, second.Entries.Single().Value);
+    }
+
+    [Fact]
     public void Saved_kernels_that_are_damaged_or_not_an_assembly_are_emitted_again()
     {
         var netlist = Netlist.Of(OpZoo.Design(33));

@@ -1,5 +1,9 @@
+using System.Collections.Immutable;
+using System.IO.Hashing;
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 
@@ -37,13 +41,27 @@ internal sealed unsafe class KernelImage
         return method;
     }
 
-    /// <summary>The assembly's bytes; every kernel must be finished.</summary>
+    /// <summary>The assembly's bytes, the same for the same kernels; every kernel must be finished.</summary>
     public byte[] Save()
     {
         _type.CreateType();
         using var stream = new MemoryStream();
         _assembly.Save(stream);
-        return stream.ToArray();
+        var bytes = stream.ToArray();
+        // Two saves of the same kernels differ in the PE timestamp and the module's version id (a
+        // fresh GUID): the timestamp is zeroed and the id replaced by a hash of the rest, so an entry
+        // is rewritten identically.
+        int peHeader = BitConverter.ToInt32(bytes, 0x3C);
+        bytes.AsSpan(peHeader + 8, 4).Clear(); // COFF TimeDateStamp, after "PE\0\0", Machine and NumberOfSections
+        using (var pe = new PEReader(ImmutableArray.Create(bytes)))
+        {
+            var metadata = pe.GetMetadataReader();
+            var mvid = metadata.GetGuid(metadata.GetModuleDefinition().Mvid).ToByteArray();
+            int at = bytes.AsSpan().IndexOf(mvid);
+            bytes.AsSpan(at, mvid.Length).Clear();
+            XxHash128.Hash(bytes).CopyTo(bytes.AsSpan(at));
+        }
+        return bytes;
     }
 
     /// <summary>
