@@ -5,14 +5,14 @@ using HwFlow.Sim;
 namespace HwFlow.Flow;
 
 /// <summary>
-/// The simulator's layout and activity plan of one cached netlist (<see cref="ILayoutStore"/>),
+/// The simulator's layout, activity plan and kernels of one cached netlist (<see cref="ILayoutStore"/>),
 /// beside its netlist entry: the entry's key is the XXH128 of the netlist's key (design.rtl and
 /// the HwFlow assemblies, which include the simulator's) and the simulator's parameters, so a
 /// changed design, HwFlow or lane setup never reads another's layout.
 /// </summary>
 internal sealed class LayoutCache(string root, byte[] netlistKey) : ILayoutStore
 {
-    private static readonly byte[] Magic = "hwflow-layout 1\n"u8.ToArray();
+    private static readonly byte[] Magic = "hwflow-layout 2\n"u8.ToArray();
 
     /// <summary>Entries kept (each netlist usually has one).</summary>
     internal const int MaxEntries = 64;

@@ -58,7 +58,7 @@ public abstract class Simulator
     /// per SIMD lane. The inputs named in <paramref name="laneInputs"/> may differ between lanes
     /// (<see cref="PokeLane"/>); everything computed from them is held per lane, the rest once.
     /// </summary>
-    /// <param name="layouts">Where the layout and activity plan of this netlist are kept between runs, if anywhere.</param>
+    /// <param name="layouts">Where the layout, activity plan and kernels of this netlist are kept between runs, if anywhere.</param>
     public static Simulator CreateLanes(Netlist netlist, IReadOnlyList<string> laneInputs, ILayoutStore? layouts = null) =>
         new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, layouts: layouts);
 

@@ -51,8 +51,8 @@ public sealed class SavedLayoutTests
             var difference = LaneLockstep.FirstDifference(netlist, cycles: 20, seed + 1, IsLane, layouts: store); // reads it
             if (difference is not null) throw new Xunit.Sdk.XunitException($"design seed {seed}, from the saved layout: {difference}");
             Assert.Equal((2, 1, 1), (store.Loads, store.Hits, store.Stores));
-            var (layout, plan) = Compiled.LayoutBinary.Load(netlist, Simulator.LaneCount, portableLanes: false, saved);
-            Assert.Equal(saved, Compiled.LayoutBinary.Save(layout, plan));
+            var (layout, plan, kernels) = Compiled.LayoutBinary.Load(netlist, Simulator.LaneCount, portableLanes: false, saved);
+            Assert.Equal(saved, Compiled.LayoutBinary.Save(layout, plan, kernels));
         }, iter: 40);
     }
 
@@ -63,8 +63,10 @@ public sealed class SavedLayoutTests
         var design = OpZoo.Design(65);
         Assert.Null(LaneLockstep.FirstDifference(design, cycles: 40, seed: 3, s => s.Name.Length % 2 == 0, layouts: store));
         Assert.Null(LaneLockstep.FirstDifference(design, cycles: 80, seed: 4, s => s.Name.Length % 2 == 0, layouts: store));
+        // the portable lane operations are other kernels: an entry of their own, read back as well
         Assert.Null(LaneLockstep.FirstDifference(design, cycles: 40, seed: 5, s => s.Name.Length % 2 == 0, portable: true, layouts: store));
-        Assert.Equal((3, 2, 1), (store.Loads, store.Hits, store.Stores));
+        Assert.Null(LaneLockstep.FirstDifference(design, cycles: 40, seed: 6, s => s.Name.Length % 2 == 0, portable: true, layouts: store));
+        Assert.Equal((4, 2, 2), (store.Loads, store.Hits, store.Stores));
     }
 
     [Fact]
@@ -97,5 +99,46 @@ public sealed class SavedLayoutTests
         foreach (int cut in new[] { 1, 7, good.Length / 2 })
             Assert.Throws<InvalidDataException>(() => Compiled.LayoutBinary.Load(large, Simulator.LaneCount, false, good[..^cut]));
         Assert.Throws<InvalidDataException>(() => Compiled.LayoutBinary.Load(large, Simulator.LaneCount, false, [.. good, 0]));
+    }
+
+    [Fact]
+    public void Two_simulators_of_the_same_netlist_save_the_same_bytes()
+    {
+        var first = new MemoryStore();
+        var second = new MemoryStore();
+        Assert.Null(LaneLockstep.FirstDifference(OpZoo.Design(65), cycles: 5, seed: 1, s => s.Name.Length % 2 == 0, layouts: first));
+        Assert.Null(LaneLockstep.FirstDifference(OpZoo.Design(65), cycles: 5, seed: 2, s => s.Name.Length % 2 == 0, layouts: second));
+        Assert.Equal(first.Entries.Single().Value, second.Entries.Single().Value);
+    }
+
+    [Fact]
+    public void Saved_kernels_that_are_damaged_or_not_an_assembly_are_emitted_again()
+    {
+        var netlist = Netlist.Of(OpZoo.Design(33));
+        var store = new MemoryStore();
+        Assert.Null(LaneLockstep.FirstDifference(netlist, cycles: 20, seed: 1, _ => true, layouts: store));
+        var (parameters, good) = store.Entries.Single();
+        var (layout, plan, kernels) = Compiled.LayoutBinary.Load(netlist, Simulator.LaneCount, false, good);
+        Assert.True(kernels.Length > 1000, $"{kernels.Length} bytes of kernels");
+
+        // one byte changed inside the kernels: the entry's own hash catches it
+        var flipped = kernels.ToArray();
+        flipped[flipped.Length / 2] ^= 0x20;
+        var damaged = good.ToArray();
+        int at = damaged.AsSpan().IndexOf(kernels);
+        flipped.CopyTo(damaged, at);
+        Assert.Throws<InvalidDataException>(() => Compiled.LayoutBinary.Load(netlist, Simulator.LaneCount, false, damaged));
+
+        // well-formed entries whose kernels are not an assembly, or an assembly without kernels
+        byte[] notAnImage = Compiled.LayoutBinary.Save(layout, plan, [1, 2, 3, 4])!;
+        byte[] noKernels = Compiled.LayoutBinary.Save(layout, plan, typeof(SavedLayoutTests).Assembly.Location is { Length: > 0 } path ? File.ReadAllBytes(path) : [])!;
+        foreach (var entry in new[] { damaged, notAnImage, noKernels })
+        {
+            store.Entries[parameters] = entry;
+            int stores = store.Stores;
+            Assert.Null(LaneLockstep.FirstDifference(netlist, cycles: 20, seed: 2, _ => true, layouts: store));
+            Assert.Equal(stores + 1, store.Stores);
+            Assert.NotEqual(entry, store.Entries[parameters]);
+        }
     }
 }

@@ -40,11 +40,16 @@ internal sealed unsafe class CompiledSimulator : Simulator
         Lanes = lanes;
         var inputs = lanes == 1 ? [] : (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")).ToList();
         bool portable = portableLanes ?? !LaneMath.Accelerated;
-        string parameters = $"lanes {lanes}, store all {storeAll}, lane inputs {string.Join(' ', inputs.Select(i => i.Name))}";
+        // the kernels differ with the lane operations' form, so it is part of what names an entry
+        string parameters = $"lanes {lanes}, store all {storeAll}, portable {portable}, lane inputs {string.Join(' ', inputs.Select(i => i.Name))}";
         if (layouts?.Load(parameters) is { } saved && TryLoad(netlist, lanes, portable, saved) is { } loaded)
         {
-            (_layout, _plan) = loaded;
-            Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan read");
+            (_layout, _plan) = (loaded.Layout, loaded.Plan);
+            Runtime.IO.StartupLaps.Lap("sim build: layout, activity plan and kernels read");
+            (_settle, _edge) = (loaded.Kernels.Settle, loaded.Kernels.Edge);
+            _state = PowerOn(_layout, _plan, out _base);
+            loaded.Kernels.CompileAll();
+            Runtime.IO.StartupLaps.Lap("sim build: kernels compiled");
         }
         else
         {
@@ -53,35 +58,63 @@ internal sealed unsafe class CompiledSimulator : Simulator
             _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portable };
             _plan = new ActivityPlan(_layout, storeAll);
             Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan");
-            if (layouts is not null && LayoutBinary.Save(_layout, _plan) is { } bytes) layouts.Store(parameters, bytes);
+            if (layouts is null) _state = EmitDynamic(_layout, _plan, out _settle, out _edge, out _base);
+            else
+            {
+                // emitted into an image, saved, and run from the loaded image, as the next run will
+                var image = new KernelImage();
+                Sequence("settle", SettleCompiler.Compile(_layout, _plan, image: image), image);
+                Sequence("edge", new EdgeEmitter(_layout, _plan, image).Emit(), image);
+                var bytes = image.Save();
+                Runtime.IO.StartupLaps.Lap("sim build: kernel image emitted");
+                if (LayoutBinary.Save(_layout, _plan, bytes) is { } entry) layouts.Store(parameters, entry);
+                var kernels = KernelImage.Load(bytes);
+                (_settle, _edge) = (kernels.Settle, kernels.Edge);
+                _state = PowerOn(_layout, _plan, out _base);
+                kernels.CompileAll();
+                Runtime.IO.StartupLaps.Lap("sim build: kernels compiled");
+            }
         }
-        var warmer = new KernelWarmer();
-        var settleParts = SettleCompiler.Compile(_layout, _plan, kernel => warmer.Warm(kernel, _layout.Size));
-        Runtime.IO.StartupLaps.Lap("sim build: settle IL emitted");
-        var edgeParts = new EdgeEmitter(_layout, _plan).Emit(); // allocates scratch words, so before the buffer
-        Runtime.IO.StartupLaps.Lap("sim build: edge IL emitted");
-        // Lane vectors are 64 bytes: start the state on a 64-byte boundary so they load aligned.
-        var image = _layout.PowerOnImage();
-        _state = GC.AllocateArray<ulong>(image.Length + 8, pinned: true);
-        int shift = (int)((64 - ((long)Marshal.UnsafeAddrOfPinnedArrayElement(_state, 0) % 64)) % 64) / 8;
-        Array.Copy(image, 0, _state, shift, image.Length);
-        _base = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(_state, shift);
-        foreach (var partition in _plan.Partitions) _base[partition.FlagOffset] = 1;
-        _settle = Sequence("settle", settleParts);
-        _edge = Sequence("edge", edgeParts);
         _places = [.. netlist.Signals.Select(_layout.Of)];
         _offsets = [.. _places.Select(p => p.Offset)];
         _stored = [.. _offsets.Select(_plan.IsStored)];
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
-        CompileNow(edgeParts, warmer);
-        Runtime.IO.StartupLaps.Lap("sim build: kernels compiled and run once");
     }
 
-    private static (StorageLayout, ActivityPlan)? TryLoad(Netlist netlist, int lanes, bool portable, byte[] saved)
+    /// <summary>Kernels as dynamic methods, JIT-compiled while the rest is emitted (see <see cref="KernelWarmer"/>), and the state they run on.</summary>
+    private static ulong[] EmitDynamic(StorageLayout layout, ActivityPlan plan, out Kernel settle, out Kernel edge, out ulong* pointer)
+    {
+        var warmer = new KernelWarmer();
+        var settleParts = SettleCompiler.Compile(layout, plan, kernel => warmer.Warm(kernel, layout.Size));
+        Runtime.IO.StartupLaps.Lap("sim build: settle IL emitted");
+        var edgeParts = new EdgeEmitter(layout, plan).Emit(); // allocates scratch words, so before the buffer
+        Runtime.IO.StartupLaps.Lap("sim build: edge IL emitted");
+        var state = PowerOn(layout, plan, out pointer);
+        settle = Sequence("settle", settleParts).Finish();
+        edge = Sequence("edge", edgeParts).Finish();
+        CompileNow(settle, edge, edgeParts, warmer, state, pointer);
+        Runtime.IO.StartupLaps.Lap("sim build: kernels compiled and run once");
+        return state;
+    }
+
+    /// <summary>The pinned state at power-on, every partition flagged to settle; <paramref name="pointer"/> is its first word, on a 64-byte boundary (lane vectors then load aligned).</summary>
+    private static ulong[] PowerOn(StorageLayout layout, ActivityPlan plan, out ulong* pointer)
+    {
+        var image = layout.PowerOnImage();
+        var state = GC.AllocateArray<ulong>(image.Length + 8, pinned: true);
+        int shift = (int)((64 - ((long)Marshal.UnsafeAddrOfPinnedArrayElement(state, 0) % 64)) % 64) / 8;
+        Array.Copy(image, 0, state, shift, image.Length);
+        pointer = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(state, shift);
+        foreach (var partition in plan.Partitions) pointer[partition.FlagOffset] = 1;
+        return state;
+    }
+
+    private static (StorageLayout Layout, ActivityPlan Plan, KernelImage.Loaded Kernels)? TryLoad(Netlist netlist, int lanes, bool portable, byte[] saved)
     {
         try
         {
-            return LayoutBinary.Load(netlist, lanes, portable, saved);
+            var (layout, plan, kernels) = LayoutBinary.Load(netlist, lanes, portable, saved);
+            return (layout, plan, KernelImage.Load(kernels));
         }
         catch (InvalidDataException)
         {
@@ -97,19 +130,19 @@ internal sealed unsafe class CompiledSimulator : Simulator
     /// of order on scratch state does no harm. The settle parts were handed to
     /// <paramref name="settleWarmer"/> as they were emitted; this waits for them.
     /// </summary>
-    private void CompileNow(IReadOnlyList<KernelBuilder> parts, KernelWarmer settleWarmer)
+    private static void CompileNow(Kernel settle, Kernel edge, IReadOnlyList<KernelBuilder> parts, KernelWarmer settleWarmer, ulong[] state, ulong* stateBase)
     {
-        var scratch = GC.AllocateArray<ulong>(_state.Length + 8, pinned: true);
+        var scratch = GC.AllocateArray<ulong>(state.Length + 8, pinned: true);
         long start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, 0);
         int shift = (int)((64 - (start % 64)) % 64) / 8;
         var pointer = (ulong*)Marshal.UnsafeAddrOfPinnedArrayElement(scratch, shift);
-        Buffer.MemoryCopy(_base, pointer, 8L * (_state.Length - 8), 8L * (_state.Length - 8));
+        Buffer.MemoryCopy(stateBase, pointer, 8L * (state.Length - 8), 8L * (state.Length - 8));
         nint address = (nint)pointer;
         var kernels = parts.Select(part => part.Finish()).ToList();
         Parallel.ForEach(kernels, kernel => kernel((ulong*)address));
         settleWarmer.Wait();
-        _settle(pointer);
-        _edge(pointer);
+        settle(pointer);
+        edge(pointer);
         GC.KeepAlive(scratch);
     }
 
@@ -224,15 +257,16 @@ internal sealed unsafe class CompiledSimulator : Simulator
     }
 
     /// <summary>One kernel that calls the parts in order, so a settle or an edge is a single delegate call.</summary>
-    private static Kernel Sequence(string name, List<KernelBuilder> parts)
+    private static KernelBuilder Sequence(string name, List<KernelBuilder> parts, KernelImage? image = null)
     {
-        var sequence = new KernelBuilder(name, parts.Count > 0 ? parts[0].Lanes : 1) { PortableLanes = parts.Count > 0 && parts[0].PortableLanes };
+        var sequence = new KernelBuilder(name, parts.Count > 0 ? parts[0].Lanes : 1, image: image) { PortableLanes = parts.Count > 0 && parts[0].PortableLanes };
         foreach (var part in parts)
         {
-            part.Finish();
+            part.End();
             sequence.IL.Emit(OpCodes.Ldarg_0);
             sequence.IL.Emit(OpCodes.Call, part.Method);
         }
-        return sequence.Finish();
+        sequence.End();
+        return sequence;
     }
 }

@@ -11,7 +11,8 @@ namespace HwFlow.Sim.Compiled;
 /// state that differs between lanes is updated as lane vectors when its control (enable, reset,
 /// address) is shared, and lane by lane otherwise.
 /// </summary>
-internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
+/// <param name="image">Where the kernels are defined (see <see cref="KernelImage"/>); null for dynamic methods.</param>
+internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan, KernelImage? image = null)
 {
     private const int Budget = 3000;
     private const int GroupSize = 128;
@@ -83,7 +84,7 @@ internal sealed class EdgeEmitter(StorageLayout layout, ActivityPlan plan)
             if (current is null || cost + stepCost > Budget || current.IL.ILOffset > SettleCompiler.MaxIlBytes)
             {
                 CloseBatch();
-                current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
+                current = new KernelBuilder($"edge_{kernels.Count}", layout.Lanes, layout.VectorConstant, image) { PortableLanes = layout.PortableLanes };
                 kernels.Add(current);
                 HoistResets(current, resetInputs);
                 cost = 0;

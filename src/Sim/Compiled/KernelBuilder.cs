@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Reflection.Emit;
 
 namespace HwFlow.Sim.Compiled;
@@ -34,10 +35,19 @@ internal sealed class KernelBuilder
     private readonly Dictionary<Type, LocalBuilder> _scratch = [];
 
     /// <param name="vectorConstant">Where a lane vector holding a constant in every lane is (see <see cref="StorageLayout.VectorConstant"/>).</param>
-    public KernelBuilder(string name, int lanes = 1, Func<ulong, int>? vectorConstant = null)
+    /// <param name="image">The image to define the kernel in (then it runs only once the image is saved and loaded), or null for a dynamic method.</param>
+    public KernelBuilder(string name, int lanes = 1, Func<ulong, int>? vectorConstant = null, KernelImage? image = null)
     {
-        Method = new DynamicMethod(name, typeof(void), [typeof(ulong*)], typeof(KernelBuilder).Module, skipVisibility: true);
-        IL = Method.GetILGenerator();
+        if (image is null)
+        {
+            var method = new DynamicMethod(name, typeof(void), [typeof(ulong*)], typeof(KernelBuilder).Module, skipVisibility: true);
+            (Method, IL) = (method, method.GetILGenerator());
+        }
+        else
+        {
+            var method = image.Define(name);
+            (Method, IL) = (method, method.GetILGenerator());
+        }
         Lanes = lanes;
         _vectorConstant = vectorConstant;
     }
@@ -58,7 +68,8 @@ internal sealed class KernelBuilder
     /// <summary>The lane scalar code reads and writes varying values in; null outside the per-lane fallback.</summary>
     public int? Lane { get; set; }
 
-    public DynamicMethod Method { get; }
+    /// <summary>The kernel's method: a dynamic method, or a method of a <see cref="KernelImage"/>.</summary>
+    public MethodInfo Method { get; }
     public ILGenerator IL { get; }
 
     /// <summary>Pushes the address of word <paramref name="wordOffset"/> of the state buffer.</summary>
@@ -326,15 +337,22 @@ internal sealed class KernelBuilder
     public void Emit(OpCode op) => IL.Emit(op);
 
     private Kernel? _finished;
+    private bool _ended;
 
-    /// <summary>Ends the kernel (once; later calls return the same delegate): no IL may be added after this.</summary>
+    /// <summary>Ends the kernel's IL (once; later calls do nothing): no IL may be added after this.</summary>
+    public void End()
+    {
+        if (_ended) return;
+        IL.Emit(OpCodes.Ret);
+        _ended = true;
+    }
+
+    /// <summary>Ends a dynamic-method kernel and gives its delegate (the same one on later calls).</summary>
     public Kernel Finish()
     {
-        if (_finished is null)
-        {
-            IL.Emit(OpCodes.Ret);
-            _finished = (Kernel)Method.CreateDelegate(typeof(Kernel));
-        }
-        return _finished;
+        End();
+        return _finished ??= Method is DynamicMethod dynamic
+            ? (Kernel)dynamic.CreateDelegate(typeof(Kernel))
+            : throw new InvalidOperationException("a kernel of an image runs only once the image is saved and loaded");
     }
 }

@@ -73,33 +73,18 @@ internal static class LaneMath
         ["Sub"] = Portable(nameof(Vector512.Subtract), 2),
         ["Min"] = Portable(nameof(Vector512.Min), 2),
         ["Equals"] = Portable(nameof(Vector512.Equals), 2),
-        ["NotEqualsMask"] = typeof(LaneMath).GetMethod(nameof(PortableNotEqual))!,
+        ["NotEqualsMask"] = typeof(PortableLaneOps).GetMethod(nameof(PortableLaneOps.NotEqual))!,
         ["Less"] = Portable(nameof(Vector512.LessThan), 2),
         ["LessEqual"] = Portable(nameof(Vector512.LessThanOrEqual), 2),
         ["Select"] = Portable(nameof(Vector512.ConditionalSelect), 3),
         ["Broadcast"] = Isa(typeof(Vector512), nameof(Vector512.Create), typeof(ulong)),
         ["ShiftLeft"] = Isa(typeof(Vector512), nameof(Vector512.ShiftLeft), V, typeof(int)),
         ["ShiftRight"] = Isa(typeof(Vector512), nameof(Vector512.ShiftRightLogical), V, typeof(int)),
-        ["ShiftLeftVariable"] = typeof(LaneMath).GetMethod(nameof(PortableShiftLeft))!,
-        ["ShiftRightVariable"] = typeof(LaneMath).GetMethod(nameof(PortableShiftRight))!,
+        ["ShiftLeftVariable"] = typeof(PortableLaneOps).GetMethod(nameof(PortableLaneOps.ShiftLeft))!,
+        ["ShiftRightVariable"] = typeof(PortableLaneOps).GetMethod(nameof(PortableLaneOps.ShiftRight))!,
         ["Element"] = Portable(nameof(Vector512.GetElement), 2),
-        ["AnyNonZero"] = typeof(LaneMath).GetMethod(nameof(PortableAnyNonZero))!,
+        ["AnyNonZero"] = typeof(PortableLaneOps).GetMethod(nameof(PortableLaneOps.AnyNonZero))!,
     };
-
-    public static Vector512<ulong> PortableNotEqual(Vector512<ulong> a, Vector512<ulong> b) => ~Vector512.Equals(a, b);
-
-    public static Vector512<ulong> PortableShiftLeft(Vector512<ulong> a, Vector512<ulong> n) => PerLane(a, n, static (x, s) => s >= 64 ? 0 : x << (int)s);
-
-    public static Vector512<ulong> PortableShiftRight(Vector512<ulong> a, Vector512<ulong> n) => PerLane(a, n, static (x, s) => s >= 64 ? 0 : x >> (int)s);
-
-    public static bool PortableAnyNonZero(Vector512<ulong> a) => a != Vector512<ulong>.Zero;
-
-    private static Vector512<ulong> PerLane(Vector512<ulong> a, Vector512<ulong> b, Func<ulong, ulong, ulong> f)
-    {
-        Span<ulong> r = stackalloc ulong[Lanes];
-        for (int i = 0; i < Lanes; i++) r[i] = f(a.GetElement(i), b.GetElement(i));
-        return Vector512.Create((ReadOnlySpan<ulong>)r);
-    }
 
     /// <summary>The portable form of an operation, for kernels built without AVX-512.</summary>
     private static void EmitPortable(KernelBuilder k, string operation)
@@ -169,16 +154,7 @@ internal static class LaneMath
     public static void TernaryLogic(KernelBuilder k, byte immediate)
     {
         Byte(k, immediate);
-        Call(k.IL, k.PortableLanes ? typeof(LaneMath).GetMethod(nameof(PortableTernaryLogic))! : Ternary);
-    }
-
-    public static Vector512<ulong> PortableTernaryLogic(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c, byte immediate)
-    {
-        var result = Vector512<ulong>.Zero;
-        for (int t = 0; t < 8; t++)
-            if (((immediate >> t) & 1) != 0)
-                result |= ((t & 4) != 0 ? a : ~a) & ((t & 2) != 0 ? b : ~b) & ((t & 1) != 0 ? c : ~c);
-        return result;
+        Call(k.IL, k.PortableLanes ? typeof(PortableLaneOps).GetMethod(nameof(PortableLaneOps.TernaryLogic))! : Ternary);
     }
 
     public static void ShiftLeft(KernelBuilder k, int amount) => Shift(k, amount, left: true);

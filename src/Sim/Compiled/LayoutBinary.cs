@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Numerics;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Sim.Netlists;
@@ -5,23 +6,24 @@ using HwFlow.Sim.Netlists;
 namespace HwFlow.Sim.Compiled;
 
 /// <summary>
-/// A <see cref="StorageLayout"/> and its <see cref="ActivityPlan"/> as bytes, with signals, cells
-/// and memories written as their positions in the netlist's lists, so a later run on the same
-/// netlist (an <see cref="ILayoutStore"/>) skips the lane analysis, levelizing, layout and
-/// partitioning. Saved right after the plan is made, before the emitters add scratch words.
-/// Reading checks every position and the end; a mismatch throws <see cref="InvalidDataException"/>.
+/// A <see cref="StorageLayout"/>, its <see cref="ActivityPlan"/> and its kernels (a
+/// <see cref="KernelImage"/>) as bytes, with signals, cells and memories written as their positions
+/// in the netlist's lists, so a later run on the same netlist (an <see cref="ILayoutStore"/>) skips
+/// the lane analysis, levelizing, layout, partitioning and IL emission. Saved after the emitters
+/// took their scratch words and vector constants. Reading checks every position and the end; a
+/// mismatch throws <see cref="InvalidDataException"/>.
 /// </summary>
 internal static class LayoutBinary
 {
-    private const int Version = 1;
+    private const int Version = 2;
 
-    /// <summary>The bytes of a layout and plan, or null when some value is not one of the netlist's (then it is not saved).</summary>
-    public static byte[]? Save(StorageLayout layout, ActivityPlan plan)
+    /// <summary>The bytes of a layout, plan and kernel image, or null when some value is not one of the netlist's (then it is not saved).</summary>
+    public static byte[]? Save(StorageLayout layout, ActivityPlan plan, byte[] kernels)
     {
         var netlist = layout.Netlist;
         var saved = layout.Saved;
         var planSaved = plan.Saved;
-        if (saved.HasVectorConstants || saved.Places.Count != netlist.Signals.Count) return null;
+        if (saved.Places.Count != netlist.Signals.Count) return null;
         var signalIndex = Index(netlist.Signals);
         var cellIndex = Index(netlist.Module.Cells);
         bool Known(IEnumerable<RtlCell> cells) => cells.All(cellIndex.ContainsKey);
@@ -63,16 +65,20 @@ internal static class LayoutBinary
             WriteList(w, p.Value.Inputs, s => w.Write(signalIndex[s]));
             w.Write(p.Value.Truth);
         });
+        WriteList(w, saved.VectorConstants, p => { w.Write(p.Key); w.Write(p.Value); });
         w.Write(layout.Size);
         WriteList(w, plan.Partitions, p => { w.Write(p.Start); w.Write(p.End); w.Write(p.FlagOffset); });
         WriteList(w, planSaved.Consumers, p => { w.Write(p.Key); WriteList(w, p.Value, w.Write); });
         WriteList(w, planSaved.Stored, w.Write);
         WriteList(w, planSaved.Producer, p => { w.Write(p.Key); w.Write(cellIndex[p.Value]); });
+        w.Write(kernels.Length);
+        w.Write(kernels);
+        w.Write(XxHash128.Hash(kernels));
         w.Flush();
         return output.ToArray();
     }
 
-    public static (StorageLayout Layout, ActivityPlan Plan) Load(Netlist netlist, int lanes, bool portableLanes, byte[] bytes)
+    public static (StorageLayout Layout, ActivityPlan Plan, byte[] Kernels) Load(Netlist netlist, int lanes, bool portableLanes, byte[] bytes)
     {
         try
         {
@@ -99,6 +105,9 @@ internal static class LayoutBinary
             var computed = ReadList(r, () => cells[r.ReadInt32()]);
             var inlined = ReadMap(r, () => cells[r.ReadInt32()]);
             var luts = ReadMap(r, () => new LutCell(ReadList(r, () => signals[r.ReadInt32()]), r.ReadInt32()));
+            var vectorConstants = new Dictionary<ulong, int>();
+            int constants = Count(r);
+            for (int i = 0; i < constants; i++) vectorConstants.Add(r.ReadUInt64(), r.ReadInt32());
             int size = r.ReadInt32();
             var partitions = new List<Partition>();
             int count = Count(r);
@@ -106,9 +115,12 @@ internal static class LayoutBinary
             var consumers = ReadMap(r, () => ReadList(r, r.ReadInt32));
             var stored = new HashSet<int>(ReadList(r, r.ReadInt32));
             var producer = ReadMap(r, () => cells[r.ReadInt32()]);
-            if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged();
-            var layout = new StorageLayout(netlist, lanes, places, memoryOffsets, varyingMemories, computed, inlined, luts, size) { PortableLanes = portableLanes };
-            return (layout, new ActivityPlan(partitions, consumers, stored, producer));
+            int kernelBytes = Count(r);
+            var kernels = r.ReadBytes(kernelBytes);
+            // positions check the layout; the kernels, which nothing here could check otherwise, carry their hash
+            if (kernels.Length != kernelBytes || !r.ReadBytes(16).AsSpan().SequenceEqual(XxHash128.Hash(kernels)) || r.BaseStream.Position != r.BaseStream.Length) throw Damaged();
+            var layout = new StorageLayout(netlist, lanes, places, memoryOffsets, varyingMemories, computed, inlined, luts, vectorConstants, size) { PortableLanes = portableLanes };
+            return (layout, new ActivityPlan(partitions, consumers, stored, producer), kernels);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException)
         {

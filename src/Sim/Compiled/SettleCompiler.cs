@@ -22,7 +22,8 @@ internal static class SettleCompiler
     public const int MaxIlBytes = 20_000;
 
     /// <param name="completed">Called with each kernel once its last cell is emitted (see <see cref="KernelWarmer"/>).</param>
-    public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan, Action<KernelBuilder>? completed = null)
+    /// <param name="image">Where the kernels are defined (see <see cref="KernelImage"/>); null for dynamic methods.</param>
+    public static List<KernelBuilder> Compile(StorageLayout layout, ActivityPlan plan, Action<KernelBuilder>? completed = null, KernelImage? image = null)
     {
         var kernels = new List<KernelBuilder>();
         KernelBuilder? kernel = null;
@@ -33,7 +34,7 @@ internal static class SettleCompiler
             if (kernel is null || cost > KernelBudget || kernel.IL.ILOffset > MaxIlBytes)
             {
                 if (kernel is not null) completed?.Invoke(kernel);
-                kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant) { PortableLanes = layout.PortableLanes };
+                kernel = new KernelBuilder($"settle_{kernels.Count}", layout.Lanes, layout.VectorConstant, image) { PortableLanes = layout.PortableLanes };
                 kernels.Add(kernel);
                 batches = new ChangeBatches(kernel);
                 cost = 0;

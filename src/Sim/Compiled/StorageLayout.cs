@@ -85,10 +85,11 @@ internal sealed class StorageLayout
         }
     }
 
-    /// <summary>A layout as <see cref="LayoutBinary"/> saved it (its state after the <see cref="ActivityPlan"/> took its flag words).</summary>
+    /// <summary>A layout as <see cref="LayoutBinary"/> saved it (its state after the emitters took their scratch words and vector constants).</summary>
     internal StorageLayout(Netlist netlist, int lanes, Dictionary<RtlSignal, Place> places, Dictionary<RtlMemory, int> memories, IEnumerable<RtlMemory> varyingMemories,
-        List<RtlCell> computed, Dictionary<int, RtlCell> inlined, Dictionary<int, LutCell> luts, int size)
+        List<RtlCell> computed, Dictionary<int, RtlCell> inlined, Dictionary<int, LutCell> luts, Dictionary<ulong, int> vectorConstants, int size)
     {
+        _vectorConstants = vectorConstants;
         Netlist = netlist;
         Lanes = lanes;
         _places = places;
@@ -100,10 +101,10 @@ internal sealed class StorageLayout
         _size = size;
     }
 
-    /// <summary>What <see cref="LayoutBinary"/> saves: everything but the scratch words and vector constants the emitters add later.</summary>
+    /// <summary>What <see cref="LayoutBinary"/> saves besides <see cref="Computed"/> and <see cref="Size"/>.</summary>
     internal (IReadOnlyDictionary<RtlSignal, Place> Places, IReadOnlyDictionary<RtlMemory, int> Memories, IReadOnlySet<RtlMemory> VaryingMemories,
-        IReadOnlyDictionary<int, RtlCell> Inlined, IReadOnlyDictionary<int, LutCell> Luts, bool HasVectorConstants) Saved =>
-        (_places, _memories, _varyingMemories, _inlined, _luts, _vectorConstants.Count > 0);
+        IReadOnlyDictionary<int, RtlCell> Inlined, IReadOnlyDictionary<int, LutCell> Luts, IReadOnlyDictionary<ulong, int> VectorConstants) Saved =>
+        (_places, _memories, _varyingMemories, _inlined, _luts, _vectorConstants);
 
     public Netlist Netlist { get; }
 
