@@ -157,12 +157,18 @@ public sealed class ResourceModel(ResourceCosts costs)
         {
             // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
             // and read pointers with their bank offsets.
+            // HBNN factors stay in their shift registers, as below.
             int addressBits = BitWidth.ToIndex(2L * s.Inputs / f.Simd);
-            terms.Add(new("input buffer") { BramBits = 2L * s.Inputs, CarryAdderBits = 4.0 * addressBits, MuxBits = 2.0 * addressBits, Ffs = f.Simd + (3L * addressBits) });
+            terms.Add(new("input buffer")
+            {
+                BramBits = 2L * s.Inputs,
+                CarryAdderBits = 4.0 * addressBits,
+                MuxBits = (2.0 * addressBits) + FactorMuxBits(s, f),
+                Ffs = f.Simd + (3L * addressBits) + (2 * chunks * s.FactorWidth),
+            });
             return terms;
         }
-        int factorsPerBeat = f.Simd >= s.Chunk ? groups : 1;
-        double factorMuxes = Math.Max(0, 2 * chunks - factorsPerBeat) * (double)s.FactorWidth;
+        double factorMuxes = FactorMuxBits(s, f);
         terms.Add(new("input buffer")
         {
             MuxBits = (((2.0 * s.Inputs) - f.Simd) * s.InputWidth) + factorMuxes,
@@ -170,6 +176,13 @@ public sealed class ResourceModel(ResourceCosts costs)
             PairsWithFlipFlops = s.InputWidth > 1,
         });
         return terms;
+    }
+
+    /// <summary>The factor banks' rotate multiplexers: every factor bit but those a beat reads.</summary>
+    private static double FactorMuxBits(LayerShape s, LayerFolding f)
+    {
+        int factorsPerBeat = f.Simd >= s.Chunk ? Math.Max(1, f.Simd / s.Chunk) : 1;
+        return Math.Max(0, (2 * ChunkCount(s)) - factorsPerBeat) * (double)s.FactorWidth;
     }
 
     /// <summary>What every layer has after its MVU: elementwise output ops, chunk sums for the next layer, the stream FIFO, control.</summary>
