@@ -19,7 +19,9 @@ public static class GoldenCheck
     /// <summary>The golden kernel's answer to every frame (a class, or a scores word), computed before or while the hardware runs.</summary>
     public static IReadOnlyList<BigInteger> Expected(BuildFolder build, IReadOnlyList<byte[]> frames, CancellationToken cancel = default)
     {
-        var executor = new GraphExecutor(build.Graph);
+        var graph = build.Graph;
+        Runtime.IO.StartupLaps.Lap("golden: graph.ir parsed");
+        var executor = new GraphExecutor(graph);
         var expected = new List<BigInteger>(frames.Count);
         for (int start = 0; start < frames.Count; start += Batch)
         {

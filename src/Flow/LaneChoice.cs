@@ -40,9 +40,9 @@ public static class LaneChoice
     /// </summary>
     public static Simulator? LaneSimulator(BuildFolder folder, IFlowProgress progress)
     {
-        var netlist = NetlistCache.Of(folder);
+        var (netlist, layouts) = NetlistCache.Load(folder);
         StartupLaps.Lap("lanes: netlist loaded");
-        var sim = Simulator.CreateLanes(netlist, [StreamPorts.InputData]);
+        var sim = Simulator.CreateLanes(netlist, [StreamPorts.InputData], layouts);
         StartupLaps.Lap("lanes: simulator created");
         if (new StreamDriver(sim).SharesTiming) return sim;
         progress.Note($"hwflow: the handshake of {folder.Path} depends on the input data, so its frames run as one stream");

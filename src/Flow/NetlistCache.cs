@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.IO;
+using HwFlow.Sim;
 using HwFlow.Sim.Netlists;
 
 namespace HwFlow.Flow;
@@ -22,7 +23,6 @@ namespace HwFlow.Flow;
 public static class NetlistCache
 {
     private static readonly byte[] Magic = "hwflow-netlist 1\n"u8.ToArray();
-    private const int HashBytes = 16;
 
     public static string Root =>
         Environment.GetEnvironmentVariable("HWFLOW_CACHE") is { Length: > 0 } root
@@ -32,24 +32,31 @@ public static class NetlistCache
     public static bool Enabled => Environment.GetEnvironmentVariable("HWFLOW_NETLIST_CACHE") != "0";
 
     /// <summary>The netlist of <paramref name="folder"/>'s design.rtl: from the cache when a valid entry exists, else loaded from the text (and cached).</summary>
-    public static Netlist Of(BuildFolder folder)
+    public static Netlist Of(BuildFolder folder) => Load(folder).Netlist;
+
+    /// <summary>
+    /// The netlist as <see cref="Of"/> gives it, and where the simulator keeps its layout of that
+    /// netlist (<see cref="LayoutCache"/>, keyed by the same hash of design.rtl and HwFlow; null with the cache off).
+    /// </summary>
+    public static (Netlist Netlist, ILayoutStore? Layouts) Load(BuildFolder folder)
     {
         string designPath = folder.File(BuildFolder.DesignFile);
-        if (!Enabled || !File.Exists(designPath)) return Netlist.Of(folder.Design);
+        if (!Enabled || !File.Exists(designPath)) return (Netlist.Of(folder.Design), null);
         byte[] key = Key(InputFile.ReadAllBytes(designPath));
         string path = Path.Combine(Root, Convert.ToHexStringLower(key) + ".netlist");
         StartupLaps.Lap("netlist cache: design.rtl hashed");
+        var layouts = new LayoutCache(Root, key);
         if (TryLoad(path, key) is { } flat)
         {
             StartupLaps.Lap("netlist cache: entry read");
             folder.CheckFlatTop(flat);
             var cached = Netlist.OfChecked(flat);
             StartupLaps.Lap("netlist cache: netlist checked");
-            return cached;
+            return (cached, layouts);
         }
         var netlist = Netlist.Of(folder.Design);
         TryStore(path, key, netlist.Module);
-        return netlist;
+        return (netlist, layouts);
     }
 
     private static byte[] Key(byte[] design)
@@ -64,15 +71,10 @@ public static class NetlistCache
 
     internal static RtlModule? TryLoad(string path, byte[] key)
     {
-        if (CacheFile.TryRead(path) is not { } file) return null;
-        int header = Magic.Length + HashBytes;
-        if (file.Length < header + HashBytes) return null;
-        var span = file.AsSpan();
-        if (!span[..Magic.Length].SequenceEqual(Magic) || !span.Slice(Magic.Length, HashBytes).SequenceEqual(key)) return null;
-        if (!XxHash128.Hash(span[..^HashBytes]).AsSpan().SequenceEqual(span[^HashBytes..])) return null;
+        if (CacheEntry.TryOpen(path, Magic, key) is not { } payload) return null;
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(file, header, file.Length - header - HashBytes, writable: false));
+            using var reader = new BinaryReader(payload);
             var module = RtlBinary.Read(reader);
             return reader.BaseStream.Position == reader.BaseStream.Length ? module : null;
         }
@@ -85,44 +87,10 @@ public static class NetlistCache
     /// <summary>Entries kept: every HwFlow build and every design makes a new one, so the oldest go (a pruned design is only loaded from its text again).</summary>
     internal const int MaxEntries = 64;
 
-    private static void Prune(string root, string keep)
-    {
-        // Only files this cache wrote (they start with its magic): HWFLOW_CACHE may point anywhere.
-        var entries = new DirectoryInfo(root).GetFiles("*.netlist").Where(StartsWithMagic).ToList();
-        if (entries.Count <= MaxEntries) return;
-        foreach (var old in entries.Where(e => e.FullName != keep).OrderByDescending(e => e.LastWriteTimeUtc).Skip(MaxEntries - 1))
-            old.Delete(); // a file another run deleted first is no error
-    }
-
-    private static bool StartsWithMagic(FileInfo file)
-    {
-        try
+    internal static void TryStore(string path, byte[] key, RtlModule flat) =>
+        CacheEntry.TryWrite(path, Magic, key, MaxEntries, output =>
         {
-            using var stream = file.OpenRead();
-            Span<byte> head = stackalloc byte[Magic.Length];
-            return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(Magic);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // gone or not readable: not ours to delete
-        }
-    }
-
-    internal static void TryStore(string path, byte[] key, RtlModule flat)
-    {
-        using var output = new MemoryStream();
-        output.Write(Magic);
-        output.Write(key);
-        using (var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true)) RtlBinary.Write(flat, writer);
-        output.Write(XxHash128.Hash(output.GetBuffer().AsSpan(0, (int)output.Length)));
-        if (!CacheFile.TryWrite(path, output.GetBuffer().AsSpan(0, (int)output.Length))) return;
-        try
-        {
-            Prune(Path.GetDirectoryName(path)!, keep: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // another run pruned the same files, or the folder is not ours to tidy: the entry is written
-        }
-    }
+            using var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true);
+            RtlBinary.Write(flat, writer);
+        });
 }

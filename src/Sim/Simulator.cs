@@ -58,12 +58,13 @@ public abstract class Simulator
     /// per SIMD lane. The inputs named in <paramref name="laneInputs"/> may differ between lanes
     /// (<see cref="PokeLane"/>); everything computed from them is held per lane, the rest once.
     /// </summary>
-    public static Simulator CreateLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
-        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs);
+    /// <param name="layouts">Where the layout and activity plan of this netlist are kept between runs, if anywhere.</param>
+    public static Simulator CreateLanes(Netlist netlist, IReadOnlyList<string> laneInputs, ILayoutStore? layouts = null) =>
+        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, layouts: layouts);
 
     /// <summary>The multi-lane simulator with its lane operations in the portable (non-AVX-512) form, which CPUs without AVX-512 get.</summary>
-    internal static Simulator CreatePortableLanes(Netlist netlist, IReadOnlyList<string> laneInputs) =>
-        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, portableLanes: true);
+    internal static Simulator CreatePortableLanes(Netlist netlist, IReadOnlyList<string> laneInputs, ILayoutStore? layouts = null) =>
+        new Compiled.CompiledSimulator(netlist, storeAll: false, LaneCount, laneInputs, portableLanes: true, layouts: layouts);
 
     /// <summary>Lanes of the multi-lane simulator: the 64-bit elements of a 512-bit vector.</summary>
     public const int LaneCount = Compiled.LaneMath.Lanes;

@@ -78,3 +78,50 @@ public sealed class NetlistCacheTests : IDisposable
         Assert.Equal(NetlistCache.MaxEntries + 1, Directory.GetFiles(_dir.Path).Length);
     }
 }
+
+/// <summary>The simulator's saved layout is found only under its own netlist key and parameters, and only whole.</summary>
+public sealed class LayoutCacheTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_layout_is_read_back_only_for_its_netlist_and_parameters_and_only_undamaged()
+    {
+        byte[] netlist = [.. Enumerable.Range(0, 16).Select(i => (byte)i)];
+        byte[] otherNetlist = [.. netlist.Select(b => (byte)(b ^ 1))];
+        byte[] layout = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))];
+        var cache = new LayoutCache(_dir.Path, netlist);
+        Assert.Null(cache.Load("lanes 8"));
+        cache.Store("lanes 8", layout);
+        Assert.Equal(layout, cache.Load("lanes 8"));
+        Assert.Equal(layout, new LayoutCache(_dir.Path, netlist).Load("lanes 8"));
+        Assert.Null(cache.Load("lanes 8, another input")); // another lane setup
+        Assert.Null(new LayoutCache(_dir.Path, otherNetlist).Load("lanes 8")); // another design.rtl or another HwFlow
+
+        var path = Assert.Single(Directory.GetFiles(_dir.Path));
+        var good = File.ReadAllBytes(path);
+        for (int at = 0; at < good.Length; at += 13)
+        {
+            var bad = (byte[])good.Clone();
+            bad[at] ^= 0x20;
+            File.WriteAllBytes(path, bad);
+            Assert.Null(cache.Load("lanes 8"));
+        }
+        File.WriteAllBytes(path, good[..^1]);
+        Assert.Null(cache.Load("lanes 8"));
+    }
+
+    [Fact]
+    public void Layouts_and_netlists_are_pruned_apart()
+    {
+        for (int i = 0; i < LayoutCache.MaxEntries + 2; i++)
+            new LayoutCache(_dir.Path, [.. Enumerable.Repeat((byte)i, 16)]).Store("lanes 8", [1, 2, 3]);
+        Assert.Equal(LayoutCache.MaxEntries, Directory.GetFiles(_dir.Path, "*.layout").Length);
+        var netlist = _dir.File("a.netlist");
+        File.WriteAllText(netlist, "not a layout");
+        new LayoutCache(_dir.Path, [.. Enumerable.Repeat((byte)200, 16)]).Store("lanes 8", [1]);
+        Assert.True(File.Exists(netlist));
+    }
+}

@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace HwFlow.Hostile.Tests;
 
 /// <summary>
-/// `hwflow sim` keeps the flattened netlist in a per-user cache (NetlistCache): the cache can be
-/// empty, filled, damaged, truncated, written by two runs at once or turned off, and every run
-/// gives the same results, a damaged entry is replaced by a good one, and no temporary file stays.
+/// `hwflow sim` keeps the flattened netlist, and the lane simulator's layout of it, in a per-user
+/// cache (NetlistCache, LayoutCache): the cache can be empty, filled, damaged, truncated, written by
+/// two runs at once or turned off, and every run gives the same results, a damaged entry is
+/// replaced by a good one, and no temporary file stays. A changed design.rtl gets entries of its own.
 /// </summary>
 public sealed class NetlistCacheFaultTests : IDisposable
 {
@@ -30,6 +31,7 @@ public sealed class NetlistCacheFaultTests : IDisposable
             Assert.DoesNotContain("Exception", result.Stderr);
             var json = JsonNode.Parse(result.Stdout)!.AsObject();
             json.Remove("cyclesPerSecond"); // the one number that depends on the machine
+            json.Remove("build"); // the folder, which the last run changes
             return json.ToJsonString();
         }
 
@@ -38,24 +40,51 @@ public sealed class NetlistCacheFaultTests : IDisposable
         Assert.Contains("\"goldenCheck\":\"all 16 equal\"", uncached);
 
         Assert.Equal(uncached, Run(on)); // fills the cache
-        var entry = Assert.Single(Directory.GetFiles(entries));
+        var entry = Assert.Single(Directory.GetFiles(entries, "*.netlist"));
+        var layout = Assert.Single(Directory.GetFiles(entries, "*.layout"));
+        Assert.Equal(2, Directory.GetFiles(entries).Length);
         var good = File.ReadAllBytes(entry);
-        Assert.Equal(uncached, Run(on)); // reads it
+        var goodLayout = File.ReadAllBytes(layout);
+        Assert.Equal(uncached, Run(on)); // reads them
         Assert.Equal(good, File.ReadAllBytes(entry));
+        Assert.Equal(goodLayout, File.ReadAllBytes(layout));
 
-        var flipped = (byte[])good.Clone();
-        flipped[good.Length / 2] ^= 0x10; // one bit in the middle of the netlist
-        File.WriteAllBytes(entry, flipped);
-        Assert.Equal(uncached, Run(on));
-        Assert.Equal(good, File.ReadAllBytes(entry));
+        foreach (var (file, bytes) in new[] { (entry, good), (layout, goodLayout) })
+        {
+            var flipped = (byte[])bytes.Clone();
+            flipped[bytes.Length / 2] ^= 0x10; // one bit in the middle
+            File.WriteAllBytes(file, flipped);
+            Assert.Equal(uncached, Run(on));
+            Assert.Equal(bytes, File.ReadAllBytes(file));
 
-        File.WriteAllBytes(entry, good[..(good.Length / 3)]); // what a full disk leaves
-        Assert.Equal(uncached, Run(on));
-        Assert.Equal(good, File.ReadAllBytes(entry));
+            File.WriteAllBytes(file, bytes[..(bytes.Length / 3)]); // what a full disk leaves
+            Assert.Equal(uncached, Run(on));
+            Assert.Equal(bytes, File.ReadAllBytes(file));
+        }
 
         File.Delete(entry);
+        File.Delete(layout);
         var both = await Task.WhenAll(Task.Run(() => Run(on)), Task.Run(() => Run(on)));
         Assert.All(both, r => Assert.Equal(uncached, r));
-        Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(entries))));
+        Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(entries, "*.netlist"))));
+        Assert.Equal(goodLayout, File.ReadAllBytes(Assert.Single(Directory.GetFiles(entries, "*.layout"))));
+        Assert.Equal(2, Directory.GetFiles(entries).Length);
+
+        // Same timestamps or not, another design.rtl (here one comment more) is another key: new entries, same results.
+        var changed = _dir.File("changed");
+        CopyTree(build, changed);
+        File.AppendAllText(Path.Combine(changed, "design.rtl"), "# changed\n");
+        File.SetLastWriteTimeUtc(Path.Combine(changed, "design.rtl"), File.GetLastWriteTimeUtc(Path.Combine(build, "design.rtl")));
+        sim[1] = changed;
+        Assert.Equal(uncached, Run(on));
+        Assert.Equal(2, Directory.GetFiles(entries, "*.netlist").Length);
+        Assert.Equal(2, Directory.GetFiles(entries, "*.layout").Length);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var folder in Directory.GetDirectories(from)) CopyTree(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 }

@@ -61,6 +61,44 @@ internal sealed class GraphLexer(string text, string file)
         return true;
     }
 
+    /// <summary>
+    /// After a tensor value: reads further ", value" pairs straight from the text into
+    /// <paramref name="values"/> from <paramref name="at"/> while they are plain decimal integers
+    /// (no token or string per value: graph.ir is mostly such lists, and the golden side of every
+    /// `hwflow sim` parses them). Stops before a comma whose value is anything else, or when
+    /// <paramref name="values"/> is full, leaving that for the token path (and its errors).
+    /// </summary>
+    public int ReadMoreIntegers(long[] values, int at)
+    {
+        if (_peeked is not null) return at;
+        while (at < values.Length)
+        {
+            int at0 = _at, line0 = _line, column0 = _column;
+            SkipSpaceAndComments();
+            if (_at >= text.Length || text[_at] != ',') return Restore(at0, line0, column0, at);
+            Advance();
+            SkipSpaceAndComments();
+            int p = _at;
+            bool negative = p < text.Length && text[p] == '-';
+            if (negative) p++;
+            int digits = p;
+            long value = 0;
+            while (p < text.Length && (uint)(text[p] - '0') <= 9 && p - digits < 18) value = (value * 10) + (text[p++] - '0');
+            if (p == digits || (p < text.Length && (IsNameChar(text[p]) || text[p] is 'e' or 'E')))
+                return Restore(at0, line0, column0, at); // no digits, too many, or more than an integer follows
+            values[at++] = negative ? -value : value;
+            _column += p - _at; // digits hold no line break
+            _at = p;
+        }
+        return at;
+    }
+
+    private int Restore(int position, int line, int column, int count)
+    {
+        (_at, _line, _column) = (position, line, column);
+        return count;
+    }
+
     private static string Describe(Token token) => token.Kind == TokenKind.End ? "the end of the file" : $"'{token.Text}'";
 
     private Token Read()

@@ -130,7 +130,11 @@ public sealed class GraphParser
             {
                 var number = _lexer.Next();
                 if (at >= count) throw At(number, $"more than the {count} values the shape [{string.Join(",", shape)}] holds");
-                if (ints is not null) ints[at++] = ParseLong(number);
+                if (ints is not null)
+                {
+                    ints[at++] = ParseLong(number);
+                    at = _lexer.ReadMoreIntegers(ints, (int)at);
+                }
                 else reals![at++] = ParseReal(number);
             }
             while (_lexer.TryPunct(","));

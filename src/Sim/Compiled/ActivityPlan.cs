@@ -77,6 +77,17 @@ internal sealed class ActivityPlan
         }
     }
 
+    /// <summary>A plan as <see cref="LayoutBinary"/> saved it.</summary>
+    internal ActivityPlan(List<Partition> partitions, Dictionary<int, List<int>> consumers, HashSet<int> stored, Dictionary<int, RtlCell> producer)
+    {
+        Partitions = partitions;
+        _consumers = consumers;
+        _stored = stored;
+        _producer = producer;
+    }
+
+    internal (IReadOnlyDictionary<int, List<int>> Consumers, IReadOnlySet<int> Stored, IReadOnlyDictionary<int, RtlCell> Producer) Saved => (_consumers, _stored, _producer);
+
     public IReadOnlyList<Partition> Partitions { get; }
 
     /// <summary>Whether the value at this place is written to the state buffer (inputs, state and constants always are).</summary>

@@ -33,17 +33,28 @@ internal sealed unsafe class CompiledSimulator : Simulator
     private readonly bool[] _stored;
     private bool _dirty = true;
 
-    public CompiledSimulator(Netlist netlist, bool storeAll = false, int lanes = 1, IReadOnlyList<string>? laneInputs = null, bool? portableLanes = null) : base(netlist)
+    public CompiledSimulator(Netlist netlist, bool storeAll = false, int lanes = 1, IReadOnlyList<string>? laneInputs = null, bool? portableLanes = null, ILayoutStore? layouts = null) : base(netlist)
     {
         if (lanes < 1) throw new ArgumentOutOfRangeException(nameof(lanes), "at least one lane");
         if (lanes > 1 && lanes != LaneMath.Lanes) throw new ArgumentOutOfRangeException(nameof(lanes), $"the lane kernels run {LaneMath.Lanes} lanes");
-        var analysis = lanes == 1 ? null
-            : new LaneAnalysis(netlist, (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")));
         Lanes = lanes;
-        Runtime.IO.StartupLaps.Lap("sim build: lane analysis");
-        _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portableLanes ?? !LaneMath.Accelerated };
-        _plan = new ActivityPlan(_layout, storeAll);
-        Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan");
+        var inputs = lanes == 1 ? [] : (laneInputs ?? []).Select(n => netlist.Find(n) ?? throw new ArgumentException($"design {netlist.Module.Name} has no input {n}")).ToList();
+        bool portable = portableLanes ?? !LaneMath.Accelerated;
+        string parameters = $"lanes {lanes}, store all {storeAll}, lane inputs {string.Join(' ', inputs.Select(i => i.Name))}";
+        if (layouts?.Load(parameters) is { } saved && TryLoad(netlist, lanes, portable, saved) is { } loaded)
+        {
+            (_layout, _plan) = loaded;
+            Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan read");
+        }
+        else
+        {
+            var analysis = lanes == 1 ? null : new LaneAnalysis(netlist, inputs);
+            Runtime.IO.StartupLaps.Lap("sim build: lane analysis");
+            _layout = new StorageLayout(netlist, Levelizer.Order(netlist), lanes, analysis, inlineFields: !storeAll) { PortableLanes = portable };
+            _plan = new ActivityPlan(_layout, storeAll);
+            Runtime.IO.StartupLaps.Lap("sim build: layout and activity plan");
+            if (layouts is not null && LayoutBinary.Save(_layout, _plan) is { } bytes) layouts.Store(parameters, bytes);
+        }
         var warmer = new KernelWarmer();
         var settleParts = SettleCompiler.Compile(_layout, _plan, kernel => warmer.Warm(kernel, _layout.Size));
         Runtime.IO.StartupLaps.Lap("sim build: settle IL emitted");
@@ -64,6 +75,18 @@ internal sealed unsafe class CompiledSimulator : Simulator
         _wakeOnPoke = [.. netlist.Signals.Select(s => s.Kind == SignalKind.Input ? _plan.ConsumerFlags(_layout.Of(s).Offset).ToArray() : [])];
         CompileNow(edgeParts, warmer);
         Runtime.IO.StartupLaps.Lap("sim build: kernels compiled and run once");
+    }
+
+    private static (StorageLayout, ActivityPlan)? TryLoad(Netlist netlist, int lanes, bool portable, byte[] saved)
+    {
+        try
+        {
+            return LayoutBinary.Load(netlist, lanes, portable, saved);
+        }
+        catch (InvalidDataException)
+        {
+            return null; // derived again below, and saved over
+        }
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal sealed class StorageLayout
     private readonly Dictionary<RtlSignal, Place> _places = [];
     private readonly Dictionary<RtlMemory, int> _memories = [];
     private readonly List<RtlCell> _computed = [];
-    private readonly LaneAnalysis? _lanes;
+    private readonly HashSet<RtlMemory> _varyingMemories = [];
     private readonly Dictionary<ulong, int> _vectorConstants = [];
     private readonly Dictionary<int, RtlCell> _inlined = [];
     private readonly Dictionary<int, LutCell> _luts = [];
@@ -48,9 +48,11 @@ internal sealed class StorageLayout
     {
         Netlist = netlist;
         Lanes = lanes;
-        _lanes = lanes > 1 ? laneAnalysis ?? throw new ArgumentNullException(nameof(laneAnalysis)) : null;
+        var analysis = lanes > 1 ? laneAnalysis ?? throw new ArgumentNullException(nameof(laneAnalysis)) : null;
+        if (analysis is not null) _varyingMemories.UnionWith(netlist.Module.Memories.Where(analysis.IsVarying));
+        void AllocateSignal(RtlSignal signal) => _places[signal] = Allocate(signal.Width, null, analysis?.IsVarying(signal) == true ? Lanes : 1);
         foreach (var s in netlist.Signals)
-            if (s.Kind == SignalKind.Input || netlist.IsState(s)) Allocate(s);
+            if (s.Kind == SignalKind.Input || netlist.IsState(s)) AllocateSignal(s);
         foreach (var cell in ordered)
         {
             var inputs = cell.Inputs.Select(Of).ToList();
@@ -63,13 +65,13 @@ internal sealed class StorageLayout
                 _places[output] = Allocate(output.Width, CellSemantics.Evaluate(cell, inputs.Select(p => p.Constant!.Value).ToList()));
             else
             {
-                Allocate(output);
+                AllocateSignal(output);
                 _computed.Add(cell);
             }
         }
         foreach (var s in netlist.Signals)
-            if (!_places.ContainsKey(s)) Allocate(s); // undriven and unread: reads as zero
-        if (_lanes is not null && inlineFields)
+            if (!_places.ContainsKey(s)) AllocateSignal(s); // undriven and unread: reads as zero
+        if (analysis is not null && inlineFields)
         {
             _inlined = FieldInlining.Choose(netlist, _computed, Of, _luts);
             _computed.RemoveAll(c => _inlined.ContainsKey(Of(c.Output).Offset));
@@ -83,6 +85,26 @@ internal sealed class StorageLayout
         }
     }
 
+    /// <summary>A layout as <see cref="LayoutBinary"/> saved it (its state after the <see cref="ActivityPlan"/> took its flag words).</summary>
+    internal StorageLayout(Netlist netlist, int lanes, Dictionary<RtlSignal, Place> places, Dictionary<RtlMemory, int> memories, IEnumerable<RtlMemory> varyingMemories,
+        List<RtlCell> computed, Dictionary<int, RtlCell> inlined, Dictionary<int, LutCell> luts, int size)
+    {
+        Netlist = netlist;
+        Lanes = lanes;
+        _places = places;
+        _memories = memories;
+        _varyingMemories.UnionWith(varyingMemories);
+        _computed = computed;
+        _inlined = inlined;
+        _luts = luts;
+        _size = size;
+    }
+
+    /// <summary>What <see cref="LayoutBinary"/> saves: everything but the scratch words and vector constants the emitters add later.</summary>
+    internal (IReadOnlyDictionary<RtlSignal, Place> Places, IReadOnlyDictionary<RtlMemory, int> Memories, IReadOnlySet<RtlMemory> VaryingMemories,
+        IReadOnlyDictionary<int, RtlCell> Inlined, IReadOnlyDictionary<int, LutCell> Luts, bool HasVectorConstants) Saved =>
+        (_places, _memories, _varyingMemories, _inlined, _luts, _vectorConstants.Count > 0);
+
     public Netlist Netlist { get; }
 
     /// <summary>Lanes simulated at once (1: a plain single simulation).</summary>
@@ -92,7 +114,7 @@ internal sealed class StorageLayout
     public bool PortableLanes { get; init; } = !LaneMath.Accelerated;
 
     /// <summary>Copies of a memory's words: one per lane when writes may differ between lanes.</summary>
-    public int LanesOf(RtlMemory memory) => _lanes?.IsVarying(memory) == true ? Lanes : 1;
+    public int LanesOf(RtlMemory memory) => _varyingMemories.Contains(memory) ? Lanes : 1;
 
     /// <summary>The cells that are really evaluated each cycle, in evaluation order.</summary>
     public IReadOnlyList<RtlCell> Computed => _computed;
@@ -206,8 +228,6 @@ internal sealed class StorageLayout
         for (int lane = 0; lane < place.Lanes; lane++)
             for (int w = 0; w < place.Words; w++) buffer[place.At(w, lane)] = (ulong)((value >> (64 * w)) & ulong.MaxValue);
     }
-
-    private void Allocate(RtlSignal signal) => _places[signal] = Allocate(signal.Width, null, _lanes?.IsVarying(signal) == true ? Lanes : 1);
 
     private Place Allocate(int width, BigInteger? constant, int lanes = 1)
     {

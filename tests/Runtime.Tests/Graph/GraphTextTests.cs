@@ -53,6 +53,30 @@ public sealed class GraphTextTests
         Assert.Contains(message, e.Message);
     }
 
+    private static string WithWeights(string values) =>
+        $"graph \"g\" {{\n  %x = input {{w=i64[6]{{{values}}}}} : u8[2] in [0, 255] scale 1.0\n  %out = output %x : u8[2] in [0, 255] scale 1.0\n}}";
+
+    [Theory]
+    [InlineData("1, -2, 30,\n   # a comment\n  -400 ,5,  -0", new long[] { 1, -2, 30, -400, 5, 0 })]
+    [InlineData("9223372036854775807, -9223372036854775808, 123456789012345678, -999999999999999999, 0007, 1", new long[] { long.MaxValue, long.MinValue, 123456789012345678, -999999999999999999, 7, 1 })]
+    public void Integer_tensors_read_every_spelling_of_an_integer(string values, long[] expected)
+    {
+        Assert.Equal(expected, GraphParser.Parse(WithWeights(values))["x"].IntTensor("w").Data);
+    }
+
+    [Theory]
+    [InlineData("1, 2,\n 3, 4.5, 5, 6", "3:5", "expected an integer, found '4.5'")]
+    [InlineData("1, 2, 3, 4, 5, 6, 7", "2:", "more than the 6 values")]
+    [InlineData("1, 2, 3, 4, 5", "2:", "needs 6 values, found 5")]
+    [InlineData("1, 2, 3,\n   4x, 5, 6", "3:5", "expected '}', found 'x'")]
+    [InlineData("1, 2, 3, 4, 5, 99999999999999999999", "2:", "expected an integer, found '99999999999999999999'")]
+    public void Integer_tensor_errors_name_line_and_column(string values, string where, string message)
+    {
+        var e = Assert.Throws<UserError>(() => GraphParser.Parse(WithWeights(values), "g.ir"));
+        Assert.StartsWith("g.ir:" + where, e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
     [Fact]
     public void WidthsFollowTheRange()
     {

@@ -12,11 +12,14 @@ namespace HwFlow.Sim.Tests.Support;
 /// </summary>
 public static class LaneLockstep
 {
-    public static string? FirstDifference(RtlDesign design, int cycles, ulong seed, Func<RtlSignal, bool> isLaneInput, bool portable = false)
+    /// <param name="layouts">Where the multi-lane simulator keeps its layout (a test of the saved form).</param>
+    public static string? FirstDifference(RtlDesign design, int cycles, ulong seed, Func<RtlSignal, bool> isLaneInput, bool portable = false, ILayoutStore? layouts = null) =>
+        FirstDifference(Netlist.Of(design), cycles, seed, isLaneInput, portable, layouts);
+
+    public static string? FirstDifference(Netlist netlist, int cycles, ulong seed, Func<RtlSignal, bool> isLaneInput, bool portable = false, ILayoutStore? layouts = null)
     {
-        var netlist = Netlist.Of(design);
         var laneInputs = netlist.Module.Inputs.Where(p => p.Name != RtlModule.Clock && isLaneInput(p)).Select(p => p.Name).ToList();
-        var lanes = portable ? Simulator.CreatePortableLanes(netlist, laneInputs) : Simulator.CreateLanes(netlist, laneInputs);
+        var lanes = portable ? Simulator.CreatePortableLanes(netlist, laneInputs, layouts) : Simulator.CreateLanes(netlist, laneInputs, layouts);
         var singles = Enumerable.Range(0, lanes.Lanes).Select(_ => Simulator.Create(netlist)).ToArray();
         var rng = new SplitMix64(seed);
         ulong lfsr = seed | 1;
