@@ -152,7 +152,11 @@ public sealed class ResourceModel(ResourceCosts costs)
         // factors of the chunks a beat touches are selected likewise.
         bool inRam = lanesIn is { } lanes
             ? Generators.BinaryInputRam.Builds(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
-            : Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
+            // unknown lanes (the optimizer's per-layer cost): an HBNN layer is priced with its register
+            // banks, an upper bound, because whether its bits go to block RAM depends on its producer's
+            // PE (whole words from whole beats); so a LUT budget the optimizer keeps holds for the
+            // whole design's estimate, which knows the PE
+            : s.FactorWidth == 0 && Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
         if (inRam)
         {
             // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
