@@ -78,6 +78,29 @@ public sealed class BinaryInputRamTests
         Assert.True(built >= 3, $"only {built} random MLPs of 80 and seeds 1-5000 built HBNN input bits in block RAM");
     }
 
+    /// <summary>
+    /// Found by the random test above: l3 has 2 inputs in chunks of 7 at SIMD 1, so its one chunk
+    /// fills in 2 beats, and factor banks rotating 4 cycles late met the next frame's first factor.
+    /// The late rotation is allowed only when the first chunk fills in 6 beats or more.
+    /// </summary>
+    [Fact]
+    public void A_layer_narrower_than_its_chunk_keeps_its_factors_in_step_with_and_without_stalls()
+    {
+        const ulong seed = 8348606399;
+        foreach (var options in new[] { new HardwareOptions(), InRam })
+        {
+            var model = RandomModels.Create(seed) with { Output = OutputKind.Scores };
+            var (_, design, frames, golden) = GeneratedHardwareTests.Case(model, seed, 8, options);
+            Assert.Contains(design.Shapes, s => s.Kind == Compiler.Hardware.Folding.LayerKind.Binary && s.Inputs < s.Chunk && s.FactorWidth > 0);
+            foreach (var stimulus in new[] { new StreamStimulus { Frames = frames }, new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 } })
+            {
+                var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
+                Assert.Equal(StreamStatus.Completed, trace.Status);
+                Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+            }
+        }
+    }
+
     [Fact]
     public void VerilatorMatchesTheSimulatorOnRamBanksUnderStalls()
     {

@@ -191,10 +191,15 @@ public sealed class BinaryInputBuffer
     /// <summary>
     /// Whether the factor banks may rotate <paramref name="delay"/> cycles after the issue: the last
     /// late rotations of a released bank land at most delay cycles after its release, while the
-    /// fill side writes its first factor there only after a whole chunk, Chunk / Lanes beats (and
-    /// the cycle the factor takes), so the two never meet when that is longer than the delay.
+    /// fill side writes its first factor there only after the first chunk, min(Chunk, Inputs) / Lanes
+    /// beats (and the cycle the factor takes), so the two never meet when that is longer than the
+    /// delay. (A layer narrower than its chunk has one short chunk: 2 inputs in chunks of 7 fill in 2 beats.)
     /// </summary>
-    public bool FactorDelayAllowed(int delay) => FactorWidth > 0 && Lanes < Chunk && Chunk / Lanes >= delay + 2;
+    public bool FactorDelayAllowed(int delay)
+    {
+        int firstChunk = Math.Min(Chunk, Inputs);
+        return FactorWidth > 0 && Lanes < firstChunk && firstChunk / Lanes >= delay + 2;
+    }
 
     /// <summary>A shift-register bank: the fill side shifts Lanes elements in, the compute side rotates SIMD out and back in.</summary>
     private void ShiftBits(ModuleBuilder m, RtlSignal bits, RtlSignal filling, RtlSignal reading)
