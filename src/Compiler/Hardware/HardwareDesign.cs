@@ -26,5 +26,14 @@ public sealed record HardwareDesign(
     /// offers its word at once). A width adapter in front adds its register.
     /// </summary>
     public long LatencyCycles => Plan.InputCycles + (Plan.AdaptsInput ? Generators.InputWidthAdapter.Latency : 0) + Shapes.Select((s, i) => FoldingTiming.LayerCycles(s, Folding.For(s.Name)) + PipelineLatencies[i] + 1).Sum()
-        + (Plan.ClassOutput ? Generators.ArgMaxUnit.Latency : Generators.ScoresUnit.Latency) - 1;
+        + (Plan.ClassOutput ? ArgMaxLatency : Generators.ScoresUnit.Latency) - 1;
+
+    private int ArgMaxLatency
+    {
+        get
+        {
+            var last = Folding.For(Shapes[^1].Name);
+            return Generators.ArgMaxUnit.LatencyOf(last.Pe, FoldingTiming.Folds(Shapes[^1].Inputs, last.Simd));
+        }
+    }
 }

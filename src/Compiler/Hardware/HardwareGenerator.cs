@@ -82,7 +82,7 @@ public static class HardwareGenerator
         var last = plan.Stages[^1];
         int outputWidth = plan.ClassOutput ? Math.Max(8, BitWidth.ToIndex(plan.Classes)) : last.Outputs * last.OutputWidth;
         var result = library.Add(plan.ClassOutput
-            ? ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth)
+            ? ArgMaxUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType, outputWidth, FoldingTiming.Folds(last.Inputs, folding.For(last.Name).Simd))
             : ScoresUnit.Build(last.Outputs, folding.For(last.Name).Pe, last.OutputType));
         library.Add(TopLevel.Build(stageModules, result, outputWidth, plan.InputWidth));
 

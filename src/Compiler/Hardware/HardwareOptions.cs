@@ -20,4 +20,7 @@ public sealed record HardwareOptions
 
     /// <summary>A binary unit with this many +-1 inputs or more keeps its input banks in block RAM (tests lower it to reach the RAM form).</summary>
     public int InputRamMinInputs { get; init; } = Generators.BinaryInputRam.MinInputs;
+
+    /// <summary>The same for a binary unit with chunk factors (HBNN), whose factors stay in registers (tests lower it too).</summary>
+    public int FactorInputRamMinInputs { get; init; } = Generators.BinaryInputRam.MinFactorInputs;
 }

@@ -15,6 +15,14 @@ internal sealed record RandomDesign(LayerShape[] Shapes, int InputBytes)
     public long Luts(int layer, LayerFolding f, ResourceModel model) =>
         model.Layer(Shapes[layer], f).Luts + (layer == Shapes.Length - 1 ? model.Argmax(Shapes[layer], f.Pe).Luts : 0);
 
+    /// <summary>
+    /// The LUTs the optimizer prices <paramref name="plan"/> at: the sum of its per-layer costs. The
+    /// whole design's estimate may be lower (an HBNN layer's input banks in block RAM depend on its
+    /// producer's PE, which the per-layer cost does not know and prices as registers).
+    /// </summary>
+    public long PlanLuts(FoldingPlan plan, ResourceModel model) =>
+        model.InputStage(InputBytes).Luts + Shapes.Select((s, i) => Luts(i, plan.For(s.Name), model)).Sum();
+
     /// <summary>The fewest LUTs of a design with every layer within <paramref name="ii"/> cycles, or null when a layer cannot get there.</summary>
     public long? MinLuts(long ii, ResourceModel model)
     {

@@ -18,7 +18,7 @@ namespace HwFlow.Sim.Tests.Hardware;
 /// </summary>
 public sealed class BinaryInputRamTests
 {
-    private static readonly HardwareOptions InRam = new() { InputRamMinInputs = 0 };
+    private static readonly HardwareOptions InRam = new() { InputRamMinInputs = 0, FactorInputRamMinInputs = 0 };
 
     private static (HardwareDesign Design, List<byte[]> Frames, BigInteger[] Golden) Case(ulong seed, bool conv)
     {
@@ -28,13 +28,18 @@ public sealed class BinaryInputRamTests
         return (design, frames, golden);
     }
 
-    private static bool HasRamBanks(RtlDesign design) => design.Modules.Any(m => m.Memories.Any(memory => memory.Name.StartsWith("bank", StringComparison.Ordinal)));
+    private static bool HasRamBanks(RtlDesign design) => design.Modules.Any(HasRamBanks);
+
+    private static bool HasRamBanks(RtlModule module) => module.Memories.Any(memory => memory.Name.StartsWith("bank", StringComparison.Ordinal));
+
+    /// <summary>An HBNN unit with its bits in block RAM and its chunk factors in registers.</summary>
+    private static bool HasFactorRamBanks(RtlDesign design) => design.Modules.Any(m => HasRamBanks(m) && m.Registers.Any(r => r.Q.Name.StartsWith("factors", StringComparison.Ordinal)));
 
     /// <summary>Checks the design of <paramref name="seed"/> when it has banks in block RAM; false when it has none.</summary>
-    private static bool CheckedRamBanks(ulong seed, bool conv)
+    private static bool CheckedRamBanks(ulong seed, bool conv, bool withFactors = false)
     {
         var (design, frames, golden) = Case(seed, conv);
-        if (!HasRamBanks(design.Rtl)) return false;
+        if (!(withFactors ? HasFactorRamBanks(design.Rtl) : HasRamBanks(design.Rtl))) return false;
         var stimulus = new StreamStimulus { Frames = frames };
         var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
         Assert.Equal(StreamStatus.Completed, trace.Status);
@@ -61,6 +66,39 @@ public sealed class BinaryInputRamTests
         for (ulong seed = 1; built < 3 && seed <= 5000; seed++)
             if (CheckedRamBanks(seed, conv)) built++;
         Assert.True(built >= 3, $"only {built} random {(conv ? "conv nets" : "MLPs")} of 160 and seeds 1-5000 built input banks in block RAM");
+    }
+
+    [Fact]
+    public void HbnnRamBanksWithRegisteredFactorsMatchTheGoldenKernelWithAndWithoutStalls()
+    {
+        int built = 0;
+        Gen.ULong.Sample(seed => { if (CheckedRamBanks(seed, conv: false, withFactors: true)) built++; }, iter: 80, threads: 1);
+        for (ulong seed = 1; built < 3 && seed <= 5000; seed++)
+            if (CheckedRamBanks(seed, conv: false, withFactors: true)) built++;
+        Assert.True(built >= 3, $"only {built} random MLPs of 80 and seeds 1-5000 built HBNN input bits in block RAM");
+    }
+
+    /// <summary>
+    /// Found by the random test above: l3 has 2 inputs in chunks of 7 at SIMD 1, so its one chunk
+    /// fills in 2 beats, and factor banks rotating 4 cycles late met the next frame's first factor.
+    /// The late rotation is allowed only when the first chunk fills in 6 beats or more.
+    /// </summary>
+    [Fact]
+    public void A_layer_narrower_than_its_chunk_keeps_its_factors_in_step_with_and_without_stalls()
+    {
+        const ulong seed = 8348606399;
+        foreach (var options in new[] { new HardwareOptions(), InRam })
+        {
+            var model = RandomModels.Create(seed) with { Output = OutputKind.Scores };
+            var (_, design, frames, golden) = GeneratedHardwareTests.Case(model, seed, 8, options);
+            Assert.Contains(design.Shapes, s => s.Kind == Compiler.Hardware.Folding.LayerKind.Binary && s.Inputs < s.Chunk && s.FactorWidth > 0);
+            foreach (var stimulus in new[] { new StreamStimulus { Frames = frames }, new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 } })
+            {
+                var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
+                Assert.Equal(StreamStatus.Completed, trace.Status);
+                Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+            }
+        }
     }
 
     [Fact]

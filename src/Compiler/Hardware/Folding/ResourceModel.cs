@@ -152,17 +152,27 @@ public sealed class ResourceModel(ResourceCosts costs)
         // factors of the chunks a beat touches are selected likewise.
         bool inRam = lanesIn is { } lanes
             ? Generators.BinaryInputRam.Builds(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth, lanes, s.Inputs, Generators.BinaryInputRam.MinInputs)
-            : Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
+            // unknown lanes (the optimizer's per-layer cost): an HBNN layer is priced with its register
+            // banks, an upper bound, because whether its bits go to block RAM depends on its producer's
+            // PE (whole words from whole beats); so a LUT budget the optimizer keeps holds for the
+            // whole design's estimate, which knows the PE
+            : s.FactorWidth == 0 && Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
         if (inRam)
         {
             // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
             // and read pointers with their bank offsets.
+            // HBNN factors stay in their shift registers, as below.
             int addressBits = BitWidth.ToIndex(2L * s.Inputs / f.Simd);
-            terms.Add(new("input buffer") { BramBits = 2L * s.Inputs, CarryAdderBits = 4.0 * addressBits, MuxBits = 2.0 * addressBits, Ffs = f.Simd + (3L * addressBits) });
+            terms.Add(new("input buffer")
+            {
+                BramBits = 2L * s.Inputs,
+                CarryAdderBits = 4.0 * addressBits,
+                MuxBits = (2.0 * addressBits) + FactorMuxBits(s, f),
+                Ffs = f.Simd + (3L * addressBits) + (2 * chunks * s.FactorWidth),
+            });
             return terms;
         }
-        int factorsPerBeat = f.Simd >= s.Chunk ? groups : 1;
-        double factorMuxes = Math.Max(0, 2 * chunks - factorsPerBeat) * (double)s.FactorWidth;
+        double factorMuxes = FactorMuxBits(s, f);
         terms.Add(new("input buffer")
         {
             MuxBits = (((2.0 * s.Inputs) - f.Simd) * s.InputWidth) + factorMuxes,
@@ -170,6 +180,13 @@ public sealed class ResourceModel(ResourceCosts costs)
             PairsWithFlipFlops = s.InputWidth > 1,
         });
         return terms;
+    }
+
+    /// <summary>The factor banks' rotate multiplexers: every factor bit but those a beat reads.</summary>
+    private static double FactorMuxBits(LayerShape s, LayerFolding f)
+    {
+        int factorsPerBeat = f.Simd >= s.Chunk ? Math.Max(1, f.Simd / s.Chunk) : 1;
+        return Math.Max(0, (2 * ChunkCount(s)) - factorsPerBeat) * (double)s.FactorWidth;
     }
 
     /// <summary>What every layer has after its MVU: elementwise output ops, chunk sums for the next layer, the stream FIFO, control.</summary>

@@ -11,8 +11,9 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// their product) and shifts them into the fill bank. The compute side reads the low SIMD bits
 /// (and the current chunk's factors) of the read bank and rotates it after each beat, so after a
 /// whole pass over the inputs the bank is back in order for the next neuron fold. No addressing
-/// logic: a bank is a shift register in both directions. Wide +-1 inputs without chunk factors
-/// keep their banks in block RAM instead (<see cref="BinaryInputRam"/>).
+/// logic: a bank is a shift register in both directions. Wide +-1 inputs at PE 1 (and HBNN inputs
+/// from 64 on) keep their bits in block RAM instead (<see cref="BinaryInputRam"/>); chunk factors
+/// stay in the shift registers.
 /// </summary>
 public sealed class BinaryInputBuffer
 {
@@ -29,7 +30,8 @@ public sealed class BinaryInputBuffer
     /// stage's real inputs are never read), or the input bytes.
     /// </param>
     /// <param name="ramMinInputs">Inputs from which +-1 banks without chunk factors go to block RAM (<see cref="BinaryInputRam"/>, at PE <paramref name="pe"/>).</param>
-    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult, int ramMinInputs = int.MaxValue, int pe = 1)
+    /// <param name="ramMinFactorInputs">The same for banks with chunk factors: their bits go to block RAM, the factors stay in registers.</param>
+    public BinaryInputBuffer(ModuleBuilder m, MvuStage stage, int lanes, int fillElements, GraphType elementType, int simd, int producerBeatsPerResult, int ramMinInputs = int.MaxValue, int pe = 1, int ramMinFactorInputs = int.MaxValue)
     {
         var prep = stage.Prep ?? throw new InvalidOperationException($"{stage.Name} has no input preparation");
         Inputs = stage.Inputs;
@@ -60,17 +62,11 @@ public sealed class BinaryInputBuffer
             : elements.Select(e => AtLeast(m, e, signed, prep.BitThreshold)).ToList();
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
-        if (BinaryInputRam.Builds(Inputs, pe, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs))
-        {
+        if (BinaryInputRam.Builds(Inputs, pe, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs, ramMinFactorInputs))
             _ram = new BinaryInputRam(m, Banks, beatBits, Accept, lanes, simd, FillElements, Inputs);
-            Advance = m.And(Accept, fillLast);
-            FillBits = beatBits;
-            FillDelay = 0;
-            return;
-        }
         for (int bank = 0; bank < 2; bank++)
         {
-            _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);
+            if (_ram is null) _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);
             if (FactorWidth > 0) _factors[bank] = m.Register($"factors{bank}", ChunkCount * FactorWidth, useReset: false);
         }
         Advance = m.And(Accept, fillLast);
@@ -155,20 +151,22 @@ public sealed class BinaryInputBuffer
     /// <paramref name="issue"/> (bits by SIMD; factors by the groups, or by one on
     /// <paramref name="chunkEnd"/> when chunks span beats). Returns the read bank's current slices.
     /// </summary>
-    public (RtlSignal Bits, RtlSignal? Factors) Connect(ModuleBuilder m, RtlSignal issue, RtlSignal chunkEnd)
+    /// <param name="factorDelay">
+    /// Cycles after the issue at which the compute side takes a chunk's factor (0: in the issue
+    /// cycle). With a delay the factor banks rotate that much later, so the factor is read where
+    /// it is used instead of carried down a pipeline of FactorWidth-bit registers; see
+    /// <see cref="FactorDelayAllowed"/> for when that is safe.
+    /// </param>
+    public (RtlSignal Bits, RtlSignal? Factors) Connect(ModuleBuilder m, RtlSignal issue, RtlSignal chunkEnd, int factorDelay = 0)
     {
-        if (_ram is not null) return (_ram.Read(m, issue), null);
+        if (factorDelay > 0 && !FactorDelayAllowed(factorDelay))
+            throw new InvalidOperationException($"a factor read {factorDelay} cycles late could meet the fill side's first write of a released bank (chunk {Chunk}, {Lanes} lanes)");
+        var ramBits = _ram?.Read(m, issue);
         for (int bank = 0; bank < 2; bank++)
         {
             var filling = m.And(Accept, PingPong.Is(m, Banks.Fill, bank));
             var reading = m.And(issue, PingPong.Is(m, Banks.Read, bank));
-            var bits = _bits[bank];
-            int e = Planes;
-            var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes * e, (FillElements - Lanes) * e));
-            if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements * e, (BankWidth - FillElements) * e), shifted);
-            var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs * e) : m.Concat(m.Slice(bits, 0, Simd * e), m.Slice(bits, Simd * e, (Inputs - Simd) * e));
-            if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs * e, (BankWidth - Inputs) * e), rotated);
-            m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
+            if (_ram is null) ShiftBits(m, _bits[bank], filling, reading);
 
             if (_factors[bank] is not { } factors) continue;
             int step = ComputeGroups * FactorWidth;
@@ -178,13 +176,40 @@ public sealed class BinaryInputBuffer
             var factorShifted = width == fillStep ? NewFactors : m.Concat(NewFactors, m.Slice(factors, fillStep, width - fillStep));
             var factorRotated = width == step ? factors : m.Concat(m.Slice(factors, 0, step), m.Slice(factors, step, width - step));
             var rotate = Simd >= Chunk ? reading : m.And(reading, chunkEnd);
+            if (factorDelay > 0) rotate = m.DelayReset(rotate, factorDelay, $"factor_rotate{bank}");
             m.Next(factors, m.Mux(factorFill, factorShifted, factorRotated), m.Or(factorFill, rotate));
         }
-        var readBits = m.Mux(Banks.Read, _bits[1], _bits[0]);
         RtlSignal? readFactors = null;
         if (FactorWidth > 0)
-            readFactors = m.Slice(m.Mux(Banks.Read, _factors[1]!, _factors[0]!), 0, ComputeGroups * FactorWidth);
-        return (m.Slice(readBits, 0, Simd * Planes), readFactors);
+        {
+            var readBank = factorDelay > 0 ? m.Delay(Banks.Read, factorDelay, "factor_read_bank") : Banks.Read;
+            readFactors = m.Slice(m.Mux(readBank, _factors[1]!, _factors[0]!), 0, ComputeGroups * FactorWidth);
+        }
+        return (ramBits ?? m.Slice(m.Mux(Banks.Read, _bits[1], _bits[0]), 0, Simd * Planes), readFactors);
+    }
+
+    /// <summary>
+    /// Whether the factor banks may rotate <paramref name="delay"/> cycles after the issue: the last
+    /// late rotations of a released bank land at most delay cycles after its release, while the
+    /// fill side writes its first factor there only after the first chunk, min(Chunk, Inputs) / Lanes
+    /// beats (and the cycle the factor takes), so the two never meet when that is longer than the
+    /// delay. (A layer narrower than its chunk has one short chunk: 2 inputs in chunks of 7 fill in 2 beats.)
+    /// </summary>
+    public bool FactorDelayAllowed(int delay)
+    {
+        int firstChunk = Math.Min(Chunk, Inputs);
+        return FactorWidth > 0 && Lanes < firstChunk && firstChunk / Lanes >= delay + 2;
+    }
+
+    /// <summary>A shift-register bank: the fill side shifts Lanes elements in, the compute side rotates SIMD out and back in.</summary>
+    private void ShiftBits(ModuleBuilder m, RtlSignal bits, RtlSignal filling, RtlSignal reading)
+    {
+        int e = Planes;
+        var shifted = FillElements == Lanes ? FillBits : m.Concat(FillBits, m.Slice(bits, Lanes * e, (FillElements - Lanes) * e));
+        if (BankWidth > FillElements) shifted = m.Concat(m.Slice(bits, FillElements * e, (BankWidth - FillElements) * e), shifted);
+        var rotated = Inputs == Simd ? m.Slice(bits, 0, Inputs * e) : m.Concat(m.Slice(bits, 0, Simd * e), m.Slice(bits, Simd * e, (Inputs - Simd) * e));
+        if (BankWidth > Inputs) rotated = m.Concat(m.Slice(bits, Inputs * e, (BankWidth - Inputs) * e), rotated);
+        m.Next(bits, m.Mux(filling, shifted, rotated), m.Or(filling, reading));
     }
 
     /// <summary>

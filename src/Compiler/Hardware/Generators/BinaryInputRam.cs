@@ -21,6 +21,14 @@ public sealed class BinaryInputRam
     public const int MinInputs = 1024;
 
     /// <summary>
+    /// Inputs from which the bits of a layer with chunk factors (HBNN) go to block RAM, their factors
+    /// staying in registers. Much lower: fmnist-tiny's 64-input HBNN layers at PE 1 spent 2 x 64
+    /// flip-flops and a rotate multiplexer a bit on banks one block holds, about 250 logic cells a
+    /// layer of a UP5K that the 20,000 frames/s folding (issue 14) needs.
+    /// </summary>
+    public const int MinFactorInputs = 64;
+
+    /// <summary>
     /// The widest word the banks take to block RAM: an iCE40 block's widest word. Wider words waste
     /// blocks where block RAM is what runs out (fmnist-wht's 1,024-input layer at SIMD 64 would
     /// take four 4-kbit blocks for 2 kbit, and `--device ice40-hx8k` then had to fold it 4x slower);
@@ -35,12 +43,12 @@ public sealed class BinaryInputRam
     /// made `--device` fold fmnist-wht 4x slower on the HX8K. (Which of the two a device wants is
     /// the device search's choice to make; it does not make it yet.)
     /// </summary>
-    public static bool Applies(int inputs, int pe, int simd, int factorWidth, int planes, int minInputs = MinInputs) =>
-        pe == 1 && factorWidth == 0 && planes == 1 && inputs >= minInputs && simd <= MaxSimd && inputs / simd >= 2 && inputs % simd == 0;
+    public static bool Applies(int inputs, int pe, int simd, int factorWidth, int planes, int minInputs = MinInputs, int minFactorInputs = MinFactorInputs) =>
+        pe == 1 && planes == 1 && inputs >= (factorWidth == 0 ? minInputs : minFactorInputs) && simd <= MaxSimd && inputs / simd >= 2 && inputs % simd == 0;
 
     /// <summary>Whether the generator builds the banks in block RAM: also whole words from whole beats, and every word read was written.</summary>
-    public static bool Builds(int inputs, int pe, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs) =>
-        Applies(inputs, pe, simd, factorWidth, planes, minInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
+    public static bool Builds(int inputs, int pe, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs, int minFactorInputs = MinFactorInputs) =>
+        Applies(inputs, pe, simd, factorWidth, planes, minInputs, minFactorInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
 
     private readonly int _simd, _words, _bankWords, _addressWidth;
     private readonly RtlSignal _readBank, _writeAddress, _writeWord, _writeEnable;

@@ -28,7 +28,7 @@ public static class BinaryMvu
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd, chunk = stage.Chunk;
         int chunks = (inputs + chunk - 1) / chunk;
-        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult, options.InputRamMinInputs, pe);
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult, options.InputRamMinInputs, pe, options.FactorInputRamMinInputs);
         int groups = buffer.ComputeGroups;
         int groupLanes = Math.Min(simd, chunk);
 
@@ -47,7 +47,13 @@ public static class BinaryMvu
             var (chunkInNeuron, _) = m.Counter("chunk_in_neuron", chunks, m.And(issue, chunkEnd), loops.SynapseLast);
             firstChunk = m.Compare(RtlOp.Eq, chunkInNeuron, m.Const(0, chunkInNeuron.Width));
         }
-        var (bits, factors) = buffer.Connect(m, issue, chunkEnd);
+        var coef = stage.Mvu.Find("coef") as IntTensorAttr;
+        bool shiftForm = stage.Mvu.Find("shift") is IntTensorAttr;
+        int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
+        bool serial = !shiftForm && coef is not null && buffer.FactorWidth > 0 && simd < chunk && minChunkBeats >= 2;
+        // the serial product takes its factor at S4: read it there (see BinaryInputBuffer.Connect)
+        int factorDelay = serial && buffer.FactorDelayAllowed(SerialFactorStage) ? SerialFactorStage : 0;
+        var (bits, factors) = buffer.Connect(m, issue, chunkEnd, factorDelay);
         bits = MaskPadLanes(m, bits, 1, stage.RealInputs, simd, loops.SynapseLast);
         buffer.ConnectBanks(m, m.And(issue, loops.FrameLast));
 
@@ -61,8 +67,6 @@ public static class BinaryMvu
             return (m.Build(), thresholdLatency + buffer.FillDelay);
         }
 
-        var coef = stage.Mvu.Find("coef") as IntTensorAttr;
-        bool shiftForm = stage.Mvu.Find("shift") is IntTensorAttr;
         RtlSignal? coefAddress = null;
         if (coef is not null || shiftForm)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
@@ -76,7 +80,7 @@ public static class BinaryMvu
         var last1 = m.Delay(loops.SynapseLast, 1, "s1_last");
         var fold1 = m.Delay(loops.Neuron, 1, "s1_fold");
         var bits1 = m.Delay(bits, 1, "s1_bits");
-        var factors1 = factors is null ? null : m.Delay(factors, 1, "s1_factors");
+        var factors1 = factors is null || factorDelay > 0 ? null : m.Delay(factors, 1, "s1_factors");
         var coefAddress1 = coefAddress is null ? null : m.Delay(coefAddress, 1, "s1_caddr");
 
         // S2: signed counts per PE and chunk group
@@ -129,12 +133,10 @@ public static class BinaryMvu
         var factorNode = stage.Factor;
         long factorMax = factorNode?.Type.Max ?? 1;
         var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
-        int minChunkBeats = MinChunkBeats(inputs, chunk, simd);
-        bool serial = coef is not null && factors3 is not null && simd < chunk && minChunkBeats >= 2;
         var (terms, toAccumulate) = shiftForm
             ? (ShiftTerms.Build(m, stage, chunkCounts, factors3, buffer.FactorWidth, coefAddress1!, pe, groups, chunks, inputs / simd, options.Fabric), ShiftTerms.Latency)
             : serial
-            ? SerialTerms(m, chunkCounts, valid3, factors3!, buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric)
+            ? SerialTerms(m, chunkCounts, valid3, factorDelay > 0 ? factors! : m.Delay(m.Slice(factors3!, 0, buffer.FactorWidth), 1, "s4_factor"), buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric)
             : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd, options.Fabric);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
 
@@ -177,6 +179,9 @@ public static class BinaryMvu
         var lanes = Enumerable.Range(0, simd).Select(l => m.Slice(bits, l * planes, planes)).Select((lane, l) => l < realInLast ? lane : m.And(lane, notLast));
         return m.Concat([.. lanes.Reverse()]);
     }
+
+    /// <summary>The stage at which the serial chunk term starts and takes its factor: issue | S1 | S2 | S3 | S4.</summary>
+    private const int SerialFactorStage = 4;
 
     /// <summary>The fewest beats any chunk takes (the last chunk may be shorter).</summary>
     private static int MinChunkBeats(int inputs, int chunk, int simd)
@@ -250,7 +255,7 @@ public static class BinaryMvu
     /// numbers, in parallel), then F * Q by a serial shift-add that finishes within the shortest
     /// chunk, a fraction of the parallel product's area.
     /// </summary>
-    private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factors,
+    private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factor4,
         int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget, LogicFabric fabric)
     {
         int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
@@ -261,7 +266,6 @@ public static class BinaryMvu
         var coefContent = CoefficientWords(coef, pe, 1, coefWidth, chunks, chunks);
         var coefWords = m.Rom("coef", pe * coefWidth, coefContent, m.Delay(coefAddress1, 1, "s2_caddr"), style: MemoryPolicy.Style(fabric, MemoryKind.Constants, pe * coefWidth, coefContent.Count));
         var start = m.DelayReset(valid3, 1, "s4_start");
-        var factor4 = m.Delay(m.Slice(factors, 0, factorWidth), 1, "s4_factor");
         int bitsPerCycle = SerialProduct.BitsPerCycleFor(qWidth, cycleBudget);
         int cycles = 0;
         var terms = new List<List<RtlSignal>>();
