@@ -49,7 +49,9 @@ public sealed class GraphExecutor
         var values = new Dictionary<string, GraphValue>(_graph.Nodes.Count);
         foreach (var node in _graph.Nodes)
         {
+            long clock = Diagnostics.StepClock.Start();
             var value = node.Op == Ops.Input ? InputValue(node, raw, rows) : Evaluate(node, values);
+            Diagnostics.StepClock.Stop(node.Name, "node", clock);
             if (_checkRanges) CheckRange(node, value);
             values[node.Name] = value;
         }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Diagnostics;
 using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Runtime.Kernels;
@@ -33,6 +34,8 @@ internal sealed unsafe class ConvBlockKernel
     private readonly int _slot;
     private readonly int _pixelWidth;
     private readonly DenseWeights? _dense;
+    private readonly SlotDot? _slots;
+    private readonly int _pixelPairs;
     private readonly ThreadLocal<Workspace> _workspaces;
 
     public ConvBlockKernel(ConvBlock block, KernelOptions options)
@@ -60,6 +63,11 @@ internal sealed unsafe class ConvBlockKernel
             _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
             _binary.Weights.Prepare(options.Isa);
             _pixelWidth = g.Channels;
+            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+            (_slots, _pixelPairs) = SlotDotFor(block, _binary, _coding, options);
+        }
+        if (_binary is not null && _slots is null)
+        {
             // Chunks off the 32-bit steps (HBNN's 16) would run the table-lookup kernel: give each chunk
             // its own 32-bit step instead (zero bits count nothing, in AND and in XOR against zero weights),
             // so the VPOPCNTD kernel runs, at the price of the zeros' popcounts.
@@ -81,13 +89,42 @@ internal sealed unsafe class ConvBlockKernel
                 _spread.Prepare(options.Isa);
                 _pixelWidth = g.Channels / k * _slot;
             }
-            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
         }
-        else
+        if (_binary is null)
         {
-            _dense = DenseWeights.For(block.Dot, block.Window.Type);
+            _dense = DenseWeights.For(block.Dot, block.Window.Type, options.WordLanes);
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
+    }
+
+    /// <summary>Whether the bin-dot runs on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
+    internal bool UsesSlotDot => _slots is not null;
+
+    /// <summary>
+    /// The slot-dot form of a block's bin-dot when its chunks lie inside a pixel: a pixel's chunks in
+    /// 16-bit slots, padded to whole slot pairs, so that a receptive field's records are its pixels'
+    /// records concatenated. Null when the CPU lacks the kernels or the bounds do not prove them exact.
+    /// </summary>
+    private static (SlotDot? Dot, int PixelPairs) SlotDotFor(ConvBlock block, PackedBinDot.Prepared binary, ActivationCoding coding, KernelOptions options)
+    {
+        var g = block.Geometry;
+        int c = g.Channels, k = binary.Weights.Chunks.ChunkLength;
+        if (c % k != 0 || binary.Weights.Inputs != g.Patch) return (null, 0);
+        long maxFactor = 1;
+        if (block.SumSource is { } sums)
+        {
+            if (sums.Type.Min < 0) return (null, 0);
+            maxFactor = sums.Type.Max;
+        }
+        var slots = new List<Slot>();
+        int taps = g.KernelHeight * g.KernelWidth, perPixel = c / k;
+        for (int t = 0; t < taps; t++)
+        {
+            for (int q = 0; q < perPixel; q++) Slot.AddChunk(slots, (t * c) + (q * k), k, (t * perPixel) + q);
+            if (slots.Count % 2 != 0) slots.Add(Slot.Padding);
+        }
+        var dot = SlotDot.Create(binary.Weights.Bits, slots, binary.CoefByChunk, binary.PaddedOutputs, coding, maxFactor, options);
+        return (dot, slots.Count / 2 / taps);
     }
 
     public GraphValue Evaluate(GraphValue input)
@@ -100,8 +137,10 @@ internal sealed unsafe class ConvBlockKernel
         {
             var space = _workspaces.Value!;
             Run(input, r, space);
+            long clock = StepClock.Start();
             if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
             else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+            StepClock.Stop(_block.Last.Name, "pool", clock);
         }
         if (_options.EffectiveThreads == 1 || rows == 1)
         {
@@ -117,14 +156,17 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>
     private void Run(GraphValue input, int r, Workspace space)
     {
+        long clock = StepClock.Start();
         if (_dense is not null) RunDense((IntValue)input, r, space);
         else RunBinary(input, r, space);
+        clock = StepClock.Stop(_block.Last.Name, "dot", clock);
         var totals = space.Totals.AsSpan();
         foreach (var step in _post)
         {
             if (step.MakesBits) step.Apply(totals, space.Bits.AsSpan());
             else step.Apply(totals, totals);
         }
+        StepClock.Stop(_block.Last.Name, "post", clock);
     }
 
     private void RunDense(IntValue input, int r, Workspace space)
@@ -138,6 +180,7 @@ internal sealed unsafe class ConvBlockKernel
 
     private void RunBinary(GraphValue input, int r, Workspace space)
     {
+        long clock = StepClock.Start();
         var g = _block.Geometry;
         int c = g.Channels, frame = (_pixels + 1) * c;
         // the pre ops on the pixels and on one padding pixel (the window pads with 0)
@@ -173,6 +216,12 @@ internal sealed unsafe class ConvBlockKernel
         }
         var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
         PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
+        StepClock.Stop(_block.Last.Name, "dot: pre ops + pack (inside dot)", clock);
+        if (_slots is not null)
+        {
+            RunSlots(space);
+            return;
+        }
         var weights = _binary!.Weights;
         int chunks = weights.Chunks.Count;
         if (_spread is null)
@@ -206,6 +255,53 @@ internal sealed unsafe class ConvBlockKernel
             var sink = new BinDotSink(new SignedCounts(weights.Chunks, _coding, pops), factorData, chunks, coef, null, bias,
                 _binary.PaddedOutputs, target, weights.Outputs);
             PackedKernel.Run(space.Rows, _spread ?? weights, _coding, sink, _inner);
+        }
+    }
+
+    /// <summary>The bin-dot on the slot-dot kernels: each pixel's records once, a receptive field's row the copies of its pixels' records.</summary>
+    private void RunSlots(Workspace space)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, k = _binary!.Weights.Chunks.ChunkLength, perPixel = c / k;
+        var pixelSums = _block.SumSource is { } sums ? (long[])space.Value(sums.Name) : null;
+        int pairBytes = _pixelPairs * SlotDotCode.RecordBytes;
+        byte* pixelRecords = space.PixelRecords.Pointer;
+        fixed (ulong* words = space.PixelWords)
+        {
+            for (int p = 0; p <= _pixels; p++)
+            {
+                ushort* records = (ushort*)(pixelRecords + ((long)p * pairBytes));
+                ulong* pixel = words + ((long)p * space.WordsPerPixel);
+                int slot = 0;
+                for (int q = 0; q < perPixel; q++)
+                {
+                    long factor = pixelSums is null ? 1 : pixelSums[(p * perPixel) + q];
+                    for (int h = 0; h < k; h += 16, slot++)
+                    {
+                        int start = (q * k) + h, length = Math.Min(16, k - h), shift = start & 63;
+                        ulong field = pixel[start >> 6] >> shift;
+                        if (shift + length > 64) field |= pixel[(start >> 6) + 1] << (64 - shift);
+                        _slots!.Fill(records, slot, (uint)(field & ((1UL << length) - 1)), length, factor);
+                    }
+                }
+                if (slot % 2 != 0) _slots!.Fill(records, slot, 0, 0, 0);
+            }
+        }
+        long clock = StepClock.Start();
+        byte* rows = space.RowRecords.Pointer;
+        long stride = _slots!.RecordStride;
+        for (int p = 0; p < g.Positions; p++)
+        {
+            byte* row = rows + (p * stride);
+            for (int t = 0; t < _taps; t++)
+                Unsafe.CopyBlock(row + (t * pairBytes), pixelRecords + ((long)_tapPixels[(p * _taps) + t] * pairBytes), (uint)pairBytes);
+        }
+        fixed (long* bias = _binary.Bias)
+        fixed (long* target = space.Totals)
+        {
+            clock = StepClock.Stop(_block.Last.Name, "dot: gather records (inside dot)", clock);
+            _slots.Run(rows, g.Positions, bias, target);
+            StepClock.Stop(_block.Last.Name, "dot: slot kernel (inside dot)", clock);
         }
     }
 
@@ -366,7 +462,15 @@ internal sealed unsafe class ConvBlockKernel
             int chunks = kernel._binary!.Weights.Chunks.Count;
             Factors = new long[g.Positions * chunks];
             Pops = new int[g.Positions * chunks];
+            if (kernel._slots is { } slots)
+            {
+                PixelRecords = new AlignedBuffer<byte>((kernel._pixels + 1) * kernel._pixelPairs * SlotDotCode.RecordBytes);
+                RowRecords = new AlignedBuffer<byte>(g.Positions * slots.RecordStride);
+            }
         }
+
+        public AlignedBuffer<byte> PixelRecords { get; } = new(0);
+        public AlignedBuffer<byte> RowRecords { get; } = new(0);
 
         public long[] Totals { get; }
         public byte[] Bits { get; }
@@ -393,7 +497,7 @@ internal sealed unsafe class ConvBlockKernel
 /// </summary>
 internal abstract class DenseWeights
 {
-    public static DenseWeights For(Node dense, GraphType input)
+    public static DenseWeights For(Node dense, GraphType input, bool pairs)
     {
         var weights = dense.IntTensor("weights");
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
@@ -404,7 +508,7 @@ internal abstract class DenseWeights
             for (int i = 0; i < inputs; i++) bound += Math.Abs((double)weights[i, j]) * largest;
             return bound <= int.MaxValue;
         });
-        return narrow ? new DenseWeights<int>(dense) : new DenseWeights<long>(dense);
+        return !narrow ? new DenseWeights<long>(dense) : pairs && PairDenseWeights.Fits(dense, input) ? new PairDenseWeights(dense) : new DenseWeights<int>(dense);
     }
 
     public abstract int Width { get; }

@@ -25,6 +25,16 @@ public static class PackedEngine
     public static IReadOnlyList<string> PackedNodes(Graph.Graph graph) =>
         graph.Nodes.Where(n => n.Op == Ops.BinDot && PackedBinDot.Packable(n)).Select(n => n.Name).ToList();
 
+    /// <summary>
+    /// The bin-dots (by name; a convolution block by its last node's name) that run on the slot-dot kernels
+    /// with these options: chunks in 16-bit slots, factor and coefficient applied in the kernel.
+    /// </summary>
+    public static IReadOnlyList<string> SlotDotNodes(Graph.Graph graph, KernelOptions? options = null)
+    {
+        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).SlotDotNodes;
+    }
+
     /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
     public static IReadOnlyList<string> NarrowDenseNodes(Graph.Graph graph) =>
         graph.Nodes.Where(n => n.Op == Ops.Dense && NarrowDense.Fits(n, graph.Operand(n))).Select(n => n.Name).ToList();
@@ -37,6 +47,9 @@ internal sealed class PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, C
     private readonly NarrowDense _dense = new(graph);
     private readonly ElementNodes _elements = new(graph);
     private readonly Dictionary<string, ConvBlockKernel> _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options));
+
+    public IReadOnlyList<string> SlotDotNodes =>
+        [.. _binDot.SlotNodes.Concat(_convolutions.Where(c => c.Value.UsesSlotDot).Select(c => c.Key)).Order(StringComparer.Ordinal)];
 
     public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node) || TransformKernel.Runs(node) || _convolutions.ContainsKey(node.Name) || _elements.Runs(node);
 

@@ -57,11 +57,12 @@ public sealed class ConvLoweringTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void PackedEngineEqualsTheGoldenKernelOnConvModels(bool pixelChunks)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void PackedEngineEqualsTheGoldenKernelOnConvModels(bool pixelChunks, bool wordLanes)
     {
-        int fusedModels = 0;
+        int fusedModels = 0, slotModels = 0;
         Gen.ULong.Sample(seed =>
         {
             var model = RandomConvModels.Create(seed, pixelChunks);
@@ -72,7 +73,11 @@ public sealed class ConvLoweringTests
             var binary = graph.Nodes.Where(n => n.Op == Ops.BinDot && n.IntTensor("weights").Data.All(w => w is 1 or -1)).Select(n => n.Name);
             Assert.Equal(binary, PackedEngine.PackedNodes(graph));
             var golden = new GraphExecutor(graph).RunAll(inputs, rows);
-            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            var options = new KernelOptions(KernelCpu.Best, Threads: 1, WordLanes: wordLanes);
+            var engine = PackedEngine.Create(graph, options);
+            var slotNodes = PackedEngine.SlotDotNodes(graph, options);
+            if (!wordLanes) Assert.Empty(slotNodes);
+            if (slotNodes.Count > 0) Interlocked.Increment(ref slotModels);
             var packed = engine.RunAll(inputs, rows);
             // a convolution block's inner values are never formed; its last value and every other node's must be the golden kernel's
             int fused = engine.Graph.Nodes.Count(n => n.Op == "fused-conv");
@@ -93,5 +98,7 @@ public sealed class ConvLoweringTests
             }
         }, iter: 40, threads: 1);
         Assert.True(fusedModels > 0, "no model ran a convolution as a packed block");
+        // chunk factors in slots: every pixel-chunk model has them (HBNN's, and BNN's per-pixel chunk sums)
+        if (wordLanes && pixelChunks && KernelCpu.SlotDot) Assert.True(slotModels > 0, "no model ran a bin-dot on the slot-dot kernels");
     }
 }
