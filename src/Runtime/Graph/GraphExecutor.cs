@@ -69,12 +69,14 @@ public sealed class GraphExecutor
     {
         int features = _graph.Input.Type.Length;
         int batch = Batch.Rows(_graph.Nodes.Max(n => (long)n.Type.Length));
-        if (rows <= batch) return Classes(Run(raw, rows));
         var classes = new int[rows];
         for (int start = 0; start < rows; start += batch)
         {
             int count = Math.Min(batch, rows - start);
-            Classes(Run(raw.Slice(start * features, count * features), count)).CopyTo(classes, start);
+            var values = RunAll(raw.Slice(start * features, count * features), count);
+            Classes(values[_graph.Output.Name]).CopyTo(classes, start);
+            // only the classes leave this method: the kernel may reuse its values' arrays for the next batch
+            _kernel?.Release(values.Values);
         }
         return classes;
     }
@@ -155,6 +157,11 @@ public interface INodeKernel
     bool Runs(Node node);
 
     GraphValue Evaluate(Node node, GraphValue[] operands);
+
+    /// <summary>Called with a batch's values when nothing reads them any more (the kernel may reuse their arrays).</summary>
+    void Release(IEnumerable<GraphValue> values)
+    {
+    }
 }
 
 /// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>

@@ -37,9 +37,15 @@ internal sealed unsafe class ConvBlockKernel
     private readonly SlotDot? _slots;
     private readonly int _pixelPairs;
     private readonly ThreadLocal<Workspace> _workspaces;
+    private readonly int[] _poolSources = [];
+    private readonly int _poolChannels;
+    private readonly int _poolTaps;
 
-    public ConvBlockKernel(ConvBlock block, KernelOptions options)
+    private readonly ValueArrays _arrays;
+
+    public ConvBlockKernel(ConvBlock block, KernelOptions options, ValueArrays arrays)
     {
+        _arrays = arrays;
         _block = block;
         _options = options;
         _inner = options with { Threads = 1 };
@@ -94,6 +100,17 @@ internal sealed unsafe class ConvBlockKernel
         {
             _dense = DenseWeights.For(block.Dot, block.Window.Type, options.WordLanes);
         }
+        if (block.Pool is { } pool)
+        {
+            // per pooled position and pool tap, the grid element the tap starts at, or -1 outside the grid
+            var pg = WindowAttrs.Geometry(pool);
+            (_poolChannels, _poolTaps) = (pg.Channels, pg.KernelHeight * pg.KernelWidth);
+            _poolSources = new int[pg.Positions * _poolTaps];
+            for (int q = 0; q < pg.Positions; q++)
+            {
+                for (int t = 0; t < _poolTaps; t++) _poolSources[(q * _poolTaps) + t] = pg.Source(q, t * pg.Channels);
+            }
+        }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
 
@@ -131,8 +148,8 @@ internal sealed unsafe class ConvBlockKernel
     {
         int rows = input.Rows, length = _block.Last.Type.Length;
         bool bits = _block.Last.Type.Kind == ValueKind.Bits;
-        var bytes = bits ? new byte[(long)rows * length] : null;
-        var longs = bits ? null : new long[(long)rows * length];
+        var bytes = bits ? _arrays.Rent<byte>((long)rows * length) : null;
+        var longs = bits ? null : _arrays.Rent<long>((long)rows * length);
         void Image(int r)
         {
             var space = _workspaces.Value!;
@@ -411,27 +428,37 @@ internal sealed unsafe class ConvBlockKernel
     private void Finish<T>(Workspace space, T[] grid, Span<T> target)
         where T : unmanaged, INumber<T>
     {
-        if (_block.Pool is not { } pool)
+        if (_block.Pool is null)
         {
             grid.AsSpan(0, target.Length).CopyTo(target);
             return;
         }
-        var pg = WindowAttrs.Geometry(pool);
-        int c = pg.Channels;
-        for (int q = 0; q < pg.Positions; q++)
+        int c = _poolChannels, taps = _poolTaps;
+        ref T first = ref grid[0];
+        for (int q = 0; q < target.Length / c; q++)
         {
             var best = target.Slice(q * c, c);
-            bool any = false;
-            for (int t = 0; t < pg.KernelHeight * pg.KernelWidth; t++)
+            ref T to = ref best[0];
+            var sources = _poolSources.AsSpan(q * taps, taps);
+            int count = 0;
+            foreach (int source in sources)
             {
-                int source = pg.Source(q, t * c);
                 if (source < 0) continue;
-                var value = grid.AsSpan(source, c);
-                if (any) TensorPrimitives.Max<T>(best, value, best);
-                else value.CopyTo(best);
-                any = true;
+                ref T from = ref Unsafe.Add(ref first, source);
+                int i = 0;
+                if (count == 0)
+                {
+                    new ReadOnlySpan<T>(grid, source, c).CopyTo(best);
+                }
+                else
+                {
+                    for (; i + Vector512<T>.Count <= c; i += Vector512<T>.Count)
+                        Vector512.Max(Vector512.LoadUnsafe(ref to, (nuint)i), Vector512.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+                    for (; i < c; i++) Unsafe.Add(ref to, i) = T.Max(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i));
+                }
+                count++;
             }
-            if (!any) best.Clear();
+            if (count == 0) best.Clear();
         }
     }
 

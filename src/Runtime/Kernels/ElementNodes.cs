@@ -13,8 +13,11 @@ internal sealed class ElementNodes
     private readonly Dictionary<string, ElementStep> _steps = [];
     private readonly HashSet<string> _chunkSums = [];
 
-    public ElementNodes(Graph.Graph graph)
+    private readonly ValueArrays _arrays;
+
+    public ElementNodes(Graph.Graph graph, ValueArrays arrays)
     {
+        _arrays = arrays;
         foreach (var node in graph.Nodes.Where(n => n.Operands.Count == 1 && graph.Contains(n.Operands[0]) && graph.Operand(n).Type.Kind == ValueKind.Int))
         {
             if (node.Op == Ops.ChunkSum && !node.Has("segment")) _chunkSums.Add(node.Name);
@@ -26,24 +29,24 @@ internal sealed class ElementNodes
 
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
-        if (_chunkSums.Contains(node.Name)) return ChunkSums(node, (IntValue)operands[0]);
+        if (_chunkSums.Contains(node.Name)) return ChunkSums(node, (IntValue)operands[0], _arrays);
         if (!_steps.TryGetValue(node.Name, out var step)) return null;
         var x = (IntValue)operands[0];
         if (step.MakesBits)
         {
-            var bits = new byte[x.Data.Length];
+            var bits = _arrays.Rent<byte>(x.Data.Length);
             step.Apply(x.Data, bits);
             return new BitsValue(x.Rows, x.Length, bits, node.Type.Encoding);
         }
-        var data = new long[x.Data.Length];
+        var data = _arrays.Rent<long>(x.Data.Length);
         step.Apply(x.Data, data);
         return new IntValue(x.Rows, x.Length, data, node.Type.Scale);
     }
 
-    private static IntValue ChunkSums(Node node, IntValue x)
+    private static IntValue ChunkSums(Node node, IntValue x, ValueArrays arrays)
     {
         var chunks = new Chunks(x.Length, (int)node.Int("chunk"));
-        var sums = new long[x.Rows * chunks.Count];
+        var sums = arrays.Rent<long>(x.Rows * chunks.Count);
         for (int r = 0; r < x.Rows; r++)
         {
             var row = x.Row(r);

@@ -9,9 +9,13 @@ internal sealed unsafe class PackedBinDot
     private readonly Dictionary<string, Prepared> _prepared = [];
     private readonly Dictionary<string, SlotDot> _slots = [];
 
-    public PackedBinDot(Graph.Graph graph, KernelOptions options)
+    private readonly ValueArrays _arrays;
+    private readonly ThreadLocal<AlignedBuffer<byte>> _records = new(() => new AlignedBuffer<byte>(0));
+
+    public PackedBinDot(Graph.Graph graph, KernelOptions options, ValueArrays arrays)
     {
         _options = options;
+        _arrays = arrays;
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.BinDot))
         {
             if (Pack(node) is not { } packed) continue;
@@ -43,8 +47,9 @@ internal sealed unsafe class PackedBinDot
     {
         var activations = Pack(bits);
         int rows = bits.Rows, stride = dot.RecordStride;
-        var records = new AlignedBuffer<byte>(rows * stride);
-        var result = new long[rows * dot.Outputs];
+        if (_records.Value!.Length < rows * stride) _records.Value = new AlignedBuffer<byte>(rows * stride);
+        var records = _records.Value;
+        var result = _arrays.Rent<long>(rows * dot.Outputs);
         fixed (long* bias = prepared.Bias)
         fixed (long* target = result)
         fixed (long* factorData = factors?.Data)
@@ -81,7 +86,7 @@ internal sealed unsafe class PackedBinDot
         var weights = prepared.Weights;
         var activations = Pack(bits);
         var popCounts = BinaryGemm.ActivationPopCounts(activations, weights.Chunks, coding);
-        var result = new long[bits.Rows * weights.Outputs];
+        var result = _arrays.Rent<long>(bits.Rows * weights.Outputs);
         fixed (int* pops = popCounts)
         fixed (long* factorData = factors?.Data)
         fixed (long* coef = prepared.CoefByChunk)

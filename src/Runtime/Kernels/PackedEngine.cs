@@ -41,12 +41,23 @@ public static class PackedEngine
 }
 
 /// <summary>The ops the packed engine takes over from the golden kernel.</summary>
-internal sealed class PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options) : INodeKernel
+internal sealed class PackedOps : INodeKernel
 {
-    private readonly PackedBinDot _binDot = new(graph, options);
-    private readonly NarrowDense _dense = new(graph);
-    private readonly ElementNodes _elements = new(graph);
-    private readonly Dictionary<string, ConvBlockKernel> _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options));
+    private readonly ValueArrays _arrays = new();
+    private readonly PackedBinDot _binDot;
+    private readonly NarrowDense _dense;
+    private readonly ElementNodes _elements;
+    private readonly Dictionary<string, ConvBlockKernel> _convolutions;
+
+    public PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options)
+    {
+        _binDot = new(graph, options, _arrays);
+        _dense = new(graph, _arrays);
+        _elements = new(graph, _arrays);
+        _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options, _arrays));
+    }
+
+    public void Release(IEnumerable<GraphValue> values) => _arrays.Release(values);
 
     public IReadOnlyList<string> SlotDotNodes =>
         [.. _binDot.SlotNodes.Concat(_convolutions.Where(c => c.Value.UsesSlotDot).Select(c => c.Key)).Order(StringComparer.Ordinal)];

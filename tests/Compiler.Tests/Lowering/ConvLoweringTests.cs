@@ -101,4 +101,23 @@ public sealed class ConvLoweringTests
         // chunk factors in slots: every pixel-chunk model has them (HBNN's, and BNN's per-pixel chunk sums)
         if (wordLanes && pixelChunks && KernelCpu.SlotDot) Assert.True(slotModels > 0, "no model ran a bin-dot on the slot-dot kernels");
     }
+
+    [Fact]
+    public void ClassifyingBatchAfterBatchReusesArraysWithoutChangingAClass()
+    {
+        // more rows than one batch holds, twice: the second batch and the second pass run on arrays the first released
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            var model = RandomConvModels.Create(seed, pixelChunks: true);
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            int batch = Batch.Rows(PackedEngine.Create(graph).Graph.Nodes.Max(n => (long)n.Type.Length));
+            int rows = batch + (batch / 2) + 1;
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: rows - 4);
+            var expected = new GraphExecutor(graph).Classify(inputs, rows);
+            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            Assert.Equal(expected, engine.Classify(inputs, rows));
+            Assert.Equal(expected, engine.Classify(inputs, rows));
+            Assert.Equal(expected.Take(batch / 3), engine.Classify(inputs.AsSpan(0, batch / 3 * model.Input.Features), batch / 3));
+        }
+    }
 }
