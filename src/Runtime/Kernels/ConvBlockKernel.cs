@@ -38,6 +38,8 @@ internal sealed unsafe class ConvBlockKernel
     private readonly int _pixelPairs;
     private readonly ThreadLocal<Workspace> _workspaces;
     private readonly int[] _poolSources = [];
+    private readonly bool _poolFirst;
+    private readonly int[] _emptyWindows = [];
     private readonly int _poolChannels;
     private readonly int _poolTaps;
 
@@ -110,6 +112,8 @@ internal sealed unsafe class ConvBlockKernel
             {
                 for (int t = 0; t < _poolTaps; t++) _poolSources[(q * _poolTaps) + t] = pg.Source(q, t * pg.Channels);
             }
+            _poolFirst = _post.All(step => step.NonDecreasing);
+            _emptyWindows = [.. Enumerable.Range(0, pg.Positions).Where(q => _poolSources.AsSpan(q * _poolTaps, _poolTaps).IndexOfAnyExcept(-1) < 0)];
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
@@ -153,6 +157,11 @@ internal sealed unsafe class ConvBlockKernel
         void Image(int r)
         {
             var space = _workspaces.Value!;
+            if (_poolFirst)
+            {
+                PoolFirst(input, r, space, bits ? bytes.AsSpan(r * length, length) : default, bits ? default : longs.AsSpan(r * length, length));
+                return;
+            }
             Run(input, r, space);
             long clock = StepClock.Start();
             if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
@@ -168,6 +177,33 @@ internal sealed unsafe class ConvBlockKernel
             Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveThreads }, Image);
         }
         return bits ? new BitsValue(rows, length, bytes!, _block.Last.Type.Encoding) : new IntValue(rows, length, longs!, _block.Last.Type.Scale);
+    }
+
+    /// <summary>
+    /// Max-pool, then the post ops: every post op is non-decreasing (relu, shift, clamp, a threshold whose
+    /// directions are all up), so f(max(a, b)) = max(f(a), f(b)) and the post ops run on a quarter of the
+    /// values (2x2 pools). A pool window with no source in the grid is 0 after the post ops, as before.
+    /// </summary>
+    private void PoolFirst(GraphValue input, int r, Workspace space, Span<byte> bits, Span<long> longs)
+    {
+        long clock = StepClock.Start();
+        if (_dense is not null) RunDense((IntValue)input, r, space);
+        else RunBinary(input, r, space);
+        clock = StepClock.Stop(_block.Last.Name, "dot", clock);
+        var pooled = longs.IsEmpty ? space.Pooled.AsSpan() : longs;
+        Finish(space, space.Totals, pooled);
+        clock = StepClock.Stop(_block.Last.Name, "pool", clock);
+        foreach (var step in _post)
+        {
+            if (step.MakesBits) step.Apply(pooled, bits);
+            else step.Apply(pooled, pooled);
+        }
+        foreach (int q in _emptyWindows)
+        {
+            if (longs.IsEmpty) bits.Slice(q * _poolChannels, _poolChannels).Clear();
+            else longs.Slice(q * _poolChannels, _poolChannels).Clear();
+        }
+        StepClock.Stop(_block.Last.Name, "post", clock);
     }
 
     /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>
@@ -471,6 +507,7 @@ internal sealed unsafe class ConvBlockKernel
             var g = block.Geometry;
             int frame = (kernel._pixels + 1) * g.Channels, grid = g.Positions * block.Outputs;
             Totals = new long[grid];
+            Pooled = block.Pool is null ? [] : new long[block.Last.Type.Length];
             Bits = new byte[grid];
             Frame = new long[frame];
             FrameBits = new byte[frame];
@@ -500,6 +537,7 @@ internal sealed unsafe class ConvBlockKernel
         public AlignedBuffer<byte> RowRecords { get; } = new(0);
 
         public long[] Totals { get; }
+        public long[] Pooled { get; }
         public byte[] Bits { get; }
         public long[] Frame { get; }
         public byte[] FrameBits { get; }

@@ -45,6 +45,9 @@ internal sealed class ElementStep
     public BitEncoding Encoding { get; }
     public bool MakesBits => Op == Ops.Threshold;
 
+    /// <summary>Whether x &lt;= y implies f(x) &lt;= f(y) (bits ordered 0 &lt; 1), so that f commutes with max.</summary>
+    public bool NonDecreasing => Op != Ops.Threshold || AllUp;
+
     /// <summary>
     /// The step for <paramref name="node"/> on images of channel period <paramref name="period"/>,
     /// or null when the node is not one of these ops or its attributes do not repeat with the period
