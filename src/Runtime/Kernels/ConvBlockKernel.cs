@@ -361,6 +361,11 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>Per pixel (and the padding pixel), the sum of |v| over each chunk of its channels.</summary>
     private static void ChunkSums(ReadOnlySpan<long> values, int chunk, long[] sums)
     {
+        if (chunk % 8 == 0 && values.Length % chunk == 0)
+        {
+            ElementNodes.MagnitudeSums(values, chunk, sums.AsSpan(0, values.Length / chunk));
+            return;
+        }
         for (int i = 0, s = 0; i < values.Length; i += chunk, s++)
         {
             long sum = 0;
