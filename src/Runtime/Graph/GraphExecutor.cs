@@ -73,6 +73,7 @@ public sealed class GraphExecutor
     {
         int features = _graph.Input.Type.Length;
         int batch = Batch.Rows(_graph.Nodes.Max(n => (long)n.Type.Length));
+        if (_kernel is not null) batch = Math.Clamp(_kernel.BatchRows(batch), 1, batch);
         var classes = new int[rows];
         for (int start = 0; start < rows; start += batch)
         {
@@ -165,6 +166,9 @@ public interface INodeKernel
     bool Runs(Node node);
 
     GraphValue Evaluate(Node node, GraphValue[] operands);
+
+    /// <summary>Rows per batch when classifying, given the executor's choice (at most that many are used).</summary>
+    int BatchRows(int rows) => rows;
 
     /// <summary>Called with a batch's values when nothing reads them any more (the kernel may reuse their arrays).</summary>
     void Release(IEnumerable<GraphValue> values)

@@ -55,7 +55,16 @@ internal sealed class PackedOps : INodeKernel
         _dense = new(graph, _arrays);
         _elements = new(graph, _arrays);
         _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options, _arrays));
+        // A conv model's values between layers are wide (fmnist-hbnn-cnn: 6,272 per image): batches whose widest
+        // value fits about 2 MB stay in cache from the node that writes it to the one that reads it (measured:
+        // 32-64 rows ran 25-30% faster than the executor's 668).
+        long widest = graph.Nodes.Max(n => (long)n.Type.Length);
+        _batchRows = convolutions.Count == 0 ? int.MaxValue : (int)Math.Clamp((2L << 20) / (8 * widest), 8, 1000);
     }
+
+    private readonly int _batchRows;
+
+    public int BatchRows(int rows) => Math.Min(rows, _batchRows);
 
     public void Release(IEnumerable<GraphValue> values) => _arrays.Release(values);
 
