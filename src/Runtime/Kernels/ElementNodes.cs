@@ -1,18 +1,20 @@
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using HwFlow.Runtime.Graph;
+using HwFlow.Runtime.Numerics;
 
 namespace HwFlow.Runtime.Kernels;
 
 /// <summary>
 /// The packed engine's per-element integer nodes outside convolution blocks (relu, shift, clamp,
-/// threshold: <see cref="ElementStep"/> over the whole batch at once) and chunk-sums without
-/// segments: vectorized, single-threaded, same integers as the golden kernel.
+/// threshold: <see cref="ElementStep"/> over the whole batch at once), chunk-sums without
+/// segments and argmax: vectorized, single-threaded, same integers as the golden kernel.
 /// </summary>
 internal sealed class ElementNodes
 {
     private readonly Dictionary<string, ElementStep> _steps = [];
     private readonly HashSet<string> _chunkSums = [];
+    private readonly HashSet<string> _argMaxes = [];
 
     private readonly ValueArrays _arrays;
 
@@ -22,15 +24,24 @@ internal sealed class ElementNodes
         foreach (var node in graph.Nodes.Where(n => n.Operands.Count == 1 && graph.Contains(n.Operands[0]) && graph.Operand(n).Type.Kind == ValueKind.Int))
         {
             if (node.Op == Ops.ChunkSum && !node.Has("segment")) _chunkSums.Add(node.Name);
+            else if (node.Op == Ops.ArgMax) _argMaxes.Add(node.Name);
             else if (ElementStep.For(node, node.Type.Length) is { } step) _steps[node.Name] = step;
         }
     }
 
-    public bool Runs(Node node) => _steps.ContainsKey(node.Name) || _chunkSums.Contains(node.Name);
+    public bool Runs(Node node) => _steps.ContainsKey(node.Name) || _chunkSums.Contains(node.Name) || _argMaxes.Contains(node.Name);
 
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
         if (_chunkSums.Contains(node.Name)) return ChunkSums(node, (IntValue)operands[0], _arrays);
+        if (_argMaxes.Contains(node.Name))
+        {
+            // in this thread: the golden kernel's Parallel.For costs more than a batch's few argmaxes
+            var scores = (IntValue)operands[0];
+            var classes = _arrays.Rent<long>(scores.Rows);
+            for (int r = 0; r < scores.Rows; r++) classes[r] = ArgMax.Of<long>(scores.Row(r));
+            return new IntValue(scores.Rows, 1, classes, node.Type.Scale);
+        }
         if (!_steps.TryGetValue(node.Name, out var step)) return null;
         var x = (IntValue)operands[0];
         if (step.MakesBits)
