@@ -187,12 +187,21 @@ internal sealed unsafe class ConvBlockKernel
     private void PoolFirst(GraphValue input, int r, Workspace space, Span<byte> bits, Span<long> longs)
     {
         long clock = StepClock.Start();
-        if (_dense is not null) RunDense((IntValue)input, r, space);
-        else RunBinary(input, r, space);
-        clock = StepClock.Stop(_block.Last.Name, "dot", clock);
         var pooled = longs.IsEmpty ? space.Pooled.AsSpan() : longs;
-        Finish(space, space.Totals, pooled);
-        clock = StepClock.Stop(_block.Last.Name, "pool", clock);
+        if (_dense is PairDenseWeights { TwoVectors: true } pairs)
+        {
+            // the common first convolution: each pool window's positions computed and maxed in registers, no grid
+            DensePooled(pairs, ((IntValue)input).Row(r), pooled);
+            clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
+        }
+        else
+        {
+            if (_dense is not null) RunDense((IntValue)input, r, space);
+            else RunBinary(input, r, space);
+            clock = StepClock.Stop(_block.Last.Name, "dot", clock);
+            Finish(space, space.Totals, pooled);
+            clock = StepClock.Stop(_block.Last.Name, "pool", clock);
+        }
         foreach (var step in _post)
         {
             if (step.MakesBits) step.Apply(pooled, bits);
@@ -204,6 +213,35 @@ internal sealed unsafe class ConvBlockKernel
             else longs.Slice(q * _poolChannels, _poolChannels).Clear();
         }
         StepClock.Stop(_block.Last.Name, "post", clock);
+    }
+
+    /// <summary>The max over each pool window's positions of a two-vector pair-dense layer's sums (windows with no position: 0).</summary>
+    private void DensePooled(PairDenseWeights pairs, ReadOnlySpan<long> x, Span<long> pooled)
+    {
+        int c = _poolChannels, taps = _poolTaps, channels = _block.Geometry.Channels;
+        for (int q = 0; q < pooled.Length / c; q++)
+        {
+            var low = Vector512.Create(int.MinValue);
+            var high = low;
+            bool any = false;
+            foreach (int source in _poolSources.AsSpan(q * taps, taps))
+            {
+                if (source < 0) continue;
+                int p = source / c;
+                var (l, h) = pairs.Sums(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, channels);
+                low = Vector512.Max(low, l);
+                high = Vector512.Max(high, h);
+                any = true;
+            }
+            var target = pooled.Slice(q * c, c);
+            if (!any)
+            {
+                target.Clear();
+                continue;
+            }
+            pairs.Store(low, target, 0);
+            pairs.Store(high, target, 16);
+        }
     }
 
     /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>

@@ -56,6 +56,45 @@ internal sealed class PairDenseWeights : DenseWeights
 
     public override int Width => _vectors * 16;
 
+    /// <summary>Whether the outputs are two vectors of 16 (then <see cref="Sums"/> applies).</summary>
+    public bool TwoVectors => _vectors == 2;
+
+    /// <summary>One position's 32-bit sums of a two-vector layer (outputs 0-15 and 16-31), in registers.</summary>
+    public (Vector512<int> Low, Vector512<int> High) Sums(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels)
+    {
+        Span<int> packed = stackalloc int[_pairCount];
+        Gather(x, tapPixels, padding, channels, packed);
+        Vector512<int> low = _bias[0], high = _bias[1];
+        for (int m = 0; m < _pairCount; m++)
+        {
+            var pair = Vector512.Create(packed[m]).AsInt16();
+            low += Avx512BW.MultiplyAddAdjacent(pair, _pairs[2 * m]);
+            high += Avx512BW.MultiplyAddAdjacent(pair, _pairs[(2 * m) + 1]);
+        }
+        return (low, high);
+    }
+
+    /// <summary>The receptive field's inputs as 16-bit values, two to a word (padding pixels and the odd last one 0).</summary>
+    private void Gather(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<int> packed)
+    {
+        var values = MemoryMarshal.Cast<int, short>(packed);
+        int i = 0;
+        foreach (int pixel in tapPixels)
+        {
+            if (pixel == padding)
+            {
+                values.Slice(i, channels).Clear();
+            }
+            else
+            {
+                var source = x.Slice(pixel * channels, channels);
+                for (int ch = 0; ch < channels; ch++) values[i + ch] = (short)source[ch];
+            }
+            i += channels;
+        }
+        if (i < values.Length) values[i] = 0;
+    }
+
     public override void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target)
     {
         Span<int> packed = stackalloc int[_pairCount];
@@ -100,7 +139,7 @@ internal sealed class PairDenseWeights : DenseWeights
     }
 
     /// <summary>16 sums widened to 64 bits into target[at..], only the outputs that exist.</summary>
-    private void Store(Vector512<int> sums, Span<long> target, int at)
+    public void Store(Vector512<int> sums, Span<long> target, int at)
     {
         if (at + 16 <= _outputs)
         {
