@@ -40,6 +40,7 @@ internal sealed unsafe class ConvBlockKernel
     private readonly int[] _poolSources = [];
     private readonly bool _poolFirst;
     private readonly int[] _emptyWindows = [];
+    private readonly int[] _inputOffsets = [];
     private readonly int _poolChannels;
     private readonly int _poolTaps;
 
@@ -113,6 +114,17 @@ internal sealed unsafe class ConvBlockKernel
                 for (int t = 0; t < _poolTaps; t++) _poolSources[(q * _poolTaps) + t] = pg.Source(q, t * pg.Channels);
             }
             _poolFirst = _post.All(step => step.NonDecreasing);
+            if (_poolFirst && _dense is PairDenseWeights { TwoVectors: true } pairs)
+            {
+                // per position, where each receptive-field input sits in the image's 16-bit frame (padding: the zero pixel), padded to whole pairs
+                int stride = 2 * pairs.PairCount;
+                _inputOffsets = new int[g.Positions * stride];
+                for (int p = 0; p < g.Positions; p++)
+                {
+                    for (int i = 0; i < stride; i++)
+                        _inputOffsets[(p * stride) + i] = i < g.Patch ? (_tapPixels[(p * _taps) + (i / g.Channels)] * g.Channels) + (i % g.Channels) : _pixels * g.Channels;
+                }
+            }
             _emptyWindows = [.. Enumerable.Range(0, pg.Positions).Where(q => _poolSources.AsSpan(q * _poolTaps, _poolTaps).IndexOfAnyExcept(-1) < 0)];
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
@@ -191,7 +203,7 @@ internal sealed unsafe class ConvBlockKernel
         if (_dense is PairDenseWeights { TwoVectors: true } pairs)
         {
             // the common first convolution: each pool window's positions computed and maxed in registers, no grid
-            DensePooled(pairs, ((IntValue)input).Row(r), pooled);
+            DensePooled(pairs, ((IntValue)input).Row(r), pooled, space);
             clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
         }
         else
@@ -216,31 +228,36 @@ internal sealed unsafe class ConvBlockKernel
     }
 
     /// <summary>The max over each pool window's positions of a two-vector pair-dense layer's sums (windows with no position: 0).</summary>
-    private void DensePooled(PairDenseWeights pairs, ReadOnlySpan<long> x, Span<long> pooled)
+    private void DensePooled(PairDenseWeights pairs, ReadOnlySpan<long> x, Span<long> pooled, Workspace space)
     {
-        int c = _poolChannels, taps = _poolTaps, channels = _block.Geometry.Channels;
-        for (int q = 0; q < pooled.Length / c; q++)
+        int c = _poolChannels, taps = _poolTaps, stride = 2 * pairs.PairCount;
+        var frame = space.ShortFrame;
+        for (int i = 0; i < x.Length; i++) frame[i] = (short)x[i];
+        fixed (short* frameData = frame)
+        fixed (int* offsets = _inputOffsets)
         {
-            var low = Vector512.Create(int.MinValue);
-            var high = low;
-            bool any = false;
-            foreach (int source in _poolSources.AsSpan(q * taps, taps))
+            for (int q = 0; q < pooled.Length / c; q++)
             {
-                if (source < 0) continue;
-                int p = source / c;
-                var (l, h) = pairs.Sums(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, channels);
-                low = Vector512.Max(low, l);
-                high = Vector512.Max(high, h);
-                any = true;
+                var low = Vector512.Create(int.MinValue);
+                var high = low;
+                bool any = false;
+                foreach (int source in _poolSources.AsSpan(q * taps, taps))
+                {
+                    if (source < 0) continue;
+                    var (l, h) = pairs.Sums(frameData, offsets + ((source / c) * stride));
+                    low = Vector512.Max(low, l);
+                    high = Vector512.Max(high, h);
+                    any = true;
+                }
+                var target = pooled.Slice(q * c, c);
+                if (!any)
+                {
+                    target.Clear();
+                    continue;
+                }
+                pairs.Store(low, target, 0);
+                pairs.Store(high, target, 16);
             }
-            var target = pooled.Slice(q * c, c);
-            if (!any)
-            {
-                target.Clear();
-                continue;
-            }
-            pairs.Store(low, target, 0);
-            pairs.Store(high, target, 16);
         }
     }
 
@@ -550,6 +567,7 @@ internal sealed unsafe class ConvBlockKernel
             var g = block.Geometry;
             int frame = (kernel._pixels + 1) * g.Channels, grid = g.Positions * block.Outputs;
             Totals = new long[grid];
+            ShortFrame = new short[frame];
             Pooled = block.Pool is null ? [] : new long[block.Last.Type.Length];
             Bits = new byte[grid];
             Frame = new long[frame];
@@ -580,6 +598,8 @@ internal sealed unsafe class ConvBlockKernel
         public AlignedBuffer<byte> RowRecords { get; } = new(0);
 
         public long[] Totals { get; }
+        /// <summary>A dense block's input image as 16-bit values, and a zero padding pixel.</summary>
+        public short[] ShortFrame { get; }
         public long[] Pooled { get; }
         public byte[] Bits { get; }
         public long[] Frame { get; }

@@ -59,20 +59,28 @@ internal sealed class PairDenseWeights : DenseWeights
     /// <summary>Whether the outputs are two vectors of 16 (then <see cref="Sums"/> applies).</summary>
     public bool TwoVectors => _vectors == 2;
 
-    /// <summary>One position's 32-bit sums of a two-vector layer (outputs 0-15 and 16-31), in registers.</summary>
-    public (Vector512<int> Low, Vector512<int> High) Sums(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels)
+    /// <summary>
+    /// One position's 32-bit sums of a two-vector layer (outputs 0-15 and 16-31), in registers: input i of
+    /// the receptive field is frame[offsets[i]] (the image as 16-bit values; padding reads a zero).
+    /// </summary>
+    public unsafe (Vector512<int> Low, Vector512<int> High) Sums(short* frame, int* offsets)
     {
-        Span<int> packed = stackalloc int[_pairCount];
-        Gather(x, tapPixels, padding, channels, packed);
         Vector512<int> low = _bias[0], high = _bias[1];
-        for (int m = 0; m < _pairCount; m++)
+        fixed (Vector512<short>* pairs = _pairs)
         {
-            var pair = Vector512.Create(packed[m]).AsInt16();
-            low += Avx512BW.MultiplyAddAdjacent(pair, _pairs[2 * m]);
-            high += Avx512BW.MultiplyAddAdjacent(pair, _pairs[(2 * m) + 1]);
+            for (int m = 0; m < _pairCount; m++)
+            {
+                int word = (ushort)frame[offsets[2 * m]] | (frame[offsets[(2 * m) + 1]] << 16);
+                var pair = Vector512.Create(word).AsInt16();
+                low += Avx512BW.MultiplyAddAdjacent(pair, pairs[2 * m]);
+                high += Avx512BW.MultiplyAddAdjacent(pair, pairs[(2 * m) + 1]);
+            }
         }
         return (low, high);
     }
+
+    /// <summary>Input pairs per position (offset tables hold twice this many entries).</summary>
+    public int PairCount => _pairCount;
 
     /// <summary>The receptive field's inputs as 16-bit values, two to a word (padding pixels and the odd last one 0).</summary>
     private void Gather(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<int> packed)
