@@ -41,6 +41,9 @@ internal sealed unsafe class ConvBlockKernel
     private readonly bool _poolFirst;
     private readonly int[] _emptyWindows = [];
     private readonly int[] _inputOffsets = [];
+
+    /// <summary>The pre op (a threshold) whose bits go straight into packed words, read by the dot alone; -1 when none.</summary>
+    private readonly int _packedPre = -1;
     private readonly int _poolChannels;
     private readonly int _poolTaps;
 
@@ -67,6 +70,9 @@ internal sealed unsafe class ConvBlockKernel
         }
         _pre = [.. block.Pre.Select(n => n.Op is Ops.ChunkSum or Ops.ChunkFactor ? null : ElementStep.For(n, g.Channels))];
         _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
+        if (block.BitsSource is { } bitsSource && block.Pre.ToList().IndexOf(bitsSource) is var index and >= 0
+            && _pre[index] is { Packs: true } && !block.Pre.Any(n => n.Operands.Contains(bitsSource.Name)))
+            _packedPre = index;
         if (block.Dot.Op == Ops.BinDot)
         {
             _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
@@ -305,12 +311,22 @@ internal sealed unsafe class ConvBlockKernel
         else
         {
             var source = ((BitsValue)input).Row(r);
-            for (int i = 0; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            int i = 0;
+            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                for (; i + 8 <= source.Length; i += 8)
+                {
+                    var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
+                    ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(space.Frame.AsSpan(i, 8));
+                }
+            }
+            for (; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
             space.Frame.AsSpan(_pixels * c, c).Clear();
         }
         for (int i = 0; i < _pre.Length; i++)
         {
             var node = _block.Pre[i];
+            if (i == _packedPre) continue;
             var target = space.PreValues[node.Name];
             if (node.Op == Ops.ChunkFactor)
             {
@@ -322,8 +338,15 @@ internal sealed unsafe class ConvBlockKernel
             else if (step.MakesBits) step.Apply(operand, ((byte[])target).AsSpan(0, frame));
             else step.Apply(operand, ((long[])target).AsSpan(0, frame));
         }
-        var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
-        PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
+        if (_packedPre >= 0)
+        {
+            var source = (long[])space.Value(_block.Pre[_packedPre].Operands[0]);
+            _pre[_packedPre]!.ApplyPacked(source.AsSpan(0, frame), space.PixelWords, space.WordsPerPixel);
+        }
+        else
+        {
+            PackPixels((byte[])space.Value(_block.BitsSource!.Name), c, space.PixelWords, space.WordsPerPixel);
+        }
         StepClock.Stop(_block.Last.Name, "dot: pre ops + pack (inside dot)", clock);
         if (_slots is not null)
         {

@@ -111,6 +111,31 @@ internal sealed class ElementStep
         }
     }
 
+    /// <summary>Whether <see cref="ApplyPacked"/> runs: a threshold on whole vectors of channels.</summary>
+    public bool Packs => Op == Ops.Threshold && Vector512.IsHardwareAccelerated && Period % Vector512<long>.Count == 0;
+
+    /// <summary>
+    /// threshold straight to packed bits: element ch of block b (a pixel's channels) into bit ch % 64 of
+    /// words[b * wordsPerBlock + ch / 64], the same bits <see cref="Apply(ReadOnlySpan{long}, Span{byte})"/> gives one per byte.
+    /// </summary>
+    public void ApplyPacked(ReadOnlySpan<long> source, Span<ulong> words, int wordsPerBlock)
+    {
+        int period = Period;
+        ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        for (int b = 0; b < source.Length / period; b++)
+        {
+            var pixel = words.Slice(b * wordsPerBlock, wordsPerBlock);
+            pixel.Clear();
+            for (int j = 0; j < period; j += Vector512<long>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref first, (nuint)((b * period) + j));
+                if (!AllUp) v *= Vector512.Create<long>(_directions.AsSpan(j, Vector512<long>.Count));
+                ulong mask = Vector512.GreaterThanOrEqual(v, Vector512.Create<long>(_thresholds.AsSpan(j, Vector512<long>.Count))).ExtractMostSignificantBits();
+                pixel[j >> 6] |= mask << (j & 63);
+            }
+        }
+    }
+
     /// <summary>For a mask of 8 bits, the 8 bytes 0/1 (little-endian), so 8 comparisons become bytes in one store.</summary>
     private static readonly ulong[] ByteOfEachBit = [.. Enumerable.Range(0, 256).Select(m => Enumerable.Range(0, 8).Aggregate(0UL, (acc, b) => acc | ((ulong)((m >> b) & 1) << (8 * b))))];
 }
