@@ -3,8 +3,10 @@ using HwFlow.Compiler.Lowering;
 using HwFlow.Compiler.Tests.Passes;
 using HwFlow.Runtime.Graph;
 using HwFlow.Runtime.Kernels;
+using HwFlow.Runtime.Model;
 using HwFlow.Runtime.Numerics;
 using HwFlow.Runtime.Semantics;
+using HwFlow.Runtime.Tensors;
 
 namespace HwFlow.Compiler.Tests.Lowering;
 
@@ -119,5 +121,43 @@ public sealed class ConvLoweringTests
             Assert.Equal(expected, engine.Classify(inputs, rows));
             Assert.Equal(expected.Take(batch / 3), engine.Classify(inputs.AsSpan(0, batch / 3 * model.Input.Features), batch / 3));
         }
+    }
+
+    [Fact]
+    public void PackedEngineEqualsTheGoldenKernelWhenEveryThresholdPointsUp()
+    {
+        // positive BatchNorm scales make every threshold's direction +1: then the blocks pool before their post
+        // ops, and a first convolution of 32 outputs pools its positions' sums in registers (BNN: before a threshold)
+        int bnn32 = 0, hbnn32 = 0;
+        for (ulong seed = 1; seed <= 400 && (bnn32 < 3 || hbnn32 < 3); seed++)
+        {
+            var model = RandomConvModels.Create(seed, pixelChunks: true);
+            if (model.Layers.OfType<Conv2D>().First().Weights.Shape[^1] != 32) continue;
+            bool bnn = model.Layers.OfType<Sign>().Any() && !model.Layers.OfType<Ramp>().Any();
+            if (bnn ? bnn32++ >= 3 : hbnn32++ >= 3) continue;
+            var layers = model.Layers.Select(l => l is BatchNorm n
+                ? n with { Gamma = new Tensor(n.Gamma.Shape, [.. n.Gamma.Data.Select(g => Math.Abs(g) + 0.05f)]) }
+                : l).ToList();
+            model = model with { Layers = layers };
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            Assert.DoesNotContain(graph.Nodes, n => n.Op == Ops.Threshold && n.Has("dir") && n.IntTensor("dir").Data.Any(d => d != 1));
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 12);
+            int rows = inputs.Length / model.Input.Features;
+            var golden = new GraphExecutor(graph).RunAll(inputs, rows);
+            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            Assert.Equal(2, engine.Graph.Nodes.Count(n => n.Op == "fused-conv"));
+            var packed = engine.RunAll(inputs, rows);
+            foreach (var node in graph.Nodes.Where(n => packed.ContainsKey(n.Name)))
+            {
+                bool same = (golden[node.Name], packed[node.Name]) switch
+                {
+                    (IntValue e, IntValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                    (BitsValue e, BitsValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                    _ => true,
+                };
+                Assert.True(same, $"{model.Name}: %{node.Name} ({node.Op}) differs");
+            }
+        }
+        Assert.True(bnn32 >= 3 && hbnn32 >= 3, $"found {bnn32} BNN and {hbnn32} HBNN models with a 32-output first convolution");
     }
 }
