@@ -323,6 +323,7 @@ internal sealed unsafe class ConvBlockKernel
             for (; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
             space.Frame.AsSpan(_pixels * c, c).Clear();
         }
+        clock = StepClock.Stop(_block.Last.Name, "dot: frame (inside dot)", clock);
         for (int i = 0; i < _pre.Length; i++)
         {
             var node = _block.Pre[i];
@@ -337,6 +338,7 @@ internal sealed unsafe class ConvBlockKernel
             if (_pre[i] is not { } step) ChunkSums(operand, (int)node.Int("chunk"), (long[])target);
             else if (step.MakesBits) step.Apply(operand, ((byte[])target).AsSpan(0, frame));
             else step.Apply(operand, ((long[])target).AsSpan(0, frame));
+            clock = StepClock.Stop(_block.Last.Name, node.Name, clock);
         }
         if (_packedPre >= 0)
         {
@@ -347,7 +349,7 @@ internal sealed unsafe class ConvBlockKernel
         {
             PackPixels((byte[])space.Value(_block.BitsSource!.Name), c, space.PixelWords, space.WordsPerPixel);
         }
-        StepClock.Stop(_block.Last.Name, "dot: pre ops + pack (inside dot)", clock);
+        StepClock.Stop(_block.Last.Name, "dot: pack (inside dot)", clock);
         if (_slots is not null)
         {
             RunSlots(space);
@@ -421,11 +423,21 @@ internal sealed unsafe class ConvBlockKernel
         long clock = StepClock.Start();
         byte* rows = space.RowRecords.Pointer;
         long stride = _slots!.RecordStride;
-        for (int p = 0; p < g.Positions; p++)
+        fixed (int* tapPixels = _tapPixels)
         {
-            byte* row = rows + (p * stride);
-            for (int t = 0; t < _taps; t++)
-                Unsafe.CopyBlock(row + (t * pairBytes), pixelRecords + ((long)_tapPixels[(p * _taps) + t] * pairBytes), (uint)pairBytes);
+            for (int p = 0; p < g.Positions; p++)
+            {
+                byte* row = rows + (p * stride);
+                int* taps = tapPixels + (p * _taps);
+                if (pairBytes == SlotDotCode.RecordBytes)
+                {
+                    // one slot pair per pixel (HBNN's 2 x 16, BNN's 32 channels): one 16-byte move per tap
+                    for (int t = 0; t < _taps; t++) ((Vector128<byte>*)row)[t] = ((Vector128<byte>*)pixelRecords)[taps[t]];
+                    continue;
+                }
+                for (int t = 0; t < _taps; t++)
+                    Unsafe.CopyBlock(row + (t * pairBytes), pixelRecords + ((long)taps[t] * pairBytes), (uint)pairBytes);
+            }
         }
         fixed (long* bias = _binary.Bias)
         fixed (long* target = space.Totals)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using HwFlow.Runtime.Graph;
@@ -120,18 +121,27 @@ internal sealed class ElementStep
     /// </summary>
     public void ApplyPacked(ReadOnlySpan<long> source, Span<ulong> words, int wordsPerBlock)
     {
-        int period = Period;
+        int period = Period, vectors = period / Vector512<long>.Count;
+        Span<Vector512<long>> thresholds = stackalloc Vector512<long>[vectors];
+        Span<Vector512<long>> directions = stackalloc Vector512<long>[vectors];
+        for (int v = 0; v < vectors; v++)
+        {
+            thresholds[v] = Vector512.Create<long>(_thresholds.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+            directions[v] = Vector512.Create<long>(_directions.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+        }
         ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref ulong word = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(words);
         for (int b = 0; b < source.Length / period; b++)
         {
-            var pixel = words.Slice(b * wordsPerBlock, wordsPerBlock);
-            pixel.Clear();
-            for (int j = 0; j < period; j += Vector512<long>.Count)
+            ref ulong pixel = ref Unsafe.Add(ref word, b * wordsPerBlock);
+            for (int w = 0; w < wordsPerBlock; w++) Unsafe.Add(ref pixel, w) = 0;
+            for (int v = 0; v < vectors; v++)
             {
-                var v = Vector512.LoadUnsafe(ref first, (nuint)((b * period) + j));
-                if (!AllUp) v *= Vector512.Create<long>(_directions.AsSpan(j, Vector512<long>.Count));
-                ulong mask = Vector512.GreaterThanOrEqual(v, Vector512.Create<long>(_thresholds.AsSpan(j, Vector512<long>.Count))).ExtractMostSignificantBits();
-                pixel[j >> 6] |= mask << (j & 63);
+                var x = Vector512.LoadUnsafe(ref first, (nuint)((b * period) + (v * Vector512<long>.Count)));
+                if (!AllUp) x *= directions[v];
+                ulong mask = Vector512.GreaterThanOrEqual(x, thresholds[v]).ExtractMostSignificantBits();
+                int j = v * Vector512<long>.Count;
+                Unsafe.Add(ref pixel, j >> 6) |= mask << (j & 63);
             }
         }
     }
