@@ -67,6 +67,15 @@ internal sealed class ElementStep
     /// <summary>Integer to integer (relu, shift, clamp); source and target may be the same span.</summary>
     public void Apply(ReadOnlySpan<long> source, Span<long> target)
     {
+        if (Vector512.IsHardwareAccelerated && target.Length >= source.Length)
+        {
+            // plain vector loops: TensorPrimitives' generic paths cost more per call than these few values
+            if (Op == Ops.Relu) Vectors(source, target, 0, long.MaxValue, 0);
+            else if (Op == Ops.Shift) Vectors(source, target, long.MinValue, long.MaxValue, Amount);
+            else if (Op == Ops.Clamp) Vectors(source, target, Low, High, 0);
+            else throw new InvalidOperationException($"{Op} does not give integers");
+            return;
+        }
         switch (Op)
         {
             case Ops.Relu:
@@ -82,6 +91,19 @@ internal sealed class ElementStep
             default:
                 throw new InvalidOperationException($"{Op} does not give integers");
         }
+    }
+
+    /// <summary>target = min(max(source &gt;&gt; shift, low), high), a vector at a time (each op is one of the three).</summary>
+    private static void Vectors(ReadOnlySpan<long> source, Span<long> target, long low, long high, int shift)
+    {
+        ref long from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref long to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+        var lows = Vector512.Create(low);
+        var highs = Vector512.Create(high);
+        int i = 0;
+        for (; i + Vector512<long>.Count <= source.Length; i += Vector512<long>.Count)
+            Vector512.Min(Vector512.Max(Vector512.ShiftRightArithmetic(Vector512.LoadUnsafe(ref from, (nuint)i), shift), lows), highs).StoreUnsafe(ref to, (nuint)i);
+        for (; i < source.Length; i++) target[i] = Math.Min(Math.Max(source[i] >> shift, low), high);
     }
 
     /// <summary>threshold: bit = dir_j * x &gt;= t_j, one byte per bit (the graph's bits).</summary>
