@@ -111,18 +111,28 @@ internal sealed class ElementStep
     {
         int period = Period;
         int blocks = source.Length / period;
-        if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0)
+        if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0 && target.Length >= source.Length)
         {
+            int vectors = period / Vector512<long>.Count;
+            Span<Vector512<long>> thresholds = stackalloc Vector512<long>[vectors];
+            Span<Vector512<long>> directions = stackalloc Vector512<long>[vectors];
+            for (int v = 0; v < vectors; v++)
+            {
+                thresholds[v] = Vector512.Create<long>(_thresholds.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+                directions[v] = Vector512.Create<long>(_directions.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+            }
+            ref long from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref byte to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            ref ulong bytesOf = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ByteOfEachBit);
             for (int b = 0; b < blocks; b++)
             {
-                var x = source.Slice(b * period, period);
-                var bits = target.Slice(b * period, period);
-                for (int j = 0; j < period; j += Vector512<long>.Count)
+                for (int v = 0; v < vectors; v++)
                 {
-                    var v = Vector512.Create(x.Slice(j, Vector512<long>.Count));
-                    if (!AllUp) v *= Vector512.Create<long>(_directions.AsSpan(j, Vector512<long>.Count));
-                    ulong mask = Vector512.GreaterThanOrEqual(v, Vector512.Create<long>(_thresholds.AsSpan(j, Vector512<long>.Count))).ExtractMostSignificantBits();
-                    BitConverter.TryWriteBytes(bits.Slice(j, 8), ByteOfEachBit[mask]);
+                    int at = (b * period) + (v * Vector512<long>.Count);
+                    var x = Vector512.LoadUnsafe(ref from, (nuint)at);
+                    if (!AllUp) x *= directions[v];
+                    ulong mask = Vector512.GreaterThanOrEqual(x, thresholds[v]).ExtractMostSignificantBits();
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, at), Unsafe.Add(ref bytesOf, (int)mask));
                 }
             }
             return;
