@@ -39,6 +39,9 @@ internal sealed unsafe class ConvBlockKernel
     private readonly ThreadLocal<Workspace> _workspaces;
     private readonly int[] _poolSources = [];
     private readonly bool _poolFirst;
+
+    /// <summary>Per pooled channel, -1 where the post ops are non-increasing (pool by min), 0 where non-decreasing (max); null: max everywhere.</summary>
+    private readonly long[]? _poolDown;
     private readonly int[] _emptyWindows = [];
     private readonly int[] _inputOffsets = [];
 
@@ -120,7 +123,13 @@ internal sealed unsafe class ConvBlockKernel
                 for (int t = 0; t < _poolTaps; t++) _poolSources[(q * _poolTaps) + t] = pg.Source(q, t * pg.Channels);
             }
             _poolFirst = _post.All(step => step.NonDecreasing);
-            if (_poolFirst && _dense is PairDenseWeights { TwoVectors: true } pairs)
+            if (!_poolFirst && _post.Length > 0 && _post[^1].MakesBits && _post[..^1].All(step => step.NonDecreasing))
+            {
+                // a threshold that points down on some channels: there f is non-increasing, max f(x) = f(min x)
+                _poolFirst = true;
+                _poolDown = [.. _post[^1].Directions.ToArray().Select(d => d < 0 ? -1L : 0L)];
+            }
+            if (_poolFirst && _poolDown is null && _dense is PairDenseWeights { TwoVectors: true } pairs)
             {
                 // per position, where each receptive-field input sits in the image's 16-bit frame (padding: the zero pixel), padded to whole pairs
                 int stride = 2 * pairs.PairCount;
@@ -206,7 +215,7 @@ internal sealed unsafe class ConvBlockKernel
     {
         long clock = StepClock.Start();
         var pooled = longs.IsEmpty ? space.Pooled.AsSpan() : longs;
-        if (_dense is PairDenseWeights { TwoVectors: true } pairs)
+        if (_inputOffsets.Length > 0 && _dense is PairDenseWeights pairs)
         {
             // the common first convolution: each pool window's positions computed and maxed in registers, no grid
             DensePooled(pairs, ((IntValue)input).Row(r), pooled, space);
@@ -217,7 +226,8 @@ internal sealed unsafe class ConvBlockKernel
             if (_dense is not null) RunDense((IntValue)input, r, space);
             else RunBinary(input, r, space);
             clock = StepClock.Stop(_block.Last.Name, "dot", clock);
-            Finish(space, space.Totals, pooled);
+            if (_poolDown is null) Finish(space, space.Totals, pooled);
+            else PoolMixed(space.Totals, pooled, _poolDown);
             clock = StepClock.Stop(_block.Last.Name, "pool", clock);
         }
         foreach (var step in _post)
@@ -588,6 +598,40 @@ internal sealed unsafe class ConvBlockKernel
                     for (; i < c; i++) Unsafe.Add(ref to, i) = T.Max(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i));
                 }
                 count++;
+            }
+            if (count == 0) best.Clear();
+        }
+    }
+
+    /// <summary>The pool with max on the channels where <paramref name="down"/> is 0 and min where it is -1 (windows with no source: 0).</summary>
+    private void PoolMixed(long[] grid, Span<long> target, long[] down)
+    {
+        int c = _poolChannels, taps = _poolTaps;
+        ref long first = ref grid[0];
+        ref long downs = ref down[0];
+        for (int q = 0; q < target.Length / c; q++)
+        {
+            var best = target.Slice(q * c, c);
+            ref long to = ref best[0];
+            int count = 0;
+            foreach (int source in _poolSources.AsSpan(q * taps, taps))
+            {
+                if (source < 0) continue;
+                if (count++ == 0)
+                {
+                    grid.AsSpan(source, c).CopyTo(best);
+                    continue;
+                }
+                ref long from = ref Unsafe.Add(ref first, source);
+                int i = 0;
+                for (; i + Vector512<long>.Count <= c; i += Vector512<long>.Count)
+                {
+                    var a = Vector512.LoadUnsafe(ref to, (nuint)i);
+                    var b = Vector512.LoadUnsafe(ref from, (nuint)i);
+                    Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref downs, (nuint)i), Vector512.Min(a, b), Vector512.Max(a, b)).StoreUnsafe(ref to, (nuint)i);
+                }
+                for (; i < c; i++)
+                    Unsafe.Add(ref to, i) = down[i] < 0 ? Math.Min(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i)) : Math.Max(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i));
             }
             if (count == 0) best.Clear();
         }

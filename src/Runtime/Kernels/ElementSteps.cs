@@ -43,6 +43,9 @@ internal sealed class ElementStep
     public long Low { get; }
     public long High { get; }
     public bool AllUp { get; }
+
+    /// <summary>A threshold's direction per channel of the period (+1 when it has none).</summary>
+    public ReadOnlySpan<long> Directions => _directions;
     public BitEncoding Encoding { get; }
     public bool MakesBits => Op == Ops.Threshold;
 
