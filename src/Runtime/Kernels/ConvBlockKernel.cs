@@ -254,6 +254,15 @@ internal sealed unsafe class ConvBlockKernel
         {
             for (int q = 0; q < pooled.Length / c; q++)
             {
+                var sources = _poolSources.AsSpan(q * taps, taps);
+                if (taps == 4 && sources.IndexOf(-1) < 0)
+                {
+                    var (l4, h4) = pairs.MaxOfFour(frameData, offsets + ((sources[0] / c) * stride), offsets + ((sources[1] / c) * stride),
+                        offsets + ((sources[2] / c) * stride), offsets + ((sources[3] / c) * stride));
+                    pairs.Store(l4, pooled.Slice(q * c, c), 0);
+                    pairs.Store(h4, pooled.Slice(q * c, c), 16);
+                    continue;
+                }
                 var low = Vector512.Create(int.MinValue);
                 var high = low;
                 bool any = false;

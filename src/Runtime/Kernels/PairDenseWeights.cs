@@ -79,6 +79,37 @@ internal sealed class PairDenseWeights : DenseWeights
         return (low, high);
     }
 
+    /// <summary>
+    /// The max of four positions' 32-bit sums (a whole 2x2 pool window), the four computed side by side so
+    /// that their multiply-add chains overlap instead of waiting on each other.
+    /// </summary>
+    public unsafe (Vector512<int> Low, Vector512<int> High) MaxOfFour(short* frame, int* a, int* b, int* c, int* d)
+    {
+        Vector512<int> lowA = _bias[0], highA = _bias[1], lowB = lowA, highB = highA, lowC = lowA, highC = highA, lowD = lowA, highD = highA;
+        fixed (Vector512<short>* pairs = _pairs)
+        {
+            for (int m = 0; m < _pairCount; m++)
+            {
+                var w0 = pairs[2 * m];
+                var w1 = pairs[(2 * m) + 1];
+                int i = 2 * m, j = i + 1;
+                var pa = Vector512.Create((ushort)frame[a[i]] | (frame[a[j]] << 16)).AsInt16();
+                var pb = Vector512.Create((ushort)frame[b[i]] | (frame[b[j]] << 16)).AsInt16();
+                var pc = Vector512.Create((ushort)frame[c[i]] | (frame[c[j]] << 16)).AsInt16();
+                var pd = Vector512.Create((ushort)frame[d[i]] | (frame[d[j]] << 16)).AsInt16();
+                lowA += Avx512BW.MultiplyAddAdjacent(pa, w0);
+                highA += Avx512BW.MultiplyAddAdjacent(pa, w1);
+                lowB += Avx512BW.MultiplyAddAdjacent(pb, w0);
+                highB += Avx512BW.MultiplyAddAdjacent(pb, w1);
+                lowC += Avx512BW.MultiplyAddAdjacent(pc, w0);
+                highC += Avx512BW.MultiplyAddAdjacent(pc, w1);
+                lowD += Avx512BW.MultiplyAddAdjacent(pd, w0);
+                highD += Avx512BW.MultiplyAddAdjacent(pd, w1);
+            }
+        }
+        return (Vector512.Max(Vector512.Max(lowA, lowB), Vector512.Max(lowC, lowD)), Vector512.Max(Vector512.Max(highA, highB), Vector512.Max(highC, highD)));
+    }
+
     /// <summary>Input pairs per position (offset tables hold twice this many entries).</summary>
     public int PairCount => _pairCount;
 
