@@ -42,6 +42,11 @@ internal sealed unsafe class ConvBlockKernel
 
     /// <summary>Per pooled channel, -1 where the post ops are non-increasing (pool by min), 0 where non-decreasing (max); null: max everywhere.</summary>
     private readonly long[]? _poolDown;
+
+    /// <summary>Slot-dot blocks that pool first: the positions to compute in pool-window order, each one's window and whether it is the window's first.</summary>
+    private readonly int[] _pooledPositions = [];
+    private readonly int[] _pooledWindows = [];
+    private readonly bool[] _pooledFirsts = [];
     private readonly int[] _emptyWindows = [];
     private readonly int[] _inputOffsets = [];
 
@@ -128,6 +133,25 @@ internal sealed unsafe class ConvBlockKernel
                 // a threshold that points down on some channels: there f is non-increasing, max f(x) = f(min x)
                 _poolFirst = true;
                 _poolDown = [.. _post[^1].Directions.ToArray().Select(d => d < 0 ? -1L : 0L)];
+            }
+            if (_poolFirst && _slots is not null)
+            {
+                var positions = new List<int>();
+                var windows = new List<int>();
+                var firsts = new List<bool>();
+                for (int q = 0; q < pg.Positions; q++)
+                {
+                    bool first = true;
+                    foreach (int source in _poolSources.AsSpan(q * _poolTaps, _poolTaps))
+                    {
+                        if (source < 0) continue;
+                        positions.Add(source / pg.Channels);
+                        windows.Add(q);
+                        firsts.Add(first);
+                        first = false;
+                    }
+                }
+                (_pooledPositions, _pooledWindows, _pooledFirsts) = ([.. positions], [.. windows], [.. firsts]);
             }
             if (_poolFirst && _poolDown is null && _dense is PairDenseWeights { TwoVectors: true } pairs)
             {
@@ -221,6 +245,12 @@ internal sealed unsafe class ConvBlockKernel
             DensePooled(pairs, ((IntValue)input).Row(r), pooled, space);
             clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
         }
+        else if (_pooledPositions.Length > 0)
+        {
+            // the slot-dot kernel's sums pooled as they are combined: no output grid
+            RunBinary(input, r, space, pooled);
+            clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
+        }
         else
         {
             if (_dense is not null) RunDense((IntValue)input, r, space);
@@ -311,7 +341,7 @@ internal sealed unsafe class ConvBlockKernel
             _dense!.Position(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, g.Channels, space.Totals.AsSpan(p * outputs, outputs));
     }
 
-    private void RunBinary(GraphValue input, int r, Workspace space)
+    private void RunBinary(GraphValue input, int r, Workspace space, Span<long> pooled = default)
     {
         long clock = StepClock.Start();
         var g = _block.Geometry;
@@ -371,7 +401,10 @@ internal sealed unsafe class ConvBlockKernel
         StepClock.Stop(_block.Last.Name, "dot: pack (inside dot)", clock);
         if (_slots is not null)
         {
-            RunSlots(space);
+            fixed (long* target = pooled)
+            {
+                RunSlots(space, target);
+            }
             return;
         }
         var weights = _binary!.Weights;
@@ -411,7 +444,7 @@ internal sealed unsafe class ConvBlockKernel
     }
 
     /// <summary>The bin-dot on the slot-dot kernels: each pixel's records once, a receptive field's row the copies of its pixels' records.</summary>
-    private void RunSlots(Workspace space)
+    private void RunSlots(Workspace space, long* pooled)
     {
         var g = _block.Geometry;
         int c = g.Channels, k = _binary!.Weights.Chunks.ChunkLength, perPixel = c / k;
@@ -442,11 +475,14 @@ internal sealed unsafe class ConvBlockKernel
         long clock = StepClock.Start();
         byte* rows = space.RowRecords.Pointer;
         long stride = _slots!.RecordStride;
+        // pooled: the rows in pool-window order (positions in no window are skipped), else every position
+        int rowCount = pooled is null ? g.Positions : _pooledPositions.Length;
         fixed (int* tapPixels = _tapPixels)
         {
-            for (int p = 0; p < g.Positions; p++)
+            for (int i = 0; i < rowCount; i++)
             {
-                byte* row = rows + (p * stride);
+                int p = pooled is null ? i : _pooledPositions[i];
+                byte* row = rows + (i * stride);
                 int* taps = tapPixels + (p * _taps);
                 if (pairBytes == SlotDotCode.RecordBytes)
                 {
@@ -462,7 +498,8 @@ internal sealed unsafe class ConvBlockKernel
         fixed (long* target = space.Totals)
         {
             clock = StepClock.Stop(_block.Last.Name, "dot: gather records (inside dot)", clock);
-            _slots.Run(rows, g.Positions, bias, target);
+            if (pooled is not null) _slots.RunPooled(rows, rowCount, bias, pooled, _pooledWindows, _pooledFirsts, _poolDown);
+            else _slots.Run(rows, g.Positions, bias, target);
             StepClock.Stop(_block.Last.Name, "dot: slot kernel (inside dot)", clock);
         }
     }
@@ -678,7 +715,7 @@ internal sealed unsafe class ConvBlockKernel
             if (kernel._slots is { } slots)
             {
                 PixelRecords = new AlignedBuffer<byte>((kernel._pixels + 1) * kernel._pixelPairs * SlotDotCode.RecordBytes);
-                RowRecords = new AlignedBuffer<byte>(g.Positions * slots.RecordStride);
+                RowRecords = new AlignedBuffer<byte>(Math.Max(g.Positions, kernel._pooledPositions.Length) * slots.RecordStride);
             }
         }
 

@@ -179,6 +179,64 @@ internal sealed unsafe class SlotDot
         }
     }
 
+    /// <summary>
+    /// The max-pool of the product, straight from the kernel's sums: row i belongs to pool window windows[i]
+    /// (its outputs at pooled[windows[i] * Outputs]), and a window's first row stores, the others take the
+    /// max (the min on channels where <paramref name="down"/> is -1). The rows of no window are never computed.
+    /// </summary>
+    public void RunPooled(byte* records, int rows, long* bias, long* pooled, int[] windows, bool[] firsts, long[]? down)
+    {
+        var sums = _sums.Value!;
+        int* sumPointer = sums.Pointer;
+        long sumStride = (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
+        var args = new SlotDotArgs
+        {
+            Weights = _weights.Pointer, Pairs = Pairs, Sums = sumPointer, SumStride = sumStride, Panels = Panels, RecordStride = RecordStride,
+        };
+        fixed (long* downs = down)
+        {
+            for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
+            {
+                int count = Math.Min(SlotDotCode.MaxRows, rows - row);
+                args.Records = records + ((long)row * RecordStride);
+                SlotDotCode.Kernel(count, Coding, High)(&args);
+                for (int r = 0; r < count; r++)
+                    CombineMax((int*)((byte*)sumPointer + (r * sumStride)), bias, pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+            }
+        }
+    }
+
+    private void CombineMax(int* sums, long* bias, long* target, bool first, long* down)
+    {
+        for (int panel = 0; panel < Panels; panel++)
+        {
+            int* low = sums + (panel * 2 * SlotDotCode.PanelOutputs);
+            int* highSums = low + SlotDotCode.PanelOutputs;
+            int j0 = panel * SlotDotCode.PanelOutputs, end = Math.Min(SlotDotCode.PanelOutputs, Outputs - j0), i = 0;
+            if (Avx512F.IsSupported)
+            {
+                for (; i + 8 <= end; i += 8)
+                {
+                    var sum = Avx512F.ConvertToVector512Int64(Vector256.Load(low + i)) + Vector512.Load(bias + j0 + i);
+                    if (High) sum += Avx512F.ConvertToVector512Int64(Vector256.Load(highSums + i)) << LowBits;
+                    long* to = target + j0 + i;
+                    if (!first)
+                    {
+                        var best = Vector512.Load(to);
+                        sum = down is null ? Vector512.Max(best, sum) : Vector512.ConditionalSelect(Vector512.Load(down + j0 + i), Vector512.Min(best, sum), Vector512.Max(best, sum));
+                    }
+                    sum.Store(to);
+                }
+            }
+            for (; i < end; i++)
+            {
+                long value = bias[j0 + i] + low[i] + (High ? (long)highSums[i] << LowBits : 0);
+                long* to = target + j0 + i;
+                *to = first ? value : down is not null && down[j0 + i] < 0 ? Math.Min(*to, value) : Math.Max(*to, value);
+            }
+        }
+    }
+
     /// <summary>One row: bias + (high &lt;&lt; L) + low, per output.</summary>
     private void Combine(int* sums, long* bias, long* target)
     {
