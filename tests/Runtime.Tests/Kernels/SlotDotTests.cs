@@ -83,6 +83,56 @@ public sealed class SlotDotTests
             SlotDot.Create(w, slots, null, 0, ActivationCoding.Unipolar, 10, options) is not null);
     }
 
+    [Theory]
+    [InlineData(false, 70, ActivationCoding.Unipolar)]
+    [InlineData(true, 70, ActivationCoding.Bipolar)]
+    [InlineData(true, 64, ActivationCoding.Unipolar)]
+    [InlineData(false, 5, ActivationCoding.Bipolar)]
+    public unsafe void PoolingAsItCombinesEqualsCombiningThenPooling(bool mixed, int outputs, ActivationCoding coding)
+    {
+        // windows that overlap (rows 2 and 3 in two), a window of one row, a row in no window (8)
+        int[] positions = [0, 1, 2, 3, 2, 3, 4, 5, 9, 6, 7];
+        int[] windows = [0, 0, 0, 0, 1, 1, 1, 1, 2, 3, 3];
+        bool[] firsts = [true, false, false, false, true, false, false, false, true, true, false];
+        var rng = new SplitMix64((ulong)(outputs + (mixed ? 1000 : 0)));
+        var a = BitMatrix.Random(10, 96, rng);
+        var w = BitMatrix.Random(outputs, 96, rng);
+        var chunks = new ChunkLayout(96, 16);
+        long[] coef = [.. Enumerable.Range(0, chunks.Count * outputs).Select(_ => rng.NextInt(1001) - 500L)];
+        long[] factors = [.. Enumerable.Range(0, 10 * chunks.Count).Select(_ => (long)rng.NextInt(600_001))];
+        long[] bias = [.. Enumerable.Range(0, outputs).Select(_ => rng.NextInt(2_000_001) - 1_000_000L)];
+        long[]? down = mixed ? [.. Enumerable.Range(0, outputs).Select(j => j % 3 == 0 ? -1L : 0L)] : null;
+        var dot = SlotDot.Create(w, Slot.ForChunks(chunks), coef, outputs, coding, 600_000, new KernelOptions(KernelIsa.Avx512Popcount, Threads: 1));
+        if (!KernelCpu.SlotDot)
+        {
+            Assert.Null(dot);
+            return;
+        }
+        Assert.NotNull(dot);
+        var totals = Run(dot, a, factors, chunks.Count, bias);
+        var expected = new long[4 * outputs];
+        for (int i = 0; i < positions.Length; i++)
+        {
+            for (int j = 0; j < outputs; j++)
+            {
+                long value = totals[(positions[i] * outputs) + j];
+                ref long best = ref expected[(windows[i] * outputs) + j];
+                best = firsts[i] ? value : down is not null && down[j] < 0 ? Math.Min(best, value) : Math.Max(best, value);
+            }
+        }
+        var records = new AlignedBuffer<byte>(positions.Length * dot.RecordStride);
+        var pooled = new long[4 * outputs];
+        fixed (long* f = factors)
+        fixed (long* b = bias)
+        fixed (long* target = pooled)
+        {
+            for (int i = 0; i < positions.Length; i++)
+                dot.FillRow((ushort*)(records.Pointer + ((long)i * dot.RecordStride)), a.RowPointer(positions[i]), f + ((long)positions[i] * chunks.Count));
+            dot.RunPooled(records.Pointer, positions.Length, b, target, windows, firsts, down);
+        }
+        Assert.Equal(expected, pooled);
+    }
+
     private static unsafe long[] Run(SlotDot dot, BitMatrix a, long[]? factors, int chunks, long[] bias)
     {
         var records = new AlignedBuffer<byte>(Math.Max(1, a.Rows * dot.RecordStride));
