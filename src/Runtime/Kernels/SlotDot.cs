@@ -39,8 +39,9 @@ internal sealed unsafe class SlotDot
     private readonly AlignedBuffer<byte> _weights;
     private readonly ThreadLocal<AlignedBuffer<int>> _sums;
 
-    private SlotDot(IReadOnlyList<Slot> slots, int outputs, ActivationCoding coding, bool high, int lowBits)
+    private SlotDot(IReadOnlyList<Slot> slots, int outputs, ActivationCoding coding, bool high, int lowBits, bool coefficients)
     {
+        Coefficients = coefficients;
         Slots = slots;
         Outputs = outputs;
         Coding = coding;
@@ -59,6 +60,9 @@ internal sealed unsafe class SlotDot
     /// <summary>Whether factors need a high part (else f fits the low part alone).</summary>
     public bool High { get; }
     public int LowBits { get; }
+
+    /// <summary>Whether the kernels multiply by coefficients (else all are 1 and the multiply is left out).</summary>
+    public bool Coefficients { get; }
     public int Pairs { get; }
     public int Panels { get; }
     public int RecordStride => Pairs * SlotDotCode.RecordBytes;
@@ -101,7 +105,7 @@ internal sealed unsafe class SlotDot
             high = true;
         }
 
-        var dot = new SlotDot(slots, outputs, coding, high, lowBits);
+        var dot = new SlotDot(slots, outputs, coding, high, lowBits, coefByChunk is not null);
         var span = dot._weights.Span;
         long sign = coding == ActivationCoding.Bipolar ? -1 : 1; // the kernel forms 2 count - length = -P when bipolar
         for (int panel = 0; panel < dot.Panels; panel++)
@@ -174,7 +178,7 @@ internal sealed unsafe class SlotDot
         {
             int count = Math.Min(SlotDotCode.MaxRows, rows - row);
             args.Records = records + ((long)row * RecordStride);
-            SlotDotCode.Kernel(count, Coding, High)(&args);
+            SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
             for (int r = 0; r < count; r++) Combine((int*)((byte*)sumPointer + (r * sumStride)), bias, totals + ((long)(row + r) * Outputs));
         }
     }
@@ -199,7 +203,7 @@ internal sealed unsafe class SlotDot
             {
                 int count = Math.Min(SlotDotCode.MaxRows, rows - row);
                 args.Records = records + ((long)row * RecordStride);
-                SlotDotCode.Kernel(count, Coding, High)(&args);
+                SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
                 for (int r = 0; r < count; r++)
                     CombineMax((int*)((byte*)sumPointer + (r * sumStride)), bias, pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
             }

@@ -30,7 +30,7 @@ internal unsafe struct SlotDotArgs
 /// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: AND (unipolar) or XOR
 /// (bipolar) with the row's word broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count,
 /// t = 2 count - offset (the slot's pop(a), or its length), t * coefficient in 16-bit lanes
-/// (VPMULLW), and VPDPWSSD (AVX-512 VNNI) adds t_2i f_2i + t_2i+1 f_2i+1 into 32-bit sums, once
+/// (VPMULLW; left out when every coefficient is 1), and VPDPWSSD (AVX-512 VNNI) adds t_2i f_2i + t_2i+1 f_2i+1 into 32-bit sums, once
 /// with the factors' low parts and once with their high parts. <see cref="SlotDot"/> proves every
 /// 16-bit product and 32-bit sum exact before it uses these kernels.
 /// </summary>
@@ -45,21 +45,25 @@ internal static unsafe class SlotDotCode
 
     private const int Blocks = 4;
 
-    // kernels[coding][high][rows - 1], generated on first use.
-    private static readonly Lazy<nint>[][][] Kernels =
+    // kernels[coding][high][coefficients][rows - 1], generated on first use.
+    private static readonly Lazy<nint>[][][][] Kernels =
     [
-        .. new[] { false, true }.Select(xor => new[] { false, true }.Select(high =>
-            Enumerable.Range(1, MaxRows).Select(r => new Lazy<nint>(() => Generate(r, xor, high))).ToArray()).ToArray()),
+        .. new[] { false, true }.Select(xor => new[] { false, true }.Select(high => new[] { false, true }.Select(coefs =>
+            Enumerable.Range(1, MaxRows).Select(r => new Lazy<nint>(() => Generate(r, xor, high, coefs))).ToArray()).ToArray()).ToArray()),
     ];
 
     /// <summary>Whether this CPU runs the kernels: AVX-512 BW, BITALG (VPOPCNTW) and VNNI (VPDPWSSD), and generated code.</summary>
     public static bool Supported { get; } = ExecutableCode.Supported && Avx512BW.IsSupported && X86Base.IsSupported
         && (X86Base.CpuId(7, 0).Ecx & ((1 << 11) | (1 << 12))) == ((1 << 11) | (1 << 12));
 
-    public static delegate* unmanaged<SlotDotArgs*, void> Kernel(int rows, ActivationCoding coding, bool high) =>
-        (delegate* unmanaged<SlotDotArgs*, void>)Kernels[coding == ActivationCoding.Bipolar ? 1 : 0][high ? 1 : 0][rows - 1].Value;
+    /// <summary>
+    /// The kernel for <paramref name="rows"/> rows (1..3); without <paramref name="coefs"/> every coefficient is 1
+    /// and the signed count goes to the sums as it is (P = 2 count - pop(a), or length - 2 count when bipolar).
+    /// </summary>
+    public static delegate* unmanaged<SlotDotArgs*, void> Kernel(int rows, ActivationCoding coding, bool high, bool coefs) =>
+        (delegate* unmanaged<SlotDotArgs*, void>)Kernels[coding == ActivationCoding.Bipolar ? 1 : 0][high ? 1 : 0][coefs ? 1 : 0][rows - 1].Value;
 
-    private static nint Generate(int rows, bool xor, bool high)
+    private static nint Generate(int rows, bool xor, bool high, bool coefs)
     {
         var z = PopcountCode.Z;
         var a = new Assembler(64);
@@ -87,7 +91,7 @@ internal static unsafe class SlotDotCode
         for (int b = 0; b < Blocks; b++)
         {
             a.vmovdqu32(z[24], __zmmword_ptr[rdx + (b * 64)]);
-            a.vmovdqu32(z[25], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
+            if (coefs) a.vmovdqu32(z[25], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
             for (int r = 0; r < rows; r++)
             {
                 var t = z[29 + r];
@@ -95,8 +99,19 @@ internal static unsafe class SlotDotCode
                 else a.vpandd(t, z[24], __dword_bcst[Row(r)]);
                 a.vpopcntw(t, t);
                 a.vpaddw(t, t, t);
-                a.vpsubw(t, t, z[26 + r]);
-                a.vpmullw(t, t, z[25]);
+                if (coefs)
+                {
+                    a.vpsubw(t, t, z[26 + r]);
+                    a.vpmullw(t, t, z[25]);
+                }
+                else if (xor)
+                {
+                    a.vpsubw(t, z[26 + r], t);
+                }
+                else
+                {
+                    a.vpsubw(t, t, z[26 + r]);
+                }
                 a.vpdpwssd(z[(r * Blocks) + b], t, __dword_bcst[Row(r) + 8]);
                 if (high) a.vpdpwssd(z[12 + (r * Blocks) + b], t, __dword_bcst[Row(r) + 12]);
             }
