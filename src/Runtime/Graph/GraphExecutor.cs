@@ -16,6 +16,7 @@ public sealed class GraphExecutor
     private readonly INodeKernel? _kernel;
     private readonly Dictionary<string, object> _prepared = [];
     private readonly HashSet<string> _kernelNodes = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long[]> _inputArrays = new();
 
     /// <param name="kernel">Faster implementations of some ops (e.g. the packed engine's bin-dot); every other op runs here.</param>
     public GraphExecutor(Graph graph, bool checkRanges = false, INodeKernel? kernel = null)
@@ -41,7 +42,10 @@ public sealed class GraphExecutor
     public Graph Graph => _graph;
 
     /// <summary>Every node's value for the batch, in graph order.</summary>
-    public IReadOnlyDictionary<string, GraphValue> RunAll(ReadOnlySpan<byte> raw, int rows)
+    public IReadOnlyDictionary<string, GraphValue> RunAll(ReadOnlySpan<byte> raw, int rows) => RunAll(raw, rows, null);
+
+    /// <param name="inputs">An array of rows x features to hold the input node's integers (null: a new one).</param>
+    private Dictionary<string, GraphValue> RunAll(ReadOnlySpan<byte> raw, int rows, long[]? inputs)
     {
         var input = _graph.Input;
         if (raw.Length != rows * input.Type.Length)
@@ -49,7 +53,9 @@ public sealed class GraphExecutor
         var values = new Dictionary<string, GraphValue>(_graph.Nodes.Count);
         foreach (var node in _graph.Nodes)
         {
-            var value = node.Op == Ops.Input ? InputValue(node, raw, rows) : Evaluate(node, values);
+            long clock = Diagnostics.StepClock.Start();
+            var value = node.Op == Ops.Input ? InputValue(node, raw, rows, inputs) : Evaluate(node, values);
+            Diagnostics.StepClock.Stop(node.Name, "node", clock);
             if (_checkRanges) CheckRange(node, value);
             values[node.Name] = value;
         }
@@ -67,12 +73,19 @@ public sealed class GraphExecutor
     {
         int features = _graph.Input.Type.Length;
         int batch = Batch.Rows(_graph.Nodes.Max(n => (long)n.Type.Length));
-        if (rows <= batch) return Classes(Run(raw, rows));
+        if (_kernel is not null) batch = Math.Clamp(_kernel.BatchRows(batch), 1, batch);
         var classes = new int[rows];
         for (int start = 0; start < rows; start += batch)
         {
             int count = Math.Min(batch, rows - start);
-            Classes(Run(raw.Slice(start * features, count * features), count)).CopyTo(classes, start);
+            // the input's integers in an array kept from batch to batch and call to call, by size (a fresh one
+            // costs a page fault per 4 KB); a caller takes it out while it runs, so concurrent callers never share one
+            if (!_inputArrays.TryRemove(count * features, out var inputs)) inputs = new long[count * features];
+            var values = RunAll(raw.Slice(start * features, count * features), count, inputs);
+            Classes(values[_graph.Output.Name]).CopyTo(classes, start);
+            // only the classes leave this method: the kernel may reuse its values' arrays for the next batch
+            _kernel?.Release(values.Values);
+            if (_inputArrays.Count < 4) _inputArrays[count * features] = inputs;
         }
         return classes;
     }
@@ -121,7 +134,7 @@ public sealed class GraphExecutor
         throw new InvalidOperationException($"unknown op '{node.Op}' at %{node.Name}");
     }
 
-    private static GraphValue InputValue(Node node, ReadOnlySpan<byte> raw, int rows)
+    private static GraphValue InputValue(Node node, ReadOnlySpan<byte> raw, int rows, long[]? inputs)
     {
         if (node.Type.Kind == ValueKind.Real)
         {
@@ -130,7 +143,7 @@ public sealed class GraphExecutor
             for (int i = 0; i < raw.Length; i++) data[i] = raw[i] * scale;
             return new RealValue(rows, node.Type.Length, data);
         }
-        var ints = new long[raw.Length];
+        var ints = inputs?.Length == raw.Length ? inputs : new long[raw.Length];
         for (int i = 0; i < raw.Length; i++) ints[i] = raw[i];
         return new IntValue(rows, node.Type.Length, ints, node.Type.Scale);
     }
@@ -153,6 +166,14 @@ public interface INodeKernel
     bool Runs(Node node);
 
     GraphValue Evaluate(Node node, GraphValue[] operands);
+
+    /// <summary>Rows per batch when classifying, given the executor's choice (at most that many are used).</summary>
+    int BatchRows(int rows) => rows;
+
+    /// <summary>Called with a batch's values when nothing reads them any more (the kernel may reuse their arrays).</summary>
+    void Release(IEnumerable<GraphValue> values)
+    {
+    }
 }
 
 /// <summary>A value left its proven range: a compiler bug (the widths would overflow in hardware).</summary>

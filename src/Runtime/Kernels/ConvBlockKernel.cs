@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using HwFlow.Runtime.Diagnostics;
 using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Runtime.Kernels;
@@ -12,10 +13,13 @@ namespace HwFlow.Runtime.Kernels;
 /// bits packed once into words, a receptive field's row the concatenation of its pixels' words
 /// (kh x kw x cin order, the padding pixel where the window leaves the image), its chunk factors
 /// a gather of the pixels' chunk sums (a chunk lies inside one pixel), then the packed popcount
-/// GEMM over all positions of the image with the fused bin-dot sink. Dense blocks (a first,
-/// integer-valued convolution): each position's outputs accumulated straight from the pixels,
-/// a vector of outputs per input element. Then the post ops and the max-pool on the block's
-/// output grid. Same integer arithmetic as the golden kernel, so the same values.
+/// GEMM over all positions of the image with the fused bin-dot sink; with chunk factors, where the
+/// CPU has them, the slot-dot kernels instead (a pixel's slot records, a row the copies of its
+/// pixels' records). Dense blocks (a first, integer-valued convolution): each position's outputs
+/// accumulated straight from the pixels (16-bit input pairs where they fit). Then the post ops and
+/// the max-pool on the block's output grid, or, when the post ops are monotone per channel, the
+/// max-pool first (on the sums as the kernels produce them, where they can) and the post ops on the
+/// pooled values. Same integer arithmetic as the golden kernel, so the same values.
 /// </summary>
 internal sealed unsafe class ConvBlockKernel
 {
@@ -33,10 +37,32 @@ internal sealed unsafe class ConvBlockKernel
     private readonly int _slot;
     private readonly int _pixelWidth;
     private readonly DenseWeights? _dense;
+    private readonly SlotDot? _slots;
+    private readonly int _pixelPairs;
     private readonly ThreadLocal<Workspace> _workspaces;
+    private readonly int[] _poolSources = [];
+    private readonly bool _poolFirst;
 
-    public ConvBlockKernel(ConvBlock block, KernelOptions options)
+    /// <summary>Per pooled channel, -1 where the post ops are non-increasing (pool by min), 0 where non-decreasing (max); null: max everywhere.</summary>
+    private readonly long[]? _poolDown;
+
+    /// <summary>Slot-dot blocks that pool first: the positions to compute in pool-window order, each one's window and whether it is the window's first.</summary>
+    private readonly int[] _pooledPositions = [];
+    private readonly int[] _pooledWindows = [];
+    private readonly bool[] _pooledFirsts = [];
+    private readonly int[] _emptyWindows = [];
+    private readonly int[] _inputOffsets = [];
+
+    /// <summary>The pre op (a threshold) whose bits go straight into packed words, read by the dot alone; -1 when none.</summary>
+    private readonly int _packedPre = -1;
+    private readonly int _poolChannels;
+    private readonly int _poolTaps;
+
+    private readonly ValueArrays _arrays;
+
+    public ConvBlockKernel(ConvBlock block, KernelOptions options, ValueArrays arrays)
     {
+        _arrays = arrays;
         _block = block;
         _options = options;
         _inner = options with { Threads = 1 };
@@ -55,11 +81,19 @@ internal sealed unsafe class ConvBlockKernel
         }
         _pre = [.. block.Pre.Select(n => n.Op is Ops.ChunkSum or Ops.ChunkFactor ? null : ElementStep.For(n, g.Channels))];
         _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
+        if (block.BitsSource is { } bitsSource && block.Pre.ToList().IndexOf(bitsSource) is var index and >= 0
+            && _pre[index] is { Packs: true } && !block.Pre.Any(n => n.Operands.Contains(bitsSource.Name)))
+            _packedPre = index;
         if (block.Dot.Op == Ops.BinDot)
         {
             _binary = new PackedBinDot.Prepared(block.Dot, PackedBinDot.Pack(block.Dot)!);
             _binary.Weights.Prepare(options.Isa);
             _pixelWidth = g.Channels;
+            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+            (_slots, _pixelPairs) = SlotDotFor(block, _binary, _coding, options);
+        }
+        if (_binary is not null && _slots is null)
+        {
             // Chunks off the 32-bit steps (HBNN's 16) would run the table-lookup kernel: give each chunk
             // its own 32-bit step instead (zero bits count nothing, in AND and in XOR against zero weights),
             // so the VPOPCNTD kernel runs, at the price of the zeros' popcounts.
@@ -81,27 +115,112 @@ internal sealed unsafe class ConvBlockKernel
                 _spread.Prepare(options.Isa);
                 _pixelWidth = g.Channels / k * _slot;
             }
-            _coding = block.BitsSource!.Type.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
         }
-        else
+        if (_binary is null)
         {
-            _dense = DenseWeights.For(block.Dot, block.Window.Type);
+            _dense = DenseWeights.For(block.Dot, block.Window.Type, options.WordLanes);
+        }
+        if (block.Pool is { } pool)
+        {
+            // per pooled position and pool tap, the grid element the tap starts at, or -1 outside the grid
+            var pg = WindowAttrs.Geometry(pool);
+            (_poolChannels, _poolTaps) = (pg.Channels, pg.KernelHeight * pg.KernelWidth);
+            _poolSources = new int[pg.Positions * _poolTaps];
+            for (int q = 0; q < pg.Positions; q++)
+            {
+                for (int t = 0; t < _poolTaps; t++) _poolSources[(q * _poolTaps) + t] = pg.Source(q, t * pg.Channels);
+            }
+            _poolFirst = _post.All(step => step.NonDecreasing);
+            if (!_poolFirst && _post.Length > 0 && _post[^1].MakesBits && _post[..^1].All(step => step.NonDecreasing))
+            {
+                // a threshold that points down on some channels: there f is non-increasing, max f(x) = f(min x)
+                _poolFirst = true;
+                _poolDown = [.. _post[^1].Directions.ToArray().Select(d => d < 0 ? -1L : 0L)];
+            }
+            if (_poolFirst && _slots is not null)
+            {
+                var positions = new List<int>();
+                var windows = new List<int>();
+                var firsts = new List<bool>();
+                for (int q = 0; q < pg.Positions; q++)
+                {
+                    bool first = true;
+                    foreach (int source in _poolSources.AsSpan(q * _poolTaps, _poolTaps))
+                    {
+                        if (source < 0) continue;
+                        positions.Add(source / pg.Channels);
+                        windows.Add(q);
+                        firsts.Add(first);
+                        first = false;
+                    }
+                }
+                (_pooledPositions, _pooledWindows, _pooledFirsts) = ([.. positions], [.. windows], [.. firsts]);
+            }
+            if (_poolFirst && _poolDown is null && _dense is PairDenseWeights { TwoVectors: true } pairs)
+            {
+                // per position, where each receptive-field input sits in the image's 16-bit frame (padding: the zero pixel), padded to whole pairs
+                int stride = 2 * pairs.PairCount;
+                _inputOffsets = new int[g.Positions * stride];
+                for (int p = 0; p < g.Positions; p++)
+                {
+                    for (int i = 0; i < stride; i++)
+                        _inputOffsets[(p * stride) + i] = i < g.Patch ? (_tapPixels[(p * _taps) + (i / g.Channels)] * g.Channels) + (i % g.Channels) : _pixels * g.Channels;
+                }
+            }
+            _emptyWindows = [.. Enumerable.Range(0, pg.Positions).Where(q => _poolSources.AsSpan(q * _poolTaps, _poolTaps).IndexOfAnyExcept(-1) < 0)];
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
+    }
+
+    /// <summary>Whether the bin-dot runs on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
+    internal bool UsesSlotDot => _slots is not null;
+
+    /// <summary>
+    /// The slot-dot form of a block's bin-dot when its chunks lie inside a pixel: a pixel's chunks in
+    /// 16-bit slots, padded to whole slot pairs, so that a receptive field's records are its pixels'
+    /// records concatenated. Null when the CPU lacks the kernels or the bounds do not prove them exact.
+    /// </summary>
+    private static (SlotDot? Dot, int PixelPairs) SlotDotFor(ConvBlock block, PackedBinDot.Prepared binary, ActivationCoding coding, KernelOptions options)
+    {
+        var g = block.Geometry;
+        int c = g.Channels, k = binary.Weights.Chunks.ChunkLength;
+        if (c % k != 0 || binary.Weights.Inputs != g.Patch) return (null, 0);
+        long maxFactor = 1;
+        if (block.SumSource is { } sums)
+        {
+            if (sums.Type.Min < 0) return (null, 0);
+            maxFactor = sums.Type.Max;
+        }
+        var slots = new List<Slot>();
+        int taps = g.KernelHeight * g.KernelWidth, perPixel = c / k;
+        for (int t = 0; t < taps; t++)
+        {
+            for (int q = 0; q < perPixel; q++) Slot.AddChunk(slots, (t * c) + (q * k), k, (t * perPixel) + q);
+            if (slots.Count % 2 != 0) slots.Add(Slot.Padding);
+        }
+        var dot = SlotDot.Create(binary.Weights.Bits, slots, binary.CoefByChunk, binary.PaddedOutputs, coding, maxFactor, options);
+        return (dot, slots.Count / 2 / taps);
     }
 
     public GraphValue Evaluate(GraphValue input)
     {
         int rows = input.Rows, length = _block.Last.Type.Length;
         bool bits = _block.Last.Type.Kind == ValueKind.Bits;
-        var bytes = bits ? new byte[(long)rows * length] : null;
-        var longs = bits ? null : new long[(long)rows * length];
+        var bytes = bits ? _arrays.Rent<byte>((long)rows * length) : null;
+        var longs = bits ? null : _arrays.Rent<long>((long)rows * length);
         void Image(int r)
         {
             var space = _workspaces.Value!;
+            if (_poolFirst)
+            {
+                PoolFirst(input, r, space, bits ? bytes.AsSpan(r * length, length) : default, bits ? default : longs.AsSpan(r * length, length));
+                return;
+            }
             Run(input, r, space);
+            long clock = StepClock.Start();
             if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
             else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+            StepClock.Stop(_block.Last.Name, "pool", clock);
         }
         if (_options.EffectiveThreads == 1 || rows == 1)
         {
@@ -114,17 +233,106 @@ internal sealed unsafe class ConvBlockKernel
         return bits ? new BitsValue(rows, length, bytes!, _block.Last.Type.Encoding) : new IntValue(rows, length, longs!, _block.Last.Type.Scale);
     }
 
+    /// <summary>
+    /// Max-pool, then the post ops: every post op is non-decreasing (relu, shift, clamp, a threshold whose
+    /// directions are all up), so f(max(a, b)) = max(f(a), f(b)) and the post ops run on a quarter of the
+    /// values (2x2 pools). A pool window with no source in the grid is 0 after the post ops, as before.
+    /// </summary>
+    private void PoolFirst(GraphValue input, int r, Workspace space, Span<byte> bits, Span<long> longs)
+    {
+        long clock = StepClock.Start();
+        var pooled = longs.IsEmpty ? space.Pooled.AsSpan() : longs;
+        if (_inputOffsets.Length > 0 && _dense is PairDenseWeights pairs)
+        {
+            // the common first convolution: each pool window's positions computed and maxed in registers, no grid
+            DensePooled(pairs, ((IntValue)input).Row(r), pooled, space);
+            clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
+        }
+        else if (_pooledPositions.Length > 0)
+        {
+            // the slot-dot kernel's sums pooled as they are combined: no output grid
+            RunBinary(input, r, space, pooled);
+            clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
+        }
+        else
+        {
+            if (_dense is not null) RunDense((IntValue)input, r, space);
+            else RunBinary(input, r, space);
+            clock = StepClock.Stop(_block.Last.Name, "dot", clock);
+            if (_poolDown is null) Finish(space, space.Totals, pooled);
+            else PoolMixed(space.Totals, pooled, _poolDown);
+            clock = StepClock.Stop(_block.Last.Name, "pool", clock);
+        }
+        foreach (var step in _post)
+        {
+            if (step.MakesBits) step.Apply(pooled, bits);
+            else step.Apply(pooled, pooled);
+        }
+        foreach (int q in _emptyWindows)
+        {
+            if (longs.IsEmpty) bits.Slice(q * _poolChannels, _poolChannels).Clear();
+            else longs.Slice(q * _poolChannels, _poolChannels).Clear();
+        }
+        StepClock.Stop(_block.Last.Name, "post", clock);
+    }
+
+    /// <summary>The max over each pool window's positions of a two-vector pair-dense layer's sums (windows with no position: 0).</summary>
+    private void DensePooled(PairDenseWeights pairs, ReadOnlySpan<long> x, Span<long> pooled, Workspace space)
+    {
+        int c = _poolChannels, taps = _poolTaps, stride = 2 * pairs.PairCount;
+        var frame = space.ShortFrame;
+        for (int i = 0; i < x.Length; i++) frame[i] = (short)x[i];
+        fixed (short* frameData = frame)
+        fixed (int* offsets = _inputOffsets)
+        {
+            for (int q = 0; q < pooled.Length / c; q++)
+            {
+                var sources = _poolSources.AsSpan(q * taps, taps);
+                if (taps == 4 && sources.IndexOf(-1) < 0)
+                {
+                    var (l4, h4) = pairs.MaxOfFour(frameData, offsets + ((sources[0] / c) * stride), offsets + ((sources[1] / c) * stride),
+                        offsets + ((sources[2] / c) * stride), offsets + ((sources[3] / c) * stride));
+                    pairs.Store(l4, pooled.Slice(q * c, c), 0);
+                    pairs.Store(h4, pooled.Slice(q * c, c), 16);
+                    continue;
+                }
+                var low = Vector512.Create(int.MinValue);
+                var high = low;
+                bool any = false;
+                foreach (int source in _poolSources.AsSpan(q * taps, taps))
+                {
+                    if (source < 0) continue;
+                    var (l, h) = pairs.Sums(frameData, offsets + ((source / c) * stride));
+                    low = Vector512.Max(low, l);
+                    high = Vector512.Max(high, h);
+                    any = true;
+                }
+                var target = pooled.Slice(q * c, c);
+                if (!any)
+                {
+                    target.Clear();
+                    continue;
+                }
+                pairs.Store(low, target, 0);
+                pairs.Store(high, target, 16);
+            }
+        }
+    }
+
     /// <summary>The dot's outputs for image <paramref name="r"/> into space.Totals, then the post ops (bits into space.Bits).</summary>
     private void Run(GraphValue input, int r, Workspace space)
     {
+        long clock = StepClock.Start();
         if (_dense is not null) RunDense((IntValue)input, r, space);
         else RunBinary(input, r, space);
+        clock = StepClock.Stop(_block.Last.Name, "dot", clock);
         var totals = space.Totals.AsSpan();
         foreach (var step in _post)
         {
             if (step.MakesBits) step.Apply(totals, space.Bits.AsSpan());
             else step.Apply(totals, totals);
         }
+        StepClock.Stop(_block.Last.Name, "post", clock);
     }
 
     private void RunDense(IntValue input, int r, Workspace space)
@@ -136,8 +344,9 @@ internal sealed unsafe class ConvBlockKernel
             _dense!.Position(x, _tapPixels.AsSpan(p * _taps, _taps), _pixels, g.Channels, space.Totals.AsSpan(p * outputs, outputs));
     }
 
-    private void RunBinary(GraphValue input, int r, Workspace space)
+    private void RunBinary(GraphValue input, int r, Workspace space, Span<long> pooled = default)
     {
+        long clock = StepClock.Start();
         var g = _block.Geometry;
         int c = g.Channels, frame = (_pixels + 1) * c;
         // the pre ops on the pixels and on one padding pixel (the window pads with 0)
@@ -154,12 +363,23 @@ internal sealed unsafe class ConvBlockKernel
         else
         {
             var source = ((BitsValue)input).Row(r);
-            for (int i = 0; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            int i = 0;
+            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                for (; i + 8 <= source.Length; i += 8)
+                {
+                    var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
+                    ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(space.Frame.AsSpan(i, 8));
+                }
+            }
+            for (; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
             space.Frame.AsSpan(_pixels * c, c).Clear();
         }
+        clock = StepClock.Stop(_block.Last.Name, "dot: frame (inside dot)", clock);
         for (int i = 0; i < _pre.Length; i++)
         {
             var node = _block.Pre[i];
+            if (i == _packedPre) continue;
             var target = space.PreValues[node.Name];
             if (node.Op == Ops.ChunkFactor)
             {
@@ -170,9 +390,26 @@ internal sealed unsafe class ConvBlockKernel
             if (_pre[i] is not { } step) ChunkSums(operand, (int)node.Int("chunk"), (long[])target);
             else if (step.MakesBits) step.Apply(operand, ((byte[])target).AsSpan(0, frame));
             else step.Apply(operand, ((long[])target).AsSpan(0, frame));
+            clock = StepClock.Stop(_block.Last.Name, node.Name, clock);
         }
-        var pixelBits = (byte[])space.Value(_block.BitsSource!.Name);
-        PackPixels(pixelBits, c, space.PixelWords, space.WordsPerPixel);
+        if (_packedPre >= 0)
+        {
+            var source = (long[])space.Value(_block.Pre[_packedPre].Operands[0]);
+            _pre[_packedPre]!.ApplyPacked(source.AsSpan(0, frame), space.PixelWords, space.WordsPerPixel);
+        }
+        else
+        {
+            PackPixels((byte[])space.Value(_block.BitsSource!.Name), c, space.PixelWords, space.WordsPerPixel);
+        }
+        StepClock.Stop(_block.Last.Name, "dot: pack (inside dot)", clock);
+        if (_slots is not null)
+        {
+            fixed (long* target = pooled)
+            {
+                RunSlots(space, target);
+            }
+            return;
+        }
         var weights = _binary!.Weights;
         int chunks = weights.Chunks.Count;
         if (_spread is null)
@@ -209,9 +446,75 @@ internal sealed unsafe class ConvBlockKernel
         }
     }
 
+    /// <summary>The bin-dot on the slot-dot kernels: each pixel's records once, a receptive field's row the copies of its pixels' records.</summary>
+    private void RunSlots(Workspace space, long* pooled)
+    {
+        var g = _block.Geometry;
+        int c = g.Channels, k = _binary!.Weights.Chunks.ChunkLength, perPixel = c / k;
+        var pixelSums = _block.SumSource is { } sums ? (long[])space.Value(sums.Name) : null;
+        int pairBytes = _pixelPairs * SlotDotCode.RecordBytes;
+        byte* pixelRecords = space.PixelRecords.Pointer;
+        fixed (ulong* words = space.PixelWords)
+        {
+            for (int p = 0; p <= _pixels; p++)
+            {
+                ushort* records = (ushort*)(pixelRecords + ((long)p * pairBytes));
+                ulong* pixel = words + ((long)p * space.WordsPerPixel);
+                int slot = 0;
+                for (int q = 0; q < perPixel; q++)
+                {
+                    long factor = pixelSums is null ? 1 : pixelSums[(p * perPixel) + q];
+                    for (int h = 0; h < k; h += 16, slot++)
+                    {
+                        int start = (q * k) + h, length = Math.Min(16, k - h), shift = start & 63;
+                        ulong field = pixel[start >> 6] >> shift;
+                        if (shift + length > 64) field |= pixel[(start >> 6) + 1] << (64 - shift);
+                        _slots!.Fill(records, slot, (uint)(field & ((1UL << length) - 1)), length, factor);
+                    }
+                }
+                if (slot % 2 != 0) _slots!.Fill(records, slot, 0, 0, 0);
+            }
+        }
+        long clock = StepClock.Start();
+        byte* rows = space.RowRecords.Pointer;
+        long stride = _slots!.RecordStride;
+        // pooled: the rows in pool-window order (positions in no window are skipped), else every position
+        int rowCount = pooled is null ? g.Positions : _pooledPositions.Length;
+        fixed (int* tapPixels = _tapPixels)
+        {
+            for (int i = 0; i < rowCount; i++)
+            {
+                int p = pooled is null ? i : _pooledPositions[i];
+                byte* row = rows + (i * stride);
+                int* taps = tapPixels + (p * _taps);
+                if (pairBytes == SlotDotCode.RecordBytes)
+                {
+                    // one slot pair per pixel (HBNN's 2 x 16, BNN's 32 channels): one 16-byte move per tap
+                    for (int t = 0; t < _taps; t++) ((Vector128<byte>*)row)[t] = ((Vector128<byte>*)pixelRecords)[taps[t]];
+                    continue;
+                }
+                for (int t = 0; t < _taps; t++)
+                    Unsafe.CopyBlock(row + (t * pairBytes), pixelRecords + ((long)taps[t] * pairBytes), (uint)pairBytes);
+            }
+        }
+        fixed (long* bias = _binary.Bias)
+        fixed (long* target = space.Totals)
+        {
+            clock = StepClock.Stop(_block.Last.Name, "dot: gather records (inside dot)", clock);
+            if (pooled is not null) _slots.RunPooled(rows, rowCount, bias, pooled, _pooledWindows, _pooledFirsts, _poolDown);
+            else _slots.Run(rows, g.Positions, bias, target);
+            StepClock.Stop(_block.Last.Name, "dot: slot kernel (inside dot)", clock);
+        }
+    }
+
     /// <summary>Per pixel (and the padding pixel), the sum of |v| over each chunk of its channels.</summary>
     private static void ChunkSums(ReadOnlySpan<long> values, int chunk, long[] sums)
     {
+        if (chunk % 8 == 0 && values.Length % chunk == 0)
+        {
+            ElementNodes.MagnitudeSums(values, chunk, sums.AsSpan(0, values.Length / chunk));
+            return;
+        }
         for (int i = 0, s = 0; i < values.Length; i += chunk, s++)
         {
             long sum = 0;
@@ -315,27 +618,71 @@ internal sealed unsafe class ConvBlockKernel
     private void Finish<T>(Workspace space, T[] grid, Span<T> target)
         where T : unmanaged, INumber<T>
     {
-        if (_block.Pool is not { } pool)
+        if (_block.Pool is null)
         {
             grid.AsSpan(0, target.Length).CopyTo(target);
             return;
         }
-        var pg = WindowAttrs.Geometry(pool);
-        int c = pg.Channels;
-        for (int q = 0; q < pg.Positions; q++)
+        int c = _poolChannels, taps = _poolTaps;
+        ref T first = ref grid[0];
+        for (int q = 0; q < target.Length / c; q++)
         {
             var best = target.Slice(q * c, c);
-            bool any = false;
-            for (int t = 0; t < pg.KernelHeight * pg.KernelWidth; t++)
+            ref T to = ref best[0];
+            var sources = _poolSources.AsSpan(q * taps, taps);
+            int count = 0;
+            foreach (int source in sources)
             {
-                int source = pg.Source(q, t * c);
                 if (source < 0) continue;
-                var value = grid.AsSpan(source, c);
-                if (any) TensorPrimitives.Max<T>(best, value, best);
-                else value.CopyTo(best);
-                any = true;
+                ref T from = ref Unsafe.Add(ref first, source);
+                int i = 0;
+                if (count == 0)
+                {
+                    new ReadOnlySpan<T>(grid, source, c).CopyTo(best);
+                }
+                else
+                {
+                    for (; i + Vector512<T>.Count <= c; i += Vector512<T>.Count)
+                        Vector512.Max(Vector512.LoadUnsafe(ref to, (nuint)i), Vector512.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+                    for (; i < c; i++) Unsafe.Add(ref to, i) = T.Max(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i));
+                }
+                count++;
             }
-            if (!any) best.Clear();
+            if (count == 0) best.Clear();
+        }
+    }
+
+    /// <summary>The pool with max on the channels where <paramref name="down"/> is 0 and min where it is -1 (windows with no source: 0).</summary>
+    private void PoolMixed(long[] grid, Span<long> target, long[] down)
+    {
+        int c = _poolChannels, taps = _poolTaps;
+        ref long first = ref grid[0];
+        ref long downs = ref down[0];
+        for (int q = 0; q < target.Length / c; q++)
+        {
+            var best = target.Slice(q * c, c);
+            ref long to = ref best[0];
+            int count = 0;
+            foreach (int source in _poolSources.AsSpan(q * taps, taps))
+            {
+                if (source < 0) continue;
+                if (count++ == 0)
+                {
+                    grid.AsSpan(source, c).CopyTo(best);
+                    continue;
+                }
+                ref long from = ref Unsafe.Add(ref first, source);
+                int i = 0;
+                for (; i + Vector512<long>.Count <= c; i += Vector512<long>.Count)
+                {
+                    var a = Vector512.LoadUnsafe(ref to, (nuint)i);
+                    var b = Vector512.LoadUnsafe(ref from, (nuint)i);
+                    Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref downs, (nuint)i), Vector512.Min(a, b), Vector512.Max(a, b)).StoreUnsafe(ref to, (nuint)i);
+                }
+                for (; i < c; i++)
+                    Unsafe.Add(ref to, i) = down[i] < 0 ? Math.Min(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i)) : Math.Max(Unsafe.Add(ref to, i), Unsafe.Add(ref from, i));
+            }
+            if (count == 0) best.Clear();
         }
     }
 
@@ -348,6 +695,8 @@ internal sealed unsafe class ConvBlockKernel
             var g = block.Geometry;
             int frame = (kernel._pixels + 1) * g.Channels, grid = g.Positions * block.Outputs;
             Totals = new long[grid];
+            ShortFrame = new short[frame];
+            Pooled = block.Pool is null ? [] : new long[block.Last.Type.Length];
             Bits = new byte[grid];
             Frame = new long[frame];
             FrameBits = new byte[frame];
@@ -366,9 +715,20 @@ internal sealed unsafe class ConvBlockKernel
             int chunks = kernel._binary!.Weights.Chunks.Count;
             Factors = new long[g.Positions * chunks];
             Pops = new int[g.Positions * chunks];
+            if (kernel._slots is { } slots)
+            {
+                PixelRecords = new AlignedBuffer<byte>((kernel._pixels + 1) * kernel._pixelPairs * SlotDotCode.RecordBytes);
+                RowRecords = new AlignedBuffer<byte>(Math.Max(g.Positions, kernel._pooledPositions.Length) * slots.RecordStride);
+            }
         }
 
+        public AlignedBuffer<byte> PixelRecords { get; } = new(0);
+        public AlignedBuffer<byte> RowRecords { get; } = new(0);
+
         public long[] Totals { get; }
+        /// <summary>A dense block's input image as 16-bit values, and a zero padding pixel.</summary>
+        public short[] ShortFrame { get; }
+        public long[] Pooled { get; }
         public byte[] Bits { get; }
         public long[] Frame { get; }
         public byte[] FrameBits { get; }
@@ -383,77 +743,5 @@ internal sealed unsafe class ConvBlockKernel
         public BitMatrix Rows { get; } = new(0, 0);
         public long[] Factors { get; } = [];
         public int[] Pops { get; } = [];
-    }
-}
-
-/// <summary>
-/// A dense layer's weights as [input, output] rows padded to whole vectors, for adding x * row to
-/// an accumulator of outputs; in 32-bit lanes when |bias| + sum |w| max|x| fits (twice the outputs
-/// per vector of the 64-bit form), else in 64-bit lanes.
-/// </summary>
-internal abstract class DenseWeights
-{
-    public static DenseWeights For(Node dense, GraphType input)
-    {
-        var weights = dense.IntTensor("weights");
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        long largest = Math.Max(Math.Abs(input.Min), Math.Abs(input.Max));
-        bool narrow = largest <= int.MaxValue && Enumerable.Range(0, outputs).All(j =>
-        {
-            double bound = Math.Abs((double)dense.IntElement("bias", j));
-            for (int i = 0; i < inputs; i++) bound += Math.Abs((double)weights[i, j]) * largest;
-            return bound <= int.MaxValue;
-        });
-        return narrow ? new DenseWeights<int>(dense) : new DenseWeights<long>(dense);
-    }
-
-    public abstract int Width { get; }
-
-    /// <summary>Outputs of one position: bias + sum over the taps' pixels (padding adds nothing) of x * row, into <paramref name="target"/>.</summary>
-    public abstract void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target);
-}
-
-internal sealed class DenseWeights<T> : DenseWeights
-    where T : unmanaged, System.Numerics.IBinaryInteger<T>
-{
-    private readonly T[] _rows;
-    private readonly T[] _bias;
-
-    public DenseWeights(Node dense)
-    {
-        var weights = dense.IntTensor("weights");
-        int inputs = weights.Shape[0], outputs = weights.Shape[1];
-        Width = (outputs + Vector512<T>.Count - 1) / Vector512<T>.Count * Vector512<T>.Count;
-        _rows = new T[inputs * Width];
-        for (int i = 0; i < inputs; i++)
-        {
-            for (int j = 0; j < outputs; j++) _rows[(i * Width) + j] = T.CreateTruncating(weights[i, j]);
-        }
-        _bias = new T[Width];
-        for (int j = 0; j < outputs; j++) _bias[j] = T.CreateTruncating(dense.IntElement("bias", j));
-    }
-
-    public override int Width { get; }
-
-    public override void Position(ReadOnlySpan<long> x, ReadOnlySpan<int> tapPixels, int padding, int channels, Span<long> target)
-    {
-        Span<T> acc = stackalloc T[Width];
-        _bias.CopyTo(acc);
-        ref T sum = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(acc);
-        for (int t = 0; t < tapPixels.Length; t++)
-        {
-            int pixel = tapPixels[t];
-            if (pixel == padding) continue;
-            for (int ch = 0; ch < channels; ch++)
-            {
-                long value = x[(pixel * channels) + ch];
-                if (value == 0) continue;
-                var scale = Vector512.Create(T.CreateTruncating(value));
-                ref T row = ref _rows[((t * channels) + ch) * Width];
-                for (int j = 0; j < Width; j += Vector512<T>.Count)
-                    (Vector512.LoadUnsafe(ref sum, (nuint)j) + (scale * Vector512.LoadUnsafe(ref row, (nuint)j))).StoreUnsafe(ref sum, (nuint)j);
-            }
-        }
-        for (int j = 0; j < target.Length; j++) target[j] = long.CreateTruncating(acc[j]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using HwFlow.Runtime.Graph;
@@ -42,8 +43,14 @@ internal sealed class ElementStep
     public long Low { get; }
     public long High { get; }
     public bool AllUp { get; }
+
+    /// <summary>A threshold's direction per channel of the period (+1 when it has none).</summary>
+    public ReadOnlySpan<long> Directions => _directions;
     public BitEncoding Encoding { get; }
     public bool MakesBits => Op == Ops.Threshold;
+
+    /// <summary>Whether x &lt;= y implies f(x) &lt;= f(y) (bits ordered 0 &lt; 1), so that f commutes with max.</summary>
+    public bool NonDecreasing => Op != Ops.Threshold || AllUp;
 
     /// <summary>
     /// The step for <paramref name="node"/> on images of channel period <paramref name="period"/>,
@@ -63,6 +70,15 @@ internal sealed class ElementStep
     /// <summary>Integer to integer (relu, shift, clamp); source and target may be the same span.</summary>
     public void Apply(ReadOnlySpan<long> source, Span<long> target)
     {
+        if (Vector512.IsHardwareAccelerated && target.Length >= source.Length)
+        {
+            // plain vector loops: TensorPrimitives' generic paths cost more per call than these few values
+            if (Op == Ops.Relu) Vectors(source, target, 0, long.MaxValue, 0);
+            else if (Op == Ops.Shift) Vectors(source, target, long.MinValue, long.MaxValue, Amount);
+            else if (Op == Ops.Clamp) Vectors(source, target, Low, High, 0);
+            else throw new InvalidOperationException($"{Op} does not give integers");
+            return;
+        }
         switch (Op)
         {
             case Ops.Relu:
@@ -80,23 +96,46 @@ internal sealed class ElementStep
         }
     }
 
+    /// <summary>target = min(max(source &gt;&gt; shift, low), high), a vector at a time (each op is one of the three).</summary>
+    private static void Vectors(ReadOnlySpan<long> source, Span<long> target, long low, long high, int shift)
+    {
+        ref long from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref long to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+        var lows = Vector512.Create(low);
+        var highs = Vector512.Create(high);
+        int i = 0;
+        for (; i + Vector512<long>.Count <= source.Length; i += Vector512<long>.Count)
+            Vector512.Min(Vector512.Max(Vector512.ShiftRightArithmetic(Vector512.LoadUnsafe(ref from, (nuint)i), shift), lows), highs).StoreUnsafe(ref to, (nuint)i);
+        for (; i < source.Length; i++) target[i] = Math.Min(Math.Max(source[i] >> shift, low), high);
+    }
+
     /// <summary>threshold: bit = dir_j * x &gt;= t_j, one byte per bit (the graph's bits).</summary>
     public void Apply(ReadOnlySpan<long> source, Span<byte> target)
     {
         int period = Period;
         int blocks = source.Length / period;
-        if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0)
+        if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0 && target.Length >= source.Length)
         {
+            int vectors = period / Vector512<long>.Count;
+            Span<Vector512<long>> thresholds = stackalloc Vector512<long>[vectors];
+            Span<Vector512<long>> directions = stackalloc Vector512<long>[vectors];
+            for (int v = 0; v < vectors; v++)
+            {
+                thresholds[v] = Vector512.Create<long>(_thresholds.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+                directions[v] = Vector512.Create<long>(_directions.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+            }
+            ref long from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref byte to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            ref ulong bytesOf = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ByteOfEachBit);
             for (int b = 0; b < blocks; b++)
             {
-                var x = source.Slice(b * period, period);
-                var bits = target.Slice(b * period, period);
-                for (int j = 0; j < period; j += Vector512<long>.Count)
+                for (int v = 0; v < vectors; v++)
                 {
-                    var v = Vector512.Create(x.Slice(j, Vector512<long>.Count));
-                    if (!AllUp) v *= Vector512.Create<long>(_directions.AsSpan(j, Vector512<long>.Count));
-                    ulong mask = Vector512.GreaterThanOrEqual(v, Vector512.Create<long>(_thresholds.AsSpan(j, Vector512<long>.Count))).ExtractMostSignificantBits();
-                    BitConverter.TryWriteBytes(bits.Slice(j, 8), ByteOfEachBit[mask]);
+                    int at = (b * period) + (v * Vector512<long>.Count);
+                    var x = Vector512.LoadUnsafe(ref from, (nuint)at);
+                    if (!AllUp) x *= directions[v];
+                    ulong mask = Vector512.GreaterThanOrEqual(x, thresholds[v]).ExtractMostSignificantBits();
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, at), Unsafe.Add(ref bytesOf, (int)mask));
                 }
             }
             return;
@@ -105,6 +144,40 @@ internal sealed class ElementStep
         {
             int j = i % period;
             target[i] = _directions[j] * source[i] >= _thresholds[j] ? (byte)1 : (byte)0;
+        }
+    }
+
+    /// <summary>Whether <see cref="ApplyPacked"/> runs: a threshold on whole vectors of channels.</summary>
+    public bool Packs => Op == Ops.Threshold && Vector512.IsHardwareAccelerated && Period % Vector512<long>.Count == 0;
+
+    /// <summary>
+    /// threshold straight to packed bits: element ch of block b (a pixel's channels) into bit ch % 64 of
+    /// words[b * wordsPerBlock + ch / 64], the same bits <see cref="Apply(ReadOnlySpan{long}, Span{byte})"/> gives one per byte.
+    /// </summary>
+    public void ApplyPacked(ReadOnlySpan<long> source, Span<ulong> words, int wordsPerBlock)
+    {
+        int period = Period, vectors = period / Vector512<long>.Count;
+        Span<Vector512<long>> thresholds = stackalloc Vector512<long>[vectors];
+        Span<Vector512<long>> directions = stackalloc Vector512<long>[vectors];
+        for (int v = 0; v < vectors; v++)
+        {
+            thresholds[v] = Vector512.Create<long>(_thresholds.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+            directions[v] = Vector512.Create<long>(_directions.AsSpan(v * Vector512<long>.Count, Vector512<long>.Count));
+        }
+        ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref ulong word = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(words);
+        for (int b = 0; b < source.Length / period; b++)
+        {
+            ref ulong pixel = ref Unsafe.Add(ref word, b * wordsPerBlock);
+            for (int w = 0; w < wordsPerBlock; w++) Unsafe.Add(ref pixel, w) = 0;
+            for (int v = 0; v < vectors; v++)
+            {
+                var x = Vector512.LoadUnsafe(ref first, (nuint)((b * period) + (v * Vector512<long>.Count)));
+                if (!AllUp) x *= directions[v];
+                ulong mask = Vector512.GreaterThanOrEqual(x, thresholds[v]).ExtractMostSignificantBits();
+                int j = v * Vector512<long>.Count;
+                Unsafe.Add(ref pixel, j >> 6) |= mask << (j & 63);
+            }
         }
     }
 

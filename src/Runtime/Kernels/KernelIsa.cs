@@ -37,6 +37,9 @@ public static class KernelCpu
         avx2: Avx2.IsSupported,
         vpopcntdq: Avx512F.IsSupported && HasVpopcntdq() && Native.ExecutableCode.Supported);
 
+    /// <summary>Whether this CPU also runs the slot-dot kernels (AVX-512 BITALG and VNNI) at <see cref="KernelIsa.Avx512Popcount"/>.</summary>
+    public static bool SlotDot => Best == KernelIsa.Avx512Popcount && SlotDotCode.Supported;
+
     /// <summary>Where the fallback note goes; tests replace it.</summary>
     public static TextWriter NoteWriter { get; set; } = Console.Error;
 

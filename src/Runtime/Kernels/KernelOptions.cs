@@ -1,7 +1,12 @@
 namespace HwFlow.Runtime.Kernels;
 
-/// <summary>How a packed kernel runs: the ISA level (null = best available) and threads (0 = one per core).</summary>
-public sealed record KernelOptions(KernelIsa? Isa = null, int Threads = 0)
+/// <summary>
+/// How a packed kernel runs: the ISA level (null = best available), threads (0 = one per core), and
+/// whether the 16-bit-lane kernels may run: bin-dots on the slot-dot kernels and a convolution's dense
+/// layer as input pairs (false: the VPOPCNTD kernels with a sink per chunk and 32-bit dense sums, kept
+/// so that both paths stay tested).
+/// </summary>
+public sealed record KernelOptions(KernelIsa? Isa = null, int Threads = 0, bool WordLanes = true)
 {
     public static KernelOptions Default { get; } = new();
 

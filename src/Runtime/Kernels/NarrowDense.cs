@@ -18,8 +18,11 @@ internal sealed class NarrowDense
     private readonly Dictionary<string, (int[] WeightsByOutput, int[] Bias)> _prepared = [];
     private readonly Dictionary<string, (sbyte[][] Planes, int PaddedInputs)> _bytes = [];
 
-    public NarrowDense(Graph.Graph graph)
+    private readonly ValueArrays _arrays;
+
+    public NarrowDense(Graph.Graph graph, ValueArrays arrays)
     {
+        _arrays = arrays;
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.Dense))
         {
             if (!Fits(node, graph.Operand(node))) continue;
@@ -74,7 +77,7 @@ internal sealed class NarrowDense
         if (node.Op != Ops.Dense || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
         var x = (IntValue)operands[0];
         int inputs = x.Length, outputs = prepared.Bias.Length;
-        var result = new long[x.Rows * outputs];
+        var result = _arrays.Rent<long>(x.Rows * outputs);
         if (_bytes.TryGetValue(node.Name, out var bytes))
         {
             Parallel.For(0, x.Rows, () => new byte[bytes.PaddedInputs], (r, _, row) =>

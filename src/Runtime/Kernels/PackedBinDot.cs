@@ -7,14 +7,71 @@ internal sealed unsafe class PackedBinDot
 {
     private readonly KernelOptions _options;
     private readonly Dictionary<string, Prepared> _prepared = [];
+    private readonly Dictionary<string, SlotDot> _slots = [];
 
-    public PackedBinDot(Graph.Graph graph, KernelOptions options)
+    private readonly ValueArrays _arrays;
+    private readonly ThreadLocal<AlignedBuffer<byte>> _records = new(() => new AlignedBuffer<byte>(0));
+
+    public PackedBinDot(Graph.Graph graph, KernelOptions options, ValueArrays arrays)
     {
         _options = options;
+        _arrays = arrays;
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.BinDot))
         {
-            if (Pack(node) is { } packed) _prepared[node.Name] = new Prepared(node, packed);
+            if (Pack(node) is not { } packed) continue;
+            var prepared = new Prepared(node, packed);
+            _prepared[node.Name] = prepared;
+            if (!graph.Contains(node.Operands[0]) || (node.Operands.Count > 1 && !graph.Contains(node.Operands[1]))) continue;
+            if (SlotsFor(node, prepared, graph.Operand(node, 0).Type, node.Operands.Count > 1 ? graph.Operand(node, 1).Type : null, options) is { } slots)
+                _slots[node.Name] = slots;
         }
+    }
+
+    /// <summary>The bin-dots that run on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
+    internal IReadOnlyCollection<string> SlotNodes => _slots.Keys;
+
+    /// <summary>
+    /// Chunks that are not on 32-bit steps (HBNN's 16) with factors would otherwise run the table lookup and a
+    /// 64-bit sink step per chunk and output: on the slot-dot kernels when they are provably exact there.
+    /// </summary>
+    private static SlotDot? SlotsFor(Node node, Prepared prepared, GraphType bits, GraphType? factors, KernelOptions options)
+    {
+        if (prepared.ShiftByChunk is not null || PopcountWeights.Fits(prepared.Weights.Chunks) || (factors is not null && factors.Min < 0)) return null;
+        var coding = bits.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
+        return SlotDot.Create(prepared.Weights.Bits, Slot.ForChunks(prepared.Weights.Chunks), prepared.CoefByChunk, prepared.PaddedOutputs,
+            coding, factors?.Max ?? 1, options);
+    }
+
+    /// <summary>The bin-dot on the slot-dot kernels: each row's slot records, then the kernel over all rows.</summary>
+    private IntValue EvaluateSlots(Node node, SlotDot dot, Prepared prepared, BitsValue bits, IntValue? factors)
+    {
+        var activations = Pack(bits);
+        int rows = bits.Rows, stride = dot.RecordStride;
+        if (_records.Value!.Length < rows * stride) _records.Value = new AlignedBuffer<byte>(rows * stride);
+        var records = _records.Value;
+        var result = _arrays.Rent<long>(rows * dot.Outputs);
+        fixed (long* bias = prepared.Bias)
+        fixed (long* target = result)
+        fixed (long* factorData = factors?.Data)
+        {
+            for (int r = 0; r < rows; r++)
+                dot.FillRow((ushort*)(records.Pointer + ((long)r * stride)), activations.RowPointer(r), factorData is null ? null : factorData + ((long)r * factors!.Length));
+            byte* recordData = records.Pointer;
+            long* bias0 = bias, target0 = target;
+            int threads = _options.ThreadsFor((long)rows * dot.Outputs * bits.Length);
+            if (threads == 1)
+            {
+                dot.Run(recordData, rows, bias0, target0);
+            }
+            else
+            {
+                // blocks of whole kernel calls, each writing its own rows: the same values in any order
+                const int Block = 8 * SlotDotCode.MaxRows;
+                Parallel.For(0, (rows + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+                    dot.Run(recordData + ((long)b * Block * stride), Math.Min(Block, rows - (b * Block)), bias0, target0 + ((long)b * Block * dot.Outputs)));
+            }
+        }
+        return new IntValue(rows, dot.Outputs, result, node.Type.Scale);
     }
 
     public bool Runs(Node node) => node.Op == Ops.BinDot && _prepared.ContainsKey(node.Name);
@@ -24,11 +81,12 @@ internal sealed unsafe class PackedBinDot
         if (node.Op != Ops.BinDot || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;
+        if (_slots.TryGetValue(node.Name, out var slotDot) && bits.Length == prepared.Weights.Inputs) return EvaluateSlots(node, slotDot, prepared, bits, factors);
         var coding = bits.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
         var weights = prepared.Weights;
         var activations = Pack(bits);
         var popCounts = BinaryGemm.ActivationPopCounts(activations, weights.Chunks, coding);
-        var result = new long[bits.Rows * weights.Outputs];
+        var result = _arrays.Rent<long>(bits.Rows * weights.Outputs);
         fixed (int* pops = popCounts)
         fixed (long* factorData = factors?.Data)
         fixed (long* coef = prepared.CoefByChunk)

@@ -3,8 +3,10 @@ using HwFlow.Compiler.Lowering;
 using HwFlow.Compiler.Tests.Passes;
 using HwFlow.Runtime.Graph;
 using HwFlow.Runtime.Kernels;
+using HwFlow.Runtime.Model;
 using HwFlow.Runtime.Numerics;
 using HwFlow.Runtime.Semantics;
+using HwFlow.Runtime.Tensors;
 
 namespace HwFlow.Compiler.Tests.Lowering;
 
@@ -57,11 +59,12 @@ public sealed class ConvLoweringTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void PackedEngineEqualsTheGoldenKernelOnConvModels(bool pixelChunks)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void PackedEngineEqualsTheGoldenKernelOnConvModels(bool pixelChunks, bool wordLanes)
     {
-        int fusedModels = 0;
+        int fusedModels = 0, slotModels = 0;
         Gen.ULong.Sample(seed =>
         {
             var model = RandomConvModels.Create(seed, pixelChunks);
@@ -72,7 +75,11 @@ public sealed class ConvLoweringTests
             var binary = graph.Nodes.Where(n => n.Op == Ops.BinDot && n.IntTensor("weights").Data.All(w => w is 1 or -1)).Select(n => n.Name);
             Assert.Equal(binary, PackedEngine.PackedNodes(graph));
             var golden = new GraphExecutor(graph).RunAll(inputs, rows);
-            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            var options = new KernelOptions(KernelCpu.Best, Threads: 1, WordLanes: wordLanes);
+            var engine = PackedEngine.Create(graph, options);
+            var slotNodes = PackedEngine.SlotDotNodes(graph, options);
+            if (!wordLanes) Assert.Empty(slotNodes);
+            if (slotNodes.Count > 0) Interlocked.Increment(ref slotModels);
             var packed = engine.RunAll(inputs, rows);
             // a convolution block's inner values are never formed; its last value and every other node's must be the golden kernel's
             int fused = engine.Graph.Nodes.Count(n => n.Op == "fused-conv");
@@ -93,5 +100,64 @@ public sealed class ConvLoweringTests
             }
         }, iter: 40, threads: 1);
         Assert.True(fusedModels > 0, "no model ran a convolution as a packed block");
+        // chunk factors in slots: every pixel-chunk model has them (HBNN's, and BNN's per-pixel chunk sums)
+        if (wordLanes && pixelChunks && KernelCpu.SlotDot) Assert.True(slotModels > 0, "no model ran a bin-dot on the slot-dot kernels");
+    }
+
+    [Fact]
+    public void ClassifyingBatchAfterBatchReusesArraysWithoutChangingAClass()
+    {
+        // more rows than one batch holds, twice: the second batch and the second pass run on arrays the first released
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            var model = RandomConvModels.Create(seed, pixelChunks: true);
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            int batch = Batch.Rows(PackedEngine.Create(graph).Graph.Nodes.Max(n => (long)n.Type.Length));
+            int rows = batch + (batch / 2) + 1;
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: rows - 4);
+            var expected = new GraphExecutor(graph).Classify(inputs, rows);
+            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            Assert.Equal(expected, engine.Classify(inputs, rows));
+            Assert.Equal(expected, engine.Classify(inputs, rows));
+            Assert.Equal(expected.Take(batch / 3), engine.Classify(inputs.AsSpan(0, batch / 3 * model.Input.Features), batch / 3));
+        }
+    }
+
+    [Fact]
+    public void PackedEngineEqualsTheGoldenKernelWhenEveryThresholdPointsUp()
+    {
+        // positive BatchNorm scales make every threshold's direction +1: then the blocks pool before their post
+        // ops, and a first convolution of 32 outputs pools its positions' sums in registers (BNN: before a threshold)
+        int bnn32 = 0, hbnn32 = 0;
+        for (ulong seed = 1; seed <= 400 && (bnn32 < 3 || hbnn32 < 3); seed++)
+        {
+            var model = RandomConvModels.Create(seed, pixelChunks: true);
+            if (model.Layers.OfType<Conv2D>().First().Weights.Shape[^1] != 32) continue;
+            bool bnn = model.Layers.OfType<Sign>().Any() && !model.Layers.OfType<Ramp>().Any();
+            if (bnn ? bnn32++ >= 3 : hbnn32++ >= 3) continue;
+            var layers = model.Layers.Select(l => l is BatchNorm n
+                ? n with { Gamma = new Tensor(n.Gamma.Shape, [.. n.Gamma.Data.Select(g => Math.Abs(g) + 0.05f)]) }
+                : l).ToList();
+            model = model with { Layers = layers };
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            Assert.DoesNotContain(graph.Nodes, n => n.Op == Ops.Threshold && n.Has("dir") && n.IntTensor("dir").Data.Any(d => d != 1));
+            var inputs = RandomModels.Inputs(model.Input.Features, seed, randomRows: 12);
+            int rows = inputs.Length / model.Input.Features;
+            var golden = new GraphExecutor(graph).RunAll(inputs, rows);
+            var engine = PackedEngine.Create(graph, new KernelOptions(KernelCpu.Best, Threads: 1));
+            Assert.Equal(2, engine.Graph.Nodes.Count(n => n.Op == "fused-conv"));
+            var packed = engine.RunAll(inputs, rows);
+            foreach (var node in graph.Nodes.Where(n => packed.ContainsKey(n.Name)))
+            {
+                bool same = (golden[node.Name], packed[node.Name]) switch
+                {
+                    (IntValue e, IntValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                    (BitsValue e, BitsValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                    _ => true,
+                };
+                Assert.True(same, $"{model.Name}: %{node.Name} ({node.Op}) differs");
+            }
+        }
+        Assert.True(bnn32 >= 3 && hbnn32 >= 3, $"found {bnn32} BNN and {hbnn32} HBNN models with a 32-output first convolution");
     }
 }

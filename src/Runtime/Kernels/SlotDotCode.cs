@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using HwFlow.Runtime.Native;
+using Iced.Intel;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>What a generated slot-dot kernel reads and writes (one pointer argument, so the code needs no stack).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SlotDotArgs
+{
+    /// <summary>First row's records: per slot pair 16 bytes (activation words, offsets, low factor parts, high factor parts; two 16-bit slots each).</summary>
+    public byte* Records;
+    public long RecordStride;
+
+    /// <summary>Weights and coefficients, [panel][pair][64 weight words][64 coefficient pairs] (<see cref="SlotDot"/>).</summary>
+    public byte* Weights;
+    public long Pairs;
+
+    /// <summary>Sums out: per row, per 64-output panel 64 low sums then 64 high sums (ints); rows <see cref="SumStride"/> bytes apart.</summary>
+    public int* Sums;
+    public long SumStride;
+    public long Panels;
+}
+
+/// <summary>
+/// The slot-dot kernels: a binary product in 16-bit slots (a chunk of at most 16 bits, or a
+/// 16-bit part of a longer chunk), with the chunk factor and coefficient applied inside the loop.
+/// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: AND (unipolar) or XOR
+/// (bipolar) with the row's word broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count,
+/// t = 2 count - offset (the slot's pop(a), or its length), t * coefficient in 16-bit lanes
+/// (VPMULLW; left out when every coefficient is 1), and VPDPWSSD (AVX-512 VNNI) adds t_2i f_2i + t_2i+1 f_2i+1 into 32-bit sums, once
+/// with the factors' low parts and once with their high parts. <see cref="SlotDot"/> proves every
+/// 16-bit product and 32-bit sum exact before it uses these kernels.
+/// </summary>
+internal static unsafe class SlotDotCode
+{
+    public const int MaxRows = 3;
+    public const int PanelOutputs = 64;
+    public const int RecordBytes = 16;
+
+    /// <summary>Bytes of one slot pair's weights and coefficients in a panel.</summary>
+    public const int PairBytes = 2 * PanelOutputs * sizeof(uint);
+
+    private const int Blocks = 4;
+
+    // kernels[coding][high][coefficients][rows - 1], generated on first use.
+    private static readonly Lazy<nint>[][][][] Kernels =
+    [
+        .. new[] { false, true }.Select(xor => new[] { false, true }.Select(high => new[] { false, true }.Select(coefs =>
+            Enumerable.Range(1, MaxRows).Select(r => new Lazy<nint>(() => Generate(r, xor, high, coefs))).ToArray()).ToArray()).ToArray()),
+    ];
+
+    /// <summary>Whether this CPU runs the kernels: AVX-512 BW, BITALG (VPOPCNTW) and VNNI (VPDPWSSD), and generated code.</summary>
+    public static bool Supported { get; } = ExecutableCode.Supported && Avx512BW.IsSupported && X86Base.IsSupported
+        && (X86Base.CpuId(7, 0).Ecx & ((1 << 11) | (1 << 12))) == ((1 << 11) | (1 << 12));
+
+    /// <summary>
+    /// The kernel for <paramref name="rows"/> rows (1..3); without <paramref name="coefs"/> every coefficient is 1
+    /// and the signed count goes to the sums as it is (P = 2 count - pop(a), or length - 2 count when bipolar).
+    /// </summary>
+    public static delegate* unmanaged<SlotDotArgs*, void> Kernel(int rows, ActivationCoding coding, bool high, bool coefs) =>
+        (delegate* unmanaged<SlotDotArgs*, void>)Kernels[coding == ActivationCoding.Bipolar ? 1 : 0][high ? 1 : 0][coefs ? 1 : 0][rows - 1].Value;
+
+    private static nint Generate(int rows, bool xor, bool high, bool coefs)
+    {
+        var z = PopcountCode.Z;
+        var a = new Assembler(64);
+        var panelLoop = a.CreateLabel();
+        var stepLoop = a.CreateLabel();
+        // rdi = args; r8 = records of row 0 at the current pair, r9 = record stride, rdx = weights,
+        // rsi = sums, r10 = sum stride, rax = pairs left, rcx = panels left.
+        // zmm0-11: low sums (row * 4 + block), zmm12-23: high sums, zmm24 weights, zmm25 coefficients,
+        // zmm26-28: each row's offsets, zmm29-31: each row's t.
+        a.mov(r9, __qword_ptr[rdi + 8]);
+        a.mov(rdx, __qword_ptr[rdi + 16]);
+        a.mov(rsi, __qword_ptr[rdi + 32]);
+        a.mov(r10, __qword_ptr[rdi + 40]);
+        a.mov(rcx, __qword_ptr[rdi + 48]);
+        a.Label(ref panelLoop);
+        for (int i = 0; i < rows * Blocks; i++)
+        {
+            a.vpxord(z[i], z[i], z[i]);
+            if (high) a.vpxord(z[12 + i], z[12 + i], z[12 + i]);
+        }
+        a.mov(r8, __qword_ptr[rdi]);
+        a.mov(rax, __qword_ptr[rdi + 24]);
+        a.Label(ref stepLoop);
+        for (int r = 0; r < rows; r++) a.vpbroadcastd(z[26 + r], __dword_ptr[Row(r) + 4]);
+        for (int b = 0; b < Blocks; b++)
+        {
+            a.vmovdqu32(z[24], __zmmword_ptr[rdx + (b * 64)]);
+            if (coefs) a.vmovdqu32(z[25], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
+            for (int r = 0; r < rows; r++)
+            {
+                var t = z[29 + r];
+                if (xor) a.vpxord(t, z[24], __dword_bcst[Row(r)]);
+                else a.vpandd(t, z[24], __dword_bcst[Row(r)]);
+                a.vpopcntw(t, t);
+                a.vpaddw(t, t, t);
+                if (coefs)
+                {
+                    a.vpsubw(t, t, z[26 + r]);
+                    a.vpmullw(t, t, z[25]);
+                }
+                else if (xor)
+                {
+                    a.vpsubw(t, z[26 + r], t);
+                }
+                else
+                {
+                    a.vpsubw(t, t, z[26 + r]);
+                }
+                a.vpdpwssd(z[(r * Blocks) + b], t, __dword_bcst[Row(r) + 8]);
+                if (high) a.vpdpwssd(z[12 + (r * Blocks) + b], t, __dword_bcst[Row(r) + 12]);
+            }
+        }
+        a.add(r8, RecordBytes);
+        a.add(rdx, PairBytes);
+        a.dec(rax);
+        a.jnz(stepLoop);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = r switch { 0 => __[rsi], 1 => __[rsi + r10], _ => __[rsi + (r10 * 2)] };
+            for (int b = 0; b < Blocks; b++)
+            {
+                a.vmovdqu32(__zmmword_ptr[row + (b * 64)], z[(r * Blocks) + b]);
+                if (high) a.vmovdqu32(__zmmword_ptr[row + (PanelOutputs * sizeof(int)) + (b * 64)], z[12 + (r * Blocks) + b]);
+            }
+        }
+        a.add(rsi, 2 * PanelOutputs * sizeof(int));
+        a.dec(rcx);
+        a.jnz(panelLoop);
+        a.vzeroupper();
+        a.ret();
+        return ExecutableCode.Place(a);
+    }
+
+    /// <summary>Row <paramref name="row"/>'s record at the current pair.</summary>
+    private static AssemblerMemoryOperand Row(int row) => row switch
+    {
+        0 => __[r8],
+        1 => __[r8 + r9],
+        _ => __[r8 + (r9 * 2)],
+    };
+}
