@@ -133,20 +133,23 @@ public static class BinaryMvu
         var factorNode = stage.Factor;
         long factorMax = factorNode?.Type.Max ?? 1;
         var factors3 = factors1 is null ? null : m.Delay(factors1, 2, "s3_factors");
+        int serialDrain = 0;
         var (terms, toAccumulate) = shiftForm
             ? (ShiftTerms.Build(m, stage, chunkCounts, factors3, buffer.FactorWidth, coefAddress1!, pe, groups, chunks, inputs / simd, options.Fabric), ShiftTerms.Latency)
             : serial
-            ? SerialTerms(m, chunkCounts, valid3, factorDelay > 0 ? factors! : m.Delay(m.Slice(factors3!, 0, buffer.FactorWidth), 1, "s4_factor"), buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric)
+            ? SerialTerms(m, chunkCounts, valid3, factorDelay > 0 ? factors! : m.Delay(m.Slice(factors3!, 0, buffer.FactorWidth), 1, "s4_factor"), buffer.FactorWidth, factorMax, coef!, coefAddress1!, pe, chunks, chunk, minChunkBeats, options.Fabric, out serialDrain)
             : ParallelTerms(m, chunkCounts, factors3, buffer.FactorWidth, factorMax, coef, coefAddress1, pe, groups, chunks, chunk, inputs / simd, options.Fabric);
         var valid5 = m.DelayReset(valid3, toAccumulate, "s5_valid");
 
         // control reaching the accumulator: the chunk-end beats only, in order. Through a long
-        // serial product it is held from the product's start instead of shifted along.
+        // serial product it is held instead of shifted along, captured as late as the product's
+        // drain cycles after its start: the next product may start while this one drains, and its
+        // control must not replace this one's before the accumulator has read it.
         RtlSignal first5, last5, foldAhead;
         if (serial)
         {
-            var start = m.DelayReset(valid3, 1, "s4_hold");
-            RtlSignal AtStart(RtlSignal s1Value, string name) => m.Hold(m.Delay(s1Value, 3, name + "_s4"), start, name);
+            var start = m.DelayReset(valid3, 1 + serialDrain, "s4_hold");
+            RtlSignal AtStart(RtlSignal s1Value, string name) => m.Hold(m.Delay(s1Value, 3 + serialDrain, name + "_s4"), start, name);
             first5 = AtStart(first1, "s5_first");
             last5 = AtStart(last1, "s5_last");
             foldAhead = AtStart(fold1, "s5_fold");
@@ -256,7 +259,7 @@ public static class BinaryMvu
     /// chunk, a fraction of the parallel product's area.
     /// </summary>
     private static (List<List<RtlSignal>> Terms, int Latency) SerialTerms(ModuleBuilder m, List<List<RtlSignal>> counts, RtlSignal valid3, RtlSignal factor4,
-        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget, LogicFabric fabric)
+        int factorWidth, long factorMax, IntTensorAttr coef, RtlSignal coefAddress1, int pe, int chunks, int chunk, int cycleBudget, LogicFabric fabric, out int drain)
     {
         int coefWidth = BitWidth.ToHoldSigned(coef.Data.Min(), coef.Data.Max());
         long coefMax = Math.Max(Math.Abs(coef.Data.Min()), Math.Abs(coef.Data.Max()));
@@ -267,17 +270,19 @@ public static class BinaryMvu
         var coefWords = m.Rom("coef", pe * coefWidth, coefContent, m.Delay(coefAddress1, 1, "s2_caddr"), style: MemoryPolicy.Style(fabric, MemoryKind.Constants, pe * coefWidth, coefContent.Count));
         var start = m.DelayReset(valid3, 1, "s4_start");
         int bitsPerCycle = SerialProduct.BitsPerCycleFor(qWidth, cycleBudget);
-        int cycles = 0;
+        int latency = 0;
+        drain = 0;
         var terms = new List<List<RtlSignal>>();
         for (int p = 0; p < pe; p++)
         {
             var c = m.Slice(coefWords, p * coefWidth, coefWidth);
             var q = m.ShiftAddProduct(c, true, counts[p][0], true, qWidth, "q", pipelined: false).Product;
-            var serial = SerialProduct.Build(m, start, factor4, false, m.Delay(q, 1, "s4_q"), termWidth, bitsPerCycle, $"term{p}");
-            cycles = serial.Cycles;
+            var serial = SerialProduct.BuildCarrySave(m, start, factor4, false, m.Delay(q, 1, "s4_q"), termWidth, bitsPerCycle, $"term{p}");
+            latency = serial.Latency;
+            drain = serial.Latency - serial.Cycles;
             terms.Add([serial.Result]);
         }
-        return (terms, 1 + cycles);
+        return (terms, 1 + latency);
     }
 
     /// <summary>Coefficient ROM: one word per chunk step (a beat's chunk groups when chunks fit in a beat, else one chunk).</summary>

@@ -198,6 +198,8 @@ public sealed class PostOpUnit
             }
             case Ops.Clamp:
             {
+                if (PowerOfTwoClamp.TryBuild(m, x, signed, node.Int("lo"), node.Int("hi")) is { } saturated)
+                    return m.Fit(saturated, true, outWidth);
                 var lo = Constant(m, node.Int("lo"), x.Width);
                 var hi = Constant(m, node.Int("hi"), x.Width);
                 var wide = m.Fit(x, signed, x.Width);
