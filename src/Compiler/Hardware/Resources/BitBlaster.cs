@@ -1,0 +1,230 @@
+using System.Numerics;
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Memory;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Runtime.Numerics;
+
+namespace HwFlow.Compiler.Hardware.Resources;
+
+/// <summary>A flip-flop bit: Q is a source node of the graph; D, Enable (One when none) and Reset (Zero when none) are nodes.</summary>
+public sealed class BitFlop(int q, short owner, bool init)
+{
+    public int Q { get; } = q;
+    public short Owner { get; } = owner;
+    public bool Init { get; } = init;
+    public int D { get; set; }
+    public int Enable { get; set; } = BitGraph.One;
+    public int Reset { get; set; } = BitGraph.Zero;
+}
+
+/// <summary>
+/// Turns a flattened module into a <see cref="BitGraph"/>: every cell into bit-level gates (adders
+/// and ordered comparisons into carry chains, everything else into logic), registers and
+/// memories left in logic into <see cref="BitFlop"/>s, memories in block RAM into source bits
+/// whose ports must be kept (<see cref="Sinks"/>).
+/// </summary>
+public sealed class BitBlaster
+{
+    /// <summary>Kinds beyond the RTL cell kinds: logic a memory kept in LUTs builds.</summary>
+    public const byte MemoryLogic = 100;
+
+    private readonly RtlModule _module;
+    private readonly LogicFabric _fabric;
+    private readonly Dictionary<RtlSignal, RtlCell> _driver = [];
+    private readonly Dictionary<RtlSignal, int[]> _bits = [];
+    private readonly Dictionary<string, short> _owners = new() { [""] = 0 };
+
+    public BitGraph Graph { get; } = new();
+    public List<BitFlop> Flops { get; } = [];
+
+    /// <summary>Nodes something outside the logic needs: output ports and block RAM ports, with their owner.</summary>
+    public List<(int Node, short Owner)> Sinks { get; } = [];
+
+    /// <summary>Block RAM bits per owner.</summary>
+    public Dictionary<short, long> BlockRamBits { get; } = [];
+
+    /// <summary>Owner names by index: 0 is the top level (""), the rest the top module's instances.</summary>
+    public List<string> OwnerNames { get; } = [""];
+
+    public BitBlaster(RtlModule flat, LogicFabric fabric)
+    {
+        _module = flat;
+        _fabric = fabric;
+        foreach (var cell in flat.Cells) _driver[cell.Output] = cell;
+    }
+
+    public void Run()
+    {
+        foreach (var port in _module.Inputs) _bits[port] = Sources(port.Width);
+        var registers = new List<(RtlRegister Register, BitFlop[] Bits)>();
+        foreach (var r in _module.Registers)
+        {
+            var owner = OwnerOf(r.Q.Name);
+            var bits = new BitFlop[r.Q.Width];
+            for (int i = 0; i < bits.Length; i++) bits[i] = Flop(owner, !((r.ResetValue >> i) & BigInteger.One).IsZero);
+            _bits[r.Q] = [.. bits.Select(b => b.Q)];
+            registers.Add((r, bits));
+        }
+        var memories = new List<(RtlMemory Memory, short Owner, bool Block, BitFlop[][] Data)>();
+        foreach (var m in _module.Memories)
+        {
+            var owner = OwnerOf(m.Name);
+            bool block = BlockRamUse.InBlockRam(m, _fabric);
+            var data = new BitFlop[m.ReadPorts.Count][];
+            for (int p = 0; p < m.ReadPorts.Count; p++)
+            {
+                if (block) { _bits[m.ReadPorts[p].Data] = Sources(m.Width); continue; }
+                data[p] = [.. Enumerable.Range(0, m.Width).Select(_ => Flop(owner, false))];
+                _bits[m.ReadPorts[p].Data] = [.. data[p].Select(b => b.Q)];
+            }
+            if (block) BlockRamBits[owner] = BlockRamBits.GetValueOrDefault(owner) + ((long)m.Width * m.Depth);
+            memories.Add((m, owner, block, data));
+        }
+
+        foreach (var port in _module.Outputs)
+        {
+            var bits = Bits(port);
+            foreach (var b in bits) Sinks.Add((b, 0));
+        }
+        foreach (var (r, flops) in registers)
+        {
+            SetContext(r.Q.Name, RtlOp.Buffer);
+            var d = Bits(r.D);
+            int enable = r.Enable is null ? BitGraph.One : Bits(r.Enable)[0];
+            int reset = r.Reset is null ? BitGraph.Zero : Bits(r.Reset)[0];
+            for (int i = 0; i < flops.Length; i++) { flops[i].D = d[i]; flops[i].Enable = enable; flops[i].Reset = reset; }
+        }
+        foreach (var (m, owner, block, data) in memories)
+        {
+            Graph.Owner = owner;
+            Graph.Kind = MemoryLogic;
+            if (block) BlockPorts(m, owner);
+            else LogicMemory(m, owner, data);
+        }
+    }
+
+    private void BlockPorts(RtlMemory m, short owner)
+    {
+        foreach (var p in m.ReadPorts)
+        {
+            foreach (var b in Bits(p.Address)) Sinks.Add((b, owner));
+            if (p.Enable is not null) Sinks.Add((Bits(p.Enable)[0], owner));
+        }
+        foreach (var p in m.WritePorts)
+            foreach (var b in Bits(p.Address).Concat(Bits(p.Data)).Append(Bits(p.Enable)[0])) Sinks.Add((b, owner));
+    }
+
+    /// <summary>A memory kept in logic: a ROM is a multiplexer tree over its constant words, a RAM a flip-flop per bit.</summary>
+    private void LogicMemory(RtlMemory m, short owner, BitFlop[][] data)
+    {
+        var words = new int[m.Depth][];
+        for (int w = 0; w < m.Depth; w++)
+        {
+            var init = m.Init is not null && w < m.Init.Count ? m.Init[w] : BigInteger.Zero;
+            words[w] = [.. Enumerable.Range(0, m.Width).Select(i => ((init >> i) & BigInteger.One).IsZero ? BitGraph.Zero : BitGraph.One)];
+        }
+        foreach (var port in m.WritePorts)
+        {
+            Graph.Owner = owner;
+            Graph.Kind = MemoryLogic;
+            var address = Bits(port.Address);
+            var value = Bits(port.Data);
+            int enable = Bits(port.Enable)[0];
+            for (int w = 0; w < m.Depth; w++)
+            {
+                int hit = Graph.And(enable, Equals(address, w));
+                var flops = Enumerable.Range(0, m.Width).Select(i => Flop(owner, !words[w][i].Equals(BitGraph.Zero))).ToArray();
+                for (int i = 0; i < m.Width; i++) { flops[i].D = value[i]; flops[i].Enable = hit; }
+                words[w] = [.. flops.Select(f => f.Q)];
+            }
+        }
+        for (int p = 0; p < m.ReadPorts.Count; p++)
+        {
+            var port = m.ReadPorts[p];
+            var address = Bits(port.Address);
+            int enable = port.Enable is null ? BitGraph.One : Bits(port.Enable)[0];
+            Graph.Owner = owner;
+            Graph.Kind = MemoryLogic;
+            for (int i = 0; i < m.Width; i++)
+            {
+                data[p][i].D = Select(address, 0, address.Length, w => w < m.Depth ? words[w][i] : BitGraph.Zero);
+                data[p][i].Enable = enable;
+            }
+        }
+    }
+
+    private int Select(int[] address, int low, int level, Func<int, int> word)
+    {
+        if (level == 0) return word(low);
+        int half = 1 << (level - 1);
+        return Graph.Mux(address[level - 1], Select(address, low + half, level - 1, word), Select(address, low, level - 1, word));
+    }
+
+    private int Equals(int[] bits, int value)
+    {
+        int all = BitGraph.One;
+        for (int i = 0; i < bits.Length; i++) all = Graph.And(all, ((value >> i) & 1) == 1 ? bits[i] : Graph.Not(bits[i]));
+        return all;
+    }
+
+    private BitFlop Flop(short owner, bool init)
+    {
+        var flop = new BitFlop(Graph.Source(), owner, init);
+        Flops.Add(flop);
+        return flop;
+    }
+
+    private int[] Sources(int width) => [.. Enumerable.Range(0, width).Select(_ => Graph.Source())];
+
+    private short OwnerOf(string flatName)
+    {
+        int dot = flatName.IndexOf(RtlFlattener.PathSeparator);
+        string owner = dot <= 0 ? "" : flatName[..dot];
+        if (!_owners.TryGetValue(owner, out var index))
+        {
+            index = (short)OwnerNames.Count;
+            OwnerNames.Add(owner);
+            _owners[owner] = index;
+        }
+        return index;
+    }
+
+    private void SetContext(string name, RtlOp op)
+    {
+        Graph.Owner = OwnerOf(name);
+        Graph.Kind = (byte)op;
+    }
+
+    /// <summary>The bits of a signal, blasting its driver (and what that reads) on first use.</summary>
+    public int[] Bits(RtlSignal signal)
+    {
+        if (_bits.TryGetValue(signal, out var known)) return known;
+        // iterative depth-first order: generated designs chain thousands of cells
+        var stack = new Stack<(RtlSignal Signal, bool Expanded)>();
+        stack.Push((signal, false));
+        while (stack.Count > 0)
+        {
+            var (s, expanded) = stack.Pop();
+            if (_bits.ContainsKey(s)) continue;
+            if (!_driver.TryGetValue(s, out var cell))
+            {
+                _bits[s] = new int[s.Width]; // undriven: zeros (an unconnected instance output)
+                continue;
+            }
+            if (!expanded)
+            {
+                stack.Push((s, true));
+                foreach (var input in cell.Inputs)
+                    if (!_bits.ContainsKey(input)) stack.Push((input, false));
+                continue;
+            }
+            short owner = Graph.Owner;
+            byte kind = Graph.Kind;
+            SetContext(s.Name, cell.Op);
+            _bits[s] = CellBits.Blast(Graph, cell, [.. cell.Inputs.Select(i => _bits[i])]);
+            Graph.Owner = owner;
+            Graph.Kind = kind;
+        }
+        return _bits[signal];
+    }
+}

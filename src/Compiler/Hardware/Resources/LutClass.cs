@@ -1,0 +1,59 @@
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Compiler.Hardware.Resources;
+
+/// <summary>What a counted LUT implements, by the RTL cell kind that built it; each class has its own fitted coefficient.</summary>
+public enum LutClass
+{
+    /// <summary>A sum bit of an Add or Sub carry chain.</summary>
+    Adder,
+
+    /// <summary>A sum bit of the adds inside a Popcount.</summary>
+    PopcountAdder,
+
+    /// <summary>Equality and ordered comparisons: their logic, and a carry bit whose sum nobody reads.</summary>
+    Compare,
+
+    /// <summary>The 3:2 counters of a Popcount.</summary>
+    PopcountLogic,
+
+    /// <summary>Multiplexers and barrel shifts.</summary>
+    Mux,
+
+    /// <summary>A memory kept in LUTs and flip-flops: its word select and write decode.</summary>
+    Memory,
+
+    /// <summary>Everything else: bitwise gates and reductions.</summary>
+    Logic,
+}
+
+public static class LutClasses
+{
+    public static readonly LutClass[] All = Enum.GetValues<LutClass>();
+
+    public static LutClass Of(BitOp op, byte kind)
+    {
+        if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
+        var cell = (RtlOp)kind;
+        bool arith = op is BitOp.Sum or BitOp.Carry;
+        return cell switch
+        {
+            RtlOp.Popcount => arith ? LutClass.PopcountAdder : LutClass.PopcountLogic,
+            RtlOp.Add or RtlOp.Sub => arith ? LutClass.Adder : LutClass.Logic,
+            RtlOp.Eq or RtlOp.Ne or RtlOp.LtU or RtlOp.LtS or RtlOp.LeU or RtlOp.LeS => LutClass.Compare,
+            RtlOp.Mux or RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LutClass.Mux,
+            _ => LutClass.Logic,
+        };
+    }
+
+    public static string Name(LutClass c) => c switch
+    {
+        LutClass.Adder => "adders",
+        LutClass.PopcountAdder => "popcount adders",
+        LutClass.Compare => "comparisons",
+        LutClass.PopcountLogic => "popcount counters",
+        LutClass.Mux => "multiplexers",
+        LutClass.Memory => "logic memories",
+        _ => "gates",
+    };
+}
