@@ -10,6 +10,7 @@
 //   bench/results/rtl-resource-fit/<target>-residuals.md, <target>-samples.csv
 // Run from the repository root:
 //   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]
+// or count one module of a build alone: dotnet run -c Release bench/rtl-resource-fit.cs --count BUILD MODULE
 using System.Globalization;
 using System.Text;
 using HwFlow.Compiler.Hardware.Compression;
@@ -17,6 +18,17 @@ using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Fpga;
 
+if (args.Length >= 3 && args[0] == "--count")
+{
+    // one module of a build counted alone (beside bench/layer-synth.sh BUILD MODULE)
+    var whole = RtlParser.ReadFile(Path.Combine(args[1], "design.rtl"));
+    var alone = new RtlDesign(whole.Modules, args[2]);
+    foreach (var f in new[] { LogicFabric.Lut4, LogicFabric.Lut6 })
+        foreach (var p in RtlResourceCount.Of(alone, f))
+            Console.WriteLine($"{f} {(p.Instance.Length == 0 ? args[2] : p.Instance)}: LUT {p.RawLuts} FF {p.Ffs} carry {p.Carries} bram bits {p.BlockRamBits} | "
+                + string.Join(", ", p.Luts.Select(l => $"{LutClasses.Name(l.Key)} {l.Value}")));
+    return;
+}
 var work = args.FirstOrDefault(a => !a.StartsWith("--")) ?? throw new ArgumentException("usage: rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]");
 string target = args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault() ?? "ice40";
 bool fit = !args.Contains("--no-fit");

@@ -103,6 +103,33 @@ public sealed class BitBlaster
         }
     }
 
+    /// <summary>
+    /// Gives a bit an instance's port carries to the instance whose name sorts first, as yosys
+    /// names a net that has several names (the driver's output port, the reader's input port)
+    /// and so its driving cell: the FIFO read multiplexer of the last layer is "argmax.in_data_...".
+    /// </summary>
+    public void OwnPortsLikeYosys(IEnumerable<string> portWires)
+    {
+        var wires = _module.Wires.ToDictionary(w => w.Name);
+        foreach (var name in portWires.Order(StringComparer.Ordinal))
+        {
+            if (!wires.TryGetValue(name, out var wire)) continue;
+            short owner = OwnerOf(name);
+            foreach (var node in Bits(wire))
+            {
+                if (BitGraph.IsConst(node)) continue;
+                short current = Graph.OwnerOf(node);
+                if (current == 0 || string.CompareOrdinal(OwnerNames[owner], OwnerNames[current]) < 0) Graph.SetOwner(node, owner);
+            }
+        }
+        for (int i = 0; i < Flops.Count; i++)
+        {
+            var f = Flops[i];
+            if (Graph.OwnerOf(f.Q) != f.Owner)
+                Flops[i] = new BitFlop(f.Q, Graph.OwnerOf(f.Q), f.Init) { D = f.D, Enable = f.Enable, Reset = f.Reset };
+        }
+    }
+
     private void BlockPorts(RtlMemory m, short owner)
     {
         foreach (var p in m.ReadPorts)
@@ -169,7 +196,10 @@ public sealed class BitBlaster
 
     private BitFlop Flop(short owner, bool init)
     {
+        short previous = Graph.Owner;
+        Graph.Owner = owner;
         var flop = new BitFlop(Graph.Source(), owner, init);
+        Graph.Owner = previous;
         Flops.Add(flop);
         return flop;
     }

@@ -53,6 +53,7 @@ public sealed class BitGraph
     public int In(int node, int index) => _in[(3 * node) + index];
     public int Inputs(int node) => _op[node] switch { BitOp.Const or BitOp.Source => 0, BitOp.Not => 1, BitOp.And or BitOp.Or or BitOp.Xor => 2, _ => 3 };
     public short OwnerOf(int node) => _owner[node];
+    public void SetOwner(int node, short owner) => _owner[node] = owner;
     public byte KindOf(int node) => _kind[node];
     public static bool IsConst(int node) => node <= One;
 

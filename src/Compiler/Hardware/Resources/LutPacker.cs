@@ -49,7 +49,8 @@ public static class LutPacker
             foreach (var u in fanins.OrderBy(u => cuts[u]?.Length ?? int.MaxValue))
             {
                 if (!IsLogic(g.Op(u)) || cuts[u] is null) continue;
-                bool single = g.Op(u) == BitOp.Not || (logicReads[u] == 1 && !hard[u]);
+                // abc duplicates a small cone into each reader it fits (an address decode into every word's select)
+                bool single = g.Op(u) == BitOp.Not || (logicReads[u] == 1 && !hard[u]) || cuts[u].Length <= DuplicateLeaves;
                 if (!single) continue;
                 var merged = leaves.Where(x => x != u).Union(cuts[u]).ToList();
                 if (merged.Count > k) continue;
@@ -87,6 +88,9 @@ public static class LutPacker
         }
         return counts;
     }
+
+    /// <summary>A cone of at most this many inputs is copied into every reader it fits.</summary>
+    public const int DuplicateLeaves = 2;
 
     public static bool IsLogic(BitOp op) => op is BitOp.Not or BitOp.And or BitOp.Or or BitOp.Xor or BitOp.Mux or BitOp.Maj;
 }

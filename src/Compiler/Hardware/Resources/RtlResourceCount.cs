@@ -24,6 +24,8 @@ public static class RtlResourceCount
         var flat = RtlFlattener.Flatten(design);
         var blaster = new BitBlaster(flat, fabric);
         blaster.Run();
+        blaster.OwnPortsLikeYosys(design.TopModule.Instances.SelectMany(i =>
+            design.Module(i.Module).Ports.Where(p => p.Name is not (RtlModule.Clock or RtlModule.ResetPort)).Select(p => i.Name + RtlFlattener.PathSeparator + p.Name)));
         var (graph, flops, sinks) = FlopSweep.Run(blaster.Graph, blaster.Flops, blaster.Sinks);
 
         // live: what an output port or a block RAM port reads, through the flip-flops it reads
