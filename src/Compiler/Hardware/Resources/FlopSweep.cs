@@ -15,22 +15,34 @@ public static class FlopSweep
         for (int round = 0; round < maxRounds; round++)
         {
             var replace = new Dictionary<int, int>();
-            var kept = new List<BitFlop>();
-            var seen = new Dictionary<(int, int, int, bool), int>();
-            foreach (var f in flops)
+            var kept = flops;
+            // a shift register of constants folds in one round: a flop reading a flop found constant
+            // in this scan is checked again at once (logic between them waits for the rebuild)
+            for (bool changed = true; changed;)
             {
-                int init = f.Init ? BitGraph.One : BitGraph.Zero;
-                FoldEnable(graph, f);
-                // the reset loads the initial value too (RtlRegister: reset value = power-on value)
-                if (f.D == f.Q || f.Enable == BitGraph.Zero || f.D == init || f.Reset == BitGraph.One)
+                changed = false;
+                var next = new List<BitFlop>();
+                var seen = new Dictionary<(int, int, int, bool), int>();
+                foreach (var f in kept)
                 {
-                    replace[f.Q] = init;
-                    continue;
+                    f.D = replace.GetValueOrDefault(f.D, f.D);
+                    f.Enable = replace.GetValueOrDefault(f.Enable, f.Enable);
+                    f.Reset = replace.GetValueOrDefault(f.Reset, f.Reset);
+                    int init = f.Init ? BitGraph.One : BitGraph.Zero;
+                    FoldEnable(graph, f);
+                    // the reset loads the initial value too (RtlRegister: reset value = power-on value)
+                    if (f.D == f.Q || f.Enable == BitGraph.Zero || f.D == init || f.Reset == BitGraph.One)
+                    {
+                        replace[f.Q] = init;
+                        changed = true;
+                        continue;
+                    }
+                    var key = (f.D, f.Enable, f.Reset, f.Init);
+                    if (seen.TryGetValue(key, out var twin)) { replace[f.Q] = twin; changed = true; continue; }
+                    seen[key] = f.Q;
+                    next.Add(f);
                 }
-                var key = (f.D, f.Enable, f.Reset, f.Init);
-                if (seen.TryGetValue(key, out var twin)) { replace[f.Q] = twin; continue; }
-                seen[key] = f.Q;
-                kept.Add(f);
+                kept = next;
             }
             if (replace.Count == 0) return (graph, flops, sinks);
             (graph, var map) = Rebuild(graph, replace);
