@@ -28,6 +28,9 @@ public sealed class BitBlaster
     /// <summary>Kinds beyond the RTL cell kinds: logic a memory kept in LUTs builds.</summary>
     public const byte MemoryLogic = 100;
 
+    /// <summary>The read multiplexer behind a block RAM memory deeper than one block holds.</summary>
+    public const byte BlockRamCascade = 101;
+
     private readonly RtlModule _module;
     private readonly LogicFabric _fabric;
     private readonly Dictionary<RtlSignal, RtlCell> _driver = [];
@@ -66,6 +69,8 @@ public sealed class BitBlaster
             registers.Add((r, bits));
         }
         var memories = new List<(RtlMemory Memory, short Owner, bool Block, BitFlop[][] Data)>();
+        var cascades = new List<(RtlReadPort Port, BitFlop[] Select, int Low)>();
+        var bypasses = new List<(RtlMemory Memory, int Port, BitFlop[] Data, BitFlop[] Address, BitFlop Hit)>();
         foreach (var m in _module.Memories)
         {
             var owner = OwnerOf(m.Name);
@@ -73,7 +78,12 @@ public sealed class BitBlaster
             var data = new BitFlop[m.ReadPorts.Count][];
             for (int p = 0; p < m.ReadPorts.Count; p++)
             {
-                if (block) { _bits[m.ReadPorts[p].Data] = Sources(m.Width); continue; }
+                if (block)
+                {
+                    var read = Cascade(m, owner, m.ReadPorts[p], cascades);
+                    _bits[m.ReadPorts[p].Data] = m.WritePorts.Count > 0 && !m.ReadsNeverCollide && m.ReadPorts[p].Enable is null ? Bypass(m, p, owner, read, bypasses) : read;
+                    continue;
+                }
                 data[p] = [.. Enumerable.Range(0, m.Width).Select(_ => Flop(owner, false))];
                 _bits[m.ReadPorts[p].Data] = [.. data[p].Select(b => b.Q)];
             }
@@ -93,6 +103,27 @@ public sealed class BitBlaster
             int enable = r.Enable is null ? BitGraph.One : Bits(r.Enable)[0];
             int reset = r.Reset is null ? BitGraph.Zero : Bits(r.Reset)[0];
             for (int i = 0; i < flops.Length; i++) { flops[i].D = d[i]; flops[i].Enable = enable; flops[i].Reset = reset; }
+        }
+        foreach (var (port, select, low) in cascades)
+        {
+            var address = Bits(port.Address);
+            int enable = port.Enable is null ? BitGraph.One : Bits(port.Enable)[0];
+            for (int i = 0; i < select.Length; i++) { select[i].D = address[low + i]; select[i].Enable = enable; }
+        }
+        foreach (var (m, port, wdata, waddress, hit) in bypasses)
+        {
+            var write = m.WritePorts[0];
+            var value = Bits(write.Data);
+            var address = Bits(write.Address);
+            int enable = Bits(write.Enable)[0];
+            Graph.Owner = hit.Owner;
+            Graph.Kind = BlockRamCascade;
+            for (int i = 0; i < m.Width; i++) { wdata[i].D = value[i]; wdata[m.Width + i].D = wdata[i].Q; }
+            for (int i = 0; i < waddress.Length; i++) waddress[i].D = address[i];
+            var read = Bits(m.ReadPorts[port].Address);
+            int same = BitGraph.One;
+            for (int i = 0; i < read.Length; i++) same = Graph.And(same, Graph.Not(Graph.Xor(read[i], address[i])));
+            hit.D = Graph.And(enable, same);
         }
         foreach (var (m, owner, block, data) in memories)
         {
@@ -128,6 +159,61 @@ public sealed class BitBlaster
             if (Graph.OwnerOf(f.Q) != f.Owner)
                 Flops[i] = new BitFlop(f.Q, Graph.OwnerOf(f.Q), f.Init) { D = f.D, Enable = f.Enable, Reset = f.Reset };
         }
+    }
+
+    /// <summary>
+    /// The read data of a block RAM memory: straight from one block, or, when the memory is deeper
+    /// than the block shape yosys picks (the fewest blocks), a multiplexer over the blocks of each
+    /// bit selected by the registered high address bits (flip-flops whose D is set once the address is blasted).
+    /// </summary>
+    private int[] Cascade(RtlMemory m, short owner, RtlReadPort port, List<(RtlReadPort, BitFlop[], int)> cascades)
+    {
+        var shape = BlockRam.Shapes(_fabric).MinBy(s => (long)Math.Ceiling((double)m.Width / s.Width) * (long)Math.Ceiling((double)m.Depth / s.Depth));
+        int deep = (int)Math.Ceiling((double)m.Depth / shape.Depth);
+        if (deep <= 1) return Sources(m.Width);
+        int low = BitWidth.ToIndex(shape.Depth);
+        int selectBits = BitWidth.ToIndex(deep);
+        var select = Enumerable.Range(0, selectBits).Select(_ => Flop(owner, false)).ToArray();
+        cascades.Add((port, select, low));
+        short previousOwner = Graph.Owner;
+        byte previousKind = Graph.Kind;
+        Graph.Owner = owner;
+        Graph.Kind = BlockRamCascade;
+        var q = select.Select(f => f.Q).ToArray();
+        var data = new int[m.Width];
+        for (int i = 0; i < m.Width; i++)
+        {
+            var blocks = Sources(deep);
+            data[i] = Select(q, 0, selectBits, b => blocks[Math.Min(b, deep - 1)]);
+        }
+        Graph.Owner = previousOwner;
+        Graph.Kind = previousKind;
+        return data;
+    }
+
+    /// <summary>
+    /// yosys's emulation of "a read and a write to the same word return the old word" on a block
+    /// RAM that returns garbage then: the write data, delayed, and a registered address match
+    /// select it over the block's output (leave it out with ReadsNeverCollide / no_rw_check).
+    /// Measured: yosys 0.23 added it (2 x width + address + 1 flip-flops) to a window's frame
+    /// buffer, whose read has no enable, and not to the WHT line buffers, whose read and write
+    /// share one enable; so a read with an enable is left without.
+    /// </summary>
+    private int[] Bypass(RtlMemory m, int port, short owner, int[] read, List<(RtlMemory, int, BitFlop[], BitFlop[], BitFlop)> bypasses)
+    {
+        var data = Enumerable.Range(0, 2 * m.Width).Select(_ => Flop(owner, false)).ToArray();
+        var address = Enumerable.Range(0, m.AddressWidth).Select(_ => Flop(owner, false)).ToArray();
+        var hit = Flop(owner, false);
+        bypasses.Add((m, port, data, address, hit));
+        foreach (var f in data.Skip(m.Width).Concat(address)) Sinks.Add((f.Q, owner)); // kept by yosys whatever reads them
+        short previousOwner = Graph.Owner;
+        byte previousKind = Graph.Kind;
+        Graph.Owner = owner;
+        Graph.Kind = BlockRamCascade;
+        var result = read.Select((r, i) => Graph.Mux(hit.Q, data[i].Q, r)).ToArray();
+        Graph.Owner = previousOwner;
+        Graph.Kind = previousKind;
+        return result;
     }
 
     private void BlockPorts(RtlMemory m, short owner)

@@ -23,6 +23,9 @@ public enum LutClass
     /// <summary>A memory kept in LUTs and flip-flops: its word select and write decode.</summary>
     Memory,
 
+    /// <summary>The read multiplexer over the blocks of a memory deeper than one block.</summary>
+    BlockRamCascade,
+
     /// <summary>Everything else: bitwise gates and reductions.</summary>
     Logic,
 }
@@ -34,6 +37,7 @@ public static class LutClasses
     public static LutClass Of(BitOp op, byte kind)
     {
         if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
+        if (kind == BitBlaster.BlockRamCascade) return LutClass.BlockRamCascade;
         var cell = (RtlOp)kind;
         bool arith = op is BitOp.Sum or BitOp.Carry;
         return cell switch
@@ -54,6 +58,7 @@ public static class LutClasses
         LutClass.PopcountLogic => "popcount counters",
         LutClass.Mux => "multiplexers",
         LutClass.Memory => "logic memories",
+        LutClass.BlockRamCascade => "block RAM cascades",
         _ => "gates",
     };
 }
