@@ -2,7 +2,7 @@
 # Builds every shipped example at up to four foldings (the default compile, --device ice40-up5k,
 # --device ice40-hx8k, and the slowest: PE 1 / SIMD 1 everywhere) and synthesizes each distinct
 # one flat with yosys synth_ice40 (no place and route), one at a time, niced. The netlists feed
-# bench/rtl-resource-fit.cs. Skips a build whose netlist.json already exists.
+# bench/rtl-resource-fit.cs. Skips an example already built and a build whose netlist.json exists.
 # Usage (repository root): bench/rtl-synth-samples.sh WORKDIR [EXAMPLE...]
 set -uo pipefail
 work=${1:?usage: rtl-synth-samples.sh WORKDIR [EXAMPLE...]}; shift
@@ -13,6 +13,7 @@ mkdir -p "$work"
 for ex in "${examples[@]}"; do
   name=$(basename "${ex%.onnx}")
   src=$PWD/examples/$ex
+  [[ -f $work/$name-default/hwflow-build.json ]] && continue # built before: keep its netlists
   nice "$hwflow" compile "$src" -o "$work/$name-default" --force >/dev/null 2>&1 || { echo "$name default: compile failed"; continue; }
   awk '/^  [^ ]+:/ { sub(/\{.*/, "{ pe: 1, simd: 1 }") } { print }' "$work/$name-default/folding.yaml" > "$work/$name-slow.yaml"
   nice "$hwflow" compile "$src" -o "$work/$name-slow" --force --folding "$work/$name-slow.yaml" >/dev/null 2>&1 || echo "$name slow: compile failed"
