@@ -9,7 +9,7 @@
 // towards 1), and writes the residuals per layer and per design:
 //   bench/results/rtl-resource-fit/<target>-residuals.md, <target>-samples.csv
 // Run from the repository root:
-//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]
+//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--ridge R]
 // or count one module of a build alone: dotnet run -c Release bench/rtl-resource-fit.cs --count BUILD MODULE
 using System.Globalization;
 using System.Text;
@@ -32,6 +32,7 @@ if (args.Length >= 3 && args[0] == "--count")
 var work = args.FirstOrDefault(a => !a.StartsWith("--")) ?? throw new ArgumentException("usage: rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]");
 string target = args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault() ?? "ice40";
 bool fit = !args.Contains("--no-fit");
+double ridge = double.Parse(args.SkipWhile(a => a != "--ridge").Skip(1).FirstOrDefault() ?? "0.2", CultureInfo.InvariantCulture);
 var fabric = target == "xc7" ? LogicFabric.Lut6 : LogicFabric.Lut4;
 string netlistFile = target == "xc7" ? "netlist-xc7.json" : "netlist.json";
 var inv = CultureInfo.InvariantCulture;
@@ -116,7 +117,6 @@ Dictionary<LutClass, double> Fit(List<Sample> rows)
     int n = classes.Length;
     var a = new double[n, n];
     var b = new double[n];
-    const double ridge = 0.05;
     foreach (var s in rows)
     {
         if (s.YosysLuts == 0) continue;

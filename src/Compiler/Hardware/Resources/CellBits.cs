@@ -50,7 +50,13 @@ public static class CellBits
     public static (int[] Sum, int Carry) Add(BitGraph g, int[] a, int[] b, int carry)
     {
         var sum = new int[a.Length];
-        for (int k = 0; k < a.Length; k++) (sum[k], carry) = g.Adder(a[k], b[k], carry);
+        // both operands sign-extended above bit m: the sum needs bits up to m + 1, the rest copy
+        // bit m + 1 (yosys's wreduce shortens such an adder the same way)
+        int m = a.Length - 1;
+        while (m > 0 && a[m - 1] == a[m] && b[m - 1] == b[m]) m--;
+        int top = Math.Min(a.Length - 1, m + 1);
+        for (int k = 0; k <= top; k++) (sum[k], carry) = g.Adder(a[k], b[k], carry);
+        for (int k = top + 1; k < a.Length; k++) sum[k] = sum[top];
         return (sum, carry);
     }
 
