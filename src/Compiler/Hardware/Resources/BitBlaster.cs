@@ -236,6 +236,23 @@ public sealed class BitBlaster
             var init = m.Init is not null && w < m.Init.Count ? m.Init[w] : BigInteger.Zero;
             words[w] = [.. Enumerable.Range(0, m.Width).Select(i => ((init >> i) & BigInteger.One).IsZero ? BitGraph.Zero : BitGraph.One)];
         }
+        if (_fabric == LogicFabric.Lut6 && m.WritePorts.Count > 0)
+        {
+            // 7 series: distributed RAM (RAM32M/RAM64M, LUTs used as memory), so neither word
+            // flip-flops nor a read multiplexer in logic; only the registered read data remains
+            for (int w = 0; w < m.Depth; w++) words[w] = Sources(m.Width);
+            foreach (var port in m.WritePorts)
+                foreach (var b in Bits(port.Address).Concat(Bits(port.Data)).Append(Bits(port.Enable)[0])) Sinks.Add((b, owner));
+            for (int p = 0; p < m.ReadPorts.Count; p++)
+            {
+                var address = Bits(m.ReadPorts[p].Address);
+                foreach (var b in address) Sinks.Add((b, owner));
+                int enable = m.ReadPorts[p].Enable is null ? BitGraph.One : Bits(m.ReadPorts[p].Enable!)[0];
+                var lutRam = Sources(m.Width);
+                for (int i = 0; i < m.Width; i++) { data[p][i].D = lutRam[i]; data[p][i].Enable = enable; }
+            }
+            return;
+        }
         foreach (var port in m.WritePorts)
         {
             Graph.Owner = owner;

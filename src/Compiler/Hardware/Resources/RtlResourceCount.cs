@@ -47,6 +47,7 @@ public static class RtlResourceCount
             }
         }
         live[0] = live[1] = false;
+        if (fabric == LogicFabric.Lut6) ShiftRegisters.Remove(graph, live, sinks, liveFlops);
         var hardReads = sinks.Select(s => s.Node).Concat(liveFlops.SelectMany(f => new[] { f.D, f.Enable, f.Reset })).Where(v => v > BitGraph.One);
         var packed = LutPacker.Pack(graph, live, hardReads, fabric == LogicFabric.Lut6 ? 6 : 4);
 
