@@ -31,6 +31,9 @@ public sealed class BitBlaster
     /// <summary>The read multiplexer behind a block RAM memory deeper than one block holds.</summary>
     public const byte BlockRamCascade = 101;
 
+    /// <summary>yosys's read-first bypass beside a block RAM.</summary>
+    public const byte BlockRamBypass = 102;
+
     private readonly RtlModule _module;
     private readonly LogicFabric _fabric;
     private readonly Dictionary<RtlSignal, RtlCell> _driver = [];
@@ -117,7 +120,7 @@ public sealed class BitBlaster
             var address = Bits(write.Address);
             int enable = Bits(write.Enable)[0];
             Graph.Owner = hit.Owner;
-            Graph.Kind = BlockRamCascade;
+            Graph.Kind = BlockRamBypass;
             for (int i = 0; i < m.Width; i++) { wdata[i].D = value[i]; wdata[m.Width + i].D = wdata[i].Q; }
             for (int i = 0; i < waddress.Length; i++) waddress[i].D = address[i];
             var read = Bits(m.ReadPorts[port].Address);
@@ -209,7 +212,7 @@ public sealed class BitBlaster
         short previousOwner = Graph.Owner;
         byte previousKind = Graph.Kind;
         Graph.Owner = owner;
-        Graph.Kind = BlockRamCascade;
+        Graph.Kind = BlockRamBypass;
         var result = read.Select((r, i) => Graph.Mux(hit.Q, data[i].Q, r)).ToArray();
         Graph.Owner = previousOwner;
         Graph.Kind = previousKind;

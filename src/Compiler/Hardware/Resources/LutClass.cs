@@ -26,6 +26,9 @@ public enum LutClass
     /// <summary>The read multiplexer over the blocks of a memory deeper than one block.</summary>
     BlockRamCascade,
 
+    /// <summary>The read-first bypass yosys puts beside a written block RAM.</summary>
+    BlockRamBypass,
+
     /// <summary>Everything else: bitwise gates and reductions.</summary>
     Logic,
 }
@@ -38,6 +41,7 @@ public static class LutClasses
     {
         if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
         if (kind == BitBlaster.BlockRamCascade) return LutClass.BlockRamCascade;
+        if (kind == BitBlaster.BlockRamBypass) return LutClass.BlockRamBypass;
         var cell = (RtlOp)kind;
         bool arith = op is BitOp.Sum or BitOp.Carry;
         return cell switch
@@ -59,6 +63,7 @@ public static class LutClasses
         LutClass.Mux => "multiplexers",
         LutClass.Memory => "logic memories",
         LutClass.BlockRamCascade => "block RAM cascades",
+        LutClass.BlockRamBypass => "block RAM bypasses",
         _ => "gates",
     };
 }
