@@ -53,7 +53,7 @@ foreach (var folder in Directory.GetDirectories(work).Order(StringComparer.Ordin
     {
         string instance = part.Instance.Length == 0 ? LayerResources.TopLevel : part.Instance;
         if (!yosys.TryGetValue(instance, out var y)) continue;
-        samples.Add(new Sample(Path.GetFileName(folder), folding, instance, y.Luts, y.Ffs, part));
+        samples.Add(new Sample(Path.GetFileName(folder), folding, instance, y.Luts, y.Ffs, part, y.EstimatedLuts, y.EstimatedFfs));
     }
     Console.Error.WriteLine($"{Path.GetFileName(folder)}: {counted.Count} parts");
 }
@@ -73,11 +73,11 @@ md.AppendLine("|---|---:|---:|");
 foreach (var c in classes) md.AppendLine(string.Create(inv, $"| {LutClasses.Name(c)} | {coef[c]:0.000} | {samples.Sum(s => s.Count.Luts[c])} |"));
 md.AppendLine();
 var designs = samples.GroupBy(s => s.Build).ToList();
-int lutOk = 0, ffOk = 0;
+int lutOk = 0, ffOk = 0, modelLutOk = 0, modelFfOk = 0;
 md.AppendLine("Per design (sum of its layers and argmax, the top level left out on both sides):");
 md.AppendLine();
-md.AppendLine("| build | folding | yosys LUT | RTL raw | RTL fitted | error | yosys FF | RTL FF | error |");
-md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+md.AppendLine("| build | folding | yosys LUT | RTL raw | RTL fitted | error | parametric model | error | yosys FF | RTL FF | error | parametric model | error |");
+md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var d in designs)
 {
     var parts = d.Where(s => s.Part != LayerResources.TopLevel).ToList();
@@ -85,12 +85,36 @@ foreach (var d in designs)
     double est = parts.Sum(Estimate);
     if (Math.Abs(est - yl) <= 0.1 * yl) lutOk++;
     if (Math.Abs(ff - yf) <= 0.1 * yf) ffOk++;
-    md.AppendLine(string.Create(inv, $"| {d.Key} | {d.First().Folding} | {yl} | {raw} | {est:0} | {Pct(est, yl)} | {yf} | {ff} | {Pct(ff, yf)} |"));
+    long ml = parts.Sum(s => s.ModelLuts ?? 0), mf = parts.Sum(s => s.ModelFfs ?? 0);
+    if (Math.Abs(ml - yl) <= 0.1 * yl) modelLutOk++;
+    if (Math.Abs(mf - yf) <= 0.1 * yf) modelFfOk++;
+    md.AppendLine(string.Create(inv, $"| {d.Key} | {d.First().Folding} | {yl} | {raw} | {est:0} | {Pct(est, yl)} | {ml} | {Pct(ml, yl)} | {yf} | {ff} | {Pct(ff, yf)} | {mf} | {Pct(mf, yf)} |"));
 }
 md.AppendLine();
-md.AppendLine($"Within 10 %: LUT {lutOk} of {designs.Count} designs, FF {ffOk} of {designs.Count}.");
+md.AppendLine($"Within 10 %: LUT {lutOk} of {designs.Count} designs, FF {ffOk} of {designs.Count} (the parametric model: LUT {modelLutOk}, FF {modelFfOk}).");
 var layers = samples.Where(s => s.Part != LayerResources.TopLevel).ToList();
 md.AppendLine($"Per layer within 10 %: LUT {layers.Count(s => Math.Abs(Estimate(s) - s.YosysLuts) <= 0.1 * s.YosysLuts)} of {layers.Count}, FF {layers.Count(s => Math.Abs(s.Count.Ffs - s.YosysFfs) <= 0.1 * s.YosysFfs)} of {layers.Count}.");
+if (fit && designs.Count > 2)
+{
+    // leave one design out: its error with the coefficients fitted on the others (the honest out-of-sample figure)
+    md.AppendLine();
+    md.AppendLine("Leave one design out (coefficients fitted on the other designs):");
+    md.AppendLine();
+    md.AppendLine("| build | yosys LUT | RTL fitted without it | error |");
+    md.AppendLine("|---|---:|---:|---:|");
+    int heldOk = 0;
+    foreach (var d in designs)
+    {
+        var others = Fit(samples.Where(s => s.Build != d.Key && s.Part != LayerResources.TopLevel).ToList());
+        var parts = d.Where(s => s.Part != LayerResources.TopLevel).ToList();
+        int yl = parts.Sum(s => s.YosysLuts);
+        double est = parts.Sum(s => classes.Sum(c => others[c] * s.Count.Luts[c]));
+        if (Math.Abs(est - yl) <= 0.1 * yl) heldOk++;
+        md.AppendLine(string.Create(inv, $"| {d.Key} | {yl} | {est:0} | {Pct(est, yl)} |"));
+    }
+    md.AppendLine();
+    md.AppendLine($"Held out, within 10 %: LUT {heldOk} of {designs.Count} designs.");
+}
 md.AppendLine();
 md.AppendLine("Per part:");
 md.AppendLine();
@@ -185,4 +209,4 @@ static double[] Solve(double[,] a, double[] b)
     return [.. Enumerable.Range(0, n).Select(i => m[i, i] == 0 ? 1.0 : x[i] / m[i, i])];
 }
 
-sealed record Sample(string Build, string Folding, string Part, int YosysLuts, int YosysFfs, RtlPartCount Count);
+sealed record Sample(string Build, string Folding, string Part, int YosysLuts, int YosysFfs, RtlPartCount Count, long? ModelLuts, long? ModelFfs);
