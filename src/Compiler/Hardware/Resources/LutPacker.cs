@@ -40,9 +40,29 @@ public static class LutPacker
 
         var cuts = new int[n][];
         var absorbed = new int[n];
+        var extra = new int[n];
+
+        // a 4:1 multiplexer (two 2:1 under a third, the inner pair sharing a select) takes two LUT4
+        // as abc maps it: the first passes the outer select through when it picks the other pair
+        bool FourToOne(int v)
+        {
+            if (g.Op(v) != BitOp.Mux) return false;
+            int t = g.In(v, 1), f = g.In(v, 2);
+            bool Inner(int u) => g.Op(u) == BitOp.Mux && live[u] && !hard[u] && logicReads[u] == 1 && cuts[u] is { Length: <= 3 };
+            return t != f && Inner(t) && Inner(f) && g.In(t, 0) == g.In(f, 0);
+        }
         for (int v = 2; v < n; v++)
         {
             if (!live[v] || !IsLogic(g.Op(v))) continue;
+            if (k == 4 && FourToOne(v))
+            {
+                int t = g.In(v, 1), f = g.In(v, 2);
+                absorbed[t]++;
+                absorbed[f]++;
+                cuts[v] = [.. new[] { g.In(v, 0) }.Union(cuts[t]!).Union(cuts[f]!)];
+                extra[v] = 1;
+                continue;
+            }
             var leaves = new List<int>();
             var fanins = Enumerable.Range(0, g.Inputs(v)).Select(j => g.In(v, j)).Distinct().ToList();
             foreach (var u in fanins) if (!leaves.Contains(u)) leaves.Add(u);
@@ -82,7 +102,8 @@ public static class LutPacker
                     bool root = hard[v] || logicReads[v] > absorbed[v];
                     // an inverter read only by LUTs lives inside them
                     if (op == BitOp.Not && !hard[v]) root = false;
-                    if (root) Count(v, 1, 0);
+                    if (root) Count(v, 1 + extra[v], 0);
+                    else if (extra[v] > 0) Count(v, extra[v], 0);
                     break;
             }
         }
