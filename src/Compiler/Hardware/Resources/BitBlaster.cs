@@ -34,6 +34,11 @@ public sealed class BitBlaster
     /// <summary>yosys's read-first bypass beside a block RAM.</summary>
     public const byte BlockRamBypass = 102;
 
+    /// <summary>An add of a tree (an operand is another add read by it alone), which yosys's alumacc merges into one $macc.</summary>
+    public const byte AdderTree = 103;
+
+    private readonly HashSet<RtlCell> _inTree = [];
+
     private readonly RtlModule _module;
     private readonly LogicFabric _fabric;
     private readonly Dictionary<RtlSignal, RtlCell> _driver = [];
@@ -57,6 +62,22 @@ public sealed class BitBlaster
         _module = flat;
         _fabric = fabric;
         foreach (var cell in flat.Cells) _driver[cell.Output] = cell;
+        var readers = new Dictionary<RtlSignal, List<RtlCell>>();
+        foreach (var cell in flat.Cells)
+            foreach (var input in cell.Inputs)
+            {
+                if (!readers.TryGetValue(input, out var list)) readers[input] = list = [];
+                list.Add(cell);
+            }
+        static bool IsAdd(RtlCell c) => c.Op is RtlOp.Add or RtlOp.Sub;
+        foreach (var cell in flat.Cells.Where(IsAdd))
+        {
+            if (readers.TryGetValue(cell.Output, out var r) && r.Count == 1 && IsAdd(r[0]))
+            {
+                _inTree.Add(cell);
+                _inTree.Add(r[0]);
+            }
+        }
     }
 
     public void Run()
@@ -357,6 +378,7 @@ public sealed class BitBlaster
             short owner = Graph.Owner;
             byte kind = Graph.Kind;
             SetContext(s.Name, cell.Op);
+            if (_inTree.Contains(cell)) Graph.Kind = AdderTree;
             _bits[s] = CellBits.Blast(Graph, cell, [.. cell.Inputs.Select(i => _bits[i])]);
             Graph.Owner = owner;
             Graph.Kind = kind;

@@ -8,6 +8,9 @@ public enum LutClass
     /// <summary>A sum bit of an Add or Sub carry chain.</summary>
     Adder,
 
+    /// <summary>A sum bit of an adder tree (yosys merges it into one $macc: full adders, then a carry chain).</summary>
+    AdderTree,
+
     /// <summary>A sum bit of the adds inside a Popcount.</summary>
     PopcountAdder,
 
@@ -42,6 +45,7 @@ public static class LutClasses
         if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
         if (kind == BitBlaster.BlockRamCascade) return LutClass.BlockRamCascade;
         if (kind == BitBlaster.BlockRamBypass) return LutClass.BlockRamBypass;
+        if (kind == BitBlaster.AdderTree) return op is BitOp.Sum or BitOp.Carry ? LutClass.AdderTree : LutClass.Logic;
         var cell = (RtlOp)kind;
         bool arith = op is BitOp.Sum or BitOp.Carry;
         return cell switch
@@ -57,6 +61,7 @@ public static class LutClasses
     public static string Name(LutClass c) => c switch
     {
         LutClass.Adder => "adders",
+        LutClass.AdderTree => "adder trees",
         LutClass.PopcountAdder => "popcount adders",
         LutClass.Compare => "comparisons",
         LutClass.PopcountLogic => "popcount counters",
