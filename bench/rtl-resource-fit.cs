@@ -5,11 +5,12 @@
 // Reads the builds bench/rtl-synth-samples.sh made and synthesized (each WORKDIR/*/ with a
 // netlist.json from synth_ice40, or netlist-xc7.json from synth_xilinx), counts each build's
 // design.rtl with RtlResourceCount, splits yosys's cells per top-level instance (as synth.md does),
-// fits one LUT coefficient per LUT class (least squares on the per-layer relative error, pulled
+// fits one LUT coefficient per LUT class (least squares on the per-layer relative error, each layer
+// weighted by its size (--weight-power 1; 0 weighs every layer alike), pulled
 // towards 1), and writes the residuals per layer and per design:
 //   bench/results/rtl-resource-fit/<target>-residuals.md, <target>-samples.csv
 // Run from the repository root:
-//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--ridge R] [--write]
+//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--ridge R] [--weight-power P] [--write]
 // (--write: also the fitted table src/Compiler/Hardware/Resources/RtlResourceCoefficients.<Target>.cs)
 // or count one module of a build alone: dotnet run -c Release bench/rtl-resource-fit.cs --count BUILD MODULE
 using System.Globalization;
@@ -33,7 +34,8 @@ if (args.Length >= 3 && args[0] == "--count")
 var work = args.FirstOrDefault(a => !a.StartsWith("--")) ?? throw new ArgumentException("usage: rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]");
 string target = args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault() ?? "ice40";
 bool fit = !args.Contains("--no-fit");
-double ridge = double.Parse(args.SkipWhile(a => a != "--ridge").Skip(1).FirstOrDefault() ?? "0.2", CultureInfo.InvariantCulture);
+double power = double.Parse(args.SkipWhile(a => a != "--weight-power").Skip(1).FirstOrDefault() ?? "1", CultureInfo.InvariantCulture);
+double ridge = double.Parse(args.SkipWhile(a => a != "--ridge").Skip(1).FirstOrDefault() ?? "0.05", CultureInfo.InvariantCulture);
 var fabric = target == "xc7" ? LogicFabric.Lut6 : LogicFabric.Lut4;
 string netlistFile = target == "xc7" ? "netlist-xc7.json" : "netlist.json";
 var inv = CultureInfo.InvariantCulture;
@@ -159,11 +161,14 @@ Dictionary<LutClass, double> Fit(List<Sample> rows)
     foreach (var s in rows)
     {
         if (s.YosysLuts == 0) continue;
+        // relative error per layer, weighted by the layer's size to this power (0: every layer alike;
+        // 1: a large layer counts more, as it does in a design's total)
         var x = classes.Select(c => s.Count.Luts[c] / (double)s.YosysLuts).ToArray();
+        double w = Math.Pow(s.YosysLuts / 1000.0, power);
         for (int i = 0; i < n; i++)
         {
-            b[i] += x[i];
-            for (int j = 0; j < n; j++) a[i, j] += x[i] * x[j];
+            b[i] += w * x[i];
+            for (int j = 0; j < n; j++) a[i, j] += w * x[i] * x[j];
         }
     }
     for (int i = 0; i < n; i++) { a[i, i] += ridge; b[i] += ridge; }
