@@ -9,7 +9,7 @@ namespace HwFlow.Compiler.Hardware.Build;
 /// <summary>report.md: the folding, the timing and the integer widths of a build (or, with --ir-only, the integer graph alone), for people.</summary>
 public static class BuildReportText
 {
-    public static string Markdown(BuildReport r)
+    public static string Markdown(BuildReport r, string? rtlCount = null)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {r.Model}: HwFlow {r.HwflowVersion} build\n\n");
@@ -21,7 +21,9 @@ public static class BuildReportText
             md.Append(CultureInfo.InvariantCulture, $"\nDevice {fit.Device} (estimate): {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({HwFlow.Compiler.Hardware.Devices.Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells, " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs. `hwflow synth` measures both.\n");
         md.Append("\nPipeline depth per layer (cycles from issuing a beat to its result entering the output FIFO): ");
         md.Append(string.Join(", ", r.Folding.Layers.Select((l, i) => $"{l.Name} {r.PipelineLatencies[i]}")));
-        md.Append(".\n\n## Integer graph\n\n");
+        md.Append(".\n\n");
+        md.Append(rtlCount);
+        md.Append("## Integer graph\n\n");
         md.Append(IntegerGraph(r.Lowering));
         return md.ToString();
     }

@@ -74,7 +74,8 @@ public static class BuildWriter
         };
         var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies) { DeviceFit = deviceFit };
         File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
-        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report));
+        var counted = Resources.RtlResourceCount.Of(design.Rtl, design.Options.Fabric);
+        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report, Resources.RtlCountReportText.Markdown(counted, folding, design.Options.Fabric)));
         return report;
     }
 

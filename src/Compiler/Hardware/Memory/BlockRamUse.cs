@@ -26,7 +26,7 @@ public static class BlockRamUse
     }
 
     /// <summary>Whether <paramref name="memory"/> ends up in block RAM: marked so, or left to the tool and mapped there by it.</summary>
-    private static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
+    internal static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
     {
         MemoryStyle.Block => true,
         MemoryStyle.Logic => false,

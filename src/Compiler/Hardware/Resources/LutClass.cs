@@ -1,0 +1,74 @@
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Compiler.Hardware.Resources;
+
+/// <summary>What a counted LUT implements, by the RTL cell kind that built it; each class has its own fitted coefficient.</summary>
+public enum LutClass
+{
+    /// <summary>A sum bit of an Add or Sub carry chain.</summary>
+    Adder,
+
+    /// <summary>A sum bit of an adder tree (yosys merges it into one $macc: full adders, then a carry chain).</summary>
+    AdderTree,
+
+    /// <summary>A sum bit of the adds inside a Popcount.</summary>
+    PopcountAdder,
+
+    /// <summary>Equality and ordered comparisons: their logic, and a carry bit whose sum nobody reads.</summary>
+    Compare,
+
+    /// <summary>The 3:2 counters of a Popcount.</summary>
+    PopcountLogic,
+
+    /// <summary>Multiplexers and barrel shifts.</summary>
+    Mux,
+
+    /// <summary>A memory kept in LUTs and flip-flops: its word select and write decode.</summary>
+    Memory,
+
+    /// <summary>The read multiplexer over the blocks of a memory deeper than one block.</summary>
+    BlockRamCascade,
+
+    /// <summary>The read-first bypass yosys puts beside a written block RAM.</summary>
+    BlockRamBypass,
+
+    /// <summary>Everything else: bitwise gates and reductions.</summary>
+    Logic,
+}
+
+public static class LutClasses
+{
+    public static readonly LutClass[] All = Enum.GetValues<LutClass>();
+
+    public static LutClass Of(BitOp op, byte kind)
+    {
+        if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
+        if (kind == BitBlaster.BlockRamCascade) return LutClass.BlockRamCascade;
+        if (kind == BitBlaster.BlockRamBypass) return LutClass.BlockRamBypass;
+        if (kind == BitBlaster.AdderTree) return op is BitOp.Sum or BitOp.Carry ? LutClass.AdderTree : LutClass.Logic;
+        var cell = (RtlOp)kind;
+        bool arith = op is BitOp.Sum or BitOp.Carry;
+        return cell switch
+        {
+            RtlOp.Popcount => arith ? LutClass.PopcountAdder : LutClass.PopcountLogic,
+            RtlOp.Add or RtlOp.Sub => arith ? LutClass.Adder : LutClass.Logic,
+            RtlOp.Eq or RtlOp.Ne or RtlOp.LtU or RtlOp.LtS or RtlOp.LeU or RtlOp.LeS => LutClass.Compare,
+            RtlOp.Mux or RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LutClass.Mux,
+            _ => LutClass.Logic,
+        };
+    }
+
+    public static string Name(LutClass c) => c switch
+    {
+        LutClass.Adder => "adders",
+        LutClass.AdderTree => "adder trees",
+        LutClass.PopcountAdder => "popcount adders",
+        LutClass.Compare => "comparisons",
+        LutClass.PopcountLogic => "popcount counters",
+        LutClass.Mux => "multiplexers",
+        LutClass.Memory => "logic memories",
+        LutClass.BlockRamCascade => "block RAM cascades",
+        LutClass.BlockRamBypass => "block RAM bypasses",
+        _ => "gates",
+    };
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text;
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Folding;
+
+namespace HwFlow.Compiler.Hardware.Resources;
+
+/// <summary>report.md's section that puts the count of the generated RTL beside the folding's parametric estimate, per part.</summary>
+public static class RtlCountReportText
+{
+    public static string Markdown(IReadOnlyList<RtlPartCount> parts, FoldingReport folding, LogicFabric fabric)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## Resources counted from the RTL ({(fabric == LogicFabric.Lut6 ? "LUT6" : "LUT4")})\n\n");
+        md.Append("The generated netlist itself, constants and unread bits swept, packed into LUTs beside carry chains and scaled per LUT class by bench/rtl-resource-fit.cs; beside the folding's parametric estimate. `hwflow synth` measures.\n\n");
+        md.Append("| part | estimated LUT | RTL LUT | estimated FF | RTL FF | RTL block RAM bits |\n|---|---:|---:|---:|---:|---:|\n");
+        foreach (var p in parts)
+        {
+            var layer = folding.Layers.FirstOrDefault(l => HardwareGenerator.LayerModule(l.Name) == p.Instance);
+            var stage = folding.OtherStages.FirstOrDefault(s => s.Name == p.Instance);
+            (long Luts, long Ffs)? estimate = layer is not null ? (layer.Luts, layer.Ffs) : stage is not null ? (stage.Luts, stage.Ffs) : null;
+            string name = p.Instance.Length == 0 ? "top level" : layer?.Name ?? p.Instance;
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {name} | {(estimate is { } e ? e.Luts.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {RtlResourceCoefficients.Luts(p, fabric):N0} | {(estimate is { } f ? f.Ffs.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {p.Ffs:N0} | {p.BlockRamBits:N0} |\n");
+        }
+        md.Append(CultureInfo.InvariantCulture, $"| total | {folding.Luts:N0} | {parts.Sum(p => RtlResourceCoefficients.Luts(p, fabric)):N0} | {folding.Ffs:N0} | {parts.Sum(p => p.Ffs):N0} | {parts.Sum(p => p.BlockRamBits):N0} |\n\n");
+        return md.ToString();
+    }
+}

@@ -1,0 +1,65 @@
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Rtl;
+
+namespace HwFlow.Compiler.Hardware.Resources;
+
+/// <summary>The count of one part of a design (a top-level instance, or the top level itself: Instance "").</summary>
+public sealed record RtlPartCount(string Instance, int Ffs, long BlockRamBits, int Carries, IReadOnlyDictionary<LutClass, int> Luts)
+{
+    public int RawLuts => Luts.Values.Sum();
+}
+
+/// <summary>
+/// Resources counted from the generated RTL itself rather than from a per-component model: the
+/// design is flattened and blasted to bits, constants are folded (through flip-flops too), flip-flops
+/// that never change, duplicate each other or drive nothing are dropped, feedback multiplexers
+/// become clock enables, and the live logic is packed into k-input LUTs beside carry chains
+/// (k = 4 on iCE40, 6 on 7 series). Memories in block RAM count as block RAM bits, memories kept
+/// in logic as their flip-flops and select logic. The split is by top-level instance, as synth.md's.
+/// </summary>
+public static class RtlResourceCount
+{
+    public static IReadOnlyList<RtlPartCount> Of(RtlDesign design, LogicFabric fabric)
+    {
+        var flat = RtlFlattener.Flatten(design);
+        var blaster = new BitBlaster(flat, fabric);
+        blaster.Run();
+        blaster.OwnPortsLikeYosys(design.TopModule.Instances.SelectMany(i =>
+            design.Module(i.Module).Ports.Where(p => p.Name is not (RtlModule.Clock or RtlModule.ResetPort)).Select(p => i.Name + RtlFlattener.PathSeparator + p.Name)));
+        var (graph, flops, sinks) = FlopSweep.Run(blaster.Graph, blaster.Flops, blaster.Sinks);
+
+        // live: what an output port or a block RAM port reads, through the flip-flops it reads
+        var live = new bool[graph.Count];
+        var flopOfQ = flops.ToDictionary(f => f.Q);
+        var liveFlops = new HashSet<BitFlop>();
+        var stack = new Stack<int>(sinks.Select(s => s.Node));
+        while (stack.Count > 0)
+        {
+            int v = stack.Pop();
+            if (live[v]) continue;
+            live[v] = true;
+            for (int j = 0; j < graph.Inputs(v); j++) stack.Push(graph.In(v, j));
+            if (flopOfQ.TryGetValue(v, out var f) && liveFlops.Add(f))
+            {
+                stack.Push(f.D);
+                stack.Push(f.Enable);
+                stack.Push(f.Reset);
+            }
+        }
+        live[0] = live[1] = false;
+        if (fabric == LogicFabric.Lut6) ShiftRegisters.Remove(graph, live, sinks, liveFlops);
+        var hardReads = sinks.Select(s => s.Node).Concat(liveFlops.SelectMany(f => new[] { f.D, f.Enable, f.Reset })).Where(v => v > BitGraph.One);
+        var packed = LutPacker.Pack(graph, live, hardReads, fabric == LogicFabric.Lut6 ? 6 : 4);
+
+        var parts = new List<RtlPartCount>();
+        for (short owner = 0; owner < blaster.OwnerNames.Count; owner++)
+        {
+            var luts = LutClasses.All.ToDictionary(c => c, c => packed.GetValueOrDefault((owner, c))?.Luts ?? 0);
+            int carries = packed.Where(p => p.Key.Owner == owner).Sum(p => p.Value.Carries);
+            if (fabric == LogicFabric.Lut6) carries = (carries + 3) / 4; // CARRY4: four bits a cell (a rough rounding per part)
+            parts.Add(new RtlPartCount(blaster.OwnerNames[owner], liveFlops.Count(f => f.Owner == owner),
+                blaster.BlockRamBits.GetValueOrDefault(owner), carries, luts));
+        }
+        return [.. parts.Skip(1), parts[0]];
+    }
+}

@@ -1,0 +1,128 @@
+using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Resources;
+using HwFlow.Compiler.Rtl;
+using HwFlow.Compiler.Tests.Hardware;
+
+namespace HwFlow.Compiler.Tests.Resources;
+
+/// <summary>The RTL resource count on modules small enough to count by hand, and on a real build.</summary>
+public sealed class RtlResourceCountTests
+{
+    private static RtlPartCount Count(ModuleBuilder m, LogicFabric fabric = LogicFabric.Lut4)
+    {
+        var parts = RtlResourceCount.Of(new RtlDesign([m.Build()], m.Name), fabric);
+        return Assert.Single(parts); // a module without instances is all "top level"
+    }
+
+    [Theory]
+    [InlineData(LogicFabric.Lut4)]
+    [InlineData(LogicFabric.Lut6)]
+    public void An_n_bit_adder_is_one_lut_a_bit_beside_its_carry_chain(LogicFabric fabric)
+    {
+        var m = new ModuleBuilder("adder", withReset: false);
+        var sum = m.Output("s", 8);
+        m.Assign(sum, m.Add(m.Input("a", 8), m.Input("b", 8)));
+        var count = Count(m, fabric);
+        Assert.Equal(8, count.Luts[LutClass.Adder]);
+        Assert.Equal(8, count.RawLuts);
+        Assert.Equal(0, count.Ffs);
+        Assert.Equal(fabric == LogicFabric.Lut4 ? 7 : 2, count.Carries); // the top bit's carry out is read by nobody
+    }
+
+    [Fact]
+    public void Adding_a_zero_extended_operand_keeps_only_the_bits_that_can_carry()
+    {
+        // a (4 bits) + b (4 bits) into 8 bits: bits 0-3 add, bit 4 is the carry out itself, bits 5-7 are constant 0
+        var m = new ModuleBuilder("narrow", withReset: false);
+        var sum = m.Output("s", 8);
+        m.Assign(sum, m.Add(m.ZeroExtend(m.Input("a", 4), 8), m.ZeroExtend(m.Input("b", 4), 8)));
+        var count = Count(m);
+        Assert.Equal(4, count.RawLuts);
+        Assert.Equal(4, count.Carries);
+    }
+
+    [Fact]
+    public void A_register_that_never_changes_or_drives_nothing_vanishes()
+    {
+        var m = new ModuleBuilder("constant");
+        var input = m.Input("x", 8);
+        var stuck = m.Register("stuck", 8, resetValue: 5);
+        m.Next(stuck, m.Const(5, 8));           // loads what it starts with: constant 5
+        var held = m.Register("held", 8);
+        m.Next(held, held, m.Input("e", 1));    // holds its reset value forever
+        var unread = m.Register("unread", 8);
+        m.Next(unread, input);                  // nobody reads it
+        var chained = m.Register("chained", 8, resetValue: 5);
+        m.Next(chained, stuck);                 // constant once stuck is
+        var live = m.Register("live", 8);
+        m.Next(live, m.Xor(m.Xor(input, stuck), m.Xor(held, chained)));
+        var output = m.Output("y", 8);
+        m.Assign(output, live);
+        var count = Count(m);
+        Assert.Equal(8, count.Ffs);             // only "live"
+        Assert.Equal(0, count.RawLuts);         // x ^ 5 ^ 0 ^ 5 = x: no logic left
+    }
+
+    [Theory]
+    [InlineData(LogicFabric.Lut4, 2)] // yosys 0.23 synth_ice40 of this module: 16 SB_LUT4
+    [InlineData(LogicFabric.Lut6, 1)] // synth_xilinx: 8 LUT6
+    public void A_four_to_one_multiplexer_is_two_lut4_or_one_lut6_a_bit(LogicFabric fabric, int lutsPerBit)
+    {
+        var m = new ModuleBuilder("mux4", withReset: false);
+        var s0 = m.Input("s0", 1);
+        var s1 = m.Input("s1", 1);
+        var d = Enumerable.Range(0, 4).Select(i => m.Input($"d{i}", 8)).ToArray();
+        var y = m.Output("y", 8);
+        m.Assign(y, m.Mux(s1, m.Mux(s0, d[3], d[2]), m.Mux(s0, d[1], d[0])));
+        var count = Count(m, fabric);
+        Assert.Equal(8 * lutsPerBit, count.Luts[LutClass.Mux]);
+        Assert.Equal(8 * lutsPerBit, count.RawLuts);
+    }
+
+    [Fact]
+    public void A_register_with_an_enable_puts_the_enable_in_the_flip_flop()
+    {
+        var m = new ModuleBuilder("enabled");
+        var d = m.Input("d", 8);
+        var e = m.Input("e", 1);
+        var explicitEnable = m.Register("a", 8);
+        m.Next(explicitEnable, d, e);
+        var feedback = m.Register("b", 8);
+        m.Next(feedback, m.Mux(e, d, feedback)); // the same, written as a multiplexer on D
+        m.Assign(m.Output("ya", 8), explicitEnable);
+        m.Assign(m.Output("yb", 8), feedback);
+        var count = Count(m);
+        Assert.Equal(8, count.Ffs);              // two identical registers merge into one
+        Assert.Equal(0, count.RawLuts);
+    }
+
+    [Fact]
+    public void Two_registers_with_different_enables_both_stay()
+    {
+        var m = new ModuleBuilder("two");
+        var d = m.Input("d", 4);
+        var a = m.Register("a", 4);
+        m.Next(a, d, m.Input("ea", 1));
+        var b = m.Register("b", 4);
+        m.Next(b, d, m.Input("eb", 1));
+        m.Assign(m.Output("y", 4), m.And(a, b));
+        var count = Count(m);
+        Assert.Equal(8, count.Ffs);
+        Assert.Equal(4, count.Luts[LutClass.Logic]);
+    }
+
+    [Fact]
+    public void A_real_build_counts_the_same_every_time_and_splits_by_layer()
+    {
+        var design = SmallDesigns.Generate(SmallDesigns.Hbnn(), (1, 2), (1, 1)).Rtl;
+        var first = RtlResourceCount.Of(design, LogicFabric.Lut4);
+        var second = RtlResourceCount.Of(RtlParser.Parse(RtlPrinter.Print(design), "design.rtl"), LogicFabric.Lut4);
+        Assert.Equal(Describe(first), Describe(second));
+        Assert.Contains(first, p => p.Instance == "argmax" && p.RawLuts > 0 && p.Ffs > 0);
+        Assert.True(first.Count(p => p.Instance.StartsWith("layer_", StringComparison.Ordinal) && p.RawLuts > 0) >= 2);
+        Assert.Equal("", first[^1].Instance);
+    }
+
+    private static string Describe(IReadOnlyList<RtlPartCount> parts) => string.Join("\n", parts.Select(p =>
+        $"{p.Instance}: ff {p.Ffs} bram {p.BlockRamBits} carry {p.Carries} " + string.Join(" ", p.Luts.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"))));
+}
