@@ -128,6 +128,9 @@ public static class Arithmetic
         return m.Mux(negative, m.Sub(m.Const(0, wide.Width), wide), wide);
     }
 
+    /// <summary>A constant of <paramref name="width"/> bits holding <paramref name="value"/> in two's complement.</summary>
+    public static RtlSignal SignedConst(this ModuleBuilder m, long value, int width) => m.Const(Word(value, width), width);
+
     /// <summary>A constant of a graph type's range as a two's complement word of <paramref name="width"/> bits.</summary>
     public static BigInteger Word(long value, int width) => value >= 0 ? value : (BigInteger.One << width) + value;
 

@@ -156,7 +156,7 @@ public sealed class PostOpUnit
         BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
         int width = BitWidth.ToHoldSigned(-bound, bound);
         var product = SerialProduct.Build(m, start, x, signed, field("mul"), width, 1, $"scale{lane}");
-        var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
+        var add = node.Get("add") is IntTensorAttr ? field("add") : m.SignedConst(node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
         // the add field was read with the operands; hold it until the product is done
         var heldAdd = m.Hold(add, start, "scale_add");
         // registered: results are far apart, and the ops after the scale then start a new path
@@ -200,8 +200,8 @@ public sealed class PostOpUnit
             {
                 if (PowerOfTwoClamp.TryBuild(m, x, signed, node.Int("lo"), node.Int("hi")) is { } saturated)
                     return m.Fit(saturated, true, outWidth);
-                var lo = Constant(m, node.Int("lo"), x.Width);
-                var hi = Constant(m, node.Int("hi"), x.Width);
+                var lo = m.SignedConst(node.Int("lo"), x.Width);
+                var hi = m.SignedConst(node.Int("hi"), x.Width);
                 var wide = m.Fit(x, signed, x.Width);
                 var clipped = m.Mux(m.AtLeast(lo, true, wide, signed), lo, m.Mux(m.AtLeast(wide, signed, hi, true), hi, wide));
                 return m.Fit(clipped, true, outWidth);
@@ -218,8 +218,8 @@ public sealed class PostOpUnit
                 BigInteger xMax = BigInteger.Max(BigInteger.Abs(type.Min), BigInteger.Abs(type.Max));
                 BigInteger bound = (xMax * MaxMagnitude(node, "mul")) + MaxMagnitude(node, "add");
                 int width = BitWidth.ToHoldSigned(-bound, bound);
-                var mul = node.Get("mul") is IntTensorAttr ? field("mul") : Constant(m, node.Int("mul"), BitWidth.ToHoldSigned(node.Int("mul"), node.Int("mul")));
-                var add = node.Get("add") is IntTensorAttr ? field("add") : Constant(m, node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
+                var mul = node.Get("mul") is IntTensorAttr ? field("mul") : m.SignedConst(node.Int("mul"), BitWidth.ToHoldSigned(node.Int("mul"), node.Int("mul")));
+                var add = node.Get("add") is IntTensorAttr ? field("add") : m.SignedConst(node.Int("add"), BitWidth.ToHoldSigned(node.Int("add"), node.Int("add")));
                 var (product, latency) = m.ShiftAddProduct(x, signed, mul, true, width, "scale", pipelined: false);
                 if (latency != 0) throw new InvalidOperationException("the scale post-op's product must be combinational");
                 var sum = m.Add(product, m.Fit(add, true, width));
@@ -260,7 +260,7 @@ public sealed class PostOpUnit
     private static RtlSignal Threshold(ModuleBuilder m, Node node, RtlSignal x, bool signed, Func<string, RtlSignal> field)
     {
         if (node.Find("t") is IntAttr scalar && node.Find("dir") is null)
-            return m.AtLeast(x, signed, Constant(m, scalar.Value, BitWidth.ToHoldSigned(scalar.Value, scalar.Value)), true);
+            return m.AtLeast(x, signed, m.SignedConst(scalar.Value, BitWidth.ToHoldSigned(scalar.Value, scalar.Value)), true);
         var bound = field("bound");
         var mode = field("mode");
         var atLeast = m.AtLeast(x, signed, bound, true);
@@ -276,6 +276,4 @@ public sealed class PostOpUnit
         IntAttr v => BigInteger.Abs(v.Value),
         _ => 0,
     };
-
-    private static RtlSignal Constant(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
 }

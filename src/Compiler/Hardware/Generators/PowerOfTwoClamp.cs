@@ -16,31 +16,26 @@ public static class PowerOfTwoClamp
     public static RtlSignal? TryBuild(ModuleBuilder m, RtlSignal x, bool signed, long lo, long hi)
     {
         int w = x.Width;
-        var sign = signed ? m.Bit(x, w - 1) : null;
-        if (signed && lo < 0 && hi == -lo - 1 && IsPowerOfTwo(-lo))
+        if (signed && lo < 0 && hi == -lo - 1 && long.IsPow2(-lo))
         {
-            int k = Log2(-lo) + 1;
+            int k = (int)long.Log2(-lo) + 1;
             if (k >= w) return null;
+            var sign = m.Bit(x, w - 1);
             var high = m.Slice(x, k - 1, w - k + 1);
             var inRange = m.Or(m.ReduceAnd(high), m.Not(m.ReduceOr(high)));
-            var bound = m.Mux(sign!, Word(m, lo, w), Word(m, hi, w));
+            var bound = m.Mux(sign, m.SignedConst(lo, w), m.SignedConst(hi, w));
             return m.Mux(inRange, x, bound);
         }
-        if (lo == 0 && hi > 0 && IsPowerOfTwo(hi + 1))
+        if (lo == 0 && hi > 0 && long.IsPow2(hi + 1))
         {
-            int k = Log2(hi + 1);
+            int k = (int)long.Log2(hi + 1);
             int magnitudeBits = signed ? w - 1 : w;
             if (k >= magnitudeBits) return null;
+            var sign = signed ? m.Bit(x, w - 1) : null;
             var over = m.ReduceOr(m.Slice(x, k, magnitudeBits - k));
-            var clipped = m.Mux(over, Word(m, hi, w), x);
+            var clipped = m.Mux(over, m.SignedConst(hi, w), x);
             return signed ? m.Mux(sign!, m.Const(0, w), clipped) : clipped;
         }
         return null;
     }
-
-    private static bool IsPowerOfTwo(long v) => v > 0 && (v & (v - 1)) == 0;
-
-    private static int Log2(long v) => 63 - (int)long.LeadingZeroCount(v);
-
-    private static RtlSignal Word(ModuleBuilder m, long value, int width) => m.Const(Arithmetic.Word(value, width), width);
 }
