@@ -1,3 +1,4 @@
+using System.Globalization;
 using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
@@ -105,5 +106,26 @@ public sealed class DeviceFoldingTests
             DeviceFolding.Fold(Device.Parse(device), stages, new FoldingGoal.MaxLuts(Device.Parse(device).LutBudget), widthGiven: true).Design.CyclesPerFrame;
         long small = PaceOn("ice40-up5k"), large = PaceOn("ice40-hx8k");
         Assert.True(large <= small, $"{name}: {large} cycles per frame on the HX8K, {small} on the UP5K");
+    }
+    /// <summary>
+    /// The folding optimizer prices an HBNN layer's input banks as registers (an upper bound), and
+    /// for fmnist-hbnn-cnn its smallest design came to 28,349 LUTs where the design estimate of that
+    /// same folding gives 18,436: "nothing fits" must name the smallest design's own estimate.
+    /// </summary>
+    [Fact]
+    public void Nothing_fits_names_the_smallest_designs_own_estimate()
+    {
+        var device = Device.Parse("xc7a35t");
+        var stages = StagePlanner.Plan(IntegerLowering.Lower(ModelLoader.Load(TestPaths.Example("fmnist-hbnn-cnn")), new CompileOptions()));
+        var shapes = StagePlanner.Shapes(stages);
+        var smallestPlan = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4));
+        long smallest = ResourceModel.Default.Design(shapes, stages.InputCycles, smallestPlan).Luts;
+        var bound = Assert.Throws<FoldingGoalUnreachable>(() => FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxLuts(device.LutBudget)));
+        Assert.True(bound.SmallestLuts > smallest, "the optimizer's bound is meant to be over the design estimate here");
+
+        var error = Assert.Throws<HwFlow.Runtime.Errors.UserError>(() => DeviceFolding.Fold(device, stages, new FoldingGoal.MaxLuts(device.LutBudget), widthGiven: true));
+        Assert.StartsWith("nothing fits xc7a35t: even the smallest design", error.Message);
+        Assert.Contains($"needs {smallest.ToString("N0", CultureInfo.InvariantCulture)} LUTs estimated", error.Message);
+        Assert.DoesNotContain(bound.SmallestLuts.ToString("N0", CultureInfo.InvariantCulture), error.Message);
     }
 }
