@@ -10,7 +10,7 @@
 // towards 1), and writes the residuals per layer and per design:
 //   bench/results/rtl-resource-fit/<target>-residuals.md, <target>-samples.csv
 // Run from the repository root:
-//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--ridge R] [--weight-power P] [--write]
+//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--per-design] [--ridge R] [--weight-power P] [--write]
 // (--write: also the fitted table src/Compiler/Hardware/Resources/RtlResourceCoefficients.<Target>.cs)
 // or count one module of a build alone: dotnet run -c Release bench/rtl-resource-fit.cs --count BUILD MODULE
 using System.Globalization;
@@ -34,6 +34,8 @@ if (args.Length >= 3 && args[0] == "--count")
 var work = args.FirstOrDefault(a => !a.StartsWith("--")) ?? throw new ArgumentException("usage: rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit]");
 string target = args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault() ?? "ice40";
 bool fit = !args.Contains("--no-fit");
+// --per-design: fit the relative error of each design's total (the goal: every design within 10 %) rather than each layer's
+bool perDesign = args.Contains("--per-design");
 double power = double.Parse(args.SkipWhile(a => a != "--weight-power").Skip(1).FirstOrDefault() ?? "1", CultureInfo.InvariantCulture);
 double ridge = double.Parse(args.SkipWhile(a => a != "--ridge").Skip(1).FirstOrDefault() ?? "0.05", CultureInfo.InvariantCulture);
 var fabric = target == "xc7" ? LogicFabric.Lut6 : LogicFabric.Lut4;
@@ -140,7 +142,7 @@ if (fit && args.Contains("--write"))
 {
     string part = target == "xc7" ? "Xc7" : "Ice40";
     var code = new StringBuilder();
-    code.AppendLine("// Written by bench/rtl-resource-fit.cs --write (do not edit): " + string.Create(inv, $"{samples.Count(s => s.Part != LayerResources.TopLevel)} parts of {designs.Count} designs, ridge {ridge}."));
+    code.AppendLine("// Written by bench/rtl-resource-fit.cs --write (do not edit): " + string.Create(inv, $"{samples.Count(s => s.Part != LayerResources.TopLevel)} parts of {designs.Count} designs, {(perDesign ? "per design" : "per part")}, ridge {ridge}, weight power {power}."));
     code.AppendLine("namespace HwFlow.Compiler.Hardware.Resources;");
     code.AppendLine();
     code.AppendLine("public static partial class RtlResourceCoefficients");
@@ -156,6 +158,9 @@ Console.WriteLine("coefficients: " + string.Join(", ", classes.Select(c => strin
 Dictionary<LutClass, double> Fit(List<Sample> rows)
 {
     int n = classes.Length;
+    if (perDesign)
+        rows = [.. rows.GroupBy(s => s.Build).Select(g => new Sample(g.Key, "", "design", g.Sum(s => s.YosysLuts), g.Sum(s => s.YosysFfs),
+            new RtlPartCount("", 0, 0, 0, classes.ToDictionary(c => c, c => g.Sum(s => s.Count.Luts[c]))), null, null))];
     var a = new double[n, n];
     var b = new double[n];
     foreach (var s in rows)

@@ -129,7 +129,7 @@ internal static class CompileStep
                 var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle);
                 cancel.ThrowIfCancellationRequested();
                 design = HardwareGenerator.Generate(stages, plan, hardware);
-                if (device is not null) fit = DeviceFit.Check(device, design, ResourceModel.Default.Design(shapes, stages.InputCycles, plan));
+                if (device is not null) fit = DeviceFit.Check(device, design);
             }
             step.Report(3);
             cancel.ThrowIfCancellationRequested();

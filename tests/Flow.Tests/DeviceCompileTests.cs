@@ -1,6 +1,8 @@
 using HwFlow.Compiler.Hardware.Build;
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Devices;
+using HwFlow.Compiler.Hardware.Resources;
+using HwFlow.Compiler.Rtl;
 using HwFlow.Runtime.IO;
 
 namespace HwFlow.Flow.Tests;
@@ -29,13 +31,19 @@ public sealed class DeviceCompileTests : IDisposable
         Assert.Equal(deviceName, fit.Device);
         Assert.InRange(fit.EstimatedLuts, 1, device.LutBudget);
         Assert.InRange(fit.BlockRams, 0, device.BlockRams);
-        Assert.Equal(compiled.Report.Folding.Luts, fit.EstimatedLuts);
+        // the fit is the count of the RTL the build holds, not the folding's parametric estimate
+        var counted = RtlResourceCount.Of(RtlParser.ReadFile(Path.Combine(build, "design.rtl")), device.Fabric);
+        Assert.Equal(DeviceFit.Of(device, counted, fit.BlockRams), fit);
         var manifest = File.ReadAllText(Path.Combine(build, "hwflow-build.json"));
         Assert.Contains(device.Fabric == LogicFabric.Lut4 ? "lut4" : "lut6", manifest, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The parametric LUT budget gives the search its first guess; the count of the RTL decides,
+    /// and where it says more fits the search goes faster, never slower.
+    /// </summary>
     [Fact]
-    public void Where_the_block_rams_fit_the_device_folding_is_the_fastest_within_its_lut_budget()
+    public void Where_the_block_rams_fit_the_device_folding_is_at_least_as_fast_as_its_lut_budget_gives()
     {
         // the xc7a35t has 100 block RAMs, more than fmnist-tiny needs at any pace (on the hx8k the fastest pace needs more than its 32, so it runs at half pace)
         var device = Device.Parse("xc7a35t");
@@ -43,6 +51,7 @@ public sealed class DeviceCompileTests : IDisposable
         // --device also picks the stream width; the LUT budget alone is compared at the width it picked
         int width = BuildFolder.Open(_dir.File("d")).Manifest.InputWidth;
         var byBudget = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { MaxLuts = device.LutBudget, InputWidth = width });
-        Assert.Equal(byBudget.Report.CyclesPerFrame, byDevice.Report.CyclesPerFrame);
+        Assert.True(byDevice.Report.CyclesPerFrame <= byBudget.Report.CyclesPerFrame, $"{byDevice.Report.CyclesPerFrame} cycles per frame by --device, {byBudget.Report.CyclesPerFrame} by the LUT budget");
+        Assert.InRange(byDevice.Report.DeviceFit!.EstimatedLuts, 1, device.LutBudget);
     }
 }

@@ -3,6 +3,7 @@ using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
+using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Model;
@@ -75,7 +76,7 @@ public sealed class DeviceFoldingTests
     }
 
     private static DeviceFit FitOf(Device device, IReadOnlyList<LayerShape> shapes, int inputBytes, FoldingPlan plan, HardwareDesign design) =>
-        DeviceFit.Of(device, ResourceModel.Default.Design(shapes, inputBytes, plan), BlockRamUse.Of(design.Rtl, device.Fabric));
+        DeviceFit.Of(device, RtlResourceCount.Of(design.Rtl, device.Fabric), BlockRamUse.Of(design.Rtl, device.Fabric));
 
     /// <summary>
     /// run.sh folds fmnist-tiny by hand to 3,136 cycles per frame (4,598 logic cells and 25 block
@@ -110,7 +111,7 @@ public sealed class DeviceFoldingTests
     /// <summary>
     /// The folding optimizer prices an HBNN layer's input banks as registers (an upper bound), and
     /// for fmnist-hbnn-cnn its smallest design came to 28,349 LUTs where the design estimate of that
-    /// same folding gives 18,436: "nothing fits" must name the smallest design's own estimate.
+    /// same folding gives 18,436: "nothing fits" must name the smallest design's own count.
     /// </summary>
     [Fact]
     public void Nothing_fits_names_the_smallest_designs_own_estimate()
@@ -119,13 +120,15 @@ public sealed class DeviceFoldingTests
         var stages = StagePlanner.Plan(IntegerLowering.Lower(ModelLoader.Load(TestPaths.Example("fmnist-hbnn-cnn")), new CompileOptions()));
         var shapes = StagePlanner.Shapes(stages);
         var smallestPlan = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4));
-        long smallest = ResourceModel.Default.Design(shapes, stages.InputCycles, smallestPlan).Luts;
+        var smallestDesign = HardwareGenerator.Generate(stages, smallestPlan, new HardwareOptions { Fabric = device.Fabric, Device = device.Name });
+        var smallest = DeviceFit.Of(device, RtlResourceCount.Of(smallestDesign.Rtl, device.Fabric), BlockRamUse.Of(smallestDesign.Rtl, device.Fabric));
+        Assert.False(smallest.Fits);
         var bound = Assert.Throws<FoldingGoalUnreachable>(() => FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxLuts(device.LutBudget)));
-        Assert.True(bound.SmallestLuts > smallest, "the optimizer's bound is meant to be over the design estimate here");
+        Assert.True(bound.SmallestLuts > smallest.EstimatedLuts, "the optimizer's bound is meant to be over the design's own count here");
 
         var error = Assert.Throws<HwFlow.Runtime.Errors.UserError>(() => DeviceFolding.Fold(device, stages, new FoldingGoal.MaxLuts(device.LutBudget), widthGiven: true));
         Assert.StartsWith("nothing fits xc7a35t: even the smallest design", error.Message);
-        Assert.Contains($"needs {smallest.ToString("N0", CultureInfo.InvariantCulture)} LUTs estimated", error.Message);
+        Assert.Contains($"needs {string.Join("; ", smallest.Over())}", error.Message);
         Assert.DoesNotContain(bound.SmallestLuts.ToString("N0", CultureInfo.InvariantCulture), error.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
+using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Runtime.Errors;
 
 namespace HwFlow.Compiler.Hardware.Devices;
@@ -8,7 +9,9 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// <summary>
 /// How a design compiled with `--device` sits in the device, by the estimate: LUTs against the
 /// budget (<see cref="Device.LutShare"/> of the device), on iCE40 logic cells against theirs
-/// (<see cref="LogicCells"/>), and block RAMs against the device's.
+/// (<see cref="LogicCells"/>), and block RAMs against the device's. The LUTs and cells are
+/// counted from the generated RTL (<see cref="RtlResourceCount"/>, calibrated per LUT class
+/// against yosys); the folding's parametric estimate only guides the search.
 /// `hwflow synth` then measures the same; a design this said fits that place and route
 /// rejects is a bug, reported with both numbers.
 /// </summary>
@@ -20,14 +23,13 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
     /// <summary>The logic cells the folding may use (<see cref="LogicCells.Share"/> of the device's).</summary>
     public long? CellBudget { get; init; }
 
-    /// <summary>The fit of <paramref name="design"/>; a design over either limit is refused with what is over and by how much.</summary>
-    public static DeviceFit Check(Device device, HardwareDesign design, DesignResources estimate, bool slowest = false) =>
-        Check(device, design, estimate, BlockRamUse.Of(design.Rtl, device.Fabric), slowest);
+    /// <summary>The fit of <paramref name="design"/>, counted from its RTL; a design over any limit is refused with what is over and by how much.</summary>
+    public static DeviceFit Check(Device device, HardwareDesign design, bool slowest = false) =>
+        Check(device, design, Of(device, RtlResourceCount.Of(design.Rtl, device.Fabric), BlockRamUse.Of(design.Rtl, device.Fabric)), slowest);
 
-    /// <summary>The fit of <paramref name="design"/> whose block RAMs the caller has counted already.</summary>
-    public static DeviceFit Check(Device device, HardwareDesign design, DesignResources estimate, int blockRams, bool slowest)
+    /// <summary>Refuses <paramref name="design"/> when <paramref name="fit"/>, its fit, is over any limit.</summary>
+    public static DeviceFit Check(Device device, HardwareDesign design, DeviceFit fit, bool slowest)
     {
-        var fit = Of(device, estimate, blockRams);
         var over = fit.Over();
         if (over.Count > 0)
             throw new UserError(slowest
@@ -36,11 +38,19 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
         return fit;
     }
 
-    /// <summary>The estimate against the device, unchecked.</summary>
+    /// <summary>The parametric estimate against the device, unchecked (what the search's first guess rests on).</summary>
     public static DeviceFit Of(Device device, DesignResources estimate, int blockRams) =>
         new(device.Name, estimate.Luts, device.LutBudget, device.Luts, blockRams, device.BlockRams)
         {
             EstimatedCells = LogicCells.Of(device.Fabric, estimate),
+            CellBudget = LogicCells.Budget(device),
+        };
+
+    /// <summary>The count of the design's RTL against the device, unchecked.</summary>
+    public static DeviceFit Of(Device device, IReadOnlyList<RtlPartCount> counted, int blockRams) =>
+        new(device.Name, (long)Math.Ceiling(counted.Sum(p => RtlResourceCoefficients.Luts(p, device.Fabric))), device.LutBudget, device.Luts, blockRams, device.BlockRams)
+        {
+            EstimatedCells = LogicCells.Of(device.Fabric, counted),
             CellBudget = LogicCells.Budget(device),
         };
 

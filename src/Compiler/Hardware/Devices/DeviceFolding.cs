@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
+using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Hardware.Stages;
 using HwFlow.Runtime.Errors;
 
@@ -53,8 +54,8 @@ public static class DeviceFolding
             var key = new FoldingKey(plan);
             if (tried.TryGetValue(key, out var known)) return known;
             var design = HardwareGenerator.Generate(stages, plan, options);
-            var estimate = ResourceModel.Default.Design(shapes, stages.InputCycles, plan);
-            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, estimate, BlockRamUse.Of(design.Rtl, device.Fabric)), estimate);
+            var counted = RtlResourceCount.Of(design.Rtl, device.Fabric);
+            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, counted, BlockRamUse.Of(design.Rtl, device.Fabric)));
         }
         var overInBlocksOnly = new List<long>();
         Trial AtPace(long cycles)
@@ -77,12 +78,14 @@ public static class DeviceFolding
             // paces from the fastest down are searched as when block RAM sets the pace.
             var smallest = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4), bytesPerBeat: stages.InputBytesPerCycle));
             if (!smallest.Fit.Fits)
-                return (smallest.Design, DeviceFit.Check(device, smallest.Design, smallest.Estimate, smallest.Fit.BlockRams, slowest: true));
+                return (smallest.Design, DeviceFit.Check(device, smallest.Design, smallest.Fit, slowest: true));
             first = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.Fastest(), bytesPerBeat: stages.InputBytesPerCycle);
         }
         var fastest = Try(first);
         var result = fastest;
-        if (!fastest.Fit.Fits)
+        if (fastest.Fit.Fits && goal is FoldingGoal.MaxLuts)
+            result = Faster(fastest);
+        else if (!fastest.Fit.Fits)
         {
             if (fastest.Fit.OverOnlyInBlockRams) overInBlocksOnly.Add(fastest.Design.CyclesPerFrame);
             var paces = FoldingOptimizer.SlowerIntervals(shapes, fastest.Design.CyclesPerFrame);
@@ -121,7 +124,36 @@ public static class DeviceFolding
             }
         }
         bool slowest = FoldingOptimizer.NextInterval(shapes, result.Design.CyclesPerFrame) is null;
-        return (result.Design, DeviceFit.Check(device, result.Design, result.Estimate, result.Fit.BlockRams, slowest));
+        return (result.Design, DeviceFit.Check(device, result.Design, result.Fit, slowest));
+
+        // The optimizer's first guess fits by the RTL count, which is closer to yosys than the
+        // parametric LUT budget it was folded for: faster paces are probed ProbeStep apart down to
+        // the first that does not fit, then bisected back, as slower ones are above.
+        Trial Faster(Trial fits)
+        {
+            var top = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.Fastest(), bytesPerBeat: stages.InputBytesPerCycle));
+            if (top.Fit.Fits) return top;
+            long quickest = top.Design.CyclesPerFrame;
+            var paces = FoldingOptimizer.SlowerIntervals(shapes, quickest).Where(c => c < fits.Design.CyclesPerFrame).Prepend(quickest).ToList();
+            int hi = paces.Count, lo = 0; // paces[lo] does not fit (the fastest design); paces[hi] fits (hi == Count: the first guess)
+            long probe = long.MaxValue;
+            for (int at = paces.Count - 1; at > 0; at--)
+            {
+                if (paces[at] > probe && at > 1) continue;
+                var trial = AtPace(paces[at]);
+                if (!trial.Fit.Fits) { lo = at; break; }
+                (hi, fits) = (at, trial);
+                probe = (long)Math.Floor(paces[at] / ProbeStep);
+            }
+            while (hi - lo > 1)
+            {
+                int mid = lo + ((hi - lo) / 2);
+                var trial = AtPace(paces[mid]);
+                if (trial.Fit.Fits) (hi, fits) = (mid, trial);
+                else lo = mid;
+            }
+            return fits;
+        }
     }
 
     /// <summary>
@@ -157,7 +189,7 @@ public static class DeviceFolding
     /// </summary>
     public const double ProbeStep = 1.25;
 
-    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit, DesignResources Estimate);
+    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit);
 
     /// <summary>Plans compared by their foldings (a record's list compares by reference): several paces often give the same plan.</summary>
     private sealed record FoldingKey(string Text)

@@ -1,5 +1,6 @@
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Folding;
+using HwFlow.Compiler.Hardware.Resources;
 
 namespace HwFlow.Compiler.Hardware.Devices;
 
@@ -38,6 +39,25 @@ public static class LogicCells
             .Sum(t => Math.Min(t.Luts(costs), t.ScaledFfs(costs)));
         return (long)Math.Ceiling((PerLut * estimate.Luts) + (PerFf * estimate.Ffs) - (PerInputBankPair * pairs));
     }
+
+    /// <summary>
+    /// Logic cells of a design counted from its RTL: each LUT takes a cell, and so does each
+    /// flip-flop no LUT can share one with (<see cref="RtlPartCount.LoneFfs"/>), scaled by
+    /// <see cref="PerCountedCell"/>; null on LUT6 fabrics.
+    /// </summary>
+    public static long? Of(LogicFabric fabric, IReadOnlyList<RtlPartCount> counted) =>
+        fabric != LogicFabric.Lut4 ? null
+        : (long)Math.Ceiling(PerCountedCell * counted.Sum(p => RtlResourceCoefficients.Luts(p, fabric) + p.LoneFfs));
+
+    /// <summary>
+    /// nextpnr's placed cells per cell of yosys's LUTs and the lone flip-flops: 1.005-1.042 (mean
+    /// 1.016) over the nine `--device` designs placed in sessions 9-12 whose RTL is unchanged
+    /// (BENCHMARKS.md, "Session 13: logic cells from the RTL count"), rounded up. What it covers:
+    /// carry chains that need a cell to start, and flip-flops kept apart because their clock
+    /// enable or reset differs from their neighbours'. The rest of the cell count's error is the
+    /// LUT count's.
+    /// </summary>
+    public const double PerCountedCell = 1.02;
 
     /// <summary>The cells a folding for <paramref name="device"/> may use (LUT4 fabrics only).</summary>
     public static long? Budget(Device device) => device.Fabric == LogicFabric.Lut4 ? (long)Math.Floor(device.Luts * Share) : null;

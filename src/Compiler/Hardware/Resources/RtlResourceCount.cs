@@ -7,6 +7,13 @@ namespace HwFlow.Compiler.Hardware.Resources;
 public sealed record RtlPartCount(string Instance, int Ffs, long BlockRamBits, int Carries, IReadOnlyDictionary<LutClass, int> Luts)
 {
     public int RawLuts => Luts.Values.Sum();
+
+    /// <summary>
+    /// Flip-flops no LUT can share a logic cell with: nextpnr-ice40 packs a flip-flop into the cell of
+    /// the LUT driving its D only when that LUT drives nothing else; one fed by another flip-flop, a
+    /// block RAM, a port or a constant, or by a LUT with other readers, takes a cell of its own.
+    /// </summary>
+    public int LoneFfs { get; init; }
 }
 
 /// <summary>
@@ -51,6 +58,7 @@ public static class RtlResourceCount
         var hardReads = sinks.Select(s => s.Node).Concat(liveFlops.SelectMany(f => new[] { f.D, f.Enable, f.Reset })).Where(v => v > BitGraph.One);
         var packed = LutPacker.Pack(graph, live, hardReads, fabric == LogicFabric.Lut6 ? 6 : 4);
 
+        var lone = LoneFlops(graph, live, liveFlops, sinks);
         var parts = new List<RtlPartCount>();
         for (short owner = 0; owner < blaster.OwnerNames.Count; owner++)
         {
@@ -58,8 +66,35 @@ public static class RtlResourceCount
             int carries = packed.Where(p => p.Key.Owner == owner).Sum(p => p.Value.Carries);
             if (fabric == LogicFabric.Lut6) carries = (carries + 3) / 4; // CARRY4: four bits a cell (a rough rounding per part)
             parts.Add(new RtlPartCount(blaster.OwnerNames[owner], liveFlops.Count(f => f.Owner == owner),
-                blaster.BlockRamBits.GetValueOrDefault(owner), carries, luts));
+                blaster.BlockRamBits.GetValueOrDefault(owner), carries, luts) { LoneFfs = lone.GetValueOrDefault(owner) });
         }
         return [.. parts.Skip(1), parts[0]];
+    }
+
+    /// <summary>Per owner, the live flip-flops whose D is not a LUT (or adder sum bit) read by that flip-flop alone.</summary>
+    private static Dictionary<short, int> LoneFlops(BitGraph g, bool[] live, HashSet<BitFlop> flops, List<(int Node, short Owner)> sinks)
+    {
+        var readers = new int[g.Count];
+        for (int v = 2; v < g.Count; v++)
+        {
+            if (!live[v]) continue;
+            for (int j = 0; j < g.Inputs(v); j++)
+                if (j == 0 || g.In(v, j) != g.In(v, j - 1)) readers[g.In(v, j)]++;
+        }
+        foreach (var f in flops)
+        {
+            readers[f.D]++;
+            readers[f.Enable]++;
+            readers[f.Reset]++;
+        }
+        foreach (var (node, _) in sinks) readers[node]++;
+        var lone = new Dictionary<short, int>();
+        foreach (var f in flops)
+        {
+            var op = g.Op(f.D);
+            bool paired = f.D > BitGraph.One && readers[f.D] == 1 && (LutPacker.IsLogic(op) || op == BitOp.Sum);
+            if (!paired) lone[f.Owner] = lone.GetValueOrDefault(f.Owner) + 1;
+        }
+        return lone;
     }
 }
