@@ -112,6 +112,25 @@ public sealed class RtlResourceCountTests
     }
 
     [Fact]
+    public void A_flip_flop_shares_a_cell_only_with_a_lut_that_feeds_it_alone()
+    {
+        var m = new ModuleBuilder("cells");
+        var a = m.Input("a", 4);
+        var b = m.Input("b", 4);
+        var fromPort = m.Register("p", 4);
+        m.Next(fromPort, a);                      // D straight from a port: lone
+        var piped = m.Register("q", 4);
+        m.Next(piped, m.Xor(fromPort, b));        // D a LUT nobody else reads: paired
+        var shared = m.Xor(piped, a);
+        var twice = m.Register("r", 4);
+        m.Next(twice, shared);                    // D a LUT the output reads too: lone
+        m.Assign(m.Output("y", 4), m.Xor(twice, shared));
+        var count = Count(m);
+        Assert.Equal(12, count.Ffs);
+        Assert.Equal(8, count.LoneFfs);
+    }
+
+    [Fact]
     public void A_real_build_counts_the_same_every_time_and_splits_by_layer()
     {
         var design = SmallDesigns.Generate(SmallDesigns.Hbnn(), (1, 2), (1, 1)).Rtl;
