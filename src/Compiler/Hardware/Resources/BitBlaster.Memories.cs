@@ -16,7 +16,11 @@ public sealed partial class BitBlaster
     /// </summary>
     private int[] Cascade(RtlMemory m, short owner, RtlReadPort port, List<(RtlReadPort, BitFlop[], int)> cascades)
     {
-        var shape = BlockRam.Shapes(_fabric).MinBy(s => (long)Math.Ceiling((double)m.Width / s.Width) * (long)Math.Ceiling((double)m.Depth / s.Depth));
+        // among the shapes with the fewest blocks yosys takes the deepest, whose cascade is shortest
+        // (mnist-bnn-cnn's 16 x 50,176 weights: 196 blocks as 256 x 16, 512 x 8 or 1,024 x 4; yosys
+        // 0.23 placed them 4 wide and 49 deep, a 49:1 multiplexer a bit rather than 196:1)
+        var shape = BlockRam.Shapes(_fabric).OrderBy(s => (long)Math.Ceiling((double)m.Width / s.Width) * (long)Math.Ceiling((double)m.Depth / s.Depth))
+            .ThenByDescending(s => s.Depth).First();
         int deep = (int)Math.Ceiling((double)m.Depth / shape.Depth);
         if (deep <= 1) return Sources(m.Width);
         int low = BitWidth.ToIndex(shape.Depth);
