@@ -7,10 +7,11 @@ using HwFlow.Runtime.Errors;
 namespace HwFlow.Compiler.Hardware.Devices;
 
 /// <summary>
-/// `compile --device`: the fastest design the resource model says fits. The folding optimizer
-/// meets the LUT budget (or the frames/s asked for); block RAM depends on the word shapes the
-/// folding gives every memory, so a design is generated and its blocks counted, and on iCE40 its
-/// logic cells (LUTs and the flip-flops that cannot share a LUT's cell) are estimated. While the
+/// `compile --device`: the fastest design whose generated RTL, counted (<see cref="RtlResourceCount"/>),
+/// fits. The folding optimizer's parametric model gives the first guess, the fastest folding within
+/// the LUT budget (or the frames/s asked for); each candidate is generated and its LUTs, block RAMs
+/// and, on iCE40, logic cells (LUTs and the flip-flops that cannot share a LUT's cell) counted.
+/// When the guess fits, faster paces are probed and bisected the same way. While the
 /// fastest design needs more blocks or cells than the device has, slower paces are searched: the candidate paces
 /// are the cycle counts some layer's legal folding has (padded foldings make nearly every count one,
 /// and trying each took 29 minutes on TFC_1W2A); they are probed <see cref="ProbeStep"/> apart up to
@@ -73,9 +74,9 @@ public static class DeviceFolding
         {
             // The optimizer prices an HBNN layer's input with register banks, an upper bound (its
             // producer's PE decides whether block RAM takes them), so its smallest design can be far
-            // over what the design estimate gives (fmnist-hbnn-cnn: 28,349 against 18,436 LUTs).
-            // The smallest design itself decides: over, it is what the error names; within, the
-            // paces from the fastest down are searched as when block RAM sets the pace.
+            // over that design's own count (fmnist-hbnn-cnn: 28,349 LUTs by the bound, 8,861 LUT6
+            // counted). The smallest design itself decides: over, it is what the error names;
+            // within, the paces from the fastest down are searched as when block RAM sets the pace.
             var smallest = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4), bytesPerBeat: stages.InputBytesPerCycle));
             if (!smallest.Fit.Fits)
                 return (smallest.Design, DeviceFit.Check(device, smallest.Design, smallest.Fit, slowest: true));
