@@ -43,7 +43,7 @@ public sealed class ResourceModelTests
         // Lanes pick among 2 x 8 / 4 bits (16 - 4 mux bits); one factor among 2 x 2 (3 x 3 bits).
         Assert.Equal(new ResourceTerm("input buffer") { MuxBits = 2 * 8 - 4 + (2 * 2 - 1) * 3, Ffs = 2 * 8 + 2 * 2 * 3 }, terms["input buffer"]);
         // A bit-plane layer keeps InputWidth bits an activation: twice the bank bits and their multiplexers.
-        Assert.Equal(new ResourceTerm("input buffer") { MuxBits = (2 * 8 - 4) * 2 + (2 * 2 - 1) * 3, Ffs = 2 * 8 * 2 + 2 * 2 * 3, PairsWithFlipFlops = true },
+        Assert.Equal(new ResourceTerm("input buffer") { MuxBits = (2 * 8 - 4) * 2 + (2 * 2 - 1) * 3, Ffs = 2 * 8 * 2 + 2 * 2 * 3 },
             Structural.Layer(SmallBinary with { InputWidth = 2 }, new LayerFolding("b", 2, 4)).Terms.Single(t => t.Part == "input buffer") with { Component = null });
         Assert.Equal(new ResourceTerm("output stage") { ComparatorBits = 2 * 10, MuxBits = 2 * 10, Ffs = 2 }, terms["output stage"]);
         Assert.Equal(new ResourceTerm("stream FIFO") { MuxBits = 2, Ffs = 4 }, terms["stream FIFO"]);

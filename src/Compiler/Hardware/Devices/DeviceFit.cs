@@ -1,5 +1,4 @@
 using System.Globalization;
-using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Runtime.Errors;
@@ -37,14 +36,6 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
                 : $"the design folded for {device.Name} does not fit it: {string.Join("; ", over)}; ask for fewer frames/s (--target-fps) or pick a larger device");
         return fit;
     }
-
-    /// <summary>The parametric estimate against the device, unchecked (what the search's first guess rests on).</summary>
-    public static DeviceFit Of(Device device, DesignResources estimate, int blockRams) =>
-        new(device.Name, estimate.Luts, device.LutBudget, device.Luts, blockRams, device.BlockRams)
-        {
-            EstimatedCells = LogicCells.Of(device.Fabric, estimate),
-            CellBudget = LogicCells.Budget(device),
-        };
 
     /// <summary>The count of the design's RTL against the device, unchecked.</summary>
     public static DeviceFit Of(Device device, IReadOnlyList<RtlPartCount> counted, int blockRams) =>

@@ -1,44 +1,21 @@
 using HwFlow.Compiler.Hardware.Compression;
-using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Resources;
 
 namespace HwFlow.Compiler.Hardware.Devices;
 
 /// <summary>
-/// iCE40 logic cells from the resource model's LUTs and flip-flops. An iCE40 logic cell holds one
-/// LUT4 and one flip-flop, but nextpnr pairs a flip-flop only with the LUT that feeds it, so a
-/// register fed straight from another register, a block RAM or a carry chain takes a cell of its
-/// own: the device's limit is logic cells, not LUTs, and a design whose LUTs are under the budget
-/// may still not place (TFC_1W2A at 392 cycles: 3,985 LUTs estimated, 6,678 cells placed).
-/// The weights are a least-squares fit, without intercept, of nextpnr's placed cell counts against
-/// the estimate's LUTs and flip-flops over every `compile --device` then `synth` run of session 6
-/// (BENCHMARKS.md, "Session 6: compile --device then synth on every example"). A binary layer's
-/// input bank bit is a multiplexer feeding its own flip-flop, one cell for both: on bit-plane layers,
-/// whose banks are the bulk of the design (TFC_1W2A: 3,136 bank bits), PerInputBankPair of the
-/// smaller of the banks' LUTs and flip-flops comes off, fitted in session 9 on five placed TFC
-/// designs (0.45-0.60; TFC_1W2A's smallest design did not place at 5,112 cells, so the low end).
-/// On the other layers the placed designs showed no such saving (fmnist-tiny: about 0), and it is
-/// not counted there (BENCHMARKS.md, "Session 9: bit-plane input banks").
+/// iCE40 logic cells of a design counted from its RTL. An iCE40 logic cell holds one LUT4 and one
+/// flip-flop, but nextpnr pairs a flip-flop only with the LUT that feeds it alone, so a register fed
+/// straight from another register, a block RAM, a port or a LUT with other readers takes a cell of
+/// its own: the device's limit is logic cells, not LUTs, and a design whose LUTs are under the
+/// budget may still not place. Until session 13 the cells were a least-squares blend of the
+/// parametric model's LUTs and flip-flops (1.44 x LUT + 0.30 x FF, less a bank-pair term), which
+/// was 59-90% over on the TFC_1W1A designs and 15% under on a TFC_1W2A one.
 /// </summary>
 public static class LogicCells
 {
-    public const double PerLut = 1.44;
-    public const double PerFf = 0.30;
-    public const double PerInputBankPair = 0.45;
-
-    /// <summary>The share of the device's cells a folding may plan for: the rest is the fit's error and room for routing.</summary>
+    /// <summary>The share of the device's cells a folding may plan for: the rest is the count's error and room for routing.</summary>
     public const double Share = 0.95;
-
-    /// <summary>Logic cells <paramref name="estimate"/> needs on a LUT4 fabric; null on LUT6 fabrics, whose slices this does not model.</summary>
-    public static long? Of(LogicFabric fabric, DesignResources estimate)
-    {
-        if (fabric != LogicFabric.Lut4) return null;
-        var costs = ResourceCosts.Default; // the costs every device estimate is made with (ResourceModel.Default)
-        double pairs = estimate.Layers.Concat(estimate.Glue).SelectMany(stage => stage.Terms)
-            .Where(t => t.PairsWithFlipFlops)
-            .Sum(t => Math.Min(t.Luts(costs), t.ScaledFfs(costs)));
-        return (long)Math.Ceiling((PerLut * estimate.Luts) + (PerFf * estimate.Ffs) - (PerInputBankPair * pairs));
-    }
 
     /// <summary>
     /// Logic cells of a design counted from its RTL: each LUT takes a cell, and so does each

@@ -19,9 +19,6 @@ public sealed record ResourceTerm(string Part)
     public long Ffs { get; init; }
     public long BramBits { get; init; }
 
-    /// <summary>Its LUTs each feed one of its flip-flops, so an iCE40 cell holds both (<see cref="Devices.LogicCells"/>).</summary>
-    public bool PairsWithFlipFlops { get; init; }
-
     /// <summary>The <see cref="ResourceComponents">component</see> whose fitted scale applies (null: unscaled).</summary>
     public string? Component { get; init; }
 

@@ -177,7 +177,6 @@ public sealed class ResourceModel(ResourceCosts costs)
         {
             MuxBits = (((2.0 * s.Inputs) - f.Simd) * s.InputWidth) + factorMuxes,
             Ffs = (2L * s.Inputs * s.InputWidth) + (2 * chunks * s.FactorWidth),
-            PairsWithFlipFlops = s.InputWidth > 1,
         });
         return terms;
     }
