@@ -46,6 +46,9 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     public int Positions { get; }
 
     public double Eps { get; }
+
+    /// <summary>Rows per parallel block of the element-wise loops: about <see cref="Blocks.Smallest"/> values.</summary>
+    private int RowsPerBlock => Math.Max(1, Blocks.Smallest / Channels);
     public float[] PopulationMean { get; }
     public float[] PopulationVar { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -64,11 +67,14 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         for (int j = 0; j < Channels; j++) _inverseStd[j] = (float)(1 / Math.Sqrt(variance[j] + Eps));
         var gamma = _gamma.Value;
         var beta = _beta.Value;
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.Normalize(input.AsSpan(at, Channels), mean, _inverseStd, gamma, beta, xhat.AsSpan(at, Channels), y.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.Normalize(input.AsSpan(at, Channels), mean, _inverseStd, gamma, beta, xhat.AsSpan(at, Channels), y.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
         return y;
     }
 
@@ -103,11 +109,14 @@ public sealed class BatchNormTrainLayer : ITrainLayer
             meanDyXhat[j] = (float)(sumDyXhat[j] / rows);
             factor[j] = gamma[j] * _inverseStd[j];
         }
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.InputGradient(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), factor, meanDy, meanDyXhat, dx.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.InputGradient(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), factor, meanDy, meanDyXhat, dx.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
         return dx;
     }
 
@@ -138,10 +147,13 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         var gamma = Array.ConvertAll(_gamma.Value, v => (double)v);
         var beta = Array.ConvertAll(_beta.Value, v => (double)v);
         var mean = Array.ConvertAll(PopulationMean, v => (double)v);
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.Evaluate(input.AsSpan(at, Channels), gamma, mean, std, beta, y.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.Evaluate(input.AsSpan(at, Channels), gamma, mean, std, beta, y.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
     }
 }

@@ -188,7 +188,7 @@ public sealed class DenseTrainLayer : ITrainLayer
         switch (Binarization)
         {
             case WeightBinarization.None:
-                for (int i = 0; i < grad.Length; i++) grad[i] += dEffective[i];
+                Blocks.For(grad.Length, (start, end) => VectorLoops.Add(dEffective.AsSpan(start, end - start), grad.AsSpan(start, end - start)));
                 break;
             case WeightBinarization.Sign:
                 for (int i = 0; i < grad.Length; i++)
@@ -199,7 +199,7 @@ public sealed class DenseTrainLayer : ITrainLayer
             default:
                 var dLatent = Buffers.Ensure(ref _latentGradient, grad.Length);
                 HadamardRows.Backward(latent, _weightScales!, dEffective, dLatent, Outputs, Inputs, _chunk, unipolar: false);
-                for (int i = 0; i < grad.Length; i++) grad[i] += dLatent[i];
+                Blocks.For(grad.Length, (start, end) => VectorLoops.Add(dLatent.AsSpan(start, end - start), grad.AsSpan(start, end - start)));
                 break;
         }
     }
