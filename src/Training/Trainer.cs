@@ -63,6 +63,7 @@ public static class Trainer
         options.Validate();
         CheckFits(options, train, test);
         if (blasThreads < 1) throw new UserError($"--blas-threads must be at least 1, got {blasThreads}");
+        OpenBlas.PreferSleepingWorkers();
         OpenBlas.EnsureAvailable();
         lock (OpenBlas.ThreadCountGate) // a second training in this process waits rather than change the count under this one
         {
