@@ -46,6 +46,9 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     public int Positions { get; }
 
     public double Eps { get; }
+
+    /// <summary>Rows per parallel block of the element-wise loops: about <see cref="Blocks.Smallest"/> values.</summary>
+    private int RowsPerBlock => Math.Max(1, Blocks.Smallest / Channels);
     public float[] PopulationMean { get; }
     public float[] PopulationVar { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -64,11 +67,14 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         for (int j = 0; j < Channels; j++) _inverseStd[j] = (float)(1 / Math.Sqrt(variance[j] + Eps));
         var gamma = _gamma.Value;
         var beta = _beta.Value;
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.Normalize(input.AsSpan(at, Channels), mean, _inverseStd, gamma, beta, xhat.AsSpan(at, Channels), y.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.Normalize(input.AsSpan(at, Channels), mean, _inverseStd, gamma, beta, xhat.AsSpan(at, Channels), y.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
         return y;
     }
 
@@ -78,11 +84,17 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         var xhat = _normalized ?? throw new InvalidOperationException("Backward before a training Forward");
         var sumDy = new double[Channels];
         var sumDyXhat = new double[Channels];
-        for (int r = 0; r < rows; r++)
+        int channels = Channels;
+        SumInBlocks(rows, channels, RowsPerBlock, (first, end, partial) =>
         {
-            int at = r * Channels;
-            BatchNormRows.AddGradientSums(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), sumDy, sumDyXhat);
-        }
+            var dy = partial.AsSpan(0, channels);
+            var dyXhat = partial.AsSpan(channels, channels);
+            for (int r = first; r < end; r++)
+            {
+                int at = r * channels;
+                BatchNormRows.AddGradientSums(outputGradient.AsSpan(at, channels), xhat.AsSpan(at, channels), dy, dyXhat);
+            }
+        }, sumDy, sumDyXhat);
         var dGamma = _gamma.Gradient;
         var dBeta = _beta.Gradient;
         for (int j = 0; j < Channels; j++)
@@ -103,11 +115,14 @@ public sealed class BatchNormTrainLayer : ITrainLayer
             meanDyXhat[j] = (float)(sumDyXhat[j] / rows);
             factor[j] = gamma[j] * _inverseStd[j];
         }
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.InputGradient(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), factor, meanDy, meanDyXhat, dx.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.InputGradient(outputGradient.AsSpan(at, Channels), xhat.AsSpan(at, Channels), factor, meanDy, meanDyXhat, dx.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
         return dx;
     }
 
@@ -118,16 +133,51 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         new Tensor([Channels], (float[])_beta.Value.Clone()),
         Eps);
 
-    /// <summary>Per-feature mean and (biased) variance of a row-major batch, two passes in double.</summary>
+    /// <summary>
+    /// Per-feature mean and (biased) variance of a row-major batch, two passes in double. Each
+    /// pass sums blocks of rows on all cores and adds the blocks' sums in block order; the blocks
+    /// depend on the row count alone, so the bytes do not depend on the machine.
+    /// </summary>
     public static (double[] Mean, double[] Variance) Statistics(float[] x, int rows, int features)
     {
         var mean = new double[features];
         var variance = new double[features];
-        for (int r = 0; r < rows; r++) VectorLoops.Accumulate(x.AsSpan(r * features, features), mean);
+        int rowsPerBlock = Math.Max(1, Blocks.Smallest / features);
+        SumInBlocks(rows, features, rowsPerBlock, (first, end, partial) =>
+        {
+            for (int r = first; r < end; r++) VectorLoops.Accumulate(x.AsSpan(r * features, features), partial);
+        }, mean);
         for (int j = 0; j < features; j++) mean[j] /= rows;
-        for (int r = 0; r < rows; r++) BatchNormRows.AddSquaredDeviation(x.AsSpan(r * features, features), mean, variance);
+        SumInBlocks(rows, features, rowsPerBlock, (first, end, partial) =>
+        {
+            for (int r = first; r < end; r++) BatchNormRows.AddSquaredDeviation(x.AsSpan(r * features, features), mean, partial);
+        }, variance);
         for (int j = 0; j < features; j++) variance[j] /= rows;
         return (mean, variance);
+    }
+
+    /// <summary>
+    /// sum(first, end, partial) adds rows [first, end) into partial (one vector of
+    /// <paramref name="width"/> per total, side by side); the blocks' partials are then added to
+    /// the totals in block order.
+    /// </summary>
+    private static void SumInBlocks(int rows, int width, int rowsPerBlock, Action<int, int, double[]> sum, params double[][] totals)
+    {
+        int blocks = Blocks.Count(rows, rowsPerBlock);
+        var partials = new double[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            var partial = new double[width * totals.Length];
+            sum(Blocks.Start(rows, blocks, b), Blocks.Start(rows, blocks, b + 1), partial);
+            partials[b] = partial;
+        });
+        foreach (var partial in partials)
+        {
+            for (int t = 0; t < totals.Length; t++)
+            {
+                for (int j = 0; j < width; j++) totals[t][j] += partial[(t * width) + j];
+            }
+        }
     }
 
     /// <summary>gamma * (x - mean) / sqrt(var + eps) + beta in double, in the reference evaluator's order.</summary>
@@ -138,10 +188,13 @@ public sealed class BatchNormTrainLayer : ITrainLayer
         var gamma = Array.ConvertAll(_gamma.Value, v => (double)v);
         var beta = Array.ConvertAll(_beta.Value, v => (double)v);
         var mean = Array.ConvertAll(PopulationMean, v => (double)v);
-        for (int r = 0; r < rows; r++)
+        Blocks.For(rows, (first, end) =>
         {
-            int at = r * Channels;
-            BatchNormRows.Evaluate(input.AsSpan(at, Channels), gamma, mean, std, beta, y.AsSpan(at, Channels));
-        }
+            for (int r = first; r < end; r++)
+            {
+                int at = r * Channels;
+                BatchNormRows.Evaluate(input.AsSpan(at, Channels), gamma, mean, std, beta, y.AsSpan(at, Channels));
+            }
+        }, RowsPerBlock);
     }
 }

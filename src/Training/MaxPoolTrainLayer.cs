@@ -87,11 +87,12 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
         if (!needInputGradient) return null;
         var winners = _winners ?? throw new InvalidOperationException("Backward before a training Forward");
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
-        Array.Clear(dx);
-        for (int r = 0; r < rows; r++)
+        // an image's gradient lands in its own rows of dx, in the same order on any thread
+        Parallel.For(0, rows, r =>
         {
+            dx.AsSpan(r * Inputs, Inputs).Clear();
             for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += outputGradient[o];
-        }
+        });
         return dx;
     }
 

@@ -19,8 +19,12 @@ public sealed record TrainingResult(TrainingNetwork Network, IReadOnlyList<Epoch
 /// </summary>
 public static class Trainer
 {
-    /// <summary>OpenBLAS threads during training unless told otherwise; see BENCHMARKS.md for why one.</summary>
-    public const int DefaultBlasThreads = 1;
+    /// <summary>
+    /// OpenBLAS threads for the large GEMMs (a convolution's) unless told otherwise; smaller ones
+    /// run on one (<see cref="Gemm"/>). A fixed count, not the machine's cores, so that the trained
+    /// bytes do not depend on the machine; see BENCHMARKS.md (session 13).
+    /// </summary>
+    public const int DefaultBlasThreads = 2;
 
     private const ulong ShuffleStream = 0x5EED_0F_5A1F_1E5UL;
     private const ulong AugmentStream = 0xA0_6E_E7_5A1F_7UL;
@@ -59,17 +63,19 @@ public static class Trainer
         options.Validate();
         CheckFits(options, train, test);
         if (blasThreads < 1) throw new UserError($"--blas-threads must be at least 1, got {blasThreads}");
+        OpenBlas.PreferSleepingWorkers();
         OpenBlas.EnsureAvailable();
         lock (OpenBlas.ThreadCountGate) // a second training in this process waits rather than change the count under this one
         {
             int previousThreads = OpenBlas.Threads;
-            OpenBlas.Threads = blasThreads;
+            Gemm.LargeThreads = blasThreads;
             try
             {
                 return Run(options, train, test, observer, cancel);
             }
             finally
             {
+                Gemm.LargeThreads = null;
                 OpenBlas.Threads = previousThreads;
             }
         }

@@ -175,11 +175,11 @@ public sealed class TrainerTests : IDisposable
                 second = Task.Run(() => Trainer.Train(options with { Epochs = 6 }, train, test, new EpochHook(() => { }, secondStarted.Set), blasThreads: 2));
                 secondStarted.Wait(TimeSpan.FromMilliseconds(500)); // were it not held back, the second would now be training with its count
             }
-            threadsSeen.Add(HwFlow.Training.Native.OpenBlas.Threads);
+            threadsSeen.Add(Gemm.LargeThreads ?? 0);
         });
-        Trainer.Train(options, train, test, observer);
+        Trainer.Train(options, train, test, observer, blasThreads: 3);
         await second!;
-        Assert.Equal([1, 1, 1], threadsSeen);
+        Assert.Equal([3, 3, 3], threadsSeen);
     }
 
     private sealed class EpochHook(Action completed, Action? started = null) : ITrainingObserver

@@ -18,7 +18,7 @@ public static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed (weights and batch order)", DefaultValueFactory = _ => 1UL };
         var name = new Option<string?>("--name") { Description = "Model name (default: the output folder's name)" };
         var output = new OutputFolderOptions("Output model folder");
-        var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads (other counts give other bytes; see BENCHMARKS.md)", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
+        var blasThreads = new Option<int>("--blas-threads") { Description = "OpenBLAS threads for the large GEMMs (a convolution's; smaller ones use 1); other counts give other bytes, see BENCHMARKS.md", DefaultValueFactory = _ => Trainer.DefaultBlasThreads };
         var report = new ReportOptions();
         var training = new TrainingOptionSet(defaultEpochs: 10);
         var command = new Command("train", "Train an MLP or image network (HBNN, BNN or float) and write a model folder, a per-epoch CSV log and an accuracy plot");

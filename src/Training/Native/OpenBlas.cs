@@ -30,6 +30,27 @@ public static unsafe partial class OpenBlas
 
     public static bool Available => LoadError.Value is null;
 
+    /// <summary>OpenBLAS's own variable: how long (2^N cycles, N in 4..30) an idle worker thread polls before it sleeps.</summary>
+    public const string ThreadTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT";
+
+    /// <summary>
+    /// Before OpenBLAS loads (it reads the variable once, then): unless the user set
+    /// <see cref="ThreadTimeoutVariable"/>, let its idle worker threads sleep at once instead of
+    /// polling with sched_yield for 2^28 cycles (the default). Training calls a multi-threaded GEMM
+    /// every few milliseconds, and in between its own loops need the core the worker would spin
+    /// on: measured, one epoch of 10,000 images of fmnist-hbnn-cnn 15.6 s -> 13.4 s of training
+    /// (BENCHMARKS.md, session 13). Waking a sleeping worker costs microseconds per GEMM.
+    /// Does nothing once the library is loaded.
+    /// </summary>
+    public static void PreferSleepingWorkers()
+    {
+        if (LoadError.IsValueCreated || Environment.GetEnvironmentVariable(ThreadTimeoutVariable) is not null) return;
+        setenv(ThreadTimeoutVariable, "4", 0);
+    }
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
+
     /// <summary>Stops with a clear message when OpenBLAS is missing (setup installs it).</summary>
     public static void EnsureAvailable()
     {
