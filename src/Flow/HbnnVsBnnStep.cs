@@ -33,8 +33,7 @@ internal static class HbnnVsBnnStep
         var options = new HbnnVsBnnExperiment.Options(request.Datasets, request.Training, request.Seeds);
         if (options.Seeds < 1) throw new UserError($"--seeds must be at least 1, got {options.Seeds}");
         var data = options.Datasets.Distinct().ToDictionary(d => d, d => new TrainingData(d, request.Limit, request.TestLimit).Load(options.Training));
-        OpenBlas.PreferSleepingWorkers(); // before OpenBLAS loads: training wants its idle workers asleep
-        OpenBlas.EnsureAvailable();
+        OpenBlas.EnsureAvailableForTraining();
         using var staged = StagedFolder.Begin(request.Output, "experiment hbnn-vs-bnn", request.Inputs);
         var watch = Stopwatch.StartNew();
         var result = HbnnVsBnnExperiment.Run(options, d => data[d], progress.Train, cancel);

@@ -29,8 +29,7 @@ internal static class HistogramsStep
         options.Validate();
         if (request.Bins < 2) throw new UserError($"--bins must be at least 2, got {request.Bins}");
         var (train, test) = request.Data.Load(options);
-        OpenBlas.PreferSleepingWorkers(); // before OpenBLAS loads: training wants its idle workers asleep
-        OpenBlas.EnsureAvailable();
+        OpenBlas.EnsureAvailableForTraining();
         using var staged = StagedFolder.Begin(request.Output, "experiment histograms", request.Inputs);
         var result = WeightHistogramExperiment.Run(options, train, test, request.Bins, progress.Train, cancel);
         File.WriteAllText(staged.File("histograms.csv"), Csv(result.Bins));

@@ -26,8 +26,7 @@ internal static class TrainStep
         var options = request.Options;
         options.Validate();
         var (train, test) = request.Data.Load(options);
-        OpenBlas.PreferSleepingWorkers(); // before OpenBLAS loads: training wants its idle workers asleep
-        OpenBlas.EnsureAvailable();
+        OpenBlas.EnsureAvailableForTraining();
         using var staged = StagedFolder.Begin(request.Output, "train", request.Inputs);
         var name = request.Name ?? Path.GetFileName(staged.Target);
         var run = progress.Train(name, observer => Trainer.Train(options, train, test, observer, cancel, request.BlasThreads));

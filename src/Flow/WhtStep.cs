@@ -43,8 +43,7 @@ internal static class WhtStep
         FoldingGoal goal = request.TargetFps is { } fps ? new FoldingGoal.TargetFps(fps, clockMhz) : new FoldingGoal.Fastest();
         goal.Validate();
         var (train, test) = request.Data.Load(request.Training);
-        OpenBlas.PreferSleepingWorkers(); // before OpenBLAS loads: training wants its idle workers asleep
-        OpenBlas.EnsureAvailable();
+        OpenBlas.EnsureAvailableForTraining();
         using var staged = StagedFolder.Begin(request.Output, "experiment wht", request.Inputs);
         var watch = Stopwatch.StartNew();
         var result = WhtExperiment.Run(options, train, test, progress.Train, (model, data) =>

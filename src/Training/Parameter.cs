@@ -11,10 +11,4 @@ public sealed class Parameter(string name, float[] value, bool clipToUnit)
     public float[] Value { get; } = value;
     public float[] Gradient { get; } = new float[value.Length];
     public bool ClipToUnit { get; } = clipToUnit;
-
-    public void ClipIfLatent()
-    {
-        if (!ClipToUnit) return;
-        for (int i = 0; i < Value.Length; i++) Value[i] = Math.Clamp(Value[i], -1f, 1f);
-    }
 }

@@ -51,6 +51,13 @@ public static unsafe partial class OpenBlas
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 
+    /// <summary>What every training command calls first: <see cref="PreferSleepingWorkers"/>, then <see cref="EnsureAvailable"/>.</summary>
+    public static void EnsureAvailableForTraining()
+    {
+        PreferSleepingWorkers();
+        EnsureAvailable();
+    }
+
     /// <summary>Stops with a clear message when OpenBLAS is missing (setup installs it).</summary>
     public static void EnsureAvailable()
     {
