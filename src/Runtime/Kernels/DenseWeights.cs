@@ -13,16 +13,22 @@ internal abstract class DenseWeights
 {
     public static DenseWeights For(Node dense, GraphType input, bool pairs)
     {
+        bool narrow = Fits32(dense, input);
+        return !narrow ? new DenseWeights<long>(dense) : pairs && PairDenseWeights.Fits(dense, input) ? new PairDenseWeights(dense) : new DenseWeights<int>(dense);
+    }
+
+    /// <summary>Whether |bias| + sum |w| max|x| fits 31 bits for every output: then no partial sum overflows 32 bits.</summary>
+    public static bool Fits32(Node dense, GraphType input)
+    {
         var weights = dense.IntTensor("weights");
         int inputs = weights.Shape[0], outputs = weights.Shape[1];
         long largest = Math.Max(Math.Abs(input.Min), Math.Abs(input.Max));
-        bool narrow = largest <= int.MaxValue && Enumerable.Range(0, outputs).All(j =>
+        return largest <= int.MaxValue && Enumerable.Range(0, outputs).All(j =>
         {
             double bound = Math.Abs((double)dense.IntElement("bias", j));
             for (int i = 0; i < inputs; i++) bound += Math.Abs((double)weights[i, j]) * largest;
             return bound <= int.MaxValue;
         });
-        return !narrow ? new DenseWeights<long>(dense) : pairs && PairDenseWeights.Fits(dense, input) ? new PairDenseWeights(dense) : new DenseWeights<int>(dense);
     }
 
     public abstract int Width { get; }

@@ -24,13 +24,17 @@ internal readonly record struct Slot(int Start, int Length, int Chunk)
     }
 }
 
+/// <summary>Pairs [FirstPair, FirstPair + Pairs) of a slot-dot whose 32-bit sums are proven exact together; their weights start WeightOffset bytes in.</summary>
+internal readonly record struct SlotGroup(int FirstPair, int Pairs, long WeightOffset);
+
 /// <summary>
 /// A bin-dot acc_j = bias_j + sum_c f_c coef_cj P_cj on the slot-dot kernels (<see cref="SlotDotCode"/>):
 /// each chunk in 16-bit slots (P_c is the sum of its slots' signed counts), two slots per 32-bit word.
 /// Built only when every step is provably exact: |t coef| fits 16 bits (t the slot's signed count,
 /// at most its length), and the 32-bit sums of t coef f_low and t coef f_high cannot overflow, the
-/// factor split as f = f_high 2^L + f_low with both parts in 15 bits. Then
-/// acc = bias + (high &lt;&lt; L) + low in 64 bits equals the golden kernel's chunk-by-chunk sum.
+/// factor split as f = f_high 2^L + f_low with both parts in 15 bits; when the sum over all slots could
+/// overflow, the slot pairs are split into groups whose sums cannot (<see cref="Plan"/>). Then
+/// acc = bias + sum over groups of (high &lt;&lt; L) + low in 64 bits equals the golden kernel's chunk-by-chunk sum.
 /// A row's input is a record per slot pair (<see cref="SlotDotCode.RecordBytes"/>): the two slots'
 /// bits, their offsets (pop(a) when unipolar, the slot length when bipolar), the factors' low and high parts.
 /// </summary>
@@ -38,9 +42,11 @@ internal sealed unsafe class SlotDot
 {
     private readonly AlignedBuffer<byte> _weights;
     private readonly ThreadLocal<AlignedBuffer<int>> _sums;
+    private readonly ThreadLocal<AlignedBuffer<long>>? _totals;
 
-    private SlotDot(IReadOnlyList<Slot> slots, int outputs, ActivationCoding coding, bool high, int lowBits, bool coefficients)
+    private SlotDot(IReadOnlyList<Slot> slots, int outputs, ActivationCoding coding, bool high, int lowBits, bool coefficients, SlotGroup[] groups)
     {
+        Groups = groups;
         Coefficients = coefficients;
         Slots = slots;
         Outputs = outputs;
@@ -51,7 +57,11 @@ internal sealed unsafe class SlotDot
         Panels = (outputs + SlotDotCode.PanelOutputs - 1) / SlotDotCode.PanelOutputs;
         _weights = new AlignedBuffer<byte>(Panels * Pairs * SlotDotCode.PairBytes);
         _sums = new ThreadLocal<AlignedBuffer<int>>(() => new AlignedBuffer<int>(SlotDotCode.MaxRows * Panels * 2 * SlotDotCode.PanelOutputs));
+        if (groups.Length > 1) _totals = new ThreadLocal<AlignedBuffer<long>>(() => new AlignedBuffer<long>(SlotDotCode.MaxRows * outputs));
     }
+
+    /// <summary>Consecutive slot pairs whose 32-bit sums are proven exact together (one group unless the bound needs more); their weights at WeightOffset bytes, [panel][pair].</summary>
+    public IReadOnlyList<SlotGroup> Groups { get; }
 
     public IReadOnlyList<Slot> Slots { get; }
     public int Outputs { get; }
@@ -70,70 +80,126 @@ internal sealed unsafe class SlotDot
     /// <summary>
     /// The product for weights W[out, in], coefficients [chunk, coefStride] (null: 1) and factors in
     /// [0, maxFactor] (1 when there are none); null when the CPU lacks the kernels, the slots are not
-    /// whole pairs, or a 16-bit product or 32-bit sum could overflow.
+    /// whole pairs, or a 16-bit product or 32-bit sum could overflow (<see cref="Plan"/>).
     /// </summary>
     public static SlotDot? Create(BitMatrix weights, IReadOnlyList<Slot> slots, long[]? coefByChunk, int coefStride,
         ActivationCoding coding, long maxFactor, KernelOptions options)
     {
-        if (!options.WordLanes || !SlotDotCode.Supported || KernelCpu.Resolve(options.Isa) != KernelIsa.Avx512Popcount || slots.Count == 0 || slots.Count % 2 != 0) return null;
-        if (maxFactor < 0) return null;
-        int outputs = weights.Rows;
-        long maxCoef = 1;
-        if (coefByChunk is not null)
-        {
-            maxCoef = 0;
-            foreach (var chunk in slots.Where(s => s.Chunk >= 0).Select(s => s.Chunk).Distinct())
-            {
-                for (int j = 0; j < outputs; j++) maxCoef = Math.Max(maxCoef, Math.Abs(coefByChunk[((long)chunk * coefStride) + j]));
-            }
-        }
-        long maxT = slots.Max(s => s.Length);
-        if (maxCoef > short.MaxValue || maxT * maxCoef > short.MaxValue) return null;
-        // a bound on one 32-bit sum: every slot's |t coef| times the largest factor part
-        var perPart = (Int128)slots.Count * maxT * maxCoef;
-        bool high;
-        int lowBits;
-        if (maxFactor <= short.MaxValue && perPart * maxFactor <= int.MaxValue)
-        {
-            (high, lowBits) = (false, 15);
-        }
-        else
-        {
-            lowBits = 15;
-            while (lowBits > 0 && !((maxFactor >> lowBits) <= short.MaxValue && perPart * ((1L << lowBits) - 1) <= int.MaxValue && perPart * (maxFactor >> lowBits) <= int.MaxValue)) lowBits--;
-            if (lowBits == 0) return null;
-            high = true;
-        }
+        if (!options.WordLanes || !SlotDotCode.Supported || KernelCpu.Resolve(options.Isa) != KernelIsa.Avx512Popcount) return null;
+        if (Plan(slots, weights.Rows, coefByChunk, coefStride, maxFactor) is not { } plan) return null;
 
-        var dot = new SlotDot(slots, outputs, coding, high, lowBits, coefByChunk is not null);
+        var dot = new SlotDot(slots, weights.Rows, coding, plan.High, plan.LowBits, coefByChunk is not null, plan.Groups);
         var span = dot._weights.Span;
         long sign = coding == ActivationCoding.Bipolar ? -1 : 1; // the kernel forms 2 count - length = -P when bipolar
-        for (int panel = 0; panel < dot.Panels; panel++)
+        foreach (var group in dot.Groups)
         {
-            for (int pair = 0; pair < dot.Pairs; pair++)
+            for (int panel = 0; panel < dot.Panels; panel++)
             {
-                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(span.Slice(((panel * dot.Pairs) + pair) * SlotDotCode.PairBytes, SlotDotCode.PairBytes));
-                for (int lane = 0; lane < SlotDotCode.PanelOutputs; lane++)
+                for (int p = 0; p < group.Pairs; p++)
                 {
-                    int j = (panel * SlotDotCode.PanelOutputs) + lane;
-                    if (j >= outputs) break;
-                    uint word = 0, coefs = 0;
-                    for (int half = 0; half < 2; half++)
+                    int pair = group.FirstPair + p;
+                    var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(span.Slice((int)group.WeightOffset + (((panel * group.Pairs) + p) * SlotDotCode.PairBytes), SlotDotCode.PairBytes));
+                    for (int lane = 0; lane < SlotDotCode.PanelOutputs; lane++)
                     {
-                        var slot = slots[(2 * pair) + half];
-                        if (slot.Chunk < 0) continue;
-                        uint bits = 0;
-                        for (int b = 0; b < slot.Length; b++) bits |= weights[j, slot.Start + b] ? 1u << b : 0;
-                        long coef = sign * (coefByChunk is null ? 1 : coefByChunk[((long)slot.Chunk * coefStride) + j]);
-                        word |= bits << (16 * half);
-                        coefs |= (uint)(ushort)(short)coef << (16 * half);
+                        int j = (panel * SlotDotCode.PanelOutputs) + lane;
+                        if (j >= dot.Outputs) break;
+                        uint word = 0, coefs = 0;
+                        for (int half = 0; half < 2; half++)
+                        {
+                            var slot = slots[(2 * pair) + half];
+                            if (slot.Chunk < 0) continue;
+                            uint bits = 0;
+                            for (int b = 0; b < slot.Length; b++) bits |= weights[j, slot.Start + b] ? 1u << b : 0;
+                            long coef = sign * (coefByChunk is null ? 1 : coefByChunk[((long)slot.Chunk * coefStride) + j]);
+                            word |= bits << (16 * half);
+                            coefs |= (uint)(ushort)(short)coef << (16 * half);
+                        }
+                        words[lane] = word;
+                        words[SlotDotCode.PanelOutputs + lane] = coefs;
                     }
-                    words[lane] = word;
-                    words[SlotDotCode.PanelOutputs + lane] = coefs;
                 }
             }
         }
         return dot;
+    }
+
+    /// <summary>
+    /// How the product runs exactly, or null. A slot's signed count t is at most its length in magnitude
+    /// (2 count - pop(a) when unipolar, length - 2 count when bipolar), so |t coef| &lt;= length |coef| must fit
+    /// 16 bits, and a 32-bit sum over a group of pairs is at most B_j x (the largest factor part), B_j =
+    /// sum over the group's slots of length |coef_cj|, for every output j. Factors split as f = f_high 2^L +
+    /// f_low with both parts in 15 bits (or f alone when it fits 15 bits: no high part). Pairs are packed
+    /// greedily into consecutive groups whose bound fits, each group's 32-bit sums added in 64 bits.
+    /// Of the exact choices, the one with the fewest kernel steps (a high part doubles the multiply-adds) and
+    /// then the fewest groups.
+    /// </summary>
+    internal static (bool High, int LowBits, SlotGroup[] Groups)? Plan(IReadOnlyList<Slot> slots, int outputs, long[]? coefByChunk, int coefStride, long maxFactor)
+    {
+        if (slots.Count == 0 || slots.Count % 2 != 0 || maxFactor < 0) return null;
+        int pairs = slots.Count / 2;
+        // bound[pair * outputs + j] = the pair's sum of length |coef_cj|
+        var bound = new long[(long)pairs * outputs];
+        for (int s = 0; s < slots.Count; s++)
+        {
+            var slot = slots[s];
+            if (slot.Chunk < 0) continue;
+            for (int j = 0; j < outputs; j++)
+            {
+                long coef = coefByChunk is null ? 1 : Math.Abs(coefByChunk[((long)slot.Chunk * coefStride) + j]);
+                long product = slot.Length * coef;
+                if (coef > short.MaxValue || product > short.MaxValue) return null;
+                bound[((long)(s / 2) * outputs) + j] += product;
+            }
+        }
+        (bool High, int LowBits, SlotGroup[] Groups)? best = null;
+        long bestCost = long.MaxValue;
+        void Consider(bool high, int lowBits, long maxPart)
+        {
+            if (Pack(bound, pairs, outputs, int.MaxValue / Math.Max(1, maxPart)) is not { } groups) return;
+            long cost = (pairs * (high ? 2L : 1L) * 4) + groups.Length;
+            if (cost < bestCost) (best, bestCost) = ((high, lowBits, groups), cost);
+        }
+        if (maxFactor <= short.MaxValue) Consider(false, 15, maxFactor);
+        for (int lowBits = 15; lowBits > 0; lowBits--)
+        {
+            if ((maxFactor >> lowBits) <= short.MaxValue && maxFactor > short.MaxValue) Consider(true, lowBits, Math.Max((1L << lowBits) - 1, maxFactor >> lowBits));
+        }
+        if (best is not { } plan) return null;
+        long offset = 0;
+        int panels = (outputs + SlotDotCode.PanelOutputs - 1) / SlotDotCode.PanelOutputs;
+        for (int g = 0; g < plan.Groups.Length; g++)
+        {
+            plan.Groups[g] = plan.Groups[g] with { WeightOffset = offset };
+            offset += (long)panels * plan.Groups[g].Pairs * SlotDotCode.PairBytes;
+        }
+        return plan;
+    }
+
+    /// <summary>Consecutive groups of pairs whose bounds sum to at most <paramref name="limit"/> for every output; null if one pair exceeds it.</summary>
+    private static SlotGroup[]? Pack(long[] bound, int pairs, int outputs, long limit)
+    {
+        var groups = new List<SlotGroup>();
+        var running = new long[outputs];
+        int first = 0;
+        for (int p = 0; p < pairs; p++)
+        {
+            bool fits = true;
+            for (int j = 0; j < outputs && fits; j++) fits = running[j] + bound[((long)p * outputs) + j] <= limit;
+            if (!fits)
+            {
+                if (p == first) return null;
+                groups.Add(new SlotGroup(first, p - first, 0));
+                Array.Clear(running);
+                first = p;
+                for (int j = 0; j < outputs; j++)
+                {
+                    if (bound[((long)p * outputs) + j] > limit) return null;
+                }
+            }
+            for (int j = 0; j < outputs; j++) running[j] += bound[((long)p * outputs) + j];
+        }
+        groups.Add(new SlotGroup(first, pairs - first, 0));
+        return [.. groups];
     }
 
     /// <summary>Writes slot <paramref name="slot"/>'s part of the records at <paramref name="records"/> (the slot's pair is slot / 2).</summary>
@@ -167,19 +233,20 @@ internal sealed unsafe class SlotDot
     /// <summary>totals[row, j] = bias_j + the product, for <paramref name="rows"/> rows of records <see cref="RecordStride"/> bytes apart.</summary>
     public void Run(byte* records, int rows, long* bias, long* totals)
     {
-        var sums = _sums.Value!;
-        int* sumPointer = sums.Pointer;
-        long sumStride = (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
-        var args = new SlotDotArgs
-        {
-            Weights = _weights.Pointer, Pairs = Pairs, Sums = sumPointer, SumStride = sumStride, Panels = Panels, RecordStride = RecordStride,
-        };
+        int* sumPointer = _sums.Value!.Pointer;
+        long sumStride = SumStride;
         for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
         {
             int count = Math.Min(SlotDotCode.MaxRows, rows - row);
-            args.Records = records + ((long)row * RecordStride);
-            SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
-            for (int r = 0; r < count; r++) Combine((int*)((byte*)sumPointer + (r * sumStride)), bias, totals + ((long)(row + r) * Outputs));
+            for (int g = 0; g < Groups.Count; g++)
+            {
+                RunGroup(g, records + ((long)row * RecordStride), count, sumPointer);
+                for (int r = 0; r < count; r++)
+                {
+                    long* target = totals + ((long)(row + r) * Outputs);
+                    Combine((int*)((byte*)sumPointer + (r * sumStride)), g == 0 ? bias : target, target);
+                }
+            }
         }
     }
 
@@ -190,24 +257,68 @@ internal sealed unsafe class SlotDot
     /// </summary>
     public void RunPooled(byte* records, int rows, long* bias, long* pooled, int[] windows, bool[] firsts, long[]? down)
     {
-        var sums = _sums.Value!;
-        int* sumPointer = sums.Pointer;
-        long sumStride = (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
-        var args = new SlotDotArgs
-        {
-            Weights = _weights.Pointer, Pairs = Pairs, Sums = sumPointer, SumStride = sumStride, Panels = Panels, RecordStride = RecordStride,
-        };
+        int* sumPointer = _sums.Value!.Pointer;
+        long sumStride = SumStride;
+        long* totals = _totals?.Value!.Pointer;
         fixed (long* downs = down)
         {
             for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
             {
                 int count = Math.Min(SlotDotCode.MaxRows, rows - row);
-                args.Records = records + ((long)row * RecordStride);
-                SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
-                for (int r = 0; r < count; r++)
-                    CombineMax((int*)((byte*)sumPointer + (r * sumStride)), bias, pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+                if (Groups.Count == 1)
+                {
+                    RunGroup(0, records + ((long)row * RecordStride), count, sumPointer);
+                    for (int r = 0; r < count; r++)
+                        CombineMax((int*)((byte*)sumPointer + (r * sumStride)), bias, pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+                    continue;
+                }
+                // more than one group: each row's whole sum first, then pooled
+                for (int g = 0; g < Groups.Count; g++)
+                {
+                    RunGroup(g, records + ((long)row * RecordStride), count, sumPointer);
+                    for (int r = 0; r < count; r++)
+                    {
+                        long* target = totals + ((long)r * Outputs);
+                        Combine((int*)((byte*)sumPointer + (r * sumStride)), g == 0 ? bias : target, target);
+                    }
+                }
+                for (int r = 0; r < count; r++) PoolInto(totals + ((long)r * Outputs), pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
             }
         }
+    }
+
+    private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
+
+    /// <summary>Group <paramref name="group"/>'s 32-bit sums for <paramref name="count"/> rows (1..3) from the first row's records.</summary>
+    private void RunGroup(int group, byte* records, int count, int* sums)
+    {
+        var g = Groups[group];
+        var args = new SlotDotArgs
+        {
+            Records = records + ((long)g.FirstPair * SlotDotCode.RecordBytes), RecordStride = RecordStride,
+            Weights = _weights.Pointer + g.WeightOffset, Pairs = g.Pairs, Sums = sums, SumStride = SumStride, Panels = Panels,
+        };
+        SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
+    }
+
+    private void PoolInto(long* values, long* target, bool first, long* down)
+    {
+        int i = 0;
+        if (first)
+        {
+            new Span<long>(values, Outputs).CopyTo(new Span<long>(target, Outputs));
+            return;
+        }
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= Outputs; i += 8)
+            {
+                var sum = Vector512.Load(values + i);
+                var best = Vector512.Load(target + i);
+                (down is null ? Vector512.Max(best, sum) : Vector512.ConditionalSelect(Vector512.Load(down + i), Vector512.Min(best, sum), Vector512.Max(best, sum))).Store(target + i);
+            }
+        }
+        for (; i < Outputs; i++) target[i] = down is not null && down[i] < 0 ? Math.Min(target[i], values[i]) : Math.Max(target[i], values[i]);
     }
 
     private void CombineMax(int* sums, long* bias, long* target, bool first, long* down)
@@ -241,7 +352,7 @@ internal sealed unsafe class SlotDot
         }
     }
 
-    /// <summary>One row: bias + (high &lt;&lt; L) + low, per output.</summary>
+    /// <summary>One row: addend + (high &lt;&lt; L) + low, per output (the addend is the bias, or the target itself after the first group).</summary>
     private void Combine(int* sums, long* bias, long* target)
     {
         for (int panel = 0; panel < Panels; panel++)

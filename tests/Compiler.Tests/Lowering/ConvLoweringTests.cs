@@ -160,4 +160,85 @@ public sealed class ConvLoweringTests
         }
         Assert.True(bnn32 >= 3 && hbnn32 >= 3, $"found {bnn32} BNN and {hbnn32} HBNN models with a 32-output first convolution");
     }
+
+    [Fact]
+    public void ChannelMajorFirstConvolutionEqualsTheGoldenKernelAndRefusesWhatItCannotRun()
+    {
+        // random models: one or two input channels, stride 1 or 2, pools of stride 1 or 2 that may overhang; only
+        // one channel at stride 1 with a 2x2 stride-2 pool inside the grid and outputs in whole vectors may run channel-major
+        int used = 0, refused = 0;
+        var options = new KernelOptions(KernelCpu.Best, Threads: 1);
+        for (ulong seed = 1; seed <= 400 && (used < 4 || refused < 4); seed++)
+        {
+            var model = RandomConvModels.Create(seed, pixelChunks: true);
+            var conv = model.Layers.OfType<Conv2D>().First();
+            if (conv.Weights.Shape[^1] % 16 != 0) continue;
+            var graph = IntegerLowering.Lower(model, new CompileOptions());
+            var planes = PackedEngine.PlaneNodes(graph, options);
+            if (planes.Count == 0)
+            {
+                refused++;
+            }
+            else
+            {
+                used++;
+                var pool = model.Layers.OfType<MaxPool2D>().First();
+                Assert.True(model.Input.Shape[2] == 1 && conv.Stride == 1 && pool.Size == 2 && pool.Stride == 2, $"{model.Name} ran channel-major");
+            }
+            AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+        }
+        if (!System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) return;
+        Assert.True(used >= 4 && refused >= 4, $"{used} models ran channel-major, {refused} were refused");
+    }
+
+    [Theory]
+    [InlineData(false, 1ul, 48, true)]
+    [InlineData(true, 2ul, 32, true)]
+    [InlineData(false, 3ul, 64, true)]
+    [InlineData(false, 4ul, 32, false)]
+    public void ChannelMajorFirstConvolutionCoversImagesWiderThanOneVector(bool bnn, ulong seed, int outputs, bool planes)
+    {
+        // 34 x 38 pixels, padding 1: 17 x 19 pool windows, so a pool row needs two vectors of 16 windows;
+        // BNN: BatchNorm scales of both signs, so some channels pool by min. 32 outputs that all pool by max
+        // keep the per-position form (a position's sums in two registers), which is faster there
+        var rng = new SplitMix64(seed);
+        var shape = new[] { 34, 38, 1 };
+        var layers = new List<Layer>
+        {
+            new Conv2D(bnn ? RandomModels.Signs(rng, 3, 3, 1, outputs) : RandomModels.Gaussian(rng, 0.3, 3, 3, 1, outputs), bnn ? null : RandomModels.Gaussian(rng, 0.3, outputs), 1, 1),
+            RandomModels.Norm(rng, outputs, meanScale: bnn ? 2 : 1),
+            bnn ? new Sign() : new Ramp(),
+            new MaxPool2D(2, 2),
+            new BinConv2D(RandomModels.Gaussian(rng, 1, 3, 3, outputs, 16), 1, 1) { BinAggression = bnn ? outputs : null },
+        };
+        if (bnn) layers.AddRange([RandomModels.Norm(rng, 16, meanScale: 2), new Sign()]);
+        else layers.Add(new Ramp());
+        layers.Add(new Flatten());
+        var probe = layers.Aggregate(shape, (s, l) => l.OutputShape(s));
+        layers.Add(new BinLayer(RandomModels.Gaussian(rng, 1, probe[0], 10)));
+        var model = new ModelSpec($"wide-{seed}", new InputSpec(shape, "uint8", 1.0 / 255), bnn ? outputs : 16, layers, OutputKind.Class);
+        var graph = IntegerLowering.Lower(model, new CompileOptions());
+        var options = new KernelOptions(KernelCpu.Best, Threads: 1);
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) Assert.Equal(planes ? 1 : 0, PackedEngine.PlaneNodes(graph, options).Count);
+        Assert.Empty(PackedEngine.PlaneNodes(graph, options with { WordLanes = false }));
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+    }
+
+    private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options)
+    {
+        int rows = inputs.Length / graph.Input.Type.Length;
+        var golden = new GraphExecutor(graph).RunAll(inputs, rows);
+        var packed = PackedEngine.Create(graph, options).RunAll(inputs, rows);
+        Assert.True(packed.ContainsKey(graph.Output.Name));
+        foreach (var node in graph.Nodes.Where(n => packed.ContainsKey(n.Name)))
+        {
+            bool same = (golden[node.Name], packed[node.Name]) switch
+            {
+                (IntValue e, IntValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                (BitsValue e, BitsValue a) => e.Data.AsSpan().SequenceEqual(a.Data),
+                _ => true,
+            };
+            Assert.True(same, $"{graph.Name}: %{node.Name} ({node.Op}) differs");
+        }
+    }
 }

@@ -24,6 +24,12 @@ public sealed class SlotDotTests
         { 6, 100, 10, 16, 1, 0 },
         { 3, 44, 20, 1, 32767, 1 },
         { 9, 130, 33, 64, 100, 1L << 25 },
+        // sums that need splitting into groups: the wider fmnist-hbnn-cnn's 6,272-input layer, coefficients
+        // near the 16-bit limit with and without a high part, and pairs that each need a group of their own
+        { 5, 6272, 256, 16, 511, 633520 },
+        { 4, 6272, 70, 16, 2047, 1 << 20 },
+        { 3, 1024, 65, 16, 2047, 32767 },
+        { 7, 500, 20, 8, 4095, 30000 },
     };
 
     [Theory]
@@ -59,10 +65,37 @@ public sealed class SlotDotTests
                 continue;
             }
             Assert.NotNull(dot);
-            long bound = (long)dot.Slots.Count * dot.Slots.Max(s => s.Length) * Math.Max(1, maxCoef);
-            Assert.Equal(maxFactor > short.MaxValue || (Int128)bound * maxFactor > int.MaxValue, dot.High);
+            Assert.Equal(maxFactor > short.MaxValue, dot.High);
+            AssertGroupsProvablyExact(dot, coef, stride, maxFactor);
+            if (inputs == 6272 && maxCoef == 2047) Assert.True(dot.Groups.Count > 1);
+            if (inputs == 1024) Assert.True(dot.Groups.Count > 16);
             Assert.Equal(expected, Run(dot, a, factors, chunks.Count, bias));
         }
+    }
+
+    /// <summary>The groups cover the pairs in order, and each one's 32-bit sums stay in range by a bound computed here.</summary>
+    private static void AssertGroupsProvablyExact(SlotDot dot, long[]? coef, int stride, long maxFactor)
+    {
+        long maxPart = dot.High ? Math.Max((1L << dot.LowBits) - 1, maxFactor >> dot.LowBits) : maxFactor;
+        Assert.True(maxPart <= short.MaxValue);
+        int next = 0;
+        foreach (var group in dot.Groups)
+        {
+            Assert.Equal(next, group.FirstPair);
+            Assert.True(group.Pairs > 0);
+            next += group.Pairs;
+            for (int j = 0; j < dot.Outputs; j++)
+            {
+                long bound = 0;
+                for (int s = 2 * group.FirstPair; s < 2 * next; s++)
+                {
+                    var slot = dot.Slots[s];
+                    if (slot.Chunk >= 0) bound += slot.Length * Math.Abs(coef?[(slot.Chunk * stride) + j] ?? 1);
+                }
+                Assert.True((Int128)bound * maxPart <= int.MaxValue, $"group at pair {group.FirstPair}, output {j}");
+            }
+        }
+        Assert.Equal(dot.Pairs, next);
     }
 
     [Fact]
@@ -84,11 +117,13 @@ public sealed class SlotDotTests
     }
 
     [Theory]
-    [InlineData(false, 70, ActivationCoding.Unipolar)]
-    [InlineData(true, 70, ActivationCoding.Bipolar)]
-    [InlineData(true, 64, ActivationCoding.Unipolar)]
-    [InlineData(false, 5, ActivationCoding.Bipolar)]
-    public unsafe void PoolingAsItCombinesEqualsCombiningThenPooling(bool mixed, int outputs, ActivationCoding coding)
+    [InlineData(false, 70, ActivationCoding.Unipolar, 500, 600_000)]
+    [InlineData(true, 70, ActivationCoding.Bipolar, 500, 600_000)]
+    [InlineData(true, 64, ActivationCoding.Unipolar, 500, 600_000)]
+    [InlineData(false, 5, ActivationCoding.Bipolar, 500, 600_000)]
+    [InlineData(true, 70, ActivationCoding.Unipolar, 2047, 32767)]
+    [InlineData(false, 9, ActivationCoding.Bipolar, 2047, 1 << 29)]
+    public unsafe void PoolingAsItCombinesEqualsCombiningThenPooling(bool mixed, int outputs, ActivationCoding coding, int maxCoef, int maxFactor)
     {
         // windows that overlap (rows 2 and 3 in two), a window of one row, a row in no window (8)
         int[] positions = [0, 1, 2, 3, 2, 3, 4, 5, 9, 6, 7];
@@ -98,17 +133,18 @@ public sealed class SlotDotTests
         var a = BitMatrix.Random(10, 96, rng);
         var w = BitMatrix.Random(outputs, 96, rng);
         var chunks = new ChunkLayout(96, 16);
-        long[] coef = [.. Enumerable.Range(0, chunks.Count * outputs).Select(_ => rng.NextInt(1001) - 500L)];
-        long[] factors = [.. Enumerable.Range(0, 10 * chunks.Count).Select(_ => (long)rng.NextInt(600_001))];
+        long[] coef = [.. Enumerable.Range(0, chunks.Count * outputs).Select(i => i % 4 == 0 ? maxCoef : rng.NextInt((2 * maxCoef) + 1) - (long)maxCoef)];
+        long[] factors = [.. Enumerable.Range(0, 10 * chunks.Count).Select(i => i % 3 == 0 ? maxFactor : (long)rng.NextInt(maxFactor + 1))];
         long[] bias = [.. Enumerable.Range(0, outputs).Select(_ => rng.NextInt(2_000_001) - 1_000_000L)];
         long[]? down = mixed ? [.. Enumerable.Range(0, outputs).Select(j => j % 3 == 0 ? -1L : 0L)] : null;
-        var dot = SlotDot.Create(w, Slot.ForChunks(chunks), coef, outputs, coding, 600_000, new KernelOptions(KernelIsa.Avx512Popcount, Threads: 1));
+        var dot = SlotDot.Create(w, Slot.ForChunks(chunks), coef, outputs, coding, maxFactor, new KernelOptions(KernelIsa.Avx512Popcount, Threads: 1));
         if (!KernelCpu.SlotDot)
         {
             Assert.Null(dot);
             return;
         }
         Assert.NotNull(dot);
+        Assert.Equal(maxCoef > 1000, dot.Groups.Count > 1);
         var totals = Run(dot, a, factors, chunks.Count, bias);
         var expected = new long[4 * outputs];
         for (int i = 0; i < positions.Length; i++)
