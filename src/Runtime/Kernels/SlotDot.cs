@@ -234,20 +234,8 @@ internal sealed unsafe class SlotDot
     public void Run(byte* records, int rows, long* bias, long* totals)
     {
         int* sumPointer = _sums.Value!.Pointer;
-        long sumStride = SumStride;
         for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
-        {
-            int count = Math.Min(SlotDotCode.MaxRows, rows - row);
-            for (int g = 0; g < Groups.Count; g++)
-            {
-                RunGroup(g, records + ((long)row * RecordStride), count, sumPointer);
-                for (int r = 0; r < count; r++)
-                {
-                    long* target = totals + ((long)(row + r) * Outputs);
-                    Combine((int*)((byte*)sumPointer + (r * sumStride)), g == 0 ? bias : target, target);
-                }
-            }
-        }
+            SumGroups(records + ((long)row * RecordStride), Math.Min(SlotDotCode.MaxRows, rows - row), sumPointer, bias, totals + ((long)row * Outputs));
     }
 
     /// <summary>
@@ -273,21 +261,28 @@ internal sealed unsafe class SlotDot
                     continue;
                 }
                 // more than one group: each row's whole sum first, then pooled
-                for (int g = 0; g < Groups.Count; g++)
-                {
-                    RunGroup(g, records + ((long)row * RecordStride), count, sumPointer);
-                    for (int r = 0; r < count; r++)
-                    {
-                        long* target = totals + ((long)r * Outputs);
-                        Combine((int*)((byte*)sumPointer + (r * sumStride)), g == 0 ? bias : target, target);
-                    }
-                }
+                SumGroups(records + ((long)row * RecordStride), count, sumPointer, bias, totals);
                 for (int r = 0; r < count; r++) PoolInto(totals + ((long)r * Outputs), pooled + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
             }
         }
     }
 
     private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
+
+    /// <summary>totals[r, j] = bias_j + the product for <paramref name="count"/> rows (1..3): every group's 32-bit sums added in 64 bits.</summary>
+    private void SumGroups(byte* records, int count, int* sums, long* bias, long* totals)
+    {
+        long sumStride = SumStride;
+        for (int g = 0; g < Groups.Count; g++)
+        {
+            RunGroup(g, records, count, sums);
+            for (int r = 0; r < count; r++)
+            {
+                long* target = totals + ((long)r * Outputs);
+                Combine((int*)((byte*)sums + (r * sumStride)), g == 0 ? bias : target, target);
+            }
+        }
+    }
 
     /// <summary>Group <paramref name="group"/>'s 32-bit sums for <paramref name="count"/> rows (1..3) from the first row's records.</summary>
     private void RunGroup(int group, byte* records, int count, int* sums)
