@@ -102,14 +102,7 @@ public static class DeviceFolding
                 (lo, result) = (at, trial);
                 probe = (long)Math.Ceiling(paces[at] * ProbeStep);
             }
-            while (fits is not null && hi - lo > 1)
-            {
-                int mid = lo + ((hi - lo) / 2);
-                var trial = AtPace(paces[mid]);
-                if (trial.Fit.Fits) (hi, fits) = (mid, trial);
-                else lo = mid;
-            }
-            result = fits ?? result; // none fits: the slowest design, still over, says by how much
+            result = fits is null ? result : Bisect(paces, lo, hi, fits); // none fits: the slowest design, still over, says by how much
 
             // the probes assumed block RAM falls as the pace slows; a faster pace over only in blocks may fit with
             // other word shapes. Repaired plans only gain candidates as the pace slows, so these paces are bisected too.
@@ -146,6 +139,13 @@ public static class DeviceFolding
                 (hi, fits) = (at, trial);
                 probe = (long)Math.Floor(paces[at] / ProbeStep);
             }
+            return Bisect(paces, lo, hi, fits);
+        }
+
+        // paces[lo] does not fit (lo == -1: no pace below it was tried), paces[hi] does (fits): the
+        // fastest fitting pace between them, assuming the fit is monotone in between
+        Trial Bisect(IReadOnlyList<long> paces, int lo, int hi, Trial fits)
+        {
             while (hi - lo > 1)
             {
                 int mid = lo + ((hi - lo) / 2);
