@@ -48,7 +48,7 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     public double Eps { get; }
 
     /// <summary>Rows per parallel block of the element-wise loops: about <see cref="Blocks.Smallest"/> values.</summary>
-    private int RowsPerBlock => Math.Max(1, Blocks.Smallest / Channels);
+    private int RowsPerBlock => Blocks.RowsOf(Channels);
     public float[] PopulationMean { get; }
     public float[] PopulationVar { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -142,7 +142,7 @@ public sealed class BatchNormTrainLayer : ITrainLayer
     {
         var mean = new double[features];
         var variance = new double[features];
-        int rowsPerBlock = Math.Max(1, Blocks.Smallest / features);
+        int rowsPerBlock = Blocks.RowsOf(features);
         SumInBlocks(rows, features, rowsPerBlock, (first, end, partial) =>
         {
             for (int r = first; r < end; r++) VectorLoops.Accumulate(x.AsSpan(r * features, features), partial);

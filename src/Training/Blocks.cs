@@ -12,6 +12,9 @@ internal static class Blocks
     /// <summary>Below this many elements one thread does it all: waking a second costs more.</summary>
     public const int Smallest = 1 << 15;
 
+    /// <summary>Rows per block for rows of <paramref name="width"/> values: about <see cref="Smallest"/> values a block.</summary>
+    public static int RowsOf(int width) => Math.Max(1, Smallest / width);
+
     /// <summary>Block bounds of [0, count): at most <paramref name="most"/> blocks of at least <paramref name="least"/> each.</summary>
     public static int Count(long count, int least = Smallest, int most = 16) => (int)Math.Clamp(count / least, 1, most);
 
