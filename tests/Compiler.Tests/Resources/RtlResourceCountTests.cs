@@ -80,6 +80,23 @@ public sealed class RtlResourceCountTests
     }
 
     [Fact]
+    public void A_shift_by_a_signal_amount_is_counted_apart_from_multiplexers()
+    {
+        // the two fit differently: yosys maps a shifted constant table into far fewer LUTs than its
+        // multiplexer stages, while a 2:1 word multiplexer is one LUT a bit
+        var m = new ModuleBuilder("shifts", withReset: false);
+        var amount = m.Input("amount", 3);
+        var a = m.Input("a", 8);
+        var b = m.Input("b", 8);
+        m.Assign(m.Output("shifted", 8), m.Shift(RtlOp.Shr, a, amount));
+        m.Assign(m.Output("picked", 8), m.Mux(m.Input("s", 1), a, b));
+        var count = Count(m);
+        Assert.True(count.Luts[LutClass.Shift] > 0);
+        Assert.Equal(8, count.Luts[LutClass.Mux]);
+        Assert.Equal(count.RawLuts, count.Luts[LutClass.Shift] + count.Luts[LutClass.Mux]);
+    }
+
+    [Fact]
     public void A_register_with_an_enable_puts_the_enable_in_the_flip_flop()
     {
         var m = new ModuleBuilder("enabled");

@@ -20,7 +20,7 @@ public enum LutClass
     /// <summary>The 3:2 counters of a Popcount.</summary>
     PopcountLogic,
 
-    /// <summary>Multiplexers and barrel shifts.</summary>
+    /// <summary>Multiplexers.</summary>
     Mux,
 
     /// <summary>A memory kept in LUTs and flip-flops: its word select and write decode.</summary>
@@ -34,6 +34,9 @@ public enum LutClass
 
     /// <summary>Everything else: bitwise gates and reductions.</summary>
     Logic,
+
+    /// <summary>Shifts by a signal amount (barrel shifters; of a constant, a table lookup).</summary>
+    Shift,
 }
 
 public static class LutClasses
@@ -53,7 +56,8 @@ public static class LutClasses
             RtlOp.Popcount => arith ? LutClass.PopcountAdder : LutClass.PopcountLogic,
             RtlOp.Add or RtlOp.Sub => arith ? LutClass.Adder : LutClass.Logic,
             RtlOp.Eq or RtlOp.Ne or RtlOp.LtU or RtlOp.LtS or RtlOp.LeU or RtlOp.LeS => LutClass.Compare,
-            RtlOp.Mux or RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LutClass.Mux,
+            RtlOp.Mux => LutClass.Mux,
+            RtlOp.Shl or RtlOp.Shr or RtlOp.Sar => LutClass.Shift,
             _ => LutClass.Logic,
         };
     }
@@ -69,6 +73,7 @@ public static class LutClasses
         LutClass.Memory => "logic memories",
         LutClass.BlockRamCascade => "block RAM cascades",
         LutClass.BlockRamBypass => "block RAM bypasses",
+        LutClass.Shift => "shifts",
         _ => "gates",
     };
 }
