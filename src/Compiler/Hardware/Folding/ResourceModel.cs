@@ -159,16 +159,16 @@ public sealed class ResourceModel(ResourceCosts costs)
             : s.FactorWidth == 0 && Generators.BinaryInputRam.Applies(s.Inputs, f.Pe, f.Simd, s.FactorWidth, s.InputWidth) && BitOperations.IsPow2(f.Simd);
         if (inRam)
         {
-            // Banks in block RAM: the gathering register of a word (at most SIMD bits), the fill
+            // Banks in block RAM: the gathering register of a word (at most SIMD x planes bits), the fill
             // and read pointers with their bank offsets.
             // HBNN factors stay in their shift registers, as below.
             int addressBits = BitWidth.ToIndex(2L * s.Inputs / f.Simd);
             terms.Add(new("input buffer")
             {
-                BramBits = 2L * s.Inputs,
+                BramBits = 2L * s.Inputs * s.InputWidth,
                 CarryAdderBits = 4.0 * addressBits,
                 MuxBits = (2.0 * addressBits) + FactorMuxBits(s, f),
-                Ffs = f.Simd + (3L * addressBits) + (2 * chunks * s.FactorWidth),
+                Ffs = (f.Simd * s.InputWidth) + (3L * addressBits) + (2 * chunks * s.FactorWidth),
             });
             return terms;
         }

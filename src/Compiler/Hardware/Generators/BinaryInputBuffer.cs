@@ -63,7 +63,7 @@ public sealed class BinaryInputBuffer
         var beatBits = m.Concat([.. bits.AsEnumerable().Reverse()]);
 
         if (BinaryInputRam.Builds(Inputs, pe, simd, FactorWidth, Planes, lanes, FillElements, ramMinInputs, ramMinFactorInputs))
-            _ram = new BinaryInputRam(m, Banks, beatBits, Accept, lanes, simd, FillElements, Inputs);
+            _ram = new BinaryInputRam(m, Banks, beatBits, Accept, lanes, simd, FillElements, Inputs, Planes);
         for (int bank = 0; bank < 2; bank++)
         {
             if (_ram is null) _bits[bank] = m.Register($"bits{bank}", BankWidth * Planes, useReset: false);

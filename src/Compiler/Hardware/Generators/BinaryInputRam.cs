@@ -29,7 +29,7 @@ public sealed class BinaryInputRam
     public const int MinFactorInputs = 64;
 
     /// <summary>
-    /// The widest word the banks take to block RAM: an iCE40 block's widest word. Wider words waste
+    /// The widest word (SIMD x planes bits) the banks take to block RAM: an iCE40 block's widest word. Wider words waste
     /// blocks where block RAM is what runs out (fmnist-wht's 1,024-input layer at SIMD 64 would
     /// take four 4-kbit blocks for 2 kbit, and `--device ice40-hx8k` then had to fold it 4x slower);
     /// at these SIMDs the shift registers stay.
@@ -44,19 +44,20 @@ public sealed class BinaryInputRam
     /// the device search's choice to make; it does not make it yet.)
     /// </summary>
     public static bool Applies(int inputs, int pe, int simd, int factorWidth, int planes, int minInputs = MinInputs, int minFactorInputs = MinFactorInputs) =>
-        pe == 1 && planes == 1 && inputs >= (factorWidth == 0 ? minInputs : minFactorInputs) && simd <= MaxSimd && inputs / simd >= 2 && inputs % simd == 0;
+        pe == 1 && inputs * planes >= (factorWidth == 0 ? minInputs : minFactorInputs) && simd * planes <= MaxSimd && inputs / simd >= 2 && inputs % simd == 0;
 
     /// <summary>Whether the generator builds the banks in block RAM: also whole words from whole beats, and every word read was written.</summary>
     public static bool Builds(int inputs, int pe, int simd, int factorWidth, int planes, int lanes, int fillElements, int minInputs, int minFactorInputs = MinFactorInputs) =>
         Applies(inputs, pe, simd, factorWidth, planes, minInputs, minFactorInputs) && simd % lanes == 0 && fillElements % simd == 0 && inputs <= fillElements;
 
-    private readonly int _simd, _words, _bankWords, _addressWidth;
+    private readonly int _wordBits, _words, _bankWords, _addressWidth;
     private readonly RtlSignal _readBank, _writeAddress, _writeWord, _writeEnable;
     private RtlSignal? _readAddress, _nextWord;
 
-    public BinaryInputRam(ModuleBuilder m, PingPong banks, RtlSignal beatBits, RtlSignal accept, int lanes, int simd, int fillElements, int inputs)
+    /// <param name="planes">Bits an element takes (a bit-plane layer's x-planes, element by element as in the shift-register banks).</param>
+    public BinaryInputRam(ModuleBuilder m, PingPong banks, RtlSignal beatBits, RtlSignal accept, int lanes, int simd, int fillElements, int inputs, int planes)
     {
-        _simd = simd;
+        _wordBits = simd * planes;
         _words = inputs / simd;
         _bankWords = fillElements / simd;
         _addressWidth = BitWidth.ToIndex(2L * _bankWords);
@@ -69,10 +70,10 @@ public sealed class BinaryInputRam
         if (beatsPerWord > 1)
         {
             // earlier beats move down: the word's first element ends at bit 0, as in the shift-register banks
-            int held = (beatsPerWord - 1) * lanes;
+            int held = (beatsPerWord - 1) * lanes * planes;
             var gathered = m.Register("gather", held, useReset: false);
             var all = m.Concat(beatBits, gathered);
-            m.Next(gathered, m.Slice(all, lanes, held), accept);
+            m.Next(gathered, m.Slice(all, lanes * planes, held), accept);
             _writeWord = all;
         }
         _writeAddress = InBank(m, banks.Fill, fillWord);
@@ -87,7 +88,7 @@ public sealed class BinaryInputRam
         _nextWord = m.Mux(issue, m.Mux(last, m.Const(0, width), m.Add(word, m.Const(1, width))), word);
         m.Next(word, _nextWord);
         _readAddress = m.Wire("in_read_address", _addressWidth);
-        return m.Ram("bank", _simd, 2 * _bankWords, _readAddress, null, _writeAddress, _writeWord, _writeEnable, MemoryStyle.Block, readsNeverCollide: true);
+        return m.Ram("bank", _wordBits, 2 * _bankWords, _readAddress, null, _writeAddress, _writeWord, _writeEnable, MemoryStyle.Block, readsNeverCollide: true);
     }
 
     /// <summary>The read address: the pointer's next word in the bank the compute side reads after this cycle (<paramref name="drained"/> moves it to the other bank).</summary>

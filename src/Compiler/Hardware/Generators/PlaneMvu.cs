@@ -24,7 +24,7 @@ public static class PlaneMvu
     {
         var m = new ModuleBuilder(name);
         int inputs = stage.Inputs, outputs = stage.Outputs, pe = folding.Pe, simd = folding.Simd;
-        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult);
+        var buffer = new BinaryInputBuffer(m, stage, lanesIn, fillElements, elementType, simd, producerBeatsPerResult, options.InputRamMinInputs, pe);
         var issue = m.Wire("issue", 1);
         var loops = new FoldCounters(m, inputs, outputs, pe, simd, issue);
         var (x, _) = buffer.Connect(m, issue, m.Const(1, 1));
