@@ -16,11 +16,9 @@ public static class LogicCells
 {
     /// <summary>
     /// The share of the device's cells a folding may plan for: the rest is the count's error and
-    /// room for placement. With the session-14 LUT fit, counted cells were 1.3% under to 3.4% over
-    /// nextpnr's on twelve placed designs; a design counted at 96% is then placed at 97.2% at most,
-    /// about the fullest UP5K design placed (TFC_2W2A, 97.0%), while both that failed were at 99%
-    /// and more. 95% (session 13) refused fmnist-tiny's 20,000 frames/s design (counted 95.3%,
-    /// placed 96.5%).
+    /// room for placement. 95% (session 13) refused fmnist-tiny's 20,000 frames/s design once the
+    /// LUT fit of session 14 counted it at 95.3% (it places at 96.5%). Designs placed at 96.5% and
+    /// 97.0%; one failed at 96.8% (register-heavy, see <see cref="PerCountedCell"/>) and two at 99%.
     /// </summary>
     public const double Share = 0.96;
 
@@ -39,10 +37,11 @@ public static class LogicCells
     /// (BENCHMARKS.md, "Session 13: compile --device by the RTL count"). What it covers: carry
     /// chains that need a cell to start, and flip-flops kept apart because their clock enable or
     /// reset differs from their neighbours'. The rest of the cell count's error is the LUT count's.
-    /// 1.025 is where two placed designs at the UP5K's edge both come out right: fmnist-tiny at
-    /// 1,568 cycles (4,882 counted, placed at 96.5%) fits, TFC_1W2A at 5,056 (4,897 counted, 99%
-    /// packed, no legal placement) does not. Only 0.3% separates them: a design counted within a
-    /// few percent of the budget may still not place, and synth says so as a model bug.
+    /// 1.025 was chosen in session 13 to separate two designs at the UP5K's edge; with session 14's
+    /// LUT fit the cells counted are 2.4% under to 3.4% over the placed ones. Placement is not
+    /// decided by the cell count alone (a logic block's eight cells share one clock enable and
+    /// set/reset): a register-heavy TFC_1W2A did not place at 96.8% where TFC_2W2A did at 97.0%,
+    /// so a design counted near the budget may still not place, and synth says so as a model bug.
     /// </summary>
     public const double PerCountedCell = 1.025;
 
