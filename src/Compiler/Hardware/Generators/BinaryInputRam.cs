@@ -17,7 +17,7 @@ namespace HwFlow.Compiler.Hardware.Generators;
 /// </summary>
 public sealed class BinaryInputRam
 {
-    /// <summary>Inputs from which the banks go to block RAM (2 x 1,024 bits: half an iCE40 block and more).</summary>
+    /// <summary>Input bits (inputs x planes) from which the banks go to block RAM (2 x 1,024 bits: half an iCE40 block and more).</summary>
     public const int MinInputs = 1024;
 
     /// <summary>
