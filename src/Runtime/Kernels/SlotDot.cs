@@ -212,6 +212,24 @@ internal sealed unsafe class SlotDot
         pair[6] = High ? (ushort)(factor >> LowBits) : (ushort)0;
     }
 
+    /// <summary>One whole pair of 16-bit slots (both of length 16): <paramref name="bits"/> holds both slots' bits, f0 and f1 their factors.</summary>
+    public void FillPair(ushort* pair, uint bits, long f0, long f1)
+    {
+        *(uint*)pair = bits;
+        if (Coding == ActivationCoding.Unipolar)
+        {
+            pair[2] = (ushort)BitOperations.PopCount(bits & 0xFFFF);
+            pair[3] = (ushort)BitOperations.PopCount(bits >> 16);
+        }
+        else
+        {
+            *(uint*)(pair + 2) = 16 | (16u << 16);
+        }
+        long mask = (1L << LowBits) - 1;
+        *(uint*)(pair + 4) = (uint)(f0 & mask) | ((uint)(f1 & mask) << 16);
+        *(uint*)(pair + 6) = High ? (uint)(f0 >> LowBits) | ((uint)(f1 >> LowBits) << 16) : 0;
+    }
+
     /// <summary>A row's records from its packed bits (<paramref name="words"/>) and its chunk factors (null: all 1).</summary>
     public void FillRow(ushort* records, ulong* words, long* factors)
     {
