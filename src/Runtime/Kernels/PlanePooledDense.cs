@@ -17,6 +17,8 @@ namespace HwFlow.Runtime.Kernels;
 /// pooled sums are then transposed 16 x 16 back to channels-last. Used only where the per-position
 /// form (<see cref="PairDenseWeights"/>) is exact: inputs and weights in 16 bits and
 /// |bias| + sum |w| max|x| in 31 bits, so no partial sum overflows; same values as the golden kernel.
+/// Where the CPU has AVX-512 VNNI and the kernel has at most 5 tap pairs, the chains run as generated code
+/// (<see cref="PlaneChainCode"/>: the inputs in registers, VPDPWSSD), else as the C# chains below.
 /// </summary>
 internal sealed unsafe class PlanePooledDense
 {
