@@ -473,6 +473,18 @@ internal sealed unsafe class ConvBlockKernel
             {
                 ushort* records = (ushort*)(pixelRecords + ((long)p * pairBytes));
                 ulong* pixel = words + ((long)p * space.WordsPerPixel);
+                if (k == 16 && perPixel % 2 == 0)
+                {
+                    // 16-bit chunks, whole pairs: a pair is 32 bits of the pixel's words and two chunk factors
+                    for (int pair = 0; pair < perPixel / 2; pair++)
+                    {
+                        uint bits = (uint)(pixel[pair >> 1] >> (32 * (pair & 1)));
+                        long f0 = 1, f1 = 1;
+                        if (pixelSums is not null) (f0, f1) = (pixelSums[(p * perPixel) + (2 * pair)], pixelSums[(p * perPixel) + (2 * pair) + 1]);
+                        _slots!.FillPair(records + (pair * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f0, f1);
+                    }
+                    continue;
+                }
                 int slot = 0;
                 for (int q = 0; q < perPixel; q++)
                 {
@@ -504,6 +516,12 @@ internal sealed unsafe class ConvBlockKernel
                 {
                     // one slot pair per pixel (HBNN's 2 x 16, BNN's 32 channels): one 16-byte move per tap
                     for (int t = 0; t < _taps; t++) ((Vector128<byte>*)row)[t] = ((Vector128<byte>*)pixelRecords)[taps[t]];
+                    continue;
+                }
+                if (pairBytes == 2 * SlotDotCode.RecordBytes)
+                {
+                    // two slot pairs per pixel (HBNN's 4 x 16, BNN's 64 channels): one 32-byte move per tap
+                    for (int t = 0; t < _taps; t++) ((Vector256<byte>*)row)[t] = ((Vector256<byte>*)pixelRecords)[taps[t]];
                     continue;
                 }
                 for (int t = 0; t < _taps; t++)

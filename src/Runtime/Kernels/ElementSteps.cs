@@ -32,6 +32,7 @@ internal sealed class ElementStep
                 _thresholds = node.IntElements("t", period)[..period];
                 _directions = node.Has("dir") ? node.IntElements("dir", period)[..period] : Enumerable.Repeat(1L, period).ToArray();
                 AllUp = _directions.All(d => d == 1);
+                Uniform = AllUp && _thresholds.All(t => t == _thresholds[0]);
                 break;
         }
         Encoding = node.Type.Encoding;
@@ -43,6 +44,9 @@ internal sealed class ElementStep
     public long Low { get; }
     public long High { get; }
     public bool AllUp { get; }
+
+    /// <summary>A threshold with one value for every channel and every direction up (the unipolar bits' x &gt;= 1): compared against one vector.</summary>
+    public bool Uniform { get; }
 
     /// <summary>A threshold's direction per channel of the period (+1 when it has none).</summary>
     public ReadOnlySpan<long> Directions => _directions;
@@ -114,6 +118,22 @@ internal sealed class ElementStep
     {
         int period = Period;
         int blocks = source.Length / period;
+        if (Uniform && Vector512.IsHardwareAccelerated && target.Length >= source.Length)
+        {
+            // one threshold: the whole span at once, no per-channel vectors to lay out or read
+            var threshold = Vector512.Create(_thresholds[0]);
+            ref long x0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref byte to0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            ref ulong bytes0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ByteOfEachBit);
+            int i = 0;
+            for (; i + Vector512<long>.Count <= source.Length; i += Vector512<long>.Count)
+            {
+                ulong mask = Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref x0, (nuint)i), threshold).ExtractMostSignificantBits();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to0, i), Unsafe.Add(ref bytes0, (int)mask));
+            }
+            for (; i < source.Length; i++) target[i] = source[i] >= _thresholds[0] ? (byte)1 : (byte)0;
+            return;
+        }
         if (Vector512.IsHardwareAccelerated && period % Vector512<long>.Count == 0 && target.Length >= source.Length)
         {
             int vectors = period / Vector512<long>.Count;

@@ -17,6 +17,8 @@ namespace HwFlow.Runtime.Kernels;
 /// pooled sums are then transposed 16 x 16 back to channels-last. Used only where the per-position
 /// form (<see cref="PairDenseWeights"/>) is exact: inputs and weights in 16 bits and
 /// |bias| + sum |w| max|x| in 31 bits, so no partial sum overflows; same values as the golden kernel.
+/// Where the CPU has AVX-512 VNNI and the kernel has at most 5 tap pairs, the chains run as generated code
+/// (<see cref="PlaneChainCode"/>: the inputs in registers, VPDPWSSD), else as the C# chains below.
 /// </summary>
 internal sealed unsafe class PlanePooledDense
 {
@@ -42,6 +44,8 @@ internal sealed unsafe class PlanePooledDense
     /// <summary>Per output, all ones where the pool takes the min (the post op is non-increasing there).</summary>
     private readonly Vector512<int>[] _down;
     private readonly ThreadLocal<short[]> _planes;
+    private readonly bool _generated;
+    private readonly ThreadLocal<AlignedBuffer<int>> _pooledAll;
 
     private PlanePooledDense(Node dense, WindowGeometry g, WindowGeometry pool, long[]? down)
     {
@@ -67,6 +71,8 @@ internal sealed unsafe class PlanePooledDense
         _bias = [.. Enumerable.Range(0, _outputs).Select(j => Vector512.Create((int)dense.IntElement("bias", j)))];
         _down = [.. Enumerable.Range(0, _outputs).Select(j => Vector512.Create(down is not null && down[j] < 0 ? -1 : 0))];
         _planes = new ThreadLocal<short[]>(() => new short[2 * _planeRows * _planeWidth]);
+        _generated = PlaneChainCode.Supported && _pairs <= PlaneChainCode.MaxPairs;
+        _pooledAll = new ThreadLocal<AlignedBuffer<int>>(() => new AlignedBuffer<int>(_outputs * Lanes));
     }
 
     /// <summary>
@@ -105,6 +111,8 @@ internal sealed unsafe class PlanePooledDense
         int phases = 4 * _pairs;
         Vector512<short>* inputs = stackalloc Vector512<short>[phases];
         Vector512<int>* block = stackalloc Vector512<int>[Lanes];
+        // the generated chains where the CPU has them: every output's pooled sums at once, then transposed 16 at a time
+        Vector512<int>* pooledAll = _generated ? (Vector512<int>*)_pooledAll.Value!.Pointer : null;
         fixed (short* plane = planes)
         fixed (Vector512<short>* weights = _weights)
         fixed (Vector512<int>* bias = _bias)
@@ -125,9 +133,15 @@ internal sealed unsafe class PlanePooledDense
                             inputs[(phase * _pairs) + m] = (Avx512BW.ConvertToVector512Int32(low.AsUInt16()) | Avx512F.ShiftLeftLogical(Avx512BW.ConvertToVector512Int32(high), 16)).AsInt16();
                         }
                     }
+                    if (pooledAll is not null)
+                    {
+                        var args = new PlaneChainArgs { Inputs = inputs, Weights = weights, Bias = bias, Down = down, Pooled = pooledAll, Outputs = _outputs };
+                        PlaneChainCode.Kernel(_pairs)(&args);
+                    }
                     for (int j0 = 0; j0 < _outputs; j0 += Lanes)
                     {
-                        for (int l = 0; l < Lanes; l++)
+                        var rows = pooledAll is null ? block : pooledAll + j0;
+                        for (int l = 0; l < Lanes && pooledAll is null; l++)
                         {
                             int j = j0 + l;
                             var best = Chain(inputs, weights + j, bias[j]);
@@ -141,13 +155,13 @@ internal sealed unsafe class PlanePooledDense
                             }
                             block[l] = Vector512.ConditionalSelect(mask, best, up);
                         }
-                        Transpose(block);
+                        Transpose(rows);
                         int windows = Math.Min(Lanes, _poolColumns - (cb * Lanes));
                         long* to = target + (((long)qy * _poolColumns) + (cb * Lanes)) * _outputs + j0;
                         for (int w = 0; w < windows; w++)
                         {
-                            Avx512F.ConvertToVector512Int64(block[w].GetLower()).Store(to);
-                            Avx512F.ConvertToVector512Int64(block[w].GetUpper()).Store(to + 8);
+                            Avx512F.ConvertToVector512Int64(rows[w].GetLower()).Store(to);
+                            Avx512F.ConvertToVector512Int64(rows[w].GetUpper()).Store(to + 8);
                             to += _outputs;
                         }
                     }

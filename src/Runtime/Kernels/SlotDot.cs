@@ -212,6 +212,24 @@ internal sealed unsafe class SlotDot
         pair[6] = High ? (ushort)(factor >> LowBits) : (ushort)0;
     }
 
+    /// <summary>One whole pair of 16-bit slots (both of length 16): <paramref name="bits"/> holds both slots' bits, f0 and f1 their factors.</summary>
+    public void FillPair(ushort* pair, uint bits, long f0, long f1)
+    {
+        *(uint*)pair = bits;
+        if (Coding == ActivationCoding.Unipolar)
+        {
+            pair[2] = (ushort)BitOperations.PopCount(bits & 0xFFFF);
+            pair[3] = (ushort)BitOperations.PopCount(bits >> 16);
+        }
+        else
+        {
+            *(uint*)(pair + 2) = 16 | (16u << 16);
+        }
+        long mask = (1L << LowBits) - 1;
+        *(uint*)(pair + 4) = (uint)(f0 & mask) | ((uint)(f1 & mask) << 16);
+        *(uint*)(pair + 6) = High ? (uint)(f0 >> LowBits) | ((uint)(f1 >> LowBits) << 16) : 0;
+    }
+
     /// <summary>A row's records from its packed bits (<paramref name="words"/>) and its chunk factors (null: all 1).</summary>
     public void FillRow(ushort* records, ulong* words, long* factors)
     {
@@ -234,8 +252,9 @@ internal sealed unsafe class SlotDot
     public void Run(byte* records, int rows, long* bias, long* totals)
     {
         int* sumPointer = _sums.Value!.Pointer;
-        for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
-            SumGroups(records + ((long)row * RecordStride), Math.Min(SlotDotCode.MaxRows, rows - row), sumPointer, bias, totals + ((long)row * Outputs));
+        int perCall = SlotDotCode.RowsPerCall(High);
+        for (int row = 0; row < rows; row += perCall)
+            SumGroups(records + ((long)row * RecordStride), Math.Min(perCall, rows - row), sumPointer, bias, totals + ((long)row * Outputs));
     }
 
     /// <summary>
@@ -250,9 +269,10 @@ internal sealed unsafe class SlotDot
         long* totals = _totals?.Value!.Pointer;
         fixed (long* downs = down)
         {
-            for (int row = 0; row < rows; row += SlotDotCode.MaxRows)
+            int perCall = SlotDotCode.RowsPerCall(High);
+            for (int row = 0; row < rows; row += perCall)
             {
-                int count = Math.Min(SlotDotCode.MaxRows, rows - row);
+                int count = Math.Min(perCall, rows - row);
                 if (Groups.Count == 1)
                 {
                     RunGroup(0, records + ((long)row * RecordStride), count, sumPointer);
@@ -269,7 +289,7 @@ internal sealed unsafe class SlotDot
 
     private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
 
-    /// <summary>totals[r, j] = bias_j + the product for <paramref name="count"/> rows (1..3): every group's 32-bit sums added in 64 bits.</summary>
+    /// <summary>totals[r, j] = bias_j + the product for <paramref name="count"/> rows (1..<see cref="SlotDotCode.RowsPerCall"/>): every group's 32-bit sums added in 64 bits.</summary>
     private void SumGroups(byte* records, int count, int* sums, long* bias, long* totals)
     {
         long sumStride = SumStride;
@@ -284,7 +304,7 @@ internal sealed unsafe class SlotDot
         }
     }
 
-    /// <summary>Group <paramref name="group"/>'s 32-bit sums for <paramref name="count"/> rows (1..3) from the first row's records.</summary>
+    /// <summary>Group <paramref name="group"/>'s 32-bit sums for <paramref name="count"/> rows (1..<see cref="SlotDotCode.RowsPerCall"/>) from the first row's records.</summary>
     private void RunGroup(int group, byte* records, int count, int* sums)
     {
         var g = Groups[group];

@@ -49,7 +49,7 @@ internal static unsafe class SlotDotCode
     private static readonly Lazy<nint>[][][][] Kernels =
     [
         .. new[] { false, true }.Select(xor => new[] { false, true }.Select(high => new[] { false, true }.Select(coefs =>
-            Enumerable.Range(1, MaxRows).Select(r => new Lazy<nint>(() => Generate(r, xor, high, coefs))).ToArray()).ToArray()).ToArray()),
+            Enumerable.Range(1, RowsPerCall(high)).Select(r => new Lazy<nint>(() => Generate(r, xor, high, coefs))).ToArray()).ToArray()).ToArray()),
     ];
 
     /// <summary>Whether this CPU runs the kernels: AVX-512 BW, BITALG (VPOPCNTW) and VNNI (VPDPWSSD), and generated code.</summary>
@@ -57,63 +57,81 @@ internal static unsafe class SlotDotCode
         && (X86Base.CpuId(7, 0).Ecx & ((1 << 11) | (1 << 12))) == ((1 << 11) | (1 << 12));
 
     /// <summary>
-    /// The kernel for <paramref name="rows"/> rows (1..3); without <paramref name="coefs"/> every coefficient is 1
+    /// The kernel for <paramref name="rows"/> rows (1..<see cref="RowsPerCall"/>); without <paramref name="coefs"/> every coefficient is 1
     /// and the signed count goes to the sums as it is (P = 2 count - pop(a), or length - 2 count when bipolar).
     /// </summary>
     public static delegate* unmanaged<SlotDotArgs*, void> Kernel(int rows, ActivationCoding coding, bool high, bool coefs) =>
         (delegate* unmanaged<SlotDotArgs*, void>)Kernels[coding == ActivationCoding.Bipolar ? 1 : 0][high ? 1 : 0][coefs ? 1 : 0][rows - 1].Value;
 
+    /// <summary>
+    /// Rows per kernel call: 3, or 2 with a high part. Every row's four record fields stay in registers
+    /// for the whole pair (the previous form broadcast them from memory again for each block of 16
+    /// outputs: 13 loads per row and pair instead of 4), which leaves registers for two rows' low and high sums.
+    /// </summary>
+    public static int RowsPerCall(bool high) => high ? 2 : MaxRows;
+
     private static nint Generate(int rows, bool xor, bool high, bool coefs)
     {
+        if (rows > RowsPerCall(high)) throw new ArgumentOutOfRangeException(nameof(rows), $"at most {RowsPerCall(high)} rows per call with high = {high}");
         var z = PopcountCode.Z;
         var a = new Assembler(64);
         var panelLoop = a.CreateLabel();
         var stepLoop = a.CreateLabel();
         // rdi = args; r8 = records of row 0 at the current pair, r9 = record stride, rdx = weights,
         // rsi = sums, r10 = sum stride, rax = pairs left, rcx = panels left.
-        // zmm0-11: low sums (row * 4 + block), zmm12-23: high sums, zmm24 weights, zmm25 coefficients,
-        // zmm26-28: each row's offsets, zmm29-31: each row's t.
+        // zmm0-11: low sums (row * 4 + block), zmm8-15: high sums (2 rows at most), zmm16 + row * 4 + k:
+        // row's record field k broadcast (activation words, offsets, low factors, high factors),
+        // zmm28 weights, zmm29 coefficients, zmm30-31: t.
+        AssemblerRegisterZMM Low(int r, int b) => z[(r * Blocks) + b];
+        AssemblerRegisterZMM HighSum(int r, int b) => z[8 + (r * Blocks) + b];
+        AssemblerRegisterZMM Field(int r, int k) => z[16 + (r * 4) + k];
         a.mov(r9, __qword_ptr[rdi + 8]);
         a.mov(rdx, __qword_ptr[rdi + 16]);
         a.mov(rsi, __qword_ptr[rdi + 32]);
         a.mov(r10, __qword_ptr[rdi + 40]);
         a.mov(rcx, __qword_ptr[rdi + 48]);
         a.Label(ref panelLoop);
-        for (int i = 0; i < rows * Blocks; i++)
+        for (int r = 0; r < rows; r++)
         {
-            a.vpxord(z[i], z[i], z[i]);
-            if (high) a.vpxord(z[12 + i], z[12 + i], z[12 + i]);
+            for (int b = 0; b < Blocks; b++)
+            {
+                a.vpxord(Low(r, b), Low(r, b), Low(r, b));
+                if (high) a.vpxord(HighSum(r, b), HighSum(r, b), HighSum(r, b));
+            }
         }
         a.mov(r8, __qword_ptr[rdi]);
         a.mov(rax, __qword_ptr[rdi + 24]);
         a.Label(ref stepLoop);
-        for (int r = 0; r < rows; r++) a.vpbroadcastd(z[26 + r], __dword_ptr[Row(r) + 4]);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < (high ? 4 : 3); k++) a.vpbroadcastd(Field(r, k), __dword_ptr[Row(r) + (4 * k)]);
+        }
         for (int b = 0; b < Blocks; b++)
         {
-            a.vmovdqu32(z[24], __zmmword_ptr[rdx + (b * 64)]);
-            if (coefs) a.vmovdqu32(z[25], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
+            a.vmovdqu32(z[28], __zmmword_ptr[rdx + (b * 64)]);
+            if (coefs) a.vmovdqu32(z[29], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
             for (int r = 0; r < rows; r++)
             {
-                var t = z[29 + r];
-                if (xor) a.vpxord(t, z[24], __dword_bcst[Row(r)]);
-                else a.vpandd(t, z[24], __dword_bcst[Row(r)]);
+                var t = z[30 + (r & 1)];
+                if (xor) a.vpxord(t, z[28], Field(r, 0));
+                else a.vpandd(t, z[28], Field(r, 0));
                 a.vpopcntw(t, t);
                 a.vpaddw(t, t, t);
                 if (coefs)
                 {
-                    a.vpsubw(t, t, z[26 + r]);
-                    a.vpmullw(t, t, z[25]);
+                    a.vpsubw(t, t, Field(r, 1));
+                    a.vpmullw(t, t, z[29]);
                 }
                 else if (xor)
                 {
-                    a.vpsubw(t, z[26 + r], t);
+                    a.vpsubw(t, Field(r, 1), t);
                 }
                 else
                 {
-                    a.vpsubw(t, t, z[26 + r]);
+                    a.vpsubw(t, t, Field(r, 1));
                 }
-                a.vpdpwssd(z[(r * Blocks) + b], t, __dword_bcst[Row(r) + 8]);
-                if (high) a.vpdpwssd(z[12 + (r * Blocks) + b], t, __dword_bcst[Row(r) + 12]);
+                a.vpdpwssd(Low(r, b), t, Field(r, 2));
+                if (high) a.vpdpwssd(HighSum(r, b), t, Field(r, 3));
             }
         }
         a.add(r8, RecordBytes);
@@ -125,8 +143,8 @@ internal static unsafe class SlotDotCode
             var row = r switch { 0 => __[rsi], 1 => __[rsi + r10], _ => __[rsi + (r10 * 2)] };
             for (int b = 0; b < Blocks; b++)
             {
-                a.vmovdqu32(__zmmword_ptr[row + (b * 64)], z[(r * Blocks) + b]);
-                if (high) a.vmovdqu32(__zmmword_ptr[row + (PanelOutputs * sizeof(int)) + (b * 64)], z[12 + (r * Blocks) + b]);
+                a.vmovdqu32(__zmmword_ptr[row + (b * 64)], Low(r, b));
+                if (high) a.vmovdqu32(__zmmword_ptr[row + (PanelOutputs * sizeof(int)) + (b * 64)], HighSum(r, b));
             }
         }
         a.add(rsi, 2 * PanelOutputs * sizeof(int));

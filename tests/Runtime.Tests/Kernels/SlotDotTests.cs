@@ -169,6 +169,40 @@ public sealed class SlotDotTests
         Assert.Equal(expected, pooled);
     }
 
+    [Theory]
+    [InlineData(ActivationCoding.Unipolar, 1_032_912)]
+    [InlineData(ActivationCoding.Bipolar, 1_032_912)]
+    [InlineData(ActivationCoding.Unipolar, 32767)]
+    [InlineData(ActivationCoding.Bipolar, 1)]
+    public unsafe void FillingAWholePairWritesWhatFillingItsTwoSlotsWrites(ActivationCoding coding, long maxFactor)
+    {
+        var rng = new SplitMix64((ulong)maxFactor);
+        var chunks = new ChunkLayout(64, 16);
+        var w = BitMatrix.Random(16, 64, rng);
+        var dot = SlotDot.Create(w, Slot.ForChunks(chunks), null, 16, coding, maxFactor, new KernelOptions(KernelIsa.Avx512Popcount, Threads: 1));
+        if (dot is null)
+        {
+            Assert.False(KernelCpu.SlotDot);
+            return;
+        }
+        Assert.Equal(maxFactor > short.MaxValue, dot.High);
+        var bySlot = new ushort[8];
+        var byPair = new ushort[8];
+        for (int i = 0; i < 200; i++)
+        {
+            uint bits = i switch { 0 => 0, 1 => uint.MaxValue, 2 => 0xFFFF, _ => (uint)rng.NextUInt64() };
+            long f0 = i % 3 == 0 ? maxFactor : (long)(rng.NextDouble() * (maxFactor + 1)), f1 = i % 5 == 0 ? 0 : (long)(rng.NextDouble() * (maxFactor + 1));
+            fixed (ushort* slots = bySlot)
+            fixed (ushort* pair = byPair)
+            {
+                dot.Fill(slots, 0, bits & 0xFFFF, 16, f0);
+                dot.Fill(slots, 1, bits >> 16, 16, f1);
+                dot.FillPair(pair, bits, f0, f1);
+            }
+            Assert.Equal(bySlot, byPair);
+        }
+    }
+
     private static unsafe long[] Run(SlotDot dot, BitMatrix a, long[]? factors, int chunks, long[] bias)
     {
         var records = new AlignedBuffer<byte>(Math.Max(1, a.Rows * dot.RecordStride));
