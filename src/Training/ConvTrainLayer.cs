@@ -33,10 +33,12 @@ public sealed class ConvTrainLayer : ITrainLayer
     private float[]? _mapScales;
     private float[]? _mapGradient;
     private float[]? _input;
+    private readonly int[]? _directMap;
 
     /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
     /// <param name="binarizeByPixel">Whether hb may run per pixel when the chunks allow it (false only to compare with the per-field path).</param>
-    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true)
+    /// <param name="direct">Whether a short receptive field (<see cref="SmallPatchConvolution"/>) may skip the GEMM (false only to compare).</param>
+    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true, bool direct = true)
     {
         _im2col = new Im2Col(WindowGeometry.Convolution(input[0], input[1], input[2], stage.Kernel, stage.Kernel, stage.Stride, stage.Padding));
         if (dense.Inputs != Geometry.Patch) throw new ArgumentException($"the dense layer takes {dense.Inputs} inputs, a receptive field has {Geometry.Patch}");
@@ -47,6 +49,7 @@ public sealed class ConvTrainLayer : ITrainLayer
         Inputs = Geometry.InputLength;
         Outputs = Geometry.Positions * dense.Outputs;
         OutputShape = [Geometry.OutHeight, Geometry.OutWidth, dense.Outputs];
+        if (direct && dense.InputHadamard is null && Geometry.Patch <= SmallPatchConvolution.LongestPatch) _directMap = Geometry.SourceMap();
         if (binarizeByPixel && dense.InputHadamard is { } hb && Geometry.Channels % hb.Chunk == 0)
         {
             _pixelBinarization = hb;
@@ -63,6 +66,14 @@ public sealed class ConvTrainLayer : ITrainLayer
 
     public float[] Forward(float[] input, int rows, bool training)
     {
+        if (_directMap is { } map)
+        {
+            // the weight gradient still needs the receptive fields as a matrix; evaluation does not
+            float[]? fields = null;
+            if (training) _im2col.Forward(input, fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch), rows);
+            return _dense.ForwardBy((w, b, y) => SmallPatchConvolution.Forward(Geometry, map, input, w, b, y, rows, _dense.Outputs),
+                fields, rows * Geometry.Positions, training);
+        }
         var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
         var x = input;
         if (_pixelBinarization is { } hb)

@@ -114,6 +114,27 @@ public sealed class DenseTrainLayer : ITrainLayer
         return y;
     }
 
+    /// <summary>
+    /// Forward with the product computed by the caller (a convolution that reads its image
+    /// directly): <paramref name="product"/>(effective weights, bias or null, y) must give what
+    /// Forward's GEMM and bias would; <paramref name="input"/> (the im2col matrix, needed by a
+    /// training Backward only) may be null when not training. Only for a layer without hb on its input.
+    /// </summary>
+    internal float[] ForwardBy(Action<float[], float[]?, float[]> product, float[]? input, int rows, bool training)
+    {
+        if (_hadamardInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
+        var weights = training ? EffectiveWeights() : EvaluationWeights();
+        var y = Buffers.Ensure(ref _output, rows * Outputs);
+        product(weights, _bias?.Value, y);
+        if (training)
+        {
+            _input = input ?? throw new ArgumentNullException(nameof(input), "a training Forward needs the input for Backward");
+            _forwardInput = input;
+            _forwardWeights = weights;
+        }
+        return y;
+    }
+
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
         var x = _forwardInput ?? throw new InvalidOperationException("Backward before a training Forward");

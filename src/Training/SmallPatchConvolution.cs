@@ -1,0 +1,63 @@
+using System.Numerics;
+using HwFlow.Runtime.Semantics;
+
+namespace HwFlow.Training;
+
+/// <summary>
+/// The forward product of a convolution whose receptive field is short (a first layer: 3x3 on one
+/// channel, 9 values), straight from the image: each output pixel's channels as vectors, one fused
+/// multiply-add per receptive-field element, in element order from zero, then the bias: the same
+/// order on every machine and thread count. im2col + OpenBLAS sgemm + the bias row is the same sum
+/// but not always in this order (its Haswell kernel agrees with the plain FMA order on ~90% of the
+/// outputs of a k = 9 product), so the last bits of some outputs differ from the GEMM path's.
+/// Saves im2col's matrix (in evaluation), the k = 9 GEMM's passes over C and the serial bias pass
+/// (BENCHMARKS.md, session 14).
+/// </summary>
+internal static class SmallPatchConvolution
+{
+    /// <summary>Receptive fields up to this many values take this path; longer ones are GEMM work.</summary>
+    public const int LongestPatch = 32;
+
+    /// <param name="map">The geometry's <see cref="WindowGeometry.SourceMap"/>.</param>
+    /// <param name="weights">[outputs, patch], a dense layer's effective weights.</param>
+    /// <param name="bias">[outputs], or null.</param>
+    public static void Forward(WindowGeometry g, int[] map, float[] x, float[] weights, float[]? bias, float[] y, int images, int outputs)
+    {
+        int patch = g.Patch;
+        // [element, output]: one element's weights for all outputs are a vector row
+        var byElement = new float[patch * outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int e = 0; e < patch; e++) byElement[(e * outputs) + o] = weights[(o * patch) + e];
+        }
+        int lanes = Vector<float>.Count;
+        Parallel.For(0, images, image =>
+        {
+            var source = x.AsSpan(image * g.InputLength, g.InputLength);
+            Span<float> field = stackalloc float[patch];
+            for (int p = 0; p < g.Positions; p++)
+            {
+                for (int e = 0; e < patch; e++)
+                {
+                    int at = map[(p * patch) + e];
+                    field[e] = at < 0 ? 0f : source[at];
+                }
+                var target = y.AsSpan(((image * g.Positions) + p) * outputs, outputs);
+                int o = 0;
+                for (; o <= outputs - lanes; o += lanes)
+                {
+                    var sum = Vector<float>.Zero;
+                    for (int e = 0; e < patch; e++) sum = Vector.FusedMultiplyAdd(new Vector<float>(field[e]), new Vector<float>(byElement, (e * outputs) + o), sum);
+                    if (bias is not null) sum += new Vector<float>(bias, o);
+                    sum.CopyTo(target[o..]);
+                }
+                for (; o < outputs; o++)
+                {
+                    float sum = 0f;
+                    for (int e = 0; e < patch; e++) sum = MathF.FusedMultiplyAdd(field[e], byElement[(e * outputs) + o], sum);
+                    target[o] = bias is null ? sum : sum + bias[o];
+                }
+            }
+        });
+    }
+}
