@@ -35,7 +35,6 @@ public sealed class DenseTrainLayer : ITrainLayer
     private float[]? _effectiveWeights;
     private float[]? _evaluatedLatent;
     private float[]? _forwardWeights;
-    private float[]? _latentGradient;
     private float[]? _weightScales;
     private float[]? _binarizedInput;
     private float[]? _inputScales;
@@ -236,9 +235,7 @@ public sealed class DenseTrainLayer : ITrainLayer
                 }
                 break;
             default:
-                var dLatent = Buffers.Ensure(ref _latentGradient, grad.Length);
-                HadamardRows.Backward(latent, _weightScales!, dEffective, dLatent, Outputs, Inputs, _chunk, unipolar: false);
-                Blocks.For(grad.Length, (start, end) => VectorLoops.Add(dLatent.AsSpan(start, end - start), grad.AsSpan(start, end - start)));
+                HadamardRows.Backward(latent, _weightScales!, dEffective, grad, Outputs, Inputs, _chunk, unipolar: false, accumulate: true);
                 break;
         }
     }
