@@ -34,6 +34,7 @@ public sealed class ConvTrainLayer : ITrainLayer
     private float[]? _mapGradient;
     private float[]? _input;
     private readonly int[]? _directMap;
+    private float[]? _directInput;
 
     /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
     /// <param name="binarizeByPixel">Whether hb may run per pixel when the chunks allow it (false only to compare with the per-field path).</param>
@@ -68,11 +69,8 @@ public sealed class ConvTrainLayer : ITrainLayer
     {
         if (_directMap is { } map)
         {
-            // the weight gradient still needs the receptive fields as a matrix; evaluation does not
-            float[]? fields = null;
-            if (training) _im2col.Forward(input, fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch), rows);
-            return _dense.ForwardBy((w, b, y) => SmallPatchConvolution.Forward(Geometry, map, input, w, b, y, rows, _dense.Outputs),
-                fields, rows * Geometry.Positions, training);
+            if (training) _directInput = input;
+            return _dense.ForwardBy((w, b, y) => SmallPatchConvolution.Forward(Geometry, map, input, w, b, y, rows, _dense.Outputs), rows * Geometry.Positions, training);
         }
         var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
         var x = input;
@@ -90,6 +88,19 @@ public sealed class ConvTrainLayer : ITrainLayer
 
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
+        if (_directMap is { } map)
+        {
+            var input = _directInput ?? throw new InvalidOperationException("Backward before a training Forward");
+            if (!needInputGradient)
+            {
+                _dense.WeightGradientsBy((dw, db) => SmallPatchConvolution.WeightGradient(Geometry, map, input, outputGradient, dw, db, rows, _dense.Outputs));
+                return null;
+            }
+            // not a first layer: the input gradient goes through the matrix of receptive fields
+            var fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
+            _im2col.Forward(input, fields, rows);
+            _dense.RememberInput(fields);
+        }
         var dcols = _dense.Backward(outputGradient, rows * Geometry.Positions, needInputGradient);
         if (!needInputGradient) return null;
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);

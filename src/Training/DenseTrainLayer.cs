@@ -116,10 +116,10 @@ public sealed class DenseTrainLayer : ITrainLayer
     /// <summary>
     /// Forward with the product computed by the caller (a convolution that reads its image
     /// directly): <paramref name="product"/>(effective weights, bias or null, y) must give what
-    /// Forward's GEMM and bias would; <paramref name="input"/> (the im2col matrix, needed by a
-    /// training Backward only) may be null when not training. Only for a layer without hb on its input.
+    /// Forward's GEMM and bias would. Only for a layer without hb on its input. A <see cref="Backward"/>
+    /// after it needs the input matrix first (<see cref="RememberInput"/>); <see cref="WeightGradientsBy"/> does not.
     /// </summary>
-    internal float[] ForwardBy(Action<float[], float[]?, float[]> product, float[]? input, int rows, bool training)
+    internal float[] ForwardBy(Action<float[], float[]?, float[]> product, int rows, bool training)
     {
         if (_hadamardInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
         var weights = training ? EffectiveWeights() : EvaluationWeights();
@@ -127,12 +127,14 @@ public sealed class DenseTrainLayer : ITrainLayer
         product(weights, _bias?.Value, y);
         if (training)
         {
-            _input = input ?? throw new ArgumentNullException(nameof(input), "a training Forward needs the input for Backward");
-            _forwardInput = input;
+            _input = _forwardInput = null;
             _forwardWeights = weights;
         }
         return y;
     }
+
+    /// <summary>The input of the last <see cref="ForwardBy"/>, as the matrix <see cref="Backward"/> needs.</summary>
+    internal void RememberInput(float[] input) => _input = _forwardInput = input;
 
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
@@ -141,6 +143,19 @@ public sealed class DenseTrainLayer : ITrainLayer
         // thread each) gave other bytes from run to run (TrainerTests.SameSeedSameBytes...).
         WeightGradients(outputGradient, x, rows);
         return needInputGradient ? InputGradient(outputGradient, rows) : null;
+    }
+
+    /// <summary>
+    /// Backward without the input gradient, with the weight product computed by the caller:
+    /// <paramref name="product"/>(dEffective, bias gradient or null) must overwrite dEffective
+    /// ([out, in]) with dy^T x and add the bias gradient; the binarization's gradient follows here.
+    /// </summary>
+    internal void WeightGradientsBy(Action<float[], float[]?> product)
+    {
+        if (_forwardWeights is null) throw new InvalidOperationException("Backward before a training Forward");
+        var dEffective = Buffers.Ensure(ref _weightGradient, Outputs * Inputs);
+        product(dEffective, _bias?.Gradient);
+        AccumulateWeightGradient(dEffective);
     }
 
     private void WeightGradients(float[] outputGradient, float[] x, int rows)

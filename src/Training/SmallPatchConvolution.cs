@@ -60,4 +60,68 @@ internal static class SmallPatchConvolution
             }
         });
     }
+
+    /// <summary>
+    /// The weight gradient dW[o, e] = sum over rows of dy[row, o] * field[row, e] and the bias
+    /// gradient db[o] += sum of dy[row, o], straight from the image as <see cref="Forward"/> reads
+    /// it. Rows are summed in float per block of images (blocks fixed by the image count alone),
+    /// the blocks then added in order: the same bytes on every machine. Replaces a k = 78,400 GEMM
+    /// of 64 x 9 on one thread and a serial pass of the bias gradient over all rows.
+    /// </summary>
+    /// <param name="weightGradient">[outputs, patch], overwritten.</param>
+    /// <param name="biasGradient">[outputs], added to; or null.</param>
+    public static void WeightGradient(WindowGeometry g, int[] map, float[] x, float[] dy, float[] weightGradient, float[]? biasGradient, int images, int outputs)
+    {
+        int patch = g.Patch, lanes = Vector<float>.Count;
+        int blocks = Math.Clamp(images / ImagesPerBlock, 1, 16);
+        var partials = new float[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            // [element, output] then the bias sums, all in float
+            var sums = new float[(patch + 1) * outputs];
+            Span<float> field = stackalloc float[patch];
+            int last = Blocks.Start(images, blocks, b + 1);
+            for (int image = Blocks.Start(images, blocks, b); image < last; image++)
+            {
+                var source = x.AsSpan(image * g.InputLength, g.InputLength);
+                for (int p = 0; p < g.Positions; p++)
+                {
+                    for (int e = 0; e < patch; e++)
+                    {
+                        int at = map[(p * patch) + e];
+                        field[e] = at < 0 ? 0f : source[at];
+                    }
+                    var gradient = dy.AsSpan(((image * g.Positions) + p) * outputs, outputs);
+                    int o = 0;
+                    for (; o <= outputs - lanes; o += lanes)
+                    {
+                        var d = new Vector<float>(gradient[o..]);
+                        for (int e = 0; e < patch; e++)
+                        {
+                            var at = sums.AsSpan((e * outputs) + o);
+                            Vector.FusedMultiplyAdd(new Vector<float>(field[e]), d, new Vector<float>(at)).CopyTo(at);
+                        }
+                        var bias = sums.AsSpan((patch * outputs) + o);
+                        (new Vector<float>(bias) + d).CopyTo(bias);
+                    }
+                    for (; o < outputs; o++)
+                    {
+                        for (int e = 0; e < patch; e++) sums[(e * outputs) + o] = MathF.FusedMultiplyAdd(field[e], gradient[o], sums[(e * outputs) + o]);
+                        sums[(patch * outputs) + o] += gradient[o];
+                    }
+                }
+            }
+            partials[b] = sums;
+        });
+        var total = partials[0];
+        for (int b = 1; b < blocks; b++) VectorLoops.Add(partials[b], total);
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int e = 0; e < patch; e++) weightGradient[(o * patch) + e] = total[(e * outputs) + o];
+        }
+        if (biasGradient is not null) VectorLoops.Add(total.AsSpan(patch * outputs, outputs), biasGradient);
+    }
+
+    /// <summary>Images per block of <see cref="WeightGradient"/>'s sums (a batch of 100: 16 blocks of 6 or 7).</summary>
+    private const int ImagesPerBlock = 4;
 }
