@@ -44,6 +44,31 @@ internal static class SmallPatchConvolution
                 }
                 var target = y.AsSpan(((image * g.Positions) + p) * outputs, outputs);
                 int o = 0;
+                // four independent sums at a time: one alone waits out each FMA's latency
+                for (; o <= outputs - (4 * lanes); o += 4 * lanes)
+                {
+                    Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                    for (int e = 0; e < patch; e++)
+                    {
+                        var f = new Vector<float>(field[e]);
+                        int at = (e * outputs) + o;
+                        s0 = Vector.FusedMultiplyAdd(f, new Vector<float>(byElement, at), s0);
+                        s1 = Vector.FusedMultiplyAdd(f, new Vector<float>(byElement, at + lanes), s1);
+                        s2 = Vector.FusedMultiplyAdd(f, new Vector<float>(byElement, at + (2 * lanes)), s2);
+                        s3 = Vector.FusedMultiplyAdd(f, new Vector<float>(byElement, at + (3 * lanes)), s3);
+                    }
+                    if (bias is not null)
+                    {
+                        s0 += new Vector<float>(bias, o);
+                        s1 += new Vector<float>(bias, o + lanes);
+                        s2 += new Vector<float>(bias, o + (2 * lanes));
+                        s3 += new Vector<float>(bias, o + (3 * lanes));
+                    }
+                    s0.CopyTo(target[o..]);
+                    s1.CopyTo(target[(o + lanes)..]);
+                    s2.CopyTo(target[(o + (2 * lanes))..]);
+                    s3.CopyTo(target[(o + (3 * lanes))..]);
+                }
                 for (; o <= outputs - lanes; o += lanes)
                 {
                     var sum = Vector<float>.Zero;
