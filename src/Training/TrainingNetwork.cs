@@ -16,15 +16,6 @@ public sealed class TrainingNetwork
     /// <summary>Rows per chunk when evaluating a whole dataset with an MLP.</summary>
     public const int EvaluationChunk = 1000;
 
-    /// <summary>
-    /// Floats the widest buffer (a convolution's im2col matrix) may hold when evaluating: 64 MB,
-    /// 148 images of fmnist-hbnn-cnn. Four times <see cref="Runtime.Numerics.Batch.Elements"/>: with
-    /// its 37 images a chunk spent ~15% more CPU (the 6272 x 256 weights of the dense layer packed
-    /// for every GEMM of 37 rows, the many short parallel loops), and a training batch of 100
-    /// already holds an im2col matrix of 45 MB (BENCHMARKS.md, session 14).
-    /// </summary>
-    public const long EvaluationElements = 16 << 20;
-
     private readonly float[] _byteToReal = Enumerable.Range(0, 256).Select(b => (float)(b * InputScale)).ToArray();
 
     public TrainingNetwork(Architecture architecture, TrainingMode mode, int binAggression, ScaleMode scales,
@@ -49,7 +40,7 @@ public sealed class TrainingNetwork
         // A convolution's im2col matrix is its widest buffer: it bounds how many images go at once.
         long widest = layers.Max(l => (long)l.Outputs);
         foreach (var conv in layers.OfType<ConvTrainLayer>()) widest = Math.Max(widest, (long)conv.Geometry.Positions * conv.Geometry.Patch);
-        EvaluationRows = architecture.IsImage ? (int)Math.Clamp(EvaluationElements / widest, 1, EvaluationChunk) : EvaluationChunk;
+        EvaluationRows = architecture.IsImage ? Runtime.Numerics.Batch.Rows(widest) : EvaluationChunk;
     }
 
     /// <summary>Rows per chunk when evaluating a whole dataset.</summary>
