@@ -1,4 +1,5 @@
 #:project ../src/Training/HwFlow.Training.csproj
+#:property PublishAot=false
 // Where an image network's training step spends its time: forward and backward of every layer
 // on one batch, thread CPU time and wall time, mean of --steps steps after a warm-up. Synthetic
 // inputs (the cost does not depend on the values). Times are the process's CPU time (all threads)
@@ -13,7 +14,10 @@ var arch = Architecture.Parse(args.Length > 0 ? args[0] : "28x28x1-c32k3p1-p2-c6
 var mode = Architecture.ParseMode(args.Length > 1 ? args[1] : "hbnn");
 int batch = args.Length > 2 ? int.Parse(args[2]) : 100;
 int steps = args.Length > 3 ? int.Parse(args[3]) : 5;
-OpenBlas.Threads = int.Parse(Environment.GetEnvironmentVariable("BLAS_THREADS") ?? "1");
+// as in training: idle OpenBLAS workers asleep, products of at least 2^28 multiply-adds on
+// BLAS_THREADS threads (default 2, Trainer's), smaller ones on one (Gemm.LargeThreads)
+OpenBlas.EnsureAvailableForTraining();
+typeof(AdamOptimizer).Assembly.GetType("HwFlow.Training.Gemm")!.GetProperty("LargeThreads")!.SetValue(null, int.Parse(Environment.GetEnvironmentVariable("BLAS_THREADS") ?? "2"));
 var network = NetworkBuilder.Build(arch, mode, 16, ScaleMode.Exact, 1);
 var random = new Random(1);
 var input = new float[batch * network.Inputs];

@@ -14,8 +14,15 @@ public abstract class ActivationTrainLayer(int features) : ITrainLayer
     public int Outputs => features;
     public IReadOnlyList<Parameter> Parameters => [];
 
+    /// <summary>
+    /// Set when the next layer applies this activation itself (a Ramp before a max-pool,
+    /// <see cref="MaxPoolTrainLayer.RampAfter"/>): Forward and Backward then pass their values through.
+    /// </summary>
+    internal bool Deferred { get; set; }
+
     public float[] Forward(float[] input, int rows, bool training)
     {
+        if (Deferred) return input;
         var y = Buffers.Ensure(ref _output, rows * features);
         Apply(input, y, rows);
         if (training) _input = input;
@@ -25,6 +32,7 @@ public abstract class ActivationTrainLayer(int features) : ITrainLayer
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
         if (!needInputGradient) return null;
+        if (Deferred) return outputGradient;
         var x = _input ?? throw new InvalidOperationException("Backward before a training Forward");
         var dx = Buffers.Ensure(ref _inputGradient, rows * features);
         Gradient(x, _output!, outputGradient, dx, rows);

@@ -33,10 +33,13 @@ public sealed class ConvTrainLayer : ITrainLayer
     private float[]? _mapScales;
     private float[]? _mapGradient;
     private float[]? _input;
+    private readonly int[]? _directMap;
+    private float[]? _directInput;
 
     /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
     /// <param name="binarizeByPixel">Whether hb may run per pixel when the chunks allow it (false only to compare with the per-field path).</param>
-    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true)
+    /// <param name="direct">Whether a short receptive field (<see cref="SmallPatchConvolution"/>) may skip the GEMM (false only to compare).</param>
+    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true, bool direct = true)
     {
         _im2col = new Im2Col(WindowGeometry.Convolution(input[0], input[1], input[2], stage.Kernel, stage.Kernel, stage.Stride, stage.Padding));
         if (dense.Inputs != Geometry.Patch) throw new ArgumentException($"the dense layer takes {dense.Inputs} inputs, a receptive field has {Geometry.Patch}");
@@ -47,6 +50,7 @@ public sealed class ConvTrainLayer : ITrainLayer
         Inputs = Geometry.InputLength;
         Outputs = Geometry.Positions * dense.Outputs;
         OutputShape = [Geometry.OutHeight, Geometry.OutWidth, dense.Outputs];
+        if (direct && dense.InputHadamard is null && Geometry.Patch <= SmallPatchConvolution.LongestPatch) _directMap = Geometry.SourceMap();
         if (binarizeByPixel && dense.InputHadamard is { } hb && Geometry.Channels % hb.Chunk == 0)
         {
             _pixelBinarization = hb;
@@ -63,6 +67,11 @@ public sealed class ConvTrainLayer : ITrainLayer
 
     public float[] Forward(float[] input, int rows, bool training)
     {
+        if (_directMap is { } map)
+        {
+            if (training) _directInput = input;
+            return _dense.ForwardBy((w, b, y) => SmallPatchConvolution.Forward(Geometry, map, input, w, b, y, rows, _dense.Outputs), rows * Geometry.Positions, training);
+        }
         var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
         var x = input;
         if (_pixelBinarization is { } hb)
@@ -79,6 +88,19 @@ public sealed class ConvTrainLayer : ITrainLayer
 
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
+        if (_directMap is { } map)
+        {
+            var input = _directInput ?? throw new InvalidOperationException("Backward before a training Forward");
+            if (!needInputGradient)
+            {
+                _dense.WeightGradientsBy((dw, db) => SmallPatchConvolution.WeightGradient(Geometry, map, input, outputGradient, dw, db, rows, _dense.Outputs));
+                return null;
+            }
+            // not a first layer: the input gradient goes through the matrix of receptive fields
+            var fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
+            _im2col.Forward(input, fields, rows);
+            _dense.RememberInput(fields);
+        }
         var dcols = _dense.Backward(outputGradient, rows * Geometry.Positions, needInputGradient);
         if (!needInputGradient) return null;
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);

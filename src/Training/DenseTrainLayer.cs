@@ -35,7 +35,6 @@ public sealed class DenseTrainLayer : ITrainLayer
     private float[]? _effectiveWeights;
     private float[]? _evaluatedLatent;
     private float[]? _forwardWeights;
-    private float[]? _latentGradient;
     private float[]? _weightScales;
     private float[]? _binarizedInput;
     private float[]? _inputScales;
@@ -114,6 +113,29 @@ public sealed class DenseTrainLayer : ITrainLayer
         return y;
     }
 
+    /// <summary>
+    /// Forward with the product computed by the caller (a convolution that reads its image
+    /// directly): <paramref name="product"/>(effective weights, bias or null, y) must give what
+    /// Forward's GEMM and bias would. Only for a layer without hb on its input. A <see cref="Backward"/>
+    /// after it needs the input matrix first (<see cref="RememberInput"/>); <see cref="WeightGradientsBy"/> does not.
+    /// </summary>
+    internal float[] ForwardBy(Action<float[], float[]?, float[]> product, int rows, bool training)
+    {
+        if (_hadamardInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
+        var weights = training ? EffectiveWeights() : EvaluationWeights();
+        var y = Buffers.Ensure(ref _output, rows * Outputs);
+        product(weights, _bias?.Value, y);
+        if (training)
+        {
+            _input = _forwardInput = null;
+            _forwardWeights = weights;
+        }
+        return y;
+    }
+
+    /// <summary>The input of the last <see cref="ForwardBy"/>, as the matrix <see cref="Backward"/> needs.</summary>
+    internal void RememberInput(float[] input) => _input = _forwardInput = input;
+
     public float[]? Backward(float[] outputGradient, int rows, bool needInputGradient)
     {
         var x = _forwardInput ?? throw new InvalidOperationException("Backward before a training Forward");
@@ -121,6 +143,19 @@ public sealed class DenseTrainLayer : ITrainLayer
         // thread each) gave other bytes from run to run (TrainerTests.SameSeedSameBytes...).
         WeightGradients(outputGradient, x, rows);
         return needInputGradient ? InputGradient(outputGradient, rows) : null;
+    }
+
+    /// <summary>
+    /// Backward without the input gradient, with the weight product computed by the caller:
+    /// <paramref name="product"/>(dEffective, bias gradient or null) must overwrite dEffective
+    /// ([out, in]) with dy^T x and add the bias gradient; the binarization's gradient follows here.
+    /// </summary>
+    internal void WeightGradientsBy(Action<float[], float[]?> product)
+    {
+        if (_forwardWeights is null) throw new InvalidOperationException("Backward before a training Forward");
+        var dEffective = Buffers.Ensure(ref _weightGradient, Outputs * Inputs);
+        product(dEffective, _bias?.Gradient);
+        AccumulateWeightGradient(dEffective);
     }
 
     private void WeightGradients(float[] outputGradient, float[] x, int rows)
@@ -215,9 +250,7 @@ public sealed class DenseTrainLayer : ITrainLayer
                 }
                 break;
             default:
-                var dLatent = Buffers.Ensure(ref _latentGradient, grad.Length);
-                HadamardRows.Backward(latent, _weightScales!, dEffective, dLatent, Outputs, Inputs, _chunk, unipolar: false);
-                Blocks.For(grad.Length, (start, end) => VectorLoops.Add(dLatent.AsSpan(start, end - start), grad.AsSpan(start, end - start)));
+                HadamardRows.Backward(latent, _weightScales!, dEffective, grad, Outputs, Inputs, _chunk, unipolar: false, accumulate: true);
                 break;
         }
     }

@@ -42,8 +42,12 @@ internal static class HadamardRows
         });
     }
 
-    /// <summary>dx from dy, the forward input x and the chunk scales the forward pass used.</summary>
-    public static void Backward(float[] x, float[] scales, float[] dy, float[] dx, int rows, int columns, int chunk, bool unipolar)
+    /// <summary>
+    /// dx from dy, the forward input x and the chunk scales the forward pass used; with
+    /// <paramref name="accumulate"/>, dx += that gradient instead (the same float additions as a
+    /// separate pass over a gradient buffer, without the buffer).
+    /// </summary>
+    public static void Backward(float[] x, float[] scales, float[] dy, float[] dx, int rows, int columns, int chunk, bool unipolar, bool accumulate = false)
     {
         int chunks = ChunksPerRow(columns, chunk);
         EachRow(rows, columns, r =>
@@ -55,7 +59,7 @@ internal static class HadamardRows
                 int length = Math.Min(chunk, columns - (c * chunk));
                 float scale = scales[(r * chunks) + c];
                 float throughMean = (float)(SignedSum(dy.AsSpan(start, length), x.AsSpan(start, length), unipolar) / length);
-                ChunkGradient(x.AsSpan(start, length), dy.AsSpan(start, length), scale, throughMean, dx.AsSpan(start, length));
+                ChunkGradient(x.AsSpan(start, length), dy.AsSpan(start, length), scale, throughMean, dx.AsSpan(start, length), accumulate);
             }
         });
     }
@@ -98,8 +102,8 @@ internal static class HadamardRows
         for (; i < x.Length; i++) y[i] = Sign(x[i], unipolar) * scale;
     }
 
-    /// <summary>dx = (|x| &lt;= 1 ? dy * scale : 0) + sgn(x) * throughMean, vector by vector.</summary>
-    private static void ChunkGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float scale, float throughMean, Span<float> dx)
+    /// <summary>dx = (|x| &lt;= 1 ? dy * scale : 0) + sgn(x) * throughMean (or dx += that), vector by vector.</summary>
+    private static void ChunkGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float scale, float throughMean, Span<float> dx, bool accumulate)
     {
         var s = new Vector<float>(scale);
         var t = new Vector<float>(throughMean);
@@ -110,12 +114,14 @@ internal static class HadamardRows
             var straight = Vector.ConditionalSelect(Vector.LessThanOrEqual(Vector.Abs(v), Vector<float>.One), new Vector<float>(dy[i..]) * s, Vector<float>.Zero);
             var mean = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), t,
                 Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), -t, Vector<float>.Zero));
-            (straight + mean).CopyTo(dx[i..]);
+            var gradient = straight + mean;
+            (accumulate ? new Vector<float>(dx[i..]) + gradient : gradient).CopyTo(dx[i..]);
         }
         for (; i < x.Length; i++)
         {
             float straight = Math.Abs(x[i]) <= 1f ? dy[i] * scale : 0f;
-            dx[i] = straight + (AbsDerivative(x[i]) * throughMean);
+            float gradient = straight + (AbsDerivative(x[i]) * throughMean);
+            dx[i] = accumulate ? dx[i] + gradient : gradient;
         }
     }
 

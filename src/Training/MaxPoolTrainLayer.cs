@@ -32,6 +32,15 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
         OutputShape = _layer.OutputShape(input);
     }
 
+    /// <summary>
+    /// Set when the Ramp before this pool is deferred to here (<see cref="ActivationTrainLayer.Deferred"/>):
+    /// max over a window of max(0, x) is max(0, max over the window of x), so the pool ramps its
+    /// quarter-size output instead of Ramp passing over the whole map, forward and backward. The
+    /// same outputs and gradients: a window whose maximum is positive has the same (first) winner
+    /// either way, and one whose maximum is not passes no gradient either way.
+    /// </summary>
+    internal bool RampAfter { get; set; }
+
     public int Inputs { get; }
     public int Outputs { get; }
     public int[] OutputShape { get; }
@@ -64,6 +73,7 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
                         best = Vector.ConditionalSelect(larger, v, best);
                         winner = Vector.ConditionalSelect(larger, new Vector<int>(pixels[k] + c) + laneOffsets, winner);
                     }
+                    if (RampAfter) best = Vector.Max(best, Vector<float>.Zero); // as VectorLoops.Ramp
                     best.CopyTo(y.AsSpan(o + c));
                     winner.CopyTo(winners.AsSpan(o + c));
                 }
@@ -74,7 +84,7 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
                     {
                         if (source[pixels[k] + c] > source[at]) at = pixels[k] + c;
                     }
-                    y[o + c] = source[at];
+                    y[o + c] = RampAfter && !(source[at] > 0) ? 0f : source[at];
                     winners[o + c] = at;
                 }
             }
@@ -86,12 +96,20 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
     {
         if (!needInputGradient) return null;
         var winners = _winners ?? throw new InvalidOperationException("Backward before a training Forward");
+        var y = _output!;
         var dx = Buffers.Ensure(ref _inputGradient, rows * Inputs);
         // an image's gradient lands in its own rows of dx, in the same order on any thread
         Parallel.For(0, rows, r =>
         {
             dx.AsSpan(r * Inputs, Inputs).Clear();
-            for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += outputGradient[o];
+            if (RampAfter)
+            {
+                for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += y[o] > 0 ? outputGradient[o] : 0f;
+            }
+            else
+            {
+                for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += outputGradient[o];
+            }
         });
         return dx;
     }

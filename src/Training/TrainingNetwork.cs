@@ -28,6 +28,15 @@ public sealed class TrainingNetwork
         Layers = layers;
         TrailingSigmoid = trailingSigmoid;
         Parameters = layers.SelectMany(l => l.Parameters).ToList();
+        // a Ramp right before a max-pool runs inside the pool, on a quarter of the values
+        for (int i = 0; i + 1 < layers.Count; i++)
+        {
+            if (layers[i] is RampTrainLayer ramp && layers[i + 1] is MaxPoolTrainLayer pool)
+            {
+                ramp.Deferred = true;
+                pool.RampAfter = true;
+            }
+        }
         // A convolution's im2col matrix is its widest buffer: it bounds how many images go at once.
         long widest = layers.Max(l => (long)l.Outputs);
         foreach (var conv in layers.OfType<ConvTrainLayer>()) widest = Math.Max(widest, (long)conv.Geometry.Positions * conv.Geometry.Patch);
@@ -56,7 +65,7 @@ public sealed class TrainingNetwork
     /// <summary>The logits for <paramref name="rows"/> input rows.</summary>
     public float[] Forward(float[] input, int rows, bool training) => Forward(input, rows, training, 0, Layers.Count);
 
-    /// <summary>Runs layers [from, to) only.</summary>
+    /// <summary>Runs layers [from, to) only (a range that ends between a Ramp and its max-pool leaves the Ramp to the pool).</summary>
     public float[] Forward(float[] input, int rows, bool training, int from, int to)
     {
         var x = input;

@@ -34,6 +34,26 @@ public sealed class FloatChunkMeanTests
         if (kind is "denormal" or "wide") Assert.True(shortPaths < 1000, $"{shortPaths} of 2000 took the short path");
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void SixteenValuesTakeTheSameDecisionAsAnyLength(string kind)
+    {
+        var rng = new SplitMix64(((ulong)kind.GetHashCode(StringComparison.Ordinal) & 0xFFFF) + 7);
+        int shortPaths = 0;
+        for (int trial = 0; trial < 4000; trial++)
+        {
+            var x = new float[16];
+            for (int i = 0; i < x.Length; i++) x[i] = Value(kind, rng, (i + trial) % 16);
+            if (trial % 97 == 5) x[trial % 16] = trial % 3 == 0 ? float.PositiveInfinity : trial % 3 == 1 ? float.NaN : -0f;
+            bool expected = FloatChunkMean.TryExactSumByLanes(x, out double expectedSum);
+            bool actual = FloatChunkMean.TryExactSum(x, out double actualSum);
+            Assert.Equal(expected, actual);
+            if (expected) Assert.Equal(BitConverter.DoubleToInt64Bits(expectedSum), BitConverter.DoubleToInt64Bits(actualSum));
+            if (expected) shortPaths++;
+        }
+        if (kind is "unit" or "zeros") Assert.True(shortPaths > 3800, $"{shortPaths} of 4000 took the short path");
+    }
+
     private static float Value(string kind, SplitMix64 rng, int i)
     {
         double u = (2 * rng.NextDouble()) - 1;
