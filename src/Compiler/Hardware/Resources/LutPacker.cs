@@ -3,9 +3,9 @@ namespace HwFlow.Compiler.Hardware.Resources;
 /// <summary>
 /// Counts the LUTs of the live part of a <see cref="BitGraph"/>: each carry-chain sum bit is one
 /// LUT beside its carry cell; a carry bit whose sum nobody reads (a comparison) is one LUT too;
-/// the logic is packed greedily into k-input cones (a gate absorbs a single-fanout gate feeding
-/// it while the cone's inputs stay within k; an inverter is absorbed into every reader). Only
-/// cone roots, the gates something outside a cone reads, become LUTs.
+/// the logic is covered by k-input LUTs: on LUT6 by priority cuts (<see cref="LutCutMapper"/>), on
+/// LUT4 greedily (a gate absorbs a single-fanout gate feeding it while the cone's inputs stay
+/// within k; an inverter is absorbed into every reader; only cone roots become LUTs).
 /// </summary>
 public static class LutPacker
 {
@@ -38,6 +38,43 @@ public static class LutPacker
             }
         }
 
+        // LUT6: cut enumeration as abc maps (a node whose support fits one LUT is one LUT, shared
+        // logic duplicated); LUT4 keeps the greedy cones its coefficients were fitted on
+        var luts = k <= 4 ? GreedyCones(g, live, hard, logicReads, k) : LutCutMapper.Map(g, live, hard, k);
+
+        var counts = new Dictionary<(short, LutClass), Counts>();
+        void Count(int v, int luts, int carries)
+        {
+            var key = (g.OwnerOf(v), LutClasses.Of(g.Op(v), g.KindOf(v)));
+            var c = counts.GetValueOrDefault(key) ?? new Counts(0, 0);
+            counts[key] = new Counts(c.Luts + luts, c.Carries + carries);
+        }
+        for (int v = 2; v < n; v++)
+        {
+            if (!live[v]) continue;
+            switch (g.Op(v))
+            {
+                case BitOp.Sum:
+                    Count(v, 1, 0);
+                    break;
+                case BitOp.Carry:
+                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : 1, 1);
+                    break;
+                case var op when IsLogic(op):
+                    if (luts[v] > 0) Count(v, luts[v], 0);
+                    break;
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// The greedy cone packing kept for LUT4 (fitted against synth_ice40; the cut mapper measured no
+    /// better there): per node, the LUTs it roots.
+    /// </summary>
+    private static int[] GreedyCones(BitGraph g, bool[] live, bool[] hard, int[] logicReads, int k)
+    {
+        int n = g.Count;
         var cuts = new int[n][];
         var absorbed = new int[n];
         var extra = new int[n];
@@ -80,34 +117,17 @@ public static class LutPacker
             cuts[v] = [.. leaves];
         }
 
-        var counts = new Dictionary<(short, LutClass), Counts>();
-        void Count(int v, int luts, int carries)
-        {
-            var key = (g.OwnerOf(v), LutClasses.Of(g.Op(v), g.KindOf(v)));
-            var c = counts.GetValueOrDefault(key) ?? new Counts(0, 0);
-            counts[key] = new Counts(c.Luts + luts, c.Carries + carries);
-        }
+        var luts = new int[n];
         for (int v = 2; v < n; v++)
         {
-            if (!live[v]) continue;
-            switch (g.Op(v))
-            {
-                case BitOp.Sum:
-                    Count(v, 1, 0);
-                    break;
-                case BitOp.Carry:
-                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : 1, 1);
-                    break;
-                case var op when IsLogic(op):
-                    bool root = hard[v] || logicReads[v] > absorbed[v];
-                    // an inverter read only by LUTs lives inside them
-                    if (op == BitOp.Not && !hard[v]) root = false;
-                    if (root) Count(v, 1 + extra[v], 0);
-                    else if (extra[v] > 0) Count(v, extra[v], 0);
-                    break;
-            }
+            var op = g.Op(v);
+            if (!live[v] || !IsLogic(op)) continue;
+            bool root = hard[v] || logicReads[v] > absorbed[v];
+            // an inverter read only by LUTs lives inside them
+            if (op == BitOp.Not && !hard[v]) root = false;
+            luts[v] = (root ? 1 : 0) + extra[v];
         }
-        return counts;
+        return luts;
     }
 
     /// <summary>A cone of at most this many inputs is copied into every reader it fits.</summary>
