@@ -55,10 +55,10 @@ public static class LutPacker
             switch (g.Op(v))
             {
                 case BitOp.Sum:
-                    Count(v, 1, 0);
+                    Count(v, k <= 4 ? 1 : PropagateLuts(g, v), 0);
                     break;
                 case BitOp.Carry:
-                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : 1, 1);
+                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : k <= 4 ? 1 : PropagateLuts(g, v), 1);
                     break;
                 case var op when IsLogic(op):
                     if (luts[v] > 0) Count(v, luts[v], 0);
@@ -128,6 +128,22 @@ public static class LutPacker
             luts[v] = (root ? 1 : 0) + extra[v];
         }
         return luts;
+    }
+
+    /// <summary>
+    /// The LUTs of a 7-series carry-chain bit: CARRY4 adds the carry in itself (XORCY, MUXCY), so
+    /// the bit's only LUT is the propagate, its two operands' XOR: none when one operand is a
+    /// constant (a counter, a comparison with a constant: a wire or an inverter). The carry in is
+    /// the operand that is the previous bit's carry; without one (the chain's first bits) a
+    /// constant might be the carry in, so the bit keeps its LUT.
+    /// </summary>
+    private static int PropagateLuts(BitGraph g, int v)
+    {
+        int carry = -1;
+        for (int j = 0; j < 3; j++) if (g.Op(g.In(v, j)) == BitOp.Carry) carry = j;
+        if (carry < 0) return 1;
+        for (int j = 0; j < 3; j++) if (j != carry && BitGraph.IsConst(g.In(v, j))) return 0;
+        return 1;
     }
 
     /// <summary>A cone of at most this many inputs is copied into every reader it fits.</summary>
