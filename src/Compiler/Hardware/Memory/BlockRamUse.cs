@@ -30,8 +30,24 @@ public static class BlockRamUse
     {
         MemoryStyle.Block => true,
         MemoryStyle.Logic => false,
-        _ => fabric == LogicFabric.Lut4 ? Ice40MapsToBlock(memory) : (long)memory.Width * memory.Depth * 16 > BlockRam.BlockBits(fabric),
+        _ => fabric == LogicFabric.Lut4 ? Ice40MapsToBlock(memory) : Xc7MapsToBlock(memory),
     };
+
+    /// <summary>
+    /// yosys 0.23 synth_xilinx's choice for an unmarked memory, measured on the xc7 sample builds
+    /// (bench/rtl-synth-xc7.sh, "using FF mapping" against "mapping memory ... via"): ROMs of up to
+    /// 4,608 bits (18 x 256, 16 x 256, 45 x 64, 19 x 64) stay in logic, a 17 x 1,024 ROM takes a
+    /// RAMB18; a written 17 x 128 memory (2,176 bits) is LUT RAM, a written 18 x 256 one a RAMB18.
+    /// The thresholds sit between those (the earlier 1/16 of a RAMB18, 1,152 bits, sent them all to block RAM).
+    /// </summary>
+    private static bool Xc7MapsToBlock(RtlMemory memory)
+    {
+        long bits = (long)memory.Width * memory.Depth;
+        return bits > (memory.WritePorts.Count == 0 ? Xc7RomLogicBits : Xc7RamLogicBits);
+    }
+
+    private const long Xc7RomLogicBits = 8_192;
+    private const long Xc7RamLogicBits = 3_072;
 
     /// <summary>
     /// yosys's choice for an unmarked memory on iCE40 (memory_libmap in synth_ice40): the cheaper
