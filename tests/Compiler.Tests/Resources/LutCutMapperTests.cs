@@ -15,7 +15,7 @@ public sealed class LutCutMapperTests
     }
 
     [Theory]
-    [InlineData(6, 2)] // each output's support (6 and 5 inputs) fits one LUT6: the shared multiplexer is copied into both
+    [InlineData(6, 2)] // each output's support (6 and 5 inputs) fits one LUT6: the shared multiplexer is copied into both (synth_xilinx: a LUT6 and a LUT5)
     [InlineData(4, 3)] // LUT4: the shared 3-input multiplexer, then one LUT per output over it (neither output fits one LUT4)
     public void A_shared_node_is_duplicated_into_readers_whose_support_fits_one_lut(int k, int expected)
     {
@@ -28,14 +28,23 @@ public sealed class LutCutMapperTests
     }
 
     [Theory]
-    [InlineData(6, 2)] // 8 inputs: one LUT6 over six, a second over its output and the last two
     [InlineData(4, 3)] // two LUT4 of four inputs and one over both
-    public void A_cone_wider_than_k_takes_more_luts(int k, int expected)
+    [InlineData(6, 1)] // abc maps for depth: one LUT8, which yosys splits by its two selects into four LUT6 of which three are constant 0 (synth_xilinx: 1 LUT6, 2 MUXF7, 1 MUXF8)
+    public void An_eight_input_and_is_three_lut4_or_one_lut6_of_a_lut8(int k, int expected)
     {
         var g = new BitGraph();
         var x = Enumerable.Range(0, 8).Select(_ => g.Source()).ToArray();
         int all = x.Skip(1).Aggregate(x[0], g.And);
         Assert.Equal(expected, Luts(g, k, all));
+    }
+
+    [Fact]
+    public void A_seven_input_xor_is_a_lut7_of_two_lut6()
+    {
+        // synth_xilinx: 2 LUT6 and a MUXF7 (the two cofactors x and not x of the select are both needed)
+        var g = new BitGraph();
+        var x = Enumerable.Range(0, 7).Select(_ => g.Source()).ToArray();
+        Assert.Equal(2, Luts(g, 6, x.Skip(1).Aggregate(x[0], g.Xor)));
     }
 
     [Fact]

@@ -38,9 +38,10 @@ public static class LutPacker
             }
         }
 
-        // LUT6: cut enumeration as abc maps (a node whose support fits one LUT is one LUT, shared
-        // logic duplicated); LUT4 keeps the greedy cones its coefficients were fitted on
-        var luts = k <= 4 ? GreedyCones(g, live, hard, logicReads, k) : LutCutMapper.Map(g, live, hard, k);
+        // LUT6: cut enumeration as abc maps in synth_xilinx (a node whose support fits one LUT is
+        // one LUT, shared logic duplicated; LUT7/LUT8 allowed); LUT4 keeps the greedy cones its
+        // coefficients were fitted on
+        var luts = k <= 4 ? GreedyCones(g, live, hard, logicReads, k) : LutCutMapper.Map(g, live, hard, k, wide: true);
 
         var counts = new Dictionary<(short, LutClass), Counts>();
         void Count(int v, int luts, int carries)
