@@ -3,7 +3,7 @@ namespace HwFlow.Compiler.Hardware.Resources;
 /// <summary>
 /// Covers the logic of a <see cref="BitGraph"/> with k-input LUTs the way abc's LUT mapper does:
 /// each node keeps a few priority cuts (sets of at most k leaves that determine it, merged from its
-/// fanins' cuts), ranked by area flow; the cover then takes, from every signal that must exist, the
+/// fanins' cuts), ranked by depth, then by area flow; the cover then takes, from every signal that must exist, the
 /// best cut of each node it needs. A node whose whole support fits in k inputs is one LUT even when
 /// the nodes inside have other readers (abc duplicates such small shared logic), which a greedy
 /// single-fanout packer cannot see: the 6:3 compressor tables, whose outputs share multiplexer
@@ -52,7 +52,7 @@ public static class LutCutMapper
         Array.Fill(required, int.MaxValue);
         bool areaPass = false;
         Enumerate();
-        var cover = Cover();
+        Cover(); // marks what the depth-optimal cover implements
         // required times from the depth-optimal cover: the deepest output sets every output's
         int depth = 0;
         for (int v = 2; v < n; v++) if (live[v] && hard[v]) depth = Math.Max(depth, arrival[Rep(v)]);
