@@ -35,6 +35,21 @@ public sealed class BlockRamUseTests
         Assert.Equal(blocks, BlockRamUse.Of(design, LogicFabric.Lut4));
     }
 
+    /// <summary>Unmarked memories on xc7, as yosys 0.23 `synth_xilinx` mapped them in the session 14 xc7 samples (RAMB18 count, 0 = logic or LUT RAM).</summary>
+    [Theory]
+    [InlineData(18, 256, false, 0)]  // ROM: flip-flop mapping (the read multiplexers in LUTs)
+    [InlineData(16, 256, false, 0)]
+    [InlineData(45, 64, false, 0)]
+    [InlineData(17, 1024, false, 1)] // a ROM of one RAMB18
+    [InlineData(17, 128, true, 0)]   // RAM128X1D
+    [InlineData(224, 56, true, 0)]   // 75 RAM64M
+    [InlineData(128, 98, true, 4)]   // two RAMB36 in 72-wide SDP: four RAMB18 of bits
+    [InlineData(18, 256, true, 1)]
+    public void An_unmarked_xc7_memory_counts_the_blocks_yosys_maps(int width, int depth, bool written, int blocks)
+    {
+        Assert.Equal(blocks, BlockRamUse.Of(OneMemory(width, depth, written, MemoryStyle.Auto), LogicFabric.Lut6));
+    }
+
     [Fact]
     public void A_memory_marked_for_block_ram_counts_however_small()
     {

@@ -29,6 +29,18 @@ public sealed class RtlResourceCountTests
         Assert.Equal(fabric == LogicFabric.Lut4 ? 7 : 2, count.Carries); // the top bit's carry out is read by nobody
     }
 
+    [Theory]
+    [InlineData(LogicFabric.Lut4, 7)] // SB_LUT4 computes each sum bit beside SB_CARRY (bit 0, a + 1, is an inverter)
+    [InlineData(LogicFabric.Lut6, 1)] // CARRY4 adds the carry itself: a bit's LUT is its propagate a ^ 0 = a, a wire
+    public void A_counter_takes_a_lut_a_bit_on_ice40_and_none_beside_a_carry4(LogicFabric fabric, int adderLuts)
+    {
+        var m = new ModuleBuilder("counter", withReset: false);
+        var sum = m.Output("s", 8);
+        m.Assign(sum, m.Add(m.Input("a", 8), m.Const(1, 8)));
+        var count = Count(m, fabric);
+        Assert.Equal(adderLuts, count.Luts[LutClass.Adder]); // on LUT6 the chain's second bit keeps one: its carry in is no carry cell yet
+    }
+
     [Fact]
     public void Adding_a_zero_extended_operand_keeps_only_the_bits_that_can_carry()
     {

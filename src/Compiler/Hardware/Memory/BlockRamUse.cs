@@ -30,8 +30,29 @@ public static class BlockRamUse
     {
         MemoryStyle.Block => true,
         MemoryStyle.Logic => false,
-        _ => fabric == LogicFabric.Lut4 ? Ice40MapsToBlock(memory) : (long)memory.Width * memory.Depth * 16 > BlockRam.BlockBits(fabric),
+        _ => fabric == LogicFabric.Lut4 ? Ice40MapsToBlock(memory) : Xc7MapsToBlock(memory),
     };
+
+    /// <summary>
+    /// yosys 0.23 synth_xilinx's choice for an unmarked memory, measured on the xc7 sample builds
+    /// (bench/rtl-synth-xc7.sh, "using FF mapping" against "mapping memory ... via"). ROMs of up to
+    /// 4,608 bits (18 x 256, 16 x 256, 45 x 64, 19 x 64) stay in logic, a 17 x 1,024 ROM takes a
+    /// RAMB18. A written memory is LUT RAM when its LUTs (RAM32M 6 bits of 32 words, RAM64M 3 of
+    /// 64, RAM128X1D 1 of 128, each 4 LUTs) cost less than its RAMB18s at 1.5 LUT per 129 (the
+    /// library's block cost): 17 x 128 and 224 x 56 (75 RAM64M) were LUT RAM, 128 x 98 and
+    /// 18 x 256 block RAM. (The earlier rule, 1/16 of a RAMB18, sent all of them to block RAM.)
+    /// </summary>
+    private static bool Xc7MapsToBlock(RtlMemory memory)
+    {
+        if (memory.WritePorts.Count == 0) return (long)memory.Width * memory.Depth > Xc7RomLogicBits;
+        long lutRam = memory.Depth <= 32 ? 4L * ((memory.Width + 5) / 6) : memory.Depth <= 64 ? 4L * ((memory.Width + 2) / 3)
+            : memory.Depth <= 128 ? 4L * memory.Width : long.MaxValue / 4;
+        return Xc7LutRamCost * lutRam > Xc7BlockCost * BlockRam.Blocks(LogicFabric.Lut6, memory.Width, memory.Depth);
+    }
+
+    private const long Xc7RomLogicBits = 8_192;
+    private const double Xc7LutRamCost = 1.5;
+    private const double Xc7BlockCost = 129;
 
     /// <summary>
     /// yosys's choice for an unmarked memory on iCE40 (memory_libmap in synth_ice40): the cheaper

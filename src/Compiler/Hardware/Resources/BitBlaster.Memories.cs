@@ -88,10 +88,11 @@ public sealed partial class BitBlaster
             var init = m.Init is not null && w < m.Init.Count ? m.Init[w] : BigInteger.Zero;
             words[w] = [.. Enumerable.Range(0, m.Width).Select(i => ((init >> i) & BigInteger.One).IsZero ? BitGraph.Zero : BitGraph.One)];
         }
-        if (_fabric == LogicFabric.Lut6 && m.WritePorts.Count > 0)
+        if (_fabric == LogicFabric.Lut6 && m.WritePorts.Count > 0 && m.Style != MemoryStyle.Logic)
         {
             // 7 series: distributed RAM (RAM32M/RAM64M, LUTs used as memory), so neither word
-            // flip-flops nor a read multiplexer in logic; only the registered read data remains
+            // flip-flops nor a read multiplexer in logic; only the registered read data remains.
+            // ram_style "logic" makes yosys keep flip-flops (measured: a pool's 8 x 104 line, 882 FF)
             for (int w = 0; w < m.Depth; w++) words[w] = Sources(m.Width);
             foreach (var port in m.WritePorts)
                 foreach (var b in Bits(port.Address).Concat(Bits(port.Data)).Append(Bits(port.Enable)[0])) Sinks.Add((b, owner));

@@ -105,7 +105,10 @@ public sealed partial class BitBlaster
                 if (block)
                 {
                     var read = Cascade(m, owner, m.ReadPorts[p], cascades);
-                    _bits[m.ReadPorts[p].Data] = m.WritePorts.Count > 0 && !m.ReadsNeverCollide && m.ReadPorts[p].Enable is null ? Bypass(m, p, owner, read, bypasses) : read;
+                    // a 7-series block RAM reads first by itself (RAMB18E1 READ_FIRST): yosys adds no bypass
+                    // there (measured: the windows' frame buffers, 2 x width + address + 1 fewer flip-flops)
+                    bool bypass = _fabric == LogicFabric.Lut4 && m.WritePorts.Count > 0 && !m.ReadsNeverCollide && m.ReadPorts[p].Enable is null;
+                    _bits[m.ReadPorts[p].Data] = bypass ? Bypass(m, p, owner, read, bypasses) : read;
                     continue;
                 }
                 data[p] = [.. Enumerable.Range(0, m.Width).Select(_ => Flop(owner, false))];

@@ -3,9 +3,9 @@ namespace HwFlow.Compiler.Hardware.Resources;
 /// <summary>
 /// Counts the LUTs of the live part of a <see cref="BitGraph"/>: each carry-chain sum bit is one
 /// LUT beside its carry cell; a carry bit whose sum nobody reads (a comparison) is one LUT too;
-/// the logic is packed greedily into k-input cones (a gate absorbs a single-fanout gate feeding
-/// it while the cone's inputs stay within k; an inverter is absorbed into every reader). Only
-/// cone roots, the gates something outside a cone reads, become LUTs.
+/// the logic is covered by k-input LUTs: on LUT6 by priority cuts (<see cref="LutCutMapper"/>), on
+/// LUT4 greedily (a gate absorbs a single-fanout gate feeding it while the cone's inputs stay
+/// within k; an inverter is absorbed into every reader; only cone roots become LUTs).
 /// </summary>
 public static class LutPacker
 {
@@ -38,6 +38,44 @@ public static class LutPacker
             }
         }
 
+        // LUT6: cut enumeration as abc maps in synth_xilinx (a node whose support fits one LUT is
+        // one LUT, shared logic duplicated; LUT7/LUT8 allowed); LUT4 keeps the greedy cones its
+        // coefficients were fitted on
+        var luts = k <= 4 ? GreedyCones(g, live, hard, logicReads, k) : LutCutMapper.Map(g, live, hard, k, wide: true);
+
+        var counts = new Dictionary<(short, LutClass), Counts>();
+        void Count(int v, int luts, int carries)
+        {
+            var key = (g.OwnerOf(v), LutClasses.Of(g.Op(v), g.KindOf(v)));
+            var c = counts.GetValueOrDefault(key) ?? new Counts(0, 0);
+            counts[key] = new Counts(c.Luts + luts, c.Carries + carries);
+        }
+        for (int v = 2; v < n; v++)
+        {
+            if (!live[v]) continue;
+            switch (g.Op(v))
+            {
+                case BitOp.Sum:
+                    Count(v, k <= 4 ? 1 : PropagateLuts(g, v), 0);
+                    break;
+                case BitOp.Carry:
+                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : k <= 4 ? 1 : PropagateLuts(g, v), 1);
+                    break;
+                case var op when IsLogic(op):
+                    if (luts[v] > 0) Count(v, luts[v], 0);
+                    break;
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// The greedy cone packing kept for LUT4 (fitted against synth_ice40; the cut mapper measured no
+    /// better there): per node, the LUTs it roots.
+    /// </summary>
+    private static int[] GreedyCones(BitGraph g, bool[] live, bool[] hard, int[] logicReads, int k)
+    {
+        int n = g.Count;
         var cuts = new int[n][];
         var absorbed = new int[n];
         var extra = new int[n];
@@ -80,34 +118,33 @@ public static class LutPacker
             cuts[v] = [.. leaves];
         }
 
-        var counts = new Dictionary<(short, LutClass), Counts>();
-        void Count(int v, int luts, int carries)
-        {
-            var key = (g.OwnerOf(v), LutClasses.Of(g.Op(v), g.KindOf(v)));
-            var c = counts.GetValueOrDefault(key) ?? new Counts(0, 0);
-            counts[key] = new Counts(c.Luts + luts, c.Carries + carries);
-        }
+        var luts = new int[n];
         for (int v = 2; v < n; v++)
         {
-            if (!live[v]) continue;
-            switch (g.Op(v))
-            {
-                case BitOp.Sum:
-                    Count(v, 1, 0);
-                    break;
-                case BitOp.Carry:
-                    Count(v, liveSums.Contains((g.In(v, 0), g.In(v, 1), g.In(v, 2))) ? 0 : 1, 1);
-                    break;
-                case var op when IsLogic(op):
-                    bool root = hard[v] || logicReads[v] > absorbed[v];
-                    // an inverter read only by LUTs lives inside them
-                    if (op == BitOp.Not && !hard[v]) root = false;
-                    if (root) Count(v, 1 + extra[v], 0);
-                    else if (extra[v] > 0) Count(v, extra[v], 0);
-                    break;
-            }
+            var op = g.Op(v);
+            if (!live[v] || !IsLogic(op)) continue;
+            bool root = hard[v] || logicReads[v] > absorbed[v];
+            // an inverter read only by LUTs lives inside them
+            if (op == BitOp.Not && !hard[v]) root = false;
+            luts[v] = (root ? 1 : 0) + extra[v];
         }
-        return counts;
+        return luts;
+    }
+
+    /// <summary>
+    /// The LUTs of a 7-series carry-chain bit: CARRY4 adds the carry in itself (XORCY, MUXCY), so
+    /// the bit's only LUT is the propagate, its two operands' XOR: none when one operand is a
+    /// constant (a counter, a comparison with a constant: a wire or an inverter). The carry in is
+    /// the operand that is the previous bit's carry; without one (the chain's first bits) a
+    /// constant might be the carry in, so the bit keeps its LUT.
+    /// </summary>
+    private static int PropagateLuts(BitGraph g, int v)
+    {
+        int carry = -1;
+        for (int j = 0; j < 3; j++) if (g.Op(g.In(v, j)) == BitOp.Carry) carry = j;
+        if (carry < 0) return 1;
+        for (int j = 0; j < 3; j++) if (j != carry && BitGraph.IsConst(g.In(v, j))) return 0;
+        return 1;
     }
 
     /// <summary>A cone of at most this many inputs is copied into every reader it fits.</summary>
