@@ -56,13 +56,31 @@ public sealed class ImportedHardwareTests
         })]);
     }
 
-    private static (HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed, Graph graph)
+    private static (HardwareDesign Design, List<byte[]> Frames, int[] Golden) Case(ulong seed, Graph graph, FoldingPlan? folding = null, HardwareOptions? options = null)
     {
         var plan = StagePlanner.Plan(graph);
-        var design = HardwareGenerator.Generate(plan, AnyFolding(StagePlanner.Shapes(plan), seed));
+        var design = HardwareGenerator.Generate(plan, folding ?? AnyFolding(StagePlanner.Shapes(plan), seed), options);
         var inputs = RandomModels.Inputs(plan.InputBytes, seed, randomRows: Frames - 4);
         var frames = inputs.Chunk(plan.InputBytes).ToList();
         return (design, frames, new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count));
+    }
+
+    /// <summary>The golden kernel's classes at the predicted interval and latency, and again under input gaps and output stalls; returns the stalled stimulus.</summary>
+    private static StreamStimulus CheckQuietAndStalled(HardwareDesign design, List<byte[]> frames, int[] golden, ulong seed)
+    {
+        var quiet = new StreamStimulus { Frames = frames };
+        var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet);
+        Assert.Equal(StreamStatus.Completed, trace.Status);
+        Assert.True(golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
+        var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
+        Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
+        Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
+
+        var stalledStimulus = quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 };
+        var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(stalledStimulus);
+        Assert.Equal(StreamStatus.Completed, stalled.Status);
+        Assert.True(golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+        return stalledStimulus;
     }
 
     [Fact]
@@ -84,17 +102,7 @@ public sealed class ImportedHardwareTests
         {
             var (design, frames, golden) = Case(seed, graph);
             padded += design.Shapes.Count(s => s.Inputs % design.Folding.For(s.Name).Simd != 0 || s.Outputs % design.Folding.For(s.Name).Pe != 0);
-            var quiet = new StreamStimulus { Frames = frames };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.True(golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
-            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
-            Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
-            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
-
-            var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 });
-            Assert.Equal(StreamStatus.Completed, stalled.Status);
-            Assert.True(golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+            CheckQuietAndStalled(design, frames, golden, seed);
         }
         Assert.True(padded >= 15, $"only {padded} padded layers were exercised");
     }
@@ -143,31 +151,15 @@ public sealed class ImportedHardwareTests
             int planeSimd = 1 << (int)(seed % 3);
             folding = new FoldingPlan([.. folding.Layers.Select(f => f with { Pe = 1, Simd = shapes.First(s => s.Name == f.Layer).InputWidth > 1 ? planeSimd : f.Simd })]);
             if (!shapes.All(s => FoldingRules.IsLegal(s, folding.For(s.Name)))) continue;
-            var design = HardwareGenerator.Generate(plan, folding, inRam);
+            var (design, frames, golden) = Case(seed, graph, folding, inRam);
             bool planeBanks = shapes.Any(s => s.InputWidth > 1 && design.Rtl.Modules.Any(m => m.Name == "layer_" + s.Name && m.Memories.Any(r => r.Name.StartsWith("bank", StringComparison.Ordinal))));
             if (!planeBanks) continue;
-            var inputs = RandomModels.Inputs(plan.InputBytes, seed, randomRows: Frames - 4);
-            var frames = inputs.Chunk(plan.InputBytes).ToList();
-            var golden = new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count);
-            var quiet = new StreamStimulus { Frames = frames };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.True(golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
-            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
-            Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
-            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
-            var stalled = quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 };
+            var stalled = CheckQuietAndStalled(design, frames, golden, seed);
             if (built == 0)
             {
                 var result = Cosimulation.Stream(Simulator.Create(design.Rtl), VerilatorModels.ForDesign(design.Rtl, HarnessKind.Stream), stalled);
                 Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
                 Assert.True(golden.SequenceEqual(result.Trace!.Outputs.Select(o => (int)o.Data)), $"seed {seed}: Verilator's classes differ under stalls");
-            }
-            else
-            {
-                var trace2 = new StreamDriver(Simulator.Create(design.Rtl)).Run(stalled);
-                Assert.Equal(StreamStatus.Completed, trace2.Status);
-                Assert.True(golden.SequenceEqual(trace2.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
             }
             if (++built == 6) break;
         }
