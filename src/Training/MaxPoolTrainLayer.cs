@@ -102,14 +102,8 @@ public sealed class MaxPoolTrainLayer : ITrainLayer
         Parallel.For(0, rows, r =>
         {
             dx.AsSpan(r * Inputs, Inputs).Clear();
-            if (RampAfter)
-            {
-                for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += y[o] > 0 ? outputGradient[o] : 0f;
-            }
-            else
-            {
-                for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += outputGradient[o];
-            }
+            // a deferred Ramp passes no gradient where it cut the window's maximum to 0
+            for (int o = r * Outputs; o < (r + 1) * Outputs; o++) dx[(r * Inputs) + winners[o]] += RampAfter && !(y[o] > 0) ? 0f : outputGradient[o];
         });
         return dx;
     }

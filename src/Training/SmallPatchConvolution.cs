@@ -37,11 +37,7 @@ internal static class SmallPatchConvolution
             Span<float> field = stackalloc float[patch];
             for (int p = 0; p < g.Positions; p++)
             {
-                for (int e = 0; e < patch; e++)
-                {
-                    int at = map[(p * patch) + e];
-                    field[e] = at < 0 ? 0f : source[at];
-                }
+                Field(map, p, source, field);
                 var target = y.AsSpan(((image * g.Positions) + p) * outputs, outputs);
                 int o = 0;
                 // four independent sums at a time: one alone waits out each FMA's latency
@@ -111,11 +107,7 @@ internal static class SmallPatchConvolution
                 var source = x.AsSpan(image * g.InputLength, g.InputLength);
                 for (int p = 0; p < g.Positions; p++)
                 {
-                    for (int e = 0; e < patch; e++)
-                    {
-                        int at = map[(p * patch) + e];
-                        field[e] = at < 0 ? 0f : source[at];
-                    }
+                    Field(map, p, source, field);
                     var gradient = dy.AsSpan(((image * g.Positions) + p) * outputs, outputs);
                     int o = 0;
                     for (; o <= outputs - lanes; o += lanes)
@@ -145,6 +137,13 @@ internal static class SmallPatchConvolution
             for (int e = 0; e < patch; e++) weightGradient[(o * patch) + e] = total[(e * outputs) + o];
         }
         if (biasGradient is not null) VectorLoops.Add(total.AsSpan(patch * outputs, outputs), biasGradient);
+    }
+
+    /// <summary>Position <paramref name="p"/>'s receptive field of one image, padding 0 (<paramref name="field"/> is one patch long).</summary>
+    private static void Field(int[] map, int p, ReadOnlySpan<float> source, Span<float> field)
+    {
+        var sources = map.AsSpan(p * field.Length, field.Length);
+        for (int e = 0; e < field.Length; e++) field[e] = sources[e] < 0 ? 0f : source[sources[e]];
     }
 
     /// <summary>Images per block of <see cref="WeightGradient"/>'s sums (a batch of 100: 16 blocks of 6 or 7).</summary>
