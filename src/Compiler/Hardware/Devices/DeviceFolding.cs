@@ -26,6 +26,18 @@ public static class DeviceFolding
 {
     public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false)
     {
+        var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
+        var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options);
+        if (best is not null) return best.Value;
+        // Nothing fits with every weight memory in block RAM: small ones (up to half a block) may go to
+        // LUTs where a design is over in blocks alone (TFC_2W2A on the UP5K: 31 of 30 blocks, one of
+        // them a 1,280-bit weight table). The first pass's reason is the one to give if that fails too.
+        (best, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 });
+        return best ?? throw failure!;
+    }
+
+    private static ((HardwareDesign Design, DeviceFit Fit)? Best, Exception? Failure) FoldAtWidths(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven, HardwareOptions options)
+    {
         var widths = widthGiven ? [stages.InputWidth] : InputStream.PowerOfTwoWidths(stages, device.MaxInputWidth);
         (HardwareDesign Design, DeviceFit Fit)? best = null;
         Exception? failure = null;
@@ -33,7 +45,7 @@ public static class DeviceFolding
         {
             try
             {
-                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue);
+                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue, options);
                 if (best is null || folded.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame) best = folded;
             }
             catch (Exception e) when (e is UserError or FoldingGoalUnreachable)
@@ -41,14 +53,13 @@ public static class DeviceFolding
                 failure ??= e; // the narrowest stream's reason is the one to give if no width works
             }
         }
-        return best ?? throw failure!;
+        return (best, failure);
     }
 
     /// <param name="toBeat">The pace a narrower stream reached already: a repair is not tried at paces that could not beat it.</param>
-    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat)
+    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat, HardwareOptions options)
     {
         var shapes = StagePlanner.Shapes(stages);
-        var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
         var tried = new Dictionary<FoldingKey, Trial>();
         Trial Try(FoldingPlan plan)
         {

@@ -29,12 +29,12 @@ public sealed class BeatWeights
 
     /// <param name="inverted">Neurons whose weight bits are stored inverted (null: none).</param>
     /// <param name="realInputs">Rows at or above it are padding: stored as 1 whatever the inversion, so a masked (0) activation adds nothing.</param>
-    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, LogicFabric fabric, IReadOnlyList<bool>? inverted = null,
+    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, HardwareOptions options, IReadOnlyList<bool>? inverted = null,
         int? realInputs = null)
     {
         var words = Words(weights, pe, simd, inverted, realInputs ?? weights.Shape[0]);
         if (words.Count == 1) return new BeatWeights(null, words[0], simd);
-        var style = MemoryPolicy.Style(fabric, MemoryKind.Weights, pe * simd, words.Count);
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd, words.Count, options.LogicWeightBits);
         return new BeatWeights(m.Rom("weights", pe * simd, words, address, style: style), 0, simd);
     }
 

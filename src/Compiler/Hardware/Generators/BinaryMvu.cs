@@ -71,7 +71,7 @@ public static class BinaryMvu
         if (coef is not null || shiftForm)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
 
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, realInputs: stage.RealInputs);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options, realInputs: stage.RealInputs);
 
         // S1: the issued beat, with its weights from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");

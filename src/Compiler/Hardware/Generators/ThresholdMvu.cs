@@ -29,7 +29,7 @@ internal static class ThresholdMvu
     {
         int pe = folding.Pe, simd = folding.Simd, n = fold.Inputs;
         int width = BitWidth.ToHoldSigned(-(n + 1), n);
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted, stage.RealInputs);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options, fold.Inverted, stage.RealInputs);
 
         if (SplitAccumulator.Applies(loops, options)) return SplitAccumulator.Build(m, fold, folding, loops, issue, bits, weights, options);
 
