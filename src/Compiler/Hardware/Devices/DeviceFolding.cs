@@ -28,11 +28,13 @@ public static class DeviceFolding
     {
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
         var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options);
-        if (best is not null) return best.Value;
-        // Nothing fits with every weight memory in block RAM: small ones (up to half a block) may go to
-        // LUTs where a design is over in blocks alone (TFC_2W2A on the UP5K: 31 of 30 blocks, one of
-        // them a 1,280-bit weight table). The first pass's reason is the one to give if that fails too.
-        (best, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 });
+        if (best is { } found && found.Fit.BlockRams < device.BlockRams) return found;
+        // Nothing fits, or what fits takes every block RAM: block RAM may be what holds the pace
+        // back, and small weight memories (up to half a block) can go to LUTs instead (TFC_2W2A on
+        // the UP5K: a 1,280-bit weight table takes a block of its own). The faster design of the two
+        // searches wins; the first search's reason is the one to give if neither fits.
+        var (inLogic, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 });
+        if (inLogic is { } faster && (best is null || faster.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame)) return faster;
         return best ?? throw failure!;
     }
 
