@@ -59,9 +59,7 @@ internal static class SplitAccumulator
                 var negative = Arithmetic.Word(-fold.Thresholds[p], width);
                 var acc = m.Register($"acc{p}", width, negative, useReset: false);
                 total = m.Add(acc, wideCount);
-                // restart above the enable ('if (restart) load; else if (valid) add'), the order of
-                // FDRE/FDSE's R and CE; under an enable yosys gates the load with an AND a flip-flop
-                m.Next(acc, m.Mux(restart!, m.Const(negative, width), m.Mux(valid2, total, acc)));
+                m.Next(acc, m.Mux(restart!, m.Const(negative, width), total), m.Or(valid2, m.Reset!));
             }
             else
             {
