@@ -47,7 +47,7 @@ public sealed class BeatWeights
     }
 
     /// <summary>Word a = fold * SF + beat: bit p*SIMD + l is 1 when weight (beat*SIMD + l, fold*PE + p) is +1 (flipped for inverted neurons).</summary>
-    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted, int realInputs)
+    internal static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted, int realInputs)
     {
         int inputs = w.Shape[0], outputs = w.Shape[1];
         int beats = inputs / simd, folds = outputs / pe;

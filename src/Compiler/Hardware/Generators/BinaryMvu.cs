@@ -60,7 +60,7 @@ public static class BinaryMvu
         if (ThresholdFolding.Of(stage) is { } thresholds)
         {
             var (valid, data) = ThresholdMvu.Build(m, stage, thresholds, folding, loops, issue, bits, options);
-            int thresholdLatency = ThresholdMvu.PipelineLatency(loops, options);
+            int thresholdLatency = ThresholdMvu.PipelineLatency(loops, folding, options);
             var thresholdOutput = new StageOutput(m, library, pe * stage.OutputWidth, thresholdLatency, loops.SynapseFolds, valid, data);
             m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), thresholdOutput.Credit)));
             thresholdOutput.Track(m, m.And(issue, loops.SynapseLast));
