@@ -116,12 +116,12 @@ public sealed class DenseTrainLayer : ITrainLayer
     /// <summary>
     /// Forward with the product computed by the caller (a convolution that reads its image
     /// directly): <paramref name="product"/>(effective weights, bias or null, y) must give what
-    /// Forward's GEMM and bias would. Only for a layer without hb on its input. A <see cref="Backward"/>
+    /// Forward's GEMM and bias would. Only for a layer that does not apply hb to its input itself. A <see cref="Backward"/>
     /// after it needs the input matrix first (<see cref="RememberInput"/>); <see cref="WeightGradientsBy"/> does not.
     /// </summary>
     internal float[] ForwardBy(Action<float[], float[]?, float[]> product, int rows, bool training)
     {
-        if (_hadamardInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
+        if (BinarizesInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
         var weights = training ? EffectiveWeights() : EvaluationWeights();
         var y = Buffers.Ensure(ref _output, rows * Outputs);
         product(weights, _bias?.Value, y);

@@ -25,7 +25,7 @@ public sealed class PixelBinarizationTests
         {
             var dense = new DenseTrainLayer(3 * 3 * 8, 5, WeightBinarization.Hadamard, bias: false, binLayer: true, hadamardInput: true,
                 unipolarInput: unipolar, chunk, ScaleMode.Exact, new SplitMix64(21));
-            return new ConvTrainLayer(shape, stage, dense, binarizeByPixel: byPixel);
+            return new ConvTrainLayer(shape, stage, dense, binarizeByPixel: byPixel, packed: false);
         }
         var byPixel = Layer(true);
         var byField = Layer(false);
