@@ -101,8 +101,8 @@ public sealed class ConvTrainLayer : ITrainLayer
                 PackedHadamardProduct.PackPositive(x, masks, pixels, Geometry.Channels, hb.Chunk);
                 return _dense.ForwardBy((w, b, y) =>
                 {
-                    _packedWeights ??= new PackedHbWeights(_dense.Outputs, HadamardRows.ChunksPerRow(Geometry.Patch, hb.Chunk));
-                    _packedWeights.Pack(w, Geometry.Patch, hb.Chunk);
+                    _packedWeights ??= new PackedHbWeights(_dense.Outputs, Geometry.Patch, hb.Chunk);
+                    _packedWeights.Pack(w);
                     PackedHadamardProduct.Convolution(Geometry, masks, scales, chunks, _packedWeights, b, y, rows);
                 }, rows * Geometry.Positions, training);
             }

@@ -13,10 +13,10 @@ namespace HwFlow.Training.Tests;
 public sealed class PackedHadamardProductTests
 {
     [Theory]
-    [InlineData(6, 5, 32, 16, 40, 1, 1)]  // outputs: 32 + 8 lanes + a scalar tail... 40 is 32 + 8
+    [InlineData(6, 5, 32, 16, 40, 1, 1)]  // outputs: 4 vectors, then 1
     [InlineData(7, 6, 16, 8, 13, 1, 2)]   // outputs not a multiple of 8, stride 2
     [InlineData(5, 5, 64, 16, 128, 0, 1)] // fmnist-hbnn-cnn's BinConv2D widths, no padding
-    [InlineData(4, 4, 24, 24, 9, 1, 1)]   // chunks of 24 bits
+    [InlineData(4, 4, 24, 8, 9, 1, 1)]    // 3 chunks a pixel: a pair of chunks spans two taps
     public void PackedForwardEqualsGemm(int height, int width, int channels, int chunk, int outputs, int padding, int stride)
     {
         int[] shape = [height, width, channels];
