@@ -8,7 +8,8 @@ namespace HwFlow.Training.Tests;
 /// A BinConv2D with unipolar hb per pixel takes its forward product from bits
 /// (PackedHadamardProduct); im2col + GEMM of the binarized floats is the definition it must
 /// match, up to the rounding of the sum's order, in training and evaluation, with zero pixels,
-/// zero chunks and padding; the backward pass after it is the GEMM path's, bit for bit.
+/// zero chunks and padding; the backward pass after it is the GEMM path's, bit for bit. The same
+/// for a BinLayer with unipolar hb of its input, incl. a short last chunk.
 /// </summary>
 public sealed class PackedHadamardProductTests
 {
@@ -50,6 +51,40 @@ public sealed class PackedHadamardProductTests
         Assert.Equal(gemm.Parameters[0].Gradient, packed.Parameters[0].Gradient);
     }
 
+    [Theory]
+    [InlineData(70, 16, 37)]   // a short last chunk (6 values), outputs 32 + 5
+    [InlineData(6272, 16, 256)] // fmnist-hbnn-cnn's hidden BinLayer
+    [InlineData(45, 8, 8)]     // an odd chunk count: the last pair has one chunk
+    public void PackedDenseForwardEqualsGemm(int inputs, int chunk, int outputs)
+    {
+        const int rows = 5;
+        DenseTrainLayer Layer(bool packed)
+        {
+            var layer = new DenseTrainLayer(inputs, outputs, WeightBinarization.Hadamard, bias: false, binLayer: true, hadamardInput: true,
+                unipolarInput: true, chunk, ScaleMode.Exact, new SplitMix64(45)) { PackedForward = packed };
+            layer.Parameters[0].Value.AsSpan(chunk, chunk).Clear();
+            return layer;
+        }
+        var packed = Layer(true);
+        var gemm = Layer(false);
+        var rng = new SplitMix64(46);
+        var x = new float[rows * inputs];
+        GradientCheckTests.Fill(x, rng);
+        for (int i = 0; i < x.Length; i++) x[i] = i % 3 == 0 || i / chunk % 5 == 1 ? 0f : Math.Abs(x[i]);
+        var dy = new float[rows * outputs];
+        GradientCheckTests.Fill(dy, rng);
+
+        var evaluation = gemm.Forward(x, rows, training: false);
+        AssertClose("evaluation", evaluation, packed.Forward(x, rows, training: false));
+        Assert.Contains(evaluation, v => Math.Abs(v) > 0.1f);
+        AssertClose("training", gemm.Forward(x, rows, training: true), packed.Forward(x, rows, training: true));
+        Assert.Equal(gemm.Backward(dy, rows, needInputGradient: true), packed.Backward(dy, rows, needInputGradient: true));
+        Assert.Equal(gemm.Parameters[0].Gradient, packed.Parameters[0].Gradient);
+        // new latent weights: the packed weights follow them
+        foreach (var layer in new[] { gemm, packed }) layer.Parameters[0].Value[1] = -layer.Parameters[0].Value[1] - 0.5f;
+        AssertClose("evaluation after a step", gemm.Forward(x, rows, training: false), packed.Forward(x, rows, training: false));
+    }
+
     [Fact]
     public void PackedForwardIsTheSameEveryRun()
     {
@@ -65,7 +100,7 @@ public sealed class PackedHadamardProductTests
         for (int run = 0; run < 3; run++) Assert.Equal(first, layer.Forward(x, 4, training: run % 2 == 0));
     }
 
-    /// <summary>|packed - gemm| within float rounding of a sum of 576 terms of the size of the largest output.</summary>
+    /// <summary>|packed - gemm| within float rounding of a long sum, relative to the largest output.</summary>
     private static void AssertClose(string what, float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
