@@ -9,8 +9,10 @@ namespace HwFlow.Training.Tests;
 /// (PackedHadamardProduct); im2col + GEMM of the binarized floats is the definition it must
 /// match, up to the rounding of the sum's order, in training and evaluation, with zero pixels,
 /// zero chunks and padding; the backward pass after it is the GEMM path's, bit for bit. The same
-/// for a BinLayer with unipolar hb of its input, incl. a short last chunk.
+/// for a BinLayer with unipolar hb of its input, incl. a short last chunk. Not beside
+/// TwoThreadGemmTests: its GEMMs would set OpenBLAS's thread count while that test checks it.
 /// </summary>
+[Collection(TwoThreadGemmTests.ThreadCount)]
 public sealed class PackedHadamardProductTests
 {
     [Theory]
