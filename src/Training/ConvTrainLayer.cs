@@ -18,6 +18,12 @@ namespace HwFlow.Training;
 /// gradient, so col2im first and hb's backward on the pixel map after gives the same gradient
 /// (up to the rounding of the sums' order), at a ninth of the work for a 3x3 kernel.
 /// </para>
+/// <para>
+/// With unipolar hb per pixel (HBNN after Ramp) the forward product runs on the map's bits
+/// (<see cref="PackedHadamardProduct"/>: a popcount and two float operations per chunk instead
+/// of a multiply-add per value; the GEMM's sum in another order of rounding); the backward pass
+/// builds the receptive-field matrix from the binarized map then and takes the GEMMs as before.
+/// </para>
 /// </summary>
 public sealed class ConvTrainLayer : ITrainLayer
 {
@@ -35,11 +41,17 @@ public sealed class ConvTrainLayer : ITrainLayer
     private float[]? _input;
     private readonly int[]? _directMap;
     private float[]? _directInput;
+    private readonly bool _packed;
+    private uint[]? _mapMasks;
+    private PackedHbWeights? _packedWeights;
+    private bool _fieldsPending;
 
     /// <param name="chunkOverride">A binAggression the exported layer states for itself (BNN: one pixel's channels, so that padding is exactly zero).</param>
     /// <param name="binarizeByPixel">Whether hb may run per pixel when the chunks allow it (false only to compare with the per-field path).</param>
     /// <param name="direct">Whether a short receptive field (<see cref="SmallPatchConvolution"/>) may skip the GEMM (false only to compare).</param>
-    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true, bool direct = true)
+    /// <param name="packed">Whether unipolar hb per pixel may take the forward product from bits (false only to compare).</param>
+    public ConvTrainLayer(int[] input, ConvStage stage, DenseTrainLayer dense, int? chunkOverride = null, bool binarizeByPixel = true, bool direct = true,
+        bool packed = true)
     {
         _im2col = new Im2Col(WindowGeometry.Convolution(input[0], input[1], input[2], stage.Kernel, stage.Kernel, stage.Stride, stage.Padding));
         if (dense.Inputs != Geometry.Patch) throw new ArgumentException($"the dense layer takes {dense.Inputs} inputs, a receptive field has {Geometry.Patch}");
@@ -55,6 +67,7 @@ public sealed class ConvTrainLayer : ITrainLayer
         {
             _pixelBinarization = hb;
             dense.InputBinarizedByCaller = true;
+            _packed = packed && hb.Unipolar && hb.Chunk <= PackedHadamardProduct.LongestChunk && dense.Binarization == WeightBinarization.Hadamard;
         }
     }
 
@@ -72,16 +85,29 @@ public sealed class ConvTrainLayer : ITrainLayer
             if (training) _directInput = input;
             return _dense.ForwardBy((w, b, y) => SmallPatchConvolution.Forward(Geometry, map, input, w, b, y, rows, _dense.Outputs), rows * Geometry.Positions, training);
         }
-        var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
         var x = input;
         if (_pixelBinarization is { } hb)
         {
             x = Buffers.Ensure(ref _binarizedMap, rows * Inputs);
             int pixels = rows * Geometry.Height * Geometry.Width;
-            var scales = Buffers.Ensure(ref _mapScales, pixels * HadamardRows.ChunksPerRow(Geometry.Channels, hb.Chunk));
+            int chunks = HadamardRows.ChunksPerRow(Geometry.Channels, hb.Chunk);
+            var scales = Buffers.Ensure(ref _mapScales, pixels * chunks);
             HadamardRows.Forward(input, x, scales, pixels, Geometry.Channels, hb.Chunk, hb.Unipolar, hb.Scales);
             if (training) _input = input;
+            if (_packed)
+            {
+                _fieldsPending = training;
+                var masks = _mapMasks is { Length: var n } && n == pixels * chunks ? _mapMasks : _mapMasks = new uint[pixels * chunks];
+                PackedHadamardProduct.PackPositive(x, masks, pixels, Geometry.Channels, hb.Chunk);
+                return _dense.ForwardBy((w, b, y) =>
+                {
+                    _packedWeights ??= new PackedHbWeights(_dense.Outputs, Geometry.Patch, hb.Chunk);
+                    _packedWeights.Pack(w);
+                    PackedHadamardProduct.Convolution(Geometry, masks, scales, chunks, _packedWeights, b, y, rows);
+                }, rows * Geometry.Positions, training);
+            }
         }
+        var cols = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
         _im2col.Forward(x, cols, rows);
         return _dense.Forward(cols, rows * Geometry.Positions, training);
     }
@@ -100,6 +126,14 @@ public sealed class ConvTrainLayer : ITrainLayer
             var fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
             _im2col.Forward(input, fields, rows);
             _dense.RememberInput(fields);
+        }
+        else if (_fieldsPending)
+        {
+            // the packed forward product needed no receptive-field matrix; the weight gradient does
+            var fields = Buffers.Ensure(ref _cols, rows * Geometry.Positions * Geometry.Patch);
+            _im2col.Forward(_binarizedMap!, fields, rows);
+            _dense.RememberInput(fields);
+            _fieldsPending = false;
         }
         var dcols = _dense.Backward(outputGradient, rows * Geometry.Positions, needInputGradient);
         if (!needInputGradient) return null;

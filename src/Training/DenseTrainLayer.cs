@@ -44,6 +44,10 @@ public sealed class DenseTrainLayer : ITrainLayer
     private float[]? _binarizedInputGradient;
     private float[]? _input;
     private float[]? _forwardInput;
+    private uint[]? _inputMasks;
+    private PackedHbWeights? _packedWeights;
+    private long _weightsVersion;
+    private long _packedVersion = -1;
 
     /// <param name="binLayer">Export as BinLayer (else LinearLayer).</param>
     /// <param name="hadamardInput">Apply hb to the input (the seed's BinLayer in HBNN mode).</param>
@@ -84,6 +88,15 @@ public sealed class DenseTrainLayer : ITrainLayer
 
     private bool BinarizesInput => _hadamardInput && !InputBinarizedByCaller;
 
+    /// <summary>
+    /// Whether the forward product of unipolar hb inputs and hb weights runs on their bits
+    /// (<see cref="PackedHadamardProduct"/>; false only to compare with the GEMM).
+    /// </summary>
+    internal bool PackedForward { get; set; } = true;
+
+    private bool Packs => PackedForward && BinarizesInput && _unipolarInput && Binarization == WeightBinarization.Hadamard
+        && _chunk <= PackedHadamardProduct.LongestChunk;
+
     /// <summary>The latent weights as the model stores them, [in, out].</summary>
     public float[] LatentWeights() => RowMajor.Transpose<float>(_weights.Value, Outputs, Inputs);
 
@@ -98,11 +111,21 @@ public sealed class DenseTrainLayer : ITrainLayer
             HadamardRows.Forward(input, x, scales, rows, Inputs, _chunk, _unipolarInput, _scales);
         }
         var y = Buffers.Ensure(ref _output, rows * Outputs);
-        Gemm.Multiply(x, false, weights, true, y, rows, Outputs, Inputs);
-        if (_bias is not null)
+        if (Packs)
         {
-            var b = _bias.Value;
-            for (int r = 0; r < rows; r++) VectorLoops.Add(b, y.AsSpan(r * Outputs, Outputs));
+            int chunks = HadamardRows.ChunksPerRow(Inputs, _chunk);
+            var masks = _inputMasks is { Length: var n } && n == rows * chunks ? _inputMasks : _inputMasks = new uint[rows * chunks];
+            PackedHadamardProduct.PackPositive(x, masks, rows, Inputs, _chunk);
+            PackedHadamardProduct.Dense(masks, _inputScales!, rows, PackedWeightsOf(weights), _bias?.Value, y);
+        }
+        else
+        {
+            Gemm.Multiply(x, false, weights, true, y, rows, Outputs, Inputs);
+            if (_bias is not null)
+            {
+                var b = _bias.Value;
+                for (int r = 0; r < rows; r++) VectorLoops.Add(b, y.AsSpan(r * Outputs, Outputs));
+            }
         }
         if (training)
         {
@@ -116,12 +139,12 @@ public sealed class DenseTrainLayer : ITrainLayer
     /// <summary>
     /// Forward with the product computed by the caller (a convolution that reads its image
     /// directly): <paramref name="product"/>(effective weights, bias or null, y) must give what
-    /// Forward's GEMM and bias would. Only for a layer without hb on its input. A <see cref="Backward"/>
+    /// Forward's GEMM and bias would. Only for a layer that does not apply hb to its input itself. A <see cref="Backward"/>
     /// after it needs the input matrix first (<see cref="RememberInput"/>); <see cref="WeightGradientsBy"/> does not.
     /// </summary>
     internal float[] ForwardBy(Action<float[], float[]?, float[]> product, int rows, bool training)
     {
-        if (_hadamardInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
+        if (BinarizesInput) throw new InvalidOperationException("ForwardBy takes no hb of the input");
         var weights = training ? EffectiveWeights() : EvaluationWeights();
         var y = Buffers.Ensure(ref _output, rows * Outputs);
         product(weights, _bias?.Value, y);
@@ -210,9 +233,22 @@ public sealed class DenseTrainLayer : ITrainLayer
         return w;
     }
 
+    /// <summary>The effective weights as bits, packed again only after hb ran again (evaluation visits many chunks with one set of weights).</summary>
+    private PackedHbWeights PackedWeightsOf(float[] effective)
+    {
+        _packedWeights ??= new PackedHbWeights(Outputs, Inputs, _chunk);
+        if (_packedVersion != _weightsVersion)
+        {
+            _packedWeights.Pack(effective);
+            _packedVersion = _weightsVersion;
+        }
+        return _packedWeights;
+    }
+
     private float[] EffectiveWeights()
     {
         _evaluatedLatent = null;
+        _weightsVersion++;
         var latent = _weights.Value;
         switch (Binarization)
         {

@@ -24,8 +24,8 @@ public sealed class PixelBinarizationTests
         ConvTrainLayer Layer(bool byPixel)
         {
             var dense = new DenseTrainLayer(3 * 3 * 8, 5, WeightBinarization.Hadamard, bias: false, binLayer: true, hadamardInput: true,
-                unipolarInput: unipolar, chunk, ScaleMode.Exact, new SplitMix64(21));
-            return new ConvTrainLayer(shape, stage, dense, binarizeByPixel: byPixel);
+                unipolarInput: unipolar, chunk, ScaleMode.Exact, new SplitMix64(21)) { PackedForward = false };
+            return new ConvTrainLayer(shape, stage, dense, binarizeByPixel: byPixel, packed: false);
         }
         var byPixel = Layer(true);
         var byField = Layer(false);

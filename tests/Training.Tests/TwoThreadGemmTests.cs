@@ -10,8 +10,12 @@ namespace HwFlow.Training.Tests;
 /// products stay on one thread, and a network whose convolution takes the large path still trains
 /// to the same bytes every time.
 /// </summary>
+[Collection(ThreadCount)]
 public sealed class TwoThreadGemmTests : IDisposable
 {
+    /// <summary>Test classes whose GEMMs must not run while the thread count is checked.</summary>
+    public const string ThreadCount = "OpenBLAS thread count";
+
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
