@@ -46,7 +46,7 @@ public static class BlockRam
         double bestCost = double.MaxValue;
         foreach (var shape in Ice40Shapes.OrderBy(s => s.Width))
         {
-            long deep = (depth + shape.Depth - 1) / shape.Depth;
+            long deep = DeepIn(shape, depth);
             long blocks = (deep * width + shape.Width - 1) / shape.Width;
             double cost = Ice40BlockCost * blocks + MuxCost * (deep - 1) * width + (written && deep > 1 ? MuxCost * deep : 0);
             if (cost < bestCost) (best, bestCost) = (new BlockRamMapping((int)blocks, (int)deep, shape, cost), cost);
@@ -59,11 +59,14 @@ public static class BlockRam
     {
         var shape = Shapes(fabric).OrderBy(s => BlocksIn(s, width, depth)).ThenByDescending(s => s.Depth).First();
         long blocks = BlocksIn(shape, width, depth);
-        return new BlockRamMapping((int)blocks, (int)((depth + shape.Depth - 1) / shape.Depth), shape, blocks);
+        return new BlockRamMapping((int)blocks, (int)DeepIn(shape, depth), shape, blocks);
     }
 
     private static long BlocksIn((int Depth, int Width) shape, int width, long depth)
-        => ((width + shape.Width - 1) / shape.Width) * ((depth + shape.Depth - 1) / shape.Depth);
+        => (width + shape.Width - 1) / shape.Width * DeepIn(shape, depth);
+
+    /// <summary>How many blocks of this shape the words take one after the other.</summary>
+    private static long DeepIn((int Depth, int Width) shape, long depth) => (depth + shape.Depth - 1) / shape.Depth;
 
     /// <summary>yosys's cost of one SB_RAM40_4K (ice40/brams.txt).</summary>
     private const double Ice40BlockCost = 64;
