@@ -10,7 +10,7 @@ using HwFlow.Runtime.Errors;
 namespace HwFlow.Flow;
 
 /// <param name="ClockMhz">Clock constraint (default: the build's clockMhz; the board's clock with a shell).</param>
-/// <param name="CheckNetlist">Then simulate the synthesized gates on the first N test images of <see cref="CheckDataset"/> against the golden kernel (iCE40, bare core).</param>
+/// <param name="CheckNetlist">Then simulate the synthesized gates on the first N test images of <see cref="CheckDataset"/> against the golden kernel (bare core; iCE40 or xc7 cell models).</param>
 public sealed record SynthesizeRequest(string Build, FpgaTarget Target, double? ClockMhz = null, BoardShell? Shell = null, int? CheckNetlist = null) : IFlowRequest
 {
     public string CheckDataset { get; init; } = "fashion-mnist";
@@ -52,8 +52,8 @@ internal static class SynthesizeStep
         if (request.CheckNetlist is { } n)
         {
             if (n < 1) throw new UserError($"--check-netlist must be at least 1 image, got {n}");
-            if (request.Target.Family != FpgaFamily.Ice40 || request.Shell is not null)
-                throw new UserError("--check-netlist simulates the bare core's iCE40 netlist: use it with --target ice40-up5k or ice40-hx8k and without --shell");
+            if (request.Shell is not null)
+                throw new UserError("--check-netlist simulates the bare core's netlist: use it without --shell");
             checkFrames = DatasetFit.Frames(folder, new DatasetChoice(request.CheckDataset, DataSplit.Test, n).Load());
         }
         var outcome = progress.Track($"synth {request.Target.Name}", SynthFlow.StepCount(request.Target),

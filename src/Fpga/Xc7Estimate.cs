@@ -64,6 +64,7 @@ internal sealed class Xc7Estimate(FpgaTools tools, FlowWorkspace work, FpgaTarge
             [
                 "estimate: yosys synth_xilinx counts, without place and route; Vivado maps and packs differently (run vivado.tcl for its numbers)",
                 "multiply-free: no $mul or $macc before technology mapping and no DSP48 after it",
+                "yosys 0.23 maps chains of enabled flip-flops to SRL16E/SRLC32E with the enable tied high (yosys issue 6058): the counts hold (an SRL is one LUT either way, as Vivado maps it), but netlist.json is for counting, not for simulation; --check-netlist simulates a synthesis without SRLs",
                 string.Create(CultureInfo.InvariantCulture, $"available counts are those of the {target.Device}; no Fmax without place and route, so frames/s is at the requested {clockMhz:0.###} MHz"),
             ],
         };

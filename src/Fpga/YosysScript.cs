@@ -48,6 +48,22 @@ public static class YosysScript
         return script.ToString();
     }
 
+    /// <summary>
+    /// 7 series for the gate-level check (--check-netlist): <see cref="Xc7"/>'s synthesis without
+    /// shift-register cells, written as Verilog. yosys 0.23's xilinx_srl maps a chain of enabled
+    /// flip-flops to an SRL16E/SRLC32E whose enable is tied high (yosys issue 6058, fixed upstream in
+    /// July 2026, not in Debian's 0.23), so the counted netlist shifts where the RTL holds; found by
+    /// this check. Vivado infers its SRLs with their enables, and an SRL costs the same LUT whether
+    /// enabled or not, so the counts stay those of the normal synthesis.
+    /// </summary>
+    public static string Xc7GateCheck(SynthDesign design, string verilogOut)
+    {
+        var script = Begin(design, $"7-series synthesis of {design.Top} for the gate-level check (no SRLs: yosys issue 6058)");
+        script.AppendLine($"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf -nosrl");
+        script.AppendLine($"write_verilog -noattr {verilogOut}");
+        return script.ToString();
+    }
+
     private static StringBuilder Begin(SynthDesign design, string title)
     {
         var script = new StringBuilder();

@@ -27,7 +27,7 @@ public static class SynthCommand
         shell.AcceptOnlyFromAmong([.. BoardShell.All.Select(s => s.Name)]);
         var checkNetlist = new Option<int?>("--check-netlist")
         {
-            Description = "Then simulate the synthesized netlist (yosys's iCE40 cell models, built with Verilator) on the first N test images, under random stalls, and compare every class with the golden kernel (iCE40, no --shell)",
+            Description = "Then simulate the synthesized netlist (yosys's iCE40 or 7-series cell models, built with Verilator) on the first N test images, under random stalls, and compare every class with the golden kernel (no --shell)",
         };
         var checkDataset = new Option<string>("--check-dataset")
         {

@@ -12,10 +12,12 @@ public sealed record OutputMismatch(int Frame, BigInteger Expected, BigInteger A
 }
 
 /// <summary>
-/// Gate-level check of what `hwflow synth --target ice40-*` built: the netlist yosys wrote after
-/// synth_ice40 (netlist.v), simulated with yosys's own iCE40 cell models (ice40/cells_sim.v) on
-/// frames of input (by Verilator unless told otherwise: Icarus needs minutes per image on a
-/// whole network). What goes into the bitstream must compute what the golden kernel computes.
+/// Gate-level check of what `hwflow synth` built: the netlist yosys wrote after synth_ice40
+/// (netlist.v) or, for xc7, synth_xilinx of the same RTL without SRL cells (see
+/// <see cref="YosysScript.Xc7GateCheck"/>), simulated with yosys's
+/// own cell models (ice40/cells_sim.v, xilinx/cells_sim.v with block RAMs from <see cref="Xc7BlockRamModels"/>) on frames of input (by Verilator unless
+/// told otherwise: Icarus needs minutes per image on a whole network). What goes into the
+/// bitstream, or into Vivado, must compute what the golden kernel computes.
 /// </summary>
 public static class PostSynthesisCheck
 {
@@ -24,18 +26,42 @@ public static class PostSynthesisCheck
         AxisBenchOptions options, string scratchFolder, FpgaTools? tools = null, IVerilogSimulation? simulator = null, CancellationToken cancel = default)
     {
         tools ??= FpgaTools.Default;
-        var netlist = Path.Combine(synthFolder, YosysScript.NetlistVerilog);
         var reportPath = Path.Combine(synthFolder, SynthReportWriter.JsonFile);
-        if (!File.Exists(netlist) || !File.Exists(reportPath))
-            throw UserError.In(synthFolder, $"no {YosysScript.NetlistVerilog} and {SynthReportWriter.JsonFile} here; run hwflow synth --target ice40-up5k first");
+        if (!File.Exists(reportPath))
+            throw UserError.In(synthFolder, $"no {SynthReportWriter.JsonFile} here; run hwflow synth --target ice40-up5k (or xc7) first");
         var report = SynthReportWriter.ReadJson(reportPath);
-        if (!report.Target.StartsWith("ice40", StringComparison.Ordinal) || report.Shell is not null)
-            throw UserError.In(synthFolder, $"holds a {report.Target}{(report.Shell is null ? "" : " + " + report.Shell)} netlist; the post-synthesis check needs the bare core on an iCE40 target");
+        if (report.Shell is not null)
+            throw UserError.In(synthFolder, $"holds a {report.Target} + {report.Shell} netlist; the post-synthesis check needs the bare core");
+        if (report.Target == FpgaTarget.Xc7.Name)
+        {
+            var verilog = Xc7NetlistVerilog(tools, build, scratchFolder, options.Timeout, cancel);
+            var xc7Cells = Path.Combine(scratchFolder, "xc7_cells_sim.v");
+            File.WriteAllText(xc7Cells, Xc7BlockRamModels.CellModels(File.ReadAllText(tools.YosysDataFile("xilinx/cells_sim.v"))));
+            return AxisFrameBench.Run(simulator ?? VerilatorSimulation.Default, build, [verilog, xc7Cells], frames, options, scratchFolder, cancel);
+        }
+        var netlist = Path.Combine(synthFolder, YosysScript.NetlistVerilog);
+        if (!report.Target.StartsWith("ice40", StringComparison.Ordinal) || !File.Exists(netlist))
+            throw UserError.In(synthFolder, $"holds no {YosysScript.NetlistVerilog} of an iCE40 or xc7 netlist; run hwflow synth --target ice40-up5k first");
         var cells = tools.YosysDataFile("ice40/cells_sim.v");
         // The cell models give unconnected inputs default values with SystemVerilog syntax Icarus 11
         // cannot read; yosys's netlists connect every port, so the defaults can go.
         return AxisFrameBench.Run(simulator ?? VerilatorSimulation.Default, build, [netlist, cells], frames, options, scratchFolder, cancel,
             ["NO_ICE40_DEFAULT_ASSIGNMENTS"]);
+    }
+
+    /// <summary>
+    /// The xc7 check synthesizes the build's RTL again without SRL cells (<see cref="YosysScript.Xc7GateCheck"/>:
+    /// yosys 0.23 drops their clock enables) and simulates that netlist; it is written into the scratch folder.
+    /// </summary>
+    private static string Xc7NetlistVerilog(FpgaTools tools, BuildFolder build, string scratchFolder, TimeSpan? timeout, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(scratchFolder);
+        var verilog = Path.GetFullPath(Path.Combine(scratchFolder, YosysScript.NetlistVerilog));
+        var script = Path.Combine(scratchFolder, "gate-check.ys");
+        File.WriteAllText(script, YosysScript.Xc7GateCheck(new SynthDesign(build.Manifest.VerilogFiles, build.Manifest.Top, []), verilog));
+        var run = tools.Yosys.Run(["-q", "-l", Path.Combine(scratchFolder, "yosys.log"), "-s", script], build.Path, timeout, cancel);
+        if (!run.Succeeded) throw new UserError($"yosys synth_xilinx for the gate-level check failed on {build.Path}: {run.FirstError}");
+        return verilog;
     }
 
     /// <summary>Results that differ from <paramref name="expected"/> (a missing or extra result counts too).</summary>
