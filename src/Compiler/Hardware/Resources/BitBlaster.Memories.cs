@@ -102,6 +102,7 @@ public sealed partial class BitBlaster
                 foreach (var b in address) Sinks.Add((b, owner));
                 int enable = m.ReadPorts[p].Enable is null ? BitGraph.One : Bits(m.ReadPorts[p].Enable!)[0];
                 var lutRam = Sources(m.Width);
+                LutRamLuts[owner] = LutRamLuts.GetValueOrDefault(owner) + Xc7LutMemory.Ram(m.Width, m.Depth);
                 for (int i = 0; i < m.Width; i++) { data[p][i].D = lutRam[i]; data[p][i].Enable = enable; }
             }
             return;

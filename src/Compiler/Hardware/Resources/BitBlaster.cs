@@ -54,6 +54,9 @@ public sealed partial class BitBlaster
     /// <summary>Block RAM bits per owner.</summary>
     public Dictionary<short, long> BlockRamBits { get; } = [];
 
+    /// <summary>LUTs of distributed RAM (7 series) per owner.</summary>
+    public Dictionary<short, int> LutRamLuts { get; } = [];
+
     /// <summary>Owner names by index: 0 is the top level (""), the rest the top module's instances.</summary>
     public List<string> OwnerNames { get; } = [""];
 
