@@ -108,6 +108,60 @@ public sealed class RtlResourceCountTests
         Assert.Equal(count.RawLuts, count.Luts[LutClass.Shift] + count.Luts[LutClass.Mux]);
     }
 
+    [Theory]
+    [InlineData(LogicFabric.Lut4)]
+    [InlineData(LogicFabric.Lut6)]
+    public void Shift_registers_and_distributed_ram_are_lut_memory_on_7_series(LogicFabric fabric)
+    {
+        // yosys 0.23 synth_xilinx of the same module in Verilog: 3 SRL16E, 1 SRLC32E, 18 RAM64M,
+        // 34 FDRE (the 17-stage chain keeps its last stage, the two memories their read data);
+        // synth_ice40 has no LUT memory: flip-flops and block RAM
+        var m = new ModuleBuilder("lutmem", withReset: false);
+        var e = m.Input("e", 1);
+        foreach (int stages in new[] { 3, 17, 40 })
+        {
+            var previous = m.Input($"d{stages}", 1);
+            for (int i = 0; i < stages; i++)
+            {
+                var stage = m.Register($"s{stages}_{i}", 1, useReset: false);
+                m.Next(stage, previous, e);
+                previous = stage;
+            }
+            m.Assign(m.Output($"q{stages}", 1), previous);
+        }
+        var a = m.Ram("ma", 16, 64, m.Input("ra", 6), null, m.Input("wa", 6), m.Input("wd", 16), m.Input("we", 1));
+        var b = m.Ram("mb", 17, 128, m.Input("rb", 7), null, m.Input("wb", 7), m.Input("wdb", 17), m.Input("web", 1));
+        m.Assign(m.Output("qa", 16), a);
+        m.Assign(m.Output("qb", 17), b);
+        var count = Count(m, fabric);
+        if (fabric == LogicFabric.Lut6)
+        {
+            Assert.Equal(4 + (18 * 4), count.LutMemory);
+            Assert.Equal(34, count.Ffs);
+        }
+        else
+        {
+            Assert.Equal(0, count.LutMemory);
+            Assert.True(count.Ffs >= 3 + 17 + 40); // the chains stay flip-flops, both memories block RAM
+            Assert.Equal((16 * 64) + (17 * 128), count.BlockRamBits);
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(16, 1, 0)]
+    [InlineData(17, 1, 1)]  // SRL16E + FDRE
+    [InlineData(18, 1, 0)]  // SRLC32E
+    [InlineData(33, 1, 1)]
+    [InlineData(40, 2, 0)]  // SRLC32E + SRL16E
+    [InlineData(65, 2, 1)]
+    [InlineData(300, 10, 0)] // two 128-stage cascades of 4, then 44: 2
+    public void A_chain_takes_the_shift_register_luts_yosys_maps_it_to(int depth, int luts, int ffs)
+    {
+        // 3-65 measured: yosys 0.23 synth_xilinx of a single chain of that length with an enable
+        Assert.Equal((luts, ffs), Xc7LutMemory.ShiftRegister(depth));
+    }
+
     [Fact]
     public void A_register_with_an_enable_puts_the_enable_in_the_flip_flop()
     {
