@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Compiler.Tests.Hardware;
@@ -138,6 +139,9 @@ public sealed class RtlResourceCountTests
         {
             Assert.Equal(4 + (18 * 4), count.LutMemory);
             Assert.Equal(34, count.Ffs);
+            // they take the device's LUTs as logic does: the device check adds them to the fitted logic LUTs
+            var fit = DeviceFit.Of(Device.Parse("xc7a35t"), [count], 0);
+            Assert.Equal((long)Math.Ceiling(RtlResourceCoefficients.Luts(count, fabric) + count.LutMemory), fit.EstimatedLuts);
         }
         else
         {
