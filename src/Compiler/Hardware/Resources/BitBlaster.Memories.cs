@@ -30,7 +30,10 @@ public sealed partial class BitBlaster
         short previousOwner = Graph.Owner;
         byte previousKind = Graph.Kind;
         Graph.Owner = owner;
-        Graph.Kind = BlockRamCascade;
+        // 7 series: yosys packs an unmarked ROM into nearly full blocks, a width slice at a time
+        // (mnist-hbnn-mlp's 10 x 200,704 weights: 9 bits in 49 blocks of 4,096 x 9 and one in 7 of
+        // 32,768 x 1, 448 multiplexer inputs where this shape has 250), so its multiplexer has a class of its own
+        Graph.Kind = _fabric == LogicFabric.Lut6 && m.Style == MemoryStyle.Auto && m.WritePorts.Count == 0 ? RomCascade : BlockRamCascade;
         var q = select.Select(f => f.Q).ToArray();
         var data = new int[m.Width];
         for (int i = 0; i < m.Width; i++)

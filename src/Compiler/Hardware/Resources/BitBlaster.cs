@@ -31,6 +31,9 @@ public sealed partial class BitBlaster
     /// <summary>The read multiplexer behind a block RAM memory deeper than one block holds.</summary>
     public const byte BlockRamCascade = 101;
 
+    /// <summary>7 series: the read multiplexer behind an unmarked ROM deeper than one block (yosys packs it by its own cost, wider than <see cref="Cascade"/>'s shape).</summary>
+    public const byte RomCascade = 104;
+
     /// <summary>yosys's read-first bypass beside a block RAM.</summary>
     public const byte BlockRamBypass = 102;
 
