@@ -23,4 +23,10 @@ public sealed record HardwareOptions
 
     /// <summary>The same for a binary unit with chunk factors (HBNN), whose factors stay in registers (tests lower it too).</summary>
     public int FactorInputRamMinInputs { get; init; } = Generators.BinaryInputRam.MinFactorInputs;
+
+    /// <summary>
+    /// Weight memories of at most this many bits are built in LUT logic instead of block RAM (0:
+    /// none). `compile --device` raises it when every design is over the device's block RAMs alone.
+    /// </summary>
+    public long LogicWeightBits { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using HwFlow.Compiler.Hardware;
 using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Folding;
@@ -33,6 +34,63 @@ public sealed class BlockRamUseTests
     {
         var design = OneMemory(width, depth, written, MemoryStyle.Auto);
         Assert.Equal(blocks, BlockRamUse.Of(design, LogicFabric.Lut4));
+    }
+
+    /// <summary>
+    /// Block shapes on iCE40 (bench/ice40-bram-shapes.sh: each memory alone, random contents,
+    /// yosys 0.23 `synth_ice40` up to map_ffram). yosys lays the words of several blocks-deep slices
+    /// side by side and weighs blocks against the read multiplexer, so 16 x 6,272 takes 26 blocks
+    /// (512 x 8, 13 deep), not the fewest (25 of 256 x 16), and 9 x 5,632 takes 13, not 15.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 6272, false, 26)]
+    [InlineData(9, 5632, false, 13)]
+    [InlineData(16, 256, false, 1)]
+    [InlineData(16, 300, false, 2)]
+    [InlineData(16, 600, false, 3)]
+    [InlineData(8, 1000, false, 2)]
+    [InlineData(12, 512, false, 2)]
+    [InlineData(12, 1024, false, 3)]
+    [InlineData(6, 1024, false, 2)]
+    [InlineData(3, 3000, false, 3)]
+    [InlineData(5, 2048, false, 3)]
+    [InlineData(20, 700, false, 4)]
+    [InlineData(32, 1568, false, 14)]
+    [InlineData(24, 4096, false, 24)]
+    [InlineData(1, 5000, false, 2)]
+    [InlineData(17, 1024, false, 5)]
+    [InlineData(10, 2500, false, 7)]
+    [InlineData(16, 10048, false, 40)]
+    [InlineData(4, 784, false, 1)]
+    [InlineData(16, 128, false, 1)]
+    [InlineData(32, 64, false, 0)]
+    [InlineData(48, 200, false, 3)]
+    [InlineData(16, 256, true, 1)]
+    [InlineData(16, 512, true, 2)]
+    [InlineData(8, 784, true, 2)]
+    [InlineData(12, 1024, true, 3)]
+    [InlineData(24, 196, true, 2)]
+    [InlineData(64, 49, true, 4)]
+    [InlineData(6, 1024, true, 2)]
+    [InlineData(16, 3136, true, 13)]
+    [InlineData(2, 4096, true, 2)]
+    [InlineData(9, 600, true, 2)]
+    [InlineData(32, 98, true, 2)]
+    [InlineData(12, 640, true, 3)]
+    [InlineData(5, 3000, true, 4)]
+    public void An_ice40_memory_takes_the_blocks_of_the_shape_yosys_picks(int width, int depth, bool written, int blocks)
+    {
+        Assert.Equal(blocks, BlockRamUse.Of(OneMemory(width, depth, written, MemoryStyle.Auto), LogicFabric.Lut4));
+    }
+
+    [Fact]
+    public void A_rom_bit_that_is_the_same_in_every_word_takes_no_block_ram()
+    {
+        // 18 bits whose top two are constant: 16 stored bits, one 256 x 16 block (yosys opt_mem)
+        var words = Enumerable.Range(0, 256).Select(i => (BigInteger)((i * 40503) & 0xFFFF) | (BigInteger.One << 17)).ToArray();
+        Assert.Equal(1, BlockRamUse.Of(OneMemory(18, 256, false, MemoryStyle.Block, words), LogicFabric.Lut4));
+        words[3] ^= BigInteger.One << 16;
+        Assert.Equal(2, BlockRamUse.Of(OneMemory(18, 256, false, MemoryStyle.Block, words), LogicFabric.Lut4));
     }
 
     /// <summary>Unmarked memories on xc7, as yosys 0.23 `synth_xilinx` mapped them in the session 14 xc7 samples (RAMB18 count, 0 = logic or LUT RAM).</summary>
@@ -75,12 +133,19 @@ public sealed class BlockRamUseTests
         Assert.Equal(27, BlockRamUse.Of(design.Rtl, LogicFabric.Lut4));
     }
 
-    private static RtlDesign OneMemory(int width, int depth, bool written, MemoryStyle style)
+    /// <summary>One memory; a ROM gets varied contents (as the measured ones had), unless <paramref name="init"/> is given.</summary>
+    private static RtlDesign OneMemory(int width, int depth, bool written, MemoryStyle style, IReadOnlyList<BigInteger>? init = null)
     {
+        if (!written && init is null)
+        {
+            var random = new Random(width * 100_003 + depth);
+            init = Enumerable.Range(0, depth).Select(i => i < 2 ? (i == 0 ? BigInteger.Zero : (BigInteger.One << width) - 1)
+                : new BigInteger(random.NextInt64(0, 1L << Math.Min(width, 62))) | (width > 62 ? BigInteger.One << (width - 1) : 0)).ToArray();
+        }
         var address = new RtlSignal("addr", Math.Max(1, (depth - 1).ToString("b").Length), SignalKind.Input);
         var data = new RtlSignal("q", width, SignalKind.Wire);
         IReadOnlyList<RtlWritePort> writes = written ? [new RtlWritePort(address, new RtlSignal("d", width, SignalKind.Input), new RtlSignal("we", 1, SignalKind.Input))] : [];
-        var memory = new RtlMemory("m", width, depth, null, [new RtlReadPort(address, data, null)], writes) { Style = style };
+        var memory = new RtlMemory("m", width, depth, init, [new RtlReadPort(address, data, null)], writes) { Style = style };
         var module = new RtlModule("top", [address], [data], [], [], [memory], []);
         return new RtlDesign([module], "top");
     }

@@ -109,6 +109,31 @@ public sealed class DeviceFoldingTests
         Assert.True(large <= small, $"{name}: {large} cycles per frame on the HX8K, {small} on the UP5K");
     }
     /// <summary>
+    /// TFC_2W2A on the UP5K: with every weight memory in block RAM only the slowest design fits
+    /// (50,176 cycles, all 30 blocks), so the search tries again with weight memories of up to half
+    /// a block in LUTs: the faster design it finds fits with one in logic, and the same folding with
+    /// all weights in block RAM is over in blocks alone.
+    /// </summary>
+    [Fact]
+    public void Where_block_ram_alone_is_over_small_weight_memories_go_to_logic()
+    {
+        var device = Device.Parse("ice40-up5k");
+        var stages = StagePlanner.Plan(IntegerLowering.Lower(ModelLoader.Load(TestPaths.Example("qonnx-tfc/TFC_2W2A.onnx")), new CompileOptions()));
+
+        var (design, fit) = DeviceFolding.Fold(device, stages, new FoldingGoal.MaxLuts(device.LutBudget), widthGiven: true);
+
+        Assert.True(fit.Fits);
+        Assert.True(design.CyclesPerFrame < 50_176, $"{design.CyclesPerFrame} cycles per frame: no faster than with every weight in block RAM");
+        Assert.Equal(BlockRamUse.Of(design.Rtl, device.Fabric), fit.BlockRams);
+        var weights = design.Rtl.Modules.SelectMany(m => m.Memories).Where(r => r.Name.StartsWith("weights", StringComparison.Ordinal)).ToList();
+        Assert.Contains(weights, r => r.Style == HwFlow.Compiler.Rtl.MemoryStyle.Logic);
+        Assert.All(weights.Where(r => r.Style == HwFlow.Compiler.Rtl.MemoryStyle.Logic), r => Assert.InRange((long)r.Width * r.Depth, 1, device.BlockRamBits / 2));
+        var allInBlocks = HardwareGenerator.Generate(stages, design.Folding, new HardwareOptions { Fabric = device.Fabric, Device = device.Name });
+        var allInBlocksFit = DeviceFit.Of(device, RtlResourceCount.Of(allInBlocks.Rtl, device.Fabric), BlockRamUse.Of(allInBlocks.Rtl, device.Fabric));
+        Assert.True(allInBlocksFit.OverOnlyInBlockRams, $"the same folding with every weight memory in block RAM: {string.Join("; ", allInBlocksFit.Over())}");
+    }
+
+    /// <summary>
     /// The folding optimizer prices an HBNN layer's input banks as registers (an upper bound), and
     /// for fmnist-hbnn-cnn its smallest design came to 28,349 LUTs where the design estimate of that
     /// same folding gives 18,436: "nothing fits" must name the smallest design's own count.

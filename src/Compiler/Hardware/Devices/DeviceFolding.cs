@@ -26,6 +26,20 @@ public static class DeviceFolding
 {
     public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false)
     {
+        var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
+        var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options);
+        if (best is { } found && found.Fit.BlockRams < device.BlockRams) return found;
+        // Nothing fits, or what fits takes every block RAM: block RAM may be what holds the pace
+        // back, and small weight memories (up to half a block) can go to LUTs instead (TFC_2W2A on
+        // the UP5K: a 1,280-bit weight table takes a block of its own). The faster design of the two
+        // searches wins; the first search's reason is the one to give if neither fits.
+        var (inLogic, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 });
+        if (inLogic is { } faster && (best is null || faster.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame)) return faster;
+        return best ?? throw failure!;
+    }
+
+    private static ((HardwareDesign Design, DeviceFit Fit)? Best, Exception? Failure) FoldAtWidths(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven, HardwareOptions options)
+    {
         var widths = widthGiven ? [stages.InputWidth] : InputStream.PowerOfTwoWidths(stages, device.MaxInputWidth);
         (HardwareDesign Design, DeviceFit Fit)? best = null;
         Exception? failure = null;
@@ -33,7 +47,7 @@ public static class DeviceFolding
         {
             try
             {
-                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue);
+                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue, options);
                 if (best is null || folded.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame) best = folded;
             }
             catch (Exception e) when (e is UserError or FoldingGoalUnreachable)
@@ -41,14 +55,13 @@ public static class DeviceFolding
                 failure ??= e; // the narrowest stream's reason is the one to give if no width works
             }
         }
-        return best ?? throw failure!;
+        return (best, failure);
     }
 
     /// <param name="toBeat">The pace a narrower stream reached already: a repair is not tried at paces that could not beat it.</param>
-    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat)
+    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat, HardwareOptions options)
     {
         var shapes = StagePlanner.Shapes(stages);
-        var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
         var tried = new Dictionary<FoldingKey, Trial>();
         Trial Try(FoldingPlan plan)
         {

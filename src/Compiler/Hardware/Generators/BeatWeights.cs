@@ -29,12 +29,12 @@ public sealed class BeatWeights
 
     /// <param name="inverted">Neurons whose weight bits are stored inverted (null: none).</param>
     /// <param name="realInputs">Rows at or above it are padding: stored as 1 whatever the inversion, so a masked (0) activation adds nothing.</param>
-    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, LogicFabric fabric, IReadOnlyList<bool>? inverted = null,
+    public static BeatWeights Build(ModuleBuilder m, IntTensorAttr weights, int pe, int simd, RtlSignal address, HardwareOptions options, IReadOnlyList<bool>? inverted = null,
         int? realInputs = null)
     {
         var words = Words(weights, pe, simd, inverted, realInputs ?? weights.Shape[0]);
         if (words.Count == 1) return new BeatWeights(null, words[0], simd);
-        var style = MemoryPolicy.Style(fabric, MemoryKind.Weights, pe * simd, words.Count);
+        var style = MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd, words.Count, options.LogicWeightBits);
         return new BeatWeights(m.Rom("weights", pe * simd, words, address, style: style), 0, simd);
     }
 
@@ -47,7 +47,7 @@ public sealed class BeatWeights
     }
 
     /// <summary>Word a = fold * SF + beat: bit p*SIMD + l is 1 when weight (beat*SIMD + l, fold*PE + p) is +1 (flipped for inverted neurons).</summary>
-    private static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted, int realInputs)
+    internal static List<BigInteger> Words(IntTensorAttr w, int pe, int simd, IReadOnlyList<bool>? inverted, int realInputs)
     {
         int inputs = w.Shape[0], outputs = w.Shape[1];
         int beats = inputs / simd, folds = outputs / pe;

@@ -60,7 +60,7 @@ public static class BinaryMvu
         if (ThresholdFolding.Of(stage) is { } thresholds)
         {
             var (valid, data) = ThresholdMvu.Build(m, stage, thresholds, folding, loops, issue, bits, options);
-            int thresholdLatency = ThresholdMvu.PipelineLatency(loops, options);
+            int thresholdLatency = ThresholdMvu.PipelineLatency(loops, folding, options);
             var thresholdOutput = new StageOutput(m, library, pe * stage.OutputWidth, thresholdLatency, loops.SynapseFolds, valid, data);
             m.Assign(issue, m.And(buffer.Banks.ReadBankFull, m.Or(m.Not(loops.SynapseLast), thresholdOutput.Credit)));
             thresholdOutput.Track(m, m.And(issue, loops.SynapseLast));
@@ -71,7 +71,7 @@ public static class BinaryMvu
         if (coef is not null || shiftForm)
             coefAddress = simd >= chunk ? loops.WeightAddress : m.Counter("caddr", (long)loops.NeuronFolds * chunks, m.And(issue, chunkEnd)).Value;
 
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, realInputs: stage.RealInputs);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options, realInputs: stage.RealInputs);
 
         // S1: the issued beat, with its weights from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");

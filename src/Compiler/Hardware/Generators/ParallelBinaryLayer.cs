@@ -76,7 +76,7 @@ public static class ParallelBinaryLayer
         var valid1 = m.DelayReset(issue, 1, "s1_valid");
 
         int width = BitWidth.ToHoldSigned(-(inputs + 1), inputs);
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), outputs, inputs, m.Const(0, 1), options.Fabric, fold.Inverted, stage.RealInputs);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), outputs, inputs, m.Const(0, 1), options, fold.Inverted, stage.RealInputs);
         if (!weights.Wired) throw new InvalidOperationException($"{stage.Name}: a one-fold layer's weights are one constant word");
         var trees = new List<(RtlSignal Fires, int Latency)>();
         for (int p = 0; p < outputs; p++)

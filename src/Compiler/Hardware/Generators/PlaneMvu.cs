@@ -40,7 +40,7 @@ public static class PlaneMvu
         int wordPlanes = bipolar ? 1 : wPlanes;
         var words = Words(weights, pe, simd, wordPlanes, stage.RealInputs, bipolar);
         RtlSignal? rom = words.Count == 1 ? null
-            : m.Rom("weights", pe * simd * wordPlanes, words, loops.WeightAddress, style: MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd * wordPlanes, words.Count));
+            : m.Rom("weights", pe * simd * wordPlanes, words, loops.WeightAddress, style: MemoryPolicy.Style(options.Fabric, MemoryKind.Weights, pe * simd * wordPlanes, words.Count, options.LogicWeightBits));
 
         // S1: the beat's activations, with its weight word from the ROM
         var valid1 = m.DelayReset(issue, 1, "s1_valid");

@@ -21,15 +21,17 @@ namespace HwFlow.Compiler.Hardware.Generators;
 internal static class ThresholdMvu
 {
     /// <summary>Cycles from issuing a neuron fold's last beat to its bits entering the output FIFO.</summary>
-    public static int PipelineLatency(FoldCounters loops, HardwareOptions options) =>
-        SplitAccumulator.Applies(loops, options) ? SplitAccumulator.PipelineLatency : 2;
+    public static int PipelineLatency(FoldCounters loops, LayerFolding folding, HardwareOptions options) =>
+        LookupAccumulator.Applies(loops, folding, options) ? LookupAccumulator.PipelineLatency(folding)
+        : SplitAccumulator.Applies(loops, options) ? SplitAccumulator.PipelineLatency : 2;
 
     public static (RtlSignal PushValid, RtlSignal PushData) Build(ModuleBuilder m, MvuStage stage, ThresholdFolding fold, LayerFolding folding,
         FoldCounters loops, RtlSignal issue, RtlSignal bits, HardwareOptions options)
     {
         int pe = folding.Pe, simd = folding.Simd, n = fold.Inputs;
         int width = BitWidth.ToHoldSigned(-(n + 1), n);
-        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options.Fabric, fold.Inverted, stage.RealInputs);
+        if (LookupAccumulator.Applies(loops, folding, options)) return LookupAccumulator.Build(m, stage, fold, folding, loops, issue, bits, options);
+        var weights = BeatWeights.Build(m, stage.Mvu.IntTensor("weights"), pe, simd, loops.WeightAddress, options, fold.Inverted, stage.RealInputs);
 
         if (SplitAccumulator.Applies(loops, options)) return SplitAccumulator.Build(m, fold, folding, loops, issue, bits, weights, options);
 

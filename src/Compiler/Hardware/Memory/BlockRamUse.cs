@@ -1,4 +1,6 @@
 using HwFlow.Compiler.Hardware.Compression;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using HwFlow.Compiler.Rtl;
 
 namespace HwFlow.Compiler.Hardware.Memory;
@@ -6,7 +8,7 @@ namespace HwFlow.Compiler.Hardware.Memory;
 /// <summary>
 /// The block RAMs a generated design asks for: every memory marked for block RAM, and every
 /// memory left to the synthesis tool that the tool maps to block RAM, each rounded up to whole
-/// blocks of the fabric's best word shape.
+/// blocks of the shape the synthesis tool picks (BlockRam.Map).
 /// </summary>
 public static class BlockRamUse
 {
@@ -19,14 +21,42 @@ public static class BlockRamUse
         int blocks = 0;
         foreach (var module in design.Modules)
         {
-            int perInstance = module.Memories.Where(m => InBlockRam(m, fabric)).Sum(m => BlockRam.Blocks(fabric, m.Width, m.Depth));
+            int perInstance = module.Memories.Where(m => InBlockRam(m, fabric)).Sum(m => Mapping(m, fabric).Blocks);
             blocks += perInstance * instances.GetValueOrDefault(module.Name);
         }
         return blocks;
     }
 
+    /// <summary>How the synthesis tool lays <paramref name="memory"/> out in blocks, after dropping a ROM's constant bits.</summary>
+    public static BlockRamMapping Mapping(RtlMemory memory, LogicFabric fabric)
+        => BlockRam.Map(fabric, StoredWidth(memory), memory.Depth, memory.WritePorts.Count > 0);
+
+    /// <summary>
+    /// The data bits that need storing: yosys (opt_mem) replaces a ROM's bit that has one value in
+    /// every word by that constant before it maps the memory, so an 18-bit bias ROM whose top two
+    /// bits are the same sign everywhere takes one 16-bit block (mnist-bnn-mlp).
+    /// </summary>
+    public static int StoredWidth(RtlMemory memory)
+    {
+        if (memory.WritePorts.Count > 0) return memory.Width;
+        return StoredWidths.GetValue(memory, m =>
+        {
+            if (m.Init is null || m.Init.Count == 0) return new StrongBox<int>(0);
+            BigInteger ones = BigInteger.Zero, all = (BigInteger.One << m.Width) - 1, zeros = all;
+            foreach (var word in m.Init) { ones |= word; zeros &= word; }
+            // a word past the init list reads as zero
+            if (m.Init.Count < m.Depth) zeros = BigInteger.Zero;
+            var varying = ones & ~zeros & all;
+            int count = 0;
+            for (int b = 0; b < m.Width; b++) if (!(varying >> b).IsEven) count++;
+            return new StrongBox<int>(count);
+        }).Value;
+    }
+
+    private static readonly ConditionalWeakTable<RtlMemory, StrongBox<int>> StoredWidths = new();
+
     /// <summary>Whether <paramref name="memory"/> ends up in block RAM: marked so, or left to the tool and mapped there by it.</summary>
-    internal static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
+    public static bool InBlockRam(RtlMemory memory, LogicFabric fabric) => memory.Style switch
     {
         MemoryStyle.Block => true,
         MemoryStyle.Logic => false,
@@ -57,17 +87,16 @@ public static class BlockRamUse
     /// <summary>
     /// yosys's choice for an unmarked memory on iCE40 (memory_libmap in synth_ice40): the cheaper
     /// of soft logic, at 1/16 per bit for a ROM and 1 per bit for a RAM, and block RAM, at 64 per
-    /// SB_RAM40_4K (ice40/brams.txt); a tie goes to logic. So a 32 x 64 ROM (two blocks) is
-    /// 256 LUTs of logic, a 16 x 128 ROM one block. Measured with yosys 0.23 on 17 ROM shapes.
+    /// SB_RAM40_4K (ice40/brams.txt) plus its read multiplexer (<see cref="BlockRam.Map"/>); a tie
+    /// goes to logic. So a 32 x 64 ROM (two blocks) is 256 LUTs of logic, a 16 x 128 ROM one block.
+    /// Measured with yosys 0.23 on 17 ROM shapes.
     /// </summary>
     private static bool Ice40MapsToBlock(RtlMemory memory)
     {
-        long bits = (long)memory.Width * memory.Depth;
-        double logicCost = memory.WritePorts.Count == 0 ? bits / 16.0 : bits;
-        return logicCost > Ice40BlockCost * BlockRam.Blocks(LogicFabric.Lut4, memory.Width, memory.Depth);
+        long bits = (long)StoredWidth(memory) * memory.Depth;
+        double logicCost = memory.WritePorts.Count > 0 ? bits : bits / 16.0;
+        return logicCost > Mapping(memory, LogicFabric.Lut4).Cost;
     }
-
-    private const double Ice40BlockCost = 64;
 
     /// <summary>How many times each module is instantiated below (and including) <paramref name="root"/>.</summary>
     private static Dictionary<string, int> Instances(RtlDesign design, string root)

@@ -25,9 +25,10 @@ public enum MemoryKind
 /// </summary>
 public static class MemoryPolicy
 {
-    public static MemoryStyle Style(LogicFabric fabric, MemoryKind kind, int width, long depth) => kind switch
+    /// <param name="logicWeightBits">Weights of at most this many bits go to logic too (<see cref="HardwareOptions.LogicWeightBits"/>).</param>
+    public static MemoryStyle Style(LogicFabric fabric, MemoryKind kind, int width, long depth, long logicWeightBits = 0) => kind switch
     {
-        MemoryKind.Weights => MemoryStyle.Block,
+        MemoryKind.Weights => width * depth <= logicWeightBits ? MemoryStyle.Logic : MemoryStyle.Block,
         _ => (long)width * depth * 16 <= BlockRam.BlockBits(fabric) || depth <= LogicDepth(fabric) && width <= 16 ? MemoryStyle.Logic : MemoryStyle.Block,
     };
 

@@ -11,19 +11,15 @@ public sealed partial class BitBlaster
 {
     /// <summary>
     /// The read data of a block RAM memory: straight from one block, or, when the memory is deeper
-    /// than the block shape yosys picks (the fewest blocks), a multiplexer over the blocks of each
+    /// than the block shape yosys picks (BlockRam.Map), a multiplexer over the blocks of each
     /// bit selected by the registered high address bits (flip-flops whose D is set once the address is blasted).
     /// </summary>
     private int[] Cascade(RtlMemory m, short owner, RtlReadPort port, List<(RtlReadPort, BitFlop[], int)> cascades)
     {
-        // among the shapes with the fewest blocks yosys takes the deepest, whose cascade is shortest
-        // (mnist-bnn-cnn's 16 x 50,176 weights: 196 blocks as 256 x 16, 512 x 8 or 1,024 x 4; yosys
-        // 0.23 placed them 4 wide and 49 deep, a 49:1 multiplexer a bit rather than 196:1)
-        var shape = BlockRam.Shapes(_fabric).OrderBy(s => (long)Math.Ceiling((double)m.Width / s.Width) * (long)Math.Ceiling((double)m.Depth / s.Depth))
-            .ThenByDescending(s => s.Depth).First();
-        int deep = (int)Math.Ceiling((double)m.Depth / shape.Depth);
+        var shape = BlockRamUse.Mapping(m, _fabric);
+        int deep = shape.Deep;
         if (deep <= 1) return Sources(m.Width);
-        int low = BitWidth.ToIndex(shape.Depth);
+        int low = BitWidth.ToIndex(shape.Shape.Depth);
         int selectBits = BitWidth.ToIndex(deep);
         var select = Enumerable.Range(0, selectBits).Select(_ => Flop(owner, false)).ToArray();
         cascades.Add((port, select, low));
