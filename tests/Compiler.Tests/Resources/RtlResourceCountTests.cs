@@ -152,6 +152,22 @@ public sealed class RtlResourceCountTests
     }
 
     [Theory]
+    [InlineData(182, false)] // 72 x 182: 13,104 bits, 205 as logic against two RAMB18 at 257, so LUTs and 72 read flip-flops
+    [InlineData(1024, true)] // 72 x 1,024: 1,152 against four RAMB18, block RAM
+    public void A_7_series_rom_stays_in_logic_where_memory_libmap_prices_it_below_its_blocks(int depth, bool block)
+    {
+        var random = new Random(depth);
+        var words = Enumerable.Range(0, depth).Select(_ => ((System.Numerics.BigInteger)random.NextInt64(1L << 36) << 36) | random.NextInt64(1L << 36)).ToArray();
+        var m = new ModuleBuilder("rom", withReset: false);
+        var q = m.Rom("weights", 72, words, m.Input("a", depth == 182 ? 8 : 10));
+        m.Assign(m.Output("q", 72), q);
+        var count = Count(m, LogicFabric.Lut6);
+        Assert.Equal(block ? 72 * depth : 0, count.BlockRamBits);
+        Assert.Equal(block ? 0 : 72, count.Ffs);
+        if (!block) Assert.True(count.Luts[LutClass.Memory] >= 72 * 3, $"{count.Luts[LutClass.Memory]} LUTs"); // 182 words: at least three LUT6 a bit
+    }
+
+    [Theory]
     [InlineData(3, 1, 0)]
     [InlineData(16, 1, 0)]
     [InlineData(17, 1, 1)]  // SRL16E + FDRE
