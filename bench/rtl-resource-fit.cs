@@ -57,7 +57,7 @@ foreach (var folder in Directory.GetDirectories(work).Order(StringComparer.Ordin
     {
         string instance = part.Instance.Length == 0 ? LayerResources.TopLevel : part.Instance;
         if (!yosys.TryGetValue(instance, out var y)) continue;
-        samples.Add(new Sample(Path.GetFileName(folder), folding, instance, y.Luts, y.Ffs, part, y.EstimatedLuts, y.EstimatedFfs));
+        samples.Add(new Sample(Path.GetFileName(folder), folding, instance, y.Luts, y.Ffs, part, y.EstimatedLuts, y.EstimatedFfs) { YosysLutMemory = y.LutMemory });
     }
     Console.Error.WriteLine($"{Path.GetFileName(folder)}: {counted.Count} parts");
 }
@@ -77,11 +77,12 @@ md.AppendLine("|---|---:|---:|");
 foreach (var c in classes) md.AppendLine(string.Create(inv, $"| {LutClasses.Name(c)} | {coef[c]:0.000} | {samples.Sum(s => s.Count.Luts[c])} |"));
 md.AppendLine();
 var designs = samples.GroupBy(s => s.Build).ToList();
-int lutOk = 0, ffOk = 0, modelLutOk = 0, modelFfOk = 0;
+int lutOk = 0, ffOk = 0, modelLutOk = 0, modelFfOk = 0, totalOk = 0;
+bool lut6 = fabric == LogicFabric.Lut6;
 md.AppendLine("Per design (sum of its layers and argmax, the top level left out on both sides):");
 md.AppendLine();
-md.AppendLine("| build | folding | yosys LUT | RTL raw | RTL fitted | error | parametric model | error | yosys FF | RTL FF | error | parametric model | error |");
-md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+md.AppendLine("| build | folding | yosys LUT | RTL raw | RTL fitted | error | parametric model | error | yosys FF | RTL FF | error | parametric model | error |" + (lut6 ? " yosys LUT memory | RTL LUT memory | yosys LUT + memory | RTL fitted + memory | error |" : ""));
+md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (lut6 ? "---:|---:|---:|---:|---:|" : ""));
 foreach (var d in designs)
 {
     var parts = d.Where(s => s.Part != LayerResources.TopLevel).ToList();
@@ -92,10 +93,14 @@ foreach (var d in designs)
     long ml = parts.Sum(s => s.ModelLuts ?? 0), mf = parts.Sum(s => s.ModelFfs ?? 0);
     if (Math.Abs(ml - yl) <= 0.1 * yl) modelLutOk++;
     if (Math.Abs(mf - yf) <= 0.1 * yf) modelFfOk++;
-    md.AppendLine(string.Create(inv, $"| {d.Key} | {d.First().Folding} | {yl} | {raw} | {est:0} | {Pct(est, yl)} | {ml} | {Pct(ml, yl)} | {yf} | {ff} | {Pct(ff, yf)} | {mf} | {Pct(mf, yf)} |"));
+    int ym = parts.Sum(s => s.YosysLutMemory), rm = parts.Sum(s => s.Count.LutMemory);
+    if (Math.Abs(est + rm - yl - ym) <= 0.1 * (yl + ym)) totalOk++;
+    md.AppendLine(string.Create(inv, $"| {d.Key} | {d.First().Folding} | {yl} | {raw} | {est:0} | {Pct(est, yl)} | {ml} | {Pct(ml, yl)} | {yf} | {ff} | {Pct(ff, yf)} | {mf} | {Pct(mf, yf)} |")
+        + (lut6 ? string.Create(inv, $" {ym} | {rm} | {yl + ym} | {est + rm:0} | {Pct(est + rm, yl + ym)} |") : ""));
 }
 md.AppendLine();
-md.AppendLine($"Within 10 %: LUT {lutOk} of {designs.Count} designs, FF {ffOk} of {designs.Count} (the parametric model: LUT {modelLutOk}, FF {modelFfOk}).");
+md.AppendLine($"Within 10 %: LUT {lutOk} of {designs.Count} designs, FF {ffOk} of {designs.Count} (the parametric model: LUT {modelLutOk}, FF {modelFfOk})."
+    + (lut6 ? $" LUT + LUT memory: {totalOk} of {designs.Count}." : ""));
 var layers = samples.Where(s => s.Part != LayerResources.TopLevel).ToList();
 md.AppendLine($"Per layer within 10 %: LUT {layers.Count(s => Math.Abs(Estimate(s) - s.YosysLuts) <= 0.1 * s.YosysLuts)} of {layers.Count}, FF {layers.Count(s => Math.Abs(s.Count.Ffs - s.YosysFfs) <= 0.1 * s.YosysFfs)} of {layers.Count}.");
 if (fit && designs.Count > 2)
@@ -104,9 +109,9 @@ if (fit && designs.Count > 2)
     md.AppendLine();
     md.AppendLine("Leave one design out (coefficients fitted on the other designs):");
     md.AppendLine();
-    md.AppendLine("| build | yosys LUT | RTL fitted without it | error |");
-    md.AppendLine("|---|---:|---:|---:|");
-    int heldOk = 0;
+    md.AppendLine("| build | yosys LUT | RTL fitted without it | error |" + (lut6 ? " yosys LUT + memory | RTL + memory without it | error |" : ""));
+    md.AppendLine("|---|---:|---:|---:|" + (lut6 ? "---:|---:|---:|" : ""));
+    int heldOk = 0, heldTotalOk = 0;
     foreach (var d in designs)
     {
         var others = Fit(samples.Where(s => s.Build != d.Key && s.Part != LayerResources.TopLevel).ToList());
@@ -114,10 +119,12 @@ if (fit && designs.Count > 2)
         int yl = parts.Sum(s => s.YosysLuts);
         double est = parts.Sum(s => classes.Sum(c => others[c] * s.Count.Luts[c]));
         if (Math.Abs(est - yl) <= 0.1 * yl) heldOk++;
-        md.AppendLine(string.Create(inv, $"| {d.Key} | {yl} | {est:0} | {Pct(est, yl)} |"));
+        int ym = parts.Sum(s => s.YosysLutMemory), rm = parts.Sum(s => s.Count.LutMemory);
+        if (Math.Abs(est + rm - yl - ym) <= 0.1 * (yl + ym)) heldTotalOk++;
+        md.AppendLine(string.Create(inv, $"| {d.Key} | {yl} | {est:0} | {Pct(est, yl)} |") + (lut6 ? string.Create(inv, $" {yl + ym} | {est + rm:0} | {Pct(est + rm, yl + ym)} |") : ""));
     }
     md.AppendLine();
-    md.AppendLine($"Held out, within 10 %: LUT {heldOk} of {designs.Count} designs.");
+    md.AppendLine($"Held out, within 10 %: LUT {heldOk} of {designs.Count} designs." + (lut6 ? $" LUT + LUT memory: {heldTotalOk} of {designs.Count}." : ""));
 }
 md.AppendLine();
 md.AppendLine("Per part:");
@@ -133,9 +140,10 @@ foreach (var s in samples)
 var outDir = Path.Combine("bench", "results", "rtl-resource-fit");
 Directory.CreateDirectory(outDir);
 File.WriteAllText(Path.Combine(outDir, $"{target}-residuals.md"), md.ToString());
-var csv = new StringBuilder("build;folding;part;yosys luts;yosys ffs;rtl ffs;block ram bits;carries;" + string.Join(';', classes.Select(LutClasses.Name)) + "\n");
+var csv = new StringBuilder("build;folding;part;yosys luts;yosys ffs;rtl ffs;block ram bits;carries;" + string.Join(';', classes.Select(LutClasses.Name)) + (lut6 ? ";yosys lut memory;rtl lut memory" : "") + "\n");
 foreach (var s in samples)
-    csv.AppendLine($"{s.Build};{s.Folding};{s.Part};{s.YosysLuts};{s.YosysFfs};{s.Count.Ffs};{s.Count.BlockRamBits};{s.Count.Carries};" + string.Join(';', classes.Select(c => s.Count.Luts[c])));
+    csv.AppendLine($"{s.Build};{s.Folding};{s.Part};{s.YosysLuts};{s.YosysFfs};{s.Count.Ffs};{s.Count.BlockRamBits};{s.Count.Carries};" + string.Join(';', classes.Select(c => s.Count.Luts[c]))
+        + (lut6 ? $";{s.YosysLutMemory};{s.Count.LutMemory}" : ""));
 File.WriteAllText(Path.Combine(outDir, $"{target}-samples.csv"), csv.ToString());
 Console.WriteLine(md.ToString());
 if (fit && args.Contains("--write"))
@@ -219,4 +227,8 @@ static double[] Solve(double[,] a, double[] b)
     return [.. Enumerable.Range(0, n).Select(i => m[i, i] == 0 ? 1.0 : x[i] / m[i, i])];
 }
 
-sealed record Sample(string Build, string Folding, string Part, int YosysLuts, int YosysFfs, RtlPartCount Count, long? ModelLuts, long? ModelFfs);
+sealed record Sample(string Build, string Folding, string Part, int YosysLuts, int YosysFfs, RtlPartCount Count, long? ModelLuts, long? ModelFfs)
+{
+    /// <summary>7 series LUTs used as memory (SRL, LUT RAM) in yosys's netlist, beside YosysLuts (LUT1..LUT6).</summary>
+    public int YosysLutMemory { get; init; }
+}

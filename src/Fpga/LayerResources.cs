@@ -10,7 +10,11 @@ namespace HwFlow.Fpga;
 /// and output FIFO), the argmax, or what the top level keeps itself; yosys cell counts beside the
 /// compiler's estimate for the same part.
 /// </summary>
-public sealed record LayerUse(string Part, string Instance, int Luts, int Ffs, int Carries, double BlockRams, long? EstimatedLuts, long? EstimatedFfs);
+public sealed record LayerUse(string Part, string Instance, int Luts, int Ffs, int Carries, double BlockRams, long? EstimatedLuts, long? EstimatedFfs)
+{
+    /// <summary>7 series LUTs used as memory (SRL16E/SRLC32E one each, RAM32X1D/RAM64X1D two, RAM32M/RAM64M/RAM128X1D four), not in <see cref="Luts"/>.</summary>
+    public int LutMemory { get; init; }
+}
 
 /// <summary>
 /// Where the LUTs go: the flattened netlist's cells attributed to the top level's instances. yosys
@@ -25,6 +29,12 @@ public static class LayerResources
     private static readonly string[] Luts = ["SB_LUT4", "LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6"];
     private static readonly string[] FlipFlops = ["SB_DFF", "FDRE", "FDSE", "FDCE", "FDPE"];
     private static readonly string[] Carries = ["SB_CARRY", "CARRY4"];
+
+    private static readonly Dictionary<string, int> LutMemoryLuts = new(StringComparer.Ordinal)
+    {
+        ["SRL16E"] = 1, ["SRLC32E"] = 1, ["RAM32X1S"] = 1, ["RAM64X1S"] = 1, ["RAM32X1D"] = 2, ["RAM64X1D"] = 2, ["RAM128X1S"] = 2,
+        ["RAM128X1D"] = 4, ["RAM256X1S"] = 4, ["RAM32M"] = 4, ["RAM64M"] = 4,
+    };
 
     /// <summary>The split of <paramref name="netlist"/>, with the estimates of the build's report.json beside each layer (when it has one).</summary>
     public static IReadOnlyList<LayerUse> Of(YosysNetlist netlist, string buildFolder)
@@ -50,7 +60,10 @@ public static class LayerResources
             string part = estimate.Key ?? instance;
             uses.Add(new LayerUse(part, instance, Count(cells, Luts), Count(cells, FlipFlops), Count(cells, Carries),
                 cells.Count(c => c.Type is "SB_RAM40_4K" or "RAMB36E1") + (0.5 * cells.Count(c => c.Type == "RAMB18E1")),
-                estimate.Key is null ? null : estimate.Value.Luts, estimate.Key is null ? null : estimate.Value.Ffs));
+                estimate.Key is null ? null : estimate.Value.Luts, estimate.Key is null ? null : estimate.Value.Ffs)
+            {
+                LutMemory = cells.Sum(c => LutMemoryLuts.GetValueOrDefault(c.Type)),
+            });
         }
         return uses;
     }

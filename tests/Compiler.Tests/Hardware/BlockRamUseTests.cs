@@ -93,12 +93,15 @@ public sealed class BlockRamUseTests
         Assert.Equal(2, BlockRamUse.Of(OneMemory(18, 256, false, MemoryStyle.Block, words), LogicFabric.Lut4));
     }
 
-    /// <summary>Unmarked memories on xc7, as yosys 0.23 `synth_xilinx` mapped them in the session 14 xc7 samples (RAMB18 count, 0 = logic or LUT RAM).</summary>
+    /// <summary>Unmarked memories on xc7, as yosys 0.23 `synth_xilinx` mapped them in the xc7 samples (sessions 14-16; RAMB18 count, 0 = logic or LUT RAM).</summary>
     [Theory]
     [InlineData(18, 256, false, 0)]  // ROM: flip-flop mapping (the read multiplexers in LUTs)
     [InlineData(16, 256, false, 0)]
     [InlineData(45, 64, false, 0)]
     [InlineData(17, 1024, false, 1)] // a ROM of one RAMB18
+    [InlineData(1120, 182, false, 0)] // mnist-bnn-mlp at l0 10 x 112: 3,185 as logic against 16 RAMB36 at 4,114
+    [InlineData(280, 728, false, 16)] // the same bits 4x deeper: 8 RAMB36 at 2,058, block RAM
+    [InlineData(36, 182, false, 0)]  // 102 against a RAMB18 at 131 (`debug memory_libmap`)
     [InlineData(17, 128, true, 0)]   // RAM128X1D
     [InlineData(224, 56, true, 0)]   // 75 RAM64M
     [InlineData(128, 98, true, 4)]   // two RAMB36 in 72-wide SDP: four RAMB18 of bits

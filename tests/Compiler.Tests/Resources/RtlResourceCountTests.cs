@@ -1,4 +1,5 @@
 using HwFlow.Compiler.Hardware.Compression;
+using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Rtl;
 using HwFlow.Compiler.Tests.Hardware;
@@ -106,6 +107,79 @@ public sealed class RtlResourceCountTests
         Assert.True(count.Luts[LutClass.Shift] > 0);
         Assert.Equal(8, count.Luts[LutClass.Mux]);
         Assert.Equal(count.RawLuts, count.Luts[LutClass.Shift] + count.Luts[LutClass.Mux]);
+    }
+
+    [Theory]
+    [InlineData(LogicFabric.Lut4)]
+    [InlineData(LogicFabric.Lut6)]
+    public void Shift_registers_and_distributed_ram_are_lut_memory_on_7_series(LogicFabric fabric)
+    {
+        // yosys 0.23 synth_xilinx of the same module in Verilog: 3 SRL16E, 1 SRLC32E, 18 RAM64M,
+        // 34 FDRE (the 17-stage chain keeps its last stage, the two memories their read data);
+        // synth_ice40 has no LUT memory: flip-flops and block RAM
+        var m = new ModuleBuilder("lutmem", withReset: false);
+        var e = m.Input("e", 1);
+        foreach (int stages in new[] { 3, 17, 40 })
+        {
+            var previous = m.Input($"d{stages}", 1);
+            for (int i = 0; i < stages; i++)
+            {
+                var stage = m.Register($"s{stages}_{i}", 1, useReset: false);
+                m.Next(stage, previous, e);
+                previous = stage;
+            }
+            m.Assign(m.Output($"q{stages}", 1), previous);
+        }
+        var a = m.Ram("ma", 16, 64, m.Input("ra", 6), null, m.Input("wa", 6), m.Input("wd", 16), m.Input("we", 1));
+        var b = m.Ram("mb", 17, 128, m.Input("rb", 7), null, m.Input("wb", 7), m.Input("wdb", 17), m.Input("web", 1));
+        m.Assign(m.Output("qa", 16), a);
+        m.Assign(m.Output("qb", 17), b);
+        var count = Count(m, fabric);
+        if (fabric == LogicFabric.Lut6)
+        {
+            Assert.Equal(4 + (18 * 4), count.LutMemory);
+            Assert.Equal(34, count.Ffs);
+            // they take the device's LUTs as logic does: the device check adds them to the fitted logic LUTs
+            var fit = DeviceFit.Of(Device.Parse("xc7a35t"), [count], 0);
+            Assert.Equal((long)Math.Ceiling(RtlResourceCoefficients.Luts(count, fabric) + count.LutMemory), fit.EstimatedLuts);
+        }
+        else
+        {
+            Assert.Equal(0, count.LutMemory);
+            Assert.True(count.Ffs >= 3 + 17 + 40); // the chains stay flip-flops, both memories block RAM
+            Assert.Equal((16 * 64) + (17 * 128), count.BlockRamBits);
+        }
+    }
+
+    [Theory]
+    [InlineData(182, false)] // 72 x 182: 13,104 bits, 205 as logic against two RAMB18 at 257, so LUTs and 72 read flip-flops
+    [InlineData(1024, true)] // 72 x 1,024: 1,152 against four RAMB18, block RAM
+    public void A_7_series_rom_stays_in_logic_where_memory_libmap_prices_it_below_its_blocks(int depth, bool block)
+    {
+        var random = new Random(depth);
+        var words = Enumerable.Range(0, depth).Select(_ => ((System.Numerics.BigInteger)random.NextInt64(1L << 36) << 36) | random.NextInt64(1L << 36)).ToArray();
+        var m = new ModuleBuilder("rom", withReset: false);
+        var q = m.Rom("weights", 72, words, m.Input("a", depth == 182 ? 8 : 10));
+        m.Assign(m.Output("q", 72), q);
+        var count = Count(m, LogicFabric.Lut6);
+        Assert.Equal(block ? 72 * depth : 0, count.BlockRamBits);
+        Assert.Equal(block ? 0 : 72, count.Ffs);
+        if (!block) Assert.True(count.Luts[LutClass.Memory] >= 72 * 3, $"{count.Luts[LutClass.Memory]} LUTs"); // 182 words: at least three LUT6 a bit
+    }
+
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(16, 1, 0)]
+    [InlineData(17, 1, 1)]  // SRL16E + FDRE
+    [InlineData(18, 1, 0)]  // SRLC32E
+    [InlineData(33, 1, 1)]
+    [InlineData(40, 2, 0)]  // SRLC32E + SRL16E
+    [InlineData(65, 2, 1)]
+    [InlineData(300, 10, 0)] // two 128-stage cascades of 4, then 44: 2
+    public void A_chain_takes_the_shift_register_luts_yosys_maps_it_to(int depth, int luts, int ffs)
+    {
+        // 3-65 measured: yosys 0.23 synth_xilinx of a single chain of that length with an enable
+        Assert.Equal((luts, ffs), Xc7LutMemory.ShiftRegister(depth));
     }
 
     [Fact]

@@ -37,9 +37,12 @@ public sealed record DeviceFit(string Device, long EstimatedLuts, long LutBudget
         return fit;
     }
 
-    /// <summary>The count of the design's RTL against the device, unchecked.</summary>
+    /// <summary>
+    /// The count of the design's RTL against the device, unchecked. On 7 series the LUTs are logic
+    /// LUTs and LUTs used as memory (shift registers, distributed RAM): both take the device's LUTs.
+    /// </summary>
     public static DeviceFit Of(Device device, IReadOnlyList<RtlPartCount> counted, int blockRams) =>
-        new(device.Name, (long)Math.Ceiling(counted.Sum(p => RtlResourceCoefficients.Luts(p, device.Fabric))), device.LutBudget, device.Luts, blockRams, device.BlockRams)
+        new(device.Name, (long)Math.Ceiling(counted.Sum(p => RtlResourceCoefficients.Luts(p, device.Fabric) + p.LutMemory)), device.LutBudget, device.Luts, blockRams, device.BlockRams)
         {
             EstimatedCells = LogicCells.Of(device.Fabric, counted),
             CellBudget = LogicCells.Budget(device),

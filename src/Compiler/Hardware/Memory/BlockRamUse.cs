@@ -65,24 +65,29 @@ public static class BlockRamUse
 
     /// <summary>
     /// yosys 0.23 synth_xilinx's choice for an unmarked memory, measured on the xc7 sample builds
-    /// (bench/rtl-synth-xc7.sh, "using FF mapping" against "mapping memory ... via"). ROMs of up to
-    /// 4,608 bits (18 x 256, 16 x 256, 45 x 64, 19 x 64) stay in logic, a 17 x 1,024 ROM takes a
-    /// RAMB18. A written memory is LUT RAM when its LUTs (RAM32M 6 bits of 32 words, RAM64M 3 of
+    /// (bench/rtl-synth-xc7.sh, "using FF mapping" against "mapping memory ... via"). A ROM stays in
+    /// logic when its stored bits at 1/64 each (memory_libmap's "logic fallback" cost) cost less
+    /// than its blocks at 257 a RAMB36 (128.5 a RAMB18): so 18 x 256, 45 x 64 and 10 x 576 stay in
+    /// logic, 17 x 1,024 takes a RAMB18, and a wide shallow ROM stays in logic however big:
+    /// mnist-bnn-mlp's 1,120 x 182 weights (3,185 against 16 RAMB36 at 4,114, `debug memory_libmap`)
+    /// became 182 x 1,120 words of LUTs and 1,120 flip-flops, where 280 x 728 (3,185 against 2,058)
+    /// took block RAM. A written memory is LUT RAM when its LUTs (RAM32M 6 bits of 32 words, RAM64M 3 of
     /// 64, RAM128X1D 1 of 128, each 4 LUTs) cost less than its RAMB18s at 1.5 LUT per 129 (the
     /// library's block cost): 17 x 128 and 224 x 56 (75 RAM64M) were LUT RAM, 128 x 98 and
     /// 18 x 256 block RAM. (The earlier rule, 1/16 of a RAMB18, sent all of them to block RAM.)
     /// </summary>
     private static bool Xc7MapsToBlock(RtlMemory memory)
     {
-        if (memory.WritePorts.Count == 0) return (long)memory.Width * memory.Depth > Xc7RomLogicBits;
+        if (memory.WritePorts.Count == 0) return StoredWidth(memory) * (double)memory.Depth * Xc7RomLogicCost > Xc7RomBlockCost * Mapping(memory, LogicFabric.Lut6).Blocks;
         long lutRam = memory.Depth <= 32 ? 4L * ((memory.Width + 5) / 6) : memory.Depth <= 64 ? 4L * ((memory.Width + 2) / 3)
             : memory.Depth <= 128 ? 4L * memory.Width : long.MaxValue / 4;
         return Xc7LutRamCost * lutRam > Xc7BlockCost * BlockRam.Blocks(LogicFabric.Lut6, memory.Width, memory.Depth);
     }
 
-    private const long Xc7RomLogicBits = 8_192;
+    private const double Xc7RomLogicCost = 1.0 / 64;
     private const double Xc7LutRamCost = 1.5;
     private const double Xc7BlockCost = 129;
+    private const double Xc7RomBlockCost = 128.5;
 
     /// <summary>
     /// yosys's choice for an unmarked memory on iCE40 (memory_libmap in synth_ice40): the cheaper

@@ -26,7 +26,10 @@ public sealed partial class BitBlaster
         short previousOwner = Graph.Owner;
         byte previousKind = Graph.Kind;
         Graph.Owner = owner;
-        Graph.Kind = BlockRamCascade;
+        // 7 series: yosys packs an unmarked ROM into nearly full blocks, a width slice at a time
+        // (mnist-hbnn-mlp's 10 x 200,704 weights: 9 bits in 49 blocks of 4,096 x 9 and one in 7 of
+        // 32,768 x 1, 448 multiplexer inputs where this shape has 250), so its multiplexer has a class of its own
+        Graph.Kind = _fabric == LogicFabric.Lut6 && m.Style == MemoryStyle.Auto && m.WritePorts.Count == 0 ? RomCascade : BlockRamCascade;
         var q = select.Select(f => f.Q).ToArray();
         var data = new int[m.Width];
         for (int i = 0; i < m.Width; i++)
@@ -98,6 +101,7 @@ public sealed partial class BitBlaster
                 foreach (var b in address) Sinks.Add((b, owner));
                 int enable = m.ReadPorts[p].Enable is null ? BitGraph.One : Bits(m.ReadPorts[p].Enable!)[0];
                 var lutRam = Sources(m.Width);
+                LutRamLuts[owner] = LutRamLuts.GetValueOrDefault(owner) + Xc7LutMemory.Ram(m.Width, m.Depth);
                 for (int i = 0; i < m.Width; i++) { data[p][i].D = lutRam[i]; data[p][i].Enable = enable; }
             }
             return;

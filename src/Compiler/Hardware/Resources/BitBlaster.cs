@@ -31,6 +31,9 @@ public sealed partial class BitBlaster
     /// <summary>The read multiplexer behind a block RAM memory deeper than one block holds.</summary>
     public const byte BlockRamCascade = 101;
 
+    /// <summary>7 series: the read multiplexer behind an unmarked ROM deeper than one block (yosys packs it by its own cost, wider than <see cref="Cascade"/>'s shape).</summary>
+    public const byte RomCascade = 104;
+
     /// <summary>yosys's read-first bypass beside a block RAM.</summary>
     public const byte BlockRamBypass = 102;
 
@@ -53,6 +56,9 @@ public sealed partial class BitBlaster
 
     /// <summary>Block RAM bits per owner.</summary>
     public Dictionary<short, long> BlockRamBits { get; } = [];
+
+    /// <summary>LUTs of distributed RAM (7 series) per owner.</summary>
+    public Dictionary<short, int> LutRamLuts { get; } = [];
 
     /// <summary>Owner names by index: 0 is the top level (""), the rest the top module's instances.</summary>
     public List<string> OwnerNames { get; } = [""];

@@ -37,6 +37,9 @@ public enum LutClass
 
     /// <summary>Shifts by a signal amount (barrel shifters; of a constant, a table lookup).</summary>
     Shift,
+
+    /// <summary>7 series: the read multiplexer over the blocks of an unmarked ROM deeper than one block.</summary>
+    RomCascade,
 }
 
 public static class LutClasses
@@ -47,6 +50,7 @@ public static class LutClasses
     {
         if (kind == BitBlaster.MemoryLogic) return LutClass.Memory;
         if (kind == BitBlaster.BlockRamCascade) return LutClass.BlockRamCascade;
+        if (kind == BitBlaster.RomCascade) return LutClass.RomCascade;
         if (kind == BitBlaster.BlockRamBypass) return LutClass.BlockRamBypass;
         if (kind == BitBlaster.AdderTree) return op is BitOp.Sum or BitOp.Carry ? LutClass.AdderTree : LutClass.Logic;
         var cell = (RtlOp)kind;
@@ -74,6 +78,7 @@ public static class LutClasses
         LutClass.BlockRamCascade => "block RAM cascades",
         LutClass.BlockRamBypass => "block RAM bypasses",
         LutClass.Shift => "shifts",
+        LutClass.RomCascade => "ROM cascades",
         _ => "gates",
     };
 }

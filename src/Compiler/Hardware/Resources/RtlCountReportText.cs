@@ -24,6 +24,8 @@ public static class RtlCountReportText
                 $"| {name} | {(estimate is { } e ? e.Luts.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {RtlResourceCoefficients.Luts(p, fabric):N0} | {(estimate is { } f ? f.Ffs.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {p.Ffs:N0} | {p.BlockRamBits:N0} |\n");
         }
         md.Append(CultureInfo.InvariantCulture, $"| total | {folding.Luts:N0} | {parts.Sum(p => RtlResourceCoefficients.Luts(p, fabric)):N0} | {folding.Ffs:N0} | {parts.Sum(p => p.Ffs):N0} | {parts.Sum(p => p.BlockRamBits):N0} |\n\n");
+        if (parts.Sum(p => p.LutMemory) is > 0 and var memory)
+            md.Append(CultureInfo.InvariantCulture, $"LUTs used as memory (shift registers and distributed RAM, beside the LUTs above; counted in the device check): {memory:N0}.\n\n");
         return md.ToString();
     }
 }

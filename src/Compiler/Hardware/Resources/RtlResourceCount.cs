@@ -16,6 +16,9 @@ public sealed record RtlPartCount(string Instance, int Ffs, long BlockRamBits, i
     /// block RAM, a port or a constant, or by a LUT with other readers, takes a cell of its own.
     /// </summary>
     public int LoneFfs { get; init; }
+
+    /// <summary>7 series LUTs used as memory (shift registers and distributed RAM, <see cref="Xc7LutMemory"/>): beside <see cref="Luts"/>, not in it; none on iCE40.</summary>
+    public int LutMemory { get; init; }
 }
 
 /// <summary>
@@ -63,7 +66,7 @@ public static class RtlResourceCount
             }
         }
         live[0] = live[1] = false;
-        if (fabric == LogicFabric.Lut6) ShiftRegisters.Remove(graph, live, sinks, liveFlops);
+        var shiftRegisterLuts = fabric == LogicFabric.Lut6 ? ShiftRegisters.Remove(graph, live, sinks, liveFlops) : [];
         var hardReads = sinks.Select(s => s.Node).Concat(liveFlops.SelectMany(f => new[] { f.D, f.Enable, f.Reset })).Where(v => v > BitGraph.One);
         var packed = LutPacker.Pack(graph, live, hardReads, fabric == LogicFabric.Lut6 ? 6 : 4);
 
@@ -75,7 +78,11 @@ public static class RtlResourceCount
             int carries = packed.Where(p => p.Key.Owner == owner).Sum(p => p.Value.Carries);
             if (fabric == LogicFabric.Lut6) carries = (carries + 3) / 4; // CARRY4: four bits a cell (a rough rounding per part)
             parts.Add(new RtlPartCount(blaster.OwnerNames[owner], liveFlops.Count(f => f.Owner == owner),
-                blaster.BlockRamBits.GetValueOrDefault(owner), carries, luts) { LoneFfs = lone.GetValueOrDefault(owner) });
+                blaster.BlockRamBits.GetValueOrDefault(owner), carries, luts) 
+            {
+                LoneFfs = lone.GetValueOrDefault(owner),
+                LutMemory = shiftRegisterLuts.GetValueOrDefault(owner) + blaster.LutRamLuts.GetValueOrDefault(owner),
+            });
         }
         return [.. parts.Skip(1), parts[0]];
     }

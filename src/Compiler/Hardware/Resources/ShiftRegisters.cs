@@ -3,13 +3,15 @@ namespace HwFlow.Compiler.Hardware.Resources;
 /// <summary>
 /// 7 series: yosys (shregmap in synth_xilinx) puts a chain of at least three flip-flops without
 /// reset, sharing one enable, each read only by the next, into SRL16E/SRLC32E shift-register
-/// LUTs: LUT memory, neither flip-flops nor logic LUTs. Those flip-flops leave the count.
+/// LUTs: LUT memory, neither flip-flops nor logic LUTs. Those flip-flops leave the count (but for
+/// the one a chain one over an SRL length keeps, <see cref="Xc7LutMemory.ShiftRegister"/>), and the
+/// shift-register LUTs are returned per owner.
 /// </summary>
 public static class ShiftRegisters
 {
     public const int MinimumLength = 3;
 
-    public static void Remove(BitGraph g, bool[] live, List<(int Node, short Owner)> sinks, HashSet<BitFlop> liveFlops)
+    public static Dictionary<short, int> Remove(BitGraph g, bool[] live, List<(int Node, short Owner)> sinks, HashSet<BitFlop> liveFlops)
     {
         var reads = new Dictionary<int, int>();
         void Read(int node) => reads[node] = reads.GetValueOrDefault(node) + 1;
@@ -30,12 +32,17 @@ public static class ShiftRegisters
             previous[f] = p;
             hasNext.Add(p);
         }
+        var luts = new Dictionary<short, int>();
         foreach (var tail in previous.Keys.Where(f => !hasNext.Contains(f)).ToList())
         {
             var chain = new List<BitFlop> { tail };
             for (var f = tail; previous.TryGetValue(f, out var p) && !chain.Contains(p); f = p) chain.Add(p);
-            if (chain.Count >= MinimumLength)
-                foreach (var f in chain) liveFlops.Remove(f);
+            if (chain.Count < MinimumLength) continue;
+            var (srl, kept) = Xc7LutMemory.ShiftRegister(chain.Count);
+            // the chain's last stage stays a flip-flop when yosys keeps one
+            foreach (var f in chain.Skip(kept)) liveFlops.Remove(f);
+            luts[tail.Owner] = luts.GetValueOrDefault(tail.Owner) + srl;
         }
+        return luts;
     }
 }
