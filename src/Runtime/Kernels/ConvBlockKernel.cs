@@ -39,6 +39,10 @@ internal sealed unsafe class ConvBlockKernel
     private readonly DenseWeights? _dense;
     private readonly SlotDot? _slots;
     private readonly PlanePooledDense? _planes;
+    private readonly PooledRowPairCode? _rowPairs;
+
+    /// <summary>How many of the first post ops the pooled kernel already applied (its relu: 1, else 0).</summary>
+    private readonly int _postFused;
     private readonly int _pixelPairs;
     private readonly ThreadLocal<Workspace> _workspaces;
     private readonly int[] _poolSources = [];
@@ -170,7 +174,14 @@ internal sealed unsafe class ConvBlockKernel
             }
             // channel-major only where the per-position form cannot keep a position's sums in two registers
             // (32 outputs, pool max in registers: faster there, mnist-bnn-cnn 30% slower with planes)
-            if (_poolFirst && _dense is not null && options.WordLanes && _inputOffsets.Length == 0) _planes = PlanePooledDense.Create(block, _poolDown);
+            if (_poolFirst && _poolDown is null && _dense is not null && options.WordLanes && KernelCpu.Resolve(options.Isa) == KernelIsa.Avx512Popcount)
+            {
+                // every weight in a register, inputs broadcast from the image, the relu as the pool's floor: beats both forms below
+                bool relu = _post.Length > 0 && _post[0].Op == Ops.Relu;
+                _rowPairs = PooledRowPairCode.Create(block, relu);
+                if (_rowPairs is not null) (_postFused, _inputOffsets) = (relu ? 1 : 0, []);
+            }
+            if (_rowPairs is null && _poolFirst && _dense is not null && options.WordLanes && _inputOffsets.Length == 0) _planes = PlanePooledDense.Create(block, _poolDown);
             _emptyWindows = [.. Enumerable.Range(0, pg.Positions).Where(q => _poolSources.AsSpan(q * _poolTaps, _poolTaps).IndexOfAnyExcept(-1) < 0)];
         }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
@@ -181,6 +192,9 @@ internal sealed unsafe class ConvBlockKernel
 
     /// <summary>Whether the first convolution and its pool run channel-major (<see cref="PlanePooledDense"/>).</summary>
     internal bool UsesPlanes => _planes is not null;
+
+    /// <summary>Whether the first convolution and its pool run as <see cref="PooledRowPairCode"/>.</summary>
+    internal bool UsesRowPairs => _rowPairs is not null;
 
     /// <summary>
     /// The slot-dot form of a block's bin-dot when its chunks lie inside a pixel: a pixel's chunks in
@@ -249,7 +263,12 @@ internal sealed unsafe class ConvBlockKernel
     {
         long clock = StepClock.Start();
         var pooled = longs.IsEmpty ? space.Pooled.AsSpan() : longs;
-        if (_planes is not null)
+        if (_rowPairs is not null)
+        {
+            _rowPairs.Run(((IntValue)input).Row(r), pooled);
+            clock = StepClock.Stop(_block.Last.Name, "dot + pool", clock);
+        }
+        else if (_planes is not null)
         {
             // channel-major: 16 pool windows per vector, the pool's four positions as four chains, no grid
             _planes.Run(((IntValue)input).Row(r), pooled);
@@ -276,7 +295,7 @@ internal sealed unsafe class ConvBlockKernel
             else PoolMixed(space.Totals, pooled, _poolDown);
             clock = StepClock.Stop(_block.Last.Name, "pool", clock);
         }
-        foreach (var step in _post)
+        foreach (var step in _post.AsSpan(_postFused))
         {
             if (step.MakesBits) step.Apply(pooled, bits);
             else step.Apply(pooled, pooled);

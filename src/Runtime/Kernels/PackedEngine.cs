@@ -42,6 +42,13 @@ public static class PackedEngine
         return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).PlaneNodes;
     }
 
+    /// <summary>The convolution blocks whose first convolution and pool run with every weight in a register (<see cref="PooledRowPairCode"/>).</summary>
+    public static IReadOnlyList<string> RowPairNodes(Graph.Graph graph, KernelOptions? options = null)
+    {
+        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RowPairNodes;
+    }
+
     /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
     public static IReadOnlyList<string> NarrowDenseNodes(Graph.Graph graph) =>
         graph.Nodes.Where(n => n.Op == Ops.Dense && NarrowDense.Fits(n, graph.Operand(n))).Select(n => n.Name).ToList();
@@ -80,6 +87,9 @@ internal sealed class PackedOps : INodeKernel
 
     public IReadOnlyList<string> PlaneNodes =>
         [.. _convolutions.Where(c => c.Value.UsesPlanes).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> RowPairNodes =>
+        [.. _convolutions.Where(c => c.Value.UsesRowPairs).Select(c => c.Key).Order(StringComparer.Ordinal)];
 
     public bool Runs(Node node) => _binDot.Runs(node) || _dense.Runs(node) || TransformKernel.Runs(node) || _convolutions.ContainsKey(node.Name) || _elements.Runs(node);
 

@@ -236,6 +236,14 @@ internal sealed unsafe class SlotDot
         for (int s = 0; s < Slots.Count; s++)
         {
             var slot = Slots[s];
+            if ((s & 1) == 0 && slot.Length == 16 && (slot.Start & 31) == 0 && Slots[s + 1] is { Length: 16 } next && next.Start == slot.Start + 16)
+            {
+                // two whole 16-bit slots in one aligned 32-bit field (HBNN's chunks of 16): the pair at once
+                uint bits = (uint)(words[slot.Start >> 6] >> (slot.Start & 63));
+                FillPair(records + ((s >> 1) * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, factors is null ? 1 : factors[slot.Chunk], factors is null ? 1 : factors[next.Chunk]);
+                s++;
+                continue;
+            }
             if (slot.Chunk < 0)
             {
                 Fill(records, s, 0, 0, 0);

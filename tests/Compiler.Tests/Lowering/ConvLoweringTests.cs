@@ -174,7 +174,8 @@ public sealed class ConvLoweringTests
             var conv = model.Layers.OfType<Conv2D>().First();
             if (conv.Weights.Shape[^1] % 16 != 0) continue;
             var graph = IntegerLowering.Lower(model, new CompileOptions());
-            var planes = PackedEngine.PlaneNodes(graph, options);
+            var planes = PackedEngine.PlaneNodes(graph, options).Concat(PackedEngine.RowPairNodes(graph, options)).ToList();
+            Assert.True(planes.Count <= 1, $"{model.Name}: one form per block");
             if (planes.Count == 0)
             {
                 refused++;
@@ -192,25 +193,29 @@ public sealed class ConvLoweringTests
     }
 
     [Theory]
-    [InlineData(false, 1ul, 48, true)]
-    [InlineData(true, 2ul, 32, true)]
-    [InlineData(false, 3ul, 64, true)]
-    [InlineData(false, 4ul, 32, false)]
-    public void ChannelMajorFirstConvolutionCoversImagesWiderThanOneVector(bool bnn, ulong seed, int outputs, bool planes)
+    [InlineData(false, 1ul, 48, "row pairs", true)]
+    [InlineData(true, 2ul, 32, "planes", true)]
+    [InlineData(false, 3ul, 64, "row pairs", true)]
+    [InlineData(false, 4ul, 32, "row pairs", true)]
+    [InlineData(false, 5ul, 16, "row pairs", false)]
+    [InlineData(false, 6ul, 64, "row pairs", false)]
+    public void ChannelMajorFirstConvolutionCoversImagesWiderThanOneVector(bool bnn, ulong seed, int outputs, string form, bool ramp)
     {
         // 34 x 38 pixels, padding 1: 17 x 19 pool windows, so a pool row needs two vectors of 16 windows;
-        // BNN: BatchNorm scales of both signs, so some channels pool by min. 32 outputs that all pool by max
-        // keep the per-position form (a position's sums in two registers), which is faster there
+        // BNN: BatchNorm scales of both signs, so some channels pool by min (planes). Where every channel pools by
+        // max, the row-pair kernel (weights in registers) runs, its pool floored at 0 when a relu follows (ramp),
+        // at int.MinValue when no activation does (sums of both signs reach the pool)
         var rng = new SplitMix64(seed);
         var shape = new[] { 34, 38, 1 };
         var layers = new List<Layer>
         {
             new Conv2D(bnn ? RandomModels.Signs(rng, 3, 3, 1, outputs) : RandomModels.Gaussian(rng, 0.3, 3, 3, 1, outputs), bnn ? null : RandomModels.Gaussian(rng, 0.3, outputs), 1, 1),
             RandomModels.Norm(rng, outputs, meanScale: bnn ? 2 : 1),
-            bnn ? new Sign() : new Ramp(),
+            bnn ? new Sign() : ramp ? new Ramp() : null!,
             new MaxPool2D(2, 2),
             new BinConv2D(RandomModels.Gaussian(rng, 1, 3, 3, outputs, 16), 1, 1) { BinAggression = bnn ? outputs : null },
         };
+        layers.RemoveAll(l => l is null);
         if (bnn) layers.AddRange([RandomModels.Norm(rng, 16, meanScale: 2), new Sign()]);
         else layers.Add(new Ramp());
         layers.Add(new Flatten());
@@ -219,8 +224,13 @@ public sealed class ConvLoweringTests
         var model = new ModelSpec($"wide-{seed}", new InputSpec(shape, "uint8", 1.0 / 255), bnn ? outputs : 16, layers, OutputKind.Class);
         var graph = IntegerLowering.Lower(model, new CompileOptions());
         var options = new KernelOptions(KernelCpu.Best, Threads: 1);
-        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) Assert.Equal(planes ? 1 : 0, PackedEngine.PlaneNodes(graph, options).Count);
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported && (System.Runtime.Intrinsics.X86.X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0)
+        {
+            Assert.Equal(form == "planes" ? 1 : 0, PackedEngine.PlaneNodes(graph, options).Count);
+            Assert.Equal(form == "row pairs" ? 1 : 0, PackedEngine.RowPairNodes(graph, options).Count);
+        }
         Assert.Empty(PackedEngine.PlaneNodes(graph, options with { WordLanes = false }));
+        Assert.Empty(PackedEngine.RowPairNodes(graph, options with { WordLanes = false }));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
     }
 
