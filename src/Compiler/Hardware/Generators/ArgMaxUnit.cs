@@ -45,19 +45,19 @@ public static class ArgMaxUnit
         int beats = (outputs + lanes - 1) / lanes;
         // lanes of the last beat past the outputs are a padded PE's pad neurons: never a candidate
         int realInLast = outputs - ((beats - 1) * lanes);
-        var beatIsLast = m.Wire("beat_is_last", 1);
-        // a last beat needs the class register free when it is compared, a cycle later: a class
-        // offered now must be taken now, and no other last beat may be in the input register
+        // a staged last beat loads the class register when it is free or taken this cycle, else it
+        // waits in the input register and no beat is taken: a one-beat frame every cycle (a frame a
+        // cycle design), where refusing a last beat behind a staged one halved that rate
         var stagedValid = m.Register("staged_valid", 1);
         var stagedLast = m.Register("staged_last", 1);
-        var room = m.And(m.Or(m.Not(outValid), outReady), m.Not(m.And(stagedValid, stagedLast)));
-        var ready = m.Or(m.Not(beatIsLast), room);
+        var wait = m.And(m.And(stagedValid, stagedLast), m.And(outValid, m.Not(outReady)));
+        var ready = m.Not(wait);
         m.Assign(m.Output("in_ready", 1), ready);
         var accept = m.And(inValid, ready);
         var (beat, beatLast) = m.Counter("beat", beats, accept);
-        m.Assign(beatIsLast, beatLast);
-        m.Next(stagedValid, accept);
-        m.Next(stagedLast, m.And(accept, beatLast));
+        m.Next(stagedValid, m.Or(accept, wait));
+        m.Next(stagedLast, m.Or(m.And(accept, beatLast), wait));
+        var moves = m.And(stagedValid, m.Not(wait));
         var staged = m.Hold(inData, accept, "staged_data");
         var stagedFirst = m.Hold(m.Compare(RtlOp.Eq, beat, m.Const(0, beat.Width)), accept, "staged_first");
 
@@ -77,7 +77,7 @@ public static class ArgMaxUnit
         if (beats > 1)
         {
             var baseIndex = m.Register("base", indexWidth);
-            m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), stagedValid);
+            m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), moves);
             candidate = m.Add(baseIndex, bestLane);
         }
 
@@ -86,10 +86,10 @@ public static class ArgMaxUnit
         var replace = m.Or(stagedFirst, m.Not(m.AtLeast(runningValue, signed, best, signed)));
         var newValue = m.Mux(replace, best, runningValue);
         var newIndex = m.Mux(replace, candidate, runningIndex);
-        m.Next(runningValue, newValue, stagedValid);
-        m.Next(runningIndex, newIndex, stagedValid);
+        m.Next(runningValue, newValue, moves);
+        m.Next(runningIndex, newIndex, moves);
 
-        var produce = m.And(stagedValid, stagedLast);
+        var produce = m.And(moves, stagedLast);
         var classData = m.Register("class", classWidth, useReset: false);
         m.Next(classData, m.Fit(newIndex, false, classWidth), produce);
         m.Next(outValid, m.Or(produce, m.And(outValid, m.Not(outReady))));
