@@ -7,6 +7,7 @@
 //   dotnet run -c Release bench/bit-input-bnn.cs downsample OUT_DATASET
 //   hwflow train --dataset OUT_DATASET --mode bnn --arch 64-32-32-10 ... -o TRAINED
 //   dotnet run -c Release bench/bit-input-bnn.cs bits TRAINED OUT_MODEL
+// `binarize OUT_DATASET` writes the 28 x 28 digits as 0/255 (>= 128), for a bit-input 784-wide net.
 // `bits` rewrites the trained first layer (+-1 weights on 0/1 pixels) as QONNX's x*2-1, BipolarQuant,
 // QuantLinear: w.x = (w.(2x-1) + sum w) / 2, so the QuantLinear scale is 1/2 and the BatchNorm mean
 // moves by sum w / 2; the function is unchanged on 0/1 pixels, and the compiler then accepts
@@ -16,8 +17,9 @@ using HwFlow.Runtime.Data;
 using HwFlow.Runtime.Tensors;
 
 if (args is ["downsample", var outDir]) Downsample(outDir);
+else if (args is ["binarize", var binDir]) Binarize(binDir);
 else if (args is ["bits", var trained, var outModel]) Bits(trained, outModel);
-else { Console.Error.WriteLine("usage: bit-input-bnn.cs downsample OUT | bits TRAINED OUT"); return 2; }
+else { Console.Error.WriteLine("usage: bit-input-bnn.cs downsample OUT | binarize OUT | bits TRAINED OUT"); return 2; }
 return 0;
 
 static void Downsample(string outDir)
@@ -42,6 +44,19 @@ static void Downsample(string outDir)
         WriteIdx(Path.Combine(outDir, $"{prefix}-images-idx3-ubyte"), 0x803, [d.Count, 8, 8], pixels);
         WriteIdx(Path.Combine(outDir, $"{prefix}-labels-idx1-ubyte"), 0x801, [d.Count], d.Labels);
         Console.WriteLine($"{prefix}: {d.Count} images of 8 x 8");
+    }
+}
+
+static void Binarize(string outDir)
+{
+    Directory.CreateDirectory(outDir);
+    foreach (var (split, prefix) in new[] { (DataSplit.Train, "train"), (DataSplit.Test, "t10k") })
+    {
+        var d = DatasetCatalog.Load("mnist", split);
+        var pixels = d.Images.Select(p => p >= 128 ? (byte)255 : (byte)0).ToArray();
+        WriteIdx(Path.Combine(outDir, $"{prefix}-images-idx3-ubyte"), 0x803, [d.Count, 28, 28], pixels);
+        WriteIdx(Path.Combine(outDir, $"{prefix}-labels-idx1-ubyte"), 0x801, [d.Count], d.Labels);
+        Console.WriteLine($"{prefix}: {d.Count} images of 28 x 28, 0/255");
     }
 }
 
