@@ -59,17 +59,17 @@ public sealed class ParallelBinaryHardwareTests
 
     private sealed record Case(HardwareDesign Design, List<byte[]> Frames, List<byte[]> Wire, int[] Golden, int ParallelLayers);
 
-    private static Case Build(ulong seed, Graph graph, bool bits)
+    private static Case Build(ulong seed, Graph graph, bool bits, bool frameACycle = false)
     {
         var plan = StagePlanner.Plan(graph);
         if (bits) plan = InputStream.AsBits(plan);
         var widths = InputStream.LegalWidths(plan);
-        plan = InputStream.Widen(plan, widths[(int)(seed % (ulong)widths.Count)]);
+        plan = InputStream.Widen(plan, frameACycle ? widths.First(w => w >= plan.InputBytes) : widths[(int)(seed % (ulong)widths.Count)]);
         var shapes = StagePlanner.Shapes(plan);
         var rng = new SplitMix64(seed * 31);
         var folding = new FoldingPlan([.. shapes.Select((s, i) =>
         {
-            if (ThresholdFolding.Of(plan.Stages[i]) is not null) return new LayerFolding(s.Name, s.Outputs, s.Inputs);
+            if (frameACycle || ThresholdFolding.Of(plan.Stages[i]) is not null) return new LayerFolding(s.Name, s.Outputs, s.Inputs);
             var legal = FoldingRules.LegalFoldings(s);
             return legal[rng.NextInt(legal.Count)];
         })]);
@@ -121,6 +121,45 @@ public sealed class ParallelBinaryHardwareTests
         var model = VerilatorModels.ForDesign(c.Design.Rtl, HarnessKind.Stream);
         var result = Cosimulation.Stream(Simulator.Create(c.Design.Rtl), model,
             new StreamStimulus { Frames = c.Wire, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 });
+        Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
+        Assert.Equal(c.Golden, result.Trace!.Outputs.Select(o => (int)o.Data));
+    }
+
+    /// <summary>
+    /// Every layer at PE = outputs, SIMD = inputs and the whole frame in one beat of bits: a frame a
+    /// cycle, so the class unit must take a one-beat frame every cycle (it took one every other
+    /// cycle until session 16: 2 cycles a frame where 1 was predicted).
+    /// </summary>
+    [Fact]
+    public void A_frame_a_cycle_design_delivers_a_class_every_cycle()
+    {
+        foreach (var (seed, graph) in BinaryFirst.Value.Take(4))
+        {
+            var c = Build(seed, graph, bits: true, frameACycle: true);
+            Assert.Equal(1, c.Design.CyclesPerFrame);
+            var quiet = new StreamStimulus { Frames = c.Wire };
+            var trace = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet);
+            Assert.Equal(StreamStatus.Completed, trace.Status);
+            Assert.True(c.Golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
+            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).ToList();
+            Assert.All(gaps, g => Assert.Equal(1, g));
+            Assert.Equal(c.Design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
+
+            var stalled = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet with { Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.5 });
+            Assert.Equal(StreamStatus.Completed, stalled.Status);
+            Assert.True(c.Golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+        }
+    }
+
+    [Fact]
+    public void A_frame_a_cycle_design_matches_Verilator_cycle_for_cycle()
+    {
+        var (seed, graph) = BinaryFirst.Value[1];
+        var c = Build(seed, graph, bits: true, frameACycle: true);
+        Assert.Equal(1, c.Design.CyclesPerFrame);
+        var model = VerilatorModels.ForDesign(c.Design.Rtl, HarnessKind.Stream);
+        var result = Cosimulation.Stream(Simulator.Create(c.Design.Rtl), model,
+            new StreamStimulus { Frames = c.Wire, Seed = seed, InputGapProbability = 0.2, OutputStallProbability = 0.4 });
         Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
         Assert.Equal(c.Golden, result.Trace!.Outputs.Select(o => (int)o.Data));
     }

@@ -45,39 +45,48 @@ public static class ArgMaxUnit
         int beats = (outputs + lanes - 1) / lanes;
         // lanes of the last beat past the outputs are a padded PE's pad neurons: never a candidate
         int realInLast = outputs - ((beats - 1) * lanes);
-        var beatIsLast = m.Wire("beat_is_last", 1);
-        // a last beat needs the class register free when it is compared, a cycle later: a class
-        // offered now must be taken now, and no other last beat may be in the input register
+        // a staged last beat loads the class register when it is free or taken this cycle, else it
+        // waits in the input register and no beat is taken: a one-beat frame every cycle (a frame a
+        // cycle design), where refusing a last beat behind a staged one halved that rate
         var stagedValid = m.Register("staged_valid", 1);
         var stagedLast = m.Register("staged_last", 1);
-        var room = m.And(m.Or(m.Not(outValid), outReady), m.Not(m.And(stagedValid, stagedLast)));
-        var ready = m.Or(m.Not(beatIsLast), room);
+        var wait = m.And(m.And(stagedValid, stagedLast), m.And(outValid, m.Not(outReady)));
+        var ready = m.Not(wait);
         m.Assign(m.Output("in_ready", 1), ready);
         var accept = m.And(inValid, ready);
         var (beat, beatLast) = m.Counter("beat", beats, accept);
-        m.Assign(beatIsLast, beatLast);
-        m.Next(stagedValid, accept);
-        m.Next(stagedLast, m.And(accept, beatLast));
+        m.Next(stagedValid, m.Or(accept, wait));
+        m.Next(stagedLast, m.Or(m.And(accept, beatLast), wait));
+        var moves = m.And(stagedValid, m.Not(wait));
         var staged = m.Hold(inData, accept, "staged_data");
         var stagedFirst = m.Hold(m.Compare(RtlOp.Eq, beat, m.Const(0, beat.Width)), accept, "staged_first");
 
-        // the best lane of the staged beat
-        var best = m.Slice(staged, 0, width);
-        var bestLane = m.Const(0, indexWidth);
-        for (int l = 1; l < lanes; l++)
+        // the best lane of the staged beat, by a tree of compares (log2 lanes deep, not lanes - 1:
+        // a frame-a-cycle design's ten lanes in a chain were a 74 ns path on the HX8K). The right
+        // side wins only when strictly greater, so the first maximum wins; pad lanes are a suffix,
+        // so a side whose first lane is a pad is all pads and never wins.
+        var side = Enumerable.Range(0, lanes).Select(l => (Value: m.Slice(staged, l * width, width), Lane: m.Const(l, indexWidth),
+            Pad: l >= realInLast ? stagedLast : null)).ToList();
+        while (side.Count > 1)
         {
-            var value = m.Slice(staged, l * width, width);
-            var greater = m.Not(m.AtLeast(best, signed, value, signed));
-            if (l >= realInLast) greater = m.And(greater, m.Not(stagedLast));
-            best = m.Mux(greater, value, best);
-            bestLane = m.Mux(greater, m.Const(l, indexWidth), bestLane);
+            var next = new List<(RtlSignal Value, RtlSignal Lane, RtlSignal? Pad)>();
+            for (int i = 0; i + 1 < side.Count; i += 2)
+            {
+                var (left, right) = (side[i], side[i + 1]);
+                var greater = m.Not(m.AtLeast(left.Value, signed, right.Value, signed));
+                if (right.Pad is not null) greater = m.And(greater, m.Not(right.Pad));
+                next.Add((m.Mux(greater, right.Value, left.Value), m.Mux(greater, right.Lane, left.Lane), left.Pad));
+            }
+            if (side.Count % 2 == 1) next.Add(side[^1]);
+            side = next;
         }
+        var (best, bestLane) = (side[0].Value, side[0].Lane);
         // the staged beat's first index; it returns to 0 after the last beat, so it never needs the value Outputs
         var candidate = bestLane;
         if (beats > 1)
         {
             var baseIndex = m.Register("base", indexWidth);
-            m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), stagedValid);
+            m.Next(baseIndex, m.Mux(stagedLast, m.Const(0, indexWidth), m.Add(baseIndex, m.Const(lanes, indexWidth))), moves);
             candidate = m.Add(baseIndex, bestLane);
         }
 
@@ -86,10 +95,10 @@ public static class ArgMaxUnit
         var replace = m.Or(stagedFirst, m.Not(m.AtLeast(runningValue, signed, best, signed)));
         var newValue = m.Mux(replace, best, runningValue);
         var newIndex = m.Mux(replace, candidate, runningIndex);
-        m.Next(runningValue, newValue, stagedValid);
-        m.Next(runningIndex, newIndex, stagedValid);
+        m.Next(runningValue, newValue, moves);
+        m.Next(runningIndex, newIndex, moves);
 
-        var produce = m.And(stagedValid, stagedLast);
+        var produce = m.And(moves, stagedLast);
         var classData = m.Register("class", classWidth, useReset: false);
         m.Next(classData, m.Fit(newIndex, false, classWidth), produce);
         m.Next(outValid, m.Or(produce, m.And(outValid, m.Not(outReady))));
