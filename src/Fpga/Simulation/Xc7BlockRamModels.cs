@@ -16,7 +16,8 @@ namespace HwFlow.Fpga.Simulation;
 /// them here), so a word of width w is bits [i*w, (i+1)*w) of the data (and of
 /// the parity) whatever the port's width. Output registers, the output latches' start and reset
 /// values, ECC and cascades are not modelled: a netlist that uses them stops the simulation with a message
-/// rather than being checked against a guess.
+/// rather than being checked against a guess. Not exercised by a test: a TDP port B that writes
+/// (yosys 0.23 mapped a memory with two write ports to logic in Xc7BlockRamModelTests' fixture).
 /// </summary>
 public static class Xc7BlockRamModels
 {
@@ -127,9 +128,10 @@ public static class Xc7BlockRamModels
                 wire ena = ENARDEN ^ IS_ENARDEN_INVERTED[0], enb = ENBWREN ^ IS_ENBWREN_INVERTED[0];
                 wire rsta = RSTRAMARSTRAM ^ IS_RSTRAMARSTRAM_INVERTED[0], rstb = RSTRAMB ^ IS_RSTRAMB_INVERTED[0];
                 wire [{{s.AddressBits - 1}}:0] addra = ADDRARDADDR[{{s.AddressBits - 1}}:0], addrb = ADDRBWRADDR[{{s.AddressBits - 1}}:0];
-                // what each port writes: the SDP word is {B pins, A pins}; byte lanes enable 8 data bits and their parity bit
-                wire [{{2 * s.DataWidth - 1}}:0] wdata = SDP ? {DIBDI, DIADI} : {{{s.DataWidth}}'d0, DIADI};
-                wire [{{2 * s.ParityWidth - 1}}:0] wpar = SDP ? {DIPBDIP, DIPADIP} : {{{s.ParityWidth}}'d0, DIPADIP};
+                // what port B writes: the SDP word is {B pins, A pins}, a TDP word its own B pins; byte lanes
+                // enable 8 data bits and their parity bit
+                wire [{{2 * s.DataWidth - 1}}:0] wdata = SDP ? {DIBDI, DIADI} : {{{s.DataWidth}}'d0, DIBDI};
+                wire [{{2 * s.ParityWidth - 1}}:0] wpar = SDP ? {DIPBDIP, DIPADIP} : {{{s.ParityWidth}}'d0, DIPBDIP};
 
                 // the output latches: port A's holds a whole SDP word, whose high half goes out on the B pins
                 reg [{{2 * s.DataWidth - 1}}:0] a_do;
