@@ -35,7 +35,7 @@ public static class YosysScript
     /// </summary>
     public static string Xc7(SynthDesign design, string outputFolder)
     {
-        var synth = $"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf";
+        var synth = Xc7Synth(design);
         var script = Begin(design, $"7-series synthesis estimate of {design.Top}");
         script.AppendLine(synth + " -run :prepare");
         script.AppendLine("proc");
@@ -59,10 +59,13 @@ public static class YosysScript
     public static string Xc7GateCheck(SynthDesign design, string verilogOut)
     {
         var script = Begin(design, $"7-series synthesis of {design.Top} for the gate-level check (no SRLs: yosys issue 6058)");
-        script.AppendLine($"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf -nosrl");
+        script.AppendLine(Xc7Synth(design) + " -nosrl");
         script.AppendLine($"write_verilog -noattr {verilogOut}");
         return script.ToString();
     }
+
+    /// <summary>The synth_xilinx command both 7-series scripts run, so the checked netlist is synthesized as the counted one.</summary>
+    private static string Xc7Synth(SynthDesign design) => $"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf";
 
     private static StringBuilder Begin(SynthDesign design, string title)
     {
