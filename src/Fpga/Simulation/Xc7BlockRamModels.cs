@@ -16,8 +16,7 @@ namespace HwFlow.Fpga.Simulation;
 /// them here), so a word of width w is bits [i*w, (i+1)*w) of the data (and of
 /// the parity) whatever the port's width. Output registers, the output latches' start and reset
 /// values, ECC and cascades are not modelled: a netlist that uses them stops the simulation with a message
-/// rather than being checked against a guess. Not exercised by a test: a TDP port B that writes
-/// (yosys 0.23 mapped a memory with two write ports to logic in Xc7BlockRamModelTests' fixture).
+/// rather than being checked against a guess.
 /// </summary>
 public static class Xc7BlockRamModels
 {
