@@ -64,11 +64,8 @@ public sealed class DenseLaneHardwareTests
     {
         var (design, frames, golden) = Case(seed);
         Assert.Contains(design.Rtl.Modules, m => m.Memories.Any(x => x.ReadsNeverCollide));
-        var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 });
-        Assert.Equal(StreamStatus.Completed, stalled.Status);
-        Assert.Equal(golden, stalled.Outputs.Select(o => o.Data));
-        var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
-        Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
+        StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.3);
+        StreamChecks.Quiet(design, frames, golden);
     }
 
     [Theory]
@@ -77,11 +74,6 @@ public sealed class DenseLaneHardwareTests
     public void BinaryFirstLayersAndLoadedThresholdAccumulatorsMatchVerilatorCycleByCycle(ulong seed)
     {
         var (design, frames, golden) = Case(seed);
-        var model = Verilator.VerilatorModels.ForDesign(design.Rtl, Verilator.HarnessKind.Stream);
-        var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 };
-        var result = Verilator.Cosimulation.Stream(Simulator.Create(design.Rtl), model, stimulus);
-        Assert.True(result.Agree, result.Mismatch?.Message);
-        Assert.Equal(StreamStatus.Completed, result.Trace!.Status);
-        Assert.Equal(golden, result.Trace.Outputs.Select(o => o.Data));
+        StreamChecks.MatchesVerilator(design, frames, golden, seed);
     }
 }

@@ -54,13 +54,9 @@ public sealed class GeneratedHardwareTests
         Gen.ULong.Sample(seed =>
         {
             var (graph, design, frames, golden) = Case(seed);
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+            var trace = StreamChecks.Quiet(design, frames, golden);
             var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
             Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
-            // the first frame meets an idle pipeline: its latency is predicted exactly (input starts after the reset cycles)
-            Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
         }, iter: 30, threads: 1);
     }
 
@@ -73,12 +69,8 @@ public sealed class GeneratedHardwareTests
             var (graph, design, frames, golden) = Case(seed, pow2Scores: true);
             Assert.True(HardwareAnswer.IsScores(graph));
             Assert.Contains(graph.Nodes, n => n.Find("shift") is IntTensorAttr);
-            var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.5 };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
-            var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
-            Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
+            StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.5);
+            StreamChecks.Quiet(design, frames, golden);
         }, iter: 20, threads: 1);
     }
 
@@ -88,10 +80,7 @@ public sealed class GeneratedHardwareTests
         Gen.ULong.Sample(seed =>
         {
             var (_, design, frames, golden) = Case(seed);
-            var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
+            StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.4, stall: 0.6);
         }, iter: 20, threads: 1);
     }
 
@@ -165,11 +154,6 @@ public sealed class Pow2ScoresCosimTests
     public void Pow2ScoresHardwareMatchesVerilatorAndTheGoldenKernelUnderStalls(ulong seed)
     {
         var (_, design, frames, golden) = GeneratedHardwareTests.Case(seed, pow2Scores: true);
-        var model = Verilator.VerilatorModels.ForDesign(design.Rtl, Verilator.HarnessKind.Stream);
-        var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 };
-        var result = Verilator.Cosimulation.Stream(Simulator.Create(design.Rtl), model, stimulus);
-        Assert.True(result.Agree, result.Mismatch?.Message);
-        Assert.Equal(StreamStatus.Completed, result.Trace!.Status);
-        Assert.Equal(golden, result.Trace.Outputs.Select(o => o.Data));
+        StreamChecks.MatchesVerilator(design, frames, golden, seed);
     }
 }

@@ -52,12 +52,8 @@ public sealed class LookupAccumulatorHardwareTests
         {
             var (design, frames, golden) = Case(seed, pe, simd, inputs);
             Assert.True(HasTables(design));
-            var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.4 };
-            var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(stimulus);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.Equal(golden, trace.Outputs.Select(o => o.Data));
-            var quiet = new StreamDriver(Simulator.Create(design.Rtl)).Run(new StreamStimulus { Frames = frames });
-            Assert.Equal(design.LatencyCycles, quiet.Outputs[0].Cycle - new StreamStimulus { Frames = frames }.InitialResetCycles);
+            StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.4);
+            StreamChecks.Quiet(design, frames, golden);
         }, iter: 6, threads: 1);
     }
 
@@ -77,11 +73,6 @@ public sealed class LookupAccumulatorHardwareTests
     {
         var (design, frames, golden) = Case(seed, pe, simd, inputs);
         Assert.True(HasTables(design));
-        var model = Verilator.VerilatorModels.ForDesign(design.Rtl, Verilator.HarnessKind.Stream);
-        var stimulus = new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 };
-        var result = Verilator.Cosimulation.Stream(Simulator.Create(design.Rtl), model, stimulus);
-        Assert.True(result.Agree, result.Mismatch?.Message);
-        Assert.Equal(StreamStatus.Completed, result.Trace!.Status);
-        Assert.Equal(golden, result.Trace.Outputs.Select(o => o.Data));
+        StreamChecks.MatchesVerilator(design, frames, golden, seed);
     }
 }
