@@ -49,6 +49,13 @@ public static class PackedEngine
         return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RowPairNodes;
     }
 
+    /// <summary>The convolution blocks whose slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
+    public static IReadOnlyList<string> RecordImageNodes(Graph.Graph graph, KernelOptions? options = null)
+    {
+        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RecordImageNodes;
+    }
+
     /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
     public static IReadOnlyList<string> NarrowDenseNodes(Graph.Graph graph) =>
         graph.Nodes.Where(n => n.Op == Ops.Dense && NarrowDense.Fits(n, graph.Operand(n))).Select(n => n.Name).ToList();
@@ -87,6 +94,9 @@ internal sealed class PackedOps : INodeKernel
 
     public IReadOnlyList<string> PlaneNodes =>
         [.. _convolutions.Where(c => c.Value.UsesPlanes).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> RecordImageNodes =>
+        [.. _convolutions.Where(c => c.Value.UsesRecordImage).Select(c => c.Key).Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<string> RowPairNodes =>
         [.. _convolutions.Where(c => c.Value.UsesRowPairs).Select(c => c.Key).Order(StringComparer.Ordinal)];
