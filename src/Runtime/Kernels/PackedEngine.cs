@@ -17,8 +17,10 @@ public static class PackedEngine
 {
     public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null)
     {
-        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new(fused, checkRanges: false, new PackedOps(fused, convolutions, options ?? KernelOptions.Default));
+        options ??= KernelOptions.Default;
+        var (blocks, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        var (fused, slotInputs) = SlotDotInputs.Fuse(blocks, options);
+        return new(fused, checkRanges: false, new PackedOps(fused, convolutions, options, slotInputs));
     }
 
     /// <summary>The bin-dot nodes the packed kernels run (all whose weights are +-1; the rest fall to the golden kernel).</summary>
@@ -70,9 +72,9 @@ internal sealed class PackedOps : INodeKernel
     private readonly ElementNodes _elements;
     private readonly Dictionary<string, ConvBlockKernel> _convolutions;
 
-    public PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options)
+    public PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options, IReadOnlyDictionary<string, SlotDotInputs>? slotInputs = null)
     {
-        _binDot = new(graph, options, _arrays);
+        _binDot = new(graph, options, _arrays, slotInputs);
         _dense = new(graph, _arrays);
         _elements = new(graph, _arrays);
         _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options, _arrays));

@@ -274,7 +274,12 @@ public sealed class ConvLoweringTests
         bool inPlace = c1 % 32 == 0 && PackedEngine.SlotDotNodes(graph, options).Count > 0 && KernelCpu.SlotDot;
         Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
         Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
+        // the dense layer's threshold and chunk sums of the same value go straight into its slot records (one fused node)
+        var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
+        Assert.Equal(KernelCpu.SlotDot ? PackedEngine.SlotDotNodes(graph, options).Where(n => graph.Nodes.First(m => m.Name == n).Op == Ops.BinDot) : [], fusedDots);
+        if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
     }
 
     private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options)
