@@ -36,7 +36,8 @@ internal readonly record struct SlotGroup(int FirstPair, int Pairs, long WeightO
 /// overflow, the slot pairs are split into groups whose sums cannot (<see cref="Plan"/>). Then
 /// acc = bias + sum over groups of (high &lt;&lt; L) + low in 64 bits equals the golden kernel's chunk-by-chunk sum.
 /// A row's input is a record per slot pair (<see cref="SlotDotCode.RecordBytes"/>): the two slots'
-/// bits, their offsets (pop(a) when unipolar, the slot length when bipolar), the factors' low and high parts.
+/// bits, their offsets (pop(a) when unipolar, the slot length when bipolar; only the bipolar kernels read them),
+/// the factors' low and high parts.
 /// </summary>
 internal sealed unsafe class SlotDot
 {

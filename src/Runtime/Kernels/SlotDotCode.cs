@@ -31,9 +31,9 @@ internal unsafe struct SlotDotArgs
 /// <summary>
 /// The slot-dot kernels: a binary product in 16-bit slots (a chunk of at most 16 bits, or a
 /// 16-bit part of a longer chunk), with the chunk factor and coefficient applied inside the loop.
-/// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: AND (unipolar) or XOR
-/// (bipolar) with the row's word broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count,
-/// t = 2 count - offset (the slot's pop(a), or its length), t * coefficient in 16-bit lanes
+/// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: XOR with the row's word
+/// broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count, t = pop(w) - count (unipolar, pop(w)
+/// stored with the weights; equal to 2 pop(w AND a) - pop(a)) or length - 2 count (bipolar), t * coefficient in 16-bit lanes
 /// (VPMULLW; left out when every coefficient is 1), and VPDPWSSD (AVX-512 VNNI) adds t_2i f_2i + t_2i+1 f_2i+1 into 32-bit sums, once
 /// with the factors' low parts and once with their high parts. <see cref="SlotDot"/> proves every
 /// 16-bit product and 32-bit sum exact before it uses these kernels.
