@@ -5,9 +5,14 @@
 // same network in float32 as the trainer runs it (im2col + OpenBLAS cblas_sgemm, one thread,
 // evaluation mode). Same images, same run, alternating, best of --repeats; the ratio is what
 // counts on a shared machine. Every packed pass must give the golden kernel's output values
-// (not only its classes) on every image. Run from the repository root, with OpenBLAS's own CPU detection:
-//   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet run -c Release bench/conv-im2col.cs -- \
-//       examples/fmnist-hbnn-cnn fashion-mnist 28x28x1-c32k3p1-p2-c64k3p1-p2-f-256-10 [images] [repeats]
+// (not only its classes) on every image. Run from the repository root, built first
+// (`dotnet build -c Release bench/conv-im2col.cs`), with OpenBLAS's own CPU detection, pinned to one core
+// (unpinned, OpenBLAS's process uses ~1.4 cores) and with full JIT from the start (with tiered JIT, 1,000
+// images' passes end before tiering does), on all 10,000 fashion-mnist / all 2,000 mnist test images:
+//   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE DOTNET_TieredCompilation=0 taskset -c 0 \
+//     dotnet run -c Release --no-build bench/conv-im2col.cs -- \
+//       examples/fmnist-hbnn-cnn fashion-mnist 28x28x1-c64k3p1-p2-c128k3p1-p2-f-256-10 10000 3
+//   (mnist: examples/mnist-bnn-cnn mnist 28x28x1-c32k3p1-p2-c64k3p1-p2-f-256-10 2000 5)
 using System.Diagnostics;
 using HwFlow.Compiler.Lowering;
 using HwFlow.Runtime.Data;

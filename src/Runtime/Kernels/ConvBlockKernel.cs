@@ -31,6 +31,7 @@ internal sealed unsafe class ConvBlockKernel
     private readonly int[] _tapPixels;
     private readonly ElementStep?[] _pre;
     private readonly ElementStep[] _post;
+    private readonly ElementStep[] _postPool;
     private readonly PackedBinDot.Prepared? _binary;
     private readonly ActivationCoding _coding;
     private readonly PackedWeights? _spread;
@@ -40,6 +41,11 @@ internal sealed unsafe class ConvBlockKernel
     private readonly SlotDot? _slots;
     private readonly PlanePooledDense? _planes;
     private readonly PooledRowPairCode? _rowPairs;
+
+    /// <summary>The slot-dot's records built per pixel straight from the input and read in place; null where the block's form does not allow it.</summary>
+    private readonly SlotRecordImage? _recordImage;
+    private readonly int[] _allPositions = [];
+    private readonly bool[] _allFirsts = [];
 
     /// <summary>How many of the first post ops the pooled kernel already applied (its relu: 1, else 0).</summary>
     private readonly int _postFused;
@@ -86,6 +92,7 @@ internal sealed unsafe class ConvBlockKernel
         }
         _pre = [.. block.Pre.Select(n => n.Op is Ops.ChunkSum or Ops.ChunkFactor ? null : ElementStep.For(n, g.Channels))];
         _post = [.. block.Post.Select(n => ElementStep.For(n, block.Outputs)!)];
+        _postPool = [.. block.PostPool.Select(n => ElementStep.For(n, block.Last.Type.Length)!)];
         if (block.BitsSource is { } bitsSource && block.Pre.ToList().IndexOf(bitsSource) is var index and >= 0
             && _pre[index] is { Packs: true } && !block.Pre.Any(n => n.Operands.Contains(bitsSource.Name)))
             _packedPre = index;
@@ -184,8 +191,18 @@ internal sealed unsafe class ConvBlockKernel
             if (_rowPairs is null && _poolFirst && _dense is not null && options.WordLanes && _inputOffsets.Length == 0) _planes = PlanePooledDense.Create(block, _poolDown);
             _emptyWindows = [.. Enumerable.Range(0, pg.Positions).Where(q => _poolSources.AsSpan(q * _poolTaps, _poolTaps).IndexOfAnyExcept(-1) < 0)];
         }
+        if (_slots is not null)
+        {
+            bool pooledRows = _poolFirst && _pooledPositions.Length > 0;
+            _allPositions = [.. Enumerable.Range(0, g.Positions)];
+            _allFirsts = [.. Enumerable.Repeat(true, g.Positions)];
+            _recordImage = SlotRecordImage.Create(block, _slots, _pre, _packedPre, pooledRows ? _pooledPositions : _allPositions);
+        }
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
+
+    /// <summary>Whether the slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
+    internal bool UsesRecordImage => _recordImage is not null;
 
     /// <summary>Whether the bin-dot runs on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
     internal bool UsesSlotDot => _slots is not null;
@@ -241,6 +258,7 @@ internal sealed unsafe class ConvBlockKernel
             long clock = StepClock.Start();
             if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
             else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+            foreach (var step in _postPool) step.Apply(longs.AsSpan(r * length, length), longs.AsSpan(r * length, length));
             StepClock.Stop(_block.Last.Name, "pool", clock);
         }
         if (_options.EffectiveThreads == 1 || rows == 1)
@@ -305,6 +323,7 @@ internal sealed unsafe class ConvBlockKernel
             if (longs.IsEmpty) bits.Slice(q * _poolChannels, _poolChannels).Clear();
             else longs.Slice(q * _poolChannels, _poolChannels).Clear();
         }
+        foreach (var step in _postPool) step.Apply(longs, longs);
         StepClock.Stop(_block.Last.Name, "post", clock);
     }
 
@@ -379,6 +398,20 @@ internal sealed unsafe class ConvBlockKernel
     private void RunBinary(GraphValue input, int r, Workspace space, Span<long> pooled = default)
     {
         long clock = StepClock.Start();
+        if (_recordImage is not null && input is IntValue pixels)
+        {
+            byte* image = _recordImage.Fill(pixels.Row(r));
+            clock = StepClock.Stop(_block.Last.Name, "dot: record image (inside dot)", clock);
+            fixed (long* bias = _binary!.Bias)
+            fixed (long* pooledTarget = pooled)
+            fixed (long* totals = space.Totals)
+            {
+                if (pooledTarget is not null) _recordImage.Run(image, bias, pooledTarget, _pooledWindows, _pooledFirsts, _poolDown);
+                else _recordImage.Run(image, bias, totals, _allPositions, _allFirsts, null);
+            }
+            StepClock.Stop(_block.Last.Name, "dot: slot kernel (inside dot)", clock);
+            return;
+        }
         var g = _block.Geometry;
         int c = g.Channels, frame = (_pixels + 1) * c;
         // the pre ops on the pixels and on one padding pixel (the window pads with 0)

@@ -29,6 +29,9 @@ internal sealed class ConvBlock
 
     public required IReadOnlyList<Node> Post { get; init; }
     public Node? Pool { get; init; }
+
+    /// <summary>Per-element integer ops after the pool (a requantizing shift before the next layer), run on the pooled values.</summary>
+    public IReadOnlyList<Node> PostPool { get; init; } = [];
     public required Node Last { get; init; }
 
     public int Outputs => (int)Dot.IntTensor("weights").Shape[1];
@@ -55,6 +58,7 @@ internal static class ConvBlocks
             dropped.Add(block.Dot.Name);
             dropped.UnionWith(block.Post.Select(n => n.Name));
             if (block.Pool is not null) dropped.Add(block.Pool.Name);
+            dropped.UnionWith(block.PostPool.Select(n => n.Name));
             dropped.Remove(block.Last.Name);
         }
         if (blocks.Count == 0) return (graph, blocks);
@@ -138,10 +142,20 @@ internal static class ConvBlocks
             }
             last = next;
         }
+        var postPool = new List<Node>();
+        if (pool is not null && pool.Type.Kind == ValueKind.Int)
+        {
+            // the pooled value's only reader an integer step (fmnist-hbnn-cnn's shift before the dense layer's threshold and sums): run it here, on values still in cache
+            while (graph.Users(last.Name).ToList() is [var next] && next.Op != Ops.Threshold && ElementStep.For(next, pool.Type.Length) is not null)
+            {
+                postPool.Add(next);
+                last = next;
+            }
+        }
         return new ConvBlock
         {
             Window = window, Geometry = g, Pre = preNodes, Dot = dot, BitsSource = bitsSource, SumSource = sumSource,
-            Post = post, Pool = pool, Last = last,
+            Post = post, Pool = pool, PostPool = postPool, Last = last,
         };
     }
 

@@ -176,6 +176,12 @@ internal sealed class ElementStep
     /// </summary>
     public void ApplyPacked(ReadOnlySpan<long> source, Span<ulong> words, int wordsPerBlock)
     {
+        if (Uniform)
+        {
+            // one threshold, all up: no per-channel vectors laid out per call (called once per pixel by SlotRecordImage)
+            UniformPacked(source, words, wordsPerBlock);
+            return;
+        }
         int period = Period, vectors = period / Vector512<long>.Count;
         Span<Vector512<long>> thresholds = stackalloc Vector512<long>[vectors];
         Span<Vector512<long>> directions = stackalloc Vector512<long>[vectors];
@@ -196,6 +202,24 @@ internal sealed class ElementStep
                 if (!AllUp) x *= directions[v];
                 ulong mask = Vector512.GreaterThanOrEqual(x, thresholds[v]).ExtractMostSignificantBits();
                 int j = v * Vector512<long>.Count;
+                Unsafe.Add(ref pixel, j >> 6) |= mask << (j & 63);
+            }
+        }
+    }
+
+    private void UniformPacked(ReadOnlySpan<long> source, Span<ulong> words, int wordsPerBlock)
+    {
+        var threshold = Vector512.Create(_thresholds[0]);
+        int period = Period;
+        ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref ulong word = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(words);
+        for (int b = 0; b < source.Length / period; b++)
+        {
+            ref ulong pixel = ref Unsafe.Add(ref word, b * wordsPerBlock);
+            for (int w = 0; w < wordsPerBlock; w++) Unsafe.Add(ref pixel, w) = 0;
+            for (int j = 0; j < period; j += Vector512<long>.Count)
+            {
+                ulong mask = Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref first, (nuint)((b * period) + j)), threshold).ExtractMostSignificantBits();
                 Unsafe.Add(ref pixel, j >> 6) |= mask << (j & 63);
             }
         }

@@ -12,17 +12,26 @@ internal sealed unsafe class PackedBinDot
     private readonly ValueArrays _arrays;
     private readonly ThreadLocal<AlignedBuffer<byte>> _records = new(() => new AlignedBuffer<byte>(0));
 
-    public PackedBinDot(Graph.Graph graph, KernelOptions options, ValueArrays arrays)
+    private readonly Dictionary<string, ElementStep> _thresholds = [];
+
+    public PackedBinDot(Graph.Graph graph, KernelOptions options, ValueArrays arrays, IReadOnlyDictionary<string, SlotDotInputs>? fused = null)
     {
         _options = options;
         _arrays = arrays;
+        foreach (var (name, inputs) in fused ?? new Dictionary<string, SlotDotInputs>())
+        {
+            var prepared = new Prepared(inputs.BinDot, Pack(inputs.BinDot)!);
+            _prepared[name] = prepared;
+            _slots[name] = SlotsFor(prepared, inputs.Threshold.Type, inputs.Sums.Type, options)!;
+            _thresholds[name] = ElementStep.For(inputs.Threshold, inputs.Threshold.Type.Length)!;
+        }
         foreach (var node in graph.Nodes.Where(n => n.Op == Ops.BinDot))
         {
             if (Pack(node) is not { } packed) continue;
             var prepared = new Prepared(node, packed);
             _prepared[node.Name] = prepared;
             if (!graph.Contains(node.Operands[0]) || (node.Operands.Count > 1 && !graph.Contains(node.Operands[1]))) continue;
-            if (SlotsFor(node, prepared, graph.Operand(node, 0).Type, node.Operands.Count > 1 ? graph.Operand(node, 1).Type : null, options) is { } slots)
+            if (SlotsFor(prepared, graph.Operand(node, 0).Type, node.Operands.Count > 1 ? graph.Operand(node, 1).Type : null, options) is { } slots)
                 _slots[node.Name] = slots;
         }
     }
@@ -34,7 +43,7 @@ internal sealed unsafe class PackedBinDot
     /// Chunks that are not on 32-bit steps (HBNN's 16) with factors would otherwise run the table lookup and a
     /// 64-bit sink step per chunk and output: on the slot-dot kernels when they are provably exact there.
     /// </summary>
-    private static SlotDot? SlotsFor(Node node, Prepared prepared, GraphType bits, GraphType? factors, KernelOptions options)
+    internal static SlotDot? SlotsFor(Prepared prepared, GraphType bits, GraphType? factors, KernelOptions options)
     {
         if (prepared.ShiftByChunk is not null || PopcountWeights.Fits(prepared.Weights.Chunks) || (factors is not null && factors.Min < 0)) return null;
         var coding = bits.Encoding == BitEncoding.ZeroOne ? ActivationCoding.Unipolar : ActivationCoding.Bipolar;
@@ -43,22 +52,42 @@ internal sealed unsafe class PackedBinDot
     }
 
     /// <summary>The bin-dot on the slot-dot kernels: each row's slot records, then the kernel over all rows.</summary>
-    private IntValue EvaluateSlots(Node node, SlotDot dot, Prepared prepared, BitsValue bits, IntValue? factors)
+    private IntValue EvaluateSlots(Node node, SlotDot dot, Prepared prepared, BitsValue bits, IntValue? factors) =>
+        EvaluateSlots(node, dot, prepared, Pack(bits), factors?.Data, factors?.Length ?? 0);
+
+    /// <summary>The fused form (<see cref="SlotDotInputs"/>): each row's threshold straight into packed words, its chunk sums beside them.</summary>
+    private IntValue EvaluateFused(Node node, SlotDot dot, Prepared prepared, IntValue x)
     {
-        var activations = Pack(bits);
-        int rows = bits.Rows, stride = dot.RecordStride;
+        var step = _thresholds[node.Name];
+        int chunk = prepared.Weights.Chunks.ChunkLength, chunks = x.Length / chunk;
+        var activations = new BitMatrix(x.Rows, x.Length);
+        var sums = _arrays.Rent<long>((long)x.Rows * chunks);
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var row = x.Row(r);
+            step.ApplyPacked(row, activations.Row(r), activations.WordsPerRow);
+            ElementNodes.MagnitudeSums(row, chunk, sums.AsSpan(r * chunks, chunks));
+        }
+        var result = EvaluateSlots(node, dot, prepared, activations, sums, chunks);
+        _arrays.Release([new IntValue(x.Rows, chunks, sums, 1)]);
+        return result;
+    }
+
+    private IntValue EvaluateSlots(Node node, SlotDot dot, Prepared prepared, BitMatrix activations, long[]? factorValues, int factorLength)
+    {
+        int rows = activations.Rows, stride = dot.RecordStride;
         if (_records.Value!.Length < rows * stride) _records.Value = new AlignedBuffer<byte>(rows * stride);
         var records = _records.Value;
         var result = _arrays.Rent<long>(rows * dot.Outputs);
         fixed (long* bias = prepared.Bias)
         fixed (long* target = result)
-        fixed (long* factorData = factors?.Data)
+        fixed (long* factorData = factorValues)
         {
             for (int r = 0; r < rows; r++)
-                dot.FillRow((ushort*)(records.Pointer + ((long)r * stride)), activations.RowPointer(r), factorData is null ? null : factorData + ((long)r * factors!.Length));
+                dot.FillRow((ushort*)(records.Pointer + ((long)r * stride)), activations.RowPointer(r), factorData is null ? null : factorData + ((long)r * factorLength));
             byte* recordData = records.Pointer;
             long* bias0 = bias, target0 = target;
-            int threads = _options.ThreadsFor((long)rows * dot.Outputs * bits.Length);
+            int threads = _options.ThreadsFor((long)rows * dot.Outputs * activations.Columns);
             if (threads == 1)
             {
                 dot.Run(recordData, rows, bias0, target0);
@@ -74,10 +103,11 @@ internal sealed unsafe class PackedBinDot
         return new IntValue(rows, dot.Outputs, result, node.Type.Scale);
     }
 
-    public bool Runs(Node node) => node.Op == Ops.BinDot && _prepared.ContainsKey(node.Name);
+    public bool Runs(Node node) => (node.Op == Ops.BinDot || node.Op == SlotDotInputs.FusedOp) && _prepared.ContainsKey(node.Name);
 
     public GraphValue? TryEvaluate(Node node, GraphValue[] operands)
     {
+        if (node.Op == SlotDotInputs.FusedOp && _slots.TryGetValue(node.Name, out var fusedDot)) return EvaluateFused(node, fusedDot, _prepared[node.Name], (IntValue)operands[0]);
         if (node.Op != Ops.BinDot || !_prepared.TryGetValue(node.Name, out var prepared)) return null;
         var bits = (BitsValue)operands[0];
         var factors = operands.Length > 1 ? (IntValue)operands[1] : null;

@@ -17,8 +17,10 @@ public static class PackedEngine
 {
     public static GraphExecutor Create(Graph.Graph graph, KernelOptions? options = null)
     {
-        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new(fused, checkRanges: false, new PackedOps(fused, convolutions, options ?? KernelOptions.Default));
+        options ??= KernelOptions.Default;
+        var (blocks, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        var (fused, slotInputs) = SlotDotInputs.Fuse(blocks, options);
+        return new(fused, checkRanges: false, new PackedOps(fused, convolutions, options, slotInputs));
     }
 
     /// <summary>The bin-dot nodes the packed kernels run (all whose weights are +-1; the rest fall to the golden kernel).</summary>
@@ -49,6 +51,13 @@ public static class PackedEngine
         return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RowPairNodes;
     }
 
+    /// <summary>The convolution blocks whose slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
+    public static IReadOnlyList<string> RecordImageNodes(Graph.Graph graph, KernelOptions? options = null)
+    {
+        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RecordImageNodes;
+    }
+
     /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
     public static IReadOnlyList<string> NarrowDenseNodes(Graph.Graph graph) =>
         graph.Nodes.Where(n => n.Op == Ops.Dense && NarrowDense.Fits(n, graph.Operand(n))).Select(n => n.Name).ToList();
@@ -63,9 +72,9 @@ internal sealed class PackedOps : INodeKernel
     private readonly ElementNodes _elements;
     private readonly Dictionary<string, ConvBlockKernel> _convolutions;
 
-    public PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options)
+    public PackedOps(Graph.Graph graph, IReadOnlyDictionary<string, ConvBlock> convolutions, KernelOptions options, IReadOnlyDictionary<string, SlotDotInputs>? slotInputs = null)
     {
-        _binDot = new(graph, options, _arrays);
+        _binDot = new(graph, options, _arrays, slotInputs);
         _dense = new(graph, _arrays);
         _elements = new(graph, _arrays);
         _convolutions = convolutions.ToDictionary(b => b.Key, b => new ConvBlockKernel(b.Value, options, _arrays));
@@ -87,6 +96,9 @@ internal sealed class PackedOps : INodeKernel
 
     public IReadOnlyList<string> PlaneNodes =>
         [.. _convolutions.Where(c => c.Value.UsesPlanes).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> RecordImageNodes =>
+        [.. _convolutions.Where(c => c.Value.UsesRecordImage).Select(c => c.Key).Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<string> RowPairNodes =>
         [.. _convolutions.Where(c => c.Value.UsesRowPairs).Select(c => c.Key).Order(StringComparer.Ordinal)];

@@ -36,7 +36,8 @@ internal readonly record struct SlotGroup(int FirstPair, int Pairs, long WeightO
 /// overflow, the slot pairs are split into groups whose sums cannot (<see cref="Plan"/>). Then
 /// acc = bias + sum over groups of (high &lt;&lt; L) + low in 64 bits equals the golden kernel's chunk-by-chunk sum.
 /// A row's input is a record per slot pair (<see cref="SlotDotCode.RecordBytes"/>): the two slots'
-/// bits, their offsets (pop(a) when unipolar, the slot length when bipolar), the factors' low and high parts.
+/// bits, their offsets (pop(a) when unipolar, the slot length when bipolar; only the bipolar kernels read them),
+/// the factors' low and high parts.
 /// </summary>
 internal sealed unsafe class SlotDot
 {
@@ -55,7 +56,8 @@ internal sealed unsafe class SlotDot
         LowBits = lowBits;
         Pairs = slots.Count / 2;
         Panels = (outputs + SlotDotCode.PanelOutputs - 1) / SlotDotCode.PanelOutputs;
-        _weights = new AlignedBuffer<byte>(Panels * Pairs * SlotDotCode.PairBytes);
+        PairBytes = SlotDotCode.PairBytes(coding);
+        _weights = new AlignedBuffer<byte>(Panels * Pairs * PairBytes);
         _sums = new ThreadLocal<AlignedBuffer<int>>(() => new AlignedBuffer<int>(SlotDotCode.MaxRows * Panels * 2 * SlotDotCode.PanelOutputs));
         if (groups.Length > 1) _totals = new ThreadLocal<AlignedBuffer<long>>(() => new AlignedBuffer<long>(SlotDotCode.MaxRows * outputs));
     }
@@ -75,6 +77,9 @@ internal sealed unsafe class SlotDot
     public bool Coefficients { get; }
     public int Pairs { get; }
     public int Panels { get; }
+
+    /// <summary>Bytes of a slot pair's weights in a panel (<see cref="SlotDotCode.PairBytes"/>).</summary>
+    public int PairBytes { get; }
     public int RecordStride => Pairs * SlotDotCode.RecordBytes;
 
     /// <summary>
@@ -86,7 +91,7 @@ internal sealed unsafe class SlotDot
         ActivationCoding coding, long maxFactor, KernelOptions options)
     {
         if (!options.WordLanes || !SlotDotCode.Supported || KernelCpu.Resolve(options.Isa) != KernelIsa.Avx512Popcount) return null;
-        if (Plan(slots, weights.Rows, coefByChunk, coefStride, maxFactor) is not { } plan) return null;
+        if (Plan(slots, weights.Rows, coefByChunk, coefStride, maxFactor, SlotDotCode.PairBytes(coding)) is not { } plan) return null;
 
         var dot = new SlotDot(slots, weights.Rows, coding, plan.High, plan.LowBits, coefByChunk is not null, plan.Groups);
         var span = dot._weights.Span;
@@ -98,12 +103,12 @@ internal sealed unsafe class SlotDot
                 for (int p = 0; p < group.Pairs; p++)
                 {
                     int pair = group.FirstPair + p;
-                    var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(span.Slice((int)group.WeightOffset + (((panel * group.Pairs) + p) * SlotDotCode.PairBytes), SlotDotCode.PairBytes));
+                    var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(span.Slice((int)group.WeightOffset + (((panel * group.Pairs) + p) * dot.PairBytes), dot.PairBytes));
                     for (int lane = 0; lane < SlotDotCode.PanelOutputs; lane++)
                     {
                         int j = (panel * SlotDotCode.PanelOutputs) + lane;
                         if (j >= dot.Outputs) break;
-                        uint word = 0, coefs = 0;
+                        uint word = 0, coefs = 0, counts = 0;
                         for (int half = 0; half < 2; half++)
                         {
                             var slot = slots[(2 * pair) + half];
@@ -113,9 +118,11 @@ internal sealed unsafe class SlotDot
                             long coef = sign * (coefByChunk is null ? 1 : coefByChunk[((long)slot.Chunk * coefStride) + j]);
                             word |= bits << (16 * half);
                             coefs |= (uint)(ushort)(short)coef << (16 * half);
+                            counts |= (uint)BitOperations.PopCount(bits) << (16 * half);
                         }
                         words[lane] = word;
                         words[SlotDotCode.PanelOutputs + lane] = coefs;
+                        if (coding == ActivationCoding.Unipolar) words[(2 * SlotDotCode.PanelOutputs) + lane] = counts;
                     }
                 }
             }
@@ -133,7 +140,7 @@ internal sealed unsafe class SlotDot
     /// Of the exact choices, the one with the fewest kernel steps (a high part doubles the multiply-adds) and
     /// then the fewest groups.
     /// </summary>
-    internal static (bool High, int LowBits, SlotGroup[] Groups)? Plan(IReadOnlyList<Slot> slots, int outputs, long[]? coefByChunk, int coefStride, long maxFactor)
+    internal static (bool High, int LowBits, SlotGroup[] Groups)? Plan(IReadOnlyList<Slot> slots, int outputs, long[]? coefByChunk, int coefStride, long maxFactor, int pairBytes)
     {
         if (slots.Count == 0 || slots.Count % 2 != 0 || maxFactor < 0) return null;
         int pairs = slots.Count / 2;
@@ -170,7 +177,7 @@ internal sealed unsafe class SlotDot
         for (int g = 0; g < plan.Groups.Length; g++)
         {
             plan.Groups[g] = plan.Groups[g] with { WeightOffset = offset };
-            offset += (long)panels * plan.Groups[g].Pairs * SlotDotCode.PairBytes;
+            offset += (long)panels * plan.Groups[g].Pairs * pairBytes;
         }
         return plan;
     }
@@ -295,6 +302,41 @@ internal sealed unsafe class SlotDot
         }
     }
 
+    /// <summary>
+    /// <see cref="RunPooled"/> on records read in place from a padded record image (<see cref="SlotRecordImage"/>):
+    /// row i's records start rowOffsets[i] bytes into <paramref name="image"/> and are <paramref name="segments"/> runs of
+    /// Pairs / segments pairs, each run <paramref name="segmentSkip"/> bytes after the previous one ends. One group only.
+    /// Rows go to the kernel two or three at a time where their offsets are evenly spaced (a pool window's row pair always is).
+    /// </summary>
+    public void RunAt(byte* image, int[] rowOffsets, int segments, long segmentSkip, long* bias, long* target, int[] windows, bool[] firsts, long[]? down)
+    {
+        if (Groups.Count != 1 || Pairs % segments != 0) throw new InvalidOperationException("records in place need one group of whole runs");
+        int* sums = _sums.Value!.Pointer;
+        long sumStride = SumStride;
+        int perCall = SlotDotCode.RowsPerCall(High), rows = rowOffsets.Length;
+        fixed (long* downs = down)
+        {
+            for (int row = 0; row < rows;)
+            {
+                int count = Math.Min(perCall, rows - row);
+                long stride = count > 1 ? rowOffsets[row + 1] - rowOffsets[row] : 0;
+                for (int r = 2; r < count; r++)
+                {
+                    if (rowOffsets[row + r] - rowOffsets[row + r - 1] != stride) count = r;
+                }
+                var args = new SlotDotArgs
+                {
+                    Records = image + rowOffsets[row], RecordStride = stride, Weights = _weights.Pointer, Pairs = Pairs / segments,
+                    Sums = sums, SumStride = sumStride, Panels = Panels, Segments = segments, SegmentSkip = segmentSkip,
+                };
+                SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
+                for (int r = 0; r < count; r++)
+                    CombineMax((int*)((byte*)sums + (r * sumStride)), bias, target + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+                row += count;
+            }
+        }
+    }
+
     private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);
 
     /// <summary>totals[r, j] = bias_j + the product for <paramref name="count"/> rows (1..<see cref="SlotDotCode.RowsPerCall"/>): every group's 32-bit sums added in 64 bits.</summary>
@@ -320,6 +362,7 @@ internal sealed unsafe class SlotDot
         {
             Records = records + ((long)g.FirstPair * SlotDotCode.RecordBytes), RecordStride = RecordStride,
             Weights = _weights.Pointer + g.WeightOffset, Pairs = g.Pairs, Sums = sums, SumStride = SumStride, Panels = Panels,
+            Segments = 1, SegmentSkip = 0,
         };
         SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
     }

@@ -14,7 +14,7 @@ internal unsafe struct SlotDotArgs
     public byte* Records;
     public long RecordStride;
 
-    /// <summary>Weights and coefficients, [panel][pair][64 weight words][64 coefficient pairs] (<see cref="SlotDot"/>).</summary>
+    /// <summary>Weights and coefficients, [panel][pair][64 weight words][64 coefficient pairs][64 weight-count pairs, unipolar only] (<see cref="SlotDot"/>).</summary>
     public byte* Weights;
     public long Pairs;
 
@@ -22,14 +22,18 @@ internal unsafe struct SlotDotArgs
     public int* Sums;
     public long SumStride;
     public long Panels;
+
+    /// <summary>A row's records as Segments runs of Pairs pairs each; after a run the record pointer moves SegmentSkip bytes more (a convolution's kernel rows in a padded image of records).</summary>
+    public long Segments;
+    public long SegmentSkip;
 }
 
 /// <summary>
 /// The slot-dot kernels: a binary product in 16-bit slots (a chunk of at most 16 bits, or a
 /// 16-bit part of a longer chunk), with the chunk factor and coefficient applied inside the loop.
-/// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: AND (unipolar) or XOR
-/// (bipolar) with the row's word broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count,
-/// t = 2 count - offset (the slot's pop(a), or its length), t * coefficient in 16-bit lanes
+/// Per slot pair (one 32-bit word of two slots) and block of 16 outputs: XOR with the row's word
+/// broadcast, VPOPCNTW (AVX-512 BITALG) for each slot's count, t = pop(w) - count (unipolar, pop(w)
+/// stored with the weights; equal to 2 pop(w AND a) - pop(a)) or length - 2 count (bipolar), t * coefficient in 16-bit lanes
 /// (VPMULLW; left out when every coefficient is 1), and VPDPWSSD (AVX-512 VNNI) adds t_2i f_2i + t_2i+1 f_2i+1 into 32-bit sums, once
 /// with the factors' low parts and once with their high parts. <see cref="SlotDot"/> proves every
 /// 16-bit product and 32-bit sum exact before it uses these kernels.
@@ -40,8 +44,12 @@ internal static unsafe class SlotDotCode
     public const int PanelOutputs = 64;
     public const int RecordBytes = 16;
 
-    /// <summary>Bytes of one slot pair's weights and coefficients in a panel.</summary>
-    public const int PairBytes = 2 * PanelOutputs * sizeof(uint);
+    /// <summary>
+    /// Bytes of one slot pair's weights, coefficients and (unipolar) weight counts in a panel: the unipolar
+    /// kernels form t = 2 pop(w AND a) - pop(a) as pop(w) - pop(w XOR a), with pop(w) stored beside the weights,
+    /// one subtraction from memory instead of a doubling and a subtraction per slot pair and block.
+    /// </summary>
+    public static int PairBytes(ActivationCoding coding) => (coding == ActivationCoding.Unipolar ? 3 : 2) * PanelOutputs * sizeof(uint);
 
     private const int Blocks = 4;
 
@@ -76,12 +84,14 @@ internal static unsafe class SlotDotCode
         var z = PopcountCode.Z;
         var a = new Assembler(64);
         var panelLoop = a.CreateLabel();
+        var segmentLoop = a.CreateLabel();
         var stepLoop = a.CreateLabel();
+        int pairBytes = PairBytes(xor ? ActivationCoding.Bipolar : ActivationCoding.Unipolar);
         // rdi = args; r8 = records of row 0 at the current pair, r9 = record stride, rdx = weights,
-        // rsi = sums, r10 = sum stride, rax = pairs left, rcx = panels left.
+        // rsi = sums, r10 = sum stride, rax = pairs left in the segment, r11 = segments left, rcx = panels left.
         // zmm0-11: low sums (row * 4 + block), zmm8-15: high sums (2 rows at most), zmm16 + row * 4 + k:
         // row's record field k broadcast (activation words, offsets, low factors, high factors),
-        // zmm28 weights, zmm29 coefficients, zmm30-31: t.
+        // zmm27 weight counts (unipolar), zmm28 weights, zmm29 coefficients, zmm30-31: t.
         AssemblerRegisterZMM Low(int r, int b) => z[(r * Blocks) + b];
         AssemblerRegisterZMM HighSum(int r, int b) => z[8 + (r * Blocks) + b];
         AssemblerRegisterZMM Field(int r, int k) => z[16 + (r * 4) + k];
@@ -100,44 +110,59 @@ internal static unsafe class SlotDotCode
             }
         }
         a.mov(r8, __qword_ptr[rdi]);
+        a.mov(r11, __qword_ptr[rdi + 56]);
+        a.Label(ref segmentLoop);
         a.mov(rax, __qword_ptr[rdi + 24]);
         a.Label(ref stepLoop);
         for (int r = 0; r < rows; r++)
         {
-            for (int k = 0; k < (high ? 4 : 3); k++) a.vpbroadcastd(Field(r, k), __dword_ptr[Row(r) + (4 * k)]);
+            for (int k = 0; k < (high ? 4 : 3); k++)
+            {
+                if (k == 1 && !xor) continue; // unipolar: pop(a) is not read, the weight counts stand in for it
+                a.vpbroadcastd(Field(r, k), __dword_ptr[Row(r) + (4 * k)]);
+            }
         }
         for (int b = 0; b < Blocks; b++)
         {
             a.vmovdqu32(z[28], __zmmword_ptr[rdx + (b * 64)]);
             if (coefs) a.vmovdqu32(z[29], __zmmword_ptr[rdx + (PanelOutputs * sizeof(uint)) + (b * 64)]);
+            if (!xor) a.vmovdqu32(z[27], __zmmword_ptr[rdx + (2 * PanelOutputs * sizeof(uint)) + (b * 64)]);
             for (int r = 0; r < rows; r++)
             {
                 var t = z[30 + (r & 1)];
-                if (xor) a.vpxord(t, z[28], Field(r, 0));
-                else a.vpandd(t, z[28], Field(r, 0));
+                a.vpxord(t, z[28], Field(r, 0));
                 a.vpopcntw(t, t);
-                a.vpaddw(t, t, t);
-                if (coefs)
+                if (xor)
                 {
-                    a.vpsubw(t, t, Field(r, 1));
-                    a.vpmullw(t, t, z[29]);
-                }
-                else if (xor)
-                {
-                    a.vpsubw(t, Field(r, 1), t);
+                    // bipolar: t = length - 2 pop(w XOR a)
+                    a.vpaddw(t, t, t);
+                    if (coefs)
+                    {
+                        a.vpsubw(t, t, Field(r, 1));
+                        a.vpmullw(t, t, z[29]);
+                    }
+                    else
+                    {
+                        a.vpsubw(t, Field(r, 1), t);
+                    }
                 }
                 else
                 {
-                    a.vpsubw(t, t, Field(r, 1));
+                    // unipolar: t = pop(w) - pop(w XOR a) = 2 pop(w AND a) - pop(a)
+                    a.vpsubw(t, z[27], t);
+                    if (coefs) a.vpmullw(t, t, z[29]);
                 }
                 a.vpdpwssd(Low(r, b), t, Field(r, 2));
                 if (high) a.vpdpwssd(HighSum(r, b), t, Field(r, 3));
             }
         }
         a.add(r8, RecordBytes);
-        a.add(rdx, PairBytes);
+        a.add(rdx, pairBytes);
         a.dec(rax);
         a.jnz(stepLoop);
+        a.add(r8, __qword_ptr[rdi + 64]);
+        a.dec(r11);
+        a.jnz(segmentLoop);
         for (int r = 0; r < rows; r++)
         {
             var row = r switch { 0 => __[rsi], 1 => __[rsi + r10], _ => __[rsi + (r10 * 2)] };

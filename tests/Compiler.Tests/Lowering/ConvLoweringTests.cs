@@ -64,7 +64,7 @@ public sealed class ConvLoweringTests
     [InlineData(true, false)]
     public void PackedEngineEqualsTheGoldenKernelOnConvModels(bool pixelChunks, bool wordLanes)
     {
-        int fusedModels = 0, slotModels = 0;
+        int fusedModels = 0, slotModels = 0, postPoolModels = 0;
         Gen.ULong.Sample(seed =>
         {
             var model = RandomConvModels.Create(seed, pixelChunks);
@@ -80,6 +80,9 @@ public sealed class ConvLoweringTests
             var slotNodes = PackedEngine.SlotDotNodes(graph, options);
             if (!wordLanes) Assert.Empty(slotNodes);
             if (slotNodes.Count > 0) Interlocked.Increment(ref slotModels);
+            // a block that ends in a step after its pool (the shift before the next layer) leaves that step's name as its own
+            if (engine.Graph.Nodes.Any(n => n.Op == "fused-conv" && graph.Operand(graph.Nodes.First(m => m.Name == n.Name)).Op != Ops.MaxPool
+                && graph.Nodes.First(m => m.Name == n.Name).Op is Ops.Shift or Ops.Clamp or Ops.Relu)) Interlocked.Increment(ref postPoolModels);
             var packed = engine.RunAll(inputs, rows);
             // a convolution block's inner values are never formed; its last value and every other node's must be the golden kernel's
             int fused = engine.Graph.Nodes.Count(n => n.Op == "fused-conv");
@@ -102,6 +105,7 @@ public sealed class ConvLoweringTests
         Assert.True(fusedModels > 0, "no model ran a convolution as a packed block");
         // chunk factors in slots: every pixel-chunk model has them (HBNN's, and BNN's per-pixel chunk sums)
         if (wordLanes && pixelChunks && KernelCpu.SlotDot) Assert.True(slotModels > 0, "no model ran a bin-dot on the slot-dot kernels");
+        if (pixelChunks) Assert.True(postPoolModels > 0, "no block ran the step after its pool");
     }
 
     [Fact]
@@ -232,6 +236,50 @@ public sealed class ConvLoweringTests
         Assert.Empty(PackedEngine.PlaneNodes(graph, options with { WordLanes = false }));
         Assert.Empty(PackedEngine.RowPairNodes(graph, options with { WordLanes = false }));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+    }
+
+    [Theory]
+    [InlineData(1UL, 13, 11, 32, 16, 3, 1, 1, true, true)]
+    [InlineData(2UL, 14, 14, 64, 128, 3, 1, 1, true, true)]
+    [InlineData(3UL, 18, 15, 96, 40, 3, 2, 0, false, true)]
+    [InlineData(4UL, 12, 10, 64, 24, 2, 1, 1, true, false)]
+    [InlineData(5UL, 11, 13, 128, 64, 1, 1, 0, false, true)]
+    [InlineData(6UL, 10, 12, 16, 32, 3, 1, 1, true, true)]
+    [InlineData(7UL, 16, 9, 48, 48, 3, 1, 1, true, true)]
+    public void HbnnConvolutionReadsItsSlotRecordsInPlace(ulong seed, int height, int width, int c1, int c2, int kernel, int stride, int padding, bool ramp, bool pool)
+    {
+        // HBNN's second convolution (chunks of 16 in each pixel's channels): where a pixel's channels are whole slot pairs
+        // (a multiple of 32), its records are built pixel by pixel from the first block's output and read in place from a
+        // padded image, kernel row by kernel row; odd image sizes, strides, no padding, 16-128 outputs, with and without a
+        // relu and a pool after it (then the shift before the dense layer runs inside the block). 16 and 48 channels: not whole pairs.
+        var rng = new SplitMix64(seed);
+        var shape = new[] { height, width, 1 };
+        var layers = new List<Layer>
+        {
+            new Conv2D(RandomModels.Gaussian(rng, 0.3, 3, 3, 1, c1), RandomModels.Gaussian(rng, 0.3, c1), 1, 1),
+            RandomModels.Norm(rng, c1),
+            new Ramp(),
+            new MaxPool2D(2, 2, PoolEdge.Floor),
+            new BinConv2D(RandomModels.Gaussian(rng, 1, kernel, kernel, c1, c2), stride, padding),
+            RandomModels.Norm(rng, c2),
+        };
+        if (ramp) layers.Add(new Ramp());
+        if (pool) layers.Add(new MaxPool2D(2, 2, PoolEdge.Floor));
+        layers.Add(new Flatten());
+        var probe = layers.Aggregate(shape, (s, l) => l.OutputShape(s));
+        layers.Add(new BinLayer(RandomModels.Gaussian(rng, 1, probe[0], 10)));
+        var model = new ModelSpec($"hbnn-records-{seed}", new InputSpec(shape, "uint8", 1.0 / 255), 16, layers, OutputKind.Class);
+        var graph = IntegerLowering.Lower(model, new CompileOptions());
+        var options = new KernelOptions(KernelCpu.Best, Threads: 1);
+        bool inPlace = c1 % 32 == 0 && PackedEngine.SlotDotNodes(graph, options).Count > 0 && KernelCpu.SlotDot;
+        Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
+        Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
+        // the dense layer's threshold and chunk sums of the same value go straight into its slot records (one fused node)
+        var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
+        Assert.Equal(KernelCpu.SlotDot ? PackedEngine.SlotDotNodes(graph, options).Where(n => graph.Nodes.First(m => m.Name == n).Op == Ops.BinDot) : [], fusedDots);
+        if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
     }
 
     private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options)

@@ -1,0 +1,148 @@
+using HwFlow.Runtime.Graph;
+
+namespace HwFlow.Runtime.Kernels;
+
+/// <summary>
+/// A slot-dot convolution's input as one padded image of slot records, built pixel by pixel straight
+/// from the block's input: each pixel's pre ops (shifts, clamps, relus), its packed threshold bits and
+/// its chunk sums run on that pixel's channels alone (in L1), and its records go to its place in an
+/// image padded to every pixel the receptive fields read (padding cells hold the padding pixel's
+/// records). A receptive field's records are then KernelHeight runs of KernelWidth pixels' records,
+/// one image row apart, which the kernel reads in place (<see cref="SlotDotArgs.Segments"/>): no frame
+/// of the pre ops' values, no gathered rows. Taken for chunks of 16 in whole slot pairs per pixel
+/// (HBNN's), one group of slot pairs, and pre ops of those kinds only.
+/// </summary>
+internal sealed unsafe class SlotRecordImage
+{
+    private readonly SlotDot _slots;
+    private readonly ElementStep?[] _pre;
+    private readonly string[] _ops;
+
+    /// <summary>Per pre op, the pre op it reads (-1: the block's input).</summary>
+    private readonly int[] _operands;
+    private readonly int _packed;
+    private readonly int _sum;
+    private readonly int _channels;
+    private readonly int _pixelPairs;
+    private readonly int _pixelBytes;
+    private readonly int _width;
+    private readonly int _height;
+    private readonly int _segments;
+    private readonly long _segmentSkip;
+
+    /// <summary>Per padded cell, the input pixel there, or -1 (padding).</summary>
+    private readonly int[] _cells;
+    private readonly int[] _rowOffsets;
+    private readonly ThreadLocal<Scratch> _scratch;
+
+    private SlotRecordImage(ConvBlock block, SlotDot slots, ElementStep?[] pre, int packed, int sum, int[] operands, int[] rowPositions)
+    {
+        var g = block.Geometry;
+        (_slots, _pre, _packed, _sum, _operands) = (slots, pre, packed, sum, operands);
+        _ops = [.. block.Pre.Select(n => n.Op)];
+        _channels = g.Channels;
+        _pixelPairs = g.Channels / 32;
+        _pixelBytes = _pixelPairs * SlotDotCode.RecordBytes;
+        _height = ((g.OutHeight - 1) * g.Stride) + g.KernelHeight;
+        _width = ((g.OutWidth - 1) * g.Stride) + g.KernelWidth;
+        _segments = g.KernelHeight;
+        _segmentSkip = (long)(_width - g.KernelWidth) * _pixelBytes;
+        _cells = new int[_height * _width];
+        for (int y = 0; y < _height; y++)
+        {
+            for (int x = 0; x < _width; x++)
+            {
+                int iy = y - g.Padding, ix = x - g.Padding;
+                _cells[(y * _width) + x] = iy >= 0 && iy < g.Height && ix >= 0 && ix < g.Width ? (iy * g.Width) + ix : -1;
+            }
+        }
+        _rowOffsets = [.. rowPositions.Select(p => ((p / g.OutWidth * g.Stride * _width) + (p % g.OutWidth * g.Stride)) * _pixelBytes)];
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(this));
+    }
+
+    /// <summary>
+    /// The record image for a block whose bin-dot runs on <paramref name="slots"/>, computing rows
+    /// <paramref name="rowPositions"/> (positions, in the order their sums are wanted); null when the block
+    /// is not of the form above.
+    /// </summary>
+    public static SlotRecordImage? Create(ConvBlock block, SlotDot slots, ElementStep?[] pre, int packedPre, int[] rowPositions)
+    {
+        var g = block.Geometry;
+        if (slots.Groups.Count != 1 || g.Channels % 32 != 0 || packedPre < 0) return null;
+        if (block.Window.Type.Kind != ValueKind.Int || block.Dot.Int("chunk") != 16) return null;
+        if (slots.Pairs != g.KernelHeight * g.KernelWidth * (g.Channels / 32)) return null;
+        int sum = -1;
+        var operands = new int[block.Pre.Count];
+        for (int i = 0; i < block.Pre.Count; i++)
+        {
+            var node = block.Pre[i];
+            if (node.Operands.Count != 1) return null;
+            string operand = node.Operands[0];
+            operands[i] = operand == block.Window.Name ? -1 : block.Pre.ToList().FindIndex(n => n.Name == operand);
+            if (operands[i] == -1 && operand != block.Window.Name) return null;
+            if (operands[i] >= 0 && block.Pre[operands[i]].Type.Kind != ValueKind.Int) return null;
+            if (node.Op == Ops.ChunkSum)
+            {
+                if (node != block.SumSource || node.Int("chunk") != 16) return null;
+                sum = i;
+            }
+            else if (pre[i] is not { } step || (step.MakesBits && i != packedPre))
+            {
+                return null;
+            }
+        }
+        if (block.SumSource is not null && sum < 0) return null;
+        return new SlotRecordImage(block, slots, pre, packedPre, sum, operands, rowPositions);
+    }
+
+    /// <summary>Builds the record image of one input image (<paramref name="pixels"/>: height x width x channels values).</summary>
+    public byte* Fill(ReadOnlySpan<long> pixels)
+    {
+        var scratch = _scratch.Value!;
+        byte* image = scratch.Image.Pointer;
+        byte* padding = scratch.Padding.Pointer;
+        Pixel(scratch.Zero, padding, scratch);
+        for (int cell = 0; cell < _cells.Length; cell++)
+        {
+            byte* to = image + ((long)cell * _pixelBytes);
+            int pixel = _cells[cell];
+            if (pixel < 0) Buffer.MemoryCopy(padding, to, _pixelBytes, _pixelBytes);
+            else Pixel(pixels.Slice(pixel * _channels, _channels), to, scratch);
+        }
+        return image;
+    }
+
+    /// <summary>Every row's sums from <paramref name="image"/>, combined into target[windows[i]] (see <see cref="SlotDot.RunAt"/>).</summary>
+    public void Run(byte* image, long* bias, long* target, int[] windows, bool[] firsts, long[]? down) =>
+        _slots.RunAt(image, _rowOffsets, _segments, _segmentSkip, bias, target, windows, firsts, down);
+
+    private void Pixel(ReadOnlySpan<long> input, byte* records, Scratch scratch)
+    {
+        for (int i = 0; i < _pre.Length; i++)
+        {
+            ReadOnlySpan<long> operand = _operands[i] < 0 ? input : scratch.Values[_operands[i]];
+            if (i == _sum) ElementNodes.MagnitudeSums(operand, 16, scratch.Sums);
+            else if (i == _packed) _pre[i]!.ApplyPacked(operand, scratch.Words, scratch.Words.Length);
+            else _pre[i]!.Apply(operand, scratch.Values[i]);
+        }
+        var words = scratch.Words;
+        var sums = scratch.Sums;
+        for (int pair = 0; pair < _pixelPairs; pair++)
+        {
+            uint bits = (uint)(words[pair >> 1] >> (32 * (pair & 1)));
+            long f0 = 1, f1 = 1;
+            if (_sum >= 0) (f0, f1) = (sums[2 * pair], sums[(2 * pair) + 1]);
+            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), bits, f0, f1);
+        }
+    }
+
+    private sealed class Scratch(SlotRecordImage owner)
+    {
+        public AlignedBuffer<byte> Image { get; } = new(owner._cells.Length * owner._pixelBytes);
+        public AlignedBuffer<byte> Padding { get; } = new(owner._pixelBytes);
+        public long[] Zero { get; } = new long[owner._channels];
+        public long[][] Values { get; } = [.. owner._ops.Select(_ => new long[owner._channels])];
+        public ulong[] Words { get; } = new ulong[(owner._channels + 63) / 64];
+        public long[] Sums { get; } = new long[owner._channels / 16];
+    }
+}
