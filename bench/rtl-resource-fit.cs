@@ -10,7 +10,7 @@
 // towards 1), and writes the residuals per layer and per design:
 //   bench/results/rtl-resource-fit/<target>-residuals.md, <target>-samples.csv
 // Run from the repository root:
-//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--per-design] [--ridge R] [--weight-power P] [--write]
+//   dotnet run -c Release bench/rtl-resource-fit.cs WORKDIR [--target ice40|xc7] [--no-fit] [--per-design] [--ridge R] [--weight-power P] [--write] [--yosys-from SAMPLES.csv]
 // (--write: also the fitted table src/Compiler/Hardware/Resources/RtlResourceCoefficients.<Target>.cs)
 // or count one module of a build alone: dotnet run -c Release bench/rtl-resource-fit.cs --count BUILD MODULE
 using System.Globalization;
@@ -41,9 +41,33 @@ double ridge = double.Parse(args.SkipWhile(a => a != "--ridge").Skip(1).FirstOrD
 var fabric = target == "xc7" ? LogicFabric.Lut6 : LogicFabric.Lut4;
 string netlistFile = target == "xc7" ? "netlist-xc7.json" : "netlist.json";
 var inv = CultureInfo.InvariantCulture;
+bool lut6 = fabric == LogicFabric.Lut6;
 
 var samples = new List<Sample>();
-foreach (var folder in Directory.GetDirectories(work).Order(StringComparer.Ordinal))
+// --yosys-from CSV: yosys's LUTs, FFs and LUT memory per part from an earlier run's samples CSV (the
+// netlists gone), the builds in WORKDIR recompiled at the CSV's foldings and counted anew
+string? yosysFrom = args.SkipWhile(a => a != "--yosys-from").Skip(1).FirstOrDefault();
+if (yosysFrom != null)
+{
+    var rows = File.ReadAllLines(yosysFrom).Skip(1).Select(l => l.Split(';')).ToLookup(r => r[0]);
+    foreach (var folder in Directory.GetDirectories(work).Order(StringComparer.Ordinal))
+    {
+        string name = Path.GetFileName(folder);
+        if (!rows.Contains(name) || !File.Exists(Path.Combine(folder, "design.rtl"))) continue;
+        var design = RtlParser.ReadFile(Path.Combine(folder, "design.rtl"));
+        var byPart = rows[name].ToDictionary(r => r[2]);
+        var counted = RtlResourceCount.Of(design, fabric);
+        int lost = 0;
+        foreach (var part in counted)
+        {
+            string instance = part.Instance.Length == 0 ? LayerResources.TopLevel : part.Instance;
+            if (!byPart.TryGetValue(instance, out var r)) { lost++; continue; }
+            samples.Add(new Sample(name, r[1], instance, int.Parse(r[3], inv), int.Parse(r[4], inv), part, null, null) { YosysLutMemory = lut6 ? int.Parse(r[^2], inv) : 0 });
+        }
+        Console.Error.WriteLine($"{name}: {counted.Count} parts, {lost} not in the CSV");
+    }
+}
+foreach (var folder in yosysFrom != null ? Enumerable.Empty<string>() : Directory.GetDirectories(work).Order(StringComparer.Ordinal))
 {
     var netlistPath = Path.Combine(folder, netlistFile);
     if (!File.Exists(netlistPath)) continue;
@@ -78,7 +102,6 @@ foreach (var c in classes) md.AppendLine(string.Create(inv, $"| {LutClasses.Name
 md.AppendLine();
 var designs = samples.GroupBy(s => s.Build).ToList();
 int lutOk = 0, ffOk = 0, modelLutOk = 0, modelFfOk = 0, totalOk = 0;
-bool lut6 = fabric == LogicFabric.Lut6;
 md.AppendLine("Per design (sum of its layers and argmax, the top level left out on both sides):");
 md.AppendLine();
 md.AppendLine("| build | folding | yosys LUT | RTL raw | RTL fitted | error | parametric model | error | yosys FF | RTL FF | error | parametric model | error |" + (lut6 ? " yosys LUT memory | RTL LUT memory | yosys LUT + memory | RTL fitted + memory | error |" : ""));

@@ -42,6 +42,23 @@ public sealed class RtlResourceCountTests
         Assert.Equal(adderLuts, count.Luts[LutClass.Adder]); // on LUT6 the chain's second bit keeps one: its carry in is no carry cell yet
     }
 
+    [Theory]
+    [InlineData(LogicFabric.Lut6, 4, true)]  // a carry-save product's 4-operand tree: its own class on 7 series
+    [InlineData(LogicFabric.Lut6, 5, false)] // five operands and up: the wide adder trees' class
+    [InlineData(LogicFabric.Lut4, 4, false)] // iCE40's fit has one tree class
+    public void Adder_trees_of_at_most_four_operands_are_counted_apart_on_7_series(LogicFabric fabric, int operands, bool small)
+    {
+        var m = new ModuleBuilder("tree", withReset: false);
+        var terms = Enumerable.Range(0, operands).Select(i => m.Input($"x{i}", 16)).ToList();
+        while (terms.Count > 1)
+            terms = [.. terms.Chunk(2).Select(pair => pair.Length == 2 ? m.Add(pair[0], pair[1]) : pair[0])];
+        m.Assign(m.Output("s", 16), terms[0]);
+        var count = Count(m, fabric);
+        int tree = count.Luts[LutClass.AdderTree], smallTree = count.Luts[LutClass.SmallAdderTree];
+        Assert.True(small ? smallTree > 0 && tree == 0 : tree > 0 && smallTree == 0, $"adder trees {tree}, small adder trees {smallTree}");
+        Assert.Equal(0, count.Luts[LutClass.Adder]); // every add of the tree is in one class or the other
+    }
+
     [Fact]
     public void Adding_a_zero_extended_operand_keeps_only_the_bits_that_can_carry()
     {

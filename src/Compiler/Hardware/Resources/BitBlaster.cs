@@ -40,7 +40,14 @@ public sealed partial class BitBlaster
     /// <summary>An add of a tree (an operand is another add read by it alone), which yosys's alumacc merges into one $macc.</summary>
     public const byte AdderTree = 103;
 
+    /// <summary>An add of a tree of at most <see cref="SmallTreeLeaves"/> operands (see <see cref="LutClass.SmallAdderTree"/>).</summary>
+    public const byte SmallAdderTree = 105;
+
+    /// <summary>The most operands a tree of <see cref="SmallAdderTree"/> adds has.</summary>
+    public const int SmallTreeLeaves = 4;
+
     private readonly HashSet<RtlCell> _inTree = [];
+    private readonly HashSet<RtlCell> _inSmallTree = [];
 
     private readonly RtlModule _module;
     private readonly LogicFabric _fabric;
@@ -76,14 +83,22 @@ public sealed partial class BitBlaster
                 list.Add(cell);
             }
         static bool IsAdd(RtlCell c) => c.Op is RtlOp.Add or RtlOp.Sub;
+        var root = new Dictionary<RtlCell, RtlCell>();
         foreach (var cell in flat.Cells.Where(IsAdd))
         {
             if (readers.TryGetValue(cell.Output, out var r) && r.Count == 1 && IsAdd(r[0]))
             {
                 _inTree.Add(cell);
                 _inTree.Add(r[0]);
+                root[cell] = r[0];
             }
         }
+        // a tree of N operands has N - 1 adds; on 7 series one of at most SmallTreeLeaves operands is its
+        // own class (iCE40's fit has no such class: its trees stay one class)
+        if (fabric != LogicFabric.Lut6) return;
+        RtlCell RootOf(RtlCell c) { while (root.TryGetValue(c, out var up)) c = up; return c; }
+        foreach (var tree in _inTree.GroupBy(RootOf))
+            if (tree.Count() + 1 <= SmallTreeLeaves) _inSmallTree.UnionWith(tree);
     }
 
     public void Run()
@@ -251,7 +266,7 @@ public sealed partial class BitBlaster
             short owner = Graph.Owner;
             byte kind = Graph.Kind;
             SetContext(s.Name, cell.Op);
-            if (_inTree.Contains(cell)) Graph.Kind = AdderTree;
+            if (_inTree.Contains(cell)) Graph.Kind = _inSmallTree.Contains(cell) ? SmallAdderTree : AdderTree;
             _bits[s] = CellBits.Blast(Graph, cell, [.. cell.Inputs.Select(i => _bits[i])]);
             Graph.Owner = owner;
             Graph.Kind = kind;

@@ -40,6 +40,14 @@ public enum LutClass
 
     /// <summary>7 series: the read multiplexer over the blocks of an unmarked ROM deeper than one block.</summary>
     RomCascade,
+
+    /// <summary>
+    /// A sum bit of an adder tree of at most four operands (<see cref="BitBlaster.SmallTreeLeaves"/>), as the
+    /// carry-save products of an HBNN convolution build: synth_xilinx maps such a tree near one LUT
+    /// per counted LUT, a wide one (16 or 32 operands) at some 1.6 (measured on cones of fmnist-hbnn-cnn's l4
+    /// and tiny-hbnn's l0, BENCHMARKS "Session 17: xc7 gate checks ... small adder trees").
+    /// </summary>
+    SmallAdderTree,
 }
 
 public static class LutClasses
@@ -53,6 +61,7 @@ public static class LutClasses
         if (kind == BitBlaster.RomCascade) return LutClass.RomCascade;
         if (kind == BitBlaster.BlockRamBypass) return LutClass.BlockRamBypass;
         if (kind == BitBlaster.AdderTree) return op is BitOp.Sum or BitOp.Carry ? LutClass.AdderTree : LutClass.Logic;
+        if (kind == BitBlaster.SmallAdderTree) return op is BitOp.Sum or BitOp.Carry ? LutClass.SmallAdderTree : LutClass.Logic;
         var cell = (RtlOp)kind;
         bool arith = op is BitOp.Sum or BitOp.Carry;
         return cell switch
@@ -79,6 +88,7 @@ public static class LutClasses
         LutClass.BlockRamBypass => "block RAM bypasses",
         LutClass.Shift => "shifts",
         LutClass.RomCascade => "ROM cascades",
+        LutClass.SmallAdderTree => "small adder trees",
         _ => "gates",
     };
 }

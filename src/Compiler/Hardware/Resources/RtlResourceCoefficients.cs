@@ -12,7 +12,10 @@ public static partial class RtlResourceCoefficients
     public static double For(LogicFabric fabric, LutClass c)
     {
         var table = fabric == LogicFabric.Lut6 ? Xc7 : Ice40;
-        return (int)c < table.Length ? table[(int)c] : 1.0;
+        if ((int)c < table.Length) return table[(int)c];
+        // a class split off after the table was fitted keeps the coefficient of the class it came from
+        // until a refit gives it its own (iCE40 never splits small adder trees off)
+        return c == LutClass.SmallAdderTree ? For(fabric, LutClass.AdderTree) : 1.0;
     }
 
     /// <summary>The fitted LUT estimate of a counted part.</summary>
