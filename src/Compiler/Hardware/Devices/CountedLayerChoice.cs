@@ -13,7 +13,9 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// BENCHMARKS.md, "Session 16: the whole TFC_1W1A in lookup form").
 /// A layer's candidates at a pace are, for each legal PE, the smallest SIMD that keeps the layer
 /// within the pace (a wider SIMD at the same PE only adds lanes), with at most
-/// <see cref="LaneSlack"/> times the lanes of the leanest of them. They are priced in batches: the
+/// <see cref="LaneSlack"/> times the lanes of the leanest of them: the parametric model's cheapest
+/// few and, for each PE, the narrowest SIMD the generator builds in lookup form, the leanest few
+/// of those (<see cref="OthersTried"/>, <see cref="LookupsTried"/>). They are priced in batches: the
 /// n-th plan gives every layer its n-th candidate not yet counted, and one count of that design
 /// prices all its layers (a layer's top-level instance, as the count splits it). Each layer then
 /// takes its cheapest candidate. A layer's count in a batch can differ a little from its count
@@ -94,22 +96,31 @@ internal sealed class CountedLayerChoice(IReadOnlyList<LayerShape> shapes, Logic
         if (within.Count == 0) return [parametric];
         long leanest = within.Min(f => (long)f.Pe * f.Simd);
         long most = (long)Math.Floor(leanest * LaneSlack);
-        var lookups = within.Select(f => LookupForm(shape, pace, f, most)).OfType<LayerFolding>();
-        return [parametric, .. within.Where(f => (long)f.Pe * f.Simd <= most).Concat(lookups).Distinct().Where(f => f != parametric)
-            .OrderBy(f => (long)f.Pe * f.Simd).ThenBy(f => f.Pe).ThenBy(f => f.Simd)];
+        var narrow = within.Where(f => f != parametric && (long)f.Pe * f.Simd <= most)
+            .OrderBy(f => ResourceModel.Default.Layer(shape, f).Luts).ThenBy(f => f.Pe).Take(OthersTried);
+        var lookups = within.Select(f => LookupForm(shape, pace, f, most)).OfType<LayerFolding>()
+            .OrderBy(f => (long)f.Pe * f.Simd).ThenBy(f => f.Pe).Take(LookupsTried);
+        return [parametric, .. narrow.Concat(lookups).Distinct().Where(f => f != parametric)];
     }
 
     /// <summary>
-    /// The narrowest SIMD at the folding's PE, within the pace and the lanes allowed, that the
-    /// generator builds in lookup form, when the folding itself is not in it: whether the form
-    /// applies depends on how the block RAM words fall (TFC_1W1A's l2 at 13 beats: SIMD 64, not
-    /// the narrowest 61); null when none does or the folding already is (a padded layer only: a
-    /// divisor-folded one has no SIMD between its legal ones).
+    /// Candidates priced beside the parametric folding: the model's next cheapest (its ranking of
+    /// XNOR-popcount foldings mostly holds on LUT6), and the leanest lookup-form ones (which it
+    /// ranks far too dear). Bounds the designs generated a pace: a 256-output layer has some 25
+    /// PEs within the lanes, and mnist-bnn-mlp's design takes seconds to generate and count.
+    /// </summary>
+    private const int OthersTried = 3, LookupsTried = 3;
+
+    /// <summary>
+    /// The narrowest SIMD at the folding's PE, from its own up, within the pace and the lanes
+    /// allowed, that the generator builds in lookup form: whether the form applies depends on how
+    /// the block RAM words fall; null when none does (a padded layer only: a divisor-folded one
+    /// has no SIMD between its legal ones).
     /// </summary>
     private LayerFolding? LookupForm(LayerShape shape, long pace, LayerFolding narrowest, long mostLanes)
     {
-        if (!PaddedLookup(shape) || Lookup(shape, narrowest)) return null;
-        for (int simd = narrowest.Simd + 1; simd <= shape.Inputs && (long)narrowest.Pe * simd <= mostLanes; simd++)
+        if (!PaddedLookup(shape)) return null;
+        for (int simd = narrowest.Simd; simd <= shape.Inputs && (long)narrowest.Pe * simd <= mostLanes; simd++)
         {
             var f = narrowest with { Simd = simd };
             if (FoldingRules.IsLegal(shape, f) && FoldingTiming.LayerCycles(shape, f) <= pace && Lookup(shape, f)) return f;
