@@ -17,7 +17,7 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// few and, for each PE, the narrowest SIMD the generator builds in lookup form, the leanest few
 /// of those (<see cref="OthersTried"/>, <see cref="LookupsTried"/>). They are priced in batches: the
 /// n-th plan gives every layer its n-th candidate not yet counted, and one count of that design
-/// prices all its layers (a layer's top-level instance, as the count splits it). Each layer then
+/// prices all its layers (a layer's top-level instances, with its window and pool, as the count splits them). Each layer then
 /// takes its cheapest candidate. A layer's count in a batch can differ a little from its count
 /// beside other neighbours (its input buffer follows its producer's PE), so the caller keeps the
 /// cheaper, by the whole design's count, of this plan, the batches and the parametric plan.
@@ -50,7 +50,7 @@ internal sealed class CountedLayerChoice(IReadOnlyList<LayerShape> shapes, Logic
             var folding = plan.For(shape.Name);
             if (luts.ContainsKey(folding)) continue;
             string module = HardwareGenerator.LayerModule(shape.Name);
-            luts[folding] = parts.Where(p => p.Instance == module || p.Instance == module + HardwareGenerator.WindowSuffix)
+            luts[folding] = parts.Where(p => p.Instance == module || p.Instance == module + HardwareGenerator.WindowSuffix || p.Instance == module + HardwareGenerator.PoolSuffix)
                 .Sum(p => RtlResourceCoefficients.Luts(p, fabric) + p.LutMemory);
         }
     }
