@@ -9,8 +9,9 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// not by the folding optimizer's parametric model (fitted to LUT4 cells). The two disagree where
 /// the generator builds another form on LUT6: a threshold layer with many PEs and few beats becomes
 /// a block-RAM lookup (<see cref="Generators.LookupAccumulator"/>) at about half the LUT6 of the
-/// XNOR-popcount folding the model prefers (TFC_1W1A at 13 cycles: 4,263 against 8,548 counted;
-/// BENCHMARKS.md, "Session 16: the whole TFC_1W1A in lookup form").
+/// XNOR-popcount folding the model prefers (TFC_1W1A, bit input, 13 cycles on the xc7a100t: 4,125
+/// LUT6 counted against 8,518, 4,475 in synth_xilinx; BENCHMARKS.md, "Session 17: compile --device
+/// on 7 series chooses each pace's folding by the LUT6 count").
 /// A layer's candidates at a pace are, for each legal PE, the smallest SIMD that keeps the layer
 /// within the pace (a wider SIMD at the same PE only adds lanes), with at most
 /// <see cref="LaneSlack"/> times the lanes of the leanest of them: the parametric model's cheapest
@@ -24,7 +25,7 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// </summary>
 internal sealed class CountedLayerChoice(IReadOnlyList<LayerShape> shapes, LogicFabric fabric)
 {
-    /// <summary>Candidates have at most this factor more lanes (PE x SIMD) than the leanest one at the pace: the lookup form costs about a sixth of a LUT a lane, XNOR-popcount about one, so a factor 2 keeps every candidate that can win and bounds the designs to count.</summary>
+    /// <summary>Candidates have at most this factor more lanes (PE x SIMD) than the leanest one at the pace: a cheaper form can take a few more lanes (TFC_1W1A's l2 in lookup form at 64 x 64 lanes against 5 x 784 in XNOR form), and the cap bounds the designs to count.</summary>
     public const double LaneSlack = 2.0;
 
     private readonly Dictionary<LayerFolding, double> luts = [];
