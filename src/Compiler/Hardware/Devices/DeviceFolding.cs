@@ -1,3 +1,4 @@
+using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Folding;
 using HwFlow.Compiler.Hardware.Memory;
 using HwFlow.Compiler.Hardware.Resources;
@@ -71,10 +72,37 @@ public static class DeviceFolding
             var counted = RtlResourceCount.Of(design.Rtl, device.Fabric);
             return tried[key] = new Trial(plan, design, DeviceFit.Of(device, counted, BlockRamUse.Of(design.Rtl, device.Fabric)));
         }
+        // on 7 series each layer's folding at a pace is chosen by the RTL count (CountedLayerChoice); on iCE40 the parametric one is kept
+        var counted = device.Fabric == LogicFabric.Lut6 ? new CountedLayerChoice(shapes, device.Fabric) : null;
+        Trial Choose(FoldingPlan parametric)
+        {
+            var trial = Try(parametric);
+            if (counted is null) return trial;
+            long pace = FoldingTiming.InitiationInterval(shapes, stages.InputCycles, parametric);
+            counted.Record(parametric, RtlResourceCount.Of(trial.Design.Rtl, device.Fabric));
+            var best = trial;
+            // the candidates, then the lookup-form SIMDs beside the cheapest of them
+            foreach (bool siblings in (bool[])[false, true])
+                foreach (var batch in counted.Batches(pace, parametric, siblings))
+                {
+                    var priced = Try(batch);
+                    counted.Record(batch, RtlResourceCount.Of(priced.Design.Rtl, device.Fabric));
+                    best = Cheaper(priced, best);
+                }
+            return Cheaper(Try(counted.Cheapest(pace, parametric)), best);
+        }
+        // a design that fits before one that does not; then fewer LUTs, unless that takes block RAMs over the device where the other is within
+        Trial Cheaper(Trial a, Trial b)
+        {
+            if (a.Fit.Fits != b.Fit.Fits) return a.Fit.Fits ? a : b;
+            bool aOver = a.Fit.BlockRams > device.BlockRams, bOver = b.Fit.BlockRams > device.BlockRams;
+            if (aOver != bOver) return aOver ? b : a;
+            return a.Fit.EstimatedLuts < b.Fit.EstimatedLuts ? a : b;
+        }
         var overInBlocksOnly = new List<long>();
         Trial AtPace(long cycles)
         {
-            var trial = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
+            var trial = Choose(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(cycles), bytesPerBeat: stages.InputBytesPerCycle));
             if (trial.Fit.Fits || trial.Fit.BlockRams <= device.BlockRams) return trial;
             if (BlockWideWords(shapes, trial.Plan, device) is { } wide && Try(wide) is { Fit.Fits: true } widened) return widened;
             if (trial.Fit.OverOnlyInBlockRams) overInBlocksOnly.Add(cycles);
@@ -90,12 +118,12 @@ public static class DeviceFolding
             // over that design's own count (fmnist-hbnn-cnn: 28,349 LUTs by the bound, 8,861 LUT6
             // counted). The smallest design itself decides: over, it is what the error names;
             // within, the paces from the fastest down are searched as when block RAM sets the pace.
-            var smallest = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4), bytesPerBeat: stages.InputBytesPerCycle));
+            var smallest = Choose(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.MaxCycles(long.MaxValue / 4), bytesPerBeat: stages.InputBytesPerCycle));
             if (!smallest.Fit.Fits)
                 return (smallest.Design, DeviceFit.Check(device, smallest.Design, smallest.Fit, slowest: true));
             first = FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.Fastest(), bytesPerBeat: stages.InputBytesPerCycle);
         }
-        var fastest = Try(first);
+        var fastest = Choose(first);
         var result = fastest;
         if (fastest.Fit.Fits && goal is FoldingGoal.MaxLuts)
             result = Faster(fastest);
@@ -138,7 +166,7 @@ public static class DeviceFolding
         // the first that does not fit, then bisected back, as slower ones are above.
         Trial Faster(Trial fits)
         {
-            var top = Try(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.Fastest(), bytesPerBeat: stages.InputBytesPerCycle));
+            var top = Choose(FoldingOptimizer.Optimize(shapes, stages.InputCycles, new FoldingGoal.Fastest(), bytesPerBeat: stages.InputBytesPerCycle));
             if (top.Fit.Fits) return top;
             long quickest = top.Design.CyclesPerFrame;
             var paces = FoldingOptimizer.SlowerIntervals(shapes, quickest).Where(c => c < fits.Design.CyclesPerFrame).Prepend(quickest).ToList();

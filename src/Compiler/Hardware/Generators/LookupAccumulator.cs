@@ -25,12 +25,22 @@ internal static class LookupAccumulator
 {
     private const int MaxGroup = 6;
 
-    public static bool Applies(FoldCounters loops, LayerFolding folding, HardwareOptions options)
+    public static bool Applies(FoldCounters loops, LayerFolding folding, HardwareOptions options) =>
+        SplitAccumulator.Applies(loops, options) && TablesFit(loops.SynapseFolds, loops.NeuronFolds, folding, options.Fabric);
+
+    /// <summary>
+    /// Whether a threshold layer folded so (<paramref name="synapseFolds"/> beats of
+    /// <paramref name="neuronFolds"/> neuron folds) takes the lookup form on <paramref name="fabric"/>:
+    /// LUT6, more than one beat a neuron, tables in no more block RAM than the weight words.
+    /// </summary>
+    public static bool Applies(int synapseFolds, int neuronFolds, LayerFolding folding, LogicFabric fabric) =>
+        fabric == LogicFabric.Lut6 && synapseFolds > 1 && TablesFit(synapseFolds, neuronFolds, folding, fabric);
+
+    private static bool TablesFit(int synapseFolds, int neuronFolds, LayerFolding folding, LogicFabric fabric)
     {
-        if (!SplitAccumulator.Applies(loops, options)) return false;
-        long words = (long)loops.SynapseFolds * loops.NeuronFolds;
-        int tables = Groups(folding.Simd).Sum(g => BlockRam.Blocks(options.Fabric, folding.Pe * BitWidth.ToHold(g), words << g));
-        return tables <= BlockRam.Blocks(options.Fabric, folding.Pe * folding.Simd, words);
+        long words = (long)synapseFolds * neuronFolds;
+        int tables = Groups(folding.Simd).Sum(g => BlockRam.Blocks(fabric, folding.Pe * BitWidth.ToHold(g), words << g));
+        return tables <= BlockRam.Blocks(fabric, folding.Pe * folding.Simd, words);
     }
 
     public static int PipelineLatency(LayerFolding folding) => Levels(Groups(folding.Simd).Length) + 2;
