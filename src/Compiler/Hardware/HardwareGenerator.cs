@@ -18,6 +18,13 @@ public static class HardwareGenerator
 
     public const string PoolSuffix = "_pool";
 
+    /// <summary>The instances a layer's logic is in: its module, its window and its pool (each there when the layer has one).</summary>
+    public static IReadOnlyList<string> LayerInstances(string layer)
+    {
+        string module = LayerModule(layer);
+        return [module, module + WindowSuffix, module + PoolSuffix];
+    }
+
     public static HardwareDesign Generate(Graph graph, FoldingPlan folding, HardwareOptions? options = null) => Generate(StagePlanner.Plan(graph), folding, options);
 
     /// <summary>As <see cref="Generate(Graph, FoldingPlan, HardwareOptions)"/>, for a caller that planned the stages already (to fold them).</summary>

@@ -99,10 +99,6 @@ internal sealed class BlockRamRepair(Device device, IReadOnlyList<LayerShape> sh
         ResourceModel.Default.Layer(shapes[layer], folding).Luts + (layer == shapes.Count - 1 ? ResourceModel.Default.Argmax(shapes[layer], folding.Pe).Luts : 0);
 
     /// <summary>A layer's blocks: its module and its window and pool, with everything they instantiate.</summary>
-    private int LayerBlocks(RtlDesign rtl, string layer)
-    {
-        string module = HardwareGenerator.LayerModule(layer);
-        return BlockRamUse.Under(rtl, module, device.Fabric) + BlockRamUse.Under(rtl, module + HardwareGenerator.WindowSuffix, device.Fabric)
-            + BlockRamUse.Under(rtl, module + HardwareGenerator.PoolSuffix, device.Fabric);
-    }
+    private int LayerBlocks(RtlDesign rtl, string layer) =>
+        HardwareGenerator.LayerInstances(layer).Sum(instance => BlockRamUse.Under(rtl, instance, device.Fabric));
 }

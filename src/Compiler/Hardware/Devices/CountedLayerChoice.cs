@@ -50,9 +50,8 @@ internal sealed class CountedLayerChoice(IReadOnlyList<LayerShape> shapes, Logic
         {
             var folding = plan.For(shape.Name);
             if (luts.ContainsKey(folding)) continue;
-            string module = HardwareGenerator.LayerModule(shape.Name);
-            luts[folding] = parts.Where(p => p.Instance == module || p.Instance == module + HardwareGenerator.WindowSuffix || p.Instance == module + HardwareGenerator.PoolSuffix)
-                .Sum(p => RtlResourceCoefficients.Luts(p, fabric) + p.LutMemory);
+            var instances = HardwareGenerator.LayerInstances(shape.Name);
+            luts[folding] = parts.Where(p => instances.Contains(p.Instance)).Sum(p => RtlResourceCoefficients.Luts(p, fabric) + p.LutMemory);
         }
     }
 

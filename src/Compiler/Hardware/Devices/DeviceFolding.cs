@@ -69,8 +69,8 @@ public static class DeviceFolding
             var key = new FoldingKey(plan);
             if (tried.TryGetValue(key, out var known)) return known;
             var design = HardwareGenerator.Generate(stages, plan, options);
-            var counted = RtlResourceCount.Of(design.Rtl, device.Fabric);
-            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, counted, BlockRamUse.Of(design.Rtl, device.Fabric)));
+            var parts = RtlResourceCount.Of(design.Rtl, device.Fabric);
+            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, parts, BlockRamUse.Of(design.Rtl, device.Fabric)), parts);
         }
         // on 7 series each layer's folding at a pace is chosen by the RTL count (CountedLayerChoice); on iCE40 the parametric one is kept
         var counted = device.Fabric == LogicFabric.Lut6 ? new CountedLayerChoice(shapes, device.Fabric) : null;
@@ -79,14 +79,14 @@ public static class DeviceFolding
             var trial = Try(parametric);
             if (counted is null) return trial;
             long pace = FoldingTiming.InitiationInterval(shapes, stages.InputCycles, parametric);
-            counted.Record(parametric, RtlResourceCount.Of(trial.Design.Rtl, device.Fabric));
+            counted.Record(parametric, trial.Parts);
             var best = trial;
             // the candidates, then the lookup-form SIMDs beside the cheapest of them
             foreach (bool siblings in (bool[])[false, true])
                 foreach (var batch in counted.Batches(pace, parametric, siblings))
                 {
                     var priced = Try(batch);
-                    counted.Record(batch, RtlResourceCount.Of(priced.Design.Rtl, device.Fabric));
+                    counted.Record(batch, priced.Parts);
                     best = Cheaper(priced, best);
                 }
             return Cheaper(Try(counted.Cheapest(pace, parametric)), best);
@@ -231,7 +231,8 @@ public static class DeviceFolding
     /// </summary>
     public const double ProbeStep = 1.25;
 
-    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit);
+    /// <param name="Parts">The design's RTL count, kept so that the counted choice prices its layers without counting again.</param>
+    private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit, IReadOnlyList<RtlPartCount> Parts);
 
     /// <summary>Plans compared by their foldings (a record's list compares by reference): several paces often give the same plan.</summary>
     private sealed record FoldingKey(string Text)
