@@ -31,31 +31,22 @@ public static class PackedEngine
     /// The bin-dots (by name; a convolution block by its last node's name) that run on the slot-dot kernels
     /// with these options: chunks in 16-bit slots, factor and coefficient applied in the kernel.
     /// </summary>
-    public static IReadOnlyList<string> SlotDotNodes(Graph.Graph graph, KernelOptions? options = null)
-    {
-        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).SlotDotNodes;
-    }
+    public static IReadOnlyList<string> SlotDotNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).SlotDotNodes;
 
     /// <summary>The convolution blocks whose first convolution and pool run channel-major (<see cref="PlanePooledDense"/>).</summary>
-    public static IReadOnlyList<string> PlaneNodes(Graph.Graph graph, KernelOptions? options = null)
-    {
-        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).PlaneNodes;
-    }
+    public static IReadOnlyList<string> PlaneNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).PlaneNodes;
 
     /// <summary>The convolution blocks whose first convolution and pool run with every weight in a register (<see cref="PooledRowPairCode"/>).</summary>
-    public static IReadOnlyList<string> RowPairNodes(Graph.Graph graph, KernelOptions? options = null)
-    {
-        var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RowPairNodes;
-    }
+    public static IReadOnlyList<string> RowPairNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).RowPairNodes;
 
     /// <summary>The convolution blocks whose slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
-    public static IReadOnlyList<string> RecordImageNodes(Graph.Graph graph, KernelOptions? options = null)
+    public static IReadOnlyList<string> RecordImageNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).RecordImageNodes;
+
+    /// <summary>The packed ops of the graph with its transform chains and convolution blocks fused, for the questions above about which kernel runs where.</summary>
+    private static PackedOps KernelsOf(Graph.Graph graph, KernelOptions? options)
     {
         var (fused, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
-        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default).RecordImageNodes;
+        return new PackedOps(fused, convolutions, options ?? KernelOptions.Default);
     }
 
     /// <summary>The dense nodes run with 32-bit sums (the rest fall to the golden kernel's 64-bit loop).</summary>
