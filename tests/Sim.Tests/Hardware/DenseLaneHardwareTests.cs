@@ -64,8 +64,8 @@ public sealed class DenseLaneHardwareTests
     {
         var (design, frames, golden) = Case(seed);
         Assert.Contains(design.Rtl.Modules, m => m.Memories.Any(x => x.ReadsNeverCollide));
-        StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.3);
-        StreamChecks.Quiet(design, frames, golden);
+        StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.3, $"seed {seed}");
+        StreamChecks.Quiet(design, frames, golden, $"seed {seed}");
     }
 
     [Theory]
@@ -74,6 +74,6 @@ public sealed class DenseLaneHardwareTests
     public void BinaryFirstLayersAndLoadedThresholdAccumulatorsMatchVerilatorCycleByCycle(ulong seed)
     {
         var (design, frames, golden) = Case(seed);
-        StreamChecks.MatchesVerilator(design, frames, golden, seed);
+        StreamChecks.MatchesVerilator(design, frames, golden, seed, context: $"seed {seed}");
     }
 }

@@ -65,22 +65,11 @@ public sealed class ImportedHardwareTests
         return (design, frames, new GraphExecutor(graph, checkRanges: true).Classify(inputs, frames.Count));
     }
 
-    /// <summary>The golden kernel's classes at the predicted interval and latency, and again under input gaps and output stalls; returns the stalled stimulus.</summary>
-    private static StreamStimulus CheckQuietAndStalled(HardwareDesign design, List<byte[]> frames, int[] golden, ulong seed)
+    /// <summary>The golden kernel's classes at the predicted interval and latency, and again under input gaps and output stalls.</summary>
+    private static void CheckQuietAndStalled(HardwareDesign design, List<byte[]> frames, int[] golden, ulong seed)
     {
-        var quiet = new StreamStimulus { Frames = frames };
-        var trace = new StreamDriver(Simulator.Create(design.Rtl)).Run(quiet);
-        Assert.Equal(StreamStatus.Completed, trace.Status);
-        Assert.True(golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
-        var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
-        Assert.All(gaps, g => Assert.Equal(design.CyclesPerFrame, g));
-        Assert.Equal(design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
-
-        var stalledStimulus = quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 };
-        var stalled = new StreamDriver(Simulator.Create(design.Rtl)).Run(stalledStimulus);
-        Assert.Equal(StreamStatus.Completed, stalled.Status);
-        Assert.True(golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
-        return stalledStimulus;
+        StreamChecks.Quiet(design, frames, StreamChecks.Classes(golden), $"seed {seed}");
+        StreamChecks.UnderStalls(design, frames, StreamChecks.Classes(golden), seed, gap: 0.4, stall: 0.6, $"seed {seed}");
     }
 
     [Fact]
@@ -121,11 +110,7 @@ public sealed class ImportedHardwareTests
         foreach (var (seed, graph) in picks)
         {
             var (design, frames, golden) = Case(seed, graph);
-            var model = VerilatorModels.ForDesign(design.Rtl, HarnessKind.Stream);
-            var result = Cosimulation.Stream(Simulator.Create(design.Rtl), model,
-                new StreamStimulus { Frames = frames, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 });
-            Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
-            Assert.Equal(golden, result.Trace!.Outputs.Select(o => (int)o.Data));
+            StreamChecks.MatchesVerilator(design, frames, StreamChecks.Classes(golden), seed, context: $"seed {seed}");
         }
     }
 
@@ -154,13 +139,8 @@ public sealed class ImportedHardwareTests
             var (design, frames, golden) = Case(seed, graph, folding, inRam);
             bool planeBanks = shapes.Any(s => s.InputWidth > 1 && design.Rtl.Modules.Any(m => m.Name == "layer_" + s.Name && m.Memories.Any(r => r.Name.StartsWith("bank", StringComparison.Ordinal))));
             if (!planeBanks) continue;
-            var stalled = CheckQuietAndStalled(design, frames, golden, seed);
-            if (built == 0)
-            {
-                var result = Cosimulation.Stream(Simulator.Create(design.Rtl), VerilatorModels.ForDesign(design.Rtl, HarnessKind.Stream), stalled);
-                Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
-                Assert.True(golden.SequenceEqual(result.Trace!.Outputs.Select(o => (int)o.Data)), $"seed {seed}: Verilator's classes differ under stalls");
-            }
+            CheckQuietAndStalled(design, frames, golden, seed);
+            if (built == 0) StreamChecks.MatchesVerilator(design, frames, StreamChecks.Classes(golden), seed, gap: 0.4, stall: 0.6, $"seed {seed}");
             if (++built == 6) break;
         }
         Assert.True(built >= 3, $"only {built} random imported models built plane-dot input banks in block RAM");

@@ -52,8 +52,8 @@ public sealed class LookupAccumulatorHardwareTests
         {
             var (design, frames, golden) = Case(seed, pe, simd, inputs);
             Assert.True(HasTables(design));
-            StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.4);
-            StreamChecks.Quiet(design, frames, golden);
+            StreamChecks.UnderStalls(design, frames, golden, seed, gap: 0.3, stall: 0.4, $"seed {seed}, PE {pe}, SIMD {simd}");
+            StreamChecks.Quiet(design, frames, golden, $"seed {seed}, PE {pe}, SIMD {simd}");
         }, iter: 6, threads: 1);
     }
 
@@ -73,6 +73,6 @@ public sealed class LookupAccumulatorHardwareTests
     {
         var (design, frames, golden) = Case(seed, pe, simd, inputs);
         Assert.True(HasTables(design));
-        StreamChecks.MatchesVerilator(design, frames, golden, seed);
+        StreamChecks.MatchesVerilator(design, frames, golden, seed, context: $"seed {seed}");
     }
 }

@@ -90,22 +90,13 @@ public sealed class ParallelBinaryHardwareTests
     [InlineData(true)]
     public void Fully_parallel_threshold_layers_match_the_golden_kernel_and_the_predicted_timing(bool bits)
     {
-                int parallel = 0;
+        int parallel = 0;
         foreach (var (seed, graph) in BinaryFirst.Value)
         {
             var c = Build(seed, graph, bits);
             parallel += c.ParallelLayers;
-            var quiet = new StreamStimulus { Frames = c.Wire };
-            var trace = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.True(c.Golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
-            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).Skip(2).ToList();
-            Assert.All(gaps, g => Assert.Equal(c.Design.CyclesPerFrame, g));
-            Assert.Equal(c.Design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
-
-            var stalled = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet with { Seed = seed, InputGapProbability = 0.4, OutputStallProbability = 0.6 });
-            Assert.Equal(StreamStatus.Completed, stalled.Status);
-            Assert.True(c.Golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+            StreamChecks.Quiet(c.Design, c.Wire, StreamChecks.Classes(c.Golden), $"seed {seed}");
+            StreamChecks.UnderStalls(c.Design, c.Wire, StreamChecks.Classes(c.Golden), seed, gap: 0.4, stall: 0.6, $"seed {seed}");
         }
         Assert.True(parallel >= 8, $"only {parallel} layers were built fully parallel");
     }
@@ -118,11 +109,7 @@ public sealed class ParallelBinaryHardwareTests
         var (seed, graph) = BinaryFirst.Value[0];
         var c = Build(seed, graph, bits);
         Assert.True(c.ParallelLayers >= 1);
-        var model = VerilatorModels.ForDesign(c.Design.Rtl, HarnessKind.Stream);
-        var result = Cosimulation.Stream(Simulator.Create(c.Design.Rtl), model,
-            new StreamStimulus { Frames = c.Wire, Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.3 });
-        Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
-        Assert.Equal(c.Golden, result.Trace!.Outputs.Select(o => (int)o.Data));
+        StreamChecks.MatchesVerilator(c.Design, c.Wire, StreamChecks.Classes(c.Golden), seed, context: $"seed {seed}");
     }
 
     /// <summary>
@@ -137,17 +124,10 @@ public sealed class ParallelBinaryHardwareTests
         {
             var c = Build(seed, graph, bits: true, frameACycle: true);
             Assert.Equal(1, c.Design.CyclesPerFrame);
-            var quiet = new StreamStimulus { Frames = c.Wire };
-            var trace = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet);
-            Assert.Equal(StreamStatus.Completed, trace.Status);
-            Assert.True(c.Golden.SequenceEqual(trace.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ from the golden kernel");
-            var gaps = trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle).ToList();
-            Assert.All(gaps, g => Assert.Equal(1, g));
-            Assert.Equal(c.Design.LatencyCycles, trace.Outputs[0].Cycle - quiet.InitialResetCycles);
-
-            var stalled = new StreamDriver(Simulator.Create(c.Design.Rtl)).Run(quiet with { Seed = seed, InputGapProbability = 0.3, OutputStallProbability = 0.5 });
-            Assert.Equal(StreamStatus.Completed, stalled.Status);
-            Assert.True(c.Golden.SequenceEqual(stalled.Outputs.Select(o => (int)o.Data)), $"seed {seed}: classes differ under stalls");
+            var trace = StreamChecks.Quiet(c.Design, c.Wire, StreamChecks.Classes(c.Golden), $"seed {seed}");
+            // from the very first class on, not only once the pipeline has filled
+            Assert.All(trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle), g => Assert.Equal(1, g));
+            StreamChecks.UnderStalls(c.Design, c.Wire, StreamChecks.Classes(c.Golden), seed, gap: 0.3, stall: 0.5, $"seed {seed}");
         }
     }
 
@@ -157,11 +137,7 @@ public sealed class ParallelBinaryHardwareTests
         var (seed, graph) = BinaryFirst.Value[1];
         var c = Build(seed, graph, bits: true, frameACycle: true);
         Assert.Equal(1, c.Design.CyclesPerFrame);
-        var model = VerilatorModels.ForDesign(c.Design.Rtl, HarnessKind.Stream);
-        var result = Cosimulation.Stream(Simulator.Create(c.Design.Rtl), model,
-            new StreamStimulus { Frames = c.Wire, Seed = seed, InputGapProbability = 0.2, OutputStallProbability = 0.4 });
-        Assert.True(result.Agree, $"seed {seed}: {result.Mismatch?.Message}");
-        Assert.Equal(c.Golden, result.Trace!.Outputs.Select(o => (int)o.Data));
+        StreamChecks.MatchesVerilator(c.Design, c.Wire, StreamChecks.Classes(c.Golden), seed, gap: 0.2, stall: 0.4, $"seed {seed}");
     }
 
     [Fact]
