@@ -204,6 +204,9 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>Whether the slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
     internal bool UsesRecordImage => _recordImage is not null;
 
+    /// <summary>Whether the record image builds each pixel's records in one vector pass (<see cref="SlotRecordImage.VectorPixels"/>).</summary>
+    internal bool UsesVectorPixels => _recordImage?.VectorPixels == true;
+
     /// <summary>Whether the bin-dot runs on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
     internal bool UsesSlotDot => _slots is not null;
 

@@ -273,6 +273,8 @@ public sealed class ConvLoweringTests
         var options = new KernelOptions(KernelCpu.Best, Threads: 1);
         bool inPlace = c1 % 32 == 0 && PackedEngine.SlotDotNodes(graph, options).Count > 0 && KernelCpu.SlotDot;
         Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
+        // the pre ops (the shift, then the threshold and the sums of its values) as one chain: each pixel in one vector pass
+        Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.VectorPixelNodes(graph, options));
         Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
         // the dense layer's threshold and chunk sums of the same value go straight into its slot records (one fused node)
         var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
