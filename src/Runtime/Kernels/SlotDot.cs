@@ -266,10 +266,66 @@ internal sealed unsafe class SlotDot
     /// <summary>totals[row, j] = bias_j + the product, for <paramref name="rows"/> rows of records <see cref="RecordStride"/> bytes apart.</summary>
     public void Run(byte* records, int rows, long* bias, long* totals)
     {
+        if (RunsBlocked(rows))
+        {
+            RunBlocked(records, rows, bias, totals);
+            return;
+        }
         int* sumPointer = _sums.Value!.Pointer;
         int perCall = SlotDotCode.RowsPerCall(High);
         for (int row = 0; row < rows; row += perCall)
             SumGroups(records + ((long)row * RecordStride), Math.Min(perCall, rows - row), sumPointer, bias, totals + ((long)row * Outputs));
+    }
+
+    /// <summary>Bytes of one panel's weights that a block of pairs keeps (<see cref="RunBlocked"/>): well inside a 32 KiB L1 with the records beside them.</summary>
+    private const int BlockBytes = 16 * 1024;
+
+    /// <summary>Whether <see cref="Run"/> on <paramref name="rows"/> rows takes <see cref="RunBlocked"/> (tests check that the path they mean to cover runs).</summary>
+    internal bool RunsBlocked(int rows) => rows >= 2 * SlotDotCode.MaxRows && (long)Pairs * Panels * PairBytes > 2 * BlockBytes;
+
+    private readonly ThreadLocal<AlignedBuffer<int>> _blockSums = new(() => new AlignedBuffer<int>(0));
+
+    /// <summary>
+    /// <see cref="Run"/> for many rows of a wide product (a dense layer's weights far over L1, which every kernel call
+    /// of two rows read again from L2): pairs in blocks of <see cref="BlockBytes"/> per panel, each block's weights
+    /// run over every row while in L1, its 32-bit sums added to the rows' 64-bit totals after each block. A block is
+    /// part of one group, so its sums are bounded by the group's and exact.
+    /// </summary>
+    private void RunBlocked(byte* records, int rows, long* bias, long* totals)
+    {
+        long sumStride = SumStride;
+        if (_blockSums.Value!.Length < rows * sumStride / sizeof(int)) _blockSums.Value = new AlignedBuffer<int>((int)(rows * sumStride / sizeof(int)));
+        byte* sums = (byte*)_blockSums.Value.Pointer;
+        int perCall = SlotDotCode.RowsPerCall(High), blockPairs = Math.Max(1, BlockBytes / PairBytes);
+        for (int g = 0; g < Groups.Count; g++)
+        {
+            var group = Groups[g];
+            for (int first = 0; first < group.Pairs; first += blockPairs)
+            {
+                int pairs = Math.Min(blockPairs, group.Pairs - first);
+                for (int panel = 0; panel < Panels; panel++)
+                {
+                    byte* weights = _weights.Pointer + group.WeightOffset + ((((long)panel * group.Pairs) + first) * PairBytes);
+                    for (int row = 0; row < rows; row += perCall)
+                    {
+                        var args = new SlotDotArgs
+                        {
+                            Records = records + ((long)row * RecordStride) + ((long)(group.FirstPair + first) * SlotDotCode.RecordBytes),
+                            RecordStride = RecordStride, Weights = weights, Pairs = pairs,
+                            Sums = (int*)(sums + (row * sumStride)) + (panel * 2 * SlotDotCode.PanelOutputs), SumStride = sumStride, Panels = 1,
+                            Segments = 1, SegmentSkip = 0,
+                        };
+                        SlotDotCode.Kernel(Math.Min(perCall, rows - row), Coding, High, Coefficients)(&args);
+                    }
+                }
+                bool firstBlock = g == 0 && first == 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    long* target = totals + ((long)r * Outputs);
+                    Combine((int*)(sums + (r * sumStride)), firstBlock ? bias : target, target);
+                }
+            }
+        }
     }
 
     /// <summary>
