@@ -45,6 +45,9 @@ public static class PackedEngine
     /// <summary>Of <see cref="RecordImageNodes"/>, those whose pixels' records come from one vector pass over the pixel's channels.</summary>
     public static IReadOnlyList<string> VectorPixelNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).VectorPixelNodes;
 
+    /// <summary>Of <see cref="RecordImageNodes"/>, those whose slot kernel leaves out the padding cells that all rows of a call share.</summary>
+    public static IReadOnlyList<string> PaddingSkipNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).PaddingSkipNodes;
+
     /// <summary>The packed ops of the graph with its transform chains and convolution blocks fused, for the questions above about which kernel runs where.</summary>
     private static PackedOps KernelsOf(Graph.Graph graph, KernelOptions? options)
     {
@@ -96,6 +99,9 @@ internal sealed class PackedOps : INodeKernel
 
     public IReadOnlyList<string> VectorPixelNodes =>
         [.. _convolutions.Where(c => c.Value.UsesVectorPixels).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> PaddingSkipNodes =>
+        [.. _convolutions.Where(c => c.Value.SkipsPadding).Select(c => c.Key).Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<string> RowPairNodes =>
         [.. _convolutions.Where(c => c.Value.UsesRowPairs).Select(c => c.Key).Order(StringComparer.Ordinal)];

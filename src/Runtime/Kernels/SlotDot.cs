@@ -364,12 +364,21 @@ internal sealed unsafe class SlotDot
     /// Pairs / segments pairs, each run <paramref name="segmentSkip"/> bytes after the previous one ends. One group only.
     /// Rows go to the kernel two or three at a time where their offsets are evenly spaced (a pool window's row pair always is).
     /// </summary>
-    public void RunAt(byte* image, int[] rowOffsets, int segments, long segmentSkip, long* bias, long* target, int[] windows, bool[] firsts, long[]? down)
+    /// <remarks>
+    /// With <paramref name="padding"/> (per row, bit s * <paramref name="segmentCells"/> + k set when cell k of run s is
+    /// a padding pixel; each run is segmentCells cells of equal pairs), the runs and cells that are padding in every row
+    /// of a call are left out: the rest of the field is a rectangle of runs and cells, whose records and weights the
+    /// kernel reads with the skips between them. A padding cell's records are the padding pixel's, whose bits and
+    /// factors are 0 for the pre ops this is used with, so it adds nothing to the sums; leaving it out is exact.
+    /// </remarks>
+    public void RunAt(byte* image, int[] rowOffsets, int segments, long segmentSkip, long* bias, long* target, int[] windows, bool[] firsts, long[]? down,
+        long[]? padding = null, int segmentCells = 1)
     {
-        if (Groups.Count != 1 || Pairs % segments != 0) throw new InvalidOperationException("records in place need one group of whole runs");
+        if (Groups.Count != 1 || Pairs % segments != 0 || Pairs / segments % segmentCells != 0) throw new InvalidOperationException("records in place need one group of whole runs");
         int* sums = _sums.Value!.Pointer;
         long sumStride = SumStride;
-        int perCall = SlotDotCode.RowsPerCall(High), rows = rowOffsets.Length;
+        int perCall = SlotDotCode.RowsPerCall(High), rows = rowOffsets.Length, cellPairs = Pairs / segments / segmentCells;
+        long cellBytes = (long)cellPairs * SlotDotCode.RecordBytes, cellWeights = (long)cellPairs * PairBytes;
         fixed (long* downs = down)
         {
             for (int row = 0; row < rows;)
@@ -385,12 +394,43 @@ internal sealed unsafe class SlotDot
                     Records = image + rowOffsets[row], RecordStride = stride, Weights = _weights.Pointer, Pairs = Pairs / segments,
                     Sums = sums, SumStride = sumStride, Panels = Panels, Segments = segments, SegmentSkip = segmentSkip,
                 };
+                if (padding is not null)
+                {
+                    long common = -1;
+                    for (int r = 0; r < count; r++) common &= padding[row + r];
+                    if (common != 0 && Kept(common, segments, segmentCells) is var (s0, s1, k0, k1) && s1 > s0 && k1 > k0)
+                    {
+                        long runBytes = (segmentCells * cellBytes) + segmentSkip;
+                        args.Records += (s0 * runBytes) + (k0 * cellBytes);
+                        args.Weights += ((s0 * segmentCells) + k0) * cellWeights;
+                        args.Pairs = (k1 - k0) * cellPairs;
+                        args.Segments = s1 - s0;
+                        args.SegmentSkip = segmentSkip + ((segmentCells - (k1 - k0)) * cellBytes);
+                        args.WeightSegmentSkip = (segmentCells - (k1 - k0)) * cellWeights;
+                        args.WeightPanelSkip = (segments - (s1 - s0)) * segmentCells * cellWeights;
+                    }
+                }
                 SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
                 for (int r = 0; r < count; r++)
                     CombineMax((int*)((byte*)sums + (r * sumStride)), bias, target + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
                 row += count;
             }
         }
+    }
+
+    /// <summary>The runs [s0, s1) and cells [k0, k1) left once the runs and cell columns that are all padding (set in <paramref name="padded"/>) at either end are dropped.</summary>
+    private static (int S0, int S1, int K0, int K1) Kept(long padded, int segments, int cells)
+    {
+        long runMask = (1L << cells) - 1, columnMask = 0;
+        for (int s = 0; s < segments; s++) columnMask |= 1L << (s * cells);
+        bool RunPadded(int s) => ((padded >> (s * cells)) & runMask) == runMask;
+        bool ColumnPadded(int k) => ((padded >> k) & columnMask) == columnMask;
+        int s0 = 0, s1 = segments, k0 = 0, k1 = cells;
+        while (s0 < s1 && RunPadded(s0)) s0++;
+        while (s1 > s0 && RunPadded(s1 - 1)) s1--;
+        while (k0 < k1 && ColumnPadded(k0)) k0++;
+        while (k1 > k0 && ColumnPadded(k1 - 1)) k1--;
+        return (s0, s1, k0, k1);
     }
 
     private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);

@@ -64,6 +64,52 @@ internal sealed unsafe class SlotRecordImage
         _rowOffsets = [.. rowPositions.Select(p => ((p / g.OutWidth * g.Stride * _width) + (p % g.OutWidth * g.Stride)) * _pixelBytes)];
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(this));
         _chain = Chain();
+        _cellsPerRun = g.KernelWidth;
+        if (g.KernelHeight * g.KernelWidth <= 63 && PaddingAddsNothing())
+        {
+            _padding = new long[rowPositions.Length];
+            for (int i = 0; i < rowPositions.Length; i++)
+            {
+                int y0 = rowPositions[i] / g.OutWidth * g.Stride, x0 = rowPositions[i] % g.OutWidth * g.Stride;
+                for (int s = 0; s < g.KernelHeight; s++)
+                {
+                    for (int k = 0; k < g.KernelWidth; k++)
+                    {
+                        if (_cells[((y0 + s) * _width) + x0 + k] < 0) _padding[i] |= 1L << ((s * g.KernelWidth) + k);
+                    }
+                }
+            }
+            if (_padding.All(m => m == 0)) _padding = null;
+        }
+    }
+
+    /// <summary>Per row, the cells of its receptive field that are padding (bit s * kernel width + k), when a padding pixel's records add nothing; else null.</summary>
+    private readonly long[]? _padding;
+    private readonly int _cellsPerRun;
+
+    /// <summary>Whether the kernel may leave padding cells out (<see cref="SlotDot.RunAt"/>).</summary>
+    internal bool SkipsPadding => _padding is not null;
+
+    /// <summary>
+    /// Whether the padding pixel's records add 0 to every sum, whatever the weights: each slot's signed count is 0
+    /// (unipolar with no bit set: pop(w) - pop(w XOR 0) = 0) or its factor is 0 (both parts).
+    /// </summary>
+    private bool PaddingAddsNothing()
+    {
+        var scratch = new Scratch(this);
+        Pixel(scratch.Zero, scratch.Padding.Pointer, scratch);
+        var record = new ReadOnlySpan<ushort>(scratch.Padding.Pointer, _pixelBytes / sizeof(ushort));
+        for (int pair = 0; pair < _pixelPairs; pair++)
+        {
+            var fields = record.Slice(pair * SlotDotCode.RecordBytes / sizeof(ushort), SlotDotCode.RecordBytes / sizeof(ushort));
+            for (int half = 0; half < 2; half++)
+            {
+                bool noCount = _slots.Coding == ActivationCoding.Unipolar && fields[half] == 0;
+                bool noFactor = fields[4 + half] == 0 && fields[6 + half] == 0;
+                if (!noCount && !noFactor) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether each pixel's records come from one vector pass over its channels (<see cref="VectorPixel"/>), not one pass per pre op.</summary>
@@ -142,7 +188,7 @@ internal sealed unsafe class SlotRecordImage
 
     /// <summary>Every row's sums from <paramref name="image"/>, combined into target[windows[i]] (see <see cref="SlotDot.RunAt"/>).</summary>
     public void Run(byte* image, long* bias, long* target, int[] windows, bool[] firsts, long[]? down) =>
-        _slots.RunAt(image, _rowOffsets, _segments, _segmentSkip, bias, target, windows, firsts, down);
+        _slots.RunAt(image, _rowOffsets, _segments, _segmentSkip, bias, target, windows, firsts, down, _padding, _cellsPerRun);
 
     private void Pixel(ReadOnlySpan<long> input, byte* records, Scratch scratch)
     {

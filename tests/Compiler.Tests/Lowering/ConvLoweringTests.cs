@@ -275,6 +275,8 @@ public sealed class ConvLoweringTests
         Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
         // the pre ops (the shift, then the threshold and the sums of its values) as one chain: each pixel in one vector pass
         Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.VectorPixelNodes(graph, options));
+        // unipolar bits of a zero padding pixel count nothing: the kernel leaves padding cells out where the image has them
+        Assert.Equal(padding > 0 ? PackedEngine.RecordImageNodes(graph, options) : [], PackedEngine.PaddingSkipNodes(graph, options));
         Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
         // the dense layer's threshold and chunk sums of the same value go straight into its slot records (one fused node)
         var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
