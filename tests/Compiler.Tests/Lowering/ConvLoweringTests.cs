@@ -282,6 +282,8 @@ public sealed class ConvLoweringTests
         var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
         Assert.Equal(KernelCpu.SlotDot ? PackedEngine.SlotDotNodes(graph, options).Where(n => graph.Nodes.First(m => m.Name == n).Op == Ops.BinDot) : [], fusedDots);
         if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
+        // its inputs whole pairs of chunks (a multiple of 32 values): each pair's record straight from its 32 values
+        Assert.Equal(probe[0] % 32 == 0 ? fusedDots : [], PackedEngine.WholePairNodes(graph, options));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
     }
