@@ -157,7 +157,7 @@ internal sealed unsafe class ConvBlockKernel
                 for (int q = 0; q < pg.Positions; q++)
                 {
                     bool first = true;
-                    foreach (int source in _poolSources.AsSpan(q * _poolTaps, _poolTaps))
+                    foreach (int source in PairedForPadding(g, pg.Channels, [.. _poolSources.AsSpan(q * _poolTaps, _poolTaps)]))
                     {
                         if (source < 0) continue;
                         positions.Add(source / pg.Channels);
@@ -201,8 +201,42 @@ internal sealed unsafe class ConvBlockKernel
         _workspaces = new ThreadLocal<Workspace>(() => new Workspace(this));
     }
 
+    /// <summary>
+    /// A 2 x 2 pool window's four taps, row by row, or column by column when that puts more padding cells of the
+    /// receptive fields into both rows of a kernel call (two rows a call with a high part): at the image's left and
+    /// right edges the column pairs share a padded column, which the slot kernel then leaves out (<see cref="SlotDot.RunAt"/>).
+    /// The max over a window does not depend on the order.
+    /// </summary>
+    private static int[] PairedForPadding(HwFlow.Runtime.Semantics.WindowGeometry g, int channels, int[] taps)
+    {
+        if (taps.Length != 4 || taps.Any(t => t < 0)) return taps;
+        long Padded(int element)
+        {
+            int p = element / channels, y0 = (p / g.OutWidth * g.Stride) - g.Padding, x0 = (p % g.OutWidth * g.Stride) - g.Padding;
+            long mask = 0;
+            for (int s = 0; s < g.KernelHeight; s++)
+            {
+                for (int k = 0; k < g.KernelWidth; k++)
+                {
+                    if (y0 + s < 0 || y0 + s >= g.Height || x0 + k < 0 || x0 + k >= g.Width) mask |= 1L << Math.Min(63, (s * g.KernelWidth) + k);
+                }
+            }
+            return mask;
+        }
+        var m = taps.Select(Padded).ToArray();
+        int rows = System.Numerics.BitOperations.PopCount((ulong)(m[0] & m[1])) + System.Numerics.BitOperations.PopCount((ulong)(m[2] & m[3]));
+        int columns = System.Numerics.BitOperations.PopCount((ulong)(m[0] & m[2])) + System.Numerics.BitOperations.PopCount((ulong)(m[1] & m[3]));
+        return columns > rows ? [taps[0], taps[2], taps[1], taps[3]] : taps;
+    }
+
     /// <summary>Whether the slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
     internal bool UsesRecordImage => _recordImage is not null;
+
+    /// <summary>Whether the record image builds each pixel's records in one vector pass (<see cref="SlotRecordImage.VectorPixels"/>).</summary>
+    internal bool UsesVectorPixels => _recordImage?.VectorPixels == true;
+
+    /// <summary>Whether the slot kernel leaves the padding cells of receptive fields out (<see cref="SlotRecordImage.SkipsPadding"/>).</summary>
+    internal bool SkipsPadding => _recordImage?.SkipsPadding == true;
 
     /// <summary>Whether the bin-dot runs on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
     internal bool UsesSlotDot => _slots is not null;

@@ -20,6 +20,7 @@ internal sealed class ElementStep
     {
         Op = node.Op;
         Period = period;
+        _kind = node.Op switch { Ops.Relu => IntKind.Relu, Ops.Shift => IntKind.Shift, Ops.Clamp => IntKind.Clamp, _ => IntKind.None };
         switch (node.Op)
         {
             case Ops.Shift:
@@ -70,6 +71,24 @@ internal sealed class ElementStep
         }
         return new ElementStep(node, period);
     }
+
+    /// <summary>A uniform threshold's value (<see cref="Uniform"/>).</summary>
+    public long Threshold => _thresholds[0];
+
+    /// <summary>Integer to integer (relu, shift, clamp) on one vector, as <see cref="Apply(ReadOnlySpan{long}, Span{long})"/> does it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<long> Vector(Vector512<long> x) => _kind switch
+    {
+        IntKind.Relu => Vector512.Max(x, Vector512<long>.Zero),
+        IntKind.Shift => Vector512.ShiftRightArithmetic(x, Amount),
+        IntKind.Clamp => Vector512.Min(Vector512.Max(x, Vector512.Create(Low)), Vector512.Create(High)),
+        _ => throw new InvalidOperationException($"{Op} does not give integers"),
+    };
+
+    private enum IntKind { None, Relu, Shift, Clamp }
+
+    // the op as a number, so a per-vector switch compares no strings
+    private readonly IntKind _kind;
 
     /// <summary>Integer to integer (relu, shift, clamp); source and target may be the same span.</summary>
     public void Apply(ReadOnlySpan<long> source, Span<long> target)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Runtime.Kernels;
@@ -39,6 +40,10 @@ internal sealed unsafe class PackedBinDot
     /// <summary>The bin-dots that run on the slot-dot kernels (tests check that the path they mean to cover runs).</summary>
     internal IReadOnlyCollection<string> SlotNodes => _slots.Keys;
 
+    /// <summary>The fused slot-dots (<see cref="SlotDotInputs"/>) whose records come straight from each pair's 32 values (<see cref="EvaluateWholePairs"/>).</summary>
+    internal IEnumerable<string> WholePairNodes =>
+        _thresholds.Where(t => WholePairs(_slots[t.Key], t.Value, _prepared[t.Key].Weights.Chunks.ChunkLength, _prepared[t.Key].Weights.Inputs)).Select(t => t.Key);
+
     /// <summary>
     /// Chunks that are not on 32-bit steps (HBNN's 16) with factors would otherwise run the table lookup and a
     /// 64-bit sink step per chunk and output: on the slot-dot kernels when they are provably exact there.
@@ -60,6 +65,7 @@ internal sealed unsafe class PackedBinDot
     {
         var step = _thresholds[node.Name];
         int chunk = prepared.Weights.Chunks.ChunkLength, chunks = x.Length / chunk;
+        if (WholePairs(dot, step, chunk, x.Length)) return EvaluateWholePairs(node, dot, prepared, step, x);
         var activations = new BitMatrix(x.Rows, x.Length);
         var sums = _arrays.Rent<long>((long)x.Rows * chunks);
         for (int r = 0; r < x.Rows; r++)
@@ -73,21 +79,66 @@ internal sealed unsafe class PackedBinDot
         return result;
     }
 
+    /// <summary>Chunks of 16 that are the slot pairs in order (two chunks a pair), one threshold all up: each pair's record straight from 32 values.</summary>
+    private static bool WholePairs(SlotDot dot, ElementStep step, int chunk, int length) =>
+        chunk == 16 && step.Uniform && Vector512.IsHardwareAccelerated && length % 32 == 0 && dot.Slots.Count == length / 16
+        && dot.Slots.Select((slot, i) => slot.Start == 16 * i && slot.Length == 16 && slot.Chunk == i).All(b => b);
+
+    /// <summary>
+    /// The fused form in one pass per row: per slot pair, its 32 values' threshold bits (four compares) and the two
+    /// chunks' sums of magnitudes go straight into the pair's record, with no packed words or sums array between.
+    /// </summary>
+    private IntValue EvaluateWholePairs(Node node, SlotDot dot, Prepared prepared, ElementStep step, IntValue x)
+    {
+        int rows = x.Rows, stride = dot.RecordStride, pairs = x.Length / 32;
+        if (_records.Value!.Length < rows * stride) _records.Value = new AlignedBuffer<byte>(rows * stride);
+        var records = _records.Value;
+        var threshold = Vector512.Create(step.Threshold);
+        for (int r = 0; r < rows; r++)
+        {
+            ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Row(r));
+            ushort* row = (ushort*)(records.Pointer + ((long)r * stride));
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                var v0 = Vector512.LoadUnsafe(ref first, (nuint)(pair * 32));
+                var v1 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 8));
+                var v2 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 16));
+                var v3 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 24));
+                uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
+                    | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
+                    | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
+                    | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
+                long f0 = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1));
+                long f1 = Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3));
+                dot.FillPair(row + (pair * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f0, f1);
+            }
+        }
+        return RunRecords(node, dot, prepared, records.Pointer, rows, x.Length);
+    }
+
     private IntValue EvaluateSlots(Node node, SlotDot dot, Prepared prepared, BitMatrix activations, long[]? factorValues, int factorLength)
     {
         int rows = activations.Rows, stride = dot.RecordStride;
         if (_records.Value!.Length < rows * stride) _records.Value = new AlignedBuffer<byte>(rows * stride);
         var records = _records.Value;
-        var result = _arrays.Rent<long>(rows * dot.Outputs);
-        fixed (long* bias = prepared.Bias)
-        fixed (long* target = result)
         fixed (long* factorData = factorValues)
         {
             for (int r = 0; r < rows; r++)
                 dot.FillRow((ushort*)(records.Pointer + ((long)r * stride)), activations.RowPointer(r), factorData is null ? null : factorData + ((long)r * factorLength));
-            byte* recordData = records.Pointer;
+        }
+        return RunRecords(node, dot, prepared, records.Pointer, rows, activations.Columns);
+    }
+
+    /// <summary>The product over <paramref name="rows"/> rows of records (<see cref="SlotDot.RecordStride"/> apart), on the option's threads.</summary>
+    private IntValue RunRecords(Node node, SlotDot dot, Prepared prepared, byte* recordData, int rows, int inputs)
+    {
+        int stride = dot.RecordStride;
+        var result = _arrays.Rent<long>(rows * dot.Outputs);
+        fixed (long* bias = prepared.Bias)
+        fixed (long* target = result)
+        {
             long* bias0 = bias, target0 = target;
-            int threads = _options.ThreadsFor((long)rows * dot.Outputs * activations.Columns);
+            int threads = _options.ThreadsFor((long)rows * dot.Outputs * inputs);
             if (threads == 1)
             {
                 dot.Run(recordData, rows, bias0, target0);

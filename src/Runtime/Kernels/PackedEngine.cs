@@ -42,6 +42,21 @@ public static class PackedEngine
     /// <summary>The convolution blocks whose slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
     public static IReadOnlyList<string> RecordImageNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).RecordImageNodes;
 
+    /// <summary>Of <see cref="RecordImageNodes"/>, those whose pixels' records come from one vector pass over the pixel's channels.</summary>
+    public static IReadOnlyList<string> VectorPixelNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).VectorPixelNodes;
+
+    /// <summary>Of <see cref="RecordImageNodes"/>, those whose slot kernel leaves out the padding cells that all rows of a call share.</summary>
+    public static IReadOnlyList<string> PaddingSkipNodes(Graph.Graph graph, KernelOptions? options = null) => KernelsOf(graph, options).PaddingSkipNodes;
+
+    /// <summary>The fused slot-dot bin-dots whose records are filled straight from each slot pair's 32 values.</summary>
+    public static IReadOnlyList<string> WholePairNodes(Graph.Graph graph, KernelOptions? options = null)
+    {
+        options ??= KernelOptions.Default;
+        var (blocks, convolutions) = ConvBlocks.Fuse(TransformChains.Fuse(graph));
+        var (fused, slotInputs) = SlotDotInputs.Fuse(blocks, options);
+        return new PackedOps(fused, convolutions, options, slotInputs).WholePairNodes;
+    }
+
     /// <summary>The packed ops of the graph with its transform chains and convolution blocks fused, for the questions above about which kernel runs where.</summary>
     private static PackedOps KernelsOf(Graph.Graph graph, KernelOptions? options)
     {
@@ -90,6 +105,14 @@ internal sealed class PackedOps : INodeKernel
 
     public IReadOnlyList<string> RecordImageNodes =>
         [.. _convolutions.Where(c => c.Value.UsesRecordImage).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> VectorPixelNodes =>
+        [.. _convolutions.Where(c => c.Value.UsesVectorPixels).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> PaddingSkipNodes =>
+        [.. _convolutions.Where(c => c.Value.SkipsPadding).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> WholePairNodes => [.. _binDot.WholePairNodes.Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<string> RowPairNodes =>
         [.. _convolutions.Where(c => c.Value.UsesRowPairs).Select(c => c.Key).Order(StringComparer.Ordinal)];

@@ -266,10 +266,66 @@ internal sealed unsafe class SlotDot
     /// <summary>totals[row, j] = bias_j + the product, for <paramref name="rows"/> rows of records <see cref="RecordStride"/> bytes apart.</summary>
     public void Run(byte* records, int rows, long* bias, long* totals)
     {
+        if (RunsBlocked(rows))
+        {
+            RunBlocked(records, rows, bias, totals);
+            return;
+        }
         int* sumPointer = _sums.Value!.Pointer;
         int perCall = SlotDotCode.RowsPerCall(High);
         for (int row = 0; row < rows; row += perCall)
             SumGroups(records + ((long)row * RecordStride), Math.Min(perCall, rows - row), sumPointer, bias, totals + ((long)row * Outputs));
+    }
+
+    /// <summary>Bytes of one panel's weights that a block of pairs keeps (<see cref="RunBlocked"/>): well inside a 32 KiB L1 with the records beside them.</summary>
+    private const int BlockBytes = 16 * 1024;
+
+    /// <summary>Whether <see cref="Run"/> on <paramref name="rows"/> rows takes <see cref="RunBlocked"/> (tests check that the path they mean to cover runs).</summary>
+    internal bool RunsBlocked(int rows) => rows >= 2 * SlotDotCode.MaxRows && (long)Pairs * Panels * PairBytes > 2 * BlockBytes;
+
+    private readonly ThreadLocal<AlignedBuffer<int>> _blockSums = new(() => new AlignedBuffer<int>(0));
+
+    /// <summary>
+    /// <see cref="Run"/> for many rows of a wide product (a dense layer's weights far over L1, which every kernel call
+    /// of two rows read again from L2): pairs in blocks of <see cref="BlockBytes"/> per panel, each block's weights
+    /// run over every row while in L1, its 32-bit sums added to the rows' 64-bit totals after each block. A block is
+    /// part of one group, so its sums are bounded by the group's and exact.
+    /// </summary>
+    private void RunBlocked(byte* records, int rows, long* bias, long* totals)
+    {
+        long sumStride = SumStride;
+        if (_blockSums.Value!.Length < rows * sumStride / sizeof(int)) _blockSums.Value = new AlignedBuffer<int>((int)(rows * sumStride / sizeof(int)));
+        byte* sums = (byte*)_blockSums.Value.Pointer;
+        int perCall = SlotDotCode.RowsPerCall(High), blockPairs = Math.Max(1, BlockBytes / PairBytes);
+        for (int g = 0; g < Groups.Count; g++)
+        {
+            var group = Groups[g];
+            for (int first = 0; first < group.Pairs; first += blockPairs)
+            {
+                int pairs = Math.Min(blockPairs, group.Pairs - first);
+                for (int panel = 0; panel < Panels; panel++)
+                {
+                    byte* weights = _weights.Pointer + group.WeightOffset + ((((long)panel * group.Pairs) + first) * PairBytes);
+                    for (int row = 0; row < rows; row += perCall)
+                    {
+                        var args = new SlotDotArgs
+                        {
+                            Records = records + ((long)row * RecordStride) + ((long)(group.FirstPair + first) * SlotDotCode.RecordBytes),
+                            RecordStride = RecordStride, Weights = weights, Pairs = pairs,
+                            Sums = (int*)(sums + (row * sumStride)) + (panel * 2 * SlotDotCode.PanelOutputs), SumStride = sumStride, Panels = 1,
+                            Segments = 1, SegmentSkip = 0,
+                        };
+                        SlotDotCode.Kernel(Math.Min(perCall, rows - row), Coding, High, Coefficients)(&args);
+                    }
+                }
+                bool firstBlock = g == 0 && first == 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    long* target = totals + ((long)r * Outputs);
+                    Combine((int*)(sums + (r * sumStride)), firstBlock ? bias : target, target);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -308,12 +364,21 @@ internal sealed unsafe class SlotDot
     /// Pairs / segments pairs, each run <paramref name="segmentSkip"/> bytes after the previous one ends. One group only.
     /// Rows go to the kernel two or three at a time where their offsets are evenly spaced (a pool window's row pair always is).
     /// </summary>
-    public void RunAt(byte* image, int[] rowOffsets, int segments, long segmentSkip, long* bias, long* target, int[] windows, bool[] firsts, long[]? down)
+    /// <remarks>
+    /// With <paramref name="padding"/> (per row, bit s * <paramref name="segmentCells"/> + k set when cell k of run s is
+    /// a padding pixel; each run is segmentCells cells of equal pairs), the runs and cells that are padding in every row
+    /// of a call are left out: the rest of the field is a rectangle of runs and cells, whose records and weights the
+    /// kernel reads with the skips between them. A padding cell's records are the padding pixel's, whose bits and
+    /// factors are 0 for the pre ops this is used with, so it adds nothing to the sums; leaving it out is exact.
+    /// </remarks>
+    public void RunAt(byte* image, int[] rowOffsets, int segments, long segmentSkip, long* bias, long* target, int[] windows, bool[] firsts, long[]? down,
+        long[]? padding = null, int segmentCells = 1)
     {
-        if (Groups.Count != 1 || Pairs % segments != 0) throw new InvalidOperationException("records in place need one group of whole runs");
+        if (Groups.Count != 1 || Pairs % segments != 0 || Pairs / segments % segmentCells != 0) throw new InvalidOperationException("records in place need one group of whole runs");
         int* sums = _sums.Value!.Pointer;
         long sumStride = SumStride;
-        int perCall = SlotDotCode.RowsPerCall(High), rows = rowOffsets.Length;
+        int perCall = SlotDotCode.RowsPerCall(High), rows = rowOffsets.Length, cellPairs = Pairs / segments / segmentCells;
+        long cellBytes = (long)cellPairs * SlotDotCode.RecordBytes, cellWeights = (long)cellPairs * PairBytes;
         fixed (long* downs = down)
         {
             for (int row = 0; row < rows;)
@@ -329,12 +394,43 @@ internal sealed unsafe class SlotDot
                     Records = image + rowOffsets[row], RecordStride = stride, Weights = _weights.Pointer, Pairs = Pairs / segments,
                     Sums = sums, SumStride = sumStride, Panels = Panels, Segments = segments, SegmentSkip = segmentSkip,
                 };
+                if (padding is not null)
+                {
+                    long common = -1;
+                    for (int r = 0; r < count; r++) common &= padding[row + r];
+                    if (common != 0 && Kept(common, segments, segmentCells) is var (s0, s1, k0, k1) && s1 > s0 && k1 > k0)
+                    {
+                        long runBytes = (segmentCells * cellBytes) + segmentSkip;
+                        args.Records += (s0 * runBytes) + (k0 * cellBytes);
+                        args.Weights += ((s0 * segmentCells) + k0) * cellWeights;
+                        args.Pairs = (k1 - k0) * cellPairs;
+                        args.Segments = s1 - s0;
+                        args.SegmentSkip = segmentSkip + ((segmentCells - (k1 - k0)) * cellBytes);
+                        args.WeightSegmentSkip = (segmentCells - (k1 - k0)) * cellWeights;
+                        args.WeightPanelSkip = (segments - (s1 - s0)) * segmentCells * cellWeights;
+                    }
+                }
                 SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
                 for (int r = 0; r < count; r++)
                     CombineMax((int*)((byte*)sums + (r * sumStride)), bias, target + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
                 row += count;
             }
         }
+    }
+
+    /// <summary>The runs [s0, s1) and cells [k0, k1) left once the runs and cell columns that are all padding (set in <paramref name="padded"/>) at either end are dropped.</summary>
+    private static (int S0, int S1, int K0, int K1) Kept(long padded, int segments, int cells)
+    {
+        long runMask = (1L << cells) - 1, columnMask = 0;
+        for (int s = 0; s < segments; s++) columnMask |= 1L << (s * cells);
+        bool RunPadded(int s) => ((padded >> (s * cells)) & runMask) == runMask;
+        bool ColumnPadded(int k) => ((padded >> k) & columnMask) == columnMask;
+        int s0 = 0, s1 = segments, k0 = 0, k1 = cells;
+        while (s0 < s1 && RunPadded(s0)) s0++;
+        while (s1 > s0 && RunPadded(s1 - 1)) s1--;
+        while (k0 < k1 && ColumnPadded(k0)) k0++;
+        while (k1 > k0 && ColumnPadded(k1 - 1)) k1--;
+        return (s0, s1, k0, k1);
     }
 
     private long SumStride => (long)Panels * 2 * SlotDotCode.PanelOutputs * sizeof(int);

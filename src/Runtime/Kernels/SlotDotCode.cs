@@ -26,6 +26,10 @@ internal unsafe struct SlotDotArgs
     /// <summary>A row's records as Segments runs of Pairs pairs each; after a run the record pointer moves SegmentSkip bytes more (a convolution's kernel rows in a padded image of records).</summary>
     public long Segments;
     public long SegmentSkip;
+
+    /// <summary>Bytes the weight pointer moves after each segment and after each panel besides the pairs read (a receptive field's padding cells left out).</summary>
+    public long WeightSegmentSkip;
+    public long WeightPanelSkip;
 }
 
 /// <summary>
@@ -161,6 +165,7 @@ internal static unsafe class SlotDotCode
         a.dec(rax);
         a.jnz(stepLoop);
         a.add(r8, __qword_ptr[rdi + 64]);
+        a.add(rdx, __qword_ptr[rdi + 72]);
         a.dec(r11);
         a.jnz(segmentLoop);
         for (int r = 0; r < rows; r++)
@@ -173,6 +178,7 @@ internal static unsafe class SlotDotCode
             }
         }
         a.add(rsi, 2 * PanelOutputs * sizeof(int));
+        a.add(rdx, __qword_ptr[rdi + 80]);
         a.dec(rcx);
         a.jnz(panelLoop);
         a.vzeroupper();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using HwFlow.Runtime.Graph;
 
 namespace HwFlow.Runtime.Kernels;
@@ -35,6 +37,9 @@ internal sealed unsafe class SlotRecordImage
     private readonly int[] _rowOffsets;
     private readonly ThreadLocal<Scratch> _scratch;
 
+    /// <summary>The integer pre ops as a chain from the input, in order, when the threshold and the sums both read its end (else null).</summary>
+    private readonly ElementStep[]? _chain;
+
     private SlotRecordImage(ConvBlock block, SlotDot slots, ElementStep?[] pre, int packed, int sum, int[] operands, int[] rowPositions)
     {
         var g = block.Geometry;
@@ -58,6 +63,75 @@ internal sealed unsafe class SlotRecordImage
         }
         _rowOffsets = [.. rowPositions.Select(p => ((p / g.OutWidth * g.Stride * _width) + (p % g.OutWidth * g.Stride)) * _pixelBytes)];
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(this));
+        _chain = Chain();
+        _cellsPerRun = g.KernelWidth;
+        if (g.KernelHeight * g.KernelWidth <= 63 && PaddingAddsNothing())
+        {
+            _padding = new long[rowPositions.Length];
+            for (int i = 0; i < rowPositions.Length; i++)
+            {
+                int y0 = rowPositions[i] / g.OutWidth * g.Stride, x0 = rowPositions[i] % g.OutWidth * g.Stride;
+                for (int s = 0; s < g.KernelHeight; s++)
+                {
+                    for (int k = 0; k < g.KernelWidth; k++)
+                    {
+                        if (_cells[((y0 + s) * _width) + x0 + k] < 0) _padding[i] |= 1L << ((s * g.KernelWidth) + k);
+                    }
+                }
+            }
+            if (_padding.All(m => m == 0)) _padding = null;
+        }
+    }
+
+    /// <summary>Per row, the cells of its receptive field that are padding (bit s * kernel width + k), when a padding pixel's records add nothing; else null.</summary>
+    private readonly long[]? _padding;
+    private readonly int _cellsPerRun;
+
+    /// <summary>Whether the kernel may leave padding cells out (<see cref="SlotDot.RunAt"/>).</summary>
+    internal bool SkipsPadding => _padding is not null;
+
+    /// <summary>
+    /// Whether the padding pixel's records add 0 to every sum, whatever the weights: each slot's signed count is 0
+    /// (unipolar with no bit set: pop(w) - pop(w XOR 0) = 0) or its factor is 0 (both parts).
+    /// </summary>
+    private bool PaddingAddsNothing()
+    {
+        var scratch = new Scratch(this);
+        Pixel(scratch.Zero, scratch.Padding.Pointer, scratch);
+        var record = new ReadOnlySpan<ushort>(scratch.Padding.Pointer, _pixelBytes / sizeof(ushort));
+        for (int pair = 0; pair < _pixelPairs; pair++)
+        {
+            var fields = record.Slice(pair * SlotDotCode.RecordBytes / sizeof(ushort), SlotDotCode.RecordBytes / sizeof(ushort));
+            for (int half = 0; half < 2; half++)
+            {
+                bool noCount = _slots.Coding == ActivationCoding.Unipolar && fields[half] == 0;
+                bool noFactor = fields[4 + half] == 0 && fields[6 + half] == 0;
+                if (!noCount && !noFactor) return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether each pixel's records come from one vector pass over its channels (<see cref="VectorPixel"/>), not one pass per pre op.</summary>
+    internal bool VectorPixels => _chain is not null;
+
+    /// <summary>
+    /// The integer pre ops when they form one chain from the input whose end both the packed threshold (one value,
+    /// all up) and the chunk sums read: then a pixel's four vectors of 16 channels go through the chain in registers.
+    /// </summary>
+    private ElementStep[]? Chain()
+    {
+        if (!Vector512.IsHardwareAccelerated || _sum < 0 || _pre[_packed] is not { Uniform: true }) return null;
+        var chain = new List<ElementStep>();
+        int end = -1;
+        for (int i = 0; i < _pre.Length; i++)
+        {
+            if (i == _packed || i == _sum) continue;
+            if (_operands[i] != end || _pre[i] is not { MakesBits: false } step) return null;
+            chain.Add(step);
+            end = i;
+        }
+        return _operands[_packed] == end && _operands[_sum] == end ? [.. chain] : null;
     }
 
     /// <summary>
@@ -114,10 +188,15 @@ internal sealed unsafe class SlotRecordImage
 
     /// <summary>Every row's sums from <paramref name="image"/>, combined into target[windows[i]] (see <see cref="SlotDot.RunAt"/>).</summary>
     public void Run(byte* image, long* bias, long* target, int[] windows, bool[] firsts, long[]? down) =>
-        _slots.RunAt(image, _rowOffsets, _segments, _segmentSkip, bias, target, windows, firsts, down);
+        _slots.RunAt(image, _rowOffsets, _segments, _segmentSkip, bias, target, windows, firsts, down, _padding, _cellsPerRun);
 
     private void Pixel(ReadOnlySpan<long> input, byte* records, Scratch scratch)
     {
+        if (_chain is not null)
+        {
+            VectorPixel(input, records);
+            return;
+        }
         for (int i = 0; i < _pre.Length; i++)
         {
             ReadOnlySpan<long> operand = _operands[i] < 0 ? input : scratch.Values[_operands[i]];
@@ -132,6 +211,39 @@ internal sealed unsafe class SlotRecordImage
             uint bits = (uint)(words[pair >> 1] >> (32 * (pair & 1)));
             long f0 = 1, f1 = 1;
             if (_sum >= 0) (f0, f1) = (sums[2 * pair], sums[(2 * pair) + 1]);
+            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), bits, f0, f1);
+        }
+    }
+
+    /// <summary>
+    /// One pixel's records in one pass: per slot pair (32 channels, four vectors of 8) the chain's values in
+    /// registers, the threshold's 32 bits from four compares, the two chunks' sums of magnitudes; the same
+    /// integer ops as the separate passes, so the same records.
+    /// </summary>
+    private void VectorPixel(ReadOnlySpan<long> input, byte* records)
+    {
+        var chain = _chain!;
+        var threshold = Vector512.Create(_pre[_packed]!.Threshold);
+        ref long first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+        for (int pair = 0; pair < _pixelPairs; pair++)
+        {
+            var v0 = Vector512.LoadUnsafe(ref first, (nuint)(pair * 32));
+            var v1 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 8));
+            var v2 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 16));
+            var v3 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 24));
+            foreach (var step in chain)
+            {
+                v0 = step.Vector(v0);
+                v1 = step.Vector(v1);
+                v2 = step.Vector(v2);
+                v3 = step.Vector(v3);
+            }
+            uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
+                | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
+                | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
+                | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
+            long f0 = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1));
+            long f1 = Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3));
             _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), bits, f0, f1);
         }
     }

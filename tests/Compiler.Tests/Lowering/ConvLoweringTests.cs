@@ -273,11 +273,17 @@ public sealed class ConvLoweringTests
         var options = new KernelOptions(KernelCpu.Best, Threads: 1);
         bool inPlace = c1 % 32 == 0 && PackedEngine.SlotDotNodes(graph, options).Count > 0 && KernelCpu.SlotDot;
         Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
+        // the pre ops (the shift, then the threshold and the sums of its values) as one chain: each pixel in one vector pass
+        Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.VectorPixelNodes(graph, options));
+        // unipolar bits of a zero padding pixel count nothing: the kernel leaves padding cells out where the image has them
+        Assert.Equal(padding > 0 ? PackedEngine.RecordImageNodes(graph, options) : [], PackedEngine.PaddingSkipNodes(graph, options));
         Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
         // the dense layer's threshold and chunk sums of the same value go straight into its slot records (one fused node)
         var fusedDots = PackedEngine.Create(graph, options).Graph.Nodes.Where(n => n.Op == "fused-slot-dot").Select(n => n.Name);
         Assert.Equal(KernelCpu.SlotDot ? PackedEngine.SlotDotNodes(graph, options).Where(n => graph.Nodes.First(m => m.Name == n).Op == Ops.BinDot) : [], fusedDots);
         if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
+        // its inputs whole pairs of chunks (a multiple of 32 values): each pair's record straight from its 32 values
+        Assert.Equal(probe[0] % 32 == 0 ? fusedDots : [], PackedEngine.WholePairNodes(graph, options));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
     }

@@ -8,7 +8,8 @@ namespace HwFlow.Runtime.Tests.Kernels;
 /// from the scalar reference counts, in 64-bit integers: chunks of 1..64 bits (16, under 16, 24 = 16 + 8,
 /// 32, 48, a short last chunk), an odd slot count (padded), 1..130 outputs (partial panels, more than
 /// one), 1..3 rows per call and a remainder, with and without coefficients and factors, factors at
-/// both ends of their range and large enough to need the high part, both codings.
+/// both ends of their range and large enough to need the high part, both codings, and wide products over
+/// enough rows to run in blocks of pairs.
 /// </summary>
 public sealed class SlotDotTests
 {
@@ -30,6 +31,11 @@ public sealed class SlotDotTests
         { 4, 6272, 70, 16, 2047, 1 << 20 },
         { 3, 1024, 65, 16, 2047, 32767 },
         { 7, 500, 20, 8, 4095, 30000 },
+        // rows enough to run the weights in L1-sized blocks of pairs over every row (many groups, the high part, partial
+        // panels, a remainder of rows; the fmnist-hbnn-cnn dense layer's shape; no high part, three rows a call)
+        { 7, 6272, 70, 16, 2047, 1 << 20 },
+        { 6, 6272, 256, 16, 511, 633520 },
+        { 10, 3136, 130, 16, 300, 30000 },
     };
 
     [Theory]
@@ -69,6 +75,7 @@ public sealed class SlotDotTests
             AssertGroupsProvablyExact(dot, coef, stride, maxFactor);
             if (inputs == 6272 && maxCoef == 2047) Assert.True(dot.Groups.Count > 1);
             if (inputs == 1024) Assert.True(dot.Groups.Count > 16);
+            Assert.Equal(inputs >= 3136 && rows >= 6, dot.RunsBlocked(rows));
             Assert.Equal(expected, Run(dot, a, factors, chunks.Count, bias));
         }
     }
