@@ -86,9 +86,15 @@ public static class DeviceFolding
         {
             var open = plans.Select(p => (Key: new FoldingKey(p), Plan: p)).Where(p => !tried.ContainsKey(p.Key)).DistinctBy(p => p.Key).ToList();
             if (open.Count < 2) return;
-            var trials = new Trial[open.Count];
-            Parallel.For(0, open.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxParallelDesigns) }, i => trials[i] = Generate(open[i].Plan));
-            for (int i = 0; i < open.Count; i++) tried[open[i].Key] = trials[i];
+            var trials = new Trial?[open.Count];
+            // a design that fails to generate is left to Try, which then fails as it would have, in the batch's order
+            Parallel.For(0, open.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxParallelDesigns) }, i =>
+            {
+                try { trials[i] = Generate(open[i].Plan); }
+                catch (Exception e) when (e is UserError or FoldingGoalUnreachable or ArgumentException or InvalidOperationException) { }
+            });
+            for (int i = 0; i < open.Count; i++)
+                if (trials[i] is { } trial) tried[open[i].Key] = trial;
         }
         // on 7 series each layer's folding at a pace is chosen by the RTL count (CountedLayerChoice); on iCE40 the parametric one is kept
         var counted = device.Fabric == LogicFabric.Lut6 ? new CountedLayerChoice(shapes, device.Fabric) : null;
