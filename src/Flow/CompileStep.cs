@@ -100,6 +100,28 @@ internal static class CompileStep
         return new LowerResult(staged.Target, summary, watch.Elapsed.TotalSeconds, files);
     }
 
+    /// <summary>
+    /// The device search generates and counts designs until one fits, which can take minutes (the
+    /// HBNN MLPs on 7 series): a line every <see cref="NoteSeconds"/> seconds says it is still going.
+    /// </summary>
+    private static Action<int> SearchNotes(string device, IFlowProgress progress)
+    {
+        var watch = Stopwatch.StartNew();
+        double next = NoteSeconds;
+        var gate = new Lock();
+        return designs =>
+        {
+            lock (gate)
+            {
+                if (watch.Elapsed.TotalSeconds < next) return;
+                next = watch.Elapsed.TotalSeconds + NoteSeconds;
+                progress.Note($"compile --device {device}: {designs} designs generated and counted so far ({watch.Elapsed.TotalSeconds:F0} s)");
+            }
+        };
+    }
+
+    private const double NoteSeconds = 10;
+
     public static CompileResult Compile(CompileRequest request, IFlowProgress progress, CancellationToken cancel)
     {
         var watch = Stopwatch.StartNew();
@@ -123,7 +145,7 @@ internal static class CompileStep
             step.Report(2);
             HardwareDesign design;
             DeviceFit? fit = null;
-            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, goal, widthGiven: request.InputWidth is not null);
+            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, goal, widthGiven: request.InputWidth is not null, progress: SearchNotes(device.Name, progress));
             else
             {
                 var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle);

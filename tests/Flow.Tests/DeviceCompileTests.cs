@@ -3,6 +3,8 @@ using HwFlow.Compiler.Hardware.Compression;
 using HwFlow.Compiler.Hardware.Devices;
 using HwFlow.Compiler.Hardware.Resources;
 using HwFlow.Compiler.Rtl;
+using System.Globalization;
+using System.Text.Json;
 using HwFlow.Runtime.IO;
 
 namespace HwFlow.Flow.Tests;
@@ -53,5 +55,49 @@ public sealed class DeviceCompileTests : IDisposable
         var byBudget = Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { MaxLuts = device.LutBudget, InputWidth = width });
         Assert.True(byDevice.Report.CyclesPerFrame <= byBudget.Report.CyclesPerFrame, $"{byDevice.Report.CyclesPerFrame} cycles per frame by --device, {byBudget.Report.CyclesPerFrame} by the LUT budget");
         Assert.InRange(byDevice.Report.DeviceFit!.EstimatedLuts, 1, device.LutBudget);
+    }
+
+    /// <summary>
+    /// The folding table of a `--device` build shows the RTL count the fit was decided by, not the
+    /// parametric estimate (which was 10x the count on TFC_1W1A's xc7a100t design): the rows of
+    /// report.json and of report.md's table add up to the fit's LUTs and block RAMs.
+    /// </summary>
+    [Theory]
+    [InlineData("fmnist-wht", "xc7a100t")]
+    [InlineData("fmnist-tiny", "ice40-up5k")]
+    public void A_device_builds_folding_table_shows_the_counted_resources_the_fit_states(string example, string deviceName)
+    {
+        var device = Device.Parse(deviceName);
+        var build = _dir.File($"{example}-{deviceName}");
+        var compiled = Steps.Compile(new CompileRequest(RepoPaths.Example(example), OutputFolder.Chosen(build, force: false)) { Device = deviceName });
+        var fit = compiled.Report.DeviceFit!;
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(build, BuildWriter.ReportJson)));
+        var folding = json.RootElement.GetProperty("folding");
+        Assert.Equal(device.Fabric == LogicFabric.Lut6 ? "LUT6" : "LUT4", folding.GetProperty("counted").GetString());
+        var rows = folding.GetProperty("layers").EnumerateArray().Concat(folding.GetProperty("otherStages").EnumerateArray()).ToList();
+        Assert.Equal(fit.EstimatedLuts, rows.Sum(r => r.GetProperty("luts").GetInt64()));
+        Assert.Equal(fit.EstimatedLuts, folding.GetProperty("luts").GetInt64());
+        Assert.Equal(fit.BlockRams, rows.Sum(r => r.TryGetProperty("blockRams", out var b) ? b.GetInt32() : 0));
+        // each layer's row is what the counted choice prices it at: its instances' count
+        var counted = RtlResourceCount.Of(RtlParser.ReadFile(Path.Combine(build, "design.rtl")), device.Fabric);
+        foreach (var layer in folding.GetProperty("layers").EnumerateArray())
+        {
+            var instances = Compiler.Hardware.HardwareGenerator.LayerInstances(layer.GetProperty("name").GetString()!);
+            var mine = counted.Where(p => instances.Contains(p.Instance)).ToList();
+            Assert.InRange(layer.GetProperty("luts").GetInt64() - mine.Sum(p => RtlResourceCoefficients.Luts(p, device.Fabric) + p.LutMemory), -1.0, 1.0);
+            Assert.Equal(mine.Sum(p => (long)p.Ffs), layer.GetProperty("ffs").GetInt64());
+        }
+
+        // report.md's table says the same, labelled as counted
+        var md = File.ReadAllLines(Path.Combine(build, BuildWriter.ReportMarkdown));
+        int header = Array.FindIndex(md, l => l.StartsWith("| layer |", StringComparison.Ordinal));
+        var columns = md[header].Split('|').Select(c => c.Trim()).ToList();
+        int lutColumn = columns.IndexOf($"{(device.Fabric == LogicFabric.Lut6 ? "LUT6" : "LUT4")} (counted)");
+        Assert.True(lutColumn > 0, md[header]);
+        var table = md.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).Select(l => l.Split('|').Select(c => c.Trim()).ToList()).ToList();
+        long Number(string cell) => long.TryParse(cell, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        Assert.Equal(fit.EstimatedLuts, table.Where(r => r[1] != "total").Sum(r => Number(r[lutColumn])));
+        Assert.Equal(fit.EstimatedLuts, Number(table.Single(r => r[1] == "total")[lutColumn]));
     }
 }

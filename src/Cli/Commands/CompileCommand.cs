@@ -76,15 +76,23 @@ public static class CompileCommand
     private static void PrintBuild(CompileResult r)
     {
         var f = r.Report.Folding;
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("layer", "kind", "in -> out", "chunk", "PE", "SIMD", "cycles", "LUT", "FF", "BRAM bits");
+        // with --device the resources are the RTL count (the fit line's), labelled so; otherwise the folding's parametric estimate
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("layer", "kind", "in -> out", "chunk", "PE", "SIMD", "cycles");
+        if (f.Counted is { } cell) table.AddColumns($"{cell} (counted)", "FF (counted)", "block RAMs");
+        else table.AddColumns("LUT", "FF", "BRAM bits");
         foreach (var l in f.Layers)
             table.AddTextRow(l.Name, l.Kind.ToString().ToLowerInvariant(), $"{l.Inputs} -> {l.Outputs}", l.Chunk?.ToString() ?? "-", l.Pe.ToString(), l.Simd.ToString(),
-                l.Cycles.ToString("N0"), l.Luts.ToString("N0"), l.Ffs.ToString("N0"), l.BramBits.ToString("N0"));
+                l.Cycles.ToString("N0"), l.Luts.ToString("N0"), l.Ffs.ToString("N0"), f.Counted is null ? l.BramBits.ToString("N0") : (l.BlockRams ?? 0).ToString("N0"));
+        if (f.Counted is not null)
+            foreach (var s in f.OtherStages.Where(s => !s.InAnotherRow))
+                table.AddTextRow(s.Name, "", "", "", "", "", s.Cycles > 0 ? s.Cycles.ToString("N0") : "", s.Luts.ToString("N0"), s.Ffs.ToString("N0"), (s.BlockRams ?? 0).ToString("N0"));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[bold]{r.Report.Model}[/]: {r.Report.CyclesPerFrame:N0} cycles/frame ({f.LimitedBy}{(f.InputWidth == 8 ? "" : $", {f.InputWidth}-bit input beats")}), {f.FramesPerSecond:N0} frames/s at {f.ClockMhz} MHz, latency {r.Report.LatencyCycles:N0} cycles ({f.LatencyMicroseconds:F2} us)");
-        AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
+        if (f.Counted is { } counted)
+            AnsiConsole.MarkupLineInterpolated($"counted from the RTL {f.Luts:N0} {counted}, {f.Ffs:N0} FF, {f.BlockRams ?? 0} block RAMs ({Units.Bits(f.BramBits)}); the parametric estimate that guided the search: {f.ParametricLuts ?? 0:N0} LUT; compiled in {r.Seconds:F2} s");
+        else AnsiConsole.MarkupLineInterpolated($"estimated {f.Luts:N0} LUT, {f.Ffs:N0} FF, {Units.Bits(f.BramBits)} block RAM; compiled in {r.Seconds:F2} s");
         if (r.Report.DeviceFit is { } fit)
-            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the estimate: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells ({LogicCells.Share:P0}), " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
+            AnsiConsole.MarkupLineInterpolated($"fits {fit.Device} by the RTL count: {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells ({LogicCells.Share:P0}), " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs; confirm with hwflow synth");
         AnsiConsole.MarkupLineInterpolated($"wrote {r.Folder}: {string.Join(", ", r.Files.Take(8))}{(r.Files.Count > 8 ? ", ..." : "")}");
     }
 }

@@ -18,7 +18,7 @@ public static class BuildReportText
         md.Append("## Folding\n\n");
         md.Append(FoldingReportText.Markdown(r.Folding));
         if (r.DeviceFit is { } fit)
-            md.Append(CultureInfo.InvariantCulture, $"\nDevice {fit.Device} (estimate): {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({HwFlow.Compiler.Hardware.Devices.Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells, " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs. `hwflow synth` measures both.\n");
+            md.Append(CultureInfo.InvariantCulture, $"\nDevice {fit.Device} (counted from the RTL): {fit.EstimatedLuts:N0} of {fit.LutBudget:N0} budgeted LUTs ({HwFlow.Compiler.Hardware.Devices.Device.LutShare:P0} of {fit.DeviceLuts:N0}), {(fit.EstimatedCells is { } cells ? $"{cells:N0} of {fit.CellBudget:N0} budgeted logic cells, " : "")}{fit.BlockRams} of {fit.DeviceBlockRams} block RAMs. `hwflow synth` measures both.\n");
         md.Append("\nPipeline depth per layer (cycles from issuing a beat to its result entering the output FIFO): ");
         md.Append(string.Join(", ", r.Folding.Layers.Select((l, i) => $"{l.Name} {r.PipelineLatencies[i]}")));
         md.Append(".\n\n");

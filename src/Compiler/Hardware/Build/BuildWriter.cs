@@ -72,9 +72,11 @@ public static class BuildWriter
             LatencyMicroseconds = design.LatencyCycles / clockMhz,
             LatencyNote = "exact for a frame that meets an idle pipeline: input bytes, then per layer its cycles, its pipeline depth and one cycle through its output FIFO",
         };
-        var report = new BuildReport(model.Name, Version, lowering, folding, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies) { DeviceFit = deviceFit };
-        File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
         var counted = Resources.RtlResourceCount.Of(design.Rtl, design.Options.Fabric);
+        // with --device the count chose and fitted the design, so the folding table shows the count; the parametric estimate stays in the count's section
+        var shown = deviceFit is null ? folding : CountedFoldingReport.Of(folding, design.Rtl, counted, design.Options.Fabric);
+        var report = new BuildReport(model.Name, Version, lowering, shown, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies) { DeviceFit = deviceFit };
+        File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
         File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report, Resources.RtlCountReportText.Markdown(counted, folding, design.Options.Fabric)));
         return report;
     }

@@ -25,21 +25,23 @@ namespace HwFlow.Compiler.Hardware.Devices;
 /// </summary>
 public static class DeviceFolding
 {
-    public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false)
+    /// <param name="progress">Told the number of designs generated and counted so far, after each (from worker threads too): a search can take minutes.</param>
+    public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false, Action<int>? progress = null)
     {
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
-        var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options);
+        var counter = new Counter(progress);
+        var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options, counter);
         if (best is { } found && found.Fit.BlockRams < device.BlockRams) return found;
         // Nothing fits, or what fits takes every block RAM: block RAM may be what holds the pace
         // back, and small weight memories (up to half a block) can go to LUTs instead (TFC_2W2A on
         // the UP5K: a 1,280-bit weight table takes a block of its own). The faster design of the two
         // searches wins; the first search's reason is the one to give if neither fits.
-        var (inLogic, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 });
+        var (inLogic, _) = FoldAtWidths(device, stages, goal, widthGiven, options with { LogicWeightBits = device.BlockRamBits / 2 }, counter);
         if (inLogic is { } faster && (best is null || faster.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame)) return faster;
         return best ?? throw failure!;
     }
 
-    private static ((HardwareDesign Design, DeviceFit Fit)? Best, Exception? Failure) FoldAtWidths(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven, HardwareOptions options)
+    private static ((HardwareDesign Design, DeviceFit Fit)? Best, Exception? Failure) FoldAtWidths(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven, HardwareOptions options, Counter counter)
     {
         var widths = widthGiven ? [stages.InputWidth] : InputStream.PowerOfTwoWidths(stages, device.MaxInputWidth);
         (HardwareDesign Design, DeviceFit Fit)? best = null;
@@ -48,7 +50,7 @@ public static class DeviceFolding
         {
             try
             {
-                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue, options);
+                var folded = FoldAt(device, stages with { InputWidth = width }, goal, best?.Design.CyclesPerFrame ?? long.MaxValue, options, counter);
                 if (best is null || folded.Design.CyclesPerFrame < best.Value.Design.CyclesPerFrame) best = folded;
             }
             catch (Exception e) when (e is UserError or FoldingGoalUnreachable)
@@ -60,17 +62,39 @@ public static class DeviceFolding
     }
 
     /// <param name="toBeat">The pace a narrower stream reached already: a repair is not tried at paces that could not beat it.</param>
-    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat, HardwareOptions options)
+    private static (HardwareDesign Design, DeviceFit Fit) FoldAt(Device device, StagePlan stages, FoldingGoal goal, long toBeat, HardwareOptions options, Counter counter)
     {
         var shapes = StagePlanner.Shapes(stages);
         var tried = new Dictionary<FoldingKey, Trial>();
+        Trial Generate(FoldingPlan plan)
+        {
+            var design = HardwareGenerator.Generate(stages, plan, options);
+            var parts = RtlResourceCount.Of(design.Rtl, device.Fabric);
+            counter.Done();
+            return new Trial(plan, design, DeviceFit.Of(device, parts, BlockRamUse.Of(design.Rtl, device.Fabric)), parts);
+        }
         Trial Try(FoldingPlan plan)
         {
             var key = new FoldingKey(plan);
             if (tried.TryGetValue(key, out var known)) return known;
-            var design = HardwareGenerator.Generate(stages, plan, options);
-            var parts = RtlResourceCount.Of(design.Rtl, device.Fabric);
-            return tried[key] = new Trial(plan, design, DeviceFit.Of(device, parts, BlockRamUse.Of(design.Rtl, device.Fabric)), parts);
+            return tried[key] = Generate(plan);
+        }
+        // A batch's designs are independent of each other: they are generated and counted side by side
+        // (the count is nine tenths of `--device`'s time on 7 series), then taken in the batch's order
+        // as Try would have, so the choice does not depend on which finishes first.
+        void TryAll(IReadOnlyList<FoldingPlan> plans)
+        {
+            var open = plans.Select(p => (Key: new FoldingKey(p), Plan: p)).Where(p => !tried.ContainsKey(p.Key)).DistinctBy(p => p.Key).ToList();
+            if (open.Count < 2) return;
+            var trials = new Trial?[open.Count];
+            // a design that fails to generate is left to Try, which then fails as it would have, in the batch's order
+            Parallel.For(0, open.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxParallelDesigns) }, i =>
+            {
+                try { trials[i] = Generate(open[i].Plan); }
+                catch (Exception e) when (e is UserError or FoldingGoalUnreachable or ArgumentException or InvalidOperationException) { }
+            });
+            for (int i = 0; i < open.Count; i++)
+                if (trials[i] is { } trial) tried[open[i].Key] = trial;
         }
         // on 7 series each layer's folding at a pace is chosen by the RTL count (CountedLayerChoice); on iCE40 the parametric one is kept
         var counted = device.Fabric == LogicFabric.Lut6 ? new CountedLayerChoice(shapes, device.Fabric) : null;
@@ -83,12 +107,16 @@ public static class DeviceFolding
             var best = trial;
             // the candidates, then the lookup-form SIMDs beside the cheapest of them
             foreach (bool siblings in (bool[])[false, true])
-                foreach (var batch in counted.Batches(pace, parametric, siblings))
+            {
+                var batches = counted.Batches(pace, parametric, siblings);
+                TryAll(batches);
+                foreach (var batch in batches)
                 {
                     var priced = Try(batch);
                     counted.Record(batch, priced.Parts);
                     best = Cheaper(priced, best);
                 }
+            }
             return Cheaper(Try(counted.Cheapest(pace, parametric)), best);
         }
         // a design that fits before one that does not; then fewer LUTs, unless that takes block RAMs over the device where the other is within
@@ -230,6 +258,21 @@ public static class DeviceFolding
     /// unless such a narrow range exists.
     /// </summary>
     public const double ProbeStep = 1.25;
+
+    /// <summary>At most this many designs are generated and counted at once: each holds its bit graph (hundreds of MB for the largest).</summary>
+    private const int MaxParallelDesigns = 4;
+
+    /// <summary>Designs generated and counted in the whole search, reported as each finishes.</summary>
+    private sealed class Counter(Action<int>? progress)
+    {
+        private int _done;
+
+        public void Done()
+        {
+            int done = Interlocked.Increment(ref _done);
+            progress?.Invoke(done);
+        }
+    }
 
     /// <param name="Parts">The design's RTL count, kept so that the counted choice prices its layers without counting again.</param>
     private sealed record Trial(FoldingPlan Plan, HardwareDesign Design, DeviceFit Fit, IReadOnlyList<RtlPartCount> Parts);

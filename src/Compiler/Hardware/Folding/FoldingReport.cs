@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace HwFlow.Compiler.Hardware.Folding;
 
@@ -15,10 +16,24 @@ public sealed record FoldingReportLayer(
     string CycleFormula,
     long Luts,
     long Ffs,
-    long BramBits);
+    long BramBits)
+{
+    /// <summary>Block RAMs of the device's fabric, in a report counted from the RTL (<see cref="FoldingReport.Counted"/>); null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BlockRams { get; init; }
+}
 
 /// <summary>A stage outside the layers (input stage, argmax) with its estimate.</summary>
-public sealed record FoldingReportStage(string Name, long Cycles, long Luts, long Ffs, long BramBits);
+public sealed record FoldingReportStage(string Name, long Cycles, long Luts, long Ffs, long BramBits)
+{
+    /// <inheritdoc cref="FoldingReportLayer.BlockRams"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BlockRams { get; init; }
+
+    /// <summary>In a counted report, a stage the RTL count does not split out (the input stage is in the first layer's instance): its resources are in another row.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool InAnotherRow { get; init; }
+}
 
 /// <summary>
 /// The folding of a design and what it predicts: per-layer cycles and resource estimates, the
@@ -45,6 +60,22 @@ public sealed record FoldingReport(
     IReadOnlyList<string> Derivation)
 {
     public const string LayerCycleFormula = "cycles = (Outputs / PE) * (Inputs / SIMD)";
+
+    /// <summary>
+    /// Null: the resources are the folding's parametric estimate. Otherwise they are counted from the
+    /// generated RTL (`compile --device`: the count the fit and, on 7 series, the folding choice use),
+    /// and this says for which logic cell ("LUT6", "LUT4"); <see cref="ParametricLuts"/> then keeps the estimate.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Counted { get; init; }
+
+    /// <summary>In a counted report, the parametric model's LUT total, which guided the search only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ParametricLuts { get; init; }
+
+    /// <summary>In a counted report, the block RAMs of the whole design (as the device fit counts them).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BlockRams { get; init; }
 
     /// <summary>Bits of the input stream's beat (`--input-width`); 8 is one byte per cycle.</summary>
     public int InputWidth { get; init; } = 8;

@@ -83,10 +83,7 @@ public sealed partial class BitBlaster
     {
         var words = new int[m.Depth][];
         for (int w = 0; w < m.Depth; w++)
-        {
-            var init = m.Init is not null && w < m.Init.Count ? m.Init[w] : BigInteger.Zero;
-            words[w] = [.. Enumerable.Range(0, m.Width).Select(i => ((init >> i) & BigInteger.One).IsZero ? BitGraph.Zero : BitGraph.One)];
-        }
+            words[w] = BitGraph.Constant(m.Init is not null && w < m.Init.Count ? m.Init[w] : BigInteger.Zero, m.Width);
         if (_fabric == LogicFabric.Lut6 && m.WritePorts.Count > 0 && m.Style != MemoryStyle.Logic)
         {
             // 7 series: distributed RAM (RAM32M/RAM64M, LUTs used as memory), so neither word

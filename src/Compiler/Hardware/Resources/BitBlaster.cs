@@ -109,7 +109,8 @@ public sealed partial class BitBlaster
         {
             var owner = OwnerOf(r.Q.Name);
             var bits = new BitFlop[r.Q.Width];
-            for (int i = 0; i < bits.Length; i++) bits[i] = Flop(owner, !((r.ResetValue >> i) & BigInteger.One).IsZero);
+            var reset = BitGraph.Constant(r.ResetValue, bits.Length);
+            for (int i = 0; i < bits.Length; i++) bits[i] = Flop(owner, reset[i] == BitGraph.One);
             _bits[r.Q] = [.. bits.Select(b => b.Q)];
             registers.Add((r, bits));
         }

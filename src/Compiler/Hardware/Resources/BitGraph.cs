@@ -57,6 +57,25 @@ public sealed class BitGraph
     public byte KindOf(int node) => _kind[node];
     public static bool IsConst(int node) => node <= One;
 
+    /// <summary>
+    /// The constant nodes of <paramref name="value"/>'s low <paramref name="width"/> bits, two's
+    /// complement as `(value >> i) &amp; 1` reads them; from its bytes at once, not a BigInteger shift
+    /// a bit (a logic ROM of 2,048 words of 300 bits made a count spend a fifth of its time there).
+    /// </summary>
+    public static int[] Constant(System.Numerics.BigInteger value, int width)
+    {
+        var bits = new int[width];
+        if (value.IsZero) return bits;
+        var bytes = value.ToByteArray();
+        byte sign = value.Sign < 0 ? (byte)0xFF : (byte)0;
+        for (int i = 0; i < width; i++)
+        {
+            byte b = (i >> 3) < bytes.Length ? bytes[i >> 3] : sign;
+            bits[i] = ((b >> (i & 7)) & 1) != 0 ? One : Zero;
+        }
+        return bits;
+    }
+
     public int Source() => Add(BitOp.Source, 0, 0, 0);
 
     public int Not(int a)

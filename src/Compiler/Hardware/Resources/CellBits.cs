@@ -16,7 +16,7 @@ public static class CellBits
         int w = cell.Output.Width;
         switch (cell.Op)
         {
-            case RtlOp.Const: return [.. Enumerable.Range(0, w).Select(b => ((cell.Value >> b) & BigInteger.One).IsZero ? BitGraph.Zero : BitGraph.One)];
+            case RtlOp.Const: return BitGraph.Constant(cell.Value, w);
             case RtlOp.Buffer: return i[0];
             case RtlOp.Not: return [.. i[0].Select(g.Not)];
             case RtlOp.And: return Zip(i[0], i[1], g.And);

@@ -16,7 +16,8 @@ public static class LutCutMapper
     /// <summary>Cuts kept per node (abc's default for priority cuts is 8).</summary>
     public const int CutsPerNode = 8;
 
-    private readonly record struct Cut(int[] Leaves, ulong Signature, float Cost, int Arrival);
+    /// <summary>A cut: its leaves are <see cref="Count"/> sorted nodes from <see cref="Start"/> in the pass's leaf arena. No references, so lists of cuts are copied and collected as plain data.</summary>
+    private readonly record struct Cut(int Start, int Count, ulong Signature, float Cost, int Arrival);
 
     /// <summary>
     /// Per node, the LUTs it roots. LUTs of up to <paramref name="k"/> inputs; with
@@ -44,7 +45,11 @@ public static class LutCutMapper
             for (int j = 0; j < m; j++) fanout[fanins[j]]++;
         }
 
-        var cuts = new Cut[n][];
+        // a node's kept cuts are cutStore[cutFirst[v] .. + cutCount[v]], their leaves in leaves[]; both arenas are refilled each pass
+        var cutFirst = new int[n];
+        var cutCount = new byte[n];
+        var cutStore = new Arena<Cut>(n);
+        var leaves = new Arena<int>(4 * n);
         var flow = new float[n];
         var arrival = new int[n];
         var required = new int[n];
@@ -60,21 +65,29 @@ public static class LutCutMapper
         for (int v = n - 1; v >= 2; v--)
         {
             if (!implemented[v] || required[v] == int.MaxValue) continue;
-            foreach (var leaf in cuts[v][0].Leaves) required[leaf] = Math.Min(required[leaf], required[v] - 1);
+            foreach (var leaf in LeavesOf(BestCut(v))) required[leaf] = Math.Min(required[leaf], required[v] - 1);
         }
         areaPass = true;
         Enumerate();
         return Cover();
 
+        Cut BestCut(int v) => cutStore.Items[cutFirst[v]];
+        Span<int> LeavesOf(Cut c) => leaves.Items.AsSpan(c.Start, c.Count);
+
         void Enumerate()
         {
-            List<Cut> candidates = [];
+            cutStore.Clear();
+            leaves.Clear();
+            var candidates = new List<Cut>();
             var merged = new List<Cut>();
             var right = new List<Cut>();
+            var kept = new List<Cut>();
+            Span<int> buffer = stackalloc int[16];
             for (int v = 2; v < n; v++)
             {
                 if (!live[v] || !Mappable(v)) continue;
                 int m = Fanins(g, v, fanins, Rep);
+                int mark = leaves.Count; // leaves past this are the node's scratch
                 candidates.Clear();
                 AddCutsOf(fanins[0], candidates);
                 for (int j = 1; j < m; j++)
@@ -86,15 +99,36 @@ public static class LutCutMapper
                         foreach (var b in right)
                         {
                             if ((int)ulong.PopCount(a.Signature | b.Signature) > maxLeaves) continue;
-                            var leaves = Union(a.Leaves, b.Leaves, maxLeaves);
-                            if (leaves is not null) merged.Add(Make(leaves, a.Signature | b.Signature));
+                            int count = Union(LeavesOf(a), LeavesOf(b), maxLeaves, buffer);
+                            if (count >= 0) merged.Add(Make(leaves.Append(buffer[..count]), count, a.Signature | b.Signature));
                         }
-                    candidates = Best(merged, j == m - 1 ? CutsPerNode : 2 * CutsPerNode, Rank(v));
+                    Best(merged, j == m - 1 ? CutsPerNode : 2 * CutsPerNode, Rank(v), kept, Within);
+                    (candidates, kept) = (kept, candidates);
                 }
-                if (m == 1) candidates = Best([.. candidates.Select(c => Make(c.Leaves, c.Signature))], CutsPerNode, Rank(v));
-                cuts[v] = [.. candidates];
-                flow[v] = cuts[v][0].Cost / Math.Max(1, fanout[v]);
-                arrival[v] = cuts[v][0].Arrival;
+                if (m == 1)
+                {
+                    merged.Clear();
+                    foreach (var c in candidates) merged.Add(Make(c.Start, c.Count, c.Signature));
+                    Best(merged, CutsPerNode, Rank(v), kept, Within);
+                    (candidates, kept) = (kept, candidates);
+                }
+                // keep the node's cuts: their leaves move down to the mark, over the scratch
+                int scratchEnd = leaves.Count;
+                cutFirst[v] = cutStore.Count;
+                cutCount[v] = (byte)candidates.Count;
+                foreach (var c in candidates) leaves.Append(LeavesOf(c));
+                int at = mark;
+                for (int i = 0; i < candidates.Count; i++)
+                {
+                    var c = candidates[i];
+                    int from = scratchEnd + (at - mark);
+                    Array.Copy(leaves.Items, from, leaves.Items, at, c.Count);
+                    cutStore.Add(c with { Start = at });
+                    at += c.Count;
+                }
+                leaves.Count = at;
+                flow[v] = BestCut(v).Cost / Math.Max(1, fanout[v]);
+                arrival[v] = BestCut(v).Arrival;
             }
         }
 
@@ -104,9 +138,9 @@ public static class LutCutMapper
             {
                 bool fx = x.Arrival <= required[v], fy = y.Arrival <= required[v];
                 if (fx != fy) return fx ? -1 : 1;
-                return x.Cost != y.Cost ? x.Cost.CompareTo(y.Cost) : x.Arrival != y.Arrival ? x.Arrival.CompareTo(y.Arrival) : x.Leaves.Length.CompareTo(y.Leaves.Length);
+                return x.Cost != y.Cost ? x.Cost.CompareTo(y.Cost) : x.Arrival != y.Arrival ? x.Arrival.CompareTo(y.Arrival) : x.Count.CompareTo(y.Count);
             }
-            : (x, y) => x.Arrival != y.Arrival ? x.Arrival.CompareTo(y.Arrival) : x.Cost != y.Cost ? x.Cost.CompareTo(y.Cost) : x.Leaves.Length.CompareTo(y.Leaves.Length);
+            : (x, y) => x.Arrival != y.Arrival ? x.Arrival.CompareTo(y.Arrival) : x.Cost != y.Cost ? x.Cost.CompareTo(y.Cost) : x.Count.CompareTo(y.Count);
 
         // the cover: every signal something outside the logic reads, then the leaves of the cuts chosen
         int[] Cover()
@@ -124,9 +158,9 @@ public static class LutCutMapper
                 int x = Rep(v);
                 implemented[x] = Mappable(x);
                 luts[v] = !Mappable(x) ? 1 // a read inverter of a port or flip-flop is a LUT1
-                    : cuts[x][0].Leaves.Length <= k ? 1 : WideLuts(g, x, cuts[x][0].Leaves, k);
+                    : BestCut(x).Count <= k ? 1 : WideLuts(g, x, LeavesOf(BestCut(x)).ToArray(), k);
                 if (!Mappable(x)) continue;
-                foreach (var leaf in cuts[x][0].Leaves)
+                foreach (var leaf in LeavesOf(BestCut(x)))
                     if (Mappable(leaf) && !done[leaf]) stack.Push(leaf);
             }
             return luts;
@@ -134,20 +168,56 @@ public static class LutCutMapper
 
         void AddCutsOf(int u, List<Cut> into)
         {
-            into.Add(new Cut([u], Bit(u), flow[u], arrival[u]));
-            if (Mappable(u) && cuts[u] is { } own) into.AddRange(own);
+            into.Add(new Cut(leaves.Append(u), 1, Bit(u), flow[u], arrival[u]));
+            if (Mappable(u) && cutCount[u] > 0)
+                for (int i = 0; i < cutCount[u]; i++) into.Add(cutStore.Items[cutFirst[u] + i]);
         }
 
-        Cut Make(int[] leaves, ulong signature)
+        Cut Make(int start, int count, ulong signature)
         {
-            float c = AreaOf(leaves.Length);
+            float c = AreaOf(count);
             int t = 0;
-            foreach (var l in leaves)
+            for (int i = start; i < start + count; i++)
             {
+                int l = leaves.Items[i];
                 c += flow[l];
                 t = Math.Max(t, arrival[l]);
             }
-            return new Cut(leaves, signature, c, t + 1);
+            return new Cut(start, count, signature, c, t + 1);
+        }
+
+        bool Within(Cut outer, Cut inner) => Contains(LeavesOf(outer), LeavesOf(inner));
+    }
+
+    /// <summary>A growing array that is refilled, not reallocated: a pass's cuts or leaves.</summary>
+    private sealed class Arena<T>(int capacity)
+    {
+        public T[] Items = new T[Math.Max(16, capacity)];
+        public int Count;
+
+        public void Clear() => Count = 0;
+
+        public void Add(T item)
+        {
+            if (Count == Items.Length) Array.Resize(ref Items, Items.Length * 2);
+            Items[Count++] = item;
+        }
+
+        /// <summary>Appends <paramref name="items"/>; returns where they start.</summary>
+        public int Append(ReadOnlySpan<T> items)
+        {
+            while (Count + items.Length > Items.Length) Array.Resize(ref Items, Items.Length * 2);
+            int start = Count;
+            items.CopyTo(Items.AsSpan(Count));
+            Count += items.Length;
+            return start;
+        }
+
+        public int Append(T item)
+        {
+            int start = Count;
+            Add(item);
+            return start;
         }
     }
 
@@ -241,10 +311,9 @@ public static class LutCutMapper
 
     private static ulong Bit(int node) => 1UL << (int)((uint)node * 2654435761u >> 26);
 
-    /// <summary>The sorted union of two sorted leaf sets, or null when it has more than k leaves.</summary>
-    private static int[]? Union(int[] a, int[] b, int k)
+    /// <summary>The sorted union of two sorted leaf sets into <paramref name="into"/>: its length, or -1 when it has more than k leaves.</summary>
+    private static int Union(ReadOnlySpan<int> a, ReadOnlySpan<int> b, int k, Span<int> into)
     {
-        Span<int> buffer = stackalloc int[16];
         int i = 0, j = 0, m = 0;
         while (i < a.Length || j < b.Length)
         {
@@ -252,30 +321,29 @@ public static class LutCutMapper
             if (j == b.Length || (i < a.Length && a[i] < b[j])) next = a[i++];
             else if (i == a.Length || b[j] < a[i]) next = b[j++];
             else { next = a[i++]; j++; }
-            if (m == k) return null;
-            buffer[m++] = next;
+            if (m == k) return -1;
+            into[m++] = next;
         }
-        return buffer[..m].ToArray();
+        return m;
     }
 
-    /// <summary>The best cuts by <paramref name="rank"/>, without duplicates or a cut containing a better one.</summary>
-    private static List<Cut> Best(List<Cut> all, int keep, Comparison<Cut> rank)
+    /// <summary>The best cuts by <paramref name="rank"/> into <paramref name="kept"/>, without duplicates or a cut containing a better one.</summary>
+    private static void Best(List<Cut> all, int keep, Comparison<Cut> rank, List<Cut> kept, Func<Cut, Cut, bool> contains)
     {
         all.Sort(rank);
-        var kept = new List<Cut>(keep);
+        kept.Clear();
         foreach (var c in all)
         {
             bool dominated = false;
             foreach (var d in kept)
-                if ((d.Signature & ~c.Signature) == 0 && Contains(c.Leaves, d.Leaves)) { dominated = true; break; }
+                if ((d.Signature & ~c.Signature) == 0 && contains(c, d)) { dominated = true; break; }
             if (dominated) continue;
             kept.Add(c);
             if (kept.Count == keep) break;
         }
-        return kept;
     }
 
-    private static bool Contains(int[] outer, int[] inner)
+    private static bool Contains(ReadOnlySpan<int> outer, ReadOnlySpan<int> inner)
     {
         int i = 0;
         foreach (var x in inner)
