@@ -64,7 +64,7 @@ internal static class SynthesizeStep
             Math.Round(outcome.Seconds, 2), outcome.Steps, check);
     }
 
-    /// <summary>Where a gate-level simulation that crashed or stopped early leaves its output: beside the synthesis folder, which a later check does not replace.</summary>
+    /// <summary>Where a gate-level simulation that crashed or stopped early leaves its output (its scratch folder is deleted): beside the synthesis folder; a later check that runs removes it.</summary>
     public static string CheckFailureLog(string synthFolder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(synthFolder)) + ".netlist-check.failed.log";
 
     private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, TimeSpan? toolTimeout,
