@@ -64,6 +64,9 @@ internal static class SynthesizeStep
             Math.Round(outcome.Seconds, 2), outcome.Steps, check);
     }
 
+    /// <summary>Where a gate-level simulation that crashed or stopped early leaves its output (its scratch folder is deleted): beside the synthesis folder; a later check that runs removes it.</summary>
+    public static string CheckFailureLog(string synthFolder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(synthFolder)) + ".netlist-check.failed.log";
+
     private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, TimeSpan? toolTimeout,
         IFlowProgress progress, CancellationToken cancel)
     {
@@ -86,7 +89,15 @@ internal static class SynthesizeStep
                 {
                     throw SynthOptions.AllowLonger(e, toolTimeout ?? SynthOptions.DefaultToolTimeout);
                 }
+                catch (SimulationFailedException e) when (e.Run is { } run)
+                {
+                    // The scratch folder goes; the simulator's output stays beside the synthesis folder.
+                    var log = CheckFailureLog(synthFolder);
+                    HwFlow.Sim.Tools.ToolFailure.WriteLog(run, log, []);
+                    throw new SimulationFailedException($"--check-netlist: {e.Message}; log: {log}", run);
+                }
             });
+            File.Delete(CheckFailureLog(synthFolder));
             var outcome = GoldenCheck.Compare(folder, frames, [.. results.Select(r => r.Value)], cancel);
             return new NetlistCheck(dataset, frames.Count, outcome.Summary, outcome.Mismatches, Math.Round(watch.Elapsed.TotalSeconds, 2));
         }

@@ -32,6 +32,19 @@ public sealed class AxisFrameBenchTests : IDisposable
     }
 
     [Fact]
+    public void A_simulator_that_crashes_is_named_with_its_signal_and_keeps_its_run_for_a_log()
+    {
+        // what .NET reports for a model that died of SIGSEGV before printing anything
+        var run = new Sim.Tools.ToolRun("Vhwflow_axis_bench +count=2", 139, "", "", TimeSpan.FromSeconds(1));
+        var error = Assert.Throws<SimulationFailedException>(() =>
+            SentinelOutput.Lines(run, "hwflow_axis_bench (Verilator model /cache/Vhwflow_axis_bench)", AxisFrameBench.Sentinel));
+        Assert.Equal("the simulation of hwflow_axis_bench (Verilator model /cache/Vhwflow_axis_bench) crashed (SIGSEGV, exit code 139); nothing printed",
+            error.Message);
+        Assert.Same(run, error.Run);
+        Assert.IsAssignableFrom<Runtime.Errors.CheckFailure>(error);
+    }
+
+    [Fact]
     public void The_rtl_of_the_test_core_answers_every_frame_in_order_under_heavy_stalls()
     {
         var build = BuildFolder.Open(TestBuilds.SumMod10(_temp).Path);

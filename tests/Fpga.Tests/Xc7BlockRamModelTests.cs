@@ -37,6 +37,51 @@ public sealed class Xc7BlockRamModelTests : IDisposable
         Assert.Equal(8, expected.Split(' ').Skip(1).Distinct().Count()); // eight outputs that all moved
     }
 
+    /// <summary>
+    /// A ROM that fills the low part of its block (here one word at INIT_10, and parity at INITP_02 or
+    /// INITP_08) under Verilator 5.006: assigned as one wide constant, the model's contents made
+    /// Verilator write zeros past the vector's end, over the timing scheduler, and the model
+    /// segfaulted before its first cycle (TFC_1W1A's and TFC_1W2A's gate checks in session 17).
+    /// </summary>
+    [Fact]
+    public void A_block_ram_whose_high_contents_are_zero_runs_under_Verilator_and_reads_its_words()
+    {
+        const string bench = """
+            `timescale 1ns / 1ps
+            module rom_bench;
+                reg clk = 1'b0;
+                always #5 clk = !clk;
+                integer cycle = 0;
+                wire [31:0] a36, b36; wire [3:0] pa36, pb36;
+                wire [15:0] a18, b18; wire [1:0] pa18, pb18;
+                RAMB36E1 #(.RAM_MODE("SDP"), .READ_WIDTH_A(72), .INIT_10(256'h0123456789abcdef), .INITP_08(256'h5a)) rom36 (
+                    .DOADO(a36), .DOBDO(b36), .DOPADOP(pa36), .DOPBDOP(pb36), .CLKARDCLK(clk), .CLKBWRCLK(clk), .ENARDEN(1'b1), .ENBWREN(1'b0),
+                    .REGCEAREGCE(1'b0), .REGCEB(1'b0), .RSTRAMARSTRAM(1'b0), .RSTRAMB(1'b0), .RSTREGARSTREG(1'b0), .RSTREGB(1'b0),
+                    .ADDRARDADDR(16'd4096), .ADDRBWRADDR(16'd0), .DIADI(32'd0), .DIBDI(32'd0), .DIPADIP(4'd0), .DIPBDIP(4'd0), .WEA(4'd0), .WEBWE(8'd0),
+                    .CASCADEINA(1'b0), .CASCADEINB(1'b0), .INJECTDBITERR(1'b0), .INJECTSBITERR(1'b0));
+                RAMB18E1 #(.RAM_MODE("SDP"), .READ_WIDTH_A(36), .INIT_10(256'hfedcba98), .INITP_02(256'h3)) rom18 (
+                    .DOADO(a18), .DOBDO(b18), .DOPADOP(pa18), .DOPBDOP(pb18), .CLKARDCLK(clk), .CLKBWRCLK(clk), .ENARDEN(1'b1), .ENBWREN(1'b0),
+                    .REGCEAREGCE(1'b0), .REGCEB(1'b0), .RSTRAMARSTRAM(1'b0), .RSTRAMB(1'b0), .RSTREGARSTREG(1'b0), .RSTREGB(1'b0),
+                    .ADDRARDADDR(14'd4096), .ADDRBWRADDR(14'd0), .DIADI(16'd0), .DIBDI(16'd0), .DIPADIP(2'd0), .DIPBDIP(2'd0), .WEA(2'd0), .WEBWE(4'd0));
+                always @(posedge clk) begin
+                    cycle = cycle + 1;
+                    if (cycle == 3) begin
+                        $display("WORDS %h%h %h %h%h %h", b36, a36, {pb36, pa36}, b18, a18, {pb18, pa18});
+                        $display("DONE");
+                        $finish;
+                    end
+                end
+            endmodule
+            """;
+        var benchFile = _temp.File("rom_bench.v");
+        File.WriteAllText(benchFile, bench);
+        var cells = _temp.File("xc7_cells_sim.v");
+        File.WriteAllText(cells, Xc7BlockRamModels.CellModels(File.ReadAllText(FpgaTools.Default.YosysDataFile("xilinx/cells_sim.v"))));
+        var lines = VerilatorSimulation.Default.Run([benchFile, cells], "rom_bench", _temp.Path, _temp.File("verilator"), "DONE", TimeSpan.FromMinutes(2));
+        // word 64 of the RAMB36 (INIT_10's low 64 bits) and word 128 of the RAMB18 (INIT_10's low 32 bits, parity INITP_02's low 4 bits)
+        Assert.Equal("WORDS 0123456789abcdef 00 fedcba98 3", lines.Single(l => l.StartsWith("WORDS ", StringComparison.Ordinal)));
+    }
+
     private static string Checksums(IReadOnlyList<string> lines) => lines.Single(l => l.StartsWith("K ", StringComparison.Ordinal));
 
     public void Dispose() => _temp.Dispose();

@@ -7,8 +7,8 @@ public static class CommandAction
 {
     /// <summary>
     /// Attaches <paramref name="body"/> to <paramref name="command"/>: a <see cref="UserError"/>
-    /// prints one line and exits 2; so does Ctrl-C or SIGTERM (<see cref="Termination"/>); anything else is an internal error (exit 1,
-    /// with the stack trace, because that is a bug to report).
+    /// prints one line and exits 2; so does Ctrl-C or SIGTERM (<see cref="Termination"/>); a <see cref="CheckFailure"/> prints one
+    /// line and exits 1; anything else is an internal error (exit 1, with the stack trace, because that is a bug to report).
     /// </summary>
     public static void Set(Command command, Func<ParseResult, CancellationToken, int> body)
     {
@@ -45,6 +45,11 @@ public static class CommandAction
         {
             Console.Error.WriteLine($"hwflow: error: {e.Message}");
             return ExitCodes.UserError;
+        }
+        catch (CheckFailure e)
+        {
+            Console.Error.WriteLine($"hwflow: check failed: {e.Message}");
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

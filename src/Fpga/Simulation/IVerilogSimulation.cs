@@ -1,9 +1,14 @@
+using HwFlow.Runtime.Errors;
 using HwFlow.Sim.Tools;
 
 namespace HwFlow.Fpga.Simulation;
 
-/// <summary>A simulation that did not finish as its testbench promised (compile error, no sentinel, timeout).</summary>
-public sealed class SimulationFailedException(string message) : Exception(message);
+/// <summary>A simulation that did not finish as its testbench promised (compile error, crash, no sentinel), or whose core drove unknown bits.</summary>
+/// <param name="Run">The simulator's run when it ended badly: its command, exit code and output, for a log.</param>
+public sealed class SimulationFailedException(string message, ToolRun? run = null) : CheckFailure(message)
+{
+    public ToolRun? Run { get; } = run;
+}
 
 /// <summary>
 /// A Verilog simulator that runs a self-checking testbench to its end. A run counts only when
@@ -28,14 +33,22 @@ public interface IVerilogSimulation
 
 internal static class SentinelOutput
 {
-    public static IReadOnlyList<string> Lines(ToolRun run, string top, string sentinel)
+    /// <param name="what">The simulation as a user should read it: the bench and the simulator (a Verilator model's path).</param>
+    public static IReadOnlyList<string> Lines(ToolRun run, string what, string sentinel)
     {
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
         var end = lines.FindIndex(l => l.StartsWith(sentinel, StringComparison.Ordinal));
         if (!run.Succeeded || end < 0)
         {
-            var last = lines.Count > 0 ? lines[^1] : run.FirstError;
-            throw new SimulationFailedException($"the simulation of {top} ended without its sentinel '{sentinel}' (exit code {run.ExitCode}); last line: {last}");
+            // A signal says more than the last line: a model that segfaults has printed nothing yet.
+            var signal = ToolFailure.What(run);
+            var how = signal.StartsWith("crashed", StringComparison.Ordinal) || signal.StartsWith("was killed", StringComparison.Ordinal)
+                ? signal
+                : $"ended without its sentinel '{sentinel}' (exit code {run.ExitCode})";
+            var stderr = run.Stderr.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim();
+            var last = lines.Count > 0 ? $"{lines.Count} lines printed, the last: {lines[^1]}"
+                : stderr is null ? "nothing printed" : $"nothing printed but on stderr: {stderr}";
+            throw new SimulationFailedException($"the simulation of {what} {how}; {last}", run);
         }
         return lines.Take(end + 1).ToList();
     }

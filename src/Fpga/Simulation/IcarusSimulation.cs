@@ -28,6 +28,6 @@ public sealed class IcarusSimulation(ExternalTool compiler, ExternalTool runtime
         if (!compile.Succeeded)
             throw new SimulationFailedException($"iverilog could not compile {top}: {compile.FirstError}");
         var run = runtime.Run(["-n", image, .. (plusargs ?? []).Select(p => "+" + p)], workingDirectory, timeout, cancel);
-        return SentinelOutput.Lines(run, top, sentinel);
+        return SentinelOutput.Lines(run, $"{top} (Icarus, vvp)", sentinel);
     }
 }

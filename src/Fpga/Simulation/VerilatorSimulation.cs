@@ -24,6 +24,6 @@ public sealed class VerilatorSimulation(Action<VerilatorModel>? onModel = null) 
         var model = VerilatorBuild.EnsureTestbench(top, sources, defines ?? [], cancel);
         onModel?.Invoke(model);
         var run = ExternalTool.RunProgram(model.Binary, top, [.. (plusargs ?? []).Select(p => "+" + p)], workingDirectory, timeout, cancel);
-        return SentinelOutput.Lines(run, top, sentinel);
+        return SentinelOutput.Lines(run, $"{top} (Verilator model {model.Binary})", sentinel);
     }
 }

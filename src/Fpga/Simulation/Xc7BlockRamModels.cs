@@ -111,12 +111,17 @@ public static class Xc7BlockRamModels
                 localparam WDA = data_bits(WRITE_WIDTH_A), WPA = parity_bits(WRITE_WIDTH_A);
                 localparam WDB = data_bits(WRITE_WIDTH_B), WPB = parity_bits(WRITE_WIDTH_B);
 
-                reg [{{s.DataBits - 1}}:0] mem;
-                reg [{{s.ParityBits - 1}}:0] memp;
+                // Each vector has a guard bit above its contents, set at the start: Verilator 5.006 writes a wide
+                // constant whose top words are zero (a ROM that fills part of its block) with VL_CONSTHI_W,
+                // which zeroes as many words past the vector's end as lie below the constant's nonzero top
+                // (verilator pull request 4556, fixed in 5.018) and so wiped the model's scheduler. With the
+                // top bit set, the constant's top word is never zero and nothing is written past the end.
+                reg [{{s.DataBits}}:0] mem;
+                reg [{{s.ParityBits}}:0] memp;
                 integer i;
                 initial begin
-                    mem = { {{string.Join(", ", Enumerable.Range(0, s.InitCount).Reverse().Select(i => Invariant($"INIT_{i:X2}")))}} };
-                    memp = { {{string.Join(", ", Enumerable.Range(0, s.InitPCount).Reverse().Select(i => Invariant($"INITP_{i:X2}")))}} };
+                    mem = { 1'b1, {{string.Join(", ", Enumerable.Range(0, s.InitCount).Reverse().Select(i => Invariant($"INIT_{i:X2}")))}} };
+                    memp = { 1'b1, {{string.Join(", ", Enumerable.Range(0, s.InitPCount).Reverse().Select(i => Invariant($"INITP_{i:X2}")))}} };
                     if (INIT_A != 0 || INIT_B != 0) begin $display("hwflow {{s.Name}} model: INIT_A/INIT_B (output latch start values) are not modelled"); $finish; end
                     if (DOA_REG != 0 || DOB_REG != 0) begin $display("hwflow {{s.Name}} model: output registers (DOA_REG/DOB_REG) are not modelled"); $finish; end
                     if (SDP && (READ_WIDTH_B != 0 || WRITE_WIDTH_A != 0)) begin $display("hwflow {{s.Name}} model: SDP reads on port A and writes on port B only"); $finish; end
