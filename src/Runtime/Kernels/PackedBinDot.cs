@@ -104,13 +104,7 @@ internal sealed unsafe class PackedBinDot
                 var v1 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 8));
                 var v2 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 16));
                 var v3 = Vector512.LoadUnsafe(ref first, (nuint)((pair * 32) + 24));
-                uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
-                    | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
-                    | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
-                    | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
-                long f0 = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1));
-                long f1 = Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3));
-                dot.FillPair(row + (pair * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f0, f1);
+                dot.FillPair(row + (pair * (SlotDotCode.RecordBytes / sizeof(ushort))), v0, v1, v2, v3, threshold);
             }
         }
         return RunRecords(node, dot, prepared, records.Pointer, rows, x.Length);

@@ -237,6 +237,20 @@ internal sealed unsafe class SlotDot
         *(uint*)(pair + 6) = High ? (uint)(f0 >> LowBits) | ((uint)(f1 >> LowBits) << 16) : 0;
     }
 
+    /// <summary>
+    /// One whole pair from its 32 values (v0..v3, eight each, in order): the bits are value >= <paramref name="threshold"/>,
+    /// each slot's factor the sum of its 16 values' magnitudes.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void FillPair(ushort* pair, Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> threshold)
+    {
+        uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
+            | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
+            | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
+            | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
+        FillPair(pair, bits, Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1)), Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3)));
+    }
+
     /// <summary>A row's records from its packed bits (<paramref name="words"/>) and its chunk factors (null: all 1).</summary>
     public void FillRow(ushort* records, ulong* words, long* factors)
     {

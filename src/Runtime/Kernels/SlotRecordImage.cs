@@ -238,13 +238,7 @@ internal sealed unsafe class SlotRecordImage
                 v2 = step.Vector(v2);
                 v3 = step.Vector(v3);
             }
-            uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
-                | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
-                | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
-                | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
-            long f0 = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1));
-            long f1 = Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3));
-            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), bits, f0, f1);
+            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), v0, v1, v2, v3, threshold);
         }
     }
 
