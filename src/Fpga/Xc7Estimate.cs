@@ -66,9 +66,16 @@ internal sealed class Xc7Estimate(FpgaTools tools, FlowWorkspace work, FpgaTarge
                 "multiply-free: no $mul or $macc before technology mapping and no DSP48 after it",
                 "yosys 0.23 maps chains of enabled flip-flops to SRL16E/SRLC32E with the enable tied high (yosys issue 6058): the counts hold (an SRL is one LUT either way, as Vivado maps it), but netlist.json is for counting, not for simulation; --check-netlist simulates a synthesis without SRLs",
                 string.Create(CultureInfo.InvariantCulture, $"available counts are those of the {target.Device}; no Fmax without place and route, so frames/s is at the requested {clockMhz:0.###} MHz"),
+                .. ParityCopyNote(netlist),
             ],
         };
     }
+
+    /// <summary>A note when yosys mis-wired a 72-bit written block RAM (<see cref="YosysNetlist.Sdp72ParityCopies"/>), else none.</summary>
+    private static string[] ParityCopyNote(YosysNetlist netlist) => netlist.Sdp72ParityCopies.Count == 0 ? [] :
+    [
+        $"yosys 0.23 wires the upper parity inputs of a RAMB36E1 written 72 bits at a time to the lower ones (brams_xc6v_map.v tests PORT_W_WIDTH == 71; yosys pull request 5833, not in Debian's 0.23): {string.Join(", ", netlist.Sdp72ParityCopies)} store 4 of every 72 written bits as copies of 4 others, so netlist.json computes differently from the RTL; the counts hold (Vivado maps the RTL with the right wiring), and --check-netlist simulates the mapping with the test corrected",
+    ];
 
     private static ResourceUse Use(string name, string cell, double used) => new(name, cell, used, Xc7z020.GetValueOrDefault(name));
 }

@@ -56,13 +56,48 @@ public static class YosysScript
     /// this check. Vivado infers its SRLs with their enables, and an SRL costs the same LUT whether
     /// enabled or not, so the counts stay those of the normal synthesis.
     /// </summary>
-    public static string Xc7GateCheck(SynthDesign design, string verilogOut)
+    /// <remarks>
+    /// With <paramref name="blockRamMap"/> (<see cref="Xc7FixedBlockRamMap"/>'s file), synth_xilinx's
+    /// map_memory step is run by hand with that block RAM techmap in place of yosys's: the same
+    /// memory_libmap and LUT RAM techmap as synth_xilinx 0.23 runs for xc7 (the split script gives the
+    /// very netlist synth_xilinx does with yosys's own map; YosysParityBugTests), so only the
+    /// mis-wired 72-bit write parity changes.
+    /// </remarks>
+    public static string Xc7GateCheck(SynthDesign design, string verilogOut, string? blockRamMap = null)
     {
         var script = Begin(design, $"7-series synthesis of {design.Top} for the gate-level check (no SRLs: yosys issue 6058)");
-        script.AppendLine(Xc7Synth(design) + " -nosrl");
+        var synth = Xc7Synth(design) + " -nosrl";
+        if (blockRamMap is null) script.AppendLine(synth);
+        else
+        {
+            script.AppendLine(synth + " -run :map_memory");
+            script.AppendLine("memory_libmap -logic-cost-rom 0.015625 -lib +/xilinx/lutrams_xc5v.txt -lib +/xilinx/brams_xc4v.txt -D HAS_SIZE_36 -D HAS_CASCADE -D HAS_CONFLICT_BUG -D HAS_MIXWIDTH_SDP");
+            script.AppendLine("techmap -map +/xilinx/lutrams_xc5v_map.v");
+            script.AppendLine($"techmap -map {blockRamMap}");
+            script.AppendLine(synth + " -run map_ffram:");
+        }
         script.AppendLine($"write_verilog -noattr {verilogOut}");
         return script.ToString();
     }
+
+    /// <summary>
+    /// yosys 0.23's 7-series block RAM techmap (xilinx/brams_xc6v_map.v) with its one known wrong
+    /// test corrected: DIPBDIP of a RAMB36E1 written 72 bits wide is chosen by PORT_W_WIDTH == 71,
+    /// never true, so it repeats DIPADIP (yosys pull request 5833; <see cref="YosysNetlist.Sdp72ParityCopies"/>).
+    /// Null when the installed file does not have that line (a fixed yosys): then its own map serves.
+    /// The corrected copy lives elsewhere, so its includes name <paramref name="installedFolder"/>.
+    /// </summary>
+    public static string? Xc7FixedBlockRamMap(string installedMap, string installedFolder)
+    {
+        const string wrong = "PORT_W_WIDTH == 71 ? DIP[7:4]";
+        var at = installedMap.IndexOf(wrong, StringComparison.Ordinal);
+        if (at < 0 || installedMap.IndexOf(wrong, at + 1, StringComparison.Ordinal) >= 0) return null;
+        return installedMap.Replace(wrong, "PORT_W_WIDTH == 72 ? DIP[7:4]", StringComparison.Ordinal)
+            .Replace("`include \"", $"`include \"{installedFolder.TrimEnd('/')}/", StringComparison.Ordinal);
+    }
+
+    /// <summary>The installed yosys file <see cref="Xc7FixedBlockRamMap"/> corrects.</summary>
+    public const string Xc7BlockRamMapFile = "xilinx/brams_xc6v_map.v";
 
     /// <summary>The synth_xilinx command both 7-series scripts run, so the checked netlist is synthesized as the counted one.</summary>
     private static string Xc7Synth(SynthDesign design) => $"synth_xilinx -top {design.Top} -family xc7 -flatten -noiopad -noclkbuf";

@@ -51,14 +51,24 @@ public static class PostSynthesisCheck
 
     /// <summary>
     /// The xc7 check synthesizes the build's RTL again without SRL cells (<see cref="YosysScript.Xc7GateCheck"/>:
-    /// yosys 0.23 drops their clock enables) and simulates that netlist; it is written into the scratch folder.
+    /// yosys 0.23 drops their clock enables; and with its 72-bit block RAM write parity corrected)
+    /// and simulates that netlist; it is written into the scratch folder.
     /// </summary>
     private static string Xc7NetlistVerilog(FpgaTools tools, BuildFolder build, string scratchFolder, TimeSpan? timeout, CancellationToken cancel)
     {
         Directory.CreateDirectory(scratchFolder);
         var verilog = Path.GetFullPath(Path.Combine(scratchFolder, YosysScript.NetlistVerilog));
         var script = Path.Combine(scratchFolder, "gate-check.ys");
-        File.WriteAllText(script, YosysScript.Xc7GateCheck(new SynthDesign(build.Manifest.VerilogFiles, build.Manifest.Top, []), verilog));
+        // yosys 0.23 mis-wires RAMB36E1s written 72 bits wide (yosys pull request 5833); the check
+        // simulates the corrected mapping, as Vivado builds it, so such memories do not fail it by yosys's fault.
+        string? blockRamMap = null;
+        var installedMap = tools.YosysDataFile(YosysScript.Xc7BlockRamMapFile);
+        if (YosysScript.Xc7FixedBlockRamMap(File.ReadAllText(installedMap), Path.GetDirectoryName(installedMap)!) is { } fixedMap)
+        {
+            blockRamMap = Path.GetFullPath(Path.Combine(scratchFolder, "brams_xc6v_map.v"));
+            File.WriteAllText(blockRamMap, fixedMap);
+        }
+        File.WriteAllText(script, YosysScript.Xc7GateCheck(new SynthDesign(build.Manifest.VerilogFiles, build.Manifest.Top, []), verilog, blockRamMap));
         var run = tools.Yosys.Run(["-q", "-l", Path.Combine(scratchFolder, "yosys.log"), "-s", script], build.Path, timeout, cancel);
         if (!run.Succeeded) throw new UserError($"yosys synth_xilinx for the gate-level check failed on {build.Path}: {run.FirstError}");
         return verilog;
