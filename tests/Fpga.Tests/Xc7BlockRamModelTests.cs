@@ -29,8 +29,7 @@ public sealed class Xc7BlockRamModelTests : IDisposable
         foreach (var mode in new[] { "RAM_MODE(\"SDP\")", "READ_WIDTH_A(32'd72)", "WRITE_WIDTH_B(32'd36)", "WRITE_WIDTH_A(32'd9)", "WRITE_WIDTH_A(32'd36)", "READ_WIDTH_A(32'd1)", "WRITE_MODE_A(\"WRITE_FIRST\")", "WRITE_MODE_B(\"WRITE_FIRST\")", "WRITE_WIDTH_B(32'd18)" })
             Assert.Contains(mode, netlist);
 
-        var cells = _temp.File("xc7_cells_sim.v");
-        File.WriteAllText(cells, Xc7BlockRamModels.CellModels(File.ReadAllText(FpgaTools.Default.YosysDataFile("xilinx/cells_sim.v"))));
+        var cells = Xc7BlockRamModels.WriteCellModels(FpgaTools.Default, _temp.File("xc7_cells_sim.v"));
         var expected = Checksums(IcarusSimulation.Default.Run([bench, rtl], "mem_bench", fixture, _temp.File("rtl"), "DONE", TimeSpan.FromMinutes(5)));
         var actual = Checksums(IcarusSimulation.Default.Run([bench, gates, cells], "mem_bench", fixture, _temp.File("gates"), "DONE", TimeSpan.FromMinutes(5)));
         Assert.Equal(expected, actual);
@@ -75,8 +74,7 @@ public sealed class Xc7BlockRamModelTests : IDisposable
             """;
         var benchFile = _temp.File("rom_bench.v");
         File.WriteAllText(benchFile, bench);
-        var cells = _temp.File("xc7_cells_sim.v");
-        File.WriteAllText(cells, Xc7BlockRamModels.CellModels(File.ReadAllText(FpgaTools.Default.YosysDataFile("xilinx/cells_sim.v"))));
+        var cells = Xc7BlockRamModels.WriteCellModels(FpgaTools.Default, _temp.File("xc7_cells_sim.v"));
         var lines = VerilatorSimulation.Default.Run([benchFile, cells], "rom_bench", _temp.Path, _temp.File("verilator"), "DONE", TimeSpan.FromMinutes(2));
         // word 64 of the RAMB36 (INIT_10's low 64 bits) and word 128 of the RAMB18 (INIT_10's low 32 bits, parity INITP_02's low 4 bits)
         Assert.Equal("WORDS 0123456789abcdef 00 fedcba98 3", lines.Single(l => l.StartsWith("WORDS ", StringComparison.Ordinal)));
@@ -136,8 +134,7 @@ public sealed class Xc7BlockRamModelTests : IDisposable
             """;
         var benchFile = _temp.File("sdp72_bench.v");
         File.WriteAllText(benchFile, bench);
-        var cells = _temp.File("xc7_cells_sim.v");
-        File.WriteAllText(cells, Xc7BlockRamModels.CellModels(File.ReadAllText(FpgaTools.Default.YosysDataFile("xilinx/cells_sim.v"))));
+        var cells = Xc7BlockRamModels.WriteCellModels(FpgaTools.Default, _temp.File("xc7_cells_sim.v"));
         foreach (var lines in new[] {
             IcarusSimulation.Default.Run([benchFile, cells], "sdp72_bench", _temp.Path, _temp.File("icarus"), "DONE", TimeSpan.FromMinutes(2)),
             VerilatorSimulation.Default.Run([benchFile, cells], "sdp72_bench", _temp.Path, _temp.File("verilator"), "DONE", TimeSpan.FromMinutes(3)) })

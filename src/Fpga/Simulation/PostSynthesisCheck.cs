@@ -35,8 +35,7 @@ public static class PostSynthesisCheck
         if (report.Target == FpgaTarget.Xc7.Name)
         {
             var verilog = Xc7NetlistVerilog(tools, build, scratchFolder, options.Timeout, cancel);
-            var xc7Cells = Path.Combine(scratchFolder, "xc7_cells_sim.v");
-            File.WriteAllText(xc7Cells, Xc7BlockRamModels.CellModels(File.ReadAllText(tools.YosysDataFile("xilinx/cells_sim.v"))));
+            var xc7Cells = Xc7BlockRamModels.WriteCellModels(tools, Path.Combine(scratchFolder, "xc7_cells_sim.v"));
             return AxisFrameBench.Run(simulator ?? VerilatorSimulation.Default, build, [verilog, xc7Cells], frames, options, scratchFolder, cancel);
         }
         var netlist = Path.Combine(synthFolder, YosysScript.NetlistVerilog);

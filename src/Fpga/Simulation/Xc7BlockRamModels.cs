@@ -20,6 +20,13 @@ namespace HwFlow.Fpga.Simulation;
 /// </summary>
 public static class Xc7BlockRamModels
 {
+    /// <summary>Writes <see cref="CellModels"/> of the installed yosys's xilinx/cells_sim.v to <paramref name="path"/>; returns the path.</summary>
+    public static string WriteCellModels(FpgaTools tools, string path)
+    {
+        File.WriteAllText(path, CellModels(File.ReadAllText(tools.YosysDataFile("xilinx/cells_sim.v"))));
+        return path;
+    }
+
     /// <summary>yosys's cells_sim.v without its two block RAM shells, followed by the models above.</summary>
     public static string CellModels(string yosysCellsSim)
     {
