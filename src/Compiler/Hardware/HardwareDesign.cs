@@ -33,7 +33,7 @@ public sealed record HardwareDesign(
         get
         {
             var last = Folding.For(Shapes[^1].Name);
-            return Generators.ArgMaxUnit.LatencyOf(last.Pe, FoldingTiming.Folds(Shapes[^1].Inputs, last.Simd));
+            return Generators.ArgMaxUnit.LatencyOf(Shapes[^1].Outputs, last.Pe, FoldingTiming.Folds(Shapes[^1].Inputs, last.Simd));
         }
     }
 }

@@ -120,15 +120,19 @@ public sealed class ParallelBinaryHardwareTests
     [Fact]
     public void A_frame_a_cycle_design_delivers_a_class_every_cycle()
     {
+        int split = 0;
         foreach (var (seed, graph) in BinaryFirst.Value.Take(4))
         {
             var c = Build(seed, graph, bits: true, frameACycle: true);
             Assert.Equal(1, c.Design.CyclesPerFrame);
+            // more than four one-beat lanes: the class unit's compare tree is cut by a register (session 19)
+            if (c.Design.Rtl.Module(ArgMaxUnit.ModuleName).Registers.Any(r => r.Q.Name.StartsWith("half_valid"))) split++;
             var trace = StreamChecks.Quiet(c.Design, c.Wire, StreamChecks.Classes(c.Golden), $"seed {seed}");
             // from the very first class on, not only once the pipeline has filled
             Assert.All(trace.Outputs.Zip(trace.Outputs.Skip(1), (a, b) => b.Cycle - a.Cycle), g => Assert.Equal(1, g));
             StreamChecks.UnderStalls(c.Design, c.Wire, StreamChecks.Classes(c.Golden), seed, gap: 0.3, stall: 0.5, $"seed {seed}");
         }
+        Assert.True(split >= 2, $"only {split} of 4 designs cut the class unit's compare tree");
     }
 
     [Fact]

@@ -218,13 +218,17 @@ public sealed class ResourceModel(ResourceCosts costs)
             Costs);
     }
 
-    /// <summary>Argmax over the last layer's outputs, PE values per beat: a compare and a select per lane, the best value and its index.</summary>
+    /// <summary>
+    /// Argmax over the last layer's outputs, PE values per beat: a compare and a select per lane, the
+    /// best value and its index (a one-beat frame's tree cut halfway holds several candidates instead).
+    /// </summary>
     public StageResources Argmax(LayerShape last, int pe)
     {
         int indexBits = ArgmaxIndexBits(last.Outputs);
         int width = last.OutputWidth;
+        int held = Generators.ArgMaxUnit.SplitsTree(last.Outputs, pe) ? Generators.ArgMaxUnit.HalfwayCandidates(last.Outputs) : 1;
         return StageResources.Of("argmax",
-            [new("compare and select") { Component = ResourceComponents.Argmax, ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = width + indexBits }],
+            [new("compare and select") { Component = ResourceComponents.Argmax, ComparatorBits = (double)pe * width, MuxBits = (double)pe * (width + indexBits), Ffs = held * (width + indexBits) }],
             Costs);
     }
 

@@ -29,11 +29,29 @@ public static class ArgMaxUnit
     /// </summary>
     public static bool ComparesLate(int lanes, int producerCyclesPerBeat) => lanes == 1 && producerCyclesPerBeat >= 2;
 
-    public static int LatencyOf(int lanes, int producerCyclesPerBeat) => ComparesLate(lanes, producerCyclesPerBeat) ? LateLatency : Latency;
+    /// <summary>
+    /// Whether a frame of one beat has its compare tree cut by a register halfway: a frame a cycle
+    /// design's ten 16-bit lanes, four compare levels and the index select, were the HX8K's
+    /// critical path (37.5 ns, 26.67 MHz) with every layer shorter. Only one-beat frames: there every
+    /// beat is a whole frame, so no running best has to wait for the tree's second half.
+    /// </summary>
+    public static bool SplitsTree(int outputs, int lanes) => lanes >= outputs && outputs > 4;
+
+    /// <summary>Candidates (value and lane) held in the half-way register: those left after half the tree's levels.</summary>
+    public static int HalfwayCandidates(int outputs) => (outputs + (1 << (TreeLevels(outputs) / 2)) - 1) >> (TreeLevels(outputs) / 2);
+
+    private static int TreeLevels(int lanes) => BitWidth.ToIndex(lanes);
+
+    /// <summary>The same with the tree cut (<see cref="SplitsTree"/>): the input register, the half-way register, the class register.</summary>
+    public const int SplitLatency = 3;
+
+    public static int LatencyOf(int outputs, int lanes, int producerCyclesPerBeat) =>
+        ComparesLate(lanes, producerCyclesPerBeat) ? LateLatency : SplitsTree(outputs, lanes) ? SplitLatency : Latency;
 
     public static RtlModule Build(int outputs, int lanes, GraphType valueType, int classWidth, int producerCyclesPerBeat = 1)
     {
         if (ComparesLate(lanes, producerCyclesPerBeat)) return BuildLate(outputs, valueType, classWidth);
+        if (SplitsTree(outputs, lanes)) return BuildSplit(outputs, valueType, classWidth);
         var m = new ModuleBuilder(ModuleName);
         var (signed, width) = Arithmetic.Shape(valueType);
         var inValid = m.Input("in_valid", 1);
@@ -61,25 +79,10 @@ public static class ArgMaxUnit
         var staged = m.Hold(inData, accept, "staged_data");
         var stagedFirst = m.Hold(m.Compare(RtlOp.Eq, beat, m.Const(0, beat.Width)), accept, "staged_first");
 
-        // the best lane of the staged beat, by a tree of compares (log2 lanes deep, not lanes - 1:
-        // a frame-a-cycle design's ten lanes in a chain were a 74 ns path on the HX8K). The right
-        // side wins only when strictly greater, so the first maximum wins; pad lanes are a suffix,
-        // so a side whose first lane is a pad is all pads and never wins.
-        var side = Enumerable.Range(0, lanes).Select(l => (Value: m.Slice(staged, l * width, width), Lane: m.Const(l, indexWidth),
-            Pad: l >= realInLast ? stagedLast : null)).ToList();
-        while (side.Count > 1)
-        {
-            var next = new List<(RtlSignal Value, RtlSignal Lane, RtlSignal? Pad)>();
-            for (int i = 0; i + 1 < side.Count; i += 2)
-            {
-                var (left, right) = (side[i], side[i + 1]);
-                var greater = m.Not(m.AtLeast(left.Value, signed, right.Value, signed));
-                if (right.Pad is not null) greater = m.And(greater, m.Not(right.Pad));
-                next.Add((m.Mux(greater, right.Value, left.Value), m.Mux(greater, right.Lane, left.Lane), left.Pad));
-            }
-            if (side.Count % 2 == 1) next.Add(side[^1]);
-            side = next;
-        }
+        // the best lane of the staged beat, by a tree of compares
+        var side = Enumerable.Range(0, lanes).Select(l => new Candidate(m.Slice(staged, l * width, width), m.Const(l, indexWidth),
+            l >= realInLast ? stagedLast : null)).ToList();
+        side = Reduce(m, side, signed, int.MaxValue);
         var (best, bestLane) = (side[0].Value, side[0].Lane);
         // the staged beat's first index; it returns to 0 after the last beat, so it never needs the value Outputs
         var candidate = bestLane;
@@ -102,6 +105,73 @@ public static class ArgMaxUnit
         var classData = m.Register("class", classWidth, useReset: false);
         m.Next(classData, m.Fit(newIndex, false, classWidth), produce);
         m.Next(outValid, m.Or(produce, m.And(outValid, m.Not(outReady))));
+        m.Assign(m.Output("out_valid", 1), outValid);
+        m.Assign(m.Output("out_data", classWidth), classData);
+        return m.Build();
+    }
+
+    private sealed record Candidate(RtlSignal Value, RtlSignal Lane, RtlSignal? Pad);
+
+    /// <summary>
+    /// Up to <paramref name="levels"/> levels of the lane tree (log2 lanes deep, not lanes - 1: a
+    /// frame-a-cycle design's ten lanes in a chain were a 74 ns path on the HX8K). The right side
+    /// wins only when strictly greater, so the first maximum wins; pad lanes are a suffix, so a
+    /// side whose first lane is a pad is all pads and never wins.
+    /// </summary>
+    private static List<Candidate> Reduce(ModuleBuilder m, List<Candidate> side, bool signed, int levels)
+    {
+        for (int level = 0; level < levels && side.Count > 1; level++)
+        {
+            var next = new List<Candidate>();
+            for (int i = 0; i + 1 < side.Count; i += 2)
+            {
+                var (left, right) = (side[i], side[i + 1]);
+                var greater = m.Not(m.AtLeast(left.Value, signed, right.Value, signed));
+                if (right.Pad is not null) greater = m.And(greater, m.Not(right.Pad));
+                next.Add(new Candidate(m.Mux(greater, right.Value, left.Value), m.Mux(greater, right.Lane, left.Lane), left.Pad));
+            }
+            if (side.Count % 2 == 1) next.Add(side[^1]);
+            side = next;
+        }
+        return side;
+    }
+
+    /// <summary>
+    /// A whole frame a beat, the lane tree cut halfway: staged | half (the candidates left after
+    /// half the levels, registered) | class. Each stage moves when the next is empty or moving
+    /// on, so a frame still passes every cycle; pad lanes are left out, as every beat is a last one.
+    /// </summary>
+    private static RtlModule BuildSplit(int outputs, GraphType valueType, int classWidth)
+    {
+        var m = new ModuleBuilder(ModuleName);
+        var (signed, width) = Arithmetic.Shape(valueType);
+        var inValid = m.Input("in_valid", 1);
+        var inData = m.Input("in_data", outputs * width);
+        var outReady = m.Input("out_ready", 1);
+        int indexWidth = BitWidth.ToIndex(outputs);
+
+        var outValid = m.Register("class_valid", 1);
+        var stagedValid = m.Register("staged_valid", 1);
+        var halfValid = m.Register("half_valid", 1);
+        var classFree = m.Or(m.Not(outValid), outReady);
+        var halfOpen = m.Or(m.Not(halfValid), classFree);
+        var ready = m.Or(m.Not(stagedValid), halfOpen);
+        m.Assign(m.Output("in_ready", 1), ready);
+        var accept = m.And(inValid, ready);
+        var stagedMoves = m.And(stagedValid, halfOpen);
+        var halfMoves = m.And(halfValid, classFree);
+        m.Next(stagedValid, m.Or(accept, m.And(stagedValid, m.Not(halfOpen))));
+        m.Next(halfValid, m.Or(stagedMoves, m.And(halfValid, m.Not(classFree))));
+        m.Next(outValid, m.Or(halfMoves, m.And(outValid, m.Not(outReady))));
+
+        var staged = m.Hold(inData, accept, "staged_data");
+        var side = Reduce(m, Enumerable.Range(0, outputs).Select(l => new Candidate(m.Slice(staged, l * width, width), m.Const(l, indexWidth), null)).ToList(),
+            signed, TreeLevels(outputs) / 2);
+        side = side.Select((c, i) => new Candidate(m.Hold(c.Value, stagedMoves, $"half_value{i}"), m.Hold(c.Lane, stagedMoves, $"half_lane{i}"), null)).ToList();
+        var bestLane = Reduce(m, side, signed, int.MaxValue)[0].Lane;
+
+        var classData = m.Register("class", classWidth, useReset: false);
+        m.Next(classData, m.Fit(bestLane, false, classWidth), halfMoves);
         m.Assign(m.Output("out_valid", 1), outValid);
         m.Assign(m.Output("out_data", classWidth), classData);
         return m.Build();
