@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using HwFlow.Runtime.Graph;
 using HwFlow.Runtime.Kernels;
 
@@ -21,7 +22,9 @@ public sealed class ElementStepTests
         if (directions) attrs.Add(("dir", new IntTensorAttr([period], [.. Enumerable.Range(0, period).Select(j => j % 3 == 0 ? -1L : 1L)])));
         var node = new Node("bits", Ops.Threshold, ["x"], GraphType.Bits(period * 3, BitEncoding.ZeroOne), [.. attrs]);
         var step = ElementStep.For(node, period)!;
-        Assert.True(step.Packs);
+        // the engine packs straight from the threshold only where 512-bit vectors run in hardware; the
+        // packed bits themselves must be right everywhere (software vectors elsewhere), so they are checked on every machine
+        Assert.Equal(Vector512.IsHardwareAccelerated, step.Packs);
         Assert.Equal(!perChannel && !directions, step.Uniform);
         var x = Enumerable.Range(0, period * 3).Select(_ => (long)rng.Next(-4, 5)).ToArray();
         var bytes = new byte[x.Length];
