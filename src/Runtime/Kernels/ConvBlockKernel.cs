@@ -232,6 +232,18 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>Whether the slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
     internal bool UsesRecordImage => _recordImage is not null;
 
+    /// <summary>The record image builder, for the block that writes this block's input (<see cref="RecordImageFeed"/>).</summary>
+    internal SlotRecordImage? RecordImage => _recordImage;
+
+    /// <summary>This block's input's record images, built by the block that writes the input (null: built here).</summary>
+    internal RecordImageFeed? FeedIn { get; set; }
+
+    /// <summary>The next block's record images, built here from each image's values as soon as they are written.</summary>
+    internal RecordImageFeed? FeedOut { get; set; }
+
+    /// <summary>The block's input (the node its window reads).</summary>
+    internal string InputName => _block.Window.Operands[0];
+
     /// <summary>Whether the record image builds each pixel's records in one vector pass (<see cref="SlotRecordImage.VectorPixels"/>).</summary>
     internal bool UsesVectorPixels => _recordImage?.VectorPixels == true;
 
@@ -280,20 +292,30 @@ internal sealed unsafe class ConvBlockKernel
         bool bits = _block.Last.Type.Kind == ValueKind.Bits;
         var bytes = bits ? _arrays.Rent<byte>((long)rows * length) : null;
         var longs = bits ? null : _arrays.Rent<long>((long)rows * length);
+        var feed = bits ? null : FeedOut;
+        feed?.Begin(longs!, rows);
         void Image(int r)
         {
             var space = _workspaces.Value!;
             if (_poolFirst)
             {
                 PoolFirst(input, r, space, bits ? bytes.AsSpan(r * length, length) : default, bits ? default : longs.AsSpan(r * length, length));
-                return;
             }
-            Run(input, r, space);
-            long clock = StepClock.Start();
-            if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
-            else Finish(space, space.Totals, longs.AsSpan(r * length, length));
-            foreach (var step in _postPool) step.Apply(longs.AsSpan(r * length, length), longs.AsSpan(r * length, length));
-            StepClock.Stop(_block.Last.Name, "pool", clock);
+            else
+            {
+                Run(input, r, space);
+                long clock = StepClock.Start();
+                if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
+                else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+                foreach (var step in _postPool) step.Apply(longs.AsSpan(r * length, length), longs.AsSpan(r * length, length));
+                StepClock.Stop(_block.Last.Name, "pool", clock);
+            }
+            if (feed is not null)
+            {
+                long clock = StepClock.Start();
+                feed.Record(longs!, r, longs.AsSpan(r * length, length));
+                StepClock.Stop(_block.Last.Name, "next block's record image", clock);
+            }
         }
         if (_options.EffectiveThreads == 1 || rows == 1)
         {
@@ -434,7 +456,8 @@ internal sealed unsafe class ConvBlockKernel
         long clock = StepClock.Start();
         if (_recordImage is not null && input is IntValue pixels)
         {
-            byte* image = _recordImage.Fill(pixels.Row(r));
+            byte* image = FeedIn is { } feed ? feed.Find(pixels.Data, r) : null;
+            if (image is null) image = _recordImage.Fill(pixels.Row(r));
             clock = StepClock.Stop(_block.Last.Name, "dot: record image (inside dot)", clock);
             fixed (long* bias = _binary!.Bias)
             fixed (long* pooledTarget = pooled)

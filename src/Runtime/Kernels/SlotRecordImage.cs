@@ -169,11 +169,21 @@ internal sealed unsafe class SlotRecordImage
         return new SlotRecordImage(block, slots, pre, packedPre, sum, operands, rowPositions);
     }
 
-    /// <summary>Builds the record image of one input image (<paramref name="pixels"/>: height x width x channels values).</summary>
+    /// <summary>Builds the record image of one input image (<paramref name="pixels"/>: height x width x channels values) in this thread's scratch.</summary>
     public byte* Fill(ReadOnlySpan<long> pixels)
     {
+        byte* image = _scratch.Value!.Image.Pointer;
+        FillInto(pixels, image);
+        return image;
+    }
+
+    /// <summary>Bytes of one record image (<see cref="FillInto"/>).</summary>
+    public int ImageBytes => _cells.Length * _pixelBytes;
+
+    /// <summary>Builds the record image of one input image into <paramref name="image"/> (<see cref="ImageBytes"/> bytes, 64-byte aligned).</summary>
+    public void FillInto(ReadOnlySpan<long> pixels, byte* image)
+    {
         var scratch = _scratch.Value!;
-        byte* image = scratch.Image.Pointer;
         byte* padding = scratch.Padding.Pointer;
         Pixel(scratch.Zero, padding, scratch);
         for (int cell = 0; cell < _cells.Length; cell++)
@@ -183,7 +193,6 @@ internal sealed unsafe class SlotRecordImage
             if (pixel < 0) Buffer.MemoryCopy(padding, to, _pixelBytes, _pixelBytes);
             else Pixel(pixels.Slice(pixel * _channels, _channels), to, scratch);
         }
-        return image;
     }
 
     /// <summary>Every row's sums from <paramref name="image"/>, combined into target[windows[i]] (see <see cref="SlotDot.RunAt"/>).</summary>

@@ -284,15 +284,27 @@ public sealed class ConvLoweringTests
         if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
         // its inputs whole pairs of chunks (a multiple of 32 values): each pair's record straight from its 32 values
         Assert.Equal(probe[0] % 32 == 0 ? fusedDots : [], PackedEngine.WholePairNodes(graph, options));
+        // the first block builds the second's record images image by image, as it writes each image's values
+        Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.FedRecordImageNodes(graph, options));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
+        // images spread over two threads; and value arrays reused (classify hands them back) with new images in them
+        var other = RandomModels.Inputs(model.Input.Features, seed + 100, randomRows: 12);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { Threads = 2 }, other);
     }
 
-    private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options)
+    /// <param name="before">Images the packed engine classifies first (its value arrays then come back for reuse).</param>
+    private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options, byte[]? before = null)
     {
         int rows = inputs.Length / graph.Input.Type.Length;
         var golden = new GraphExecutor(graph).RunAll(inputs, rows);
-        var packed = PackedEngine.Create(graph, options).RunAll(inputs, rows);
+        var engine = PackedEngine.Create(graph, options);
+        if (before is not null)
+        {
+            int earlier = before.Length / graph.Input.Type.Length;
+            Assert.Equal(GraphExecutor.Classes(new GraphExecutor(graph).Run(before, earlier)), engine.Classify(before, earlier));
+        }
+        var packed = engine.RunAll(inputs, rows);
         Assert.True(packed.ContainsKey(graph.Output.Name));
         foreach (var node in graph.Nodes.Where(n => packed.ContainsKey(n.Name)))
         {
