@@ -594,6 +594,17 @@ internal sealed unsafe class ConvBlockKernel
                     }
                     continue;
                 }
+                if (k == 32)
+                {
+                    // 32-bit chunks (BNN's): chunk q is pair q, both its slots with the chunk's factor (what the slot by slot fill writes)
+                    for (int q = 0; q < perPixel; q++)
+                    {
+                        uint bits = (uint)(pixel[q >> 1] >> (32 * (q & 1)));
+                        long f = pixelSums is null ? 1 : pixelSums[(p * perPixel) + q];
+                        _slots!.FillPair(records + (q * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f, f);
+                    }
+                    continue;
+                }
                 int slot = 0;
                 for (int q = 0; q < perPixel; q++)
                 {
