@@ -244,6 +244,9 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>The block's input (the node its window reads).</summary>
     internal string InputName => _block.Window.Operands[0];
 
+    /// <summary>Whether the block's value is integers (a <see cref="RecordImageFeed"/> reads integers only).</summary>
+    internal bool WritesIntegers => _block.Last.Type.Kind == ValueKind.Int;
+
     /// <summary>Whether the record image builds each pixel's records in one vector pass (<see cref="SlotRecordImage.VectorPixels"/>).</summary>
     internal bool UsesVectorPixels => _recordImage?.VectorPixels == true;
 
@@ -454,10 +457,16 @@ internal sealed unsafe class ConvBlockKernel
     private void RunBinary(GraphValue input, int r, Workspace space, Span<long> pooled = default)
     {
         long clock = StepClock.Start();
-        if (_recordImage is not null && input is IntValue pixels)
+        if (_recordImage is not null && input is IntValue or BitsValue)
         {
-            byte* image = FeedIn is { } feed ? feed.Find(pixels.Data, r) : null;
-            if (image is null) image = _recordImage.Fill(pixels.Row(r));
+            byte* image = FeedIn is { } feed && input is IntValue fed ? feed.Find(fed.Data, r) : null;
+            if (image is null && input is IntValue pixels) image = _recordImage.Fill(pixels.Row(r));
+            if (image is null)
+            {
+                // bits read as integers (+-1), as the window reads them: the same values the frame below would hold
+                PlusMinusOne(((BitsValue)input).Row(r), space.Frame);
+                image = _recordImage.Fill(space.Frame.AsSpan(0, _pixels * _block.Geometry.Channels));
+            }
             clock = StepClock.Stop(_block.Last.Name, "dot: record image (inside dot)", clock);
             fixed (long* bias = _binary!.Bias)
             fixed (long* pooledTarget = pooled)
@@ -484,17 +493,7 @@ internal sealed unsafe class ConvBlockKernel
         }
         else
         {
-            var source = ((BitsValue)input).Row(r);
-            int i = 0;
-            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-            {
-                for (; i + 8 <= source.Length; i += 8)
-                {
-                    var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
-                    ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(space.Frame.AsSpan(i, 8));
-                }
-            }
-            for (; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            PlusMinusOne(((BitsValue)input).Row(r), space.Frame);
             space.Frame.AsSpan(_pixels * c, c).Clear();
         }
         clock = StepClock.Stop(_block.Last.Name, "dot: frame (inside dot)", clock);
@@ -566,6 +565,21 @@ internal sealed unsafe class ConvBlockKernel
                 _binary.PaddedOutputs, target, weights.Outputs);
             PackedKernel.Run(space.Rows, _spread ?? weights, _coding, sink, _inner);
         }
+    }
+
+    /// <summary>Bits as the integers +-1 (a window of bits that reaches padding holds integers: padding is 0).</summary>
+    private static void PlusMinusOne(ReadOnlySpan<byte> source, long[] frame)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            for (; i + 8 <= source.Length; i += 8)
+            {
+                var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
+                ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(frame.AsSpan(i, 8));
+            }
+        }
+        for (; i < source.Length; i++) frame[i] = (2 * source[i]) - 1;
     }
 
     /// <summary>The bin-dot on the slot-dot kernels: each pixel's records once, a receptive field's row the copies of its pixels' records.</summary>

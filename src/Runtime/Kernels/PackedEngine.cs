@@ -91,7 +91,7 @@ internal sealed class PackedOps : INodeKernel
         {
             // the block that writes a record-image block's input builds the records while each image's values are hot
             string input = reader.InputName;
-            if (!_convolutions.TryGetValue(input, out var writer) || writer.FeedOut is not null) continue;
+            if (!_convolutions.TryGetValue(input, out var writer) || writer.FeedOut is not null || !writer.WritesIntegers) continue;
             if (graph.Nodes.Count(n => n.Operands.Contains(input)) != 1) continue;
             reader.FeedIn = writer.FeedOut = new RecordImageFeed(reader.RecordImage!);
         }

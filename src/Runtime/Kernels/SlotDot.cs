@@ -239,15 +239,22 @@ internal sealed unsafe class SlotDot
 
     /// <summary>
     /// One whole pair from its 32 values (v0..v3, eight each, in order): the bits are value >= <paramref name="threshold"/>,
-    /// each slot's factor the sum of its 16 values' magnitudes.
+    /// each slot's factor the sum of its 16 values' magnitudes (<paramref name="oneChunk"/>: the 32 values are one chunk,
+    /// both slots' factor the sum of all 32).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void FillPair(ushort* pair, Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> threshold)
+    public void FillPair(ushort* pair, Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> threshold, bool oneChunk = false)
     {
         uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
             | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
             | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
             | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
+        if (oneChunk)
+        {
+            long f = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1) + Vector512.Abs(v2) + Vector512.Abs(v3));
+            FillPair(pair, bits, f, f);
+            return;
+        }
         FillPair(pair, bits, Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1)), Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3)));
     }
 
