@@ -232,6 +232,21 @@ internal sealed unsafe class ConvBlockKernel
     /// <summary>Whether the slot-dot reads its records in place from a padded record image (<see cref="SlotRecordImage"/>).</summary>
     internal bool UsesRecordImage => _recordImage is not null;
 
+    /// <summary>The record image builder, for the block that writes this block's input (<see cref="RecordImageFeed"/>).</summary>
+    internal SlotRecordImage? RecordImage => _recordImage;
+
+    /// <summary>This block's input's record images, built by the block that writes the input (null: built here).</summary>
+    internal RecordImageFeed? FeedIn { get; set; }
+
+    /// <summary>The next block's record images, built here from each image's values as soon as they are written.</summary>
+    internal RecordImageFeed? FeedOut { get; set; }
+
+    /// <summary>The block's input (the node its window reads).</summary>
+    internal string InputName => _block.Window.Operands[0];
+
+    /// <summary>Whether the block's value is integers (a <see cref="RecordImageFeed"/> reads integers only).</summary>
+    internal bool WritesIntegers => _block.Last.Type.Kind == ValueKind.Int;
+
     /// <summary>Whether the record image builds each pixel's records in one vector pass (<see cref="SlotRecordImage.VectorPixels"/>).</summary>
     internal bool UsesVectorPixels => _recordImage?.VectorPixels == true;
 
@@ -280,20 +295,30 @@ internal sealed unsafe class ConvBlockKernel
         bool bits = _block.Last.Type.Kind == ValueKind.Bits;
         var bytes = bits ? _arrays.Rent<byte>((long)rows * length) : null;
         var longs = bits ? null : _arrays.Rent<long>((long)rows * length);
+        var feed = bits ? null : FeedOut;
+        feed?.Begin(longs!, rows);
         void Image(int r)
         {
             var space = _workspaces.Value!;
             if (_poolFirst)
             {
                 PoolFirst(input, r, space, bits ? bytes.AsSpan(r * length, length) : default, bits ? default : longs.AsSpan(r * length, length));
-                return;
             }
-            Run(input, r, space);
-            long clock = StepClock.Start();
-            if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
-            else Finish(space, space.Totals, longs.AsSpan(r * length, length));
-            foreach (var step in _postPool) step.Apply(longs.AsSpan(r * length, length), longs.AsSpan(r * length, length));
-            StepClock.Stop(_block.Last.Name, "pool", clock);
+            else
+            {
+                Run(input, r, space);
+                long clock = StepClock.Start();
+                if (bits) Finish(space, space.Bits, bytes.AsSpan(r * length, length));
+                else Finish(space, space.Totals, longs.AsSpan(r * length, length));
+                foreach (var step in _postPool) step.Apply(longs.AsSpan(r * length, length), longs.AsSpan(r * length, length));
+                StepClock.Stop(_block.Last.Name, "pool", clock);
+            }
+            if (feed is not null)
+            {
+                long clock = StepClock.Start();
+                feed.Record(longs!, r, longs.AsSpan(r * length, length));
+                StepClock.Stop(_block.Last.Name, "next block's record image", clock);
+            }
         }
         if (_options.EffectiveThreads == 1 || rows == 1)
         {
@@ -432,9 +457,16 @@ internal sealed unsafe class ConvBlockKernel
     private void RunBinary(GraphValue input, int r, Workspace space, Span<long> pooled = default)
     {
         long clock = StepClock.Start();
-        if (_recordImage is not null && input is IntValue pixels)
+        if (_recordImage is not null && input is IntValue or BitsValue)
         {
-            byte* image = _recordImage.Fill(pixels.Row(r));
+            byte* image = FeedIn is { } feed && input is IntValue fed ? feed.Find(fed.Data, r) : null;
+            if (image is null && input is IntValue pixels) image = _recordImage.Fill(pixels.Row(r));
+            if (image is null)
+            {
+                // bits read as integers (+-1), as the window reads them: the same values the frame below would hold
+                PlusMinusOne(((BitsValue)input).Row(r), space.Frame);
+                image = _recordImage.Fill(space.Frame.AsSpan(0, _pixels * _block.Geometry.Channels));
+            }
             clock = StepClock.Stop(_block.Last.Name, "dot: record image (inside dot)", clock);
             fixed (long* bias = _binary!.Bias)
             fixed (long* pooledTarget = pooled)
@@ -461,17 +493,7 @@ internal sealed unsafe class ConvBlockKernel
         }
         else
         {
-            var source = ((BitsValue)input).Row(r);
-            int i = 0;
-            if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-            {
-                for (; i + 8 <= source.Length; i += 8)
-                {
-                    var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
-                    ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(space.Frame.AsSpan(i, 8));
-                }
-            }
-            for (; i < source.Length; i++) space.Frame[i] = (2 * source[i]) - 1; // +-1 bits in a window that reaches padding are integers
+            PlusMinusOne(((BitsValue)input).Row(r), space.Frame);
             space.Frame.AsSpan(_pixels * c, c).Clear();
         }
         clock = StepClock.Stop(_block.Last.Name, "dot: frame (inside dot)", clock);
@@ -545,6 +567,21 @@ internal sealed unsafe class ConvBlockKernel
         }
     }
 
+    /// <summary>Bits as the integers +-1 (a window of bits that reaches padding holds integers: padding is 0).</summary>
+    private static void PlusMinusOne(ReadOnlySpan<byte> source, long[] frame)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            for (; i + 8 <= source.Length; i += 8)
+            {
+                var bytes = Vector128.CreateScalar(BitConverter.ToUInt64(source.Slice(i, 8))).AsByte();
+                ((System.Runtime.Intrinsics.X86.Avx512F.ConvertToVector512Int64(bytes) * 2) - Vector512<long>.One).CopyTo(frame.AsSpan(i, 8));
+            }
+        }
+        for (; i < source.Length; i++) frame[i] = (2 * source[i]) - 1;
+    }
+
     /// <summary>The bin-dot on the slot-dot kernels: each pixel's records once, a receptive field's row the copies of its pixels' records.</summary>
     private void RunSlots(Workspace space, long* pooled)
     {
@@ -568,6 +605,17 @@ internal sealed unsafe class ConvBlockKernel
                         long f0 = 1, f1 = 1;
                         if (pixelSums is not null) (f0, f1) = (pixelSums[(p * perPixel) + (2 * pair)], pixelSums[(p * perPixel) + (2 * pair) + 1]);
                         _slots!.FillPair(records + (pair * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f0, f1);
+                    }
+                    continue;
+                }
+                if (k == 32)
+                {
+                    // 32-bit chunks (BNN's): chunk q is pair q, both its slots with the chunk's factor (what the slot by slot fill writes)
+                    for (int q = 0; q < perPixel; q++)
+                    {
+                        uint bits = (uint)(pixel[q >> 1] >> (32 * (q & 1)));
+                        long f = pixelSums is null ? 1 : pixelSums[(p * perPixel) + q];
+                        _slots!.FillPair(records + (q * (SlotDotCode.RecordBytes / sizeof(ushort))), bits, f, f);
                     }
                     continue;
                 }

@@ -239,15 +239,22 @@ internal sealed unsafe class SlotDot
 
     /// <summary>
     /// One whole pair from its 32 values (v0..v3, eight each, in order): the bits are value >= <paramref name="threshold"/>,
-    /// each slot's factor the sum of its 16 values' magnitudes.
+    /// each slot's factor the sum of its 16 values' magnitudes (<paramref name="oneChunk"/>: the 32 values are one chunk,
+    /// both slots' factor the sum of all 32).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void FillPair(ushort* pair, Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> threshold)
+    public void FillPair(ushort* pair, Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> threshold, bool oneChunk = false)
     {
         uint bits = (uint)Vector512.GreaterThanOrEqual(v0, threshold).ExtractMostSignificantBits()
             | ((uint)Vector512.GreaterThanOrEqual(v1, threshold).ExtractMostSignificantBits() << 8)
             | ((uint)Vector512.GreaterThanOrEqual(v2, threshold).ExtractMostSignificantBits() << 16)
             | ((uint)Vector512.GreaterThanOrEqual(v3, threshold).ExtractMostSignificantBits() << 24);
+        if (oneChunk)
+        {
+            long f = Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1) + Vector512.Abs(v2) + Vector512.Abs(v3));
+            FillPair(pair, bits, f, f);
+            return;
+        }
         FillPair(pair, bits, Vector512.Sum(Vector512.Abs(v0) + Vector512.Abs(v1)), Vector512.Sum(Vector512.Abs(v2) + Vector512.Abs(v3)));
     }
 
@@ -425,8 +432,13 @@ internal sealed unsafe class SlotDot
                     }
                 }
                 SlotDotCode.Kernel(count, Coding, High, Coefficients)(&args);
-                for (int r = 0; r < count; r++)
-                    CombineMax((int*)((byte*)sums + (r * sumStride)), bias, target + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+                if (count == 2 && down is null && windows[row] == windows[row + 1] && !firsts[row + 1] && Avx512F.IsSupported)
+                    CombineMaxPair((int*)sums, (int*)((byte*)sums + sumStride), bias, target + ((long)windows[row] * Outputs), firsts[row]);
+                else
+                {
+                    for (int r = 0; r < count; r++)
+                        CombineMax((int*)((byte*)sums + (r * sumStride)), bias, target + ((long)windows[row + r] * Outputs), firsts[row + r], downs);
+                }
                 row += count;
             }
         }
@@ -524,6 +536,40 @@ internal sealed unsafe class SlotDot
                 long value = bias[j0 + i] + low[i] + (High ? (long)highSums[i] << LowBits : 0);
                 long* to = target + j0 + i;
                 *to = first ? value : down is not null && down[j0 + i] < 0 ? Math.Min(*to, value) : Math.Max(*to, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CombineMax"/> for two rows of one pool window (max-pool, no min): the larger of their 64-bit
+    /// products plus the bias (max(a + b, c + b) = max(a, c) + b, exact in 64 bits), one read and write of the window's values.
+    /// </summary>
+    private void CombineMaxPair(int* sums0, int* sums1, long* bias, long* target, bool first)
+    {
+        for (int panel = 0; panel < Panels; panel++)
+        {
+            int at = panel * 2 * SlotDotCode.PanelOutputs;
+            int* low0 = sums0 + at, low1 = sums1 + at, high0 = low0 + SlotDotCode.PanelOutputs, high1 = low1 + SlotDotCode.PanelOutputs;
+            int j0 = panel * SlotDotCode.PanelOutputs, end = Math.Min(SlotDotCode.PanelOutputs, Outputs - j0), i = 0;
+            for (; i + 8 <= end; i += 8)
+            {
+                var a = Avx512F.ConvertToVector512Int64(Vector256.Load(low0 + i));
+                var b = Avx512F.ConvertToVector512Int64(Vector256.Load(low1 + i));
+                if (High)
+                {
+                    a += Avx512F.ConvertToVector512Int64(Vector256.Load(high0 + i)) << LowBits;
+                    b += Avx512F.ConvertToVector512Int64(Vector256.Load(high1 + i)) << LowBits;
+                }
+                var sum = Vector512.Max(a, b) + Vector512.Load(bias + j0 + i);
+                long* to = target + j0 + i;
+                if (!first) sum = Vector512.Max(Vector512.Load(to), sum);
+                sum.Store(to);
+            }
+            for (; i < end; i++)
+            {
+                long a = low0[i] + (High ? (long)high0[i] << LowBits : 0), b = low1[i] + (High ? (long)high1[i] << LowBits : 0);
+                long value = Math.Max(a, b) + bias[j0 + i];
+                target[j0 + i] = first ? value : Math.Max(target[j0 + i], value);
             }
         }
     }

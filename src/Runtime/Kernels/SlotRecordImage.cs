@@ -12,7 +12,8 @@ namespace HwFlow.Runtime.Kernels;
 /// records). A receptive field's records are then KernelHeight runs of KernelWidth pixels' records,
 /// one image row apart, which the kernel reads in place (<see cref="SlotDotArgs.Segments"/>): no frame
 /// of the pre ops' values, no gathered rows. Taken for chunks of 16 in whole slot pairs per pixel
-/// (HBNN's), one group of slot pairs, and pre ops of those kinds only.
+/// (HBNN's) or of 32 (BNN's: a chunk is one slot pair, both slots with the chunk's factor), one group of
+/// slot pairs, and pre ops of those kinds only.
 /// </summary>
 internal sealed unsafe class SlotRecordImage
 {
@@ -24,6 +25,9 @@ internal sealed unsafe class SlotRecordImage
     private readonly int[] _operands;
     private readonly int _packed;
     private readonly int _sum;
+
+    /// <summary>The chunk length, 16 or 32.</summary>
+    private readonly int _chunk;
     private readonly int _channels;
     private readonly int _pixelPairs;
     private readonly int _pixelBytes;
@@ -44,6 +48,7 @@ internal sealed unsafe class SlotRecordImage
     {
         var g = block.Geometry;
         (_slots, _pre, _packed, _sum, _operands) = (slots, pre, packed, sum, operands);
+        _chunk = (int)block.Dot.Int("chunk");
         _ops = [.. block.Pre.Select(n => n.Op)];
         _channels = g.Channels;
         _pixelPairs = g.Channels / 32;
@@ -143,7 +148,8 @@ internal sealed unsafe class SlotRecordImage
     {
         var g = block.Geometry;
         if (slots.Groups.Count != 1 || g.Channels % 32 != 0 || packedPre < 0) return null;
-        if (block.Window.Type.Kind != ValueKind.Int || block.Dot.Int("chunk") != 16) return null;
+        long chunk = block.Dot.Int("chunk");
+        if (block.Window.Type.Kind != ValueKind.Int || chunk is not (16 or 32)) return null;
         if (slots.Pairs != g.KernelHeight * g.KernelWidth * (g.Channels / 32)) return null;
         int sum = -1;
         var operands = new int[block.Pre.Count];
@@ -157,7 +163,7 @@ internal sealed unsafe class SlotRecordImage
             if (operands[i] >= 0 && block.Pre[operands[i]].Type.Kind != ValueKind.Int) return null;
             if (node.Op == Ops.ChunkSum)
             {
-                if (node != block.SumSource || node.Int("chunk") != 16) return null;
+                if (node != block.SumSource || node.Int("chunk") != chunk) return null;
                 sum = i;
             }
             else if (pre[i] is not { } step || (step.MakesBits && i != packedPre))
@@ -169,11 +175,21 @@ internal sealed unsafe class SlotRecordImage
         return new SlotRecordImage(block, slots, pre, packedPre, sum, operands, rowPositions);
     }
 
-    /// <summary>Builds the record image of one input image (<paramref name="pixels"/>: height x width x channels values).</summary>
+    /// <summary>Builds the record image of one input image (<paramref name="pixels"/>: height x width x channels values) in this thread's scratch.</summary>
     public byte* Fill(ReadOnlySpan<long> pixels)
     {
+        byte* image = _scratch.Value!.Image.Pointer;
+        FillInto(pixels, image);
+        return image;
+    }
+
+    /// <summary>Bytes of one record image (<see cref="FillInto"/>).</summary>
+    public int ImageBytes => _cells.Length * _pixelBytes;
+
+    /// <summary>Builds the record image of one input image into <paramref name="image"/> (<see cref="ImageBytes"/> bytes, 64-byte aligned).</summary>
+    public void FillInto(ReadOnlySpan<long> pixels, byte* image)
+    {
         var scratch = _scratch.Value!;
-        byte* image = scratch.Image.Pointer;
         byte* padding = scratch.Padding.Pointer;
         Pixel(scratch.Zero, padding, scratch);
         for (int cell = 0; cell < _cells.Length; cell++)
@@ -183,7 +199,6 @@ internal sealed unsafe class SlotRecordImage
             if (pixel < 0) Buffer.MemoryCopy(padding, to, _pixelBytes, _pixelBytes);
             else Pixel(pixels.Slice(pixel * _channels, _channels), to, scratch);
         }
-        return image;
     }
 
     /// <summary>Every row's sums from <paramref name="image"/>, combined into target[windows[i]] (see <see cref="SlotDot.RunAt"/>).</summary>
@@ -200,7 +215,7 @@ internal sealed unsafe class SlotRecordImage
         for (int i = 0; i < _pre.Length; i++)
         {
             ReadOnlySpan<long> operand = _operands[i] < 0 ? input : scratch.Values[_operands[i]];
-            if (i == _sum) ElementNodes.MagnitudeSums(operand, 16, scratch.Sums);
+            if (i == _sum) ElementNodes.MagnitudeSums(operand, _chunk, scratch.Sums);
             else if (i == _packed) _pre[i]!.ApplyPacked(operand, scratch.Words, scratch.Words.Length);
             else _pre[i]!.Apply(operand, scratch.Values[i]);
         }
@@ -210,14 +225,15 @@ internal sealed unsafe class SlotRecordImage
         {
             uint bits = (uint)(words[pair >> 1] >> (32 * (pair & 1)));
             long f0 = 1, f1 = 1;
-            if (_sum >= 0) (f0, f1) = (sums[2 * pair], sums[(2 * pair) + 1]);
+            if (_sum >= 0) (f0, f1) = _chunk == 32 ? (sums[pair], sums[pair]) : (sums[2 * pair], sums[(2 * pair) + 1]);
             _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), bits, f0, f1);
         }
     }
 
     /// <summary>
     /// One pixel's records in one pass: per slot pair (32 channels, four vectors of 8) the chain's values in
-    /// registers, the threshold's 32 bits from four compares, the two chunks' sums of magnitudes; the same
+    /// registers, the threshold's 32 bits from four compares, the two chunks' sums of magnitudes (chunks of 32: the one
+    /// chunk's sum in both slots); the same
     /// integer ops as the separate passes, so the same records.
     /// </summary>
     private void VectorPixel(ReadOnlySpan<long> input, byte* records)
@@ -238,7 +254,7 @@ internal sealed unsafe class SlotRecordImage
                 v2 = step.Vector(v2);
                 v3 = step.Vector(v3);
             }
-            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), v0, v1, v2, v3, threshold);
+            _slots.FillPair((ushort*)(records + (pair * SlotDotCode.RecordBytes)), v0, v1, v2, v3, threshold, _chunk == 32);
         }
     }
 
@@ -249,6 +265,6 @@ internal sealed unsafe class SlotRecordImage
         public long[] Zero { get; } = new long[owner._channels];
         public long[][] Values { get; } = [.. owner._ops.Select(_ => new long[owner._channels])];
         public ulong[] Words { get; } = new ulong[(owner._channels + 63) / 64];
-        public long[] Sums { get; } = new long[owner._channels / 16];
+        public long[] Sums { get; } = new long[owner._channels / owner._chunk];
     }
 }

@@ -284,15 +284,68 @@ public sealed class ConvLoweringTests
         if (KernelCpu.SlotDot) Assert.NotEmpty(fusedDots);
         // its inputs whole pairs of chunks (a multiple of 32 values): each pair's record straight from its 32 values
         Assert.Equal(probe[0] % 32 == 0 ? fusedDots : [], PackedEngine.WholePairNodes(graph, options));
+        // the first block builds the second's record images image by image, as it writes each image's values
+        Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.FedRecordImageNodes(graph, options));
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
         AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
+        // images spread over two threads; and value arrays reused (classify hands them back) with new images in them
+        var other = RandomModels.Inputs(model.Input.Features, seed + 100, randomRows: 12);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { Threads = 2 }, other);
     }
 
-    private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options)
+    [Theory]
+    [InlineData(1UL, 14, 14, 32, 32, 64, 1, true)]
+    [InlineData(2UL, 13, 11, 64, 32, 32, 1, true)]
+    [InlineData(3UL, 12, 15, 32, 32, 48, 1, false)]
+    [InlineData(4UL, 12, 12, 64, 64, 32, 1, true)]
+    public void BnnConvolutionReadsItsSlotRecordsInPlace(ulong seed, int height, int width, int c1, int chunk, int c2, int padding, bool pool)
+    {
+        // BNN's second convolution reads the first block's +-1 bits in chunks of 32 (one slot pair, both slots with the
+        // chunk's factor): its records are built pixel by pixel from the bits and read in place; chunks of 64 are not
+        var rng = new SplitMix64(seed);
+        var shape = new[] { height, width, 1 };
+        var layers = new List<Layer>
+        {
+            new Conv2D(RandomModels.Signs(rng, 3, 3, 1, c1), null, 1, 1),
+            RandomModels.Norm(rng, c1, meanScale: 2),
+            new Sign(),
+            new MaxPool2D(2, 2, PoolEdge.Floor),
+            new BinConv2D(RandomModels.Signs(rng, 3, 3, c1, c2), 1, padding) { BinAggression = chunk },
+            RandomModels.Norm(rng, c2, meanScale: 2),
+            new Sign(),
+        };
+        if (pool) layers.Add(new MaxPool2D(2, 2, PoolEdge.Floor));
+        layers.Add(new Flatten());
+        var probe = layers.Aggregate(shape, (s, l) => l.OutputShape(s));
+        layers.Add(new BinLayer(RandomModels.Signs(rng, probe[0], 10)));
+        var model = new ModelSpec($"bnn-records-{seed}", new InputSpec(shape, "uint8", 1.0 / 255), chunk, layers, OutputKind.Class);
+        var graph = IntegerLowering.Lower(model, new CompileOptions());
+        var options = new KernelOptions(KernelCpu.Best, Threads: 1);
+        bool inPlace = chunk == 32 && PackedEngine.SlotDotNodes(graph, options).Count > 0 && KernelCpu.SlotDot;
+        if (KernelCpu.SlotDot) Assert.NotEmpty(PackedEngine.SlotDotNodes(graph, options));
+        Assert.Equal(inPlace ? 1 : 0, PackedEngine.RecordImageNodes(graph, options).Count);
+        Assert.Equal(PackedEngine.RecordImageNodes(graph, options), PackedEngine.VectorPixelNodes(graph, options));
+        Assert.Equal(padding > 0 ? PackedEngine.RecordImageNodes(graph, options) : [], PackedEngine.PaddingSkipNodes(graph, options));
+        // the first block writes bits: nothing to feed the records from
+        Assert.Empty(PackedEngine.FedRecordImageNodes(graph, options));
+        Assert.Empty(PackedEngine.RecordImageNodes(graph, options with { WordLanes = false }));
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options);
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { WordLanes = false });
+        AssertPackedEqualsGolden(graph, RandomModels.Inputs(model.Input.Features, seed, randomRows: 12), options with { Threads = 2 });
+    }
+
+    /// <param name="before">Images the packed engine classifies first (its value arrays then come back for reuse).</param>
+    private static void AssertPackedEqualsGolden(HwFlow.Runtime.Graph.Graph graph, byte[] inputs, KernelOptions options, byte[]? before = null)
     {
         int rows = inputs.Length / graph.Input.Type.Length;
         var golden = new GraphExecutor(graph).RunAll(inputs, rows);
-        var packed = PackedEngine.Create(graph, options).RunAll(inputs, rows);
+        var engine = PackedEngine.Create(graph, options);
+        if (before is not null)
+        {
+            int earlier = before.Length / graph.Input.Type.Length;
+            Assert.Equal(GraphExecutor.Classes(new GraphExecutor(graph).Run(before, earlier)), engine.Classify(before, earlier));
+        }
+        var packed = engine.RunAll(inputs, rows);
         Assert.True(packed.ContainsKey(graph.Output.Name));
         foreach (var node in graph.Nodes.Where(n => packed.ContainsKey(n.Name)))
         {
