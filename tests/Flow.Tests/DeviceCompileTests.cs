@@ -100,4 +100,24 @@ public sealed class DeviceCompileTests : IDisposable
         Assert.Equal(fit.EstimatedLuts, table.Where(r => r[1] != "total").Sum(r => Number(r[lutColumn])));
         Assert.Equal(fit.EstimatedLuts, Number(table.Single(r => r[1] == "total")[lutColumn]));
     }
+
+    /// <summary>
+    /// The device search says how far it is as the compile bar's status (a terminal shows it as the
+    /// bar's caption, not as lines inside the bar): after every design, counting up, between the
+    /// steps that lead to it and follow it, and not as notes.
+    /// </summary>
+    [Fact]
+    public void The_device_search_reports_its_designs_as_the_compile_bars_status()
+    {
+        var progress = new RecordingProgress();
+        Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { Device = "ice40-up5k" }, progress);
+
+        var reports = progress.Reports.ToList();
+        var statuses = reports.Select((r, i) => (r, i)).Where(x => x.r.StartsWith("compile status: compile --device ice40-up5k: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(statuses);
+        var counts = statuses.Select(x => int.Parse(x.r.Split(": ")[2].Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, counts.Count), counts);
+        Assert.True(statuses[0].i > reports.IndexOf("compile: 2/5") && statuses[^1].i < reports.IndexOf("compile: 3/5"), string.Join("\n", reports));
+        Assert.All(reports, r => Assert.Matches("^compile(: | status: )", r));
+    }
 }
