@@ -123,9 +123,28 @@ internal static class LookupAccumulator
                 }
                 terms = next;
             }
-            fires.Add(SplitAccumulator.Accumulate(m, fold, p, width, m.Fit(terms[0].Value, false, width), valid, first, restart, negT));
+            var count = m.Fit(terms[0].Value, false, width);
+            RtlSignal total;
+            if (negT is null)
+            {
+                // the constant -T is loaded through the flip-flops' synchronous set/reset, above the
+                // enable (FDRE/FDSE's order)
+                var negative = Arithmetic.Word(-fold.Thresholds[p], width);
+                var acc = m.Register($"acc{p}", width, negative, useReset: false);
+                total = m.Add(acc, count);
+                m.Next(acc, m.Mux(restart!, m.Const(negative, width), m.Mux(valid, total, acc)));
+            }
+            else
+            {
+                var acc = m.Register($"acc{p}", width, useReset: false);
+                total = m.Add(m.Mux(first, m.Slice(negT, p * width, width), acc), count);
+                m.Next(acc, total, valid);
+            }
+            fires.Add(m.Not(m.Bit(total, width - 1)));
         }
-        return SplitAccumulator.Push(m, valid, last, fires);
+        var pushValid = m.DelayReset(m.And(valid, last), 1, "out_valid");
+        var pushData = m.Delay(m.Concat([.. fires.AsEnumerable().Reverse()]), 1, "out_bits");
+        return (pushValid, pushData);
     }
 
     /// <summary>Word (address &lt;&lt; m) | a: PE p's count at bits [p*cw, p*cw + cw) is how many of a's m bits equal the PE's weight bits of lanes low..low+m-1.</summary>

@@ -50,40 +50,27 @@ internal static class SplitAccumulator
             var beat = new ColumnSum(popWidth);
             for (int l = 0; l < simd; l++) weights.AddPair(m, beat, 0, m.Bit(bits1, l), p, l, PairOp.Xnor);
             var count = m.Delay(CompressorTree.Build(m, beat, options.Fabric, $"pop{p}").Sum, 1, "s2_pop");
-            fires.Add(Accumulate(m, fold, p, width, m.Fit(count, false, width), valid2, first2, restart, negT));
+            var wideCount = m.Fit(count, false, width);
+            RtlSignal total;
+            if (negT is null)
+            {
+                // -T is a constant: loaded after a neuron's last beat (and on reset and power-on)
+                // through the flip-flops' synchronous set/reset, not a multiplexer a bit
+                var negative = Arithmetic.Word(-fold.Thresholds[p], width);
+                var acc = m.Register($"acc{p}", width, negative, useReset: false);
+                total = m.Add(acc, wideCount);
+                m.Next(acc, m.Mux(restart!, m.Const(negative, width), total), m.Or(valid2, m.Reset!));
+            }
+            else
+            {
+                var acc = m.Register($"acc{p}", width, useReset: false);
+                total = m.Add(m.Mux(first2, m.Slice(negT, p * width, width), acc), wideCount);
+                m.Next(acc, total, valid2);
+            }
+            fires.Add(m.Not(m.Bit(total, width - 1)));
         }
-        return Push(m, valid2, last2, fires);
+        var pushValid = m.DelayReset(m.And(valid2, last2), 1, "out_valid");
+        var pushData = m.Delay(m.Concat([.. fires.AsEnumerable().Reverse()]), 1, "out_bits");
+        return (pushValid, pushData);
     }
-
-    /// <summary>
-    /// The tail both LUT6 forms share (<see cref="LookupAccumulator"/> too): PE <paramref name="p"/>'s
-    /// beat count added to its accumulator, which starts each neuron at -T, and the neuron's bit,
-    /// the total's sign. -T is a ROM word selected in front of the adder (<paramref name="negT"/>,
-    /// several neuron folds), or a constant loaded after a neuron's last beat (and on reset and
-    /// power-on) through the flip-flops' synchronous set/reset, not a multiplexer a bit
-    /// (<paramref name="restart"/>); the register is enabled by a valid beat or by that load.
-    /// </summary>
-    internal static RtlSignal Accumulate(ModuleBuilder m, ThresholdFolding fold, int p, int width, RtlSignal count,
-        RtlSignal valid, RtlSignal first, RtlSignal? restart, RtlSignal? negT)
-    {
-        RtlSignal total;
-        if (negT is null)
-        {
-            var negative = Arithmetic.Word(-fold.Thresholds[p], width);
-            var acc = m.Register($"acc{p}", width, negative, useReset: false);
-            total = m.Add(acc, count);
-            m.Next(acc, m.Mux(restart!, m.Const(negative, width), total), m.Or(valid, m.Reset!));
-        }
-        else
-        {
-            var acc = m.Register($"acc{p}", width, useReset: false);
-            total = m.Add(m.Mux(first, m.Slice(negT, p * width, width), acc), count);
-            m.Next(acc, total, valid);
-        }
-        return m.Not(m.Bit(total, width - 1));
-    }
-
-    /// <summary>A neuron fold's bits (PE 0 lowest) into the output FIFO the cycle after its last beat is accumulated.</summary>
-    internal static (RtlSignal PushValid, RtlSignal PushData) Push(ModuleBuilder m, RtlSignal valid, RtlSignal last, List<RtlSignal> fires) =>
-        (m.DelayReset(m.And(valid, last), 1, "out_valid"), m.Delay(m.Concat([.. fires.AsEnumerable().Reverse()]), 1, "out_bits"));
 }
