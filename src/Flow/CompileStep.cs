@@ -102,25 +102,26 @@ internal static class CompileStep
 
     /// <summary>
     /// The device search generates and counts designs until one fits, which can take minutes (the
-    /// HBNN MLPs on 7 series): a line every <see cref="NoteSeconds"/> seconds says it is still going.
+    /// HBNN MLPs on 7 series): it says how far it is as the compile bar's status (a terminal shows
+    /// the count as it goes, a log a line every 10 s); a sink without status gets a note every 10 s.
     /// </summary>
-    private static Action<int> SearchNotes(string device, IFlowProgress progress)
+    private static Action<int> SearchStatus(string device, IProgress<int> step, IFlowProgress progress)
     {
         var watch = Stopwatch.StartNew();
-        double next = NoteSeconds;
+        string Text(int designs) => $"compile --device {device}: {designs} designs generated and counted so far ({watch.Elapsed.TotalSeconds:F0} s)";
+        if (step is IStatusProgress status) return designs => status.Status(Text(designs));
+        double next = IStatusProgress.LogSeconds;
         var gate = new Lock();
         return designs =>
         {
             lock (gate)
             {
                 if (watch.Elapsed.TotalSeconds < next) return;
-                next = watch.Elapsed.TotalSeconds + NoteSeconds;
-                progress.Note($"compile --device {device}: {designs} designs generated and counted so far ({watch.Elapsed.TotalSeconds:F0} s)");
+                next = watch.Elapsed.TotalSeconds + IStatusProgress.LogSeconds;
+                progress.Note(Text(designs));
             }
         };
     }
-
-    private const double NoteSeconds = 10;
 
     public static CompileResult Compile(CompileRequest request, IFlowProgress progress, CancellationToken cancel)
     {
@@ -145,7 +146,7 @@ internal static class CompileStep
             step.Report(2);
             HardwareDesign design;
             DeviceFit? fit = null;
-            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, goal, widthGiven: request.InputWidth is not null, progress: SearchNotes(device.Name, progress));
+            if (device is not null && goal is not null) (design, fit) = DeviceFolding.Fold(device, stages, goal, widthGiven: request.InputWidth is not null, progress: SearchStatus(device.Name, step, progress), cancel: cancel);
             else
             {
                 var plan = goal is null ? FoldingFile.Load(request.FoldingFile!, shapes) : FoldingOptimizer.Optimize(shapes, stages.InputCycles, goal, bytesPerBeat: stages.InputBytesPerCycle);

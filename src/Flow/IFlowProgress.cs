@@ -18,6 +18,21 @@ public interface IFlowProgress
     void Note(string text);
 }
 
+/// <summary>
+/// A reporter handed out by <see cref="IFlowProgress.Track{T}"/> that can also say what the work
+/// is doing between its counted steps (a search's designs so far). A sink shows it as part of its
+/// display, on a terminal the bar's caption, so that it never lands in the middle of the bar; in a
+/// log it is a plain line at most every <see cref="LogSeconds"/>. Status may come from worker
+/// threads and often (after every design): the sink decides how often it is shown.
+/// </summary>
+public interface IStatusProgress : IProgress<int>
+{
+    void Status(string text);
+
+    /// <summary>The least time between two status lines in a log.</summary>
+    public const double LogSeconds = 10;
+}
+
 /// <summary>Progress nobody watches: a library caller that passes no sink gets this.</summary>
 public sealed class NoProgress : IFlowProgress
 {

@@ -64,7 +64,7 @@ internal static class SynthesizeStep
             Math.Round(outcome.Seconds, 2), outcome.Steps, check);
     }
 
-    /// <summary>Where a gate-level simulation that crashed or stopped early leaves its output (its scratch folder is deleted): beside the synthesis folder; a later check that runs removes it.</summary>
+    /// <summary>Where a gate-level simulation that crashed or stopped early leaves its output (its scratch folder is deleted): beside the synthesis folder; a later check that runs removes it if HwFlow wrote it (<see cref="HwFlow.Sim.Tools.FailureLog"/>).</summary>
     public static string CheckFailureLog(string synthFolder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(synthFolder)) + ".netlist-check.failed.log";
 
     private static NetlistCheck CheckNetlistOf(BuildFolder folder, string synthFolder, string dataset, IReadOnlyList<byte[]> frames, TimeSpan? toolTimeout,
@@ -92,12 +92,16 @@ internal static class SynthesizeStep
                 catch (SimulationFailedException e) when (e.Run is { } run)
                 {
                     // The scratch folder goes; the simulator's output stays beside the synthesis folder.
-                    var log = CheckFailureLog(synthFolder);
-                    HwFlow.Sim.Tools.ToolFailure.WriteLog(run, log, []);
+                    string log = CheckFailureLog(synthFolder);
+                    try { HwFlow.Sim.Tools.ToolFailure.WriteLog(run, log, []); }
+                    catch (Exception written) when (written is IOException or UnauthorizedAccessException)
+                    {
+                        log = $"none, it could not be written to {log} ({written.Message})";
+                    }
                     throw new SimulationFailedException($"--check-netlist: {e.Message}; log: {log}", run);
                 }
             });
-            File.Delete(CheckFailureLog(synthFolder));
+            HwFlow.Sim.Tools.FailureLog.DeleteIfOurs(CheckFailureLog(synthFolder)); // an earlier check's log no longer applies; a user's file of that name stays
             var outcome = GoldenCheck.Compare(folder, frames, [.. results.Select(r => r.Value)], cancel);
             return new NetlistCheck(dataset, frames.Count, outcome.Summary, outcome.Mismatches, Math.Round(watch.Elapsed.TotalSeconds, 2));
         }

@@ -64,7 +64,7 @@ public sealed class SynthFlow(FpgaTools tools)
         File.WriteAllText(staged.File(SynthReportWriter.MarkdownFile), SynthReportWriter.Markdown(report));
         cancel.ThrowIfCancellationRequested();
         staged.Commit();
-        File.Delete(work.FailureLog); // the last run succeeded: an older failure's log no longer applies
+        Sim.Tools.FailureLog.DeleteIfOurs(work.FailureLog); // the last run succeeded: an older failure's log no longer applies (a user's file of that name stays)
         return new SynthOutcome(report, folder, work.Steps);
     }
 }

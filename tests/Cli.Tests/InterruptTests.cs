@@ -44,6 +44,20 @@ public sealed class InterruptTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
 
+    /// <summary>
+    /// `compile --device` in the middle of its search (mnist-hbnn-mlp on the xc7a100t searches for
+    /// minutes): it stops within the designs under way, not by being abandoned after the grace period.
+    /// </summary>
+    [Fact]
+    public async Task Compile_for_a_device_stops_in_its_search()
+    {
+        var result = await CliProcess.Signal("INT", _dir.Path, "designs generated and counted so far",
+            "compile", CliProcess.Example("mnist-hbnn-mlp"), "--device", "xc7a100t", "-o", _dir.File("build"), "--json");
+        CliProcess.AssertInterrupted(result);
+        Assert.DoesNotContain("abandoned", result.Stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]

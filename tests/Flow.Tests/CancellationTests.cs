@@ -29,6 +29,18 @@ public sealed class CancellationTests : IDisposable
         AssertNothingWritten();
     }
 
+    /// <summary>The device search looks at the token too: cancelled before it starts, it generates no design, and nothing after it runs.</summary>
+    [Fact]
+    public void Compile_for_a_device_stops_in_its_search()
+    {
+        var progress = new RecordingProgress((title, done) => title == "compile" && done == 2);
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), Out) { Device = "xc7a35t" }, progress, progress.Cancel.Token));
+        Assert.DoesNotContain(progress.Reports, r => r.StartsWith("compile status:", StringComparison.Ordinal));
+        Assert.DoesNotContain("compile: 3/5", progress.Reports);
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void Lowering_stops_between_passes()
     {

@@ -60,7 +60,8 @@ public sealed class DeviceCompileTests : IDisposable
     /// <summary>
     /// The folding table of a `--device` build shows the RTL count the fit was decided by, not the
     /// parametric estimate (which was 10x the count on TFC_1W1A's xc7a100t design): the rows of
-    /// report.json and of report.md's table add up to the fit's LUTs and block RAMs.
+    /// report.json and of report.md's table add up to the fit's LUTs and block RAMs; report.md
+    /// puts the parametric estimate per part beside it, once.
     /// </summary>
     [Theory]
     [InlineData("fmnist-wht", "xc7a100t")]
@@ -99,5 +100,35 @@ public sealed class DeviceCompileTests : IDisposable
         long Number(string cell) => long.TryParse(cell, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : 0;
         Assert.Equal(fit.EstimatedLuts, table.Where(r => r[1] != "total").Sum(r => Number(r[lutColumn])));
         Assert.Equal(fit.EstimatedLuts, Number(table.Single(r => r[1] == "total")[lutColumn]));
+
+        // the count is not repeated in a section of its own; what only that section said, the parametric estimate per part, is there, adding up to the total the report names
+        Assert.DoesNotContain("## Resources counted from the RTL", md);
+        int estimate = Array.IndexOf(md, "## Parametric estimate, per part");
+        Assert.True(estimate > header, "no parametric estimate section after the folding table");
+        var estimated = md.Skip(estimate).SkipWhile(l => !l.StartsWith("| part |", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToList()).ToList();
+        long parametric = folding.GetProperty("parametricLuts").GetInt64();
+        Assert.Equal(parametric, estimated.Where(r => r[1] != "total").Sum(r => Number(r[2])));
+        Assert.Equal(parametric, Number(estimated.Single(r => r[1] == "total")[2]));
+    }
+
+    /// <summary>
+    /// The device search says how far it is as the compile bar's status (a terminal shows it as the
+    /// bar's caption, not as lines inside the bar): after every design, counting up, between the
+    /// steps that lead to it and follow it, and not as notes.
+    /// </summary>
+    [Fact]
+    public void The_device_search_reports_its_designs_as_the_compile_bars_status()
+    {
+        var progress = new RecordingProgress();
+        Steps.Compile(new CompileRequest(RepoPaths.Example("fmnist-tiny"), OutputFolder.Chosen(_dir.File("b"), force: false)) { Device = "ice40-up5k" }, progress);
+
+        var reports = progress.Reports.ToList();
+        var statuses = reports.Select((r, i) => (r, i)).Where(x => x.r.StartsWith("compile status: compile --device ice40-up5k: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(statuses);
+        var counts = statuses.Select(x => int.Parse(x.r.Split(": ")[2].Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, counts.Count), counts);
+        Assert.True(statuses[0].i > reports.IndexOf("compile: 2/5") && statuses[^1].i < reports.IndexOf("compile: 3/5"), string.Join("\n", reports));
+        Assert.All(reports, r => Assert.Matches("^compile(: | status: )", r));
     }
 }

@@ -2,7 +2,7 @@ using HwFlow.Training;
 
 namespace HwFlow.Flow.Tests;
 
-/// <summary>A progress sink that records what a step reported, and can cancel the step when a given report arrives.</summary>
+/// <summary>A progress sink that records what a step reported (counts, statuses, notes), and can cancel the step when a given report arrives.</summary>
 public sealed class RecordingProgress(Func<string, int, bool>? cancelWhen = null) : IFlowProgress
 {
     private readonly List<string> _reports = [];
@@ -25,8 +25,14 @@ public sealed class RecordingProgress(Func<string, int, bool>? cancelWhen = null
         lock (_reports) _reports.Add(text);
     }
 
-    private sealed class Reporter(RecordingProgress owner, string title, int total) : IProgress<int>
+    /// <summary>A step's status (<see cref="IStatusProgress"/>) is recorded as "TITLE status: TEXT".</summary>
+    private sealed class Reporter(RecordingProgress owner, string title, int total) : IStatusProgress
     {
+        public void Status(string text)
+        {
+            lock (owner._reports) owner._reports.Add($"{title} status: {text}");
+        }
+
         public void Report(int value)
         {
             lock (owner._reports) owner._reports.Add($"{title}: {value}/{total}");

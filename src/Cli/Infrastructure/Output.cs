@@ -34,8 +34,8 @@ public sealed class Output(bool json, string? jsonFile)
         else human(result);
     }
 
-    /// <summary>A note for people, on stderr so it never mixes with JSON.</summary>
-    public static void Note(string text) => Console.Error.WriteLine(text);
+    /// <summary>A note for people, on stderr so it never mixes with JSON (above the progress bar when one is on screen).</summary>
+    public static void Note(string text) => ProgressDisplay.Line(text);
 
     /// <summary>Written beside and moved into place, so a reader never sees half a file.</summary>
     private static void WriteFile(string path, string text)

@@ -14,10 +14,10 @@ public static class TrainingProgress
     {
         if (!ProgressDisplay.Interactive) return work(new PlainObserver(title));
         T result = default!;
-        ProgressDisplay.ErrorConsole.Progress()
+        ProgressDisplay.Showing(ProgressDisplay.ErrorConsole, () => ProgressDisplay.ErrorConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context => result = work(new LiveObserver(title, context)));
+            .Start(context => result = work(new LiveObserver(title, context))));
         return result;
     }
 

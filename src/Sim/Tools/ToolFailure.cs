@@ -54,10 +54,8 @@ public static class ToolFailure
         return new UserError($"{context}{tool.Executable} {What(run, failed)}; log: {where}; {Advice(run, tool)}");
     }
 
-    public static void WriteLog(ToolRun run, string logPath, IEnumerable<string> toolLogs)
+    public static void WriteLog(ToolRun run, string logPath, IEnumerable<string> toolLogs) => FailureLog.Write(logPath, log =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        using var log = new StreamWriter(logPath);
         log.WriteLine($"command: {run.Command}");
         log.WriteLine($"exit code: {run.ExitCode}");
         log.WriteLine("--- stdout ---");
@@ -69,7 +67,7 @@ public static class ToolFailure
             log.WriteLine($"--- {Path.GetFileName(file)} ---");
             log.Write(File.ReadAllText(file));
         }
-    }
+    });
 
     /// <summary>Whether a tool's output or an I/O error message says the disk (or the user's quota) is full.</summary>
     public static bool IsDiskFull(string text) =>

@@ -156,4 +156,40 @@ public sealed class DeviceFoldingTests
         Assert.Contains($"needs {string.Join("; ", smallest.Over())}", error.Message);
         Assert.DoesNotContain(bound.SmallestLuts.ToString("N0", CultureInfo.InvariantCulture), error.Message);
     }
+
+    /// <summary>
+    /// Ctrl-C during `compile --device` (the search took minutes for the HBNN MLPs on 7 series and
+    /// did not look at the token): cancelled as the first design is counted, the search stops with
+    /// the designs already under way, and a token cancelled before it starts counts none. On 7
+    /// series the counted choice runs batches of designs side by side, which must stop too.
+    /// </summary>
+    [Fact]
+    public void A_cancelled_search_stops_with_the_designs_under_way()
+    {
+        var device = Device.Parse("xc7a35t");
+        var stages = StagePlanner.Plan(IntegerLowering.Lower(ModelLoader.Load(TestPaths.Example("fmnist-tiny")), new CompileOptions()));
+        var goal = new FoldingGoal.MaxLuts(device.LutBudget);
+
+        using var early = new CancellationTokenSource();
+        int counted = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => DeviceFolding.Fold(device, stages, goal, progress: done =>
+        {
+            InterlockedMax(ref counted, done);
+            early.Cancel();
+        }, cancel: early.Token));
+        // the first design, plus at most the others of its batch that were being generated beside it
+        Assert.InRange(counted, 1, DeviceFolding.MaxParallelDesigns);
+
+        using var before = new CancellationTokenSource();
+        before.Cancel();
+        int none = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => DeviceFolding.Fold(device, stages, goal, progress: done => InterlockedMax(ref none, done), cancel: before.Token));
+        Assert.Equal(0, none);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
 }

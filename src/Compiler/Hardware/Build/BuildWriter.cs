@@ -77,7 +77,7 @@ public static class BuildWriter
         var shown = deviceFit is null ? folding : CountedFoldingReport.Of(folding, design.Rtl, counted, design.Options.Fabric);
         var report = new BuildReport(model.Name, Version, lowering, shown, design.CyclesPerFrame, design.LatencyCycles, design.PipelineLatencies) { DeviceFit = deviceFit };
         File.WriteAllText(Path.Combine(folder, ReportJson), JsonSerializer.Serialize(report, Json) + "\n");
-        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report, Resources.RtlCountReportText.Markdown(counted, folding, design.Options.Fabric)));
+        File.WriteAllText(Path.Combine(folder, ReportMarkdown), BuildReportText.Markdown(report, Resources.RtlCountReportText.Markdown(counted, folding, design.Options.Fabric, countShown: deviceFit is not null)));
         return report;
     }
 

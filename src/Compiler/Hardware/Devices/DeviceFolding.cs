@@ -26,10 +26,12 @@ namespace HwFlow.Compiler.Hardware.Devices;
 public static class DeviceFolding
 {
     /// <param name="progress">Told the number of designs generated and counted so far, after each (from worker threads too): a search can take minutes.</param>
-    public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false, Action<int>? progress = null)
+    /// <param name="cancel">Ctrl-C: looked at before each design is generated and between the phases of its count, so the search stops within a phase of the designs under way (at most <see cref="MaxParallelDesigns"/>), with an <see cref="OperationCanceledException"/>.</param>
+    public static (HardwareDesign Design, DeviceFit Fit) Fold(Device device, StagePlan stages, FoldingGoal goal, bool widthGiven = false, Action<int>? progress = null,
+        CancellationToken cancel = default)
     {
         var options = new HardwareOptions { Fabric = device.Fabric, Device = device.Name };
-        var counter = new Counter(progress);
+        var counter = new Counter(progress, cancel);
         var (best, failure) = FoldAtWidths(device, stages, goal, widthGiven, options, counter);
         if (best is { } found && found.Fit.BlockRams < device.BlockRams) return found;
         // Nothing fits, or what fits takes every block RAM: block RAM may be what holds the pace
@@ -68,8 +70,9 @@ public static class DeviceFolding
         var tried = new Dictionary<FoldingKey, Trial>();
         Trial Generate(FoldingPlan plan)
         {
+            counter.Cancel.ThrowIfCancellationRequested();
             var design = HardwareGenerator.Generate(stages, plan, options);
-            var parts = RtlResourceCount.Of(design.Rtl, device.Fabric);
+            var parts = RtlResourceCount.Of(design.Rtl, device.Fabric, counter.Cancel);
             counter.Done();
             return new Trial(plan, design, DeviceFit.Of(device, parts, BlockRamUse.Of(design.Rtl, device.Fabric)), parts);
         }
@@ -88,11 +91,14 @@ public static class DeviceFolding
             if (open.Count < 2) return;
             var trials = new Trial?[open.Count];
             // a design that fails to generate is left to Try, which then fails as it would have, in the batch's order
-            Parallel.For(0, open.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxParallelDesigns) }, i =>
+            // a cancelled search starts no more designs here; Generate's own check then throws in the batch's order
+            Parallel.For(0, open.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxParallelDesigns) }, (i, loop) =>
             {
+                if (counter.Cancel.IsCancellationRequested) { loop.Stop(); return; }
                 try { trials[i] = Generate(open[i].Plan); }
-                catch (Exception e) when (e is UserError or FoldingGoalUnreachable or ArgumentException or InvalidOperationException) { }
+                catch (Exception e) when (e is UserError or FoldingGoalUnreachable or ArgumentException or InvalidOperationException or OperationCanceledException) { }
             });
+            counter.Cancel.ThrowIfCancellationRequested();
             for (int i = 0; i < open.Count; i++)
                 if (trials[i] is { } trial) tried[open[i].Key] = trial;
         }
@@ -260,12 +266,14 @@ public static class DeviceFolding
     public const double ProbeStep = 1.25;
 
     /// <summary>At most this many designs are generated and counted at once: each holds its bit graph (hundreds of MB for the largest).</summary>
-    private const int MaxParallelDesigns = 4;
+    internal const int MaxParallelDesigns = 4;
 
     /// <summary>Designs generated and counted in the whole search, reported as each finishes.</summary>
-    private sealed class Counter(Action<int>? progress)
+    private sealed class Counter(Action<int>? progress, CancellationToken cancel)
     {
         private int _done;
+
+        public CancellationToken Cancel => cancel;
 
         public void Done()
         {

@@ -35,17 +35,21 @@ public static class RtlResourceCount
     // same design object, counted once per fabric (a count takes 0.3-0.7 s)
     private static readonly ConditionalWeakTable<RtlDesign, ConcurrentDictionary<LogicFabric, IReadOnlyList<RtlPartCount>>> Counted = new();
 
-    public static IReadOnlyList<RtlPartCount> Of(RtlDesign design, LogicFabric fabric) =>
-        Counted.GetOrCreateValue(design).GetOrAdd(fabric, f => Count(design, f));
+    /// <param name="cancel">Looked at between the count's phases (the largest designs take seconds to count): `compile --device` stops on Ctrl-C within one.</param>
+    public static IReadOnlyList<RtlPartCount> Of(RtlDesign design, LogicFabric fabric, CancellationToken cancel = default) =>
+        Counted.GetOrCreateValue(design).GetOrAdd(fabric, f => Count(design, f, cancel));
 
-    private static IReadOnlyList<RtlPartCount> Count(RtlDesign design, LogicFabric fabric)
+    private static IReadOnlyList<RtlPartCount> Count(RtlDesign design, LogicFabric fabric, CancellationToken cancel)
     {
         var flat = RtlFlattener.Flatten(design);
+        cancel.ThrowIfCancellationRequested();
         var blaster = new BitBlaster(flat, fabric);
         blaster.Run();
+        cancel.ThrowIfCancellationRequested();
         blaster.OwnPortsLikeYosys(design.TopModule.Instances.SelectMany(i =>
             design.Module(i.Module).Ports.Where(p => p.Name is not (RtlModule.Clock or RtlModule.ResetPort)).Select(p => i.Name + RtlFlattener.PathSeparator + p.Name)));
         var (graph, flops, sinks) = FlopSweep.Run(blaster.Graph, blaster.Flops, blaster.Sinks);
+        cancel.ThrowIfCancellationRequested();
 
         // live: what an output port or a block RAM port reads, through the flip-flops it reads
         var live = new bool[graph.Count];
@@ -67,6 +71,7 @@ public static class RtlResourceCount
         }
         live[0] = live[1] = false;
         var shiftRegisterLuts = fabric == LogicFabric.Lut6 ? ShiftRegisters.Remove(graph, live, sinks, liveFlops) : [];
+        cancel.ThrowIfCancellationRequested();
         var hardReads = sinks.Select(s => s.Node).Concat(liveFlops.SelectMany(f => new[] { f.D, f.Enable, f.Reset })).Where(v => v > BitGraph.One);
         var packed = LutPacker.Pack(graph, live, hardReads, fabric == LogicFabric.Lut6 ? 6 : 4);
 
