@@ -20,9 +20,9 @@ public sealed record FpgaTarget(string Name, FpgaFamily Family, string Device, I
     public static FpgaTarget Ice40Hx8k { get; } =
         new("ice40-hx8k", FpgaFamily.Ice40, "iCE40HX8K-CT256", ["--hx8k", "--package", "ct256"], "Lattice iCE40 HX8K (iCE40-HX8K breakout)");
 
-    /// <summary>The Vivado script targets this part unless told otherwise (the PYNQ-Z1's Zynq-7020).</summary>
+    /// <summary>Device is the part of builds compiled without a 7-series --device (the PYNQ-Z1's Zynq-7020); <see cref="Xc7Part"/> holds the others.</summary>
     public static FpgaTarget Xc7 { get; } =
-        new("xc7", FpgaFamily.Xc7, "xc7z020clg400-1", [], "AMD/Xilinx 7 series (estimate; Vivado script for xc7z020clg400-1)");
+        new("xc7", FpgaFamily.Xc7, "xc7z020clg400-1", [], "AMD/Xilinx 7 series (estimate against the compiled --device, else the xc7z020; Vivado script for its part)");
 
     public static IReadOnlyList<FpgaTarget> All { get; } = [Ice40Up5k, Ice40Hx8k, Xc7];
 

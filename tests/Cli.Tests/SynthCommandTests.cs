@@ -86,6 +86,20 @@ public sealed class SynthCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_build_compiled_for_the_xc7a35t_is_put_in_proportion_to_the_xc7a35t()
+    {
+        var build = TestCore();
+        var manifestPath = Path.Combine(build, "hwflow-build.json");
+        File.WriteAllText(manifestPath, File.ReadAllText(manifestPath).Replace("\"clockMhz\"", "\"device\": \"xc7a35t\", \"clockMhz\"", StringComparison.Ordinal));
+        var result = CliProcess.Run("synth", build, "--target", "xc7");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("on xc7 (xc7a35tcpg236-1)", result.Stdout);
+        var lutRow = result.Stdout.Split('\n').Single(l => l.Contains("│ LUT6", StringComparison.Ordinal));
+        Assert.Contains("20800", lutRow);
+        Assert.DoesNotContain("53200", result.Stdout);
+    }
+
+    [Fact]
     public void A_missing_build_folder_is_a_user_error()
     {
         CliProcess.AssertUserError(CliProcess.Run("synth", _temp.File("nope"), "--target", "ice40-up5k"), "no such build folder");

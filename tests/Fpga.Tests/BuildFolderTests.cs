@@ -66,6 +66,8 @@ public sealed class BuildFolderTests : IDisposable
         { "verilogFiles", "[\"rtl/my top.v\"]", "'rtl/my top.v' in 'verilogFiles' must not contain spaces" },
         { "verilogFiles", "[\"rtl/missing.v\"]", "names rtl/missing.v, which is missing from the build folder" },
         { "memoryFiles", "[\"rtl/gone.hex\"]", "names rtl/gone.hex, which is missing from the build folder" },
+        { "device", "35", "the field 'device' must be a string" },
+        { "device", "\"\"", "the field 'device' is empty" },
     };
 
     [Theory]

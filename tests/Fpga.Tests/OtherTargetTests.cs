@@ -37,6 +37,67 @@ public sealed class OtherTargetTests : IDisposable
         Assert.Contains("**estimate from synthesis only, no place and route**", File.ReadAllText(Path.Combine(folder, "synth.md")));
     }
 
+    /// <summary>
+    /// A build compiled with `--device xc7a35t` or xc7a100t is put in proportion to that device,
+    /// not to the xc7z020 (synth used to state the xc7z020's totals for every build); a build
+    /// compiled for a non-7-series device keeps the xc7z020 and says why.
+    /// </summary>
+    [Theory]
+    [InlineData("xc7a35t", 20_800, 41_600, 50, 90, 6_400, 5_200, "xc7a35tcpg236-1", "the device the build was compiled for (--device xc7a35t)")]
+    [InlineData("xc7a100t", 63_400, 126_800, 135, 240, 19_000, 15_850, "xc7a100tcsg324-1", "the device the build was compiled for (--device xc7a100t)")]
+    [InlineData("ice40-up5k", 53_200, 106_400, 140, 220, 17_400, 13_300, "xc7z020clg400-1", "the build was compiled for --device ice40-up5k, not a 7-series part")]
+    [InlineData(null, 53_200, 106_400, 140, 220, 17_400, 13_300, "xc7z020clg400-1", "the build was compiled without --device")]
+    [InlineData("null", 53_200, 106_400, 140, 220, 17_400, 13_300, "xc7z020clg400-1", "the build was compiled without --device")]
+    public void Xc7_states_the_totals_of_the_device_the_build_was_compiled_for(string? device, int luts, int ffs, double bram36, int dsps, int lutRam, int carry4, string part, string why)
+    {
+        var build = TestBuilds.SumMod10(_temp);
+        var manifestPath = Path.Combine(build.Path, BuildFolder.ManifestFile);
+        var verilog = File.ReadAllBytes(Path.Combine(build.Path, "rtl", "hwflow_top.v"));
+        if (device is not null)
+        {
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+            manifest["device"] = device == "null" ? null : device; // "null": as compile writes it without --device
+            File.WriteAllText(manifestPath, manifest.ToJsonString());
+            build = BuildFolder.Open(build.Path);
+        }
+
+        var report = new SynthFlow().Run(build, new SynthOptions(FpgaTarget.Xc7)).Report;
+        Assert.Equal(part, report.Device);
+        Assert.Equal(luts, report.Resource("LUT6")!.Available);
+        Assert.Equal(ffs, report.Resource("FF")!.Available);
+        Assert.Equal(bram36, report.Resource("BRAM36")!.Available);
+        Assert.Equal(dsps, report.Resource("DSP48E1")!.Available);
+        Assert.Equal(lutRam, report.Resource("LUTRAM")!.Available);
+        Assert.Equal(carry4, report.Resource("CARRY4")!.Available);
+        Assert.Equal(0.5 / bram36, report.Resource("BRAM36")!.Fraction);
+        var note = Assert.Single(report.Notes, n => n.StartsWith("available counts are those of the ", StringComparison.Ordinal));
+        Assert.Contains($"{part}", note);
+        Assert.Contains(why, note);
+
+        var folder = Path.Combine(build.Path, "synth", "xc7");
+        var md = File.ReadAllText(Path.Combine(folder, "synth.md"));
+        Assert.Contains($"Device {part},", md);
+        Assert.Contains($"| BRAM36 | RAMB36E1 + RAMB18E1/2 | 0.5 | {bram36} | {100 * 0.5 / bram36:0.0}% |", md);
+        Assert.Contains(why, md);
+        Assert.Contains($"\"{part}\"", File.ReadAllText(Path.Combine(folder, "vivado.tcl")));
+        Assert.Equal(verilog, File.ReadAllBytes(Path.Combine(build.Path, "rtl", "hwflow_top.v")));
+    }
+
+    [Fact]
+    public void The_7_series_parts_take_their_LUTs_flip_flops_block_RAMs_and_DSPs_from_the_compilers_devices()
+    {
+        foreach (var device in Compiler.Hardware.Devices.Device.All.Where(d => d.SynthTarget == FpgaTarget.Xc7.Name))
+        {
+            var part = Xc7Part.Of(device.Name) ?? throw new Xunit.Sdk.XunitException($"{device.Name}: no 7-series part");
+            Assert.StartsWith(device.Name, part.VivadoPart, StringComparison.Ordinal);
+            Assert.Equal(device.Luts, part.Capacity["LUT6"]);
+            Assert.Equal(device.BlockRams, 2 * part.Capacity["BRAM36"]);
+        }
+        Assert.Null(Xc7Part.Of("ice40-hx8k"));
+        Assert.Null(Xc7Part.Of(null));
+        Assert.Equal("xc7z020", Xc7Part.Default.DeviceName);
+    }
+
     [Fact]
     public void Xc7_attributes_LUTs_to_the_layer_instance_that_holds_them()
     {

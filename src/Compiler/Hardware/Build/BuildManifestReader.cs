@@ -47,6 +47,7 @@ public static class BuildManifestReader
                 CyclesPerFrame = fields.Integer("cyclesPerFrame", 1, long.MaxValue),
                 LatencyCycles = fields.Integer("latencyCycles", 1, long.MaxValue),
                 ClockMhz = fields.PositiveNumber("clockMhz"),
+                Device = root.TryGetProperty("device", out var device) && device.ValueKind != JsonValueKind.Null ? fields.String("device") : null, // builds without --device write null (older ones nothing)
             };
         }
     }
