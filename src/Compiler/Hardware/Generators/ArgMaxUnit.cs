@@ -52,14 +52,7 @@ public static class ArgMaxUnit
     {
         if (ComparesLate(lanes, producerCyclesPerBeat)) return BuildLate(outputs, valueType, classWidth);
         if (SplitsTree(outputs, lanes)) return BuildSplit(outputs, valueType, classWidth);
-        var m = new ModuleBuilder(ModuleName);
-        var (signed, width) = Arithmetic.Shape(valueType);
-        var inValid = m.Input("in_valid", 1);
-        var inData = m.Input("in_data", lanes * width);
-        var outReady = m.Input("out_ready", 1);
-        int indexWidth = BitWidth.ToIndex(outputs);
-
-        var outValid = m.Register("class_valid", 1);
+        var (m, signed, width, inValid, inData, outReady, indexWidth, outValid) = Ports(outputs, lanes, valueType);
         int beats = (outputs + lanes - 1) / lanes;
         // lanes of the last beat past the outputs are a padded PE's pad neurons: never a candidate
         int realInLast = outputs - ((beats - 1) * lanes);
@@ -110,6 +103,18 @@ public static class ArgMaxUnit
         return m.Build();
     }
 
+    /// <summary>The ports every form has, in one order (the RTL's signal order), and the class-valid register.</summary>
+    private static (ModuleBuilder M, bool Signed, int Width, RtlSignal InValid, RtlSignal InData, RtlSignal OutReady, int IndexWidth, RtlSignal OutValid)
+        Ports(int outputs, int lanes, GraphType valueType)
+    {
+        var m = new ModuleBuilder(ModuleName);
+        var (signed, width) = Arithmetic.Shape(valueType);
+        var inValid = m.Input("in_valid", 1);
+        var inData = m.Input("in_data", lanes * width);
+        var outReady = m.Input("out_ready", 1);
+        return (m, signed, width, inValid, inData, outReady, BitWidth.ToIndex(outputs), m.Register("class_valid", 1));
+    }
+
     private sealed record Candidate(RtlSignal Value, RtlSignal Lane, RtlSignal? Pad);
 
     /// <summary>
@@ -143,14 +148,7 @@ public static class ArgMaxUnit
     /// </summary>
     private static RtlModule BuildSplit(int outputs, GraphType valueType, int classWidth)
     {
-        var m = new ModuleBuilder(ModuleName);
-        var (signed, width) = Arithmetic.Shape(valueType);
-        var inValid = m.Input("in_valid", 1);
-        var inData = m.Input("in_data", outputs * width);
-        var outReady = m.Input("out_ready", 1);
-        int indexWidth = BitWidth.ToIndex(outputs);
-
-        var outValid = m.Register("class_valid", 1);
+        var (m, signed, width, inValid, inData, outReady, indexWidth, outValid) = Ports(outputs, outputs, valueType);
         var stagedValid = m.Register("staged_valid", 1);
         var halfValid = m.Register("half_valid", 1);
         var classFree = m.Or(m.Not(outValid), outReady);
@@ -184,14 +182,7 @@ public static class ArgMaxUnit
     /// </summary>
     private static RtlModule BuildLate(int outputs, GraphType valueType, int classWidth)
     {
-        var m = new ModuleBuilder(ModuleName);
-        var (signed, width) = Arithmetic.Shape(valueType);
-        var inValid = m.Input("in_valid", 1);
-        var inData = m.Input("in_data", width);
-        var outReady = m.Input("out_ready", 1);
-        int indexWidth = BitWidth.ToIndex(outputs);
-
-        var outValid = m.Register("class_valid", 1);
+        var (m, signed, width, inValid, inData, outReady, indexWidth, outValid) = Ports(outputs, 1, valueType);
         var beatIsLast = m.Wire("beat_is_last", 1);
         var stagedValid = m.Register("staged_valid", 1);
         var stagedLast = m.Register("staged_last", 1);
