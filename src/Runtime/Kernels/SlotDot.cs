@@ -514,14 +514,12 @@ internal sealed unsafe class SlotDot
         for (int panel = 0; panel < Panels; panel++)
         {
             int* low = sums + (panel * 2 * SlotDotCode.PanelOutputs);
-            int* highSums = low + SlotDotCode.PanelOutputs;
             int j0 = panel * SlotDotCode.PanelOutputs, end = Math.Min(SlotDotCode.PanelOutputs, Outputs - j0), i = 0;
             if (Avx512F.IsSupported)
             {
                 for (; i + 8 <= end; i += 8)
                 {
-                    var sum = Avx512F.ConvertToVector512Int64(Vector256.Load(low + i)) + Vector512.Load(bias + j0 + i);
-                    if (High) sum += Avx512F.ConvertToVector512Int64(Vector256.Load(highSums + i)) << LowBits;
+                    var sum = Products(low, i) + Vector512.Load(bias + j0 + i);
                     long* to = target + j0 + i;
                     if (!first)
                     {
@@ -533,7 +531,7 @@ internal sealed unsafe class SlotDot
             }
             for (; i < end; i++)
             {
-                long value = bias[j0 + i] + low[i] + (High ? (long)highSums[i] << LowBits : 0);
+                long value = bias[j0 + i] + Product(low, i);
                 long* to = target + j0 + i;
                 *to = first ? value : down is not null && down[j0 + i] < 0 ? Math.Min(*to, value) : Math.Max(*to, value);
             }
@@ -549,30 +547,33 @@ internal sealed unsafe class SlotDot
         for (int panel = 0; panel < Panels; panel++)
         {
             int at = panel * 2 * SlotDotCode.PanelOutputs;
-            int* low0 = sums0 + at, low1 = sums1 + at, high0 = low0 + SlotDotCode.PanelOutputs, high1 = low1 + SlotDotCode.PanelOutputs;
+            int* low0 = sums0 + at, low1 = sums1 + at;
             int j0 = panel * SlotDotCode.PanelOutputs, end = Math.Min(SlotDotCode.PanelOutputs, Outputs - j0), i = 0;
             for (; i + 8 <= end; i += 8)
             {
-                var a = Avx512F.ConvertToVector512Int64(Vector256.Load(low0 + i));
-                var b = Avx512F.ConvertToVector512Int64(Vector256.Load(low1 + i));
-                if (High)
-                {
-                    a += Avx512F.ConvertToVector512Int64(Vector256.Load(high0 + i)) << LowBits;
-                    b += Avx512F.ConvertToVector512Int64(Vector256.Load(high1 + i)) << LowBits;
-                }
-                var sum = Vector512.Max(a, b) + Vector512.Load(bias + j0 + i);
+                var sum = Vector512.Max(Products(low0, i), Products(low1, i)) + Vector512.Load(bias + j0 + i);
                 long* to = target + j0 + i;
                 if (!first) sum = Vector512.Max(Vector512.Load(to), sum);
                 sum.Store(to);
             }
             for (; i < end; i++)
             {
-                long a = low0[i] + (High ? (long)high0[i] << LowBits : 0), b = low1[i] + (High ? (long)high1[i] << LowBits : 0);
-                long value = Math.Max(a, b) + bias[j0 + i];
+                long value = Math.Max(Product(low0, i), Product(low1, i)) + bias[j0 + i];
                 target[j0 + i] = first ? value : Math.Max(target[j0 + i], value);
             }
         }
     }
+
+    /// <summary>Outputs i..i+7 of a panel from its 32-bit sums (<paramref name="low"/>, the high halves <see cref="SlotDotCode.PanelOutputs"/> further on): low + (high &lt;&lt; L).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private Vector512<long> Products(int* low, int i)
+    {
+        var product = Avx512F.ConvertToVector512Int64(Vector256.Load(low + i));
+        return High ? product + (Avx512F.ConvertToVector512Int64(Vector256.Load(low + SlotDotCode.PanelOutputs + i)) << LowBits) : product;
+    }
+
+    /// <summary>Output i of a panel, as <see cref="Products"/>.</summary>
+    private long Product(int* low, int i) => low[i] + (High ? (long)low[SlotDotCode.PanelOutputs + i] << LowBits : 0);
 
     /// <summary>One row: addend + (high &lt;&lt; L) + low, per output (the addend is the bias, or the target itself after the first group).</summary>
     private void Combine(int* sums, long* bias, long* target)
@@ -580,18 +581,16 @@ internal sealed unsafe class SlotDot
         for (int panel = 0; panel < Panels; panel++)
         {
             int* low = sums + (panel * 2 * SlotDotCode.PanelOutputs);
-            int* highSums = low + SlotDotCode.PanelOutputs;
             int j0 = panel * SlotDotCode.PanelOutputs, end = Math.Min(SlotDotCode.PanelOutputs, Outputs - j0), i = 0;
             if (Avx512F.IsSupported)
             {
                 for (; i + 8 <= end; i += 8)
                 {
-                    var sum = Avx512F.ConvertToVector512Int64(Vector256.Load(low + i)) + Vector512.Load(bias + j0 + i);
-                    if (High) sum += Avx512F.ConvertToVector512Int64(Vector256.Load(highSums + i)) << LowBits;
+                    var sum = Products(low, i) + Vector512.Load(bias + j0 + i);
                     sum.Store(target + j0 + i);
                 }
             }
-            for (; i < end; i++) target[j0 + i] = bias[j0 + i] + low[i] + (High ? (long)highSums[i] << LowBits : 0);
+            for (; i < end; i++) target[j0 + i] = bias[j0 + i] + Product(low, i);
         }
     }
 }
